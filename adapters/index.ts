@@ -1,0 +1,6 @@
+/** The one place that registers every built-in environment. */
+import { EnvRegistry } from "./registry.js";
+
+export function builtinRegistry(): EnvRegistry {
+  return new EnvRegistry().register("sokoban", async () => (await import("./sokoban/definition.js")).sokobanDefinition);
+}
