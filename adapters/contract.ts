@@ -116,6 +116,13 @@ export interface EnvSpec {
   resetOptionsSchema: Record<string, unknown>;
 }
 
+/**
+ * A value or a promise of it. Fast in-process environments (Sokoban, ALFWorld)
+ * answer synchronously and the server never awaits them; device-backed ones
+ * (Android) return promises.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
 /** Which observation parts the session wants; environments may skip work for the others. */
 export interface ObservationRequest {
   text: boolean;
@@ -136,13 +143,13 @@ export interface ObservationRequest {
  */
 export interface Environment<S = unknown> {
   /** Starts an episode. Returns info for the first StepResult (e.g. task parameters). */
-  reset(seed: number, options: Record<string, unknown>): Record<string, unknown> | undefined;
+  reset(seed: number, options: Record<string, unknown>): MaybePromise<Record<string, unknown> | undefined>;
   /** Applies one action, or throws EnvError (reason INVALID_ACTION) and changes nothing. */
-  step(action: Action): Transition;
+  step(action: Action): MaybePromise<Transition>;
   /** Renders the current state. */
-  observe(request: ObservationRequest): Observation;
-  cloneState(): S;
-  restoreState(state: S): void;
+  observe(request: ObservationRequest): MaybePromise<Observation>;
+  cloneState(): MaybePromise<S>;
+  restoreState(state: S): MaybePromise<void>;
   /** Approximate bytes a clone occupies; used for the server's memory budget. */
   stateSize(state: S): number;
   /** Serialises a clone (required when cloneSupport is "portable"). */

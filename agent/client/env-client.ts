@@ -1,0 +1,271 @@
+/**
+ * Typed, promise-based client of the environment service.
+ *
+ * Talks to one or more servers. Sessions and saved states live on the server
+ * that made them, so every RemoteSession and StateRef remembers its server and
+ * calls go there; new sessions are spread over the servers (fewest sessions
+ * first). Stateless calls (ListEnvs) go to any server.
+ */
+import { credentials as grpcCredentials, Metadata, type CallOptions, type ChannelCredentials, type ServiceError } from "@grpc/grpc-js";
+import {
+  EnvServiceClient,
+  type BatchStepResponse,
+  type CreateSessionResponse,
+  type ExpandOptions,
+} from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
+import { ObservationKind, type EnvSpec, type StateHandle } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { toAction, type ActionInput } from "./actions.js";
+import { DynamindError } from "./errors.js";
+import { toStep, type Step } from "./results.js";
+import { StreamChannel } from "./stream-channel.js";
+
+export interface ClientOptions {
+  /** One or more "host:port" addresses. */
+  addresses: string | string[];
+  /** Bearer token, when the servers require one. */
+  token?: string;
+  /** PEM root certificate(s) to dial TLS; plaintext when absent. */
+  tlsRootCert?: Buffer;
+  /** Default per-call deadline, ms. */
+  timeoutMs?: number;
+}
+
+/** A saved state on a particular server. */
+export interface StateRef {
+  id: string;
+  expiresAtMs: number;
+  /** Signed portable bytes, when they were asked for. */
+  portable?: Uint8Array;
+  readonly server: number;
+}
+
+export interface SessionOptions {
+  config?: Record<string, unknown>;
+  observationKinds?: ("text" | "image" | "ui_elements")[];
+  maxSteps?: number;
+}
+
+export interface ExpandBranch {
+  steps: Step[];
+  leaf?: StateRef;
+}
+
+const KIND = {
+  text: ObservationKind.OBSERVATION_KIND_TEXT,
+  image: ObservationKind.OBSERVATION_KIND_IMAGE,
+  ui_elements: ObservationKind.OBSERVATION_KIND_UI_ELEMENTS,
+} as const;
+
+type Callback<Res> = (err: ServiceError | null, res?: Res) => void;
+type UnaryMethod<Req, Res> = (req: Req, metadata: Metadata, options: Partial<CallOptions>, cb: Callback<Res>) => unknown;
+
+export class EnvClient {
+  readonly stubs: EnvServiceClient[];
+  private readonly metadata: Metadata;
+  private readonly sessionsPerServer: number[];
+  private readonly timeoutMs: number;
+
+  constructor(options: ClientOptions | string) {
+    const opts = typeof options === "string" ? { addresses: options } : options;
+    const addresses = Array.isArray(opts.addresses) ? opts.addresses : [opts.addresses];
+    if (addresses.length === 0) throw new Error("EnvClient needs at least one address");
+    const creds: ChannelCredentials = opts.tlsRootCert ? grpcCredentials.createSsl(opts.tlsRootCert) : grpcCredentials.createInsecure();
+    this.stubs = addresses.map(
+      (a) =>
+        new EnvServiceClient(a, creds, {
+          "grpc.max_receive_message_length": 512 * 1024 * 1024,
+          "grpc.max_send_message_length": 64 * 1024 * 1024,
+        }),
+    );
+    this.metadata = new Metadata();
+    if (opts.token !== undefined) this.metadata.set("authorization", `Bearer ${opts.token}`);
+    this.sessionsPerServer = addresses.map(() => 0);
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+  }
+
+  /** Calls a unary method on one server and turns its status into a DynamindError. */
+  call<Req, Res>(server: number, name: string, req: Req, timeoutMs = this.timeoutMs): Promise<Res> {
+    const stub = this.stubs[server]!;
+    const method = (stub as unknown as Record<string, UnaryMethod<Req, Res>>)[name]!;
+    return new Promise<Res>((resolve, reject) => {
+      method.call(stub, req, this.metadata, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (err) reject(DynamindError.fromServiceError(err));
+        else resolve(res!);
+      });
+    });
+  }
+
+  async listEnvs(): Promise<EnvSpec[]> {
+    return (await this.call<object, { envs: EnvSpec[] }>(0, "listEnvs", {})).envs;
+  }
+
+  async createSession(envId: string, options: SessionOptions = {}): Promise<RemoteSession> {
+    const server = this.leastLoaded();
+    const res = await this.call<object, CreateSessionResponse>(server, "createSession", {
+      envId,
+      configJson: options.config === undefined ? "" : JSON.stringify(options.config),
+      observationKinds: (options.observationKinds ?? []).map((k) => KIND[k]),
+      maxSteps: options.maxSteps,
+    });
+    this.sessionsPerServer[server]!++;
+    return new RemoteSession(this, server, res.sessionId, res.spec!);
+  }
+
+  /** Opens a session from a saved state (on the state's server) or from portable bytes (anywhere). */
+  async fork(from: StateRef | Uint8Array): Promise<RemoteSession> {
+    const isBytes = from instanceof Uint8Array;
+    const server = isBytes ? this.leastLoaded() : from.server;
+    const source = isBytes
+      ? { $case: "portableState" as const, portableState: Buffer.from(from) }
+      : { $case: "handleId" as const, handleId: from.id };
+    return this.forked(server, await this.call(server, "fork", { source }));
+  }
+
+  /** @internal */
+  forked(server: number, res: { sessionId: string; spec?: EnvSpec; result?: unknown }): RemoteSession {
+    this.sessionsPerServer[server]!++;
+    return new RemoteSession(this, server, res.sessionId, res.spec!, res.result === undefined ? undefined : toStep(res.result as never));
+  }
+
+  /** Drops saved states early. */
+  async release(states: StateRef[]): Promise<number> {
+    let released = 0;
+    for (const [server, group] of groupBy(states, (s) => s.server)) {
+      released += (await this.call<object, { released: number }>(server, "releaseState", { handleIds: group.map((s) => s.id) })).released;
+    }
+    return released;
+  }
+
+  /**
+   * Steps many sessions, one BatchStep per server, in parallel. Results come back in
+   * input order; a failed item is a DynamindError in its place instead of a Step.
+   */
+  async batchStep(items: { session: RemoteSession; action: ActionInput }[]): Promise<(Step | DynamindError)[]> {
+    const out: (Step | DynamindError)[] = new Array(items.length);
+    const byServer = groupBy(
+      items.map((item, i) => ({ ...item, i })),
+      (x) => x.session.server,
+    );
+    await Promise.all(
+      [...byServer].map(async ([server, group]) => {
+        const res = await this.call<object, BatchStepResponse>(server, "batchStep", {
+          steps: group.map((g) => ({ sessionId: g.session.id, action: toAction(g.action) })),
+        });
+        res.items.forEach((item, k) => {
+          const o = item.outcome;
+          out[group[k]!.i] = o?.$case === "result" ? toStep(o.result) : DynamindError.fromDetail(o!.error);
+        });
+      }),
+    );
+    return out;
+  }
+
+  /** A pipelined Connect stream to one server, with at most `window` requests in flight. */
+  stream(server = 0, window = 256): StreamChannel {
+    return new StreamChannel(this.stubs[server]!.connect(this.metadata), window);
+  }
+
+  /** @internal */
+  sessionClosed(server: number): void {
+    this.sessionsPerServer[server]!--;
+  }
+
+  close(): void {
+    for (const stub of this.stubs) stub.close();
+  }
+
+  private leastLoaded(): number {
+    let best = 0;
+    for (let i = 1; i < this.sessionsPerServer.length; i++) if (this.sessionsPerServer[i]! < this.sessionsPerServer[best]!) best = i;
+    return best;
+  }
+}
+
+/** One environment session on one server. */
+export class RemoteSession {
+  constructor(
+    readonly client: EnvClient,
+    readonly server: number,
+    readonly id: string,
+    readonly spec: EnvSpec,
+    /** For forked sessions: the observation at the forked state. */
+    readonly initial?: Step,
+  ) {}
+
+  async reset(seed?: number, options?: Record<string, unknown>): Promise<Step> {
+    const res = await this.client.call<object, { result: never }>(this.server, "reset", {
+      sessionId: this.id,
+      seed,
+      optionsJson: options === undefined ? "" : JSON.stringify(options),
+    });
+    return toStep(res.result);
+  }
+
+  async step(action: ActionInput): Promise<Step> {
+    const res = await this.client.call<object, { result: never }>(this.server, "step", { sessionId: this.id, action: toAction(action) });
+    return toStep(res.result);
+  }
+
+  /** Saves the current state on the server (and as portable bytes when asked). */
+  async clone(portable = false): Promise<StateRef> {
+    const res = await this.client.call<object, { handle: StateHandle; portableState: Buffer }>(this.server, "cloneState", {
+      sessionId: this.id,
+      portable,
+    });
+    return {
+      id: res.handle.id,
+      expiresAtMs: res.handle.expiresAtMs,
+      portable: portable ? new Uint8Array(res.portableState) : undefined,
+      server: this.server,
+    };
+  }
+
+  /** Returns to a saved state (a handle from this server, or portable bytes from any server sharing the key). */
+  async restore(state: StateRef | Uint8Array): Promise<Step> {
+    let source;
+    if (state instanceof Uint8Array) source = { $case: "portableState", portableState: Buffer.from(state) };
+    else if (state.server === this.server) source = { $case: "handleId", handleId: state.id };
+    else if (state.portable) source = { $case: "portableState", portableState: Buffer.from(state.portable) };
+    else throw new Error(`state ${state.id} is held by server ${state.server}, this session is on server ${this.server}; clone it as portable`);
+    const res = await this.client.call<object, { result: never }>(this.server, "restoreState", { sessionId: this.id, source });
+    return toStep(res.result);
+  }
+
+  /** A new session (on this server) starting from this session's current state. */
+  async fork(): Promise<RemoteSession> {
+    return this.client.forked(this.server, await this.client.call(this.server, "fork", { source: { $case: "sessionId", sessionId: this.id } }));
+  }
+
+  /** Runs each action sequence from the current state (or `from`), leaving this session untouched. */
+  async expand(
+    sequences: ActionInput[][],
+    options: Partial<ExpandOptions> & { from?: StateRef } = {},
+  ): Promise<ExpandBranch[]> {
+    const res = await this.client.call<object, { branches: { steps: never[]; leafState?: StateHandle }[] }>(this.server, "expand", {
+      sessionId: this.id,
+      fromHandleId: options.from?.id,
+      sequences: sequences.map((seq) => ({ actions: seq.map(toAction) })),
+      options: { returnLeafStates: options.returnLeafStates ?? false, leafObservationsOnly: options.leafObservationsOnly ?? false },
+    });
+    return res.branches.map((b) => ({
+      steps: b.steps.map(toStep),
+      leaf: b.leafState ? { id: b.leafState.id, expiresAtMs: b.leafState.expiresAtMs, server: this.server } : undefined,
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.client.call(this.server, "closeSession", { sessionId: this.id });
+    this.client.sessionClosed(this.server);
+  }
+}
+
+function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}

@@ -1,0 +1,7 @@
+/** The agent-side client of the environment protocol. */
+export { EnvClient, RemoteSession, type ClientOptions, type ExpandBranch, type SessionOptions, type StateRef } from "./env-client.js";
+export { Env, type StepTuple } from "./gym-env.js";
+export { StreamChannel } from "./stream-channel.js";
+export { DynamindError } from "./errors.js";
+export type { ActionInput } from "./actions.js";
+export type { Step } from "./results.js";

@@ -1,0 +1,130 @@
+/**
+ * An environment instance plus the episode bookkeeping the protocol defines for
+ * every environment: the phase (created → running → ended), the step counter,
+ * truncation at the step budget, and snapshots that include all of it.
+ * Environments implement only their dynamics; this wrapper is the same for all.
+ */
+import { EnvError, type Action, type Environment, type ObservationRequest, type Observation as EnvObservation } from "../../adapters/contract.js";
+import type { Observation, StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { then, type MaybePromise } from "./maybe-promise.js";
+
+export type Phase = "created" | "running" | "ended";
+
+/** Everything needed to continue an episode exactly: the env's clone plus the wrapper's counters. */
+export interface EpisodeSnapshot<S = unknown> {
+  readonly env: S;
+  readonly phase: Phase;
+  readonly steps: number;
+  readonly terminated: boolean;
+  readonly truncated: boolean;
+}
+
+const EMPTY_OBSERVATION: Observation = Object.freeze({
+  text: "",
+  image: undefined,
+  uiElements: [],
+  validActions: [],
+  fingerprint: "",
+}) as Observation;
+
+export class Episode<S = unknown> {
+  phase: Phase = "created";
+  steps = 0;
+  terminated = false;
+  truncated = false;
+
+  constructor(
+    readonly env: Environment<S>,
+    /** Step budget; 0 = none. */
+    readonly maxSteps: number,
+    readonly observationRequest: ObservationRequest,
+  ) {}
+
+  reset(seed: number, options: Record<string, unknown>): MaybePromise<StepResult> {
+    return then(this.env.reset(seed, options), (info) => {
+      this.phase = "running";
+      this.steps = 0;
+      this.terminated = false;
+      this.truncated = false;
+      const infoJson = JSON.stringify({ seed, ...info });
+      return then(this.observe(), (observation) => result(observation, 0, false, false, infoJson, 0));
+    });
+  }
+
+  /** Applies one action. Throws EnvError, changing nothing, when the phase or the action is wrong. */
+  step(action: Action, withObservation = true): MaybePromise<StepResult> {
+    this.assertSteppable();
+    return then(this.env.step(action), (t) => {
+      const steps = ++this.steps;
+      const terminated = t.terminated;
+      // Gymnasium semantics: truncation only when the episode did not end on its own.
+      const truncated = !terminated && this.maxSteps > 0 && steps >= this.maxSteps;
+      if (terminated || truncated) {
+        this.phase = "ended";
+        this.terminated = terminated;
+        this.truncated = truncated;
+      }
+      const infoJson = t.info === undefined ? "" : JSON.stringify(t.info);
+      if (!withObservation) return result(EMPTY_OBSERVATION, t.reward, terminated, truncated, infoJson, steps);
+      return then(this.observe(), (observation) => result(observation, t.reward, terminated, truncated, infoJson, steps));
+    });
+  }
+
+  /** The result describing the current state without acting (after restore or fork). */
+  current(): MaybePromise<StepResult> {
+    return then(this.observe(), (observation) => result(observation, 0, this.terminated, this.truncated, "", this.steps));
+  }
+
+  snapshot(): MaybePromise<EpisodeSnapshot<S>> {
+    return then(this.env.cloneState(), (env) => ({
+      env,
+      phase: this.phase,
+      steps: this.steps,
+      terminated: this.terminated,
+      truncated: this.truncated,
+    }));
+  }
+
+  restore(snapshot: EpisodeSnapshot<S>): MaybePromise<void> {
+    return then(this.env.restoreState(snapshot.env), () => {
+      this.phase = snapshot.phase;
+      this.steps = snapshot.steps;
+      this.terminated = snapshot.terminated;
+      this.truncated = snapshot.truncated;
+    });
+  }
+
+  assertSteppable(): void {
+    if (this.phase !== "running") assertSteppable(this);
+  }
+
+  private observe(): MaybePromise<Observation> {
+    return then(this.env.observe(this.observationRequest), toProtoObservation);
+  }
+}
+
+function result(
+  observation: Observation,
+  reward: number,
+  terminated: boolean,
+  truncated: boolean,
+  infoJson: string,
+  stepIndex: number,
+): StepResult {
+  return { observation, reward, terminated, truncated, infoJson, stepIndex };
+}
+
+/** The contract's observation is shaped like the protocol's on purpose; only readonly-ness differs. */
+function toProtoObservation(o: EnvObservation): Observation {
+  return o as Observation;
+}
+
+/** Throws the error for stepping in a phase other than "running". */
+export function assertSteppable(state: Pick<EpisodeSnapshot, "phase" | "terminated" | "steps">): void {
+  if (state.phase === "running") return;
+  if (state.phase === "created") throw new EnvError("EPISODE_NOT_STARTED", "the episode has not started: call Reset first");
+  throw new EnvError(
+    "EPISODE_ENDED",
+    `the episode ended (${state.terminated ? "terminated" : "truncated"} at step ${state.steps}): call Reset or RestoreState first`,
+  );
+}
