@@ -36,7 +36,7 @@ import type {
 } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
 import type { ErrorDetail, StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { assertSteppable, type Episode, type EpisodeSnapshot } from "./episode.js";
-import { isPromise, then, type MaybePromise } from "./maybe-promise.js";
+import { isPromise, andThen, type MaybePromise } from "./maybe-promise.js";
 import { PortableStateCodec, type PortableState } from "./portable-state.js";
 import { SessionManager, type Session, type SessionTemplate } from "./session.js";
 import { StateStore } from "./state-store.js";
@@ -134,7 +134,7 @@ export class EnvEngine {
     const options = parseJsonObject(req.optionsJson, "options_json");
     const seed = req.seed ?? randomInt(MAX_DRAWN_SEED);
     return session.exclusive(() =>
-      then(session.episode.reset(seed, options), (result) => {
+      andThen(session.episode.reset(seed, options), (result) => {
         this.counters.resets++;
         return { result };
       }),
@@ -142,7 +142,7 @@ export class EnvEngine {
   }
 
   step(req: StepRequest): MaybePromise<StepResponse> {
-    return then(this.stepOne(req), (result) => ({ result }));
+    return andThen(this.stepOne(req), (result) => ({ result }));
   }
 
   batchStep(req: BatchStepRequest): MaybePromise<BatchStepResponse> {
@@ -167,7 +167,7 @@ export class EnvEngine {
       throw new EnvError("UNSUPPORTED", `${session.envId} states can be held by the server only, not exported as portable bytes`);
     }
     return session.exclusive(() =>
-      then(session.episode.snapshot(), (snapshot) => {
+      andThen(session.episode.snapshot(), (snapshot) => {
         const handle = this.hold(session, snapshot);
         const portableState = req.portable ? this.seal(session, snapshot) : Buffer.alloc(0);
         return { handle, portableState };
@@ -190,7 +190,7 @@ export class EnvEngine {
       snapshot = decodeSnapshot(session, opened.state);
     }
     return session.exclusive(() =>
-      then(session.episode.restore(snapshot), () => then(session.episode.current(), (result) => ({ result }))),
+      andThen(session.episode.restore(snapshot), () => andThen(session.episode.current(), (result) => ({ result }))),
     );
   }
 
@@ -205,7 +205,7 @@ export class EnvEngine {
     let origin: MaybePromise<{ template: SessionTemplate; snapshot: EpisodeSnapshot }>;
     if (source.$case === "sessionId") {
       const parent = this.sessions.get(source.sessionId);
-      origin = parent.exclusive(() => then(parent.episode.snapshot(), (snapshot) => ({ template: parent.template, snapshot })));
+      origin = parent.exclusive(() => andThen(parent.episode.snapshot(), (snapshot) => ({ template: parent.template, snapshot })));
     } else if (source.$case === "handleId") {
       const stored = this.states.get(source.handleId);
       origin = { template: stored.template, snapshot: stored.snapshot };
@@ -219,12 +219,12 @@ export class EnvEngine {
         throw err;
       }
     }
-    return then(origin, ({ template, snapshot }) => this.startChild(this.sessions.create(template), snapshot));
+    return andThen(origin, ({ template, snapshot }) => this.startChild(this.sessions.create(template), snapshot));
   }
 
   private startChild(child: Session, snapshot: EpisodeSnapshot): MaybePromise<ForkResponse> {
-    return then(
-      child.exclusive(() => then(child.episode.restore(snapshot), () => child.episode.current())),
+    return andThen(
+      child.exclusive(() => andThen(child.episode.restore(snapshot), () => child.episode.current())),
       (result) => ({ sessionId: child.id, spec: child.template.spec, result }),
     );
   }
@@ -261,7 +261,7 @@ export class EnvEngine {
     return session.exclusive(() => {
       const run = new ExpandRun(this, session, leafStates, leafOnly, deadline);
       return start === undefined
-        ? then(session.episode.snapshot(), (s) => run.all(s, sequences))
+        ? andThen(session.episode.snapshot(), (s) => run.all(s, sequences))
         : run.all(start, sequences);
     });
   }
@@ -312,7 +312,7 @@ export class EnvEngine {
     const kind = req.action?.kind;
     this.validateAction(session.template, kind);
     return session.exclusive(() =>
-      then(session.episode.step(kind), (result) => {
+      andThen(session.episode.step(kind), (result) => {
         this.counters.steps++;
         return result;
       }),
@@ -469,7 +469,7 @@ class ExpandRun {
       }
       return this.finish(steps, scratch, false);
     };
-    return then(scratch.restore(start), () => loop(0));
+    return andThen(scratch.restore(start), () => loop(0));
   }
 
   /** Appends a step; true when the episode ended and the branch stops. */
@@ -482,14 +482,14 @@ class ExpandRun {
   /** Completes a branch: the leaf's observation if it was skipped, and its saved state if asked. */
   private finish(steps: StepResult[], scratch: Episode, leafUnobserved: boolean): MaybePromise<Branch> {
     const observed = leafUnobserved
-      ? then(scratch.current(), (cur) => {
+      ? andThen(scratch.current(), (cur) => {
           const last = steps[steps.length - 1]!;
           steps[steps.length - 1] = { ...last, observation: cur.observation };
         })
       : undefined;
-    return then(observed, () => {
+    return andThen(observed, () => {
       if (!this.leafStates) return { steps, leafState: undefined };
-      return then(scratch.snapshot(), (snapshot) => {
+      return andThen(scratch.snapshot(), (snapshot) => {
         const handle = this.engine.hold(this.session, snapshot);
         this.handles.push(handle.id);
         return { steps, leafState: handle };

@@ -6,7 +6,7 @@
  */
 import { EnvError, type Action, type Environment, type ObservationRequest, type Observation as EnvObservation } from "../../adapters/contract.js";
 import type { Observation, StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
-import { then, type MaybePromise } from "./maybe-promise.js";
+import { andThen, type MaybePromise } from "./maybe-promise.js";
 
 export type Phase = "created" | "running" | "ended";
 
@@ -41,20 +41,20 @@ export class Episode<S = unknown> {
   ) {}
 
   reset(seed: number, options: Record<string, unknown>): MaybePromise<StepResult> {
-    return then(this.env.reset(seed, options), (info) => {
+    return andThen(this.env.reset(seed, options), (info) => {
       this.phase = "running";
       this.steps = 0;
       this.terminated = false;
       this.truncated = false;
       const infoJson = JSON.stringify({ seed, ...info });
-      return then(this.observe(), (observation) => result(observation, 0, false, false, infoJson, 0));
+      return andThen(this.observe(), (observation) => result(observation, 0, false, false, infoJson, 0));
     });
   }
 
   /** Applies one action. Throws EnvError, changing nothing, when the phase or the action is wrong. */
   step(action: Action, withObservation = true): MaybePromise<StepResult> {
     this.assertSteppable();
-    return then(this.env.step(action), (t) => {
+    return andThen(this.env.step(action), (t) => {
       const steps = ++this.steps;
       const terminated = t.terminated;
       // Gymnasium semantics: truncation only when the episode did not end on its own.
@@ -66,17 +66,17 @@ export class Episode<S = unknown> {
       }
       const infoJson = t.info === undefined ? "" : JSON.stringify(t.info);
       if (!withObservation) return result(EMPTY_OBSERVATION, t.reward, terminated, truncated, infoJson, steps);
-      return then(this.observe(), (observation) => result(observation, t.reward, terminated, truncated, infoJson, steps));
+      return andThen(this.observe(), (observation) => result(observation, t.reward, terminated, truncated, infoJson, steps));
     });
   }
 
   /** The result describing the current state without acting (after restore or fork). */
   current(): MaybePromise<StepResult> {
-    return then(this.observe(), (observation) => result(observation, 0, this.terminated, this.truncated, "", this.steps));
+    return andThen(this.observe(), (observation) => result(observation, 0, this.terminated, this.truncated, "", this.steps));
   }
 
   snapshot(): MaybePromise<EpisodeSnapshot<S>> {
-    return then(this.env.cloneState(), (env) => ({
+    return andThen(this.env.cloneState(), (env) => ({
       env,
       phase: this.phase,
       steps: this.steps,
@@ -86,7 +86,7 @@ export class Episode<S = unknown> {
   }
 
   restore(snapshot: EpisodeSnapshot<S>): MaybePromise<void> {
-    return then(this.env.restoreState(snapshot.env), () => {
+    return andThen(this.env.restoreState(snapshot.env), () => {
       this.phase = snapshot.phase;
       this.steps = snapshot.steps;
       this.terminated = snapshot.terminated;
@@ -99,7 +99,7 @@ export class Episode<S = unknown> {
   }
 
   private observe(): MaybePromise<Observation> {
-    return then(this.env.observe(this.observationRequest), toProtoObservation);
+    return andThen(this.env.observe(this.observationRequest), toProtoObservation);
   }
 }
 

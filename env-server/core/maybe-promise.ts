@@ -7,7 +7,7 @@ export type { MaybePromise };
  * when it is not. Sokoban steps in ~100 ns; a promise per step would cost more
  * than the step itself, so the server only awaits environments that need it.
  */
-export function then<T, U>(value: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybePromise<U> {
+export function andThen<T, U>(value: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybePromise<U> {
   return value instanceof Promise ? value.then(f) : f(value);
 }
 

@@ -11,7 +11,7 @@ import type { ServerDuplexStream } from "@grpc/grpc-js";
 import { EnvError } from "../../adapters/contract.js";
 import type { ConnectRequest, ConnectResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
 import { EnvEngine } from "../core/engine.js";
-import { isPromise, then, type MaybePromise } from "../core/maybe-promise.js";
+import { isPromise, andThen, type MaybePromise } from "../core/maybe-promise.js";
 import type { CallGuard } from "./call-guard.js";
 import type { RpcMetrics } from "./metrics.js";
 import { reasonOf } from "./reason.js";
@@ -32,21 +32,21 @@ export function connectHandler(engine: EnvEngine, guard: CallGuard, metrics: Rpc
       case "closeSession":
         return engine.closeSession(req.closeSession).then((closeSession) => ({ $case: "closeSession" as const, closeSession }));
       case "reset":
-        return then(engine.reset(req.reset), (reset): Response => ({ $case: "reset", reset }));
+        return andThen(engine.reset(req.reset), (reset): Response => ({ $case: "reset", reset }));
       case "step":
-        return then(engine.step(req.step), (step): Response => ({ $case: "step", step }));
+        return andThen(engine.step(req.step), (step): Response => ({ $case: "step", step }));
       case "batchStep":
-        return then(engine.batchStep(req.batchStep), (batchStep): Response => ({ $case: "batchStep", batchStep }));
+        return andThen(engine.batchStep(req.batchStep), (batchStep): Response => ({ $case: "batchStep", batchStep }));
       case "cloneState":
-        return then(engine.cloneState(req.cloneState), (cloneState): Response => ({ $case: "cloneState", cloneState }));
+        return andThen(engine.cloneState(req.cloneState), (cloneState): Response => ({ $case: "cloneState", cloneState }));
       case "restoreState":
-        return then(engine.restoreState(req.restoreState), (restoreState): Response => ({ $case: "restoreState", restoreState }));
+        return andThen(engine.restoreState(req.restoreState), (restoreState): Response => ({ $case: "restoreState", restoreState }));
       case "releaseState":
         return { $case: "releaseState", releaseState: engine.releaseState(req.releaseState) };
       case "fork":
-        return then(engine.fork(req.fork), (fork): Response => ({ $case: "fork", fork }));
+        return andThen(engine.fork(req.fork), (fork): Response => ({ $case: "fork", fork }));
       case "expand":
-        return then(engine.expand(req.expand), (expand): Response => ({ $case: "expand", expand }));
+        return andThen(engine.expand(req.expand), (expand): Response => ({ $case: "expand", expand }));
     }
   };
 

@@ -1,0 +1,180 @@
+/**
+ * Play an episode in the terminal, over the real protocol: an embedded server
+ * is started unless --address points at one. Undo is a RestoreState of the state
+ * cloned before each move, so playing exercises clone/restore too.
+ *
+ * In a terminal, environments with Up/Down/Left/Right actions take arrow keys
+ * (or WASD); others take typed commands with tab completion. With piped input,
+ * every line is one action (or a :command), so a game can be scripted.
+ */
+import * as readline from "node:readline";
+import { styleText } from "node:util";
+import { Command } from "commander";
+import { EnvClient, type RemoteSession, type StateRef, type Step } from "../../agent/client/index.js";
+import { createLogger } from "../../env-server/logger.js";
+import { startServer, type RunningServer } from "../../env-server/server.js";
+import { int, jsonObject } from "../options.js";
+import { renderObservation } from "../render.js";
+
+const ARROWS: Record<string, string> = { up: "Up", down: "Down", left: "Left", right: "Right", w: "Up", s: "Down", a: "Left", d: "Right" };
+const HELP = ":undo (u)  :restart (r)  :new (n)  :quit (q)";
+
+export function playCommand(): Command {
+  return new Command("play")
+    .description("Play an episode of an environment in the terminal.")
+    .argument("<env>", "environment id, e.g. sokoban")
+    .option("-a, --address <host:port>", "play on a running server instead of an embedded one")
+    .option("--seed <n>", "episode seed (default: random)", int)
+    .option("--config <json>", "session config as a JSON object", jsonObject)
+    .option("--preset <name>", "shorthand for --config '{\"preset\":\"<name>\"}'")
+    .option("--no-color", "plain text")
+    .action(async (envId: string, opts) => {
+      let server: RunningServer | undefined;
+      if (!opts.address) server = await startServer({ port: 0, logger: createLogger("dynamind", "warn") });
+      const client = new EnvClient(opts.address ?? server!.address);
+      const config = { ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
+      try {
+        const session = await client.createSession(envId, { config });
+        await new Game(session, opts.seed ?? Math.floor(Math.random() * 1e9), opts.color && process.stdout.isTTY).run();
+      } finally {
+        client.close();
+        await server?.stop(1000);
+      }
+    });
+}
+
+class Game {
+  private readonly undo: StateRef[] = [];
+  private current!: Step;
+  private total = 0;
+  private message = "";
+
+  constructor(
+    private readonly session: RemoteSession,
+    private seed: number,
+    private readonly color: boolean,
+  ) {}
+
+  async run(): Promise<void> {
+    this.current = await this.session.reset(this.seed);
+    this.total = 0;
+    this.draw();
+    const directional = ["Up", "Down", "Left", "Right"].every((a) => this.current.observation.validActions.includes(a));
+    if (process.stdin.isTTY && directional) await this.keys();
+    else await this.lines();
+    await this.session.close();
+  }
+
+  /** Applies one input; returns false to quit. */
+  private async apply(input: string): Promise<boolean> {
+    const cmd = input.trim();
+    if (cmd === "") return true;
+    this.message = "";
+    if (cmd === ":quit" || cmd === ":q") return false;
+    if (cmd === ":undo" || cmd === ":u") {
+      const state = this.undo.pop();
+      if (state) {
+        this.current = await this.session.restore(state);
+        await this.session.client.release([state]);
+        this.message = "undone";
+      } else this.message = "nothing to undo";
+    } else if (cmd === ":restart" || cmd === ":r" || cmd === ":new" || cmd === ":n") {
+      if (cmd.startsWith(":n")) this.seed = Math.floor(Math.random() * 1e9);
+      await this.session.client.release(this.undo.splice(0));
+      this.current = await this.session.reset(this.seed);
+      this.total = 0;
+    } else if (this.current.terminated || this.current.truncated) {
+      this.message = "the episode is over: :restart, :new or :quit";
+    } else {
+      const before = await this.session.clone();
+      try {
+        this.current = await this.session.step(/^\d+$/.test(cmd) ? Number(cmd) : cmd);
+        this.undo.push(before);
+        this.total += this.current.reward;
+      } catch (err) {
+        await this.session.client.release([before]);
+        this.message = (err as Error).message;
+      }
+    }
+    this.draw();
+    return true;
+  }
+
+  private draw(): void {
+    const s = this.current;
+    const tty = process.stdout.isTTY;
+    const lines: string[] = [];
+    lines.push(`${this.session.spec.id} · seed ${this.seed} · step ${s.stepIndex}/${this.session.spec.maxSteps || "∞"} · return ${this.total.toFixed(1)}`);
+    lines.push("", renderObservation(this.session.spec.id, s.observation.text, this.color), "");
+    if (s.terminated) lines.push(this.paint("green", `Done! ${s.info.boxes_on_target !== undefined ? "All boxes are on their targets." : "Task complete."}`));
+    else if (s.truncated) lines.push(this.paint("yellow", "Out of steps."));
+    else if (s.observation.validActions.length > 0 && s.observation.validActions.length <= 40) {
+      lines.push(this.paint("dim", `actions: ${s.observation.validActions.join(" | ")}`));
+    }
+    if (this.message) lines.push(this.paint("red", this.message));
+    lines.push(this.paint("dim", HELP));
+    if (tty) process.stdout.write("\x1b[2J\x1b[H");
+    process.stdout.write(lines.join("\n") + "\n");
+  }
+
+  private paint(style: Parameters<typeof styleText>[0], text: string): string {
+    return this.color ? styleText(style, text) : text;
+  }
+
+  private async keys(): Promise<void> {
+    readline.emitKeypressEvents(process.stdin);
+    process.stdin.setRawMode(true);
+    try {
+      for await (const key of keypresses()) {
+        if (key.ctrl && key.name === "c") return;
+        const name = key.name ?? key.sequence ?? "";
+        const action = ARROWS[name];
+        const meta = { u: ":undo", r: ":restart", n: ":new", q: ":quit", escape: ":quit" }[name];
+        if (!(await this.apply(action ?? meta ?? ""))) return;
+      }
+    } finally {
+      process.stdin.setRawMode(false);
+      process.stdin.pause();
+    }
+  }
+
+  private async lines(): Promise<void> {
+    const rl = readline.createInterface({
+      input: process.stdin,
+      output: process.stdin.isTTY ? process.stdout : undefined,
+      completer: (line: string) => {
+        const all = [...this.current.observation.validActions, ":undo", ":restart", ":new", ":quit"];
+        const hits = all.filter((a) => a.startsWith(line));
+        return [hits.length ? hits : all, line];
+      },
+    });
+    try {
+      if (process.stdin.isTTY) rl.setPrompt("> ");
+      rl.prompt();
+      for await (const line of rl) {
+        if (!(await this.apply(line))) return;
+        rl.prompt();
+      }
+    } finally {
+      rl.close();
+    }
+  }
+}
+
+async function* keypresses(): AsyncGenerator<{ name?: string; sequence?: string; ctrl?: boolean }> {
+  const queue: { name?: string; sequence?: string; ctrl?: boolean }[] = [];
+  let wake: (() => void) | undefined;
+  const onKey = (_: string, key: { name?: string; sequence?: string; ctrl?: boolean }) => {
+    queue.push(key ?? {});
+    wake?.();
+  };
+  process.stdin.on("keypress", onKey);
+  try {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((r) => (wake = r));
+      yield queue.shift()!;
+    }
+  } finally {
+    process.stdin.off("keypress", onKey);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The `dynamind` command line. commander handles parsing, help and errors so
+ * each command is just its options and an action.
+ */
+import { Command } from "commander";
+import { envsCommand } from "./commands/envs.js";
+import { playCommand } from "./commands/play.js";
+import { serveCommand } from "./commands/serve.js";
+
+const program = new Command()
+  .name("dynamind")
+  .description("Environments over gRPC with clone/restore/expand, and agents that learn to simulate (Dyna-Mind).")
+  .showHelpAfterError();
+
+program.addCommand(serveCommand());
+program.addCommand(envsCommand());
+program.addCommand(playCommand());
+
+await program.parseAsync(process.argv);
