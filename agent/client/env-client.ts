@@ -101,14 +101,20 @@ export class EnvClient {
 
   async createSession(envId: string, options: SessionOptions = {}): Promise<RemoteSession> {
     const server = this.leastLoaded();
-    const res = await this.call<object, CreateSessionResponse>(server, "createSession", {
-      envId,
-      configJson: options.config === undefined ? "" : JSON.stringify(options.config),
-      observationKinds: (options.observationKinds ?? []).map((k) => KIND[k]),
-      maxSteps: options.maxSteps,
-    });
+    // Count the session before the reply, so concurrent creations spread too.
     this.sessionsPerServer[server]!++;
-    return new RemoteSession(this, server, res.sessionId, res.spec!);
+    try {
+      const res = await this.call<object, CreateSessionResponse>(server, "createSession", {
+        envId,
+        configJson: options.config === undefined ? "" : JSON.stringify(options.config),
+        observationKinds: (options.observationKinds ?? []).map((k) => KIND[k]),
+        maxSteps: options.maxSteps,
+      });
+      return new RemoteSession(this, server, res.sessionId, res.spec!);
+    } catch (err) {
+      this.sessionsPerServer[server]!--;
+      throw err;
+    }
   }
 
   /** Opens a session from a saved state (on the state's server) or from portable bytes (anywhere). */

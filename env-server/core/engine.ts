@@ -407,6 +407,9 @@ export class EnvEngine {
 class ExpandRun {
   private readonly handles: string[] = [];
   private nodes = 0;
+  /** Where the run is (sequence, action), to say where a rejected action was. */
+  private sequence = 0;
+  private action = 0;
 
   constructor(
     private readonly engine: EnvEngine,
@@ -421,16 +424,22 @@ class ExpandRun {
     const branches: Branch[] = [];
     try {
       for (let i = 0; i < sequences.length; i++) {
+        this.sequence = i;
         const branch = this.branch(start, sequences[i]!.actions);
         if (isPromise(branch)) return this.rest(start, sequences, branches, i, branch);
         branches.push(branch);
       }
     } catch (err) {
       this.abort();
-      throw err;
+      throw this.located(err);
     }
     this.engine.counters.expandNodes += this.nodes;
     return { branches };
+  }
+
+  private located(err: unknown): unknown {
+    if (!(err instanceof EnvError) || err.reason !== "INVALID_ACTION") return err;
+    return new EnvError(err.reason, `sequence ${this.sequence}, action ${this.action}: ${err.message}`, err.retryable);
   }
 
   /** The asynchronous continuation, used only by environments that return promises. */
@@ -443,10 +452,13 @@ class ExpandRun {
   ): Promise<ExpandResponse> {
     try {
       branches.push(await first);
-      for (let i = from + 1; i < sequences.length; i++) branches.push(await this.branch(start, sequences[i]!.actions));
+      for (let i = from + 1; i < sequences.length; i++) {
+        this.sequence = i;
+        branches.push(await this.branch(start, sequences[i]!.actions));
+      }
     } catch (err) {
       this.abort();
-      throw err;
+      throw this.located(err);
     }
     this.engine.counters.expandNodes += this.nodes;
     return { branches };
@@ -460,6 +472,7 @@ class ExpandRun {
         if ((this.nodes & 63) === 0 && Date.now() > this.deadline) {
           throw new EnvError("DEADLINE", "the call's deadline passed during Expand; nothing was kept");
         }
+        this.action = j;
         const observed = !this.leafOnly || j === actions.length - 1;
         const r = scratch.step(actions[j]!.kind!, observed);
         if (isPromise(r)) {

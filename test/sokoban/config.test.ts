@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { builtinRegistry } from "../../adapters/index.js";
+import { parseSokobanConfig } from "../../adapters/sokoban/config.js";
+import { sokobanDefinition } from "../../adapters/sokoban/definition.js";
+
+function message(raw: unknown): string {
+  try {
+    parseSokobanConfig(raw);
+  } catch (e) {
+    expect((e as { reason: string }).reason).toBe("INVALID_ARGUMENT");
+    return (e as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("sokoban config", () => {
+  it("defaults to the 6x6-1box preset", () => {
+    for (const raw of [undefined, null, {}]) {
+      expect(parseSokobanConfig(raw)).toMatchObject({ width: 6, height: 6, numBoxes: 1, maxSteps: 100, numGenSteps: 20, reportOptimal: true });
+    }
+    expect(parseSokobanConfig({ preset: "10x10-4box" })).toMatchObject({ width: 10, numBoxes: 4, maxSteps: 200, numGenSteps: 34 });
+    expect(parseSokobanConfig({ preset: "8x8-2box", max_steps: 50, dim_room: [9, 7] })).toMatchObject({ width: 9, height: 7, numBoxes: 2, maxSteps: 50 });
+  });
+
+  it("names the offending field", () => {
+    expect(message({ preset: "huge" })).toMatch(/preset/);
+    expect(message({ dim_room: [6] })).toMatch(/dim_room/);
+    expect(message({ dim_room: [6, 200] })).toMatch(/dim_room\[1\]/);
+    expect(message({ num_boxes: 0 })).toMatch(/num_boxes/);
+    expect(message({ num_boxes: 20, dim_room: [6, 6] })).toMatch(/num_boxes 20 does not fit/);
+    expect(message({ max_steps: "10" })).toMatch(/max_steps/);
+    expect(message({ image: "jpeg" })).toMatch(/image/);
+    expect(message({ colour: 1 })).toMatch(/unknown field\(s\) colour/);
+    expect(message({ boxoban_path: "/x", num_boxes: 2 })).toMatch(/num_boxes cannot be combined with boxoban_path/);
+    expect(message(5)).toMatch(/invalid sokoban config/);
+  });
+});
+
+describe("sokoban definition", () => {
+  it("describes the environment", () => {
+    const spec = sokobanDefinition.describe(undefined);
+    expect(spec).toMatchObject({
+      id: "sokoban",
+      version: "1.0.0",
+      observationKinds: ["text", "image"],
+      defaultObservationKinds: ["text"],
+      cloneSupport: "portable",
+      maxSteps: 100,
+    });
+    expect(spec.action.kinds).toEqual(["text", "index"]);
+    expect(spec.action.discreteNames).toHaveLength(9);
+    expect(spec.action.discreteNames[1]).toBe("push up");
+    expect(spec.tasks.map((t) => t.name)).toEqual(["6x6-1box", "8x8-2box", "10x10-4box"]);
+    expect(spec.instructions).toMatch(/Up, Down, Left, Right/);
+    expect(spec.configSchema).toMatchObject({ type: "object" });
+    expect(spec.resetOptionsSchema).toMatchObject({ type: "object" });
+    for (const task of spec.tasks) {
+      const config = sokobanDefinition.parseConfig(task.config);
+      expect(sokobanDefinition.describe(config).maxSteps).toBe(config.maxSteps);
+    }
+  });
+
+  it("keys configs by room size and is registered", async () => {
+    const key = (raw: unknown) => sokobanDefinition.configKey(sokobanDefinition.parseConfig(raw));
+    expect(key({})).toBe("6x6");
+    expect(key({ preset: "6x6-1box", max_steps: 10 })).toBe(key({}));
+    expect(key({ preset: "8x8-2box" })).not.toBe(key({}));
+    const def = await builtinRegistry().get("sokoban");
+    const env = def.create(def.parseConfig({ report_optimal: false }));
+    expect(env.reset(0, {})).toEqual({ seed: 0 });
+  });
+});
