@@ -64,7 +64,7 @@ export class Episode<S = unknown> {
         this.terminated = terminated;
         this.truncated = truncated;
       }
-      const infoJson = t.info === undefined ? "" : JSON.stringify(t.info);
+      const infoJson = serializeInfo(t.info);
       if (!withObservation) return result(EMPTY_OBSERVATION, t.reward, terminated, truncated, infoJson, steps);
       return andThen(this.observe(), (observation) => result(observation, t.reward, terminated, truncated, infoJson, steps));
     });
@@ -127,4 +127,18 @@ export function assertSteppable(state: Pick<EpisodeSnapshot, "phase" | "terminat
     "EPISODE_ENDED",
     `the episode ended (${state.terminated ? "terminated" : "truncated"} at step ${state.steps}): call Reset or RestoreState first`,
   );
+}
+
+/**
+ * JSON of frozen info objects, by identity. Environments that return infos from a fixed
+ * table (Sokoban's are frozen) then pay for serialisation once, not on every step.
+ */
+const FROZEN_INFO_JSON = new WeakMap<object, string>();
+
+function serializeInfo(info: Record<string, unknown> | undefined): string {
+  if (info === undefined) return "";
+  if (!Object.isFrozen(info)) return JSON.stringify(info);
+  let json = FROZEN_INFO_JSON.get(info);
+  if (json === undefined) FROZEN_INFO_JSON.set(info, (json = JSON.stringify(info)));
+  return json;
 }

@@ -61,7 +61,7 @@ describe("Connect", () => {
     });
     raw.on("data", () => {});
     raw.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]));
-    raw.write(ConnectRequest.encode({ requestId: 1, request: { $case: "listEnvs", listEnvs: {} } }).finish());
+    raw.write(Buffer.from(ConnectRequest.encode({ requestId: 1, request: { $case: "listEnvs", listEnvs: {} } }).finish()));
     raw.end();
     const code = await status;
     expect(code).not.toBe(0);

@@ -1,0 +1,142 @@
+/**
+ * Session config: presets, explicit room parameters or Boxoban level files.
+ * Validation happens once at session creation so reset/step never see bad values.
+ */
+import { z } from "zod";
+import { EnvError } from "../contract.js";
+import { loadBoxoban, type Level } from "./boxoban.js";
+import { defaultGenSteps } from "./generate.js";
+import { MAX_SIDE } from "./room.js";
+import type { ImageMode } from "./render-image.js";
+
+export const PRESETS = {
+  /** The usual LLM-RL "simple" setting (RAGEN): 100 steps is ~10x a typical optimal solution. */
+  "6x6-1box": { dim_room: [6, 6], num_boxes: 1, max_steps: 100 },
+  /** Two boxes roughly double the optimal length (≈15-40 steps); 150 keeps the same slack. */
+  "8x8-2box": { dim_room: [8, 8], num_boxes: 2, max_steps: 150 },
+  /** Boxoban's size and box count; optimal solutions run 30-90 steps, so 200 allows some exploration. */
+  "10x10-4box": { dim_room: [10, 10], num_boxes: 4, max_steps: 200 },
+} as const;
+
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+export const DEFAULT_PRESET: PresetName = "6x6-1box";
+/** Solver budget at reset: well under a second on the presets; Boxoban medium needs ≤ ~0.5M on most levels. */
+export const DEFAULT_SOLVER_NODE_BUDGET = 1_000_000;
+
+const side = z.number().int().min(5).max(MAX_SIDE);
+
+export const rawConfigSchema = z
+  .object({
+    preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]).optional().describe("Room preset; default 6x6-1box"),
+    dim_room: z.tuple([side, side]).optional().describe("[width, height] of generated rooms, walls included"),
+    num_boxes: z.number().int().min(1).max(20).optional(),
+    num_gen_steps: z.number().int().min(1).max(100_000).optional().describe("Topology random-walk length; default int(1.7*(w+h))"),
+    max_steps: z.number().int().min(0).max(1_000_000).optional().describe("Step budget enforced by the server; 0 = none"),
+    min_solution_length: z.number().int().min(0).max(1000).optional().describe("Regenerate until the optimal solution has at least this many steps"),
+    boxoban_path: z.string().min(1).optional().describe("Play Boxoban levels from this file or directory instead of generating"),
+    image: z.enum(["tiny", "sprite"]).optional().describe("Image observation style: 1 px per cell, or 16 px sprites (default)"),
+    report_optimal: z.boolean().optional().describe("Solve at reset and report optimal_solution_length (default true)"),
+    solver_node_budget: z.number().int().min(1).max(50_000_000).optional(),
+  })
+  .strict();
+
+export type RawSokobanConfig = z.infer<typeof rawConfigSchema>;
+
+export const rawResetOptionsSchema = z
+  .object({
+    level: z.number().int().min(0).optional().describe("Boxoban mode only: level index (default: seed mod level count)"),
+  })
+  .strict();
+
+export const configJsonSchema = z.toJSONSchema(rawConfigSchema) as Record<string, unknown>;
+export const resetOptionsJsonSchema = z.toJSONSchema(rawResetOptionsSchema) as Record<string, unknown>;
+
+/** A validated config with every default filled in. */
+export interface SokobanConfig {
+  preset: PresetName | undefined;
+  width: number;
+  height: number;
+  numBoxes: number;
+  numGenSteps: number;
+  maxSteps: number;
+  minSolutionLength: number;
+  image: ImageMode;
+  reportOptimal: boolean;
+  solverNodeBudget: number;
+  /** Set in Boxoban mode: levels replace generation. */
+  boxoban: { path: string; levels: readonly Level[] } | undefined;
+}
+
+function describeIssues(error: z.ZodError, what: string): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+      const field = path.startsWith(".") ? path.slice(1) : path || "(root)";
+      if (issue.code === "unrecognized_keys") return `unknown field(s) ${issue.keys.join(", ")}`;
+      return `${field}: ${issue.message}`;
+    })
+    .map((m) => `invalid sokoban ${what}: ${m}`)
+    .join("; ");
+}
+
+export function parseSokobanConfig(raw: unknown): SokobanConfig {
+  const parsed = rawConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", describeIssues(parsed.error, "config"));
+  const c = parsed.data;
+  const bad = (msg: string): never => {
+    throw new EnvError("INVALID_ARGUMENT", `invalid sokoban config: ${msg}`);
+  };
+  const preset = PRESETS[c.preset ?? DEFAULT_PRESET];
+  const common = {
+    preset: c.preset,
+    image: c.image ?? "sprite",
+    reportOptimal: c.report_optimal ?? true,
+    solverNodeBudget: c.solver_node_budget ?? DEFAULT_SOLVER_NODE_BUDGET,
+  } as const;
+
+  if (c.boxoban_path !== undefined) {
+    for (const field of ["dim_room", "num_boxes", "num_gen_steps", "min_solution_length"] as const) {
+      if (c[field] !== undefined) bad(`${field} cannot be combined with boxoban_path (levels come from the files)`);
+    }
+    const levels = loadBoxoban(c.boxoban_path);
+    const first = levels[0]!;
+    let boxes = 0;
+    for (const cell of first.grid) if (cell & 4) boxes++;
+    return {
+      ...common,
+      width: first.width,
+      height: first.height,
+      numBoxes: boxes,
+      numGenSteps: 0,
+      maxSteps: c.max_steps ?? PRESETS["10x10-4box"].max_steps,
+      minSolutionLength: 0,
+      boxoban: { path: c.boxoban_path, levels },
+    };
+  }
+
+  const [width, height] = c.dim_room ?? preset.dim_room;
+  const numBoxes = c.num_boxes ?? preset.num_boxes;
+  const interior = (width - 2) * (height - 2);
+  if (interior <= numBoxes + 1) bad(`num_boxes ${numBoxes} does not fit a ${width}x${height} room (${interior} interior cells, need more than num_boxes + 1)`);
+  return {
+    ...common,
+    width,
+    height,
+    numBoxes,
+    numGenSteps: c.num_gen_steps ?? defaultGenSteps(width, height),
+    maxSteps: c.max_steps ?? preset.max_steps,
+    minSolutionLength: c.min_solution_length ?? 0,
+    boxoban: undefined,
+  };
+}
+
+export interface SokobanResetOptions {
+  level: number | undefined;
+}
+
+export function parseResetOptions(raw: unknown): SokobanResetOptions {
+  const parsed = rawResetOptionsSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", describeIssues(parsed.error, "reset options"));
+  return { level: parsed.data.level };
+}

@@ -1,0 +1,204 @@
+/**
+ * The Sokoban environment: gym-sokoban dynamics behind the project's Environment contract.
+ * Everything on the step path works on the room's Uint8Array in place; clones are a
+ * slice of it, which is what makes tree search over clones cheap.
+ */
+import { EnvError, type Action, type Environment, type Observation, type ObservationRequest, type Transition } from "../contract.js";
+import { hashBytes } from "../kit/hash.js";
+import { parseResetOptions, type SokobanConfig } from "./config.js";
+import { ACTION_NAMES, applyAction, BOX_MOVED, NUM_ACTIONS, PLAYER_MOVED, stepReward } from "./dynamics.js";
+import { generateRoom } from "./generate.js";
+import { renderImage } from "./render-image.js";
+import { renderText } from "./render-text.js";
+import { BOX, makeRoom, restoreInto, roomFromState, roomProblem, snapshot, type Room, type SokobanState } from "./room.js";
+import { solveRoom } from "./solver.js";
+
+/** Text commands for LLM agents; they map to the push actions 1-4 (a push falls back to a move). */
+export const TEXT_COMMANDS = ["Up", "Down", "Left", "Right"] as const;
+
+const TEXT_TO_ACTION: ReadonlyMap<string, number> = new Map<string, number>([
+  ...TEXT_COMMANDS.map((c, i) => [c.toLowerCase(), i + 1] as [string, number]),
+  ...ACTION_NAMES.map((name, i) => [name, i] as [string, number]),
+]);
+
+/** Encoded state layout: version, width, height, box count, player (u16 LE), then one byte per cell. */
+export const STATE_VERSION = 1;
+const HEADER_BYTES = 6;
+
+/** Parses an action into 0..8 without touching any state. */
+export function actionIndex(action: Action): number {
+  switch (action.$case) {
+    case "index": {
+      const i = action.index;
+      if (!Number.isInteger(i) || i < 0 || i >= NUM_ACTIONS) {
+        throw new EnvError("INVALID_ACTION", `index ${i} out of range 0..${NUM_ACTIONS - 1}`);
+      }
+      return i;
+    }
+    case "text": {
+      const key = action.text.trim().toLowerCase().replace(/\s+/g, " ");
+      const i = TEXT_TO_ACTION.get(key);
+      if (i === undefined) {
+        throw new EnvError(
+          "INVALID_ACTION",
+          `unknown command ${JSON.stringify(action.text)}; answer with one of ${TEXT_COMMANDS.join(", ")} ` +
+            `(case-insensitive), or a discrete action name: ${ACTION_NAMES.join(", ")}`,
+        );
+      }
+      return i;
+    }
+    default:
+      throw new EnvError("INVALID_ACTION", `sokoban accepts index or text actions, not ${(action as Action).$case}`);
+  }
+}
+
+export class SokobanEnv implements Environment<SokobanState> {
+  private room: Room | undefined;
+  /** Boxoban mode: optimal lengths already computed, by level index (levels never change). */
+  private readonly optimalCache = new Map<number, number | null>();
+
+  constructor(readonly config: SokobanConfig) {}
+
+  reset(seed: number, options: Record<string, unknown>): Record<string, unknown> {
+    if (!Number.isSafeInteger(seed)) throw new EnvError("INVALID_ARGUMENT", `seed must be a safe integer, got ${seed}`);
+    const { level } = parseResetOptions(options);
+    const { config } = this;
+    const info: Record<string, unknown> = { seed };
+    if (config.boxoban) {
+      const levels = config.boxoban.levels;
+      if (level !== undefined && level >= levels.length) {
+        throw new EnvError("INVALID_ARGUMENT", `level ${level} out of range 0..${levels.length - 1} (${config.boxoban.path})`);
+      }
+      const index = level ?? (((seed % levels.length) + levels.length) % levels.length);
+      const l = levels[index]!;
+      this.room = makeRoom(l.width, l.height, l.grid.slice(), l.player);
+      info.level = index;
+      if (config.reportOptimal) {
+        if (!this.optimalCache.has(index)) this.optimalCache.set(index, this.optimalLength());
+        info.optimal_solution_length = this.optimalCache.get(index);
+      }
+      return info;
+    }
+    if (level !== undefined) throw new EnvError("INVALID_ARGUMENT", "reset option level is only valid with boxoban_path");
+    const generated = generateRoom(seed, {
+      width: config.width,
+      height: config.height,
+      numBoxes: config.numBoxes,
+      numGenSteps: config.numGenSteps,
+      minSolutionLength: config.minSolutionLength,
+      solverNodeBudget: config.solverNodeBudget,
+    });
+    this.room = generated.room;
+    if (config.reportOptimal) info.optimal_solution_length = generated.optimalLength ?? this.optimalLength();
+    return info;
+  }
+
+  step(action: Action): Transition {
+    const a = actionIndex(action);
+    const room = this.started();
+    const before = room.boxesOnTarget;
+    const moved = applyAction(room, a);
+    const after = room.boxesOnTarget;
+    return {
+      reward: stepReward(before, after, room.numBoxes),
+      terminated: after === room.numBoxes,
+      info: stepInfo(moved, after),
+    };
+  }
+
+  observe(request: ObservationRequest): Observation {
+    const room = this.started();
+    return {
+      text: request.text ? renderText(room) : "",
+      image: request.image ? renderImage(room, this.config.image) : undefined,
+      uiElements: [],
+      validActions: TEXT_COMMANDS,
+      fingerprint: hashBytes(room.grid, room.player),
+    };
+  }
+
+  cloneState(): SokobanState {
+    return snapshot(this.started());
+  }
+
+  restoreState(state: SokobanState): void {
+    // Copies into the live buffers: the clone stays untouched and can be restored again.
+    if (this.room && restoreInto(this.room, state)) return;
+    if (state.width !== this.config.width || state.height !== this.config.height) {
+      throw new EnvError(
+        "STATE_INCOMPATIBLE",
+        `state is a ${state.width}x${state.height} room but this session plays ${this.config.width}x${this.config.height}`,
+      );
+    }
+    this.room = roomFromState(state);
+  }
+
+  /** Bytes owned by one clone: the static layer is shared by every clone of an episode. */
+  stateSize(state: SokobanState): number {
+    return 2 * state.boxes.length + 96;
+  }
+
+  encodeState(state: SokobanState): Uint8Array {
+    const out = new Uint8Array(HEADER_BYTES + state.statics.length);
+    out[0] = STATE_VERSION;
+    out[1] = state.width;
+    out[2] = state.height;
+    out[3] = state.numBoxes;
+    out[4] = state.player & 0xff;
+    out[5] = state.player >>> 8;
+    out.set(state.statics, HEADER_BYTES);
+    for (let i = 0; i < state.boxes.length; i++) out[HEADER_BYTES + state.boxes[i]!] |= BOX;
+    return out;
+  }
+
+  decodeState(bytes: Uint8Array): SokobanState {
+    const invalid = (msg: string): never => {
+      throw new EnvError("STATE_INVALID", `sokoban state: ${msg}`);
+    };
+    if (!(bytes instanceof Uint8Array) || bytes.length < HEADER_BYTES) invalid(`expected at least ${HEADER_BYTES} bytes`);
+    if (bytes[0] !== STATE_VERSION) invalid(`unsupported version ${bytes[0]} (expected ${STATE_VERSION})`);
+    const width = bytes[1]!;
+    const height = bytes[2]!;
+    const numBoxes = bytes[3]!;
+    const player = bytes[4]! | (bytes[5]! << 8);
+    if (bytes.length !== HEADER_BYTES + width * height) invalid(`length ${bytes.length} does not match a ${width}x${height} room`);
+    const grid = bytes.slice(HEADER_BYTES);
+    const problem = roomProblem(width, height, grid, player);
+    if (problem) invalid(problem);
+    const room = makeRoom(width, height, grid, player);
+    if (room.numBoxes !== numBoxes) invalid(`header says ${numBoxes} boxes, grid has ${room.numBoxes}`);
+    return snapshot(room);
+  }
+
+  /** Optimal actions (1-4) from the current state; undefined when unsolvable or over the node budget. */
+  solve(): number[] | undefined {
+    const r = solveRoom(this.started(), { nodeBudget: this.config.solverNodeBudget });
+    return r.status === "solved" ? r.actions : undefined;
+  }
+
+  private optimalLength(): number | null {
+    const r = solveRoom(this.started(), { nodeBudget: this.config.solverNodeBudget });
+    return r.status === "solved" ? r.length : null;
+  }
+
+  private started(): Room {
+    const room = this.room;
+    if (!room) throw new EnvError("EPISODE_NOT_STARTED", "call reset before using the sokoban environment");
+    return room;
+  }
+}
+
+/**
+ * Step infos are drawn from a table of frozen objects, one per (moved flags, boxes on
+ * target): no allocation per step, and the server caches the JSON of frozen infos.
+ */
+const STEP_INFOS: Readonly<Record<string, unknown>>[] = [];
+
+function stepInfo(moved: number, boxesOnTarget: number): Readonly<Record<string, unknown>> {
+  const key = boxesOnTarget * 4 + (moved & 3);
+  return (STEP_INFOS[key] ??= Object.freeze({
+    player_moved: (moved & PLAYER_MOVED) !== 0,
+    box_moved: (moved & BOX_MOVED) !== 0,
+    boxes_on_target: boxesOnTarget,
+  }));
+}

@@ -1,0 +1,48 @@
+/**
+ * Where the time of one batched step goes on the server, without the transport:
+ * request decoding, the engine (environment step + observation + bookkeeping) and
+ * response encoding; and what moving a step to a worker thread would add.
+ */
+import { Worker } from "node:worker_threads";
+import { builtinRegistry } from "../adapters/index.js";
+import { EnvEngine } from "../env-server/core/engine.js";
+import { BatchStepRequest, BatchStepResponse } from "../gen/ts/dynamind/env/v1/env_service_pb.js";
+
+function perItem(items: number, rounds: number, f: (i: number) => unknown): number {
+  for (let i = 0; i < Math.min(50, rounds); i++) f(i);
+  const t0 = performance.now();
+  for (let i = 0; i < rounds; i++) f(i);
+  return Math.round(((performance.now() - t0) / rounds / items) * 1e6);
+}
+
+export async function batchBreakdown(rounds: number): Promise<Record<string, number>> {
+  const engine = await EnvEngine.create(builtinRegistry(), {}, Buffer.alloc(32, 7));
+  const ids: string[] = [];
+  for (let i = 0; i < 256; i++) {
+    const { sessionId } = engine.createSession({ envId: "sokoban", configJson: '{"report_optimal":false}', observationKinds: [], maxSteps: 0 });
+    engine.reset({ sessionId, seed: i, optionsJson: "" });
+    ids.push(sessionId);
+  }
+  const requests = [5, 6, 7, 8].map((index) => ({ steps: ids.map((sessionId) => ({ sessionId, action: { kind: { $case: "index" as const, index } } })) }));
+  const wire = requests.map((r) => BatchStepRequest.encode(r).finish());
+  const response = engine.batchStep(requests[0]!) as BatchStepResponse;
+  return {
+    decodeRequestNsPerItem: perItem(256, rounds, (i) => BatchStepRequest.decode(wire[i & 3]!)),
+    engineNsPerItem: perItem(256, rounds, (i) => engine.batchStep(requests[i & 3]!)),
+    encodeResponseNsPerItem: perItem(256, rounds, () => BatchStepResponse.encode(response).finish()),
+    responseBytesPerItem: Math.round(BatchStepResponse.encode(response).finish().length / 256),
+  };
+}
+
+/** Round trip of one small message to a worker thread and back: the price of stepping off the event loop. */
+export async function workerRoundTripUs(n: number): Promise<number> {
+  const worker = new Worker("const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage(m));", { eval: true });
+  const once = (m: unknown) => new Promise((resolve) => (worker.once("message", resolve), worker.postMessage(m)));
+  const msg = { sessionId: "00000000-0000-4000-8000-000000000000", action: 5 };
+  for (let i = 0; i < 200; i++) await once(msg);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await once(msg);
+  const us = ((performance.now() - t0) / n) * 1000;
+  await worker.terminate();
+  return Math.round(us * 10) / 10;
+}

@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: the environment server's figures, written to
+ * bench/results/server.json with the targets of issue #2 beside them.
+ * In-process figures run here; over-the-wire figures talk to a server in a
+ * child process (one core each on a 2-core machine), next to the grpc-js
+ * round-trip floor measured in the same run.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { createInterface } from "node:readline";
+import { builtinRegistry } from "../adapters/index.js";
+import { EnvClient } from "../agent/client/index.js";
+import { EnvEngine } from "../env-server/core/engine.js";
+import type { StepResult } from "../gen/ts/dynamind/env/v1/types_pb.js";
+import { batchBreakdown, workerRoundTripUs } from "./breakdown.js";
+import { batchStep, echoFloor, expandNodes, streamSteps, unaryStep } from "./grpc-bench.js";
+import { measureSokobanInProcess } from "./sokoban-inprocess.js";
+
+const quick = process.argv.includes("--quick");
+const scale = quick ? 0.1 : 1;
+const n = (x: number) => Math.max(1, Math.round(x * scale));
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+/** Server-side cost of a step with everything but the transport: engine, episode, observation. */
+async function engineStep(steps: number): Promise<{ stepsPerSec: number }> {
+  const engine = await EnvEngine.create(builtinRegistry(), {}, Buffer.alloc(32, 7));
+  const { sessionId } = engine.createSession({ envId: "sokoban", configJson: '{"report_optimal":false}', observationKinds: [], maxSteps: 0 });
+  engine.reset({ sessionId, seed: 1, optionsJson: "" });
+  const actions = [5, 6, 7, 8].map((index) => ({ kind: { $case: "index" as const, index } }));
+  let sink = 0;
+  const loop = (k: number) => {
+    for (let i = 0; i < k; i++) sink += (engine.step({ sessionId, action: actions[i & 3] }) as { result: StepResult }).result.reward;
+  };
+  loop(50_000);
+  const t0 = performance.now();
+  loop(steps);
+  const sec = (performance.now() - t0) / 1000;
+  if (Number.isNaN(sink)) throw new Error("unreachable");
+  return { stepsPerSec: Math.round(steps / sec) };
+}
+
+async function startServerProcess(): Promise<{ address: string; echoAddress: string; stop(): void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/server-process.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+  const ready = await new Promise<{ address: string; echoAddress: string }>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve(JSON.parse(line)));
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { ...ready, stop: () => child.kill("SIGTERM") };
+}
+
+const results: Record<string, unknown> = {};
+
+log("in-process Sokoban (raw environment)");
+const raw6 = await measureSokobanInProcess("6x6-1box", n(5_000_000), n(2_000_000));
+const raw10 = await measureSokobanInProcess("10x10-4box", n(5_000_000), n(2_000_000));
+results.inProcess = {
+  sokoban6x6: raw6,
+  sokoban10x10: raw10,
+  engineStepWithObservation: await engineStep(n(500_000)),
+  batchStepServerCost: await batchBreakdown(n(400)),
+  workerThreadRoundTripUs: await workerRoundTripUs(n(5000)),
+};
+
+log("starting the server process");
+const server = await startServerProcess();
+const client = new EnvClient(server.address);
+try {
+  log("grpc-js unary floor (echo)");
+  const floor = await echoFloor(server.echoAddress, n(10_000));
+  log("unary Step");
+  const unary = await unaryStep(client, n(10_000));
+  log("BatchStep");
+  const batch256 = await batchStep(client, 256, n(400), 1);
+  const batch1024 = await batchStep(client, 1024, n(150), 2);
+  log("Connect stream");
+  const stream = await streamSteps(client, 64, n(100_000), 256);
+  log("Expand 16×5");
+  const expandFull = await expandNodes(client, n(2000), 16, 5, 1, false);
+  const expandLeaf = await expandNodes(client, n(2000), 16, 5, 1, true);
+  const expandConcurrent = await expandNodes(client, n(2000), 16, 5, 4, true);
+  results.overTheWire = {
+    grpcUnaryFloor: floor,
+    unaryStep: unary,
+    unaryStepOverFloorUs: Math.round((unary.p50Us - floor.p50Us) * 10) / 10,
+    batchStep256: batch256,
+    batchStep1024x2: batch1024,
+    connectStreamWindow256: stream,
+    expand16x5: { fullObservations: expandFull, leafObservationsOnly: expandLeaf, leafOnly4Concurrent: expandConcurrent },
+  };
+} finally {
+  client.close();
+  server.stop();
+}
+
+const wire = results.overTheWire as {
+  unaryStep: { p50Us: number };
+  batchStep256: { envStepsPerSec: number };
+  batchStep1024x2: { envStepsPerSec: number };
+  connectStreamWindow256: { envStepsPerSec: number };
+  expand16x5: Record<string, { nodesPerSec: number }>;
+};
+const best = (...xs: number[]) => Math.max(...xs);
+const targets = {
+  inProcessStepsPerSec: { target: ">= 2000000", measured: raw6.stepsPerSec, met: raw6.stepsPerSec >= 2e6 },
+  cloneRestoreNs: { target: "<= 1000", measured: raw10.cloneRestoreNs, met: raw10.cloneRestoreNs <= 1000 },
+  unaryStepP50Us: { target: "<= 200", measured: wire.unaryStep.p50Us, met: wire.unaryStep.p50Us <= 200 },
+  batchOrStreamEnvStepsPerSec: {
+    target: ">= 300000",
+    measured: best(wire.batchStep256.envStepsPerSec, wire.batchStep1024x2.envStepsPerSec, wire.connectStreamWindow256.envStepsPerSec),
+    met: best(wire.batchStep256.envStepsPerSec, wire.batchStep1024x2.envStepsPerSec, wire.connectStreamWindow256.envStepsPerSec) >= 3e5,
+  },
+  expandNodesPerSec: {
+    target: ">= 20000 (16 sequences x 5 actions)",
+    measured: best(...Object.values(wire.expand16x5).map((x) => x.nodesPerSec)),
+    met: best(...Object.values(wire.expand16x5).map((x) => x.nodesPerSec)) >= 2e4,
+  },
+};
+
+const report = {
+  generatedAt: new Date().toISOString(),
+  command: `npm run bench${quick ? " -- --quick" : ""}`,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+  quick,
+  targets,
+  results,
+};
+mkdirSync("bench/results", { recursive: true });
+const file = quick ? "bench/results/server.quick.json" : "bench/results/server.json";
+writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+console.log(JSON.stringify(targets, null, 2));
+log(`wrote ${file}`);

@@ -1,0 +1,20 @@
+/**
+ * The server side of the benchmark, run as its own process (as in deployment):
+ * the dynamind server, and a bare grpc-js echo service on another port whose
+ * round trip is the floor every unary figure is compared with.
+ * Prints one JSON line {address, echoAddress} when ready.
+ */
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { createLogger } from "../env-server/logger.js";
+import { startServer } from "../env-server/server.js";
+import { ECHO_SERVICE } from "./echo-service.js";
+
+
+const server = await startServer({ port: 0, logger: createLogger("bench", "warn"), limits: { maxSessions: 100_000 } });
+const echo = new Server();
+echo.addService(ECHO_SERVICE, { echo: (call: { request: Buffer }, cb: (e: null, r: Buffer) => void) => cb(null, call.request) });
+const echoPort = await new Promise<number>((resolve, reject) =>
+  echo.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+);
+console.log(JSON.stringify({ address: server.address, echoAddress: `127.0.0.1:${echoPort}` }));
+process.on("SIGTERM", () => void server.stop(100).then(() => process.exit(0)));
