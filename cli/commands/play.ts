@@ -29,6 +29,11 @@ export function playCommand(): Command {
     .option("--preset <name>", "shorthand for --config '{\"preset\":\"<name>\"}'")
     .option("--no-color", "plain text")
     .action(async (envId: string, opts) => {
+      // A closed pipe (`| head`) ends the game quietly.
+      process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code === "EPIPE") process.exit(0);
+        throw err;
+      });
       let server: RunningServer | undefined;
       if (!opts.address) server = await startServer({ port: 0, logger: createLogger("dynamind", "warn") });
       const client = new EnvClient(opts.address ?? server!.address);
@@ -44,7 +49,8 @@ export function playCommand(): Command {
 }
 
 class Game {
-  private readonly undo: StateRef[] = [];
+  /** Saved states before each move, with the return at that point. */
+  private readonly undo: { state: StateRef; total: number }[] = [];
   private current!: Step;
   private total = 0;
   private message = "";
@@ -72,15 +78,16 @@ class Game {
     this.message = "";
     if (cmd === ":quit" || cmd === ":q") return false;
     if (cmd === ":undo" || cmd === ":u") {
-      const state = this.undo.pop();
-      if (state) {
-        this.current = await this.session.restore(state);
-        await this.session.client.release([state]);
+      const entry = this.undo.pop();
+      if (entry) {
+        this.current = await this.session.restore(entry.state);
+        this.total = entry.total;
+        await this.session.client.release([entry.state]);
         this.message = "undone";
       } else this.message = "nothing to undo";
     } else if (cmd === ":restart" || cmd === ":r" || cmd === ":new" || cmd === ":n") {
       if (cmd.startsWith(":n")) this.seed = Math.floor(Math.random() * 1e9);
-      await this.session.client.release(this.undo.splice(0));
+      await this.session.client.release(this.undo.splice(0).map((e) => e.state));
       this.current = await this.session.reset(this.seed);
       this.total = 0;
     } else if (this.current.terminated || this.current.truncated) {
@@ -89,7 +96,7 @@ class Game {
       const before = await this.session.clone();
       try {
         this.current = await this.session.step(/^\d+$/.test(cmd) ? Number(cmd) : cmd);
-        this.undo.push(before);
+        this.undo.push({ state: before, total: this.total });
         this.total += this.current.reward;
       } catch (err) {
         await this.session.client.release([before]);

@@ -12,8 +12,10 @@ import { CloneSupport, ObservationKind, type EnvSpec } from "../../gen/ts/dynami
 import { randomAction, testRandom } from "../support/actions.js";
 import { rejection, useTestServer } from "../support/server.js";
 
-const ids = builtinRegistry().ids();
-const ctx = useTestServer({ stateKey: "conformance-suite-state-key" });
+// Every built-in environment, plus the template adapter so that the template stays a working example.
+const registry = builtinRegistry().register("example-corridor", async () => (await import("../../adapters/example-corridor/definition.js")).corridorDefinition);
+const ids = registry.ids();
+const ctx = useTestServer({ stateKey: "conformance-suite-state-key", registry });
 
 /** What must be identical for two steps to count as the same future. */
 function essence(s: Step) {
