@@ -2,5 +2,7 @@
 import { EnvRegistry } from "./registry.js";
 
 export function builtinRegistry(): EnvRegistry {
-  return new EnvRegistry().register("sokoban", async () => (await import("./sokoban/definition.js")).sokobanDefinition);
+  return new EnvRegistry()
+    .register("sokoban", async () => (await import("./sokoban/definition.js")).sokobanDefinition)
+    .register("alfworld", async () => (await import("./alfworld/definition.js")).alfworldDefinition);
 }

@@ -102,7 +102,10 @@ export async function streamSteps(client: EnvClient, sessions: number, steps: nu
   return { envStepsPerSec: Math.round(steps / sec) };
 }
 
-/** Expand calls of `sequences` × `depth` random moves from one state; tree nodes/s. */
+/**
+ * Expand calls of `sequences` × `depth` actions from one state; tree nodes/s.
+ * Actions come from the root's valid actions (text envs) or the move indices (Sokoban).
+ */
 export async function expandNodes(
   client: EnvClient,
   calls: number,
@@ -110,14 +113,25 @@ export async function expandNodes(
   depth: number,
   concurrency: number,
   leafOnly: boolean,
+  target: { envId: string; config?: Record<string, unknown> } = { envId: "sokoban", config: { preset: "6x6-1box", report_optimal: false } },
 ): Promise<{ nodesPerSec: number; callP50Us: number }> {
-  const sessions = await Promise.all(Array.from({ length: concurrency }, () => session(client, "6x6-1box")));
-  const seqs = Array.from({ length: sequences }, (_, i) => Array.from({ length: depth }, (_, j) => 1 + ((i * 7 + j * 3) % 8)));
+  const sessions = await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const s = await client.createSession(target.envId, { config: target.config, maxSteps: 0 });
+      const root = await s.reset(1);
+      return { s, valid: root.observation.validActions };
+    }),
+  );
+  const seqsFor = (valid: readonly string[]) =>
+    Array.from({ length: sequences }, (_, i) =>
+      Array.from({ length: depth }, (_, j) => (valid.length > 0 && target.envId !== "sokoban" ? valid[(i * 7 + j * 3) % valid.length]! : 1 + ((i * 7 + j * 3) % 8))),
+    );
   const samples: number[] = [];
   let nodes = 0;
   const run = (n: number, record: boolean) =>
     Promise.all(
-      sessions.map(async (s) => {
+      sessions.map(async ({ s, valid }) => {
+        const seqs = seqsFor(valid);
         for (let i = 0; i < n; i++) {
           const t = performance.now();
           const branches = await s.expand(seqs, { leafObservationsOnly: leafOnly });
@@ -132,6 +146,28 @@ export async function expandNodes(
   const t0 = performance.now();
   await run(Math.ceil(calls / concurrency), true);
   const sec = (performance.now() - t0) / 1000;
-  await Promise.all(sessions.map((s) => s.close()));
+  await Promise.all(sessions.map(({ s }) => s.close()));
   return { nodesPerSec: Math.round(nodes / sec), callP50Us: summarise(samples, sec * 1000).p50Us };
+}
+
+/** BatchStep requests pipelined over the Connect stream: no per-call overhead, `window` batches in flight. */
+export async function streamBatches(client: EnvClient, sessions: number, batches: number, window: number): Promise<{ envStepsPerSec: number; batch: number }> {
+  const all = await Promise.all(Array.from({ length: sessions }, () => session(client, "6x6-1box")));
+  const stream = client.stream(0, window);
+  const steps = [5, 6, 7, 8].map((index) => all.map((s) => ({ sessionId: s.id, action: { kind: { $case: "index" as const, index } } })));
+  const pump = async (n: number) => {
+    const inflight: Promise<unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      inflight.push(stream.request({ $case: "batchStep", batchStep: { steps: steps[i & 3]! } }));
+      if (inflight.length >= window) await inflight.shift();
+    }
+    await Promise.all(inflight);
+  };
+  await pump(10);
+  const t0 = performance.now();
+  await pump(batches);
+  const sec = (performance.now() - t0) / 1000;
+  stream.close();
+  await Promise.all(all.map((s) => s.close()));
+  return { envStepsPerSec: Math.round((batches * sessions) / sec), batch: sessions };
 }

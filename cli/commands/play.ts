@@ -52,6 +52,8 @@ class Game {
   /** Saved states before each move, with the return at that point. */
   private readonly undo: { state: StateRef; total: number }[] = [];
   private current!: Step;
+  /** The episode's goal, when the environment states one in its reset info (e.g. ALFWorld's task). */
+  private goal = "";
   private total = 0;
   private message = "";
 
@@ -63,6 +65,7 @@ class Game {
 
   async run(): Promise<void> {
     this.current = await this.session.reset(this.seed);
+    this.goal = typeof this.current.info.task === "string" ? this.current.info.task : "";
     this.total = 0;
     this.draw();
     const directional = ["Up", "Down", "Left", "Right"].every((a) => this.current.observation.validActions.includes(a));
@@ -89,6 +92,7 @@ class Game {
       if (cmd.startsWith(":n")) this.seed = Math.floor(Math.random() * 1e9);
       await this.session.client.release(this.undo.splice(0).map((e) => e.state));
       this.current = await this.session.reset(this.seed);
+      this.goal = typeof this.current.info.task === "string" ? this.current.info.task : "";
       this.total = 0;
     } else if (this.current.terminated || this.current.truncated) {
       this.message = "the episode is over: :restart, :new or :quit";
@@ -112,11 +116,12 @@ class Game {
     const tty = process.stdout.isTTY;
     const lines: string[] = [];
     lines.push(`${this.session.spec.id} · seed ${this.seed} · step ${s.stepIndex}/${this.session.spec.maxSteps || "∞"} · return ${this.total.toFixed(1)}`);
+    if (this.goal && s.stepIndex > 0) lines.push(this.paint("cyan", `Task: ${this.goal}`));
     lines.push("", renderObservation(this.session.spec.id, s.observation.text, this.color), "");
     if (s.terminated) lines.push(this.paint("green", `Done! ${s.info.boxes_on_target !== undefined ? "All boxes are on their targets." : "Task complete."}`));
     else if (s.truncated) lines.push(this.paint("yellow", "Out of steps."));
-    else if (s.observation.validActions.length > 0 && s.observation.validActions.length <= 40) {
-      lines.push(this.paint("dim", `actions: ${s.observation.validActions.join(" | ")}`));
+    else if (s.observation.validActions.length > 0) {
+      for (const line of groupActions(s.observation.validActions)) lines.push(this.paint("dim", line));
     }
     if (this.message) lines.push(this.paint("red", this.message));
     lines.push(this.paint("dim", HELP));
@@ -184,4 +189,23 @@ async function* keypresses(): AsyncGenerator<{ name?: string; sequence?: string;
   } finally {
     process.stdin.off("keypress", onKey);
   }
+}
+
+/**
+ * Valid actions grouped by verb, one line each ("go to: cabinet 1, fridge 1"), so a
+ * text game's 30-odd commands stay readable; short lists stay on one line.
+ */
+export function groupActions(actions: readonly string[]): string[] {
+  if (actions.length <= 8) return [`actions: ${actions.join(" | ")}`];
+  const groups = new Map<string, string[]>();
+  for (const a of actions) {
+    const words = a.split(" ");
+    const verbWords = words[0] === "go" && words[1] === "to" ? 2 : 1;
+    const verb = words.slice(0, verbWords).join(" ");
+    const rest = words.slice(verbWords).join(" ");
+    const list = groups.get(verb) ?? [];
+    list.push(rest);
+    groups.set(verb, list);
+  }
+  return [...groups].map(([verb, rest]) => (rest.every((r) => r === "") ? verb : `${verb}: ${rest.join(", ")}`));
 }
