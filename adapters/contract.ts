@@ -114,6 +114,15 @@ export interface EnvSpec {
   configSchema: Record<string, unknown>;
   /** JSON Schema of the reset options object. */
   resetOptionsSchema: Record<string, unknown>;
+  /** The environment implements {@link Environment.expertPlan}. */
+  hasExpert?: boolean;
+}
+
+/** What an environment's expert proposes from a state. */
+export interface ExpertPlan {
+  actions: Action[];
+  /** Executing every action is expected to end the episode successfully (a distance to the goal). */
+  reachesGoal: boolean;
 }
 
 /**
@@ -156,6 +165,11 @@ export interface Environment<S = unknown> {
   encodeState?(state: S): Uint8Array;
   /** Parses bytes from encodeState; throws EnvError (STATE_INVALID) on malformed input. */
   decodeState?(bytes: Uint8Array): S;
+  /**
+   * The expert's plan from the current state (an optimal solver or a scripted planner),
+   * without changing the state; undefined when it has none.
+   */
+  expertPlan?(): MaybePromise<ExpertPlan | undefined>;
   /** Releases external resources (browsers, devices). */
   close?(): Promise<void> | void;
 }

@@ -61,6 +61,7 @@ function describe(config: AlfworldConfig | undefined): EnvSpec {
     tasks: TASK_TYPES.map((t) => ({ name: t, description: TASK_DESCRIPTIONS[t], config: { task_type: t } })),
     configSchema: configJsonSchema,
     resetOptionsSchema: resetOptionsJsonSchema,
+    hasExpert: true,
   };
 }
 

@@ -2,7 +2,7 @@
  * The ALFWorld environment behind the project's Environment contract: generated scenes
  * (or ALFWorld's own game files) played by the in-process engine. Synchronous throughout.
  */
-import { EnvError, type Action, type Environment, type Observation, type ObservationRequest, type Transition } from "../contract.js";
+import { EnvError, type Action, type Environment, type ExpertPlan, type Observation, type ObservationRequest, type Transition } from "../contract.js";
 import { hashBytes } from "../kit/hash.js";
 import { GRAMMARS, parseResetOptions, type AlfworldConfig } from "./config.js";
 import { expertAction } from "./expert.js";
@@ -10,6 +10,9 @@ import { generateScene, SPLITS, type Split } from "./generate.js";
 import { loadGameFile } from "./pddl.js";
 import { TASK_TYPES, type Grammar, type Scene, type TaskType } from "./scene.js";
 import { intro, World } from "./world.js";
+
+/** Longest plan the expert is asked for: the episode's own step budget. */
+const EXPERT_HORIZON = 50;
 
 /** What regenerates a scene: a generated one (split, grammar, task, seed) or a game file index. */
 export interface SceneKey {
@@ -158,6 +161,27 @@ export class AlfworldEnv implements Environment<AlfworldState> {
   /** The expert's next command from the current state (undefined once the goal holds). */
   expertAction(): string | undefined {
     return expertAction(this.started());
+  }
+
+  /**
+   * The expert's whole plan from here: it plays itself forward on this instance and
+   * then restores the state, so the plan is exactly what stepping would do.
+   */
+  expertPlan(): ExpertPlan | undefined {
+    const saved = this.cloneState();
+    const actions: Action[] = [];
+    try {
+      for (let i = 0; i < EXPERT_HORIZON; i++) {
+        const command = this.expertAction();
+        if (command === undefined) break;
+        const action: Action = { $case: "text", text: command };
+        actions.push(action);
+        if (this.step(action).terminated) return { actions, reachesGoal: true };
+      }
+      return actions.length > 0 ? { actions, reachesGoal: false } : undefined;
+    } finally {
+      this.restoreState(saved);
+    }
   }
 
   /** The live engine (tests, tools). */

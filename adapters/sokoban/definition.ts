@@ -62,6 +62,7 @@ function describe(config: SokobanConfig | undefined): EnvSpec {
     })),
     configSchema: configJsonSchema,
     resetOptionsSchema: resetOptionsJsonSchema,
+    hasExpert: true,
   };
 }
 

@@ -3,7 +3,7 @@
  * Everything on the step path works on the room's Uint8Array in place; clones are a
  * slice of it, which is what makes tree search over clones cheap.
  */
-import { EnvError, type Action, type Environment, type Observation, type ObservationRequest, type Transition } from "../contract.js";
+import { EnvError, type Action, type Environment, type ExpertPlan, type Observation, type ObservationRequest, type Transition } from "../contract.js";
 import { hashBytes } from "../kit/hash.js";
 import { parseResetOptions, type SokobanConfig } from "./config.js";
 import { ACTION_NAMES, applyAction, BOX_MOVED, NUM_ACTIONS, PLAYER_MOVED, stepReward } from "./dynamics.js";
@@ -171,6 +171,13 @@ export class SokobanEnv implements Environment<SokobanState> {
   }
 
   /** Optimal actions (1-4) from the current state; undefined when unsolvable or over the node budget. */
+  /** The optimal solver's plan from here, as text commands (the solver only pushes: actions 1–4). */
+  expertPlan(): ExpertPlan | undefined {
+    const actions = this.solve();
+    if (actions === undefined) return undefined;
+    return { actions: actions.map((a) => ({ $case: "text", text: TEXT_COMMANDS[a - 1]! })), reachesGoal: true };
+  }
+
   solve(): number[] | undefined {
     const r = solveRoom(this.started(), { nodeBudget: this.config.solverNodeBudget });
     return r.status === "solved" ? r.actions : undefined;

@@ -8,3 +8,12 @@ export function toAction(input: ActionInput): Action {
   if (typeof input === "string") return { kind: { $case: "text", text: input } };
   return { kind: { $case: "json", json: JSON.stringify(input) } };
 }
+
+/** The inverse of {@link toAction}. */
+export function fromAction(action: Action): ActionInput {
+  const k = action.kind;
+  if (k === undefined) throw new Error("an action without a kind");
+  if (k.$case === "index") return k.index;
+  if (k.$case === "text") return k.text;
+  return JSON.parse(k.json) as Record<string, unknown>;
+}

@@ -13,8 +13,8 @@ import {
   type CreateSessionResponse,
   type ExpandOptions,
 } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
-import { ObservationKind, type EnvSpec, type StateHandle } from "../../gen/ts/dynamind/env/v1/types_pb.js";
-import { toAction, type ActionInput } from "./actions.js";
+import { ObservationKind, type Action, type EnvSpec, type StateHandle } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { fromAction, toAction, type ActionInput } from "./actions.js";
 import { DynamindError } from "./errors.js";
 import { toStep, type Step } from "./results.js";
 import { StreamChannel } from "./stream-channel.js";
@@ -257,6 +257,15 @@ export class RemoteSession {
       steps: b.steps.map(toStep),
       leaf: b.leafState ? { id: b.leafState.id, expiresAtMs: b.leafState.expiresAtMs, server: this.server } : undefined,
     }));
+  }
+
+  /** The environment expert's plan from the current state (or `from`); the session is untouched. */
+  async expertPlan(from?: StateRef): Promise<{ actions: ActionInput[]; reachesGoal: boolean }> {
+    const res = await this.client.call<object, { actions: Action[]; reachesGoal: boolean }>(this.server, "expertPlan", {
+      sessionId: this.id,
+      fromHandleId: from?.id,
+    });
+    return { actions: res.actions.map(fromAction), reachesGoal: res.reachesGoal };
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,8 @@ import type {
   CreateSessionResponse,
   ExpandRequest,
   ExpandResponse,
+  ExpertPlanRequest,
+  ExpertPlanResponse,
   ForkRequest,
   ForkResponse,
   ListEnvsResponse,
@@ -264,6 +266,34 @@ export class EnvEngine {
         ? andThen(session.episode.snapshot(), (s) => run.all(s, sequences))
         : run.all(start, sequences);
     });
+  }
+
+  /**
+   * The expert's plan from the session's state or a saved one. It runs on the scratch
+   * instance, so the session's own episode is never touched.
+   */
+  expertPlan(req: ExpertPlanRequest): MaybePromise<ExpertPlanResponse> {
+    const session = this.sessions.get(req.sessionId);
+    const { template } = session;
+    if (!template.spec.hasExpert) throw new EnvError("UNSUPPORTED", `${session.envId} has no expert`);
+    let start: EpisodeSnapshot | undefined;
+    if (req.fromHandleId !== undefined) {
+      const stored = this.states.get(req.fromHandleId);
+      assertCompatible(stored.template, template);
+      start = stored.snapshot;
+    }
+    return session.exclusive(() =>
+      andThen(start ?? session.episode.snapshot(), (snapshot) => {
+        if (snapshot.phase !== "running") return { actions: [], reachesGoal: false };
+        const scratch = session.scratch();
+        return andThen(scratch.restore(snapshot), () =>
+          andThen(scratch.env.expertPlan!(), (plan) => ({
+            actions: (plan?.actions ?? []).map((kind) => ({ kind })),
+            reachesGoal: plan?.reachesGoal ?? false,
+          })),
+        );
+      }),
+    );
   }
 
   /** Saves a snapshot under the state budget; used by CloneState and Expand. */

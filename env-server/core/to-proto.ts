@@ -39,6 +39,7 @@ export function toProtoSpec(spec: EnvSpecInfo): EnvSpec {
     tasks: spec.tasks.map((t) => ({ name: t.name, description: t.description, configJson: JSON.stringify(t.config) })),
     configSchema: JSON.stringify(spec.configSchema),
     resetOptionsSchema: JSON.stringify(spec.resetOptionsSchema),
+    hasExpert: spec.hasExpert ?? false,
   };
 }
 

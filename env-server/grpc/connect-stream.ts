@@ -47,6 +47,8 @@ export function connectHandler(engine: EnvEngine, guard: CallGuard, metrics: Rpc
         return andThen(engine.fork(req.fork), (fork): Response => ({ $case: "fork", fork }));
       case "expand":
         return andThen(engine.expand(req.expand), (expand): Response => ({ $case: "expand", expand }));
+      case "expertPlan":
+        return andThen(engine.expertPlan(req.expertPlan), (expertPlan): Response => ({ $case: "expertPlan", expertPlan }));
     }
   };
 

@@ -49,5 +49,6 @@ export function unaryHandlers(
     releaseState: unary("ReleaseState", (req) => engine.releaseState(req)),
     fork: unary("Fork", (req) => engine.fork(req)),
     expand: unary("Expand", (req, deadline) => engine.expand(req, deadline)),
+    expertPlan: unary("ExpertPlan", (req) => engine.expertPlan(req)),
   };
 }

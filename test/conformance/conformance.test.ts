@@ -237,3 +237,30 @@ describe.each(ids)("environment %s", (envId) => {
     await s.close();
   });
 });
+
+describe.each(ids)("expert of %s", (envId) => {
+  it("plans from a state without moving the session, and the plan does what it says", async () => {
+    const s = await ctx.client.createSession(envId);
+    if (!s.spec.hasExpert) {
+      const err = await rejection(s.expertPlan());
+      expect(err.reason).toBe("UNSUPPORTED");
+      return void (await s.close());
+    }
+    for (const seed of [1, 2, 3]) {
+      const first = await s.reset(seed);
+      const plan = await s.expertPlan();
+      const here = (await s.expand([[]]))[0]!;
+      expect(here.steps).toEqual([]);
+      const saved = await s.clone();
+      expect((await s.restore(saved)).observation.fingerprint).toBe(first.observation.fingerprint);
+      if (!plan.reachesGoal) continue;
+      let last: Step | undefined;
+      for (const a of plan.actions) last = await s.step(a);
+      expect(last?.terminated).toBe(true);
+      // From a saved handle too.
+      const fromHandle = await s.expertPlan(saved);
+      expect(fromHandle.actions).toEqual(plan.actions);
+    }
+    await s.close();
+  });
+});

@@ -13,11 +13,18 @@ export function testRandom(seed: number): () => number {
   };
 }
 
-/** A valid action: one of the observation's valid actions when known, else a discrete index. */
+/**
+ * A valid action: one of the observation's valid actions when known (sent as JSON when
+ * the environment takes JSON actions and lists them as JSON objects), else a discrete index.
+ */
 export function randomAction(spec: EnvSpec, step: Step, rand: () => number): ActionInput {
   const valid = step.observation.validActions;
   const kinds = spec.actionSpec!.kinds;
-  if (valid.length > 0 && kinds.includes(ActionKind.ACTION_KIND_TEXT)) return valid[Math.floor(rand() * valid.length)]!;
+  if (valid.length > 0) {
+    const pick = valid[Math.floor(rand() * valid.length)]!;
+    if (kinds.includes(ActionKind.ACTION_KIND_TEXT)) return pick;
+    if (kinds.includes(ActionKind.ACTION_KIND_JSON) && pick.startsWith("{")) return JSON.parse(pick) as Record<string, unknown>;
+  }
   const n = spec.actionSpec!.discreteNames.length;
   if (n > 0 && kinds.includes(ActionKind.ACTION_KIND_INDEX)) return Math.floor(rand() * n);
   throw new Error(`${spec.id}: no way to choose a random action (no valid_actions and no discrete actions)`);

@@ -325,3 +325,15 @@ class EnvClient:
                 from_handle_id.id if isinstance(from_handle_id, types_pb.StateHandle) else from_handle_id
             )
         return list(self._call("Expand", req).branches)
+
+    def expert_plan(
+        self, session_id: str, from_handle_id: Union[None, str, types_pb.StateHandle] = None
+    ) -> pb.ExpertPlanResponse:
+        """The environment expert's plan from the session's state (or ``from_handle_id``);
+        the session is untouched. ``reaches_goal`` tells whether it is a full solution."""
+        req = pb.ExpertPlanRequest(session_id=session_id)
+        if from_handle_id is not None:
+            req.from_handle_id = (
+                from_handle_id.id if isinstance(from_handle_id, types_pb.StateHandle) else from_handle_id
+            )
+        return self._call("ExpertPlan", req)

@@ -196,6 +196,17 @@ class ClientTest(unittest.TestCase):
 
     # -- errors -------------------------------------------------------------------------
 
+    def test_expert_plan_solves_from_the_current_state(self):
+        session_id, _ = self.started_session()
+        self.assertTrue(self.client.create_session(ENV_ID).spec.has_expert)
+        plan = self.client.expert_plan(session_id)
+        self.assertTrue(plan.reaches_goal)
+        self.assertGreaterEqual(len(plan.actions), MIN_SOLUTION_LENGTH)
+        last = None
+        for action in plan.actions:
+            last = self.client.step(session_id, action.text)
+        self.assertTrue(last.terminated)
+
     def test_unknown_session(self):
         with self.assertRaises(DynamindError) as ctx:
             self.client.step("no-such-session", "Up")

@@ -222,6 +222,25 @@ export interface ExpandResponse {
   branches: Branch[];
 }
 
+export interface ExpertPlanRequest {
+  sessionId: string;
+  /** Plan from this saved state instead of the session's current state. */
+  fromHandleId?: string | undefined;
+}
+
+export interface ExpertPlanResponse {
+  /**
+   * The plan's actions, in order. Empty when the expert has no plan (the episode is over,
+   * the state is a dead end, or the solver's search budget ran out).
+   */
+  actions: Action[];
+  /**
+   * True when executing every action is expected to end the episode successfully; then
+   * the number of actions is the distance to the goal.
+   */
+  reachesGoal: boolean;
+}
+
 /** A request on the Connect stream. */
 export interface ConnectRequest {
   /** Chosen by the client and echoed in the reply. */
@@ -238,6 +257,7 @@ export interface ConnectRequest {
     | { $case: "releaseState"; releaseState: ReleaseStateRequest }
     | { $case: "fork"; fork: ForkRequest }
     | { $case: "expand"; expand: ExpandRequest }
+    | { $case: "expertPlan"; expertPlan: ExpertPlanRequest }
     | undefined;
 }
 
@@ -257,6 +277,7 @@ export interface ConnectResponse {
     | { $case: "releaseState"; releaseState: ReleaseStateResponse }
     | { $case: "fork"; fork: ForkResponse }
     | { $case: "expand"; expand: ExpandResponse }
+    | { $case: "expertPlan"; expertPlan: ExpertPlanResponse }
     | undefined;
 }
 
@@ -2517,6 +2538,188 @@ export const ExpandResponse: MessageFns<ExpandResponse> = {
   },
 };
 
+function createBaseExpertPlanRequest(): ExpertPlanRequest {
+  return { sessionId: "", fromHandleId: undefined };
+}
+
+export const ExpertPlanRequest: MessageFns<ExpertPlanRequest> = {
+  encode(message: ExpertPlanRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    if (message.fromHandleId !== undefined) {
+      writer.uint32(18).string(message.fromHandleId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExpertPlanRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExpertPlanRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromHandleId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExpertPlanRequest {
+    return {
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+      fromHandleId: isSet(object.fromHandleId)
+        ? globalThis.String(object.fromHandleId)
+        : isSet(object.from_handle_id)
+        ? globalThis.String(object.from_handle_id)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ExpertPlanRequest): unknown {
+    const obj: any = {};
+    if (message.sessionId !== "") {
+      obj.sessionId = message.sessionId;
+    }
+    if (message.fromHandleId !== undefined) {
+      obj.fromHandleId = message.fromHandleId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExpertPlanRequest>): ExpertPlanRequest {
+    return ExpertPlanRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExpertPlanRequest>): ExpertPlanRequest {
+    const message = createBaseExpertPlanRequest();
+    message.sessionId = object.sessionId ?? "";
+    message.fromHandleId = object.fromHandleId ?? undefined;
+    return message;
+  },
+};
+
+function createBaseExpertPlanResponse(): ExpertPlanResponse {
+  return { actions: [], reachesGoal: false };
+}
+
+export const ExpertPlanResponse: MessageFns<ExpertPlanResponse> = {
+  encode(message: ExpertPlanResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.actions) {
+      Action.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.reachesGoal !== false) {
+      writer.uint32(16).bool(message.reachesGoal);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExpertPlanResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExpertPlanResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.actions.push(Action.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.reachesGoal = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExpertPlanResponse {
+    return {
+      actions: globalThis.Array.isArray(object?.actions) ? object.actions.map((e: any) => Action.fromJSON(e)) : [],
+      reachesGoal: isSet(object.reachesGoal)
+        ? globalThis.Boolean(object.reachesGoal)
+        : isSet(object.reaches_goal)
+        ? globalThis.Boolean(object.reaches_goal)
+        : false,
+    };
+  },
+
+  toJSON(message: ExpertPlanResponse): unknown {
+    const obj: any = {};
+    if (message.actions?.length) {
+      obj.actions = message.actions.map((e) => Action.toJSON(e));
+    }
+    if (message.reachesGoal !== false) {
+      obj.reachesGoal = message.reachesGoal;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExpertPlanResponse>): ExpertPlanResponse {
+    return ExpertPlanResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExpertPlanResponse>): ExpertPlanResponse {
+    const message = createBaseExpertPlanResponse();
+    message.actions = object.actions?.map((e) => Action.fromPartial(e)) || [];
+    message.reachesGoal = object.reachesGoal ?? false;
+    return message;
+  },
+};
+
 function createBaseConnectRequest(): ConnectRequest {
   return { requestId: 0, request: undefined };
 }
@@ -2559,6 +2762,9 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
         break;
       case "expand":
         ExpandRequest.encode(message.request.expand, writer.uint32(98).fork()).join();
+        break;
+      case "expertPlan":
+        ExpertPlanRequest.encode(message.request.expertPlan, writer.uint32(106).fork()).join();
         break;
     }
     return writer;
@@ -2685,6 +2891,14 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
             message.request = { $case: "expand", expand: ExpandRequest.decode(reader, reader.uint32()) };
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.request = { $case: "expertPlan", expertPlan: ExpertPlanRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2740,6 +2954,10 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
         ? { $case: "fork", fork: ForkRequest.fromJSON(object.fork) }
         : isSet(object.expand)
         ? { $case: "expand", expand: ExpandRequest.fromJSON(object.expand) }
+        : isSet(object.expertPlan)
+        ? { $case: "expertPlan", expertPlan: ExpertPlanRequest.fromJSON(object.expertPlan) }
+        : isSet(object.expert_plan)
+        ? { $case: "expertPlan", expertPlan: ExpertPlanRequest.fromJSON(object.expert_plan) }
         : undefined,
     };
   },
@@ -2771,6 +2989,8 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       obj.fork = ForkRequest.toJSON(message.request.fork);
     } else if (message.request?.$case === "expand") {
       obj.expand = ExpandRequest.toJSON(message.request.expand);
+    } else if (message.request?.$case === "expertPlan") {
+      obj.expertPlan = ExpertPlanRequest.toJSON(message.request.expertPlan);
     }
     return obj;
   },
@@ -2863,6 +3083,15 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
         }
         break;
       }
+      case "expertPlan": {
+        if (object.request?.expertPlan !== undefined && object.request?.expertPlan !== null) {
+          message.request = {
+            $case: "expertPlan",
+            expertPlan: ExpertPlanRequest.fromPartial(object.request.expertPlan),
+          };
+        }
+        break;
+      }
     }
     return message;
   },
@@ -2913,6 +3142,9 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
         break;
       case "expand":
         ExpandResponse.encode(message.response.expand, writer.uint32(106).fork()).join();
+        break;
+      case "expertPlan":
+        ExpertPlanResponse.encode(message.response.expertPlan, writer.uint32(114).fork()).join();
         break;
     }
     return writer;
@@ -3047,6 +3279,14 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
             message.response = { $case: "expand", expand: ExpandResponse.decode(reader, reader.uint32()) };
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.response = { $case: "expertPlan", expertPlan: ExpertPlanResponse.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3104,6 +3344,10 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
         ? { $case: "fork", fork: ForkResponse.fromJSON(object.fork) }
         : isSet(object.expand)
         ? { $case: "expand", expand: ExpandResponse.fromJSON(object.expand) }
+        : isSet(object.expertPlan)
+        ? { $case: "expertPlan", expertPlan: ExpertPlanResponse.fromJSON(object.expertPlan) }
+        : isSet(object.expert_plan)
+        ? { $case: "expertPlan", expertPlan: ExpertPlanResponse.fromJSON(object.expert_plan) }
         : undefined,
     };
   },
@@ -3137,6 +3381,8 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
       obj.fork = ForkResponse.toJSON(message.response.fork);
     } else if (message.response?.$case === "expand") {
       obj.expand = ExpandResponse.toJSON(message.response.expand);
+    } else if (message.response?.$case === "expertPlan") {
+      obj.expertPlan = ExpertPlanResponse.toJSON(message.response.expertPlan);
     }
     return obj;
   },
@@ -3235,6 +3481,15 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
       case "expand": {
         if (object.response?.expand !== undefined && object.response?.expand !== null) {
           message.response = { $case: "expand", expand: ExpandResponse.fromPartial(object.response.expand) };
+        }
+        break;
+      }
+      case "expertPlan": {
+        if (object.response?.expertPlan !== undefined && object.response?.expertPlan !== null) {
+          message.response = {
+            $case: "expertPlan",
+            expertPlan: ExpertPlanResponse.fromPartial(object.response.expertPlan),
+          };
         }
         break;
       }
@@ -3366,6 +3621,20 @@ export const EnvServiceService = {
     responseDeserialize: (value: Buffer): ExpandResponse => ExpandResponse.decode(value),
   },
   /**
+   * Asks the environment's expert for a plan from the session's current state or a saved
+   * state, leaving the session untouched (UNSUPPORTED when EnvSpec.has_expert is false).
+   * For data collection, and as a value function: a plan that reaches the goal is a distance.
+   */
+  expertPlan: {
+    path: "/dynamind.env.v1.EnvService/ExpertPlan" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ExpertPlanRequest): Buffer => Buffer.from(ExpertPlanRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExpertPlanRequest => ExpertPlanRequest.decode(value),
+    responseSerialize: (value: ExpertPlanResponse): Buffer => Buffer.from(ExpertPlanResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExpertPlanResponse => ExpertPlanResponse.decode(value),
+  },
+  /**
    * Carries any of the calls above with request ids, for pipelining. Replies come in
    * request order; a failed request gets an ErrorDetail reply and the stream goes on.
    */
@@ -3409,6 +3678,12 @@ export interface EnvServiceServer extends UntypedServiceImplementation {
    * leaving the session untouched. One round trip per search node.
    */
   expand: handleUnaryCall<ExpandRequest, ExpandResponse>;
+  /**
+   * Asks the environment's expert for a plan from the session's current state or a saved
+   * state, leaving the session untouched (UNSUPPORTED when EnvSpec.has_expert is false).
+   * For data collection, and as a value function: a plan that reaches the goal is a distance.
+   */
+  expertPlan: handleUnaryCall<ExpertPlanRequest, ExpertPlanResponse>;
   /**
    * Carries any of the calls above with request ids, for pipelining. Replies come in
    * request order; a failed request gets an ErrorDetail reply and the stream goes on.
@@ -3592,6 +3867,26 @@ export interface EnvServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ExpandResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Asks the environment's expert for a plan from the session's current state or a saved
+   * state, leaving the session untouched (UNSUPPORTED when EnvSpec.has_expert is false).
+   * For data collection, and as a value function: a plan that reaches the goal is a distance.
+   */
+  expertPlan(
+    request: ExpertPlanRequest,
+    callback: (error: ServiceError | null, response: ExpertPlanResponse) => void,
+  ): ClientUnaryCall;
+  expertPlan(
+    request: ExpertPlanRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ExpertPlanResponse) => void,
+  ): ClientUnaryCall;
+  expertPlan(
+    request: ExpertPlanRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ExpertPlanResponse) => void,
   ): ClientUnaryCall;
   /**
    * Carries any of the calls above with request ids, for pipelining. Replies come in

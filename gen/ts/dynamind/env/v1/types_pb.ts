@@ -464,6 +464,8 @@ export interface EnvSpec {
   configSchema: string;
   /** JSON Schema of ResetRequest.options_json. */
   resetOptionsSchema: string;
+  /** The environment has an expert (an optimal solver or a scripted planner) that ExpertPlan asks. */
+  hasExpert: boolean;
 }
 
 /** A reference to a saved state held by the server. */
@@ -1983,6 +1985,7 @@ function createBaseEnvSpec(): EnvSpec {
     tasks: [],
     configSchema: "",
     resetOptionsSchema: "",
+    hasExpert: false,
   };
 }
 
@@ -2031,6 +2034,9 @@ export const EnvSpec: MessageFns<EnvSpec> = {
     }
     if (message.resetOptionsSchema !== "") {
       writer.uint32(98).string(message.resetOptionsSchema);
+    }
+    if (message.hasExpert !== false) {
+      writer.uint32(104).bool(message.hasExpert);
     }
     return writer;
   },
@@ -2164,6 +2170,14 @@ export const EnvSpec: MessageFns<EnvSpec> = {
             message.resetOptionsSchema = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.hasExpert = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2220,6 +2234,11 @@ export const EnvSpec: MessageFns<EnvSpec> = {
         : isSet(object.reset_options_schema)
         ? globalThis.String(object.reset_options_schema)
         : "",
+      hasExpert: isSet(object.hasExpert)
+        ? globalThis.Boolean(object.hasExpert)
+        : isSet(object.has_expert)
+        ? globalThis.Boolean(object.has_expert)
+        : false,
     };
   },
 
@@ -2261,6 +2280,9 @@ export const EnvSpec: MessageFns<EnvSpec> = {
     if (message.resetOptionsSchema !== "") {
       obj.resetOptionsSchema = message.resetOptionsSchema;
     }
+    if (message.hasExpert !== false) {
+      obj.hasExpert = message.hasExpert;
+    }
     return obj;
   },
 
@@ -2283,6 +2305,7 @@ export const EnvSpec: MessageFns<EnvSpec> = {
     message.tasks = object.tasks?.map((e) => TaskInfo.fromPartial(e)) || [];
     message.configSchema = object.configSchema ?? "";
     message.resetOptionsSchema = object.resetOptionsSchema ?? "";
+    message.hasExpert = object.hasExpert ?? false;
     return message;
   },
 };

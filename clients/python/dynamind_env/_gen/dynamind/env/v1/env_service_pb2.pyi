@@ -67,12 +67,13 @@ class CloseSessionResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class ConnectRequest(_message.Message):
-    __slots__ = ["batch_step", "clone_state", "close_session", "create_session", "expand", "fork", "list_envs", "release_state", "request_id", "reset", "restore_state", "step"]
+    __slots__ = ["batch_step", "clone_state", "close_session", "create_session", "expand", "expert_plan", "fork", "list_envs", "release_state", "request_id", "reset", "restore_state", "step"]
     BATCH_STEP_FIELD_NUMBER: _ClassVar[int]
     CLONE_STATE_FIELD_NUMBER: _ClassVar[int]
     CLOSE_SESSION_FIELD_NUMBER: _ClassVar[int]
     CREATE_SESSION_FIELD_NUMBER: _ClassVar[int]
     EXPAND_FIELD_NUMBER: _ClassVar[int]
+    EXPERT_PLAN_FIELD_NUMBER: _ClassVar[int]
     FORK_FIELD_NUMBER: _ClassVar[int]
     LIST_ENVS_FIELD_NUMBER: _ClassVar[int]
     RELEASE_STATE_FIELD_NUMBER: _ClassVar[int]
@@ -85,6 +86,7 @@ class ConnectRequest(_message.Message):
     close_session: CloseSessionRequest
     create_session: CreateSessionRequest
     expand: ExpandRequest
+    expert_plan: ExpertPlanRequest
     fork: ForkRequest
     list_envs: ListEnvsRequest
     release_state: ReleaseStateRequest
@@ -92,16 +94,17 @@ class ConnectRequest(_message.Message):
     reset: ResetRequest
     restore_state: RestoreStateRequest
     step: StepRequest
-    def __init__(self, request_id: _Optional[int] = ..., list_envs: _Optional[_Union[ListEnvsRequest, _Mapping]] = ..., create_session: _Optional[_Union[CreateSessionRequest, _Mapping]] = ..., close_session: _Optional[_Union[CloseSessionRequest, _Mapping]] = ..., reset: _Optional[_Union[ResetRequest, _Mapping]] = ..., step: _Optional[_Union[StepRequest, _Mapping]] = ..., batch_step: _Optional[_Union[BatchStepRequest, _Mapping]] = ..., clone_state: _Optional[_Union[CloneStateRequest, _Mapping]] = ..., restore_state: _Optional[_Union[RestoreStateRequest, _Mapping]] = ..., release_state: _Optional[_Union[ReleaseStateRequest, _Mapping]] = ..., fork: _Optional[_Union[ForkRequest, _Mapping]] = ..., expand: _Optional[_Union[ExpandRequest, _Mapping]] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[int] = ..., list_envs: _Optional[_Union[ListEnvsRequest, _Mapping]] = ..., create_session: _Optional[_Union[CreateSessionRequest, _Mapping]] = ..., close_session: _Optional[_Union[CloseSessionRequest, _Mapping]] = ..., reset: _Optional[_Union[ResetRequest, _Mapping]] = ..., step: _Optional[_Union[StepRequest, _Mapping]] = ..., batch_step: _Optional[_Union[BatchStepRequest, _Mapping]] = ..., clone_state: _Optional[_Union[CloneStateRequest, _Mapping]] = ..., restore_state: _Optional[_Union[RestoreStateRequest, _Mapping]] = ..., release_state: _Optional[_Union[ReleaseStateRequest, _Mapping]] = ..., fork: _Optional[_Union[ForkRequest, _Mapping]] = ..., expand: _Optional[_Union[ExpandRequest, _Mapping]] = ..., expert_plan: _Optional[_Union[ExpertPlanRequest, _Mapping]] = ...) -> None: ...
 
 class ConnectResponse(_message.Message):
-    __slots__ = ["batch_step", "clone_state", "close_session", "create_session", "error", "expand", "fork", "list_envs", "release_state", "request_id", "reset", "restore_state", "step"]
+    __slots__ = ["batch_step", "clone_state", "close_session", "create_session", "error", "expand", "expert_plan", "fork", "list_envs", "release_state", "request_id", "reset", "restore_state", "step"]
     BATCH_STEP_FIELD_NUMBER: _ClassVar[int]
     CLONE_STATE_FIELD_NUMBER: _ClassVar[int]
     CLOSE_SESSION_FIELD_NUMBER: _ClassVar[int]
     CREATE_SESSION_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     EXPAND_FIELD_NUMBER: _ClassVar[int]
+    EXPERT_PLAN_FIELD_NUMBER: _ClassVar[int]
     FORK_FIELD_NUMBER: _ClassVar[int]
     LIST_ENVS_FIELD_NUMBER: _ClassVar[int]
     RELEASE_STATE_FIELD_NUMBER: _ClassVar[int]
@@ -115,6 +118,7 @@ class ConnectResponse(_message.Message):
     create_session: CreateSessionResponse
     error: _types_pb2.ErrorDetail
     expand: ExpandResponse
+    expert_plan: ExpertPlanResponse
     fork: ForkResponse
     list_envs: ListEnvsResponse
     release_state: ReleaseStateResponse
@@ -122,7 +126,7 @@ class ConnectResponse(_message.Message):
     reset: ResetResponse
     restore_state: RestoreStateResponse
     step: StepResponse
-    def __init__(self, request_id: _Optional[int] = ..., error: _Optional[_Union[_types_pb2.ErrorDetail, _Mapping]] = ..., list_envs: _Optional[_Union[ListEnvsResponse, _Mapping]] = ..., create_session: _Optional[_Union[CreateSessionResponse, _Mapping]] = ..., close_session: _Optional[_Union[CloseSessionResponse, _Mapping]] = ..., reset: _Optional[_Union[ResetResponse, _Mapping]] = ..., step: _Optional[_Union[StepResponse, _Mapping]] = ..., batch_step: _Optional[_Union[BatchStepResponse, _Mapping]] = ..., clone_state: _Optional[_Union[CloneStateResponse, _Mapping]] = ..., restore_state: _Optional[_Union[RestoreStateResponse, _Mapping]] = ..., release_state: _Optional[_Union[ReleaseStateResponse, _Mapping]] = ..., fork: _Optional[_Union[ForkResponse, _Mapping]] = ..., expand: _Optional[_Union[ExpandResponse, _Mapping]] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[int] = ..., error: _Optional[_Union[_types_pb2.ErrorDetail, _Mapping]] = ..., list_envs: _Optional[_Union[ListEnvsResponse, _Mapping]] = ..., create_session: _Optional[_Union[CreateSessionResponse, _Mapping]] = ..., close_session: _Optional[_Union[CloseSessionResponse, _Mapping]] = ..., reset: _Optional[_Union[ResetResponse, _Mapping]] = ..., step: _Optional[_Union[StepResponse, _Mapping]] = ..., batch_step: _Optional[_Union[BatchStepResponse, _Mapping]] = ..., clone_state: _Optional[_Union[CloneStateResponse, _Mapping]] = ..., restore_state: _Optional[_Union[RestoreStateResponse, _Mapping]] = ..., release_state: _Optional[_Union[ReleaseStateResponse, _Mapping]] = ..., fork: _Optional[_Union[ForkResponse, _Mapping]] = ..., expand: _Optional[_Union[ExpandResponse, _Mapping]] = ..., expert_plan: _Optional[_Union[ExpertPlanResponse, _Mapping]] = ...) -> None: ...
 
 class CreateSessionRequest(_message.Message):
     __slots__ = ["config_json", "env_id", "max_steps", "observation_kinds"]
@@ -169,6 +173,22 @@ class ExpandResponse(_message.Message):
     BRANCHES_FIELD_NUMBER: _ClassVar[int]
     branches: _containers.RepeatedCompositeFieldContainer[Branch]
     def __init__(self, branches: _Optional[_Iterable[_Union[Branch, _Mapping]]] = ...) -> None: ...
+
+class ExpertPlanRequest(_message.Message):
+    __slots__ = ["from_handle_id", "session_id"]
+    FROM_HANDLE_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    from_handle_id: str
+    session_id: str
+    def __init__(self, session_id: _Optional[str] = ..., from_handle_id: _Optional[str] = ...) -> None: ...
+
+class ExpertPlanResponse(_message.Message):
+    __slots__ = ["actions", "reaches_goal"]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    REACHES_GOAL_FIELD_NUMBER: _ClassVar[int]
+    actions: _containers.RepeatedCompositeFieldContainer[_types_pb2.Action]
+    reaches_goal: bool
+    def __init__(self, actions: _Optional[_Iterable[_Union[_types_pb2.Action, _Mapping]]] = ..., reaches_goal: bool = ...) -> None: ...
 
 class ForkRequest(_message.Message):
     __slots__ = ["handle_id", "portable_state", "session_id"]

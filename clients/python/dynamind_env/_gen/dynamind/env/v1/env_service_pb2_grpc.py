@@ -69,6 +69,11 @@ class EnvServiceStub(object):
                 request_serializer=dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpandRequest.SerializeToString,
                 response_deserializer=dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpandResponse.FromString,
                 )
+        self.ExpertPlan = channel.unary_unary(
+                '/dynamind.env.v1.EnvService/ExpertPlan',
+                request_serializer=dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpertPlanRequest.SerializeToString,
+                response_deserializer=dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpertPlanResponse.FromString,
+                )
         self.Connect = channel.stream_stream(
                 '/dynamind.env.v1.EnvService/Connect',
                 request_serializer=dynamind_dot_env_dot_v1_dot_env__service__pb2.ConnectRequest.SerializeToString,
@@ -158,6 +163,15 @@ class EnvServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExpertPlan(self, request, context):
+        """Asks the environment's expert for a plan from the session's current state or a saved
+        state, leaving the session untouched (UNSUPPORTED when EnvSpec.has_expert is false).
+        For data collection, and as a value function: a plan that reaches the goal is a distance.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Connect(self, request_iterator, context):
         """Carries any of the calls above with request ids, for pipelining. Replies come in
         request order; a failed request gets an ErrorDetail reply and the stream goes on.
@@ -223,6 +237,11 @@ def add_EnvServiceServicer_to_server(servicer, server):
                     servicer.Expand,
                     request_deserializer=dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpandRequest.FromString,
                     response_serializer=dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpandResponse.SerializeToString,
+            ),
+            'ExpertPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExpertPlan,
+                    request_deserializer=dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpertPlanRequest.FromString,
+                    response_serializer=dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpertPlanResponse.SerializeToString,
             ),
             'Connect': grpc.stream_stream_rpc_method_handler(
                     servicer.Connect,
@@ -423,6 +442,23 @@ class EnvService(object):
         return grpc.experimental.unary_unary(request, target, '/dynamind.env.v1.EnvService/Expand',
             dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpandRequest.SerializeToString,
             dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpandResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ExpertPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/dynamind.env.v1.EnvService/ExpertPlan',
+            dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpertPlanRequest.SerializeToString,
+            dynamind_dot_env_dot_v1_dot_env__service__pb2.ExpertPlanResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
