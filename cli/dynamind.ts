@@ -5,6 +5,7 @@
 import { Command } from "commander";
 import { envsCommand } from "./commands/envs.js";
 import { playCommand } from "./commands/play.js";
+import { resimCommand } from "./commands/resim.js";
 import { serveCommand } from "./commands/serve.js";
 
 const program = new Command()
@@ -15,5 +16,6 @@ const program = new Command()
 program.addCommand(serveCommand());
 program.addCommand(envsCommand());
 program.addCommand(playCommand());
+program.addCommand(resimCommand());
 
 await program.parseAsync(process.argv);

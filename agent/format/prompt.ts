@@ -1,0 +1,56 @@
+/**
+ * How an environment state becomes a chat prompt. ReSim data, distillation and
+ * evaluation all use this one function, so a model sees at evaluation exactly
+ * the layout it was trained on. Written once for every environment: it reads
+ * the spec's instructions and the observation, never the env id.
+ */
+import type { EnvSpec, Observation } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import type { ActionInput } from "../client/actions.js";
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** One previous step shown to the model: what it did and what it saw. */
+export interface HistoryEntry {
+  action: ActionInput;
+  observation: string;
+}
+
+/** Actions are written as text: commands as they are, indices as numbers, JSON compactly. */
+export function actionText(action: ActionInput): string {
+  return typeof action === "string" ? action : typeof action === "number" ? String(action) : JSON.stringify(action);
+}
+
+/** The inverse of {@link actionText}, for the spec's preferred action kind. */
+export function parseActionText(text: string): ActionInput {
+  const t = text.trim();
+  if (t.startsWith("{")) return JSON.parse(t) as Record<string, unknown>;
+  if (/^\d+$/.test(t)) return Number(t);
+  return t;
+}
+
+export const RESPONSE_FORMAT =
+  "Think inside <think>...</think>: simulate candidate plans as <plan id=N value=V> blocks holding " +
+  "<action>...</action><state>...</state> pairs (the state you expect after each action), compare them, " +
+  "then give the next action as <answer>ACTION</answer>.";
+
+/** System + user messages for the state at `step`, with up to `history.length` previous steps. */
+export function buildPrompt(spec: EnvSpec, observation: Observation, step: number, history: HistoryEntry[], simulate: boolean): ChatMessage[] {
+  const lines: string[] = [];
+  if (history.length > 0) {
+    lines.push("Previous steps:");
+    history.forEach((h, i) => lines.push(`Step ${step - history.length + i}: ${actionText(h.action)}`, h.observation));
+    lines.push("");
+  }
+  lines.push(`Step ${step}. Current observation:`, observation.text);
+  if (observation.validActions.length > 0 && observation.validActions.length <= 60) {
+    lines.push("", `Valid actions: ${observation.validActions.join(", ")}`);
+  }
+  const system = simulate ? `${spec.instructions}\n\n${RESPONSE_FORMAT}` : `${spec.instructions}\n\nGive the next action as <answer>ACTION</answer>.`;
+  return [
+    { role: "system", content: system },
+    { role: "user", content: lines.join("\n") },
+  ];
+}

@@ -1,0 +1,75 @@
+/**
+ * The ReSim response format: simulated plans with the state after each action,
+ * then one answer. Writing and parsing live together so they cannot drift.
+ *
+ *   <think>
+ *   <plan id=1 value=0.81>
+ *   <action>Up</action>
+ *   <state>
+ *   ...the observation expected after Up...
+ *   </state>
+ *   </plan>
+ *   ...more plans...
+ *   Plan 1 has the highest value (0.81): it reaches the goal in 3 steps. I take its first action.
+ *   </think>
+ *   <answer>Up</answer>
+ */
+import type { ActionInput } from "../client/actions.js";
+import { actionText, parseActionText } from "./prompt.js";
+
+export interface SimulatedPlan {
+  id: number;
+  value: number;
+  steps: { action: ActionInput; state: string }[];
+}
+
+export interface ParsedResponse {
+  plans: SimulatedPlan[];
+  /** The answer, or undefined when the response has none. */
+  answer: ActionInput | undefined;
+}
+
+export function writePlan(plan: SimulatedPlan): string {
+  const body = plan.steps.map((s) => `<action>${actionText(s.action)}</action>\n<state>\n${s.state}\n</state>`).join("\n");
+  return `<plan id=${plan.id} value=${plan.value.toFixed(2)}>\n${body}\n</plan>`;
+}
+
+export function writeResponse(plans: SimulatedPlan[], reasoning: string, answer: ActionInput): string {
+  return `<think>\n${plans.map(writePlan).join("\n")}\n${reasoning}\n</think>\n<answer>${actionText(answer)}</answer>`;
+}
+
+/** An action-only response (the distillation baseline). */
+export function writeAnswerOnly(answer: ActionInput): string {
+  return `<answer>${actionText(answer)}</answer>`;
+}
+
+const PLAN = /<plan id=(\d+) value=(-?[\d.]+)>([\s\S]*?)<\/plan>/g;
+const STEP = /<action>([\s\S]*?)<\/action>\s*<state>\n?([\s\S]*?)\n?<\/state>/g;
+const ANSWER = /<answer>([\s\S]*?)<\/answer>/;
+
+/** Parses whatever a model wrote; malformed parts are skipped, never thrown on. */
+export function parseResponse(text: string): ParsedResponse {
+  const plans: SimulatedPlan[] = [];
+  for (const m of text.matchAll(PLAN)) {
+    const steps: SimulatedPlan["steps"] = [];
+    for (const s of m[3]!.matchAll(STEP)) {
+      try {
+        steps.push({ action: parseActionText(s[1]!), state: s[2]! });
+      } catch {
+        // an unparseable action ends what can be checked of this plan
+        break;
+      }
+    }
+    plans.push({ id: Number(m[1]), value: Number(m[2]), steps });
+  }
+  const a = ANSWER.exec(text);
+  let answer: ActionInput | undefined;
+  if (a && a[1]!.trim() !== "") {
+    try {
+      answer = parseActionText(a[1]!);
+    } catch {
+      answer = undefined;
+    }
+  }
+  return { plans, answer };
+}

@@ -1,0 +1,44 @@
+/**
+ * Steps 5 and 6 of ReSim: each kept rollout becomes a plan stating the real
+ * future states it reaches, and the plans are aggregated into one response that
+ * compares them and commits to the best plan's first action. The default
+ * aggregator is a deterministic template; the plans are listed in a shuffled
+ * order so that a model cannot learn "the first plan wins".
+ */
+import type { SimulatedPlan } from "../format/response.js";
+import { writeResponse } from "../format/response.js";
+import type { SeededRandom } from "./seeded-random.js";
+import type { ValuedRollout } from "./value.js";
+
+export interface Aggregated {
+  response: string;
+  /** The id the chosen plan has in the response. */
+  chosenPlanId: number;
+  plans: SimulatedPlan[];
+}
+
+export function toPlan(r: ValuedRollout, id: number): SimulatedPlan {
+  return { id, value: r.value, steps: r.actions.slice(0, r.steps.length).map((action, i) => ({ action, state: r.steps[i]!.observation.text })) };
+}
+
+function describe(r: ValuedRollout): string {
+  if (r.stepsToGoal !== undefined) return `value ${r.value.toFixed(2)}, the goal is ${r.stepsToGoal} ${r.stepsToGoal === 1 ? "step" : "steps"} away`;
+  const last = r.steps.at(-1);
+  if (last?.truncated) return `value ${r.value.toFixed(2)}, it runs out of steps`;
+  return `value ${r.value.toFixed(2)}, no sign of reaching the goal`;
+}
+
+export function templateAggregate(best: ValuedRollout, kept: ValuedRollout[], random: SeededRandom): Aggregated {
+  const order = random.shuffle([...kept]);
+  const plans = order.map((r, i) => toPlan(r, i + 1));
+  const chosenPlanId = order.indexOf(best) + 1;
+  const lines = order.map((r, i) => `Plan ${i + 1}: ${describe(r)}.`);
+  const verdict =
+    kept.length === 1
+      ? `Only plan ${chosenPlanId} is left after removing duplicates; I follow it.`
+      : best.value > 0
+        ? `Plan ${chosenPlanId} has the highest value, so I take its first action.`
+        : `No plan shows progress; plan ${chosenPlanId} is as good as any, so I take its first action.`;
+  const answer = best.actions[0]!;
+  return { response: writeResponse(plans, [...lines, verdict].join("\n"), answer), chosenPlanId, plans };
+}

@@ -1,0 +1,89 @@
+/**
+ * Rollout policies: who chooses the actions of the simulated futures. Any policy
+ * works with any environment: actions come from the observation's valid actions
+ * or the spec's discrete actions, never from env-specific knowledge.
+ */
+import type { ActionInput, RemoteSession, StateRef } from "../client/index.js";
+import { ActionKind, type Observation } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { SeededRandom } from "./seeded-random.js";
+
+/** Where a rollout stands: the session it belongs to and, past the root, its saved state. */
+export interface RolloutNode {
+  session: RemoteSession;
+  observation: Observation;
+  /** Undefined at the root (the session's current state). */
+  state: StateRef | undefined;
+}
+
+export interface RolloutPolicy {
+  readonly name: string;
+  /** The whole rollout at once, when the policy can say it up front (one Expand for all of it). */
+  plan?(node: RolloutNode, depth: number, rollout: number): Promise<ActionInput[]>;
+  /** The next action at a node, for policies that react to what they see. */
+  act(node: RolloutNode, rollout: number): Promise<ActionInput>;
+}
+
+/** Uniform over the valid actions (or the discrete actions), seeded. */
+export class RandomPolicy implements RolloutPolicy {
+  readonly name = "random";
+  constructor(private readonly random: SeededRandom) {}
+
+  async act(node: RolloutNode): Promise<ActionInput> {
+    return randomValidAction(node, this.random);
+  }
+}
+
+/** The environment's expert (ExpertPlan), falling back to random where it has no plan. */
+export class ExpertPolicy implements RolloutPolicy {
+  readonly name = "expert";
+  constructor(private readonly random: SeededRandom) {}
+
+  async plan(node: RolloutNode, depth: number): Promise<ActionInput[]> {
+    const plan = await node.session.expertPlan(node.state);
+    return plan.actions.length > 0 ? plan.actions.slice(0, depth) : [randomValidAction(node, this.random)];
+  }
+
+  async act(node: RolloutNode): Promise<ActionInput> {
+    return (await this.plan(node, 1))[0]!;
+  }
+}
+
+/**
+ * Rollout 0 follows the expert, the others explore at random: the search then holds
+ * a strong plan and contrasting ones, which is what the aggregated response compares.
+ */
+export class MixedPolicy implements RolloutPolicy {
+  readonly name = "mixed";
+  private readonly expert: ExpertPolicy;
+  private readonly random: RandomPolicy;
+
+  constructor(random: SeededRandom) {
+    this.expert = new ExpertPolicy(random);
+    this.random = new RandomPolicy(random);
+  }
+
+  async plan(node: RolloutNode, depth: number, rollout: number): Promise<ActionInput[]> {
+    if (rollout === 0) return this.expert.plan(node, depth);
+    const actions: ActionInput[] = [];
+    // Without observations of the future, a random plan draws from the root's actions.
+    for (let i = 0; i < depth; i++) actions.push(await this.random.act(node));
+    return actions;
+  }
+
+  async act(node: RolloutNode, rollout: number): Promise<ActionInput> {
+    return rollout === 0 ? this.expert.act(node) : this.random.act(node);
+  }
+}
+
+export function randomValidAction(node: RolloutNode, random: SeededRandom): ActionInput {
+  const valid = node.observation.validActions;
+  const kinds = node.session.spec.actionSpec!.kinds;
+  if (valid.length > 0) {
+    const pick = random.pick(valid);
+    if (kinds.includes(ActionKind.ACTION_KIND_TEXT)) return pick;
+    if (kinds.includes(ActionKind.ACTION_KIND_JSON) && pick.startsWith("{")) return JSON.parse(pick) as Record<string, unknown>;
+  }
+  const n = node.session.spec.actionSpec!.discreteNames.length;
+  if (n > 0) return random.int(n);
+  throw new Error(`${node.session.spec.id}: no valid actions to choose from`);
+}

@@ -1,0 +1,77 @@
+import { Command, Option } from "commander";
+import { SingleBar, Presets } from "cli-progress";
+import { EnvClient } from "../../agent/client/index.js";
+import { collectResim } from "../../agent/resim/collect.js";
+import { createLogger } from "../../env-server/logger.js";
+import { startServer, type RunningServer } from "../../env-server/server.js";
+import { int, jsonObject } from "../options.js";
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new Error(`expected a number in (0, 1], got "${value}"`);
+  return n;
+}
+
+export function resimCommand(): Command {
+  return new Command("resim")
+    .description("Collect ReSim data: search trees over real rollouts, aggregated into responses that simulate the future (JSONL).")
+    .requiredOption("--env <id>", "environment id (see `dynamind envs`)")
+    .option("--preset <name>", "shorthand for --config '{\"preset\":\"<name>\"}'")
+    .option("--config <json>", "environment config as a JSON object", jsonObject)
+    .option("--episodes <n>", "episodes to collect", int, 20)
+    .option("--seed-start <n>", "first episode seed (episodes use consecutive seeds)", int, 0)
+    .option("--b <n>", "rollouts per real step", int, 4)
+    .option("--d <n>", "rollout depth", int, 5)
+    .option("--b-train <n>", "rollouts kept in each response (best + b_train − 1)", int, 2)
+    .option("--gamma <g>", "discount of the value function", fraction, 0.9)
+    .addOption(new Option("--policy <name>", "rollout policy").choices(["random", "expert", "mixed"]).default("mixed"))
+    .addOption(new Option("--value <fn>", "value function: solver distance or Monte-Carlo success").choices(["solver", "mc"]).default("solver"))
+    .option("--history <n>", "previous steps shown in each prompt", int, 0)
+    .option("--concurrency <n>", "episodes in flight", int, 4)
+    .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
+    .option("-o, --out <file>", "dataset file (appended; a rerun resumes)", "data/resim.jsonl")
+    .option("--action-only-out <file>", "also write the action-only baseline dataset from the same episodes")
+    .action(async (opts) => {
+      let server: RunningServer | undefined;
+      if (!opts.address) server = await startServer({ port: 0, logger: createLogger("dynamind", "warn") });
+      const client = new EnvClient(opts.address ?? server!.address);
+      const config = { ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
+      const bar = new SingleBar({ format: "resim {bar} {value}/{total} episodes | success {success}% | {nodes} nodes", noTTYOutput: false }, Presets.shades_classic);
+      let successes = 0;
+      let done = 0;
+      let nodes = 0;
+      const { mkdir } = await import("node:fs/promises");
+      const { dirname } = await import("node:path");
+      await mkdir(dirname(opts.out), { recursive: true });
+      try {
+        if (process.stderr.isTTY) bar.start(opts.episodes, 0, { success: 0, nodes: 0 });
+        const summary = await collectResim(client, {
+          envId: opts.env,
+          config,
+          episodes: opts.episodes,
+          seedStart: opts.seedStart,
+          b: opts.b,
+          d: opts.d,
+          bTrain: opts.bTrain,
+          gamma: opts.gamma,
+          policy: opts.policy,
+          value: opts.value,
+          history: opts.history,
+          concurrency: opts.concurrency,
+          out: opts.out,
+          actionOnlyOut: opts.actionOnlyOut,
+          onEpisode: (e) => {
+            done++;
+            nodes += e.nodes;
+            if (e.success) successes++;
+            if (process.stderr.isTTY) bar.update(done, { success: Math.round((100 * successes) / done), nodes });
+          },
+        });
+        if (process.stderr.isTTY) bar.stop();
+        console.log(JSON.stringify({ out: opts.out, ...summary }, null, 2));
+      } finally {
+        client.close();
+        await server?.stop(1000);
+      }
+    });
+}

@@ -1,0 +1,125 @@
+/** ReSim collection over the real server: the data is faithful to the real dynamics. */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { collectResim, type ResimOptions } from "../../../agent/resim/collect.js";
+import type { Example } from "../../../agent/resim/dataset.js";
+import { simScore, similarity } from "../../../agent/eval/sim-score.js";
+import { parseActionText } from "../../../agent/format/prompt.js";
+import { parseResponse } from "../../../agent/format/response.js";
+import { useTestServer } from "../../support/server.js";
+
+const ctx = useTestServer();
+
+function options(dir: string, overrides: Partial<ResimOptions> = {}): ResimOptions {
+  return {
+    envId: "sokoban",
+    config: { preset: "6x6-1box" },
+    episodes: 4,
+    seedStart: 100,
+    b: 4,
+    d: 4,
+    bTrain: 2,
+    gamma: 0.9,
+    policy: "mixed",
+    value: "solver",
+    history: 1,
+    concurrency: 2,
+    out: join(dir, "resim.jsonl"),
+    actionOnlyOut: join(dir, "action.jsonl"),
+    ...overrides,
+  };
+}
+
+const read = (path: string): Example[] =>
+  readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Example);
+
+describe("ReSim collection", () => {
+  it("writes chat examples whose simulated futures are the real ones (Sim Score 1)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "resim-"));
+    const summary = await collectResim(ctx.client, options(dir));
+    expect(summary.episodes).toBe(4);
+    expect(summary.successRate).toBe(1);
+    const data = read(join(dir, "resim.jsonl"));
+    expect(data).toHaveLength(summary.examples);
+    // Replay every episode and check each response against the real environment.
+    for (const seed of new Set(data.map((e) => e.metadata.seed))) {
+      const session = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
+      await session.reset(seed);
+      const episode = data.filter((e) => e.metadata.seed === seed).sort((a, b) => a.metadata.step - b.metadata.step);
+      expect(episode.at(-1)!.metadata.episodeEnd).toBe(true);
+      for (const example of episode) {
+        expect(example.messages.map((m) => m.role)).toEqual(["system", "user", "assistant"]);
+        const parsed = parseResponse(example.messages[2]!.content);
+        expect(parsed.plans.length).toBeGreaterThanOrEqual(1);
+        expect(parsed.plans.length).toBeLessThanOrEqual(2);
+        expect(parsed.answer).toBe(example.metadata.action);
+        const score = await simScore(session, example.messages[2]!.content);
+        expect(score.score).toBe(1);
+        expect(score.exact).toBe(1);
+        await session.step(parseActionText(String(example.metadata.action)));
+      }
+      await session.close();
+    }
+    // The baseline has the same states and answers, without simulation.
+    const baseline = read(join(dir, "action.jsonl"));
+    expect(baseline.map((e) => [e.metadata.seed, e.metadata.step, e.metadata.action])).toEqual(data.map((e) => [e.metadata.seed, e.metadata.step, e.metadata.action]));
+    for (const e of baseline) {
+      expect(e.messages[2]!.content).toBe(`<answer>${e.metadata.action}</answer>`);
+      expect(e.messages[0]!.content).not.toMatch(/<plan/);
+    }
+  });
+
+  it("resumes: episodes already in the file are skipped", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "resim-"));
+    await collectResim(ctx.client, options(dir, { episodes: 2 }));
+    const again = await collectResim(ctx.client, options(dir, { episodes: 3 }));
+    expect([again.skipped, again.episodes]).toEqual([2, 1]);
+    const seeds = read(join(dir, "resim.jsonl")).filter((e) => e.metadata.episodeEnd).map((e) => e.metadata.seed);
+    expect(seeds.sort()).toEqual([100, 101, 102]);
+  });
+
+  it("refuses to resume from a corrupt file, naming the line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "resim-"));
+    writeFileSync(join(dir, "resim.jsonl"), '{"messages":[],"metadata":{"env":"sokoban","seed":1,"episodeEnd":true}}\n{oops\n');
+    await expect(collectResim(ctx.client, options(dir))).rejects.toThrow(/resim\.jsonl:2: not valid JSON/);
+  });
+
+  it("works unchanged on ALFWorld with a random policy and Monte-Carlo values", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "resim-"));
+    const summary = await collectResim(
+      ctx.client,
+      options(dir, { envId: "alfworld", config: {}, episodes: 2, policy: "expert", value: "mc", d: 3, b: 3, actionOnlyOut: undefined }),
+    );
+    expect(summary.successRate).toBe(1);
+    const data = read(join(dir, "resim.jsonl"));
+    expect(data[0]!.messages[1]!.content).toMatch(/Your task is to/);
+  });
+
+  it("rejects b_train outside 1..b", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "resim-"));
+    await expect(collectResim(ctx.client, options(dir, { bTrain: 9 }))).rejects.toThrow(/b_train/);
+  });
+});
+
+describe("Sim Score", () => {
+  it("scores wrong predictions below 1 and text similarity sensibly", async () => {
+    expect(similarity("abc", "abc")).toBe(1);
+    expect(similarity("abcd", "abce")).toBeCloseTo(0.75);
+    expect(similarity("", "x")).toBe(0);
+    const session = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
+    const start = await session.reset(5);
+    const wrong = `<think>\n<plan id=1 value=0.5>\n<action>Up</action>\n<state>\n${start.observation.text}\n</state>\n</plan>\n</think>\n<answer>Up</answer>`;
+    const after = await session.expand([["Up"]]);
+    const moved = after[0]!.steps[0]!.observation.text !== start.observation.text;
+    const s = await simScore(session, wrong);
+    expect(s.plans).toBe(1);
+    if (moved) expect(s.score!).toBeLessThan(1);
+    expect((await simScore(session, "<answer>Up</answer>")).score).toBeUndefined();
+    expect((await simScore(session, "<plan id=1 value=1>\n<action>Fly</action>\n<state>\nx\n</state>\n</plan>")).score).toBe(0);
+  });
+});
