@@ -14,6 +14,7 @@ import type { StepResult } from "../gen/ts/dynamind/env/v1/types_pb.js";
 import { batchBreakdown, workerRoundTripUs } from "./breakdown.js";
 import { batchStep, echoFloor, expandNodes, streamBatches, streamSteps, unaryStep } from "./grpc-bench.js";
 import { runAlfworldBench } from "./alfworld.js";
+import { runResimBench } from "./resim.js";
 import { measureSokobanInProcess } from "./sokoban-inprocess.js";
 import { startServerProcess } from "./server-child.js";
 
@@ -177,5 +178,25 @@ async function alfworldSuite(): Promise<void> {
   log(`wrote ${file}`);
 }
 
-const suites: Record<string, () => Promise<void>> = { server: serverSuite, alfworld: alfworldSuite };
+/**
+ * Issue #5 figures → bench/results/agent.json: ReSim collection rate (and, when the
+ * model bench is present, training and generation speed beside PyTorch).
+ */
+async function agentSuite(): Promise<void> {
+  log("ReSim collection");
+  const resim = await runResimBench(n(200));
+  const report = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench${quick ? " -- --quick" : ""}`,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    quick,
+    results: { resimCollection: resim },
+  };
+  const file = quick ? "bench/results/agent.quick.json" : "bench/results/agent.json";
+  writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+  console.log(JSON.stringify(report.results, null, 2));
+  log(`wrote ${file}`);
+}
+
+const suites: Record<string, () => Promise<void>> = { server: serverSuite, alfworld: alfworldSuite, agent: agentSuite };
 for (const [name, suite] of Object.entries(suites)) if (only === undefined || only === name) await suite();
