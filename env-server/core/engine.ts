@@ -168,6 +168,7 @@ export class EnvEngine {
     if (req.portable && support !== "portable") {
       throw new EnvError("UNSUPPORTED", `${session.envId} states can be held by the server only, not exported as portable bytes`);
     }
+    assertStarted(session);
     return session.exclusive(() =>
       andThen(session.episode.snapshot(), (snapshot) => {
         const handle = this.hold(session, snapshot);
@@ -207,6 +208,7 @@ export class EnvEngine {
     let origin: MaybePromise<{ template: SessionTemplate; snapshot: EpisodeSnapshot }>;
     if (source.$case === "sessionId") {
       const parent = this.sessions.get(source.sessionId);
+      assertStarted(parent);
       origin = parent.exclusive(() => andThen(parent.episode.snapshot(), (snapshot) => ({ template: parent.template, snapshot })));
     } else if (source.$case === "handleId") {
       const stored = this.states.get(source.handleId);
@@ -260,6 +262,7 @@ export class EnvEngine {
       assertCompatible(stored.template, template);
       start = stored.snapshot;
     }
+    if (start === undefined) assertStarted(session);
     return session.exclusive(() => {
       const run = new ExpandRun(this, session, leafStates, leafOnly, deadline);
       return start === undefined
@@ -282,6 +285,7 @@ export class EnvEngine {
       assertCompatible(stored.template, template);
       start = stored.snapshot;
     }
+    if (start === undefined && session.episode.phase !== "running") return { actions: [], reachesGoal: false };
     return session.exclusive(() =>
       andThen(start ?? session.episode.snapshot(), (snapshot) => {
         if (snapshot.phase !== "running") return { actions: [], reachesGoal: false };
@@ -556,6 +560,13 @@ function decodeSnapshot(session: Session, state: PortableState): EpisodeSnapshot
     terminated: state.terminated,
     truncated: state.truncated,
   };
+}
+
+/** Operations on the session's own state need an episode to exist. */
+function assertStarted(session: Session): void {
+  if (session.episode.phase === "created") {
+    throw new EnvError("EPISODE_NOT_STARTED", "the episode has not started: call Reset first");
+  }
 }
 
 function assertCompatible(state: SessionTemplate, session: SessionTemplate): void {

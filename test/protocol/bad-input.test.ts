@@ -45,6 +45,7 @@ describe("unknown sessions", () => {
     ["closeSession", { sessionId: UNKNOWN }],
     ["expand", { sessionId: UNKNOWN, sequences: [] }],
     ["fork", { source: { $case: "sessionId", sessionId: UNKNOWN } }],
+    ["expertPlan", { sessionId: UNKNOWN }],
   ] as const) {
     it(`${rpc} on an unknown session fails with NOT_FOUND / SESSION_NOT_FOUND`, async () => {
       const err = await rejection(ctx.client.call(0, rpc, req));
@@ -200,9 +201,11 @@ describe("Expand", () => {
     await unchanged();
   });
 
-  it("refuses to expand an episode that has not started", async () => {
+  it("refuses to expand, clone or fork an episode that has not started", async () => {
     const s = await ctx.client.createSession("sokoban");
     expect((await rejection(s.expand([["Up"]]))).reason).toBe("EPISODE_NOT_STARTED");
+    expect((await rejection(s.clone())).reason).toBe("EPISODE_NOT_STARTED");
+    expect((await rejection(s.fork())).reason).toBe("EPISODE_NOT_STARTED");
   });
 
   it("stops at the episode's end", async () => {
@@ -223,6 +226,21 @@ describe("Expand", () => {
     expect(err.code).toBe(4); // DEADLINE_EXCEEDED, from the server (DEADLINE) or the client's own timer
     expect(ctx.server.engine.states.size).toBe(held);
     await unchanged();
+  });
+});
+
+describe("ExpertPlan", () => {
+  it("rejects unknown handles and leaves the session where it was", async () => {
+    const { s, unchanged } = await playedSession();
+    expect((await rejection(ctx.client.call(0, "expertPlan", { sessionId: s.id, fromHandleId: "st-deadbeef-9" }))).reason).toBe("STATE_NOT_FOUND");
+    const plan = await s.expertPlan();
+    expect(plan.actions.length).toBeGreaterThan(0);
+    await unchanged();
+  });
+
+  it("has no plan before the episode starts", async () => {
+    const s = await ctx.client.createSession("sokoban");
+    expect(await s.expertPlan()).toEqual({ actions: [], reachesGoal: false });
   });
 });
 
