@@ -171,3 +171,24 @@ export async function streamBatches(client: EnvClient, sessions: number, batches
   await Promise.all(all.map((s) => s.close()));
   return { envStepsPerSec: Math.round((batches * sessions) / sec), batch: sessions };
 }
+
+/** BatchStep on every server of the client at once (one batch per server in flight); env-steps/s in all. */
+export async function batchStepAcrossServers(client: EnvClient, sessionsPerServer: number, calls: number): Promise<{ envStepsPerSec: number; servers: number }> {
+  const servers = client.stubs.length;
+  const all = await Promise.all(Array.from({ length: sessionsPerServer * servers }, () => session(client, "6x6-1box")));
+  const byServer = Array.from({ length: servers }, (_, k) => all.filter((s) => s.server === k));
+  const run = (rounds: number) =>
+    Promise.all(
+      byServer.map(async (group, k) => {
+        for (let i = 0; i < rounds; i++) {
+          await client.call(k, "batchStep", { steps: group.map((s) => ({ sessionId: s.id, action: { kind: { $case: "index", index: move(i) } } })) });
+        }
+      }),
+    );
+  await run(5);
+  const t0 = performance.now();
+  await run(calls);
+  const sec = (performance.now() - t0) / 1000;
+  await Promise.all(all.map((s) => s.close()));
+  return { envStepsPerSec: Math.round((all.length * calls) / sec), servers };
+}

@@ -12,7 +12,7 @@ import { EnvClient } from "../agent/client/index.js";
 import { EnvEngine } from "../env-server/core/engine.js";
 import type { StepResult } from "../gen/ts/dynamind/env/v1/types_pb.js";
 import { batchBreakdown, workerRoundTripUs } from "./breakdown.js";
-import { batchStep, echoFloor, expandNodes, streamBatches, streamSteps, unaryStep } from "./grpc-bench.js";
+import { batchStep, batchStepAcrossServers, echoFloor, expandNodes, streamBatches, streamSteps, unaryStep } from "./grpc-bench.js";
 import { runAlfworldBench } from "./alfworld.js";
 import { runResimBench } from "./resim.js";
 import { measureSokobanInProcess } from "./sokoban-inprocess.js";
@@ -78,6 +78,16 @@ async function serverSuite(): Promise<void> {
     const expandFull = await expandNodes(client, n(2000), 16, 5, 1, false);
     const expandLeaf = await expandNodes(client, n(2000), 16, 5, 1, true);
     const expandConcurrent = await expandNodes(client, n(2000), 16, 5, 4, true);
+    log("BatchStep across two server processes");
+    const second = await startServerProcess();
+    const pair = new EnvClient({ addresses: [server.address, second.address] });
+    let twoProcesses;
+    try {
+      twoProcesses = await batchStepAcrossServers(pair, 256, n(300));
+    } finally {
+      pair.close();
+      second.stop();
+    }
     results.overTheWire = {
       grpcUnaryFloor: floor,
       unaryStep: unary,
@@ -86,6 +96,7 @@ async function serverSuite(): Promise<void> {
       batchStep1024x2: batch1024,
       connectStreamWindow256: stream,
       connectStreamBatchStep256Window4: streamBatch,
+      batchStep256TwoServerProcesses: twoProcesses,
       expand16x5: { fullObservations: expandFull, leafObservationsOnly: expandLeaf, leafOnly4Concurrent: expandConcurrent },
     };
   } finally {

@@ -3,6 +3,19 @@ import { Command, Option } from "commander";
 import { createLogger } from "../../env-server/logger.js";
 import { startServer } from "../../env-server/server.js";
 import { int } from "../options.js";
+import { runWorkers } from "./serve-workers.js";
+
+/** The options the user gave on the command line, as flags, minus `omit`. */
+function forwardedOptions(command: Command, omit: string[]): string[] {
+  const out: string[] = [];
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (omit.includes(key) || command.getOptionValueSource(key) !== "cli") continue;
+    const value = command.getOptionValue(key);
+    out.push(option.long!, ...(value === true ? [] : [String(value)]));
+  }
+  return out;
+}
 
 export function serveCommand(): Command {
   return new Command("serve")
@@ -19,9 +32,14 @@ export function serveCommand(): Command {
     .option("--state-ttl <seconds>", "lifetime of saved states", int, 600)
     .option("--state-budget-mb <mb>", "memory budget of saved states; least recently used are evicted", int, 512)
     .option("--drain-seconds <s>", "on SIGTERM, wait this long for calls in flight", int, 10)
-    .action(async (opts) => {
+    .option("--workers <n>", "server processes on consecutive ports from --port (one per core)", int, 1)
+    .action(async (opts, command: Command) => {
       const logger = createLogger();
       if (!!opts.tlsCert !== !!opts.tlsKey) throw new Error("--tls-cert and --tls-key go together");
+      if (opts.workers > 1) {
+        const forwarded = forwardedOptions(command, ["port", "workers", "stateKey"]);
+        return runWorkers(opts.workers, opts.port, forwarded, opts.stateKey, logger);
+      }
       const server = await startServer({
         host: opts.host,
         port: opts.port,
