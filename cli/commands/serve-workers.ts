@@ -8,13 +8,13 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import type { Logger } from "../../env-server/logger.js";
 
 export async function runWorkers(workers: number, basePort: number, forwarded: string[], stateKey: string | undefined, logger: Logger): Promise<void> {
   if (basePort === 0) throw new Error("--workers needs a fixed --port (workers listen on consecutive ports from it)");
   const key = stateKey ?? randomBytes(32).toString("hex");
-  const entry = fileURLToPath(new URL("../dynamind.js", import.meta.url));
+  // The script that is running now (dist/cli/dynamind.js, or the .ts source under tsx).
+  const entry = process.argv[1]!;
   const children: ChildProcess[] = [];
   for (let i = 0; i < workers; i++) {
     children.push(

@@ -207,3 +207,31 @@ describe("the serve command", () => {
   });
 });
 
+
+describe("serve --workers", () => {
+  it("runs one process per port, shares the state key, and stops them all on SIGTERM", async () => {
+    const port = 52000 + Math.floor(Math.random() * 2000);
+    const child = spawn(process.execPath, ["--import", "tsx", "cli/dynamind.ts", "serve", "--workers", "2", "--port", String(port)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const listening: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        if (line.includes("listening")) listening.push(line);
+        if (listening.length === 2) resolve();
+      });
+      child.once("exit", (code) => reject(new Error(`serve --workers exited early with ${code}`)));
+    });
+    const client = new EnvClient({ addresses: [`127.0.0.1:${port}`, `127.0.0.1:${port + 1}`] });
+    const [a, b] = [await client.createSession("sokoban"), await client.createSession("sokoban")];
+    expect([a.server, b.server]).toEqual([0, 1]);
+    await a.reset(4);
+    await b.reset(5);
+    const saved = await a.clone(true);
+    expect((await b.restore(saved)).observation.fingerprint).toBe((await a.restore(saved)).observation.fingerprint);
+    client.close();
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});
