@@ -10,9 +10,8 @@
 import * as readline from "node:readline";
 import { styleText } from "node:util";
 import { Command } from "commander";
-import { EnvClient, type RemoteSession, type StateRef, type Step } from "../../agent/client/index.js";
-import { createLogger } from "../../env-server/logger.js";
-import { startServer, type RunningServer } from "../../env-server/server.js";
+import type { RemoteSession, StateRef, Step } from "../../agent/client/index.js";
+import { connect } from "../connect.js";
 import { int, jsonObject } from "../options.js";
 import { renderObservation } from "../render.js";
 
@@ -34,16 +33,13 @@ export function playCommand(): Command {
         if (err.code === "EPIPE") process.exit(0);
         throw err;
       });
-      let server: RunningServer | undefined;
-      if (!opts.address) server = await startServer({ port: 0, logger: createLogger("dynamind", "warn") });
-      const client = new EnvClient(opts.address ?? server!.address);
+      const { client, close } = await connect(opts.address);
       const config = { ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
       try {
         const session = await client.createSession(envId, { config });
         await new Game(session, opts.seed ?? Math.floor(Math.random() * 1e9), opts.color && process.stdout.isTTY).run();
       } finally {
-        client.close();
-        await server?.stop(1000);
+        await close();
       }
     });
 }

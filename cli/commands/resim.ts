@@ -1,9 +1,9 @@
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import { Command, Option } from "commander";
 import { SingleBar, Presets } from "cli-progress";
-import { EnvClient } from "../../agent/client/index.js";
 import { collectResim } from "../../agent/resim/collect.js";
-import { createLogger } from "../../env-server/logger.js";
-import { startServer, type RunningServer } from "../../env-server/server.js";
+import { connect } from "../connect.js";
 import { int, jsonObject } from "../options.js";
 
 function fraction(value: string): number {
@@ -32,16 +32,12 @@ export function resimCommand(): Command {
     .option("-o, --out <file>", "dataset file (appended; a rerun resumes)", "data/resim.jsonl")
     .option("--action-only-out <file>", "also write the action-only baseline dataset from the same episodes")
     .action(async (opts) => {
-      let server: RunningServer | undefined;
-      if (!opts.address) server = await startServer({ port: 0, logger: createLogger("dynamind", "warn") });
-      const client = new EnvClient(opts.address ?? server!.address);
+      const { client, close } = await connect(opts.address);
       const config = { ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
       const bar = new SingleBar({ format: "resim {bar} {value}/{total} episodes | success {success}% | {nodes} nodes", noTTYOutput: false }, Presets.shades_classic);
       let successes = 0;
       let done = 0;
       let nodes = 0;
-      const { mkdir } = await import("node:fs/promises");
-      const { dirname } = await import("node:path");
       await mkdir(dirname(opts.out), { recursive: true });
       try {
         if (process.stderr.isTTY) bar.start(opts.episodes, 0, { success: 0, nodes: 0 });
@@ -70,8 +66,7 @@ export function resimCommand(): Command {
         if (process.stderr.isTTY) bar.stop();
         console.log(JSON.stringify({ out: opts.out, ...summary }, null, 2));
       } finally {
-        client.close();
-        await server?.stop(1000);
+        await close();
       }
     });
 }
