@@ -14,7 +14,7 @@ export interface Connection {
 export async function connect(addresses: string | string[] | undefined): Promise<Connection> {
   let server: RunningServer | undefined;
   if (addresses === undefined || addresses.length === 0) server = await startServer({ port: 0, logger: createLogger("dynamind", "warn") });
-  const client = new EnvClient(addresses ?? server!.address);
+  const client = new EnvClient({ addresses: addresses ?? server!.address });
   return {
     client,
     close: async () => {
