@@ -4,5 +4,6 @@ import { EnvRegistry } from "./registry.js";
 export function builtinRegistry(): EnvRegistry {
   return new EnvRegistry()
     .register("sokoban", async () => (await import("./sokoban/definition.js")).sokobanDefinition)
-    .register("alfworld", async () => (await import("./alfworld/definition.js")).alfworldDefinition);
+    .register("alfworld", async () => (await import("./alfworld/definition.js")).alfworldDefinition)
+    .register("android-web", async () => (await import("./android/web/definition.js")).androidWebDefinition);
 }

@@ -14,6 +14,7 @@ import type { StepResult } from "../gen/ts/dynamind/env/v1/types_pb.js";
 import { batchBreakdown, workerRoundTripUs } from "./breakdown.js";
 import { batchStep, batchStepAcrossServers, echoFloor, expandNodes, streamBatches, streamSteps, unaryStep } from "./grpc-bench.js";
 import { runAlfworldBench } from "./alfworld.js";
+import { runAndroidWebBench } from "./android.js";
 import { runResimBench } from "./resim.js";
 import { measureSokobanInProcess } from "./sokoban-inprocess.js";
 import { startServerProcess } from "./server-child.js";
@@ -209,5 +210,21 @@ async function agentSuite(): Promise<void> {
   log(`wrote ${file}`);
 }
 
-const suites: Record<string, () => Promise<void>> = { server: serverSuite, alfworld: alfworldSuite, agent: agentSuite };
+/** Issue #4 figures → bench/results/android.json: the browser-hosted device's step, clone and reset. */
+async function androidSuite(): Promise<void> {
+  log("android-web (Chromium)");
+  const results = await runAndroidWebBench({ quick });
+  const report = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench${quick ? " -- --quick" : ""}`,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    quick,
+    ...results,
+  };
+  const file = quick ? "bench/results/android.quick.json" : "bench/results/android.json";
+  writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+  log(`wrote ${file}`);
+}
+
+const suites: Record<string, () => Promise<void>> = { server: serverSuite, alfworld: alfworldSuite, android: androidSuite, agent: agentSuite };
 for (const [name, suite] of Object.entries(suites)) if (only === undefined || only === name) await suite();

@@ -1,0 +1,90 @@
+/**
+ * `android-web`: the Android environment on the browser-hosted device
+ * (emulator/web-device/, headless Chromium). A fast stand-in for development and
+ * search, not AndroidWorld: the apps are small web models of AndroidWorld's apps.
+ */
+import { z } from "zod";
+import { EnvError, type EnvDefinition, type EnvSpec } from "../../contract.js";
+import { WebDevice } from "../../../emulator/web-device/web-device.js";
+import { ACTION_TYPES, androidActionJsonSchema } from "../action.js";
+import { AndroidEnv } from "../env.js";
+import { stepBudget } from "../task.js";
+import { WEB_TASKS } from "./tasks.js";
+
+export const ANDROID_WEB_VERSION = "1.0.0";
+
+const TASK_NAMES = WEB_TASKS.map((t) => t.name);
+/** Without a fixed task the budget must fit every task; each episode's own budget is in reset info (task_max_steps). */
+export const ANDROID_WEB_DEFAULT_MAX_STEPS = Math.max(...WEB_TASKS.map(stepBudget));
+
+const configSchema = z
+  .object({
+    task: z.string().optional().describe("Fix the task for every episode (then max_steps is its AndroidWorld budget, int(10 × complexity)); reset option task overrides it per episode"),
+    screenshot: z.enum(["third", "full"]).optional().describe('Screenshot size: "third" = 360×800 PNG (default, fast), "full" = 1080×2400 PNG. Element boxes are always in 1080×2400 pixels'),
+  })
+  .strict();
+const resetOptionsSchema = z
+  .object({ task: z.enum(TASK_NAMES as [string, ...string[]]).optional().describe("The task of this episode (default: the config's task, else one drawn from the seed)") })
+  .strict();
+
+export interface AndroidWebConfig {
+  task: string | undefined;
+  screenshot: "third" | "full";
+}
+
+function parseConfig(raw: unknown): AndroidWebConfig {
+  const r = configSchema.safeParse(raw ?? {});
+  if (!r.success) throw new EnvError("INVALID_ARGUMENT", `invalid android-web config: ${z.prettifyError(r.error)}`);
+  if (r.data.task !== undefined && !TASK_NAMES.includes(r.data.task)) {
+    throw new EnvError("INVALID_ARGUMENT", `invalid android-web config: unknown task ${JSON.stringify(r.data.task)}; valid tasks: ${TASK_NAMES.join(", ")}`);
+  }
+  return { task: r.data.task, screenshot: r.data.screenshot ?? "third" };
+}
+
+export const ANDROID_INSTRUCTIONS = [
+  "You operate an Android phone (AndroidWorld's action space) to complete the goal given in the observation.",
+  "Each observation lists the screen's UI elements, one per line: [index] class \"text\" (content description) flags @(x,y centre); a screenshot comes with it when requested.",
+  "Answer with exactly one JSON action per turn:",
+  '- {"action_type":"click","index":N} (or "x","y" in screen pixels, 1080×2400); also "double_tap" and "long_press"',
+  '- {"action_type":"input_text","text":"...","index":N} taps the field, types the text, then presses Enter; add "clear_text":true to replace the field\'s text',
+  '- {"action_type":"keyboard_enter"}, {"action_type":"navigate_back"}, {"action_type":"navigate_home"}, {"action_type":"wait"}',
+  '- {"action_type":"scroll","direction":"up|down|left|right"} (optionally "index" of a scrollable element); {"action_type":"swipe","direction":...} moves the finger instead',
+  '- {"action_type":"open_app","app_name":"Contacts"}',
+  '- {"action_type":"answer","text":"..."} gives the answer of a question task (then still end with status)',
+  '- {"action_type":"status","goal_status":"complete"} (or "infeasible") ends the episode; only then is the task checked: reward = success score (0..1).',
+  `Action types: ${ACTION_TYPES.join(", ")}. A malformed action, an unknown type, an index out of range or a missing field is rejected and changes nothing.`,
+].join("\n");
+
+function describe(config: AndroidWebConfig | undefined): EnvSpec {
+  const c = config ?? parseConfig({});
+  const fixed = c.task ? WEB_TASKS.find((t) => t.name === c.task) : undefined;
+  return {
+    id: "android-web",
+    version: ANDROID_WEB_VERSION,
+    description: `AndroidWorld-style tasks (${WEB_TASKS.length}) on a browser-hosted phone (9 apps modelled on AndroidWorld's, headless Chromium): AndroidWorld's JSON actions and element list. A fast stand-in, not AndroidWorld.`,
+    observationKinds: ["text", "image", "ui_elements"],
+    defaultObservationKinds: ["text", "ui_elements"],
+    action: {
+      kinds: ["json", "text"],
+      discreteNames: [],
+      textFormat: 'The JSON action as text, e.g. {"action_type":"click","index":3}; valid_actions lists a representative set for the current screen (status and answer are always valid too).',
+      jsonSchema: androidActionJsonSchema,
+    },
+    cloneSupport: "portable",
+    maxSteps: fixed ? stepBudget(fixed) : ANDROID_WEB_DEFAULT_MAX_STEPS,
+    instructions: ANDROID_INSTRUCTIONS,
+    tasks: WEB_TASKS.map((t) => ({ name: t.name, description: `${t.app}: ${t.description} (complexity ${t.complexity}, ${stepBudget(t)} steps)`, config: { task: t.name } })),
+    configSchema: z.toJSONSchema(configSchema) as Record<string, unknown>,
+    resetOptionsSchema: z.toJSONSchema(resetOptionsSchema) as Record<string, unknown>,
+  };
+}
+
+export const androidWebDefinition: EnvDefinition<AndroidWebConfig> = {
+  id: "android-web",
+  describe,
+  parseConfig,
+  // A state carries its task and the whole device, so any android-web session can take it
+  // (the screenshot size only changes how observations are rendered).
+  configKey: () => "android-web",
+  create: (config) => new AndroidEnv({ device: new WebDevice({ screenshot: config.screenshot }), tasks: WEB_TASKS, task: config.task }),
+};

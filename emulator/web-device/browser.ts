@@ -1,0 +1,99 @@
+/**
+ * One headless Chromium per server process, shared by every web device: launched
+ * lazily on the first page, closed when the last page closes. Debian's
+ * /usr/bin/chromium by default (DYNAMIND_CHROMIUM overrides the path).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+
+export const CHROMIUM_PATH = process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium";
+
+const ARGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--no-default-browser-check",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-extensions",
+  "--disable-default-apps",
+  "--mute-audio",
+  "--hide-scrollbars",
+  "--font-render-hinting=none",
+  "--disable-renderer-backgrounding",
+  "--disable-background-timer-throttling",
+  "--disable-backgrounding-occluded-windows",
+];
+
+let launching: Promise<{ browser: Browser; dir: string }> | undefined;
+let pages = 0;
+let idleTimer: NodeJS.Timeout | undefined;
+/** How long the browser outlives its last page (sessions come and go in bursts). */
+const LINGER_MS = 2000;
+
+async function launch(): Promise<{ browser: Browser; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "dynamind-chromium-"));
+  try {
+    const browser = await puppeteer.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...ARGS, `--user-data-dir=${dir}`],
+      defaultViewport: null,
+      pipe: true,
+    });
+    return { browser, dir };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`cannot launch Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set DYNAMIND_CHROMIUM): ${(err as Error).message}`);
+  }
+}
+
+/** A new page in the shared browser; release it with {@link closePage}. */
+export async function openPage(): Promise<Page> {
+  pages++;
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = undefined;
+  try {
+    launching ??= launch();
+    const { browser } = await launching;
+    return await browser.newPage();
+  } catch (err) {
+    pages--;
+    if (pages === 0) launching = undefined;
+    throw err;
+  }
+}
+
+export async function closePage(page: Page): Promise<void> {
+  try {
+    await page.close();
+  } catch {
+    // already gone with the browser
+  }
+  pages--;
+  if (pages === 0 && launching) {
+    idleTimer = setTimeout(() => void shutdownBrowser(), LINGER_MS);
+    idleTimer.unref();
+  }
+}
+
+/** Closes the shared browser now (pages still open die with it). */
+export async function shutdownBrowser(): Promise<void> {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = undefined;
+  const current = launching;
+  launching = undefined;
+  if (!current) return;
+  try {
+    const { browser, dir } = await current;
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // never launched
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The web device's state: one JSON object, owned by app.js (`blankState()` there is
+ * the source of truth for defaults). Tasks build app data with these types and
+ * success checks read them.
+ */
+export interface Screen {
+  s: string;
+  [key: string]: unknown;
+}
+
+export interface Contact { id: number; first: string; last: string; phone: string; label: string }
+export interface Alarm { id: number; hour: number; minute: number; label: string; enabled: boolean }
+export interface Note { name: string; content: string; mtime: number }
+export interface SmsMessage { from: "me" | "them"; text: string; time: number }
+export interface SmsThread { number: string; name: string; messages: SmsMessage[] }
+/** amount in cents; date YYYY-MM-DD. */
+export interface Expense { id: number; name: string; amount: number; category: string; note: string; date: string }
+export interface CalendarEvent { id: number; title: string; description: string; location: string; date: string; hour: number; minute: number; durationMin: number }
+export interface TaskItem { id: number; title: string; due: string; priority: "high" | "medium" | "low"; completed: boolean }
+export interface FileItem { folder: string; name: string; size: number }
+
+export interface DeviceState {
+  /** Virtual device time (epoch ms, UTC); starts at 2023-10-15 15:34. */
+  time: number;
+  stack: Screen[];
+  dialog: Record<string, unknown> | null;
+  focus: string | null;
+  /** Text in form fields, by field key. */
+  forms: Record<string, string>;
+  scroll: Record<string, number>;
+  clipboard: string;
+  settings: { wifi: boolean; bluetooth: boolean; brightness: number };
+  contacts: Contact[];
+  clock: {
+    tab: "alarm" | "timer" | "stopwatch";
+    alarms: Alarm[];
+    timer: { digits: string; running: boolean; endsAt: number };
+    stopwatch: { running: boolean; base: number; startedAt: number };
+  };
+  notes: Note[];
+  sms: SmsThread[];
+  expenses: Expense[];
+  calendar: CalendarEvent[];
+  tasks: TaskItem[];
+  files: FileItem[];
+  nextId: number;
+}
+
+/** AndroidWorld's frozen device date. */
+export const DEVICE_START = Date.UTC(2023, 9, 15, 15, 34, 0);
+export const TODAY = "2023-10-15";

@@ -1,0 +1,26 @@
+/** Shared helpers for the android-web tests: a server with android-web registered, and solution runners. */
+import { existsSync } from "node:fs";
+import { EnvRegistry } from "../../adapters/registry.js";
+import type { RemoteSession, Step } from "../../agent/client/index.js";
+import type { UiElement } from "../../adapters/contract.js";
+import type { SolutionStep } from "../../adapters/android/web/solutions.js";
+
+export const CHROMIUM = process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium";
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) console.warn(`android-web tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+
+export function androidRegistry(): EnvRegistry {
+  return new EnvRegistry().register("android-web", async () => (await import("../../adapters/android/web/definition.js")).androidWebDefinition);
+}
+
+/** Plays a scripted solution; returns every step. */
+export async function play(session: RemoteSession, first: Step, steps: SolutionStep[]): Promise<Step[]> {
+  const out: Step[] = [];
+  let cur = first;
+  for (const s of steps) {
+    if (cur.terminated || cur.truncated) break;
+    cur = await session.step(s(cur.observation.uiElements as unknown as UiElement[]) as unknown as Record<string, unknown>);
+    out.push(cur);
+  }
+  return out;
+}
