@@ -6,7 +6,7 @@
  * the step (the episode's budget still runs out), as it would for a real agent.
  */
 import type { EnvClient, Step } from "../client/index.js";
-import { buildPrompt, type HistoryEntry } from "../format/prompt.js";
+import { buildPrompt, recent, type HistoryEntry, type PromptStyle } from "../format/prompt.js";
 import { parseResponse } from "../format/response.js";
 import type { ResponsePolicy } from "./policy.js";
 import { simScore } from "./sim-score.js";
@@ -19,6 +19,10 @@ export interface EvalOptions {
   concurrency: number;
   /** Compute the Sim Score of responses that state plans. */
   simScore: boolean;
+  /** The prompt layout the policy was trained with (default "full"). */
+  promptStyle?: PromptStyle;
+  /** Cap on steps per episode below the environment's own budget (quick runs). */
+  maxSteps?: number;
 }
 
 export interface EvalResult {
@@ -62,13 +66,13 @@ export async function evaluate(client: EnvClient, policy: ResponsePolicy, opts: 
 
 async function playEpisode(client: EnvClient, policy: ResponsePolicy, opts: EvalOptions, seed: number) {
   const session = await client.createSession(opts.envId, { config: opts.config });
-  const limit = session.spec.maxSteps || 100;
+  const limit = Math.min(session.spec.maxSteps || 100, opts.maxSteps ?? Infinity);
   const history: HistoryEntry[] = [];
   const out = { success: false, steps: 0, tokens: 0, responses: 0, invalid: 0, sims: [] as number[], exact: [] as number[] };
   try {
     let current: Step = await session.reset(seed);
     for (let t = 0; t < limit && !current.terminated && !current.truncated; t++) {
-      const messages = buildPrompt(session.spec, current.observation, t, history.slice(-opts.history), policy.simulates);
+      const messages = buildPrompt(session.spec, current.observation, t, recent(history, opts.history), policy.simulates, opts.promptStyle);
       const response = await policy.respond(messages, { session, step: t, observation: current.observation });
       out.responses++;
       out.tokens += response.tokens;

@@ -36,8 +36,23 @@ export const RESPONSE_FORMAT =
   "<action>...</action><state>...</state> pairs (the state you expect after each action), compare them, " +
   "then give the next action as <answer>ACTION</answer>.";
 
+/**
+ * "full": the spec's instructions as the system message, and the valid actions — for
+ * capable LLMs. "compact": only the state (and history) — for the small models
+ * trained here, which learn the rules from the data and should not spend their
+ * context on a constant kilobyte of instructions.
+ */
+export type PromptStyle = "full" | "compact";
+
 /** System + user messages for the state at `step`, with up to `history.length` previous steps. */
-export function buildPrompt(spec: EnvSpec, observation: Observation, step: number, history: HistoryEntry[], simulate: boolean): ChatMessage[] {
+export function buildPrompt(
+  spec: EnvSpec,
+  observation: Observation,
+  step: number,
+  history: HistoryEntry[],
+  simulate: boolean,
+  style: PromptStyle = "full",
+): ChatMessage[] {
   const lines: string[] = [];
   if (history.length > 0) {
     lines.push("Previous steps:");
@@ -45,6 +60,7 @@ export function buildPrompt(spec: EnvSpec, observation: Observation, step: numbe
     lines.push("");
   }
   lines.push(`Step ${step}. Current observation:`, observation.text);
+  if (style === "compact") return [{ role: "user", content: lines.join("\n") }];
   if (observation.validActions.length > 0 && observation.validActions.length <= 60) {
     lines.push("", `Valid actions: ${observation.validActions.join(", ")}`);
   }
@@ -53,4 +69,9 @@ export function buildPrompt(spec: EnvSpec, observation: Observation, step: numbe
     { role: "system", content: system },
     { role: "user", content: lines.join("\n") },
   ];
+}
+
+/** The last `n` entries of the history (none for n ≤ 0; note slice(-0) would return everything). */
+export function recent(history: readonly HistoryEntry[], n: number): HistoryEntry[] {
+  return n > 0 ? history.slice(-n) : [];
 }

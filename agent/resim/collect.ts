@@ -6,7 +6,7 @@
  * run in parallel on their own sessions (spread over every server the client has).
  */
 import type { EnvClient, Step } from "../client/index.js";
-import { buildPrompt, actionText, type HistoryEntry } from "../format/prompt.js";
+import { actionText, buildPrompt, recent, type HistoryEntry, type PromptStyle } from "../format/prompt.js";
 import { writeAnswerOnly } from "../format/response.js";
 import { templateAggregate } from "./aggregate.js";
 import { appendExamples, completedSeeds, type Example } from "./dataset.js";
@@ -34,6 +34,8 @@ export interface ResimOptions {
   value: ValueFunction;
   /** Previous steps shown in the prompt. */
   history: number;
+  /** Prompt layout (default "full"); evaluation must use the same. */
+  promptStyle?: PromptStyle;
   /** Episodes in flight. */
   concurrency: number;
   out: string;
@@ -131,13 +133,13 @@ async function runEpisode(
       const aggregated = templateAggregate(best, kept, random);
       await client.release(rollouts.flatMap((r) => (r.leaf ? [r.leaf] : [])));
       const action = best.actions[0]!;
-      const shown = history.slice(-opts.history);
+      const shown = recent(history, opts.history);
       baseline.push({
-        messages: [...buildPrompt(session.spec, current.observation, t, shown, false), { role: "assistant", content: writeAnswerOnly(action) }],
+        messages: [...buildPrompt(session.spec, current.observation, t, shown, false, opts.promptStyle), { role: "assistant", content: writeAnswerOnly(action) }],
         metadata: { env: opts.envId, config: opts.config, seed, step: t, episodeEnd: false, action: actionText(action), responseKind: "action-only" },
       });
       data.push({
-        messages: [...buildPrompt(session.spec, current.observation, t, shown, true), { role: "assistant", content: aggregated.response }],
+        messages: [...buildPrompt(session.spec, current.observation, t, shown, true, opts.promptStyle), { role: "assistant", content: aggregated.response }],
         metadata: {
           env: opts.envId,
           config: opts.config,
@@ -152,6 +154,7 @@ async function runEpisode(
           bTrain: opts.bTrain,
           policy: policy.name,
           value: opts.value,
+          promptStyle: opts.promptStyle ?? "full",
         },
       });
       current = await session.step(action);

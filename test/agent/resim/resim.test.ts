@@ -100,6 +100,18 @@ describe("ReSim collection", () => {
     expect(data[0]!.messages[1]!.content).toMatch(/Your task is to/);
   });
 
+  it("shows exactly `history` previous steps in each prompt (none for 0)", async () => {
+    for (const history of [0, 1]) {
+      const dir = mkdtempSync(join(tmpdir(), "resim-"));
+      await collectResim(ctx.client, options(dir, { episodes: 1, history, seedStart: 300, policy: "random" }));
+      const prompts = read(join(dir, "resim.jsonl")).map((e) => e.messages[1]!.content);
+      prompts.forEach((p, step) => {
+        const shown = (p.match(/^Step \d+: /gm) ?? []).length;
+        expect(shown).toBe(Math.min(step, history));
+      });
+    }
+  });
+
   it("rejects b_train outside 1..b", async () => {
     const dir = mkdtempSync(join(tmpdir(), "resim-"));
     await expect(collectResim(ctx.client, options(dir, { bTrain: 9 }))).rejects.toThrow(/b_train/);
