@@ -16,6 +16,7 @@ import { batchStep, batchStepAcrossServers, echoFloor, expandNodes, streamBatche
 import { runAlfworldBench } from "./alfworld.js";
 import { runAndroidWebBench } from "./android.js";
 import { runResimBench } from "./resim.js";
+import { runAgentModelBench } from "./agent-model.js";
 import { measureSokobanInProcess } from "./sokoban-inprocess.js";
 import { startServerProcess } from "./server-child.js";
 
@@ -197,12 +198,14 @@ async function alfworldSuite(): Promise<void> {
 async function agentSuite(): Promise<void> {
   log("ReSim collection");
   const resim = await runResimBench(n(200));
+  log("model training and generation (wasm) beside PyTorch CPU");
+  const model = await runAgentModelBench({ quick });
   const report = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench${quick ? " -- --quick" : ""}`,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
     quick,
-    results: { resimCollection: resim },
+    results: { resimCollection: resim, model },
   };
   const file = quick ? "bench/results/agent.quick.json" : "bench/results/agent.json";
   writeFileSync(file, JSON.stringify(report, null, 2) + "\n");

@@ -6,6 +6,10 @@ import { Command } from "commander";
 import { envsCommand } from "./commands/envs.js";
 import { playCommand } from "./commands/play.js";
 import { resimCommand } from "./commands/resim.js";
+import { evalCommand } from "./commands/eval.js";
+import { experimentCommand } from "./commands/experiment.js";
+import { serveModelCommand } from "./commands/serve-model.js";
+import { sftCommand } from "./commands/sft.js";
 import { serveCommand } from "./commands/serve.js";
 
 const program = new Command()
@@ -17,5 +21,9 @@ program.addCommand(serveCommand());
 program.addCommand(envsCommand());
 program.addCommand(playCommand());
 program.addCommand(resimCommand());
+program.addCommand(sftCommand());
+program.addCommand(evalCommand());
+program.addCommand(serveModelCommand());
+program.addCommand(experimentCommand());
 
 await program.parseAsync(process.argv);

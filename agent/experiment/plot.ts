@@ -1,0 +1,63 @@
+/**
+ * The results plot: grouped bars drawn as SVG and rendered to PNG by the same
+ * Debian Chromium the Android device uses (no plotting library, no fonts to ship).
+ */
+import { writeFile } from "node:fs/promises";
+import { closePage, openPage, shutdownBrowser } from "../../emulator/web-device/browser.js";
+
+export interface BarGroup {
+  label: string;
+  values: { name: string; value: number }[];
+}
+
+const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
+
+export function barChartSvg(title: string, groups: BarGroup[], width = 900, height = 480): string {
+  const names = groups[0]?.values.map((v) => v.name) ?? [];
+  const left = 60;
+  const bottom = 70;
+  const top = 60;
+  const plotW = width - left - 20;
+  const plotH = height - top - bottom;
+  const groupW = plotW / Math.max(1, groups.length);
+  const barW = (groupW * 0.7) / Math.max(1, names.length);
+  const y = (v: number) => top + plotH * (1 - Math.max(0, Math.min(1, v)));
+  const parts: string[] = [];
+  parts.push(`<text x="${width / 2}" y="30" text-anchor="middle" font-size="20" font-weight="bold">${escape(title)}</text>`);
+  for (let t = 0; t <= 10; t += 2) {
+    const v = t / 10;
+    parts.push(`<line x1="${left}" x2="${width - 20}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
+    parts.push(`<text x="${left - 8}" y="${y(v) + 4}" text-anchor="end" font-size="12">${v.toFixed(1)}</text>`);
+  }
+  groups.forEach((g, gi) => {
+    const x0 = left + gi * groupW + groupW * 0.15;
+    g.values.forEach((v, vi) => {
+      const x = x0 + vi * barW;
+      parts.push(`<rect x="${x}" y="${y(v.value)}" width="${barW - 4}" height="${top + plotH - y(v.value)}" fill="${COLORS[vi % COLORS.length]}"/>`);
+      parts.push(`<text x="${x + (barW - 4) / 2}" y="${y(v.value) - 4}" text-anchor="middle" font-size="11">${v.value.toFixed(2)}</text>`);
+    });
+    parts.push(`<text x="${left + gi * groupW + groupW / 2}" y="${top + plotH + 22}" text-anchor="middle" font-size="14">${escape(g.label)}</text>`);
+  });
+  names.forEach((n, i) => {
+    const x = left + i * 230;
+    parts.push(`<rect x="${x}" y="${height - 28}" width="14" height="14" fill="${COLORS[i % COLORS.length]}"/>`);
+    parts.push(`<text x="${x + 20}" y="${height - 16}" font-size="13">${escape(n)}</text>`);
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`;
+}
+
+export async function renderPng(svg: string, file: string): Promise<void> {
+  const page = await openPage();
+  try {
+    await page.setViewport({ width: 900, height: 480, deviceScaleFactor: 1 });
+    await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);
+    await writeFile(file, await page.screenshot({ type: "png", clip: { x: 0, y: 0, width: 900, height: 480 } }));
+  } finally {
+    await closePage(page);
+    await shutdownBrowser();
+  }
+}
+
+function escape(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

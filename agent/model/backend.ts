@@ -1,0 +1,78 @@
+/**
+ * Backend selection at start-up. Order: tfjs-node-gpu (CUDA machines, where the
+ * optional package installs with its native binding) → tfjs-node (native CPU)
+ * → wasm (SIMD; what tests and this repo's CPU numbers use) → cpu (pure JS).
+ * A native package that is present but whose binding failed to download throws
+ * on import: that counts as unavailable, and the next one is tried.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { Logger } from "pino";
+
+export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
+export type BackendPreference = "auto" | "gpu" | "node" | "wasm" | "cpu";
+
+export interface SelectBackendOptions {
+  /** "auto" (default) walks the whole chain; otherwise start the chain at that backend. Env DYNAMIND_BACKEND overrides. */
+  prefer?: BackendPreference;
+  logger?: Logger;
+}
+
+const ORDER: BackendPreference[] = ["gpu", "node", "wasm", "cpu"];
+let selected: Promise<BackendName> | undefined;
+let selectedFor: string | undefined;
+
+/** The directory of the wasm binaries inside node_modules, with a trailing slash. */
+export function wasmDistDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")) + path.sep + "dist" + path.sep;
+}
+
+async function tryBackend(kind: BackendPreference, failures: string[]): Promise<BackendName | undefined> {
+  try {
+    if (kind === "gpu" || kind === "node") {
+      const pkg = kind === "gpu" ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node";
+      // The package registers the "tensorflow" backend with the shared tfjs-core.
+      await import(/* @vite-ignore */ pkg);
+      if (!(await tf.setBackend("tensorflow"))) throw new Error("setBackend(tensorflow) returned false");
+      return kind === "gpu" ? "tensorflow-gpu" : "tensorflow";
+    }
+    if (kind === "wasm") {
+      const wasm = await import("@tensorflow/tfjs-backend-wasm");
+      wasm.setWasmPaths(wasmDistDir());
+      if (!(await tf.setBackend("wasm"))) throw new Error("setBackend(wasm) returned false");
+      return "wasm";
+    }
+    if (!(await tf.setBackend("cpu"))) throw new Error("setBackend(cpu) returned false");
+    return "cpu";
+  } catch (err) {
+    failures.push(`${kind}: ${((err as Error).message ?? String(err)).split("\n")[0]}`);
+    return undefined;
+  }
+}
+
+/**
+ * Picks and activates the best available backend once per process (later calls
+ * return the same answer) and logs the choice with the reasons others failed.
+ */
+export function selectBackend(opts: SelectBackendOptions = {}): Promise<BackendName> {
+  const prefer = ((process.env.DYNAMIND_BACKEND as BackendPreference | undefined) ?? opts.prefer ?? "auto") as BackendPreference;
+  if (selected && selectedFor === prefer) return selected;
+  selectedFor = prefer;
+  selected = (async () => {
+    const start = prefer === "auto" ? 0 : ORDER.indexOf(prefer);
+    if (start < 0) throw new Error(`unknown backend "${prefer}" (expected auto, gpu, node, wasm or cpu)`);
+    const failures: string[] = [];
+    for (const kind of ORDER.slice(start)) {
+      const name = await tryBackend(kind, failures);
+      if (name) {
+        await tf.ready();
+        opts.logger?.info({ backend: name, tried: failures }, `tensorflow.js backend: ${name}`);
+        return name;
+      }
+    }
+    throw new Error(`no tensorflow.js backend could start: ${failures.join("; ")}`);
+  })();
+  return selected;
+}

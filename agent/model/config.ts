@@ -1,0 +1,40 @@
+/**
+ * Serialised model configuration (config.json), kept apart from the runtime
+ * model object. Validated with zod wherever it enters: CLI files, checkpoints.
+ */
+import { z } from "zod";
+
+export const ModelConfigSchema = z
+  .object({
+    vocabSize: z.number().int().positive(),
+    dModel: z.number().int().positive(),
+    nLayers: z.number().int().positive(),
+    nHeads: z.number().int().positive(),
+    dFF: z.number().int().positive(),
+    maxSeqLen: z.number().int().positive(),
+    dropout: z.number().min(0).max(0.9).default(0),
+    /** Scale of the normal initialisation of weight matrices. */
+    initStd: z.number().positive().default(0.02),
+  })
+  .strict()
+  .refine((c) => c.dModel % c.nHeads === 0, { message: "dModel must be a multiple of nHeads" });
+
+export type ModelConfig = z.output<typeof ModelConfigSchema>;
+export type ModelConfigInput = z.input<typeof ModelConfigSchema>;
+
+/** A small default that trains on 2 CPU cores in minutes. */
+export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, "vocabSize"> = {
+  dModel: 128,
+  nLayers: 4,
+  nHeads: 4,
+  dFF: 512,
+  maxSeqLen: 512,
+  dropout: 0,
+  initStd: 0.02,
+};
+
+export function parseModelConfig(value: unknown, where = "model config"): ModelConfig {
+  const r = ModelConfigSchema.safeParse(value);
+  if (!r.success) throw new Error(`${where}: ${z.prettifyError(r.error)}`);
+  return r.data;
+}

@@ -1,0 +1,75 @@
+/**
+ * Matrix products that stay on tfjs-backend-wasm's fast path.
+ *
+ * The wasm BatchMatMul kernel is only fast (XNNPACK, ≈14 GFLOP/s on one core
+ * here) for a single, untransposed 2-D product; with a transpose flag or a
+ * batch dimension it falls back to a loop at ≈0.6–1 GFLOP/s — and autodiff of
+ * `tf.matMul` produces exactly those transposed products. These helpers
+ * transpose explicitly (cheap) and split batches into 2-D products, with
+ * custom gradients built from the same fast products. Results equal
+ * `tf.matMul` up to float rounding; on other backends they are merely
+ * equivalent.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** a [M, K] × b [K, N] with a fast-path gradient. */
+type GradFn = Parameters<typeof tf.customGrad>[0];
+
+export const matMul2d = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, sb.transpose()), tf.matMul(sa.transpose(), dy as tf.Tensor2D)];
+    },
+  };
+}) as unknown as GradFn) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+/**
+ * n independent 2-D products. The slices go through JS typed arrays because
+ * wasm's Slice/Unpack/SplitV kernels copy at ≈100 ns per element — slower than
+ * the products themselves — while a typed-array subarray is free.
+ */
+function sliceProducts(a: tf.Tensor3D, b: tf.Tensor3D, ta: boolean, tb: boolean): tf.Tensor3D {
+  const [n, a1, a2] = a.shape;
+  const [, b1, b2] = b.shape;
+  const m = ta ? a2 : a1;
+  const p = tb ? b1 : b2;
+  const ad = a.dataSync() as Float32Array;
+  const bd = b.dataSync() as Float32Array;
+  const out = new Float32Array(n * m * p);
+  for (let i = 0; i < n; i++) {
+    const r = tf.tidy(() => {
+      const ai = tf.tensor2d(ad.subarray(i * a1 * a2, (i + 1) * a1 * a2), [a1, a2]);
+      const bi = tf.tensor2d(bd.subarray(i * b1 * b2, (i + 1) * b1 * b2), [b1, b2]);
+      return tf.matMul(ta ? ai.transpose() : ai, tb ? bi.transpose() : bi);
+    });
+    out.set(r.dataSync() as Float32Array, i * m * p);
+    r.dispose();
+  }
+  return tf.tensor3d(out, [n, m, p]);
+}
+
+/** Batched a [N, M, K] × b [N, K, P] as N fast 2-D products, with a fast-path gradient. */
+export const bmm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: sliceProducts(a as tf.Tensor3D, b as tf.Tensor3D, false, false),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
+      return [sliceProducts(dy as tf.Tensor3D, sb, false, true), sliceProducts(sa, dy as tf.Tensor3D, true, false)];
+    },
+  };
+}) as unknown as GradFn) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+
+/** x [..., M, K] × y [..., K, P] over equal leading dims (4-D attention products). */
+export function batchedMatMul(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  const lead = x.shape.slice(0, -2);
+  const [m, k] = x.shape.slice(-2) as [number, number];
+  const p = y.shape[y.rank - 1] as number;
+  const n = lead.reduce((s, d) => s * d, 1);
+  // One query row (cached generation): the batched kernel's loop is cheaper than n tiny ops.
+  if (m === 1) return tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D);
+  return bmm(x.reshape([n, m, k]) as tf.Tensor3D, y.reshape([n, k, p]) as tf.Tensor3D).reshape([...lead, m, p]);
+}

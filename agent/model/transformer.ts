@@ -1,0 +1,455 @@
+/**
+ * A decoder-only transformer language model (GPT-2 layout: learned positions,
+ * pre-LayerNorm blocks, GELU MLP, output head tied to the token embedding).
+ *
+ * Weights are `tf.Variable`s named like `h.0.attn.qkv.w`; every tensor
+ * computation runs inside `tf.tidy`. Token embeddings are looked up as one-hot
+ * × matrix rather than `gather` because the wasm backend has no kernel for
+ * gather's gradient (UnsortedSegmentSum); with a 263-token vocabulary the cost
+ * equals one small dense layer, and the results are identical.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { parseModelConfig, type ModelConfig, type ModelConfigInput } from "./config.js";
+import { batchedMatMul, matMul2d } from "./ops.js";
+import { SeededRng } from "./rng.js";
+
+/** Per-layer attention keys and values kept between generation steps: [B, H, T, dh]. */
+export interface LayerKV {
+  k: tf.Tensor4D;
+  v: tf.Tensor4D;
+}
+
+export interface GenerateOptions {
+  maxNewTokens: number;
+  /** 0 = greedy. Default 1. */
+  temperature?: number;
+  /** Nucleus sampling mass, (0, 1]. Default 1. */
+  topP?: number;
+  /** Generation of a row ends after it emits one of these (the token is kept in the output). */
+  stopTokens?: readonly number[];
+  /** Seed of the sampler; the same seed and inputs give the same samples. Default 0. */
+  seed?: number;
+  /** Use the KV cache (default) or recompute the whole sequence at each step (for tests and benchmarks). */
+  useCache?: boolean;
+}
+
+export interface GenerateResult {
+  /** New tokens per prompt, including the stop token when one ended the row. */
+  tokens: number[][];
+  /** log p(token) under the model at temperature 1, per new token (for RL). */
+  logprobs: number[][];
+  finishReasons: ("stop" | "length")[];
+  /** Prompt tokens actually used per row (prompts longer than the context are cut on the left). */
+  promptTokens: number[];
+}
+
+export interface ForwardOptions {
+  training?: boolean;
+  /** Additive attention mask broadcastable to [B, H, Tq, Tk]; default: causal. */
+  mask?: tf.Tensor;
+  /** Position ids [B, T] (inference only: gather has no wasm gradient); default 0..T-1. */
+  positions?: tf.Tensor2D;
+  /** Cached keys/values from earlier steps; when given, the new ones are returned in `present`. */
+  past?: LayerKV[];
+  /** Compute the head only at the last position (generation). */
+  lastOnly?: boolean;
+  /** Return this call's keys/values (kept: the caller disposes them). */
+  returnPresent?: boolean;
+}
+
+const NEG = -1e9;
+
+/** Per-weight seed; never 0 (tfjs treats a falsy seed as "use Math.random"). */
+function seedOf(base: number, i: number): number {
+  return ((Math.abs(Math.floor(base)) * 1000003 + i * 7919) % 2147483646) + 1;
+}
+
+export class TransformerLM {
+  static readonly className = "TransformerLM";
+  readonly config: ModelConfig;
+  /** Trainable weights, in a fixed order (the checkpoint order). */
+  readonly params = new Map<string, tf.Variable>();
+  private disposed = false;
+
+  constructor(config: ModelConfigInput | ModelConfig, opts: { seed?: number } = {}) {
+    this.config = parseModelConfig(config);
+    const c = this.config;
+    const seed = opts.seed ?? 0;
+    let i = 0;
+    const normal = (name: string, shape: number[], std: number): void => {
+      const s = seedOf(seed, i++);
+      // Variable names are global in tfjs, so the map holds the names; tidy frees the initial values.
+      this.params.set(name, tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, std, "float32", s), true)));
+    };
+    const fill = (name: string, shape: number[], value: number): void => {
+      this.params.set(name, tf.tidy(() => tf.variable(tf.fill(shape, value), true)));
+    };
+    const residStd = c.initStd / Math.sqrt(2 * c.nLayers);
+    normal("tok_emb", [c.vocabSize, c.dModel], c.initStd);
+    normal("pos_emb", [c.maxSeqLen, c.dModel], c.initStd / 2);
+    for (let l = 0; l < c.nLayers; l++) {
+      fill(`h.${l}.ln1.g`, [c.dModel], 1);
+      fill(`h.${l}.ln1.b`, [c.dModel], 0);
+      normal(`h.${l}.attn.qkv.w`, [c.dModel, 3 * c.dModel], c.initStd);
+      fill(`h.${l}.attn.qkv.b`, [3 * c.dModel], 0);
+      normal(`h.${l}.attn.proj.w`, [c.dModel, c.dModel], residStd);
+      fill(`h.${l}.attn.proj.b`, [c.dModel], 0);
+      fill(`h.${l}.ln2.g`, [c.dModel], 1);
+      fill(`h.${l}.ln2.b`, [c.dModel], 0);
+      normal(`h.${l}.mlp.fc.w`, [c.dModel, c.dFF], c.initStd);
+      fill(`h.${l}.mlp.fc.b`, [c.dFF], 0);
+      normal(`h.${l}.mlp.proj.w`, [c.dFF, c.dModel], residStd);
+      fill(`h.${l}.mlp.proj.b`, [c.dModel], 0);
+    }
+    fill("ln_f.g", [c.dModel], 1);
+    fill("ln_f.b", [c.dModel], 0);
+  }
+
+  /** Number of scalar weights. */
+  get parameterCount(): number {
+    let n = 0;
+    for (const v of this.params.values()) n += v.size;
+    return n;
+  }
+
+  /** Names of weights that get weight decay (matrices; not biases, norms or embeddings). */
+  decayed(name: string): boolean {
+    return name.endsWith(".w");
+  }
+
+  private p(name: string): tf.Variable {
+    const v = this.params.get(name);
+    if (!v) throw new Error(`no weight ${name}`);
+    return v;
+  }
+
+  private layerNorm(x: tf.Tensor, prefix: string): tf.Tensor2D {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(this.p(`${prefix}.g`)).add(this.p(`${prefix}.b`)) as tf.Tensor2D;
+  }
+
+  private linear(x: tf.Tensor, prefix: string): tf.Tensor2D {
+    return matMul2d(x as tf.Tensor2D, this.p(`${prefix}.w`) as tf.Tensor2D).add(this.p(`${prefix}.b`)) as tf.Tensor2D;
+  }
+
+  private static gelu(x: tf.Tensor2D): tf.Tensor2D {
+    // tanh approximation (GPT-2; PyTorch gelu(approximate="tanh")).
+    const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+    return x.mul(tf.tanh(inner).add(1)).mul(0.5);
+  }
+
+  /** Additive causal mask [1, 1, T, T]. */
+  static causalMask(t: number): tf.Tensor4D {
+    return tf.tidy(() => {
+      const band = tf.linalg.bandPart(tf.ones([t, t]), -1, 0);
+      return tf.sub(1, band).mul(NEG).reshape([1, 1, t, t]) as tf.Tensor4D;
+    });
+  }
+
+  /**
+   * Logits [B, T, V] (or [B, V] with `lastOnly`) for token ids [B, T].
+   * With `returnPresent`, the returned `present` holds kept tensors that the caller must dispose.
+   */
+  forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): { logits: tf.Tensor; present?: LayerKV[] } {
+    this.assertAlive();
+    const c = this.config;
+    const [B, T] = ids.shape;
+    const H = c.nHeads;
+    const dh = c.dModel / H;
+    const pastLen = opts.past?.[0]?.k.shape[2] ?? 0;
+    if (pastLen + T > c.maxSeqLen) throw new Error(`sequence of ${pastLen + T} tokens exceeds maxSeqLen ${c.maxSeqLen}`);
+    const present: LayerKV[] = [];
+    const logits = tf.tidy(() => {
+      const onehot = oneHotF32(ids.reshape([B * T]) as tf.Tensor1D, c.vocabSize) as tf.Tensor2D;
+      let x: tf.Tensor = matMul2d(onehot, this.p("tok_emb") as tf.Tensor2D);
+      if (opts.positions) {
+        x = x.add(tf.gather(this.p("pos_emb"), opts.positions.reshape([B * T])));
+      } else {
+        const pos = tf.slice(this.p("pos_emb"), [pastLen, 0], [T, c.dModel]);
+        x = x.reshape([B, T, c.dModel]).add(pos).reshape([B * T, c.dModel]);
+      }
+      const mask = opts.mask ?? (T > 1 ? TransformerLM.causalMask(T) : undefined);
+      const drop = (t: tf.Tensor): tf.Tensor => (opts.training && c.dropout > 0 ? tf.dropout(t, c.dropout) : t);
+      for (let l = 0; l < c.nLayers; l++) {
+        const h = this.layerNorm(x, `h.${l}.ln1`);
+        const qkv = this.linear(h, `h.${l}.attn.qkv`).reshape([B, T, 3 * H, dh]).transpose([0, 2, 1, 3]);
+        const [q0, k0, v0] = tf.split(qkv, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        const q = q0.mul(1 / Math.sqrt(dh)) as tf.Tensor4D;
+        let k = k0;
+        let v = v0;
+        const past = opts.past?.[l];
+        if (past) {
+          k = tf.concat([past.k, k0], 2);
+          v = tf.concat([past.v, v0], 2);
+        }
+        if (opts.returnPresent) present.push({ k: tf.keep(k), v: tf.keep(v) });
+        let scores: tf.Tensor = batchedMatMul(q, k.transpose([0, 1, 3, 2]));
+        if (mask) scores = scores.add(mask);
+        let att = tf.softmax(scores);
+        if (opts.training && c.dropout > 0) att = tf.dropout(att, c.dropout);
+        const y = batchedMatMul(att, v).transpose([0, 2, 1, 3]).reshape([B * T, c.dModel]) as tf.Tensor2D;
+        x = x.add(drop(this.linear(y, `h.${l}.attn.proj`)));
+        const h2 = this.layerNorm(x, `h.${l}.ln2`);
+        x = x.add(drop(this.linear(TransformerLM.gelu(this.linear(h2, `h.${l}.mlp.fc`)), `h.${l}.mlp.proj`)));
+      }
+      let hf: tf.Tensor = x;
+      if (opts.lastOnly) hf = x.reshape([B, T, c.dModel]).slice([0, T - 1, 0], [B, 1, c.dModel]).reshape([B, c.dModel]);
+      hf = this.layerNorm(hf, "ln_f");
+      const out = matMul2d(hf as tf.Tensor2D, this.p("tok_emb").transpose() as tf.Tensor2D);
+      return opts.lastOnly ? out : out.reshape([B, T, c.vocabSize]);
+    });
+    return opts.returnPresent ? { logits, present } : { logits };
+  }
+
+  /**
+   * log p(targets[b, t] | ids[b, ..t]) as [B, T]; differentiable (use inside
+   * `tf.variableGrads` for SFT and RL losses).
+   */
+  tokenLogprobs(ids: tf.Tensor2D, targets: tf.Tensor2D, opts: { training?: boolean; mask?: tf.Tensor } = {}): tf.Tensor2D {
+    return tf.tidy(() => {
+      const { logits } = this.forward(ids, { training: opts.training, mask: opts.mask });
+      const logp = tf.logSoftmax(logits);
+      const pick = oneHotF32(targets, this.config.vocabSize);
+      return logp.mul(pick).sum(-1) as tf.Tensor2D;
+    });
+  }
+
+  /** Mean negative log-likelihood over positions where `weights` [B, T] is non-zero. */
+  maskedLoss(ids: tf.Tensor2D, targets: tf.Tensor2D, weights: tf.Tensor2D, training = false): tf.Scalar {
+    return tf.tidy(() => {
+      const lp = this.tokenLogprobs(ids, targets, { training });
+      return lp.mul(weights).sum().neg().div(tf.maximum(weights.sum(), 1)) as tf.Scalar;
+    });
+  }
+
+  /**
+   * Per-token log-probabilities of each completion given its prompt (teacher
+   * forcing, batched with right padding). Matches the `logprobs` of `generate`.
+   */
+  async scoreCompletions(pairs: readonly { prompt: readonly number[]; completion: readonly number[] }[]): Promise<number[][]> {
+    if (pairs.length === 0) return [];
+    for (const [i, p] of pairs.entries()) {
+      if (p.prompt.length === 0) throw new Error(`pair ${i}: empty prompt`);
+      if (p.prompt.length + p.completion.length - 1 > this.config.maxSeqLen) {
+        throw new Error(`pair ${i}: ${p.prompt.length + p.completion.length} tokens exceed maxSeqLen ${this.config.maxSeqLen} + 1`);
+      }
+    }
+    const T = Math.max(...pairs.map((p) => p.prompt.length + p.completion.length - 1));
+    const B = pairs.length;
+    const ids = new Int32Array(B * T);
+    const tg = new Int32Array(B * T);
+    pairs.forEach((p, b) => {
+      const seq = [...p.prompt, ...p.completion];
+      for (let t = 0; t < seq.length - 1; t++) {
+        ids[b * T + t] = seq[t] as number;
+        tg[b * T + t] = seq[t + 1] as number;
+      }
+    });
+    const idsT = tf.tensor2d(ids, [B, T], "int32");
+    const tgT = tf.tensor2d(tg, [B, T], "int32");
+    const lp = this.tokenLogprobs(idsT, tgT);
+    const data = await lp.data();
+    tf.dispose([idsT, tgT, lp]);
+    return pairs.map((p, b) => {
+      const out: number[] = [];
+      for (let j = 0; j < p.completion.length; j++) out.push(data[b * T + p.prompt.length - 1 + j] as number);
+      return out;
+    });
+  }
+
+  /**
+   * Batched sampling. Prompts are left-padded (with position ids that start at
+   * each row's first real token and a key mask over the padding), so every row
+   * gives the same tokens as it would alone.
+   */
+  async generate(prompts: readonly (readonly number[])[], opts: GenerateOptions): Promise<GenerateResult> {
+    this.assertAlive();
+    const c = this.config;
+    const B = prompts.length;
+    if (B === 0) return { tokens: [], logprobs: [], finishReasons: [], promptTokens: [] };
+    const temperature = opts.temperature ?? 1;
+    const topP = opts.topP ?? 1;
+    if (!(temperature >= 0)) throw new Error(`temperature must be >= 0, got ${temperature}`);
+    if (!(topP > 0 && topP <= 1)) throw new Error(`topP must be in (0, 1], got ${topP}`);
+    const maxNew = Math.max(0, Math.min(opts.maxNewTokens, c.maxSeqLen - 1));
+    const stop = new Set(opts.stopTokens ?? []);
+    const useCache = opts.useCache ?? true;
+    const rng = new SeededRng(opts.seed ?? 0);
+    const keep = Math.max(1, c.maxSeqLen - maxNew);
+    const rows = prompts.map((p, i) => {
+      if (p.length === 0) throw new Error(`prompt ${i} is empty`);
+      return p.slice(Math.max(0, p.length - keep));
+    });
+    const T0 = Math.max(...rows.map((r) => r.length));
+    const pad = rows.map((r) => T0 - r.length);
+    const seqs = rows.map((r, b) => [...new Array<number>(pad[b] as number).fill(0), ...r]);
+    const out: number[][] = rows.map(() => []);
+    const lps: number[][] = rows.map(() => []);
+    const done = rows.map(() => false);
+    const reasons: ("stop" | "length")[] = rows.map(() => "length");
+
+    // Mask [B, 1, Tq, Tk]: key j visible to query i (absolute index qStart + i) when j <= qStart + i and j is not padding.
+    const buildMask = (qStart: number, tq: number, tk: number): tf.Tensor4D => {
+      const m = new Float32Array(B * tq * tk);
+      for (let b = 0; b < B; b++)
+        for (let i = 0; i < tq; i++)
+          for (let j = 0; j < tk; j++) if (j > qStart + i || j < (pad[b] as number)) m[(b * tq + i) * tk + j] = NEG;
+      return tf.tensor4d(m, [B, 1, tq, tk]);
+    };
+    const positionsFor = (qStart: number, tq: number): tf.Tensor2D => {
+      const p = new Int32Array(B * tq);
+      for (let b = 0; b < B; b++) for (let i = 0; i < tq; i++) p[b * tq + i] = Math.max(0, qStart + i - (pad[b] as number));
+      return tf.tensor2d(p, [B, tq], "int32");
+    };
+    const run = (qStart: number, tokens: number[][], past?: LayerKV[]): { logits: tf.Tensor; present?: LayerKV[] } => {
+      const tq = tokens[0]?.length ?? 0;
+      const tk = qStart + tq;
+      const ids = tf.tensor2d(tokens.flat(), [B, tq], "int32");
+      const mask = buildMask(qStart, tq, tk);
+      const positions = positionsFor(qStart, tq);
+      try {
+        return this.forward(ids, { mask, positions, past, lastOnly: true, returnPresent: useCache });
+      } finally {
+        tf.dispose([ids, mask, positions]);
+      }
+    };
+
+    let cache: LayerKV[] | undefined;
+    try {
+      let res = run(0, seqs);
+      cache = res.present;
+      for (let step = 0; step < maxNew; step++) {
+        const logits = (await res.logits.data()) as Float32Array;
+        res.logits.dispose();
+        const next: number[] = [];
+        for (let b = 0; b < B; b++) {
+          const row = logits.subarray(b * c.vocabSize, (b + 1) * c.vocabSize);
+          if (done[b]) {
+            next.push(0);
+            continue;
+          }
+          const tok = sampleToken(row, temperature, topP, rng);
+          out[b]?.push(tok);
+          lps[b]?.push(logSoftmaxAt(row, tok));
+          if (stop.has(tok)) {
+            done[b] = true;
+            reasons[b] = "stop";
+          }
+          next.push(tok);
+        }
+        const len = T0 + step + 1;
+        if (done.every(Boolean) || step === maxNew - 1 || len >= c.maxSeqLen) {
+          res = { logits: tf.zeros([0]) };
+          break;
+        }
+        if (useCache) {
+          res = run(len - 1, next.map((t) => [t]), cache);
+          disposeKV(cache);
+          cache = res.present;
+        } else {
+          seqs.forEach((s, b) => s.push(next[b] as number));
+          res = run(0, seqs);
+        }
+      }
+      res.logits.dispose();
+    } finally {
+      disposeKV(cache);
+    }
+    return { tokens: out, logprobs: lps, finishReasons: reasons, promptTokens: rows.map((r) => r.length) };
+  }
+
+  /** Weight values by name (copies; the caller owns them). */
+  getWeights(): Map<string, tf.Tensor> {
+    return new Map([...this.params].map(([k, v]) => [k, v.clone()]));
+  }
+
+  /** Overwrites weights; shapes must match. */
+  setWeights(weights: Map<string, tf.Tensor>): void {
+    for (const [name, v] of this.params) {
+      const w = weights.get(name);
+      if (!w) throw new Error(`missing weight ${name}`);
+      if (w.shape.join(",") !== v.shape.join(",")) throw new Error(`weight ${name}: shape [${w.shape}] != [${v.shape}]`);
+      v.assign(w);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of this.params.values()) v.dispose();
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error("model is disposed");
+  }
+}
+
+/**
+ * One-hot as float32. tfjs-backend-wasm 4.22's OneHot kernel writes int32 data
+ * whatever dtype is asked for (a float32 one-hot reads as 1.4e-45), so build it
+ * as int32 and cast.
+ */
+export function oneHotF32(indices: tf.Tensor, depth: number): tf.Tensor {
+  return tf.tidy(() => tf.oneHot(indices as tf.Tensor1D, depth).cast("float32"));
+}
+
+export function disposeKV(cache: LayerKV[] | undefined): void {
+  if (!cache) return;
+  for (const kv of cache) tf.dispose([kv.k, kv.v]);
+}
+
+/** log softmax(logits)[i], computed stably in JS. */
+export function logSoftmaxAt(logits: ArrayLike<number>, i: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < logits.length; j++) if ((logits[j] as number) > max) max = logits[j] as number;
+  let sum = 0;
+  for (let j = 0; j < logits.length; j++) sum += Math.exp((logits[j] as number) - max);
+  return (logits[i] as number) - max - Math.log(sum);
+}
+
+/** Greedy when temperature is 0; otherwise temperature then nucleus (top-p) sampling. */
+export function sampleToken(logits: ArrayLike<number>, temperature: number, topP: number, rng: SeededRng): number {
+  const n = logits.length;
+  if (temperature === 0) {
+    let best = 0;
+    for (let j = 1; j < n; j++) if ((logits[j] as number) > (logits[best] as number)) best = j;
+    return best;
+  }
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) max = Math.max(max, (logits[j] as number) / temperature);
+  const probs = new Float64Array(n);
+  let sum = 0;
+  for (let j = 0; j < n; j++) {
+    const e = Math.exp((logits[j] as number) / temperature - max);
+    probs[j] = e;
+    sum += e;
+  }
+  for (let j = 0; j < n; j++) probs[j] = (probs[j] as number) / sum;
+  let order: number[];
+  if (topP < 1) {
+    order = Array.from({ length: n }, (_, j) => j).sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
+    let cum = 0;
+    let cut = order.length;
+    for (let r = 0; r < order.length; r++) {
+      cum += probs[order[r] as number] as number;
+      if (cum >= topP) {
+        cut = r + 1;
+        break;
+      }
+    }
+    order = order.slice(0, cut);
+  } else {
+    order = Array.from({ length: n }, (_, j) => j);
+  }
+  let mass = 0;
+  for (const j of order) mass += probs[j] as number;
+  let u = rng.next() * mass;
+  for (const j of order) {
+    u -= probs[j] as number;
+    if (u < 0) return j;
+  }
+  return order[order.length - 1] as number;
+}
+
+/** Model classes by name, so a checkpoint's config.json can rebuild its model. */
+export const MODEL_CLASSES = { [TransformerLM.className]: TransformerLM } as const;

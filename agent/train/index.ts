@@ -1,0 +1,17 @@
+/** Supervised fine-tuning: datasets, AdamW, schedule, the training loop. */
+export {
+  ChatExampleSchema,
+  parseChatJsonl,
+  loadChatJsonl,
+  tokenizeExamples,
+  lengthBuckets,
+  batchForStep,
+  makeBatch,
+  splitHeldOut,
+  type ChatExample,
+  type TokenizedExample,
+  type BatchTensors,
+} from "./dataset.js";
+export { AdamW, clipByGlobalNorm, DEFAULT_ADAMW, type AdamWConfig } from "./optimizer.js";
+export { learningRate, type LrSchedule } from "./schedule.js";
+export { runSft, evaluateLoss, type SftOptions, type SftResult, type SftCallbacks, type StepMetrics, type EvalMetrics } from "./sft.js";

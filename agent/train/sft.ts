@@ -1,0 +1,246 @@
+/**
+ * Supervised fine-tuning of the transformer on chat examples, with loss on the
+ * assistant tokens only: length-bucketed batches, AdamW, warm-up + cosine
+ * learning rate, global-norm gradient clipping, periodic evaluation on a
+ * held-out split, checkpoints every N steps (resumable at the exact step and
+ * batch), metrics as JSONL and a progress bar on a TTY.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { SingleBar, Presets } from "cli-progress";
+import { appendFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Logger } from "pino";
+import { isCheckpoint, loadCheckpoint, saveCheckpoint } from "../model/checkpoint.js";
+import { DEFAULT_MODEL_CONFIG, type ModelConfigInput } from "../model/config.js";
+import { ByteTokenizer } from "../model/tokenizer.js";
+import { TransformerLM } from "../model/transformer.js";
+import { batchForStep, lengthBuckets, makeBatch, splitHeldOut, tokenizeExamples, type ChatExample, type TokenizedExample } from "./dataset.js";
+import { AdamW, clipByGlobalNorm } from "./optimizer.js";
+import { learningRate } from "./schedule.js";
+
+export interface StepMetrics {
+  kind: "train";
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  /** Response (loss) tokens and all input tokens in this step's batch. */
+  lossTokens: number;
+  tokens: number;
+  tokensPerSec: number;
+  elapsedSec: number;
+}
+
+export interface EvalMetrics {
+  kind: "eval";
+  step: number;
+  evalLoss: number;
+  evalPerplexity: number;
+  evalTokens: number;
+}
+
+/** Training hooks (tfjs-layers style callbacks). */
+export interface SftCallbacks {
+  onStepEnd?(m: StepMetrics): void | Promise<void>;
+  onEval?(m: EvalMetrics): void | Promise<void>;
+  onCheckpoint?(dir: string, step: number): void | Promise<void>;
+}
+
+export interface SftOptions {
+  train: readonly ChatExample[];
+  /** Held-out examples; default: `evalFraction` of `train`. */
+  eval?: readonly ChatExample[];
+  evalFraction?: number;
+  /** Output directory: `checkpoint/` (latest, resumable), `metrics.jsonl`. */
+  outDir: string;
+  /** Architecture for a new model (vocabSize comes from the tokenizer). */
+  model?: Partial<Omit<ModelConfigInput, "vocabSize">>;
+  /** Start from this checkpoint's weights (fine-tuning) instead of a fresh model. */
+  init?: string;
+  /** Continue from `outDir/checkpoint` when it exists (default true). */
+  resume?: boolean;
+  steps: number;
+  batchSize?: number;
+  /** Cap on padded tokens per batch (long examples get smaller batches). */
+  maxBatchTokens?: number;
+  lr?: number;
+  minLr?: number;
+  warmupSteps?: number;
+  weightDecay?: number;
+  beta1?: number;
+  beta2?: number;
+  gradClip?: number;
+  evalEvery?: number;
+  checkpointEvery?: number;
+  seed?: number;
+  /** Show a progress bar (default: when stderr is a TTY). */
+  progress?: boolean;
+  callbacks?: SftCallbacks;
+  logger?: Logger;
+}
+
+export interface SftResult {
+  model: TransformerLM;
+  tokenizer: ByteTokenizer;
+  step: number;
+  /** Step at which this run started (0, or the resumed step). */
+  startStep: number;
+  history: (StepMetrics | EvalMetrics)[];
+  checkpointDir: string;
+}
+
+/** Mean response-token loss over a set of examples (no gradients). */
+export async function evaluateLoss(model: TransformerLM, examples: readonly TokenizedExample[], batches: readonly number[][], padId: number): Promise<{ loss: number; tokens: number }> {
+  let total = 0;
+  let tokens = 0;
+  for (const idx of batches) {
+    const b = makeBatch(examples, idx, padId);
+    const sum = tf.tidy(() => model.tokenLogprobs(b.ids, b.targets).mul(b.weights).sum().neg());
+    total += (await sum.data())[0] as number;
+    tokens += b.lossTokens;
+    tf.dispose([sum, b.ids, b.targets, b.weights]);
+  }
+  return { loss: tokens ? total / tokens : NaN, tokens };
+}
+
+export async function runSft(opts: SftOptions): Promise<SftResult> {
+  const log = opts.logger;
+  const seed = opts.seed ?? 0;
+  const batchSize = opts.batchSize ?? 8;
+  const peak = opts.lr ?? 3e-4;
+  const schedule = {
+    peak,
+    min: opts.minLr ?? peak * 0.1,
+    warmupSteps: opts.warmupSteps ?? Math.min(100, Math.floor(opts.steps / 10)),
+    totalSteps: opts.steps,
+  };
+  const gradClip = opts.gradClip ?? 1.0;
+  const evalEvery = opts.evalEvery ?? 100;
+  const checkpointEvery = opts.checkpointEvery ?? 500;
+  if (!Number.isInteger(opts.steps) || opts.steps < 0) throw new Error(`steps must be a non-negative integer, got ${opts.steps}`);
+  mkdirSync(opts.outDir, { recursive: true });
+  const ckDir = path.join(opts.outDir, "checkpoint");
+  const metricsFile = path.join(opts.outDir, "metrics.jsonl");
+
+  let model: TransformerLM;
+  let tokenizer: ByteTokenizer;
+  let startStep = 0;
+  let optimizerState: Awaited<ReturnType<typeof loadCheckpoint>>["optimizer"];
+  if ((opts.resume ?? true) && isCheckpoint(ckDir)) {
+    const ck = await loadCheckpoint(ckDir);
+    ({ model, tokenizer } = ck);
+    optimizerState = ck.optimizer;
+    const s = ck.trainer?.step;
+    if (typeof s !== "number" || !Number.isInteger(s) || s < 0) throw new Error(`checkpoint file ${path.join(ckDir, "trainer.json")} has no valid "step"`);
+    startStep = s;
+    log?.info({ checkpoint: ckDir, step: startStep }, "resuming SFT");
+  } else if (opts.init) {
+    const ck = await loadCheckpoint(opts.init, { withOptimizer: false });
+    ({ model, tokenizer } = ck);
+    log?.info({ checkpoint: opts.init }, "fine-tuning from checkpoint");
+  } else {
+    tokenizer = new ByteTokenizer();
+    model = new TransformerLM({ ...DEFAULT_MODEL_CONFIG, ...opts.model, vocabSize: tokenizer.vocabSize }, { seed });
+  }
+  const optimizer = new AdamW(model.params, (n) => model.decayed(n), {
+    weightDecay: opts.weightDecay ?? 0.1,
+    beta1: opts.beta1 ?? 0.9,
+    beta2: opts.beta2 ?? 0.95,
+  });
+  if (optimizerState) {
+    try {
+      optimizer.load(optimizerState);
+    } finally {
+      tf.dispose([...optimizerState.tensors.values()]);
+    }
+  }
+
+  const maxSeqLen = model.config.maxSeqLen;
+  const split = opts.eval ? { train: [...opts.train], eval: [...opts.eval] } : splitHeldOut(opts.train, opts.evalFraction ?? 0.05, seed);
+  const train = tokenizeExamples(split.train, tokenizer, maxSeqLen);
+  const evalSet = tokenizeExamples(split.eval, tokenizer, maxSeqLen);
+  if (train.examples.length === 0) throw new Error("no training example has a response token within maxSeqLen");
+  if (train.truncated || train.dropped) log?.warn({ truncated: train.truncated, dropped: train.dropped, maxSeqLen }, "long examples cut on the left to fit maxSeqLen");
+  const batches = lengthBuckets(train.examples, batchSize, opts.maxBatchTokens);
+  const evalBatches = lengthBuckets(evalSet.examples, batchSize, opts.maxBatchTokens);
+  log?.info(
+    { params: model.parameterCount, config: model.config, train: train.examples.length, eval: evalSet.examples.length, batches: batches.length, steps: opts.steps, startStep },
+    "SFT starting",
+  );
+
+  const vars = [...model.params.values()];
+  const nameOf = new Map(vars.map((v, i) => [v.name, [...model.params.keys()][i] as string]));
+  const history: (StepMetrics | EvalMetrics)[] = [];
+  const emit = (m: StepMetrics | EvalMetrics): void => {
+    history.push(m);
+    appendFileSync(metricsFile, JSON.stringify(m) + "\n");
+  };
+  const saveAt = async (step: number): Promise<void> => {
+    const state = optimizer.state();
+    try {
+      await saveCheckpoint(ckDir, { model, tokenizer, optimizer: state, trainer: { step, seed, schedule } });
+    } finally {
+      tf.dispose([...state.tensors.values()]);
+    }
+    await opts.callbacks?.onCheckpoint?.(ckDir, step);
+  };
+  const runEval = async (step: number): Promise<void> => {
+    if (evalBatches.length === 0) return;
+    const r = await evaluateLoss(model, evalSet.examples, evalBatches, tokenizer.pad);
+    const m: EvalMetrics = { kind: "eval", step, evalLoss: r.loss, evalPerplexity: Math.exp(r.loss), evalTokens: r.tokens };
+    emit(m);
+    log?.info(m, "eval");
+    await opts.callbacks?.onEval?.(m);
+  };
+
+  const showBar = opts.progress ?? Boolean(process.stderr.isTTY);
+  const bar = showBar ? new SingleBar({ format: "sft {bar} {value}/{total} | loss {loss} | lr {lr} | {tps} tok/s | eta {eta_formatted}", stream: process.stderr }, Presets.shades_classic) : undefined;
+  bar?.start(opts.steps, startStep, { loss: "-", lr: "-", tps: "-" });
+  const t0 = performance.now();
+  let step = startStep;
+  try {
+    for (; step < opts.steps; step++) {
+      const tStep = performance.now();
+      const lr = learningRate(step, schedule);
+      const b = makeBatch(train.examples, batchForStep(batches, step, seed), tokenizer.pad);
+      const { value, grads } = tf.variableGrads(() => model.maskedLoss(b.ids, b.targets, b.weights, true), vars);
+      const named = new Map<string, tf.Tensor>();
+      for (const [k, g] of Object.entries(grads)) named.set(nameOf.get(k) ?? k, g);
+      const clipped = clipByGlobalNorm(named, gradClip);
+      optimizer.apply(clipped.grads, lr);
+      const [loss, gradNorm] = [(await value.data())[0] as number, (await clipped.norm.data())[0] as number];
+      tf.dispose([value, clipped.norm, ...Object.values(grads), ...clipped.grads.values(), b.ids, b.targets, b.weights]);
+      if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at step ${step + 1}; lower --lr`);
+      const sec = (performance.now() - tStep) / 1000;
+      const m: StepMetrics = {
+        kind: "train",
+        step: step + 1,
+        loss,
+        lr,
+        gradNorm,
+        lossTokens: b.lossTokens,
+        tokens: b.tokens,
+        tokensPerSec: Math.round(b.tokens / sec),
+        elapsedSec: (performance.now() - t0) / 1000,
+      };
+      emit(m);
+      bar?.update(step + 1, { loss: loss.toFixed(4), lr: lr.toExponential(2), tps: m.tokensPerSec });
+      await opts.callbacks?.onStepEnd?.(m);
+      if (evalEvery > 0 && (step + 1) % evalEvery === 0) await runEval(step + 1);
+      if (checkpointEvery > 0 && (step + 1) % checkpointEvery === 0) await saveAt(step + 1);
+    }
+  } catch (err) {
+    bar?.stop();
+    optimizer.dispose();
+    model.dispose();
+    throw err;
+  }
+  bar?.stop();
+  if (step > startStep || !isCheckpoint(ckDir)) {
+    if (evalEvery <= 0 || step % evalEvery !== 0) await runEval(step);
+    if (checkpointEvery <= 0 || step % checkpointEvery !== 0) await saveAt(step);
+  }
+  optimizer.dispose();
+  log?.info({ step, checkpoint: ckDir }, "SFT done");
+  return { model, tokenizer, step, startStep, history, checkpointDir: ckDir };
+}

@@ -1,0 +1,54 @@
+import { selectBackend } from "../../agent/model/backend.js";
+import { Command, Option } from "commander";
+import { evaluate } from "../../agent/eval/evaluate.js";
+import { CheckpointPolicy } from "../../agent/eval/model-policy.js";
+import type { ResponsePolicy } from "../../agent/eval/policy.js";
+import { SearchPolicy } from "../../agent/eval/search-policy.js";
+import { createLogger } from "../../env-server/logger.js";
+import { connect } from "../connect.js";
+import { int, jsonObject } from "../options.js";
+
+export function evalCommand(): Command {
+  return new Command("eval")
+    .description("Evaluate a policy over the protocol: success, steps, tokens per step, exact Sim Score.")
+    .requiredOption("--env <id>", "environment id")
+    .option("--preset <name>", "shorthand for --config '{\"preset\":\"<name>\"}'")
+    .option("--config <json>", "environment config (e.g. an out-of-distribution split)", jsonObject)
+    .option("--episodes <n>", "episodes", int, 20)
+    .option("--seed-start <n>", "first seed (use seeds unseen in training)", int, 1_000_000)
+    .addOption(new Option("--policy <kind>", "what to evaluate").choices(["checkpoint", "search"]).default("checkpoint"))
+    .option("--checkpoint <dir>", "a checkpoint from `dynamind sft`")
+    .option("--action-only", "the checkpoint answers without simulated plans")
+    .option("--max-new-tokens <n>", "generation budget per step", int, 512)
+    .addOption(new Option("--prompt-style <style>", "the prompt layout it was trained with").choices(["full", "compact"]).default("compact"))
+    .option("--max-steps <n>", "cap on steps per episode", int)
+    .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
+    .action(async (opts) => {
+      await selectBackend({ logger: createLogger("dynamind") });
+      let policy: ResponsePolicy;
+      if (opts.policy === "checkpoint") {
+        if (!opts.checkpoint) throw new Error("--policy checkpoint needs --checkpoint DIR");
+        policy = await CheckpointPolicy.load(opts.checkpoint, { simulates: !opts.actionOnly, maxNewTokens: opts.maxNewTokens });
+      } else {
+        policy = new SearchPolicy({ b: 4, d: 3, bTrain: 2, gamma: 0.9, value: "solver", rollout: "mixed", seed: 0 });
+      }
+      const { client, close } = await connect(opts.address);
+      try {
+        const config = { ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
+        const seeds = Array.from({ length: opts.episodes }, (_, i) => opts.seedStart + i);
+        const r = await evaluate(client, policy, {
+          envId: opts.env,
+          config,
+          seeds,
+          history: 0,
+          concurrency: 1,
+          simScore: true,
+          promptStyle: opts.promptStyle,
+          maxSteps: opts.maxSteps,
+        });
+        console.log(JSON.stringify(r, null, 2));
+      } finally {
+        await close();
+      }
+    });
+}

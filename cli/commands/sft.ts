@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { createLogger } from "../../env-server/logger.js";
+import { selectBackend, type BackendPreference } from "../../agent/model/backend.js";
+import { loadChatJsonl } from "../../agent/train/dataset.js";
+import { runSft } from "../../agent/train/sft.js";
+import { int } from "../options.js";
+
+function num(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative number, got "${value}"`);
+  return n;
+}
+
+export function sftCommand(): Command {
+  return new Command("sft")
+    .description("Supervised fine-tuning of the agent's transformer on a chat JSONL dataset (loss on assistant messages only).")
+    .requiredOption("--data <file>", 'JSONL, one {"messages":[{"role","content"},...],"metadata":{...}} per line')
+    .requiredOption("--out <dir>", "output: checkpoint/ (resumable) and metrics.jsonl")
+    .option("--eval-data <file>", "held-out JSONL (default: --eval-fraction of --data)")
+    .option("--eval-fraction <f>", "fraction of --data held out when no --eval-data", num, 0.05)
+    .option("--config <file>", "model architecture JSON (dModel, nLayers, nHeads, dFF, maxSeqLen, dropout)")
+    .option("--init <dir>", "start from this checkpoint's weights")
+    .option("--no-resume", "start afresh even if --out has a checkpoint")
+    .option("--steps <n>", "optimizer steps", int, 1000)
+    .option("--batch-size <n>", "examples per batch", int, 8)
+    .option("--max-batch-tokens <n>", "cap on padded tokens per batch", int)
+    .option("--lr <lr>", "peak learning rate", num, 3e-4)
+    .option("--min-lr <lr>", "final learning rate (default lr/10)", num)
+    .option("--warmup <n>", "warm-up steps (default min(100, steps/10))", int)
+    .option("--weight-decay <w>", "AdamW decoupled weight decay", num, 0.1)
+    .option("--grad-clip <norm>", "global gradient-norm clip (0 = off)", num, 1.0)
+    .option("--eval-every <n>", "evaluate every n steps (0 = only at the end)", int, 100)
+    .option("--checkpoint-every <n>", "checkpoint every n steps (0 = only at the end)", int, 500)
+    .option("--seed <n>", "initialisation and data-order seed", int, 0)
+    .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
+    .option("--no-progress", "no progress bar")
+    .action(async (opts) => {
+      const logger = createLogger("dynamind-sft");
+      await selectBackend({ prefer: opts.backend as BackendPreference, logger });
+      let model: Record<string, unknown> | undefined;
+      if (opts.config) {
+        try {
+          model = JSON.parse(readFileSync(opts.config, "utf8")) as Record<string, unknown>;
+        } catch (err) {
+          throw new Error(`--config ${opts.config}: ${(err as Error).message}`);
+        }
+        if (typeof model !== "object" || model === null || Array.isArray(model)) throw new Error(`--config ${opts.config}: expected a JSON object`);
+      }
+      const train = await loadChatJsonl(opts.data);
+      const evalSet = opts.evalData ? await loadChatJsonl(opts.evalData) : undefined;
+      const result = await runSft({
+        train,
+        eval: evalSet,
+        evalFraction: opts.evalFraction,
+        outDir: opts.out,
+        model,
+        init: opts.init,
+        resume: opts.resume,
+        steps: opts.steps,
+        batchSize: opts.batchSize,
+        maxBatchTokens: opts.maxBatchTokens,
+        lr: opts.lr,
+        minLr: opts.minLr,
+        warmupSteps: opts.warmup,
+        weightDecay: opts.weightDecay,
+        gradClip: opts.gradClip,
+        evalEvery: opts.evalEvery,
+        checkpointEvery: opts.checkpointEvery,
+        seed: opts.seed,
+        progress: opts.progress === false ? false : undefined,
+        logger,
+      });
+      result.model.dispose();
+    });
+}

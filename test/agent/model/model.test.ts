@@ -1,0 +1,177 @@
+import * as tf from "@tensorflow/tfjs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { selectBackend } from "../../../agent/model/backend.js";
+import { loadCheckpoint, saveCheckpoint } from "../../../agent/model/checkpoint.js";
+import { ByteTokenizer } from "../../../agent/model/tokenizer.js";
+import { TransformerLM } from "../../../agent/model/transformer.js";
+
+const tok = new ByteTokenizer();
+const tiny = { vocabSize: tok.vocabSize, dModel: 32, nLayers: 2, nHeads: 4, dFF: 64, maxSeqLen: 64 };
+
+beforeAll(async () => {
+  await selectBackend({ prefer: "wasm" });
+});
+
+// The same behaviour on each backend the tests can reach (wasm is what CI has; cpu is the last fallback).
+describe.each(["wasm", "cpu"])("TransformerLM on %s", (backend) => {
+  let model: TransformerLM;
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+    model = new TransformerLM(tiny, { seed: 1 });
+  });
+  afterAll(() => model.dispose());
+
+  it("is causal: logits at t do not depend on later tokens", () => {
+    const a = tf.tensor2d([[1, 2, 3, 4, 5]], [1, 5], "int32");
+    const b = tf.tensor2d([[1, 2, 3, 9, 9]], [1, 5], "int32");
+    const la = model.forward(a).logits.slice([0, 0, 0], [1, 3, -1]);
+    const lb = model.forward(b).logits.slice([0, 0, 0], [1, 3, -1]);
+    expect(tf.max(tf.abs(la.sub(lb))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([a, b, la, lb]);
+  });
+
+  it("generates the same greedy tokens with and without the KV cache, batched with left padding", async () => {
+    const prompts = [tok.encode("Up Down"), tok.encode("#_OX"), tok.encode("go to the kitchen counter")];
+    const cached = await model.generate(prompts, { maxNewTokens: 12, temperature: 0 });
+    const full = await model.generate(prompts, { maxNewTokens: 12, temperature: 0, useCache: false });
+    expect(cached.tokens).toEqual(full.tokens);
+    // Each row alone gives the same tokens as in the batch.
+    for (const [i, p] of prompts.entries()) {
+      const alone = await model.generate([p], { maxNewTokens: 12, temperature: 0 });
+      expect(alone.tokens[0]).toEqual(cached.tokens[i]);
+      for (const [j, lp] of (alone.logprobs[0] ?? []).entries()) expect(lp).toBeCloseTo(cached.logprobs[i]?.[j] ?? NaN, 3);
+    }
+  });
+
+  it("reports log-probabilities consistent with a teacher-forced forward pass", async () => {
+    const prompt = tok.encode("state: ");
+    const gen = await model.generate([prompt], { maxNewTokens: 8, temperature: 1, seed: 3 });
+    const [scored] = await model.scoreCompletions([{ prompt, completion: gen.tokens[0] ?? [] }]);
+    expect(scored).toHaveLength(8);
+    for (const [j, lp] of (scored ?? []).entries()) expect(lp).toBeCloseTo(gen.logprobs[0]?.[j] ?? NaN, 3);
+  });
+
+  it("samples reproducibly from a seed, and top-p 0 tiny mass equals greedy", async () => {
+    const p = [tok.encode("abc")];
+    const a = await model.generate(p, { maxNewTokens: 10, temperature: 1, seed: 42 });
+    const b = await model.generate(p, { maxNewTokens: 10, temperature: 1, seed: 42 });
+    expect(a.tokens).toEqual(b.tokens);
+    const nucleus = await model.generate(p, { maxNewTokens: 10, temperature: 1, topP: 1e-6, seed: 5 });
+    const greedy = await model.generate(p, { maxNewTokens: 10, temperature: 0 });
+    expect(nucleus.tokens).toEqual(greedy.tokens);
+  });
+
+  it("does not leak tensors in generate", async () => {
+    const before = tf.memory().numTensors;
+    await model.generate([tok.encode("xy"), tok.encode("xyz")], { maxNewTokens: 5, temperature: 0.7, seed: 1 });
+    await model.generate([tok.encode("xy")], { maxNewTokens: 5, useCache: false });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("stop tokens and limits", () => {
+  it("stops a row at a stop token and keeps it; cuts long prompts on the left", async () => {
+    await tf.setBackend("wasm");
+    const model = new TransformerLM(tiny, { seed: 2 });
+    const greedy = await model.generate([tok.encode("hello")], { maxNewTokens: 6, temperature: 0 });
+    const first = greedy.tokens[0]?.[0] as number;
+    const stopped = await model.generate([tok.encode("hello")], { maxNewTokens: 6, temperature: 0, stopTokens: [first] });
+    expect(stopped.tokens[0]).toEqual([first]);
+    expect(stopped.finishReasons[0]).toBe("stop");
+    expect(greedy.finishReasons[0]).toBe("length");
+    const long = await model.generate([new Array(200).fill(65)], { maxNewTokens: 4, temperature: 0 });
+    expect(long.promptTokens[0]).toBe(60);
+    await expect(model.scoreCompletions([{ prompt: new Array(70).fill(1), completion: [1] }])).rejects.toThrow(/maxSeqLen/);
+    model.dispose();
+  });
+});
+
+describe("checkpoints", () => {
+  let dir: string;
+  beforeAll(async () => {
+    await tf.setBackend("wasm");
+    dir = mkdtempSync(path.join(tmpdir(), "dynamind-ckpt-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("save → load gives identical logits, tokenizer and trainer state", async () => {
+    const model = new TransformerLM(tiny, { seed: 7 });
+    const ck = path.join(dir, "a");
+    await saveCheckpoint(ck, { model, tokenizer: tok, trainer: { step: 12 } });
+    const loaded = await loadCheckpoint(ck);
+    const ids = tf.tensor2d([[257, 1, 2, 3]], [1, 4], "int32");
+    const a = model.forward(ids).logits;
+    const b = loaded.model.forward(ids).logits;
+    expect(Array.from(await a.data())).toEqual(Array.from(await b.data()));
+    expect(loaded.trainer).toEqual({ step: 12 });
+    expect(loaded.tokenizer.vocabSize).toBe(tok.vocabSize);
+    tf.dispose([ids, a, b]);
+    model.dispose();
+    loaded.model.dispose();
+  });
+
+  it("refuses missing, corrupt and inconsistent files with the file named", async () => {
+    const model = new TransformerLM(tiny, { seed: 7 });
+    const ck = path.join(dir, "b");
+    await saveCheckpoint(ck, { model, tokenizer: tok });
+    model.dispose();
+    await expect(loadCheckpoint(path.join(dir, "nope"))).rejects.toThrow(/does not exist/);
+
+    const bin = path.join(ck, "weights.bin");
+    const original = readFileSync(bin);
+    const flipped = Buffer.from(original);
+    flipped[100] = (flipped[100] as number) ^ 0xff;
+    writeFileSync(bin, flipped);
+    await expect(loadCheckpoint(ck)).rejects.toThrow(/weights\.bin is corrupt/);
+    writeFileSync(bin, original.subarray(0, 1000));
+    await expect(loadCheckpoint(ck)).rejects.toThrow(/weights\.bin has 1000 bytes/);
+    writeFileSync(bin, original);
+
+    const cfgFile = path.join(ck, "config.json");
+    const cfg = readFileSync(cfgFile, "utf8");
+    writeFileSync(cfgFile, "{not json");
+    await expect(loadCheckpoint(ck)).rejects.toThrow(/config\.json is not valid JSON/);
+    writeFileSync(cfgFile, JSON.stringify({ ...JSON.parse(cfg), model: { ...JSON.parse(cfg).model, dModel: 48 } }));
+    await expect(loadCheckpoint(ck)).rejects.toThrow(/weights\.json: tensor tok_emb has shape/);
+    writeFileSync(cfgFile, cfg);
+
+    unlinkSync(path.join(ck, "tokenizer.json"));
+    await expect(loadCheckpoint(ck)).rejects.toThrow(/tokenizer\.json cannot be read: ENOENT/);
+  });
+});
+
+describe("ByteTokenizer", () => {
+  it("round-trips any text, including the Sokoban glyphs", () => {
+    for (const s of ["#_OX√PS\n#  #", "Up Down Left Right", '{"action":"go to cabinet 1"}', "héllo ✓ 🙂"]) {
+      expect(tok.decode(tok.encode(s))).toBe(s);
+    }
+  });
+
+  it("marks only assistant content and its end token as response", () => {
+    const enc = tok.encodeChat([
+      { role: "system", content: "S" },
+      { role: "user", content: "U" },
+      { role: "assistant", content: "AB" },
+    ]);
+    const response = enc.ids.filter((_, i) => enc.responseMask[i] === 1);
+    expect(tok.decode(response)).toBe("AB");
+    expect(response.at(-1)).toBe(tok.end);
+    expect(enc.ids[0]).toBe(tok.bos);
+  });
+});
+
+describe("initialisation", () => {
+  it("is a pure function of the seed", async () => {
+    await tf.setBackend("wasm");
+    const sums = (m: TransformerLM) => [...m.params.values()].map((v) => tf.tidy(() => v.sum().dataSync()[0]));
+    const a = new TransformerLM(tiny, { seed: 0 });
+    const b = new TransformerLM(tiny, { seed: 0 });
+    const c = new TransformerLM(tiny, { seed: 1 });
+    expect(sums(a)).toEqual(sums(b));
+    expect(sums(a)).not.toEqual(sums(c));
+    [a, b, c].forEach((m) => m.dispose());
+  });
+});

@@ -1,0 +1,34 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { sftCommand } from "../../../cli/commands/sft.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "dynamind-sft-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("dynamind sft", () => {
+  it("trains from a JSONL file and writes a checkpoint and metrics", async () => {
+    const data = path.join(dir, "d.jsonl");
+    const line = (q: string, a: string) => JSON.stringify({ messages: [{ role: "user", content: q }, { role: "assistant", content: a }], metadata: { env: "sokoban" } });
+    writeFileSync(data, [line("a", "Up"), line("b", "Down"), line("c", "Left")].join("\n") + "\n");
+    const cfg = path.join(dir, "model.json");
+    writeFileSync(cfg, JSON.stringify({ dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 32 }));
+    const out = path.join(dir, "out");
+    await sftCommand().parseAsync(["--data", data, "--out", out, "--config", cfg, "--steps", "3", "--backend", "wasm", "--no-progress", "--eval-fraction", "0.34"], { from: "user" });
+    expect(existsSync(path.join(out, "checkpoint", "weights.bin"))).toBe(true);
+    const kinds = readFileSync(path.join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).kind);
+    expect(kinds).toEqual(["train", "train", "train", "eval"]);
+  });
+
+  it("names the bad line of a malformed dataset and a bad config", async () => {
+    const data = path.join(dir, "bad.jsonl");
+    writeFileSync(data, '{"messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"}]}\n{"messages": 3}\n');
+    await expect(sftCommand().parseAsync(["--data", data, "--out", path.join(dir, "o2"), "--backend", "wasm"], { from: "user" })).rejects.toThrow(/bad\.jsonl:2:/);
+    const good = path.join(dir, "good.jsonl");
+    writeFileSync(good, '{"messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"}]}\n');
+    const cfg = path.join(dir, "badcfg.json");
+    writeFileSync(cfg, JSON.stringify({ dModel: 30, nHeads: 4 }));
+    await expect(sftCommand().parseAsync(["--data", good, "--out", path.join(dir, "o3"), "--config", cfg, "--backend", "wasm"], { from: "user" })).rejects.toThrow(/dModel must be a multiple of nHeads/);
+  });
+});
