@@ -20,7 +20,7 @@ export function evalCommand(): Command {
     .option("--checkpoint <dir>", "a checkpoint from `dynamind sft`")
     .option("--action-only", "the checkpoint answers without simulated plans")
     .option("--max-new-tokens <n>", "generation budget per step", int, 512)
-    .addOption(new Option("--prompt-style <style>", "the prompt layout it was trained with").choices(["full", "compact"]).default("compact"))
+    .addOption(new Option("--prompt-style <style>", "the prompt layout it was trained with").choices(["full", "compact"]).default("full"))
     .option("--max-steps <n>", "cap on steps per episode", int)
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .action(async (opts) => {

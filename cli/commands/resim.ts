@@ -27,6 +27,7 @@ export function resimCommand(): Command {
     .addOption(new Option("--policy <name>", "rollout policy").choices(["random", "expert", "mixed"]).default("mixed"))
     .addOption(new Option("--value <fn>", "value function: solver distance or Monte-Carlo success").choices(["solver", "mc"]).default("solver"))
     .option("--history <n>", "previous steps shown in each prompt", int, 0)
+    .addOption(new Option("--prompt-style <style>", "full: the env's instructions too; compact: the state only (small models)").choices(["full", "compact"]).default("full"))
     .option("--concurrency <n>", "episodes in flight", int, 4)
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .option("-o, --out <file>", "dataset file (appended; a rerun resumes)", "data/resim.jsonl")
@@ -53,6 +54,7 @@ export function resimCommand(): Command {
           policy: opts.policy,
           value: opts.value,
           history: opts.history,
+          promptStyle: opts.promptStyle,
           concurrency: opts.concurrency,
           out: opts.out,
           actionOnlyOut: opts.actionOnlyOut,
