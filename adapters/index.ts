@@ -5,5 +5,6 @@ export function builtinRegistry(): EnvRegistry {
   return new EnvRegistry()
     .register("sokoban", async () => (await import("./sokoban/definition.js")).sokobanDefinition)
     .register("alfworld", async () => (await import("./alfworld/definition.js")).alfworldDefinition)
-    .register("android-web", async () => (await import("./android/web/definition.js")).androidWebDefinition);
+    .register("android-web", async () => (await import("./android/web/definition.js")).androidWebDefinition)
+    .register("android-appium", async () => (await import("./android/appium/definition.js")).appiumDefinition);
 }

@@ -3,6 +3,7 @@
  * each command is just its options and an action.
  */
 import { Command } from "commander";
+import { emulatorCommand } from "./commands/emulator.js";
 import { envsCommand } from "./commands/envs.js";
 import { playCommand } from "./commands/play.js";
 import { resimCommand } from "./commands/resim.js";
@@ -25,5 +26,6 @@ program.addCommand(sftCommand());
 program.addCommand(evalCommand());
 program.addCommand(serveModelCommand());
 program.addCommand(experimentCommand());
+program.addCommand(emulatorCommand());
 
 await program.parseAsync(process.argv);

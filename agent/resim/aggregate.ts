@@ -5,8 +5,9 @@
  * aggregator is a deterministic template; the plans are listed in a shuffled
  * order so that a model cannot learn "the first plan wins".
  */
-import type { SimulatedPlan } from "../format/response.js";
-import { writeResponse } from "../format/response.js";
+import type { ChatClient } from "../llm/client.js";
+import { actionText, type ChatMessage } from "../format/prompt.js";
+import { parseResponse, writePlan, writeResponse, type SimulatedPlan } from "../format/response.js";
 import type { SeededRandom } from "./seeded-random.js";
 import type { ValuedRollout } from "./value.js";
 
@@ -41,4 +42,40 @@ export function templateAggregate(best: ValuedRollout, kept: ValuedRollout[], ra
         : `No plan shows progress; plan ${chosenPlanId} is as good as any, so I take its first action.`;
   const answer = best.actions[0]!;
   return { response: writeResponse(plans, [...lines, verdict].join("\n"), answer), chosenPlanId, plans };
+}
+
+/**
+ * The LLM aggregator: the plans (with their real states and values) are shown to an
+ * LLM, which writes the comparison and picks an action. The plans in the response
+ * are always the real ones; the LLM's pick is kept only when it is the first action
+ * of a kept plan, otherwise the best plan's action is used.
+ */
+export async function llmAggregate(
+  llm: ChatClient,
+  prompt: ChatMessage[],
+  best: ValuedRollout,
+  kept: ValuedRollout[],
+  random: SeededRandom,
+): Promise<Aggregated & { llmChoiceUsed: boolean }> {
+  const order = random.shuffle([...kept]);
+  const plans = order.map((r, i) => toPlan(r, i + 1));
+  const question: ChatMessage = {
+    role: "user",
+    content:
+      `${prompt.at(-1)!.content}\n\nThese plans were simulated in the real environment:\n${plans.map(writePlan).join("\n")}\n\n` +
+      "Compare the plans in a few sentences, then give the first action of the best one as <answer>ACTION</answer>.",
+  };
+  const r = await llm.chat([...prompt.slice(0, -1), question], { temperature: 0, maxTokens: 256 });
+  const text = r.choices[0]?.text ?? "";
+  const picked = parseResponse(text).answer;
+  const firsts = order.map((o) => actionText(o.actions[0]!));
+  const llmChoiceUsed = picked !== undefined && firsts.includes(actionText(picked));
+  const chosen = llmChoiceUsed ? order[firsts.indexOf(actionText(picked!))]! : best;
+  const reasoning = text.replace(/<answer>[\s\S]*?<\/answer>/g, "").trim() || `Plan ${order.indexOf(best) + 1} has the highest value.`;
+  return {
+    response: writeResponse(plans, reasoning, chosen.actions[0]!),
+    chosenPlanId: order.indexOf(chosen) + 1,
+    plans,
+    llmChoiceUsed,
+  };
 }

@@ -7,16 +7,17 @@
  */
 import type { EnvClient, Step } from "../client/index.js";
 import { actionText, buildPrompt, recent, type HistoryEntry, type PromptStyle } from "../format/prompt.js";
-import { writeAnswerOnly } from "../format/response.js";
-import { templateAggregate } from "./aggregate.js";
+import type { ChatClient } from "../llm/client.js";
+import { parseResponse, writeAnswerOnly } from "../format/response.js";
+import { llmAggregate, templateAggregate } from "./aggregate.js";
 import { appendExamples, completedSeeds, type Example } from "./dataset.js";
-import { ExpertPolicy, MixedPolicy, RandomPolicy, type RolloutPolicy } from "./policies.js";
+import { ExpertPolicy, LlmRolloutPolicy, MixedPolicy, RandomPolicy, type RolloutPolicy } from "./policies.js";
 import { sampleRollouts, succeeded } from "./rollouts.js";
 import { SeededRandom } from "./seeded-random.js";
 import { dedupe, keep } from "./select.js";
 import { valueRollouts, type ValueFunction } from "./value.js";
 
-export type PolicyName = "random" | "expert" | "mixed";
+export type PolicyName = "random" | "expert" | "mixed" | "llm";
 
 export interface ResimOptions {
   envId: string;
@@ -36,6 +37,12 @@ export interface ResimOptions {
   history: number;
   /** Prompt layout (default "full"); evaluation must use the same. */
   promptStyle?: PromptStyle;
+  /** An OpenAI-compatible endpoint for policy "llm" and aggregator "llm". */
+  llm?: ChatClient;
+  /** Sampling temperature of the LLM rollout policy (default 1: diverse rollouts). */
+  llmTemperature?: number;
+  /** Who writes the comparison: the deterministic template (default) or the LLM. */
+  aggregator?: "template" | "llm";
   /** Episodes in flight. */
   concurrency: number;
   out: string;
@@ -51,6 +58,11 @@ export interface EpisodeSummary {
   success: boolean;
   nodes: number;
   calls: number;
+  /** LLM rollout decisions asked for, and how many were unusable (replaced by a random valid action). */
+  llmCalls: number;
+  llmFallbacks: number;
+  /** Steps where the LLM aggregator's own pick was used. */
+  llmChoicesUsed: number;
 }
 
 export interface ResimSummary {
@@ -63,9 +75,16 @@ export interface ResimSummary {
   seconds: number;
   episodesPerMinute: number;
   nodesPerSecond: number;
+  llmCalls: number;
+  llmFallbacks: number;
+  llmChoicesUsed: number;
 }
 
-function makePolicy(name: PolicyName, random: SeededRandom): RolloutPolicy {
+function makePolicy(name: PolicyName, random: SeededRandom, opts: ResimOptions): RolloutPolicy {
+  if (name === "llm") {
+    if (!opts.llm) throw new Error("policy llm needs an endpoint (--llm-url and --llm-model)");
+    return new LlmRolloutPolicy(opts.llm, random, opts.promptStyle, opts.llmTemperature ?? 1);
+  }
   if (name === "random") return new RandomPolicy(random);
   if (name === "expert") return new ExpertPolicy(random);
   return new MixedPolicy(random);
@@ -74,6 +93,7 @@ function makePolicy(name: PolicyName, random: SeededRandom): RolloutPolicy {
 export async function collectResim(client: EnvClient, opts: ResimOptions): Promise<ResimSummary> {
   if (opts.bTrain < 1 || opts.bTrain > opts.b) throw new Error(`b_train must be between 1 and b (${opts.b}), got ${opts.bTrain}`);
   if (opts.d < 1) throw new Error(`d must be at least 1, got ${opts.d}`);
+  if ((opts.policy === "llm" || opts.aggregator === "llm") && !opts.llm) throw new Error("an llm policy or aggregator needs an endpoint (--llm-url and --llm-model)");
   const done = await completedSeeds(opts.out, opts.envId);
   const seeds = Array.from({ length: opts.episodes }, (_, i) => opts.seedStart + i).filter((s) => !done.has(s));
   const started = performance.now();
@@ -105,6 +125,9 @@ export async function collectResim(client: EnvClient, opts: ResimOptions): Promi
     seconds,
     episodesPerMinute: results.length / (seconds / 60),
     nodesPerSecond: nodes / seconds,
+    llmCalls: results.reduce((a, r) => a + r.llmCalls, 0),
+    llmFallbacks: results.reduce((a, r) => a + r.llmFallbacks, 0),
+    llmChoicesUsed: results.reduce((a, r) => a + r.llmChoicesUsed, 0),
   };
 }
 
@@ -114,7 +137,7 @@ async function runEpisode(
   seed: number,
 ): Promise<{ summary: EpisodeSummary; data: Example[]; baseline: Example[] }> {
   const random = new SeededRandom(seed);
-  const policy = makePolicy(opts.policy, random);
+  const policy = makePolicy(opts.policy, random, opts);
   const session = await client.createSession(opts.envId, { config: opts.config });
   const data: Example[] = [];
   // The action-only baseline: the same states and actions, without the simulation.
@@ -122,6 +145,7 @@ async function runEpisode(
   const history: HistoryEntry[] = [];
   let nodes = 0;
   let calls = 0;
+  let llmChoicesUsed = 0;
   try {
     let current: Step = await session.reset(seed);
     for (let t = 0; !current.terminated && !current.truncated; t++) {
@@ -130,16 +154,18 @@ async function runEpisode(
       nodes += stats.nodes;
       calls += stats.calls + expertCalls;
       const { best, kept } = keep(dedupe(valued), opts.bTrain, random);
-      const aggregated = templateAggregate(best, kept, random);
-      await client.release(rollouts.flatMap((r) => (r.leaf ? [r.leaf] : [])));
-      const action = best.actions[0]!;
       const shown = recent(history, opts.history);
+      const prompt = buildPrompt(session.spec, current.observation, t, shown, true, opts.promptStyle);
+      const aggregated = opts.aggregator === "llm" ? await llmAggregate(opts.llm!, prompt, best, kept, random) : templateAggregate(best, kept, random);
+      if ("llmChoiceUsed" in aggregated && aggregated.llmChoiceUsed) llmChoicesUsed++;
+      await client.release(rollouts.flatMap((r) => (r.leaf ? [r.leaf] : [])));
+      const action = parseResponse(aggregated.response).answer!;
       baseline.push({
         messages: [...buildPrompt(session.spec, current.observation, t, shown, false, opts.promptStyle), { role: "assistant", content: writeAnswerOnly(action) }],
         metadata: { env: opts.envId, config: opts.config, seed, step: t, episodeEnd: false, action: actionText(action), responseKind: "action-only" },
       });
       data.push({
-        messages: [...buildPrompt(session.spec, current.observation, t, shown, true, opts.promptStyle), { role: "assistant", content: aggregated.response }],
+        messages: [...prompt, { role: "assistant", content: aggregated.response }],
         metadata: {
           env: opts.envId,
           config: opts.config,
@@ -153,6 +179,7 @@ async function runEpisode(
           d: opts.d,
           bTrain: opts.bTrain,
           policy: policy.name,
+          aggregator: opts.aggregator ?? "template",
           value: opts.value,
           promptStyle: opts.promptStyle ?? "full",
         },
@@ -165,7 +192,8 @@ async function runEpisode(
       const last = set.at(-1);
       if (last) Object.assign(last.metadata, { episodeEnd: true, episodeSuccess: success });
     }
-    return { summary: { seed, steps: current.stepIndex, success, nodes, calls }, data, baseline };
+    const llm = policy instanceof LlmRolloutPolicy ? { llmCalls: policy.calls, llmFallbacks: policy.fallbacks } : { llmCalls: 0, llmFallbacks: 0 };
+    return { summary: { seed, steps: current.stepIndex, success, nodes, calls, ...llm, llmChoicesUsed }, data, baseline };
   } finally {
     await session.close().catch(() => undefined);
   }

@@ -5,6 +5,9 @@
  */
 import type { ActionInput, RemoteSession, StateRef } from "../client/index.js";
 import { ActionKind, type Observation } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import type { ChatClient } from "../llm/client.js";
+import { buildPrompt, type PromptStyle } from "../format/prompt.js";
+import { parseResponse } from "../format/response.js";
 import { SeededRandom } from "./seeded-random.js";
 
 /** Where a rollout stands: the session it belongs to and, past the root, its saved state. */
@@ -72,6 +75,39 @@ export class MixedPolicy implements RolloutPolicy {
 
   async act(node: RolloutNode, rollout: number): Promise<ActionInput> {
     return rollout === 0 ? this.expert.act(node) : this.random.act(node);
+  }
+}
+
+/**
+ * An LLM behind an OpenAI-compatible endpoint chooses each rollout action from the
+ * node's observation (prompted like the agent itself). An answer that is missing, or
+ * not among the node's valid actions when those are known, is replaced by a random
+ * valid one — and counted, so a run can report how often the LLM was usable.
+ */
+export class LlmRolloutPolicy implements RolloutPolicy {
+  readonly name: string;
+  fallbacks = 0;
+  calls = 0;
+
+  constructor(
+    private readonly llm: ChatClient,
+    private readonly random: SeededRandom,
+    private readonly style: PromptStyle = "full",
+    private readonly temperature = 1,
+  ) {
+    this.name = `llm(${llm.model})`;
+  }
+
+  async act(node: RolloutNode, rollout: number): Promise<ActionInput> {
+    this.calls++;
+    const messages = buildPrompt(node.session.spec, node.observation, 0, [], false, this.style);
+    const r = await this.llm.chat(messages, { temperature: this.temperature, maxTokens: 64, seed: this.calls * 31 + rollout });
+    const answer = parseResponse(r.choices[0]?.text ?? "").answer;
+    const valid = node.observation.validActions;
+    const ok = answer !== undefined && (valid.length === 0 || valid.includes(typeof answer === "string" ? answer : JSON.stringify(answer)));
+    if (ok) return answer;
+    this.fallbacks++;
+    return randomValidAction(node, this.random);
   }
 }
 

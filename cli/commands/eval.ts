@@ -5,18 +5,20 @@ import { CheckpointPolicy } from "../../agent/eval/model-policy.js";
 import type { ResponsePolicy } from "../../agent/eval/policy.js";
 import { SearchPolicy } from "../../agent/eval/search-policy.js";
 import { createLogger } from "../../env-server/logger.js";
+import { EndpointPolicy } from "../../agent/eval/endpoint-policy.js";
 import { connect } from "../connect.js";
+import { addLlmOptions, llmFromOptions } from "../llm-options.js";
 import { int, jsonObject } from "../options.js";
 
 export function evalCommand(): Command {
-  return new Command("eval")
+  return addLlmOptions(new Command("eval"))
     .description("Evaluate a policy over the protocol: success, steps, tokens per step, exact Sim Score.")
     .requiredOption("--env <id>", "environment id")
     .option("--preset <name>", "shorthand for --config '{\"preset\":\"<name>\"}'")
     .option("--config <json>", "environment config (e.g. an out-of-distribution split)", jsonObject)
     .option("--episodes <n>", "episodes", int, 20)
     .option("--seed-start <n>", "first seed (use seeds unseen in training)", int, 1_000_000)
-    .addOption(new Option("--policy <kind>", "what to evaluate").choices(["checkpoint", "search"]).default("checkpoint"))
+    .addOption(new Option("--policy <kind>", "what to evaluate").choices(["checkpoint", "endpoint", "search"]).default("checkpoint"))
     .option("--checkpoint <dir>", "a checkpoint from `dynamind sft`")
     .option("--action-only", "the checkpoint answers without simulated plans")
     .option("--max-new-tokens <n>", "generation budget per step", int, 512)
@@ -29,6 +31,10 @@ export function evalCommand(): Command {
       if (opts.policy === "checkpoint") {
         if (!opts.checkpoint) throw new Error("--policy checkpoint needs --checkpoint DIR");
         policy = await CheckpointPolicy.load(opts.checkpoint, { simulates: !opts.actionOnly, maxNewTokens: opts.maxNewTokens });
+      } else if (opts.policy === "endpoint") {
+        const llm = llmFromOptions(opts);
+        if (!llm) throw new Error("--policy endpoint needs --llm-url and --llm-model");
+        policy = new EndpointPolicy(llm, { simulates: !opts.actionOnly, maxTokens: opts.maxNewTokens });
       } else {
         policy = new SearchPolicy({ b: 4, d: 3, bTrain: 2, gamma: 0.9, value: "solver", rollout: "mixed", seed: 0 });
       }

@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import { SingleBar, Presets } from "cli-progress";
 import { collectResim } from "../../agent/resim/collect.js";
 import { connect } from "../connect.js";
+import { addLlmOptions, llmFromOptions } from "../llm-options.js";
 import { int, jsonObject } from "../options.js";
 
 function fraction(value: string): number {
@@ -13,7 +14,7 @@ function fraction(value: string): number {
 }
 
 export function resimCommand(): Command {
-  return new Command("resim")
+  return addLlmOptions(new Command("resim"))
     .description("Collect ReSim data: search trees over real rollouts, aggregated into responses that simulate the future (JSONL).")
     .requiredOption("--env <id>", "environment id (see `dynamind envs`)")
     .option("--preset <name>", "shorthand for --config '{\"preset\":\"<name>\"}'")
@@ -24,7 +25,8 @@ export function resimCommand(): Command {
     .option("--d <n>", "rollout depth", int, 5)
     .option("--b-train <n>", "rollouts kept in each response (best + b_train − 1)", int, 2)
     .option("--gamma <g>", "discount of the value function", fraction, 0.9)
-    .addOption(new Option("--policy <name>", "rollout policy").choices(["random", "expert", "mixed"]).default("mixed"))
+    .addOption(new Option("--policy <name>", "rollout policy").choices(["random", "expert", "mixed", "llm"]).default("mixed"))
+    .addOption(new Option("--aggregator <who>", "who writes the comparison of plans").choices(["template", "llm"]).default("template"))
     .addOption(new Option("--value <fn>", "value function: solver distance or Monte-Carlo success").choices(["solver", "mc"]).default("solver"))
     .option("--history <n>", "previous steps shown in each prompt", int, 0)
     .addOption(new Option("--prompt-style <style>", "full: the env's instructions too; compact: the state only (small models)").choices(["full", "compact"]).default("full"))
@@ -55,6 +57,8 @@ export function resimCommand(): Command {
           value: opts.value,
           history: opts.history,
           promptStyle: opts.promptStyle,
+          llm: llmFromOptions(opts),
+          aggregator: opts.aggregator,
           concurrency: opts.concurrency,
           out: opts.out,
           actionOnlyOut: opts.actionOnlyOut,

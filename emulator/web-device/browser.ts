@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 
 export const CHROMIUM_PATH = process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -39,6 +39,9 @@ const LINGER_MS = 2000;
 async function launch(): Promise<{ browser: Browser; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "dynamind-chromium-"));
   try {
+    // Imported on first launch: puppeteer-core takes ~1 s to load, and a server that
+    // never runs android-web should not pay for it at start-up.
+    const { default: puppeteer } = await import("puppeteer-core");
     const browser = await puppeteer.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,

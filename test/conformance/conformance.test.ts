@@ -10,11 +10,12 @@ import { builtinRegistry } from "../../adapters/index.js";
 import type { ActionInput, RemoteSession, Step } from "../../agent/client/index.js";
 import { CloneSupport, ObservationKind, type EnvSpec } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { randomAction, testRandom } from "../support/actions.js";
+import { runnableEnvs } from "../support/runnable.js";
 import { rejection, useTestServer } from "../support/server.js";
 
 // Every built-in environment, plus the template adapter so that the template stays a working example.
 const registry = builtinRegistry().register("example-corridor", async () => (await import("../../adapters/example-corridor/definition.js")).corridorDefinition);
-const ids = registry.ids();
+const { ids } = await runnableEnvs(registry);
 const ctx = useTestServer({ stateKey: "conformance-suite-state-key", registry });
 
 /** What must be identical for two steps to count as the same future. */

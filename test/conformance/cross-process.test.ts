@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { builtinRegistry } from "../../adapters/index.js";
 import { EnvClient, type ActionInput, type Step } from "../../agent/client/index.js";
 import { randomAction, testRandom } from "../support/actions.js";
+import { runnableEnvs } from "../support/runnable.js";
 import { useTestServer } from "../support/server.js";
 
 const local = useTestServer();
@@ -18,7 +19,9 @@ async function remoteServer(): Promise<{ address: string; stop(): void }> {
   return { address, stop: () => child.kill("SIGTERM") };
 }
 
-describe.each(builtinRegistry().ids())("environment %s", (envId) => {
+const { ids } = await runnableEnvs(builtinRegistry());
+
+describe.each(ids)("environment %s", (envId) => {
   it("plays the same episode for the same seed in another process", async () => {
     const remote = await remoteServer();
     const client = new EnvClient(remote.address);
