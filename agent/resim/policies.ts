@@ -42,6 +42,7 @@ export class ExpertPolicy implements RolloutPolicy {
   constructor(private readonly random: SeededRandom) {}
 
   async plan(node: RolloutNode, depth: number): Promise<ActionInput[]> {
+    if (!node.session.spec.hasExpert) return [randomValidAction(node, this.random)];
     const plan = await node.session.expertPlan(node.state);
     return plan.actions.length > 0 ? plan.actions.slice(0, depth) : [randomValidAction(node, this.random)];
   }

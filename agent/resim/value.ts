@@ -6,6 +6,7 @@
  *   succeeded, with one trajectory per leaf).
  * - "solver": where the environment has an expert that reaches the goal (an
  *   optimal solver), the leaf's real distance to the goal: V = γ^(steps + distance).
+ *   Environments without an expert (EnvSpec.has_expert false) get "mc".
  */
 import type { RemoteSession } from "../client/index.js";
 import { succeeded, type Rollout } from "./rollouts.js";
@@ -25,6 +26,7 @@ export async function valueRollouts(
   gamma: number,
 ): Promise<{ valued: ValuedRollout[]; expertCalls: number }> {
   let expertCalls = 0;
+  if (!session.spec.hasExpert) fn = "mc";
   const valued = await Promise.all(
     rollouts.map(async (r): Promise<ValuedRollout> => {
       const k = r.steps.length;

@@ -186,7 +186,7 @@ describe("the serve command", () => {
       env: { ...process.env, LOG_LEVEL: "info" },
     });
     const address = await new Promise<string>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
+      const lines = createInterface({ input: child.stderr! });
       lines.on("line", (line) => {
         try {
           const rec = JSON.parse(line) as { address?: string };
@@ -216,7 +216,7 @@ describe("serve --workers", () => {
     });
     const listening: string[] = [];
     await new Promise<void>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on("line", (line) => {
+      createInterface({ input: child.stderr! }).on("line", (line) => {
         if (line.includes("listening")) listening.push(line);
         if (listening.length === 2) resolve();
       });

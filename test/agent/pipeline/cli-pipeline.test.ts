@@ -1,0 +1,49 @@
+/**
+ * The pipeline as a user runs it, from the command line: `dynamind resim` → `sft` → `eval`,
+ * on every environment that runs here (tiny settings), and the experiment in its CI size.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const dynamind = (...args: string[]) => run(process.execPath, ["--import", "tsx", "cli/dynamind.ts", ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+const hasChromium = existsSync(process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium");
+
+const cases: [string, string[], boolean][] = [
+  ["sokoban", ["--preset", "6x6-1box"], true],
+  ["alfworld", [], true],
+  ["android-web", ["--config", '{"task":"SystemWifiTurnOn"}'], hasChromium],
+];
+
+describe.each(cases)("dynamind resim → sft → eval on %s", (env, envArgs, runnable) => {
+  it.skipIf(!runnable)("runs end to end (android-web needs Debian's chromium)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), `pipeline-${env}-`));
+    const data = join(dir, "resim.jsonl");
+    const collected = await dynamind("resim", "--env", env, ...envArgs, "--episodes", "2", "--b", "2", "--d", "2", "--prompt-style", "compact", "--out", data, "--concurrency", "2");
+    const summary = JSON.parse(collected.stdout.slice(collected.stdout.indexOf("{"))) as { episodes: number; examples: number };
+    expect(summary.episodes).toBe(2);
+    expect(readFileSync(data, "utf8").trim().split("\n")).toHaveLength(summary.examples);
+    const config = join(dir, "model.json");
+    await import("node:fs/promises").then((fs) => fs.writeFile(config, JSON.stringify({ dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, maxSeqLen: 1024 })));
+    await dynamind("sft", "--data", data, "--out", join(dir, "sft"), "--config", config, "--steps", "2", "--batch-size", "2", "--eval-every", "0", "--backend", "wasm");
+    const evaluated = await dynamind("eval", "--env", env, ...envArgs, "--checkpoint", join(dir, "sft", "checkpoint"), "--episodes", "1", "--max-steps", "2", "--max-new-tokens", "16", "--prompt-style", "compact");
+    const result = JSON.parse(evaluated.stdout.slice(evaluated.stdout.indexOf("{"))) as { episodes: number; env: string };
+    expect([result.env, result.episodes]).toEqual([env, 1]);
+  }, 240_000);
+});
+
+describe("dynamind experiment resim --tiny", () => {
+  it.skipIf(!hasChromium)("collects, trains both models, evaluates three methods and writes the report and plot", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "experiment-"));
+    await dynamind("experiment", "resim", "--tiny", "--work", join(dir, "work"), "--docs", join(dir, "docs"));
+    const md = readFileSync(join(dir, "docs", "resim.md"), "utf8");
+    for (const method of ["DISTILL(action-only)", "DISTILL(ReSim)", "ReSim with search"]) expect(md).toContain(`| ${method} |`);
+    expect(readFileSync(join(dir, "docs", "resim.png")).subarray(1, 4).toString()).toBe("PNG");
+    const raw = JSON.parse(readFileSync(join(dir, "docs", "resim.json"), "utf8")) as { rows: { id: { simScore: number | null } }[] };
+    expect(raw.rows[2]!.id.simScore).toBe(1);
+  }, 300_000);
+});
