@@ -19,6 +19,8 @@
  *   reports cloneSupport "none". A captured state is a JSON-serialisable value.
  */
 
+import type { UiElement } from "../contract.js";
+
 /** A rectangle in screen pixels (inclusive min, exclusive max). */
 export interface PixelBox {
   xMin: number;
@@ -28,36 +30,16 @@ export interface PixelBox {
 }
 
 /**
- * One node of the device's view tree, before filtering. Field names follow
- * AndroidWorld's UIElement (camelCase); `depth` and `childCount` give the tree shape.
+ * One node of the device's view tree, before filtering: AndroidWorld's UIElement
+ * fields (with the box named `bbox`, possibly absent for off-screen nodes), plus
+ * `depth` and `childCount` for the tree's shape.
  */
-export interface RawNode {
+export type RawNode = Omit<UiElement, "bboxPixels"> & {
   depth: number;
   /** Number of child nodes (0 = leaf). */
   childCount: number;
-  text: string;
-  contentDescription: string;
-  /** e.g. "android.widget.TextView". */
-  className: string;
   bbox: PixelBox | undefined;
-  hintText: string;
-  isChecked: boolean;
-  isCheckable: boolean;
-  isClickable: boolean;
-  isEditable: boolean;
-  isEnabled: boolean;
-  isFocused: boolean;
-  isFocusable: boolean;
-  isLongClickable: boolean;
-  isScrollable: boolean;
-  isSelected: boolean;
-  isVisible: boolean;
-  packageName: string;
-  /** Short resource name, e.g. "save_button". */
-  resourceName: string;
-  /** Full resource id, e.g. "com.simplemobiletools.contacts.pro:id/save_button". */
-  resourceId: string;
-}
+};
 
 /** Hardware/system keys the action space uses. */
 export type DeviceKey = "back" | "home" | "enter";
