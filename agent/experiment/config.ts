@@ -35,7 +35,8 @@ export const SMALL: ExperimentConfig = {
   oodSeedStart: 2_000_000,
   resim: { b: 4, d: 2, bTrain: 2, gamma: 0.9 },
   sft: { steps: 250, batchSize: 8, lr: 2e-3, model: { dModel: 96, nLayers: 3, nHeads: 4, dFF: 384, maxSeqLen: 672 } },
-  maxNewTokens: { resim: 480, actionOnly: 24 },
+  // Above the longest ReSim response in the data (~580 bytes), or answers get cut off.
+  maxNewTokens: { resim: 640, actionOnly: 24 },
   evalMaxSteps: 20,
   seed: 7,
 };

@@ -7,7 +7,8 @@ import { closePage, openPage, shutdownBrowser } from "../../emulator/web-device/
 
 export interface BarGroup {
   label: string;
-  values: { name: string; value: number }[];
+  /** null: not applicable (drawn as "n/a", no bar). */
+  values: { name: string; value: number | null }[];
 }
 
 const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
@@ -33,6 +34,10 @@ export function barChartSvg(title: string, groups: BarGroup[], width = 900, heig
     const x0 = left + gi * groupW + groupW * 0.15;
     g.values.forEach((v, vi) => {
       const x = x0 + vi * barW;
+      if (v.value === null) {
+        parts.push(`<text x="${x + (barW - 4) / 2}" y="${top + plotH - 4}" text-anchor="middle" font-size="11" fill="#888">n/a</text>`);
+        return;
+      }
       parts.push(`<rect x="${x}" y="${y(v.value)}" width="${barW - 4}" height="${top + plotH - y(v.value)}" fill="${COLORS[vi % COLORS.length]}"/>`);
       parts.push(`<text x="${x + (barW - 4) / 2}" y="${y(v.value) - 4}" text-anchor="middle" font-size="11">${v.value.toFixed(2)}</text>`);
     });

@@ -5,7 +5,7 @@
  * DISTILL(action-only), DISTILL(ReSim) and ReSim-with-search in and out of
  * distribution. Writes a markdown table, a PNG plot and the raw numbers.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { EnvClient } from "../client/index.js";
@@ -105,6 +105,12 @@ export async function runResimExperiment(
   return result;
 }
 
+/** Rebuilds resim.md and resim.png from a saved resim.json (after changing only the report). */
+export async function rewriteReport(docs: string): Promise<void> {
+  const saved = JSON.parse(await readFile(join(docs, "resim.json"), "utf8")) as ExperimentResult & { command: string };
+  await writeReport(saved, docs, saved.command);
+}
+
 async function writeReport(r: ExperimentResult, docs: string, command: string): Promise<void> {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const sim = (x: number | null) => (x === null ? "—" : x.toFixed(3));
@@ -118,7 +124,11 @@ async function writeReport(r: ExperimentResult, docs: string, command: string): 
   ].join("\n");
   const md = `# ReSim at small scale: does distilling simulation help?
 
-Produced by \`${command}\` in ${(r.seconds / 60).toFixed(1)} minutes (two CPU cores, TensorFlow.js on wasm).
+Produced by \`${command}\` (two CPU cores, TensorFlow.js on wasm). ${
+    r.collection.skipped > 0
+      ? `This run took ${(r.seconds / 60).toFixed(1)} minutes because it resumed collection and training from its work directory and only evaluated; a fresh run also collects (~1 minute) and trains both models (~35 minutes).`
+      : `It took ${(r.seconds / 60).toFixed(1)} minutes.`
+  }
 
 ![success and Sim Score](resim.png)
 
@@ -146,7 +156,7 @@ ${table}
     values: [
       { name: "success (ID)", value: row.id.successRate },
       { name: "success (OOD)", value: row.ood.successRate },
-      { name: "Sim Score (ID)", value: row.id.simScore ?? 0 },
+      { name: "Sim Score (ID)", value: row.id.simScore },
     ],
   }));
   await renderPng(barChartSvg(`ReSim distillation on ${c.env} (small scale)`, groups), join(docs, "resim.png"));

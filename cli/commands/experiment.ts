@@ -1,7 +1,7 @@
 import { selectBackend } from "../../agent/model/backend.js";
 import { Command } from "commander";
 import { SMALL, TINY } from "../../agent/experiment/config.js";
-import { runResimExperiment } from "../../agent/experiment/resim-experiment.js";
+import { rewriteReport, runResimExperiment } from "../../agent/experiment/resim-experiment.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
 
@@ -14,7 +14,9 @@ export function experimentCommand(): Command {
     .option("--work <dir>", "datasets and checkpoints", "runs/resim-experiment")
     .option("--docs <dir>", "where the report goes", "docs/results")
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
+    .option("--report-only", "rebuild resim.md and resim.png from the resim.json in --docs")
     .action(async (opts) => {
+      if (opts.reportOnly) return rewriteReport(opts.docs);
       await selectBackend({ logger: createLogger("dynamind") });
       const cfg = opts.tiny ? TINY : SMALL;
       const { client, close } = await connect(opts.address);
