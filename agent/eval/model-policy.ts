@@ -38,8 +38,11 @@ export class CheckpointPolicy implements ResponsePolicy {
 
   async respond(messages: ChatMessage[]): Promise<PolicyResponse> {
     const prompt = this.tokenizer.encodeChat(messages, true).ids;
+    // generate() makes room for maxNewTokens by cutting the prompt's start, which holds
+    // the state; so ask only for what the context leaves after the whole prompt.
+    const room = this.model.config.maxSeqLen - prompt.length;
     const out = await this.model.generate([prompt], {
-      maxNewTokens: this.opts.maxNewTokens,
+      maxNewTokens: room > 0 ? Math.min(this.opts.maxNewTokens, room) : this.opts.maxNewTokens,
       temperature: this.opts.temperature ?? 0,
       stopTokens: [this.tokenizer.end, this.tokenizer.eos],
       seed: (this.opts.seed ?? 0) + this.calls++,

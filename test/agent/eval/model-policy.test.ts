@@ -1,0 +1,22 @@
+/** A checkpoint as the evaluated policy never gives up its prompt to make room for the answer. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CheckpointPolicy } from "../../../agent/eval/model-policy.js";
+import { selectBackend } from "../../../agent/model/backend.js";
+import { runSft } from "../../../agent/train/sft.js";
+
+describe("CheckpointPolicy", () => {
+  it("generates at most what the context leaves after the whole prompt", async () => {
+    await selectBackend({ prefer: "wasm" });
+    const dir = mkdtempSync(join(tmpdir(), "model-policy-"));
+    const data = [{ messages: [{ role: "user" as const, content: "x".repeat(40) }, { role: "assistant" as const, content: "y".repeat(40) }] }];
+    const r = await runSft({ train: data, eval: [], outDir: dir, model: { dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 64 }, steps: 1, batchSize: 1, evalEvery: 0, progress: false });
+    r.model.dispose();
+    const policy = await CheckpointPolicy.load(join(dir, "checkpoint"), { simulates: false, maxNewTokens: 1000 });
+    // <bos> <|user|> 40 bytes <|end|> <|assistant|> = 44 tokens: 20 left in a 64-token context.
+    const out = await policy.respond([{ role: "user", content: "x".repeat(40) }]);
+    expect(out.tokens).toBeLessThanOrEqual(20);
+  });
+});
