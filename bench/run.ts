@@ -6,7 +6,7 @@
  * round-trip floor measured in the same run.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { builtinRegistry } from "../adapters/index.js";
 import { EnvClient } from "../agent/client/index.js";
 import { EnvEngine } from "../env-server/core/engine.js";
@@ -140,7 +140,7 @@ const targets = {
 const report = {
   generatedAt: new Date().toISOString(),
   command: `npm run bench${quick ? " -- --quick" : ""}`,
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
   quick,
   targets,
   results,
@@ -175,7 +175,7 @@ async function alfworldSuite(): Promise<void> {
   const report = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench${quick ? " -- --quick" : ""}`,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
     quick,
     targets: {
       stepsPerSec: { target: ">= 20000 (step + admissible commands)", measured: stepsPerSec, met: stepsPerSec >= 20_000 },
@@ -203,7 +203,7 @@ async function agentSuite(): Promise<void> {
   const report = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench${quick ? " -- --quick" : ""}`,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
     quick,
     results: { resimCollection: resim, model },
   };
@@ -220,7 +220,7 @@ async function androidSuite(): Promise<void> {
   const report = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench${quick ? " -- --quick" : ""}`,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
     quick,
     ...results,
   };
