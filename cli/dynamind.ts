@@ -28,4 +28,13 @@ program.addCommand(serveModelCommand());
 program.addCommand(experimentCommand());
 program.addCommand(emulatorCommand());
 
-await program.parseAsync(process.argv);
+// A failed command prints one clear line (the server's reason when there is one) and exits 1;
+// DEBUG=1 shows the stack.
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const e = err as Error & { reason?: string };
+  console.error(`dynamind: ${e.reason ? `${e.reason}: ` : ""}${e.message}`);
+  if (process.env.DEBUG) console.error(e.stack);
+  process.exit(1);
+}

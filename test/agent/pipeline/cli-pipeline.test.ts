@@ -36,6 +36,22 @@ describe.each(cases)("dynamind resim → sft → eval on %s", (env, envArgs, run
   }, 240_000);
 });
 
+describe("command errors", () => {
+  it("print one line with the reason and exit 1, for bad input", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-errors-"));
+    for (const [args, message] of [
+      [["resim", "--env", "pong", "--episodes", "1", "--out", join(dir, "x.jsonl")], /^dynamind: ENV_NOT_FOUND: unknown env id "pong"/],
+      [["eval", "--env", "sokoban", "--checkpoint", join(dir, "missing")], /^dynamind: checkpoint directory .* does not exist/],
+      [["resim", "--env", "sokoban", "--config", "{nope"], /not valid JSON/],
+    ] as const) {
+      const err = (await dynamind(...args).then(() => undefined, (e: unknown) => e)) as { code: number; stderr: string } | undefined;
+      expect(err?.code).toBe(1);
+      expect(err!.stderr.split("\n").filter((l) => l.startsWith("dynamind:") || l.startsWith("error:")).join("\n")).toMatch(message);
+      expect(err!.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
+});
+
 describe("dynamind experiment resim --tiny", () => {
   it.skipIf(!hasChromium)("collects, trains both models, evaluates three methods and writes the report and plot", async () => {
     const dir = mkdtempSync(join(tmpdir(), "experiment-"));
