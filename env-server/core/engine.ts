@@ -163,7 +163,7 @@ export class EnvEngine {
 
   cloneState(req: CloneStateRequest): MaybePromise<CloneStateResponse> {
     const session = this.sessions.get(req.sessionId);
-    const support = session.template.definition.describe(session.template.config).cloneSupport;
+    const support = session.template.cloneSupport;
     if (support === "none") throw new EnvError("UNSUPPORTED", `${session.envId} cannot clone its state`);
     if (req.portable && support !== "portable") {
       throw new EnvError("UNSUPPORTED", `${session.envId} states can be held by the server only, not exported as portable bytes`);
@@ -400,6 +400,7 @@ export class EnvEngine {
       observationKinds,
       maxSteps,
       acceptedKinds: new Set(described.action.kinds),
+      cloneSupport: described.cloneSupport,
       spec: toProtoSpec({ ...described, maxSteps }),
     };
   }

@@ -4,7 +4,7 @@
  * vanishes without CloseSession must not hold a slot forever).
  */
 import { randomUUID } from "node:crypto";
-import { EnvError, type ActionKind, type EnvDefinition, type ObservationKind } from "../../adapters/contract.js";
+import { EnvError, type ActionKind, type CloneSupport, type EnvDefinition, type ObservationKind } from "../../adapters/contract.js";
 import type { EnvSpec } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { Episode } from "./episode.js";
 import type { MaybePromise } from "./maybe-promise.js";
@@ -22,6 +22,8 @@ export interface SessionTemplate {
   readonly maxSteps: number;
   /** Action kinds the environment accepts (checked before it sees an action). */
   readonly acceptedKinds: ReadonlySet<ActionKind>;
+  /** From the spec, kept here because CloneState asks on every call. */
+  readonly cloneSupport: CloneSupport;
   /** The spec as sent to clients. */
   readonly spec: EnvSpec;
 }
