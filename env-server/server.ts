@@ -1,7 +1,8 @@
 /**
  * The environment server: the engine bound to gRPC, plus the health service,
  * server reflection (so grpcurl works), Prometheus metrics, housekeeping timers
- * and graceful drain.
+ * and graceful drain. Every limit has a default chosen for a server open to
+ * strangers, and an option (and a `dynamind serve` flag) to change it.
  */
 import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
@@ -16,9 +17,11 @@ import type { EnvRegistry } from "../adapters/registry.js";
 import { EnvServiceService } from "../gen/ts/dynamind/env/v1/env_service_pb.js";
 import { EnvEngine, type EngineLimits } from "./core/engine.js";
 import { CallGuard } from "./grpc/call-guard.js";
+import { CallRegister, callPolicy } from "./grpc/call-policy.js";
 import { connectHandler } from "./grpc/connect-stream.js";
+import { withSafeDecoding } from "./grpc/decoding.js";
 import { createMetrics } from "./grpc/metrics.js";
-import { unaryHandlers } from "./grpc/unary-handlers.js";
+import { unaryHandlers, type RefusalLog } from "./grpc/unary-handlers.js";
 import { createLogger, type Logger } from "./logger.js";
 import { packageRoot } from "./package-root.js";
 
@@ -33,17 +36,38 @@ export interface ServerOptions {
   limits?: Partial<EngineLimits>;
   /** Key sealing portable states; servers sharing it accept each other's states. Random when absent. */
   stateKey?: Buffer | string;
-  /** Require `authorization: Bearer <token>` on every EnvService call. */
+  /** Require `authorization: Bearer <token>` on every call but health (EnvService, reflection, metrics). */
   token?: string;
   /** Serve TLS with this certificate chain and key (PEM). */
   tls?: { cert: Buffer; key: Buffer };
   /** Serve Prometheus metrics over HTTP on this port (0 = any free port); off when undefined. */
   metricsPort?: number;
-  /** Largest request accepted, bytes. */
+  /** Largest request accepted, bytes (default 4 MiB, as grpc-go). */
   maxReceiveMessageBytes?: number;
+  /** Largest reply sent, bytes (default 64 MiB; Expand replies are budgeted below it). */
+  maxSendMessageBytes?: number;
+  /** Concurrent calls (HTTP/2 streams) per connection (default 256). */
+  maxConcurrentStreams?: number;
+  /** A unary request must have arrived this long after its call started, ms (default 30 s). */
+  requestTimeoutMs?: number;
+  /** A stream with no message either way for this long is closed, ms (default 10 min). */
+  streamIdleTimeoutMs?: number;
   /** Housekeeping period (idle sessions, expired states), ms. */
   sweepIntervalMs?: number;
   logger?: Logger;
+}
+
+export const DEFAULT_SERVER_LIMITS = {
+  maxReceiveMessageBytes: 4 * 1024 * 1024,
+  maxSendMessageBytes: 64 * 1024 * 1024,
+  maxConcurrentStreams: 256,
+  requestTimeoutMs: 30_000,
+  streamIdleTimeoutMs: 10 * 60_000,
+} as const;
+
+export interface StopResult {
+  /** Calls still open when the drain period ended, cut with UNAVAILABLE and reason SHUTTING_DOWN. */
+  cut: number;
 }
 
 export interface RunningServer {
@@ -53,27 +77,53 @@ export interface RunningServer {
   /** "http://host:port/metrics" when metrics are on. */
   metricsUrl: string | undefined;
   engine: EnvEngine;
-  /** Stops taking new sessions, waits up to graceMs for calls in flight, then closes everything. */
-  stop(graceMs?: number): Promise<void>;
+  /**
+   * Drains: health says NOT_SERVING and new sessions are refused while calls in flight
+   * finish (up to graceMs); calls still open then are cut with a reason; then everything closes.
+   */
+  stop(graceMs?: number): Promise<StopResult>;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const logger = options.logger ?? createLogger();
   const stateKey = resolveStateKey(options.stateKey, logger);
-  const engine = await EnvEngine.create(options.registry ?? builtinRegistry(), options.limits ?? {}, stateKey);
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...definedOnly(options) };
+  const engine = await EnvEngine.create(options.registry ?? builtinRegistry(), options.limits ?? {}, stateKey, {
+    onInternalError: (err, incident) => logger.error({ err, incident }, "internal error"),
+  });
   const guard = new CallGuard(options.token);
   const metrics = createMetrics(engine);
+  const calls = new CallRegister();
+  const onRefused: RefusalLog = (method, peer, reason, message) => logger.debug({ method, peer, reason, message }, "call refused");
 
+  if (limits.maxSendMessageBytes <= engine.limits.maxExpandReplyBytes) {
+    throw new Error(`the send limit (${limits.maxSendMessageBytes} bytes) must be above the Expand reply budget (${engine.limits.maxExpandReplyBytes})`);
+  }
   const server = new Server({
-    "grpc.max_receive_message_length": options.maxReceiveMessageBytes ?? 16 * 1024 * 1024,
-    "grpc.max_send_message_length": 512 * 1024 * 1024,
+    "grpc.max_receive_message_length": limits.maxReceiveMessageBytes,
+    "grpc.max_send_message_length": limits.maxSendMessageBytes,
+    "grpc.max_concurrent_streams": limits.maxConcurrentStreams,
     // Detect half-open connections; their sessions then go idle and are reaped.
     "grpc.keepalive_time_ms": 60_000,
     "grpc.keepalive_timeout_ms": 20_000,
     "grpc.keepalive_permit_without_calls": 1,
+    interceptors: [
+      callPolicy(
+        {
+          guard,
+          requestTimeoutMs: limits.requestTimeoutMs,
+          streamIdleTimeoutMs: limits.streamIdleTimeoutMs,
+          onRefused: (path, peer, reason) => logger.debug({ method: path, peer, reason }, "call refused"),
+        },
+        calls,
+      ),
+    ],
   });
-  server.addService(EnvServiceService, { ...unaryHandlers(engine, guard, metrics), connect: connectHandler(engine, guard, metrics) });
+  server.addService(withSafeDecoding(EnvServiceService, ["connect"]), {
+    ...unaryHandlers(engine, guard, metrics, onRefused),
+    connect: connectHandler(engine, guard, metrics, onRefused),
+  });
   const health = new HealthImplementation({ "": "SERVING", [SERVICE_NAME]: "SERVING" });
   health.addToServer(server);
   const protoDir = join(packageRoot(), "proto");
@@ -100,9 +150,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         res.writeHead(404).end("see /metrics\n");
         return;
       }
+      // Same token as the gRPC service (Prometheus: `authorization: {credentials: ...}` or bearer_token).
+      if (!guard.accepts(req.headers.authorization)) {
+        res.writeHead(401, { "www-authenticate": "Bearer" }).end("missing or wrong bearer token\n");
+        return;
+      }
       metrics.registry.metrics().then(
         (text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text),
-        (err: Error) => res.writeHead(500).end(err.message),
+        (err: Error) => {
+          logger.error({ err }, "metrics collection failed");
+          res.writeHead(500).end("metrics collection failed\n");
+        },
       );
     });
     await new Promise<void>((resolve) => metricsServer!.listen(options.metricsPort, host, resolve));
@@ -112,19 +170,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
   logger.info({ address, envs: engine.listEnvs().envs.map((e) => e.id), tls: !!options.tls, auth: !!options.token, metricsUrl }, "dynamind env server listening");
 
-  let stopping: Promise<void> | undefined;
-  const stop = (graceMs = 10_000): Promise<void> =>
+  let stopping: Promise<StopResult> | undefined;
+  const stop = (graceMs = 10_000): Promise<StopResult> =>
     (stopping ??= (async () => {
-      logger.info({ graceMs }, "draining");
+      logger.info({ graceMs, openCalls: calls.size }, "draining");
       engine.drain();
       health.setStatus("", "NOT_SERVING");
       health.setStatus(SERVICE_NAME, "NOT_SERVING");
       clearInterval(sweepTimer);
+      const finished = await calls.idle(graceMs);
+      const cut = finished ? [] : calls.cutAll(`the server stopped: its drain period of ${graceMs} ms ended before this call did`);
+      if (cut.length > 0) logger.warn({ cut: cut.length, methods: [...new Set(cut)] }, "drain period ended: calls cut");
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           server.forceShutdown();
           resolve();
-        }, graceMs);
+        }, 1000);
         force.unref();
         server.tryShutdown(() => {
           clearTimeout(force);
@@ -132,11 +193,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         });
       });
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+      metricsServer?.closeAllConnections();
       await engine.close();
-      logger.info("stopped");
+      logger.info({ cut: cut.length }, "stopped");
+      return { cut: cut.length };
     })());
 
   return { address, port, metricsUrl, engine, stop };
+}
+
+/** The server limits given in options, without undefined values (which would override defaults). */
+function definedOnly(options: ServerOptions): Partial<typeof DEFAULT_SERVER_LIMITS> {
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(DEFAULT_SERVER_LIMITS) as (keyof typeof DEFAULT_SERVER_LIMITS)[]) {
+    const v = options[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
 }
 
 function resolveStateKey(key: Buffer | string | undefined, logger: Logger): Buffer {

@@ -32,6 +32,8 @@ export class Episode<S = unknown> {
   steps = 0;
   terminated = false;
   truncated = false;
+  /** The last result with an observation: sizes the replies of calls that will produce more like it (Expand). */
+  lastResult: StepResult | undefined;
 
   constructor(
     readonly env: Environment<S>,
@@ -47,7 +49,7 @@ export class Episode<S = unknown> {
       this.terminated = false;
       this.truncated = false;
       const infoJson = JSON.stringify({ seed, ...info });
-      return andThen(this.observe(), (observation) => result(observation, 0, false, false, infoJson, 0));
+      return andThen(this.observe(), (observation) => (this.lastResult = result(observation, 0, false, false, infoJson, 0)));
     });
   }
 
@@ -66,13 +68,13 @@ export class Episode<S = unknown> {
       }
       const infoJson = serializeInfo(t.info);
       if (!withObservation) return result(EMPTY_OBSERVATION, t.reward, terminated, truncated, infoJson, steps);
-      return andThen(this.observe(), (observation) => result(observation, t.reward, terminated, truncated, infoJson, steps));
+      return andThen(this.observe(), (observation) => (this.lastResult = result(observation, t.reward, terminated, truncated, infoJson, steps)));
     });
   }
 
   /** The result describing the current state without acting (after restore or fork). */
   current(): MaybePromise<StepResult> {
-    return andThen(this.observe(), (observation) => result(observation, 0, this.terminated, this.truncated, "", this.steps));
+    return andThen(this.observe(), (observation) => (this.lastResult = result(observation, 0, this.terminated, this.truncated, "", this.steps)));
   }
 
   snapshot(): MaybePromise<EpisodeSnapshot<S>> {

@@ -4,34 +4,20 @@
  * vanishes without CloseSession must not hold a slot forever).
  */
 import { randomUUID } from "node:crypto";
-import { EnvError, type ActionKind, type CloneSupport, type EnvDefinition, type ObservationKind } from "../../adapters/contract.js";
-import type { EnvSpec } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { EnvError } from "../../adapters/contract.js";
+import { quote } from "../../adapters/kit/clip.js";
 import { Episode } from "./episode.js";
 import type { MaybePromise } from "./maybe-promise.js";
+import type { SessionTemplate } from "./templates.js";
 
-/** Everything needed to build an equivalent session: used by Fork and to check state compatibility. */
-export interface SessionTemplate {
-  readonly definition: EnvDefinition;
-  /** The parsed config. */
-  readonly config: unknown;
-  /** The config as given (canonical JSON), carried in portable states so another server can rebuild it. */
-  readonly configJson: string;
-  /** States are interchangeable between sessions with the same env id and config key. */
-  readonly configKey: string;
-  readonly observationKinds: readonly ObservationKind[];
-  readonly maxSteps: number;
-  /** Action kinds the environment accepts (checked before it sees an action). */
-  readonly acceptedKinds: ReadonlySet<ActionKind>;
-  /** From the spec, kept here because CloneState asks on every call. */
-  readonly cloneSupport: CloneSupport;
-  /** The spec as sent to clients. */
-  readonly spec: EnvSpec;
-}
+export type { SessionTemplate };
 
 const noop = (): void => {};
 
 export class Session {
   lastUsedAt: number;
+  /** Whether Reset ever ran: sessions that never start are reaped sooner. */
+  started = false;
   private tail: Promise<void> | undefined;
   /** A second instance for Expand, so branches never touch the session's own episode. */
   private scratchEpisode: Episode | undefined;
@@ -41,6 +27,13 @@ export class Session {
     readonly template: SessionTemplate,
     readonly episode: Episode,
     now: number,
+    /** Who created it, for per-client caps. */
+    readonly client: string,
+    /**
+     * Sessions descended from one CreateSession (through Fork) share a family; a
+     * server-held state handle works only in sessions of the family that made it.
+     */
+    readonly family: string,
   ) {
     this.lastUsedAt = now;
   }
@@ -95,12 +88,16 @@ export function createEpisode(template: SessionTemplate): Episode {
 
 export interface SessionLimits {
   maxSessions: number;
+  maxSessionsPerClient: number;
   /** Sessions unused for this long are closed; 0 disables the reaper. */
   idleTimeoutMs: number;
+  /** The same for sessions never reset (0 = use idleTimeoutMs). */
+  unstartedIdleTimeoutMs: number;
 }
 
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
+  private readonly perClient = new Map<string, number>();
 
   constructor(
     readonly limits: SessionLimits,
@@ -111,7 +108,8 @@ export class SessionManager {
     return this.sessions.size;
   }
 
-  create(template: SessionTemplate): Session {
+  /** A new session; `family` is the family to join (Fork), else the session starts its own. */
+  create(template: SessionTemplate, client: string, family?: string): Session {
     if (this.sessions.size >= this.limits.maxSessions) {
       throw new EnvError(
         "CAPACITY",
@@ -119,15 +117,30 @@ export class SessionManager {
         true,
       );
     }
-    const session = new Session(randomUUID(), template, createEpisode(template), this.now());
-    this.sessions.set(session.id, session);
+    const held = this.perClient.get(client) ?? 0;
+    if (held >= this.limits.maxSessionsPerClient) {
+      throw new EnvError(
+        "CAPACITY",
+        `this client holds its maximum of ${this.limits.maxSessionsPerClient} sessions; close some or retry later`,
+        true,
+      );
+    }
+    const id = randomUUID();
+    const session = new Session(id, template, createEpisode(template), this.now(), client, family ?? id);
+    this.sessions.set(id, session);
+    this.perClient.set(client, held + 1);
     return session;
+  }
+
+  /** The session if it exists, without touching its idle clock. */
+  peek(id: string): Session | undefined {
+    return this.sessions.get(id);
   }
 
   get(id: string): Session {
     const session = this.sessions.get(id);
     if (session === undefined) {
-      throw new EnvError("SESSION_NOT_FOUND", `session ${JSON.stringify(id.slice(0, 80))} does not exist (closed, reaped as idle, or never created)`);
+      throw new EnvError("SESSION_NOT_FOUND", `session ${quote(id)} does not exist (closed, reaped as idle, or never created)`);
     }
     session.lastUsedAt = this.now();
     return session;
@@ -136,18 +149,21 @@ export class SessionManager {
   /** Removes the session at once; its environment is closed in the background. */
   close(id: string): Promise<void> {
     const session = this.get(id);
-    this.sessions.delete(id);
+    this.remove(session);
     return session.close();
   }
 
   /** Closes sessions idle past the limit; returns their ids. */
   reapIdle(): string[] {
-    if (this.limits.idleTimeoutMs <= 0) return [];
-    const cutoff = this.now() - this.limits.idleTimeoutMs;
+    const { idleTimeoutMs, unstartedIdleTimeoutMs } = this.limits;
+    if (idleTimeoutMs <= 0) return [];
+    const now = this.now();
+    const cutoff = now - idleTimeoutMs;
+    const unstartedCutoff = unstartedIdleTimeoutMs > 0 ? now - Math.min(unstartedIdleTimeoutMs, idleTimeoutMs) : cutoff;
     const reaped: string[] = [];
     for (const [id, session] of this.sessions) {
-      if (session.lastUsedAt < cutoff) {
-        this.sessions.delete(id);
+      if (session.lastUsedAt < (session.started ? cutoff : unstartedCutoff)) {
+        this.remove(session);
         reaped.push(id);
         void session.close().catch(noop);
       }
@@ -158,7 +174,15 @@ export class SessionManager {
   async closeAll(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
+    this.perClient.clear();
     await Promise.allSettled(all.map((s) => s.close()));
+  }
+
+  private remove(session: Session): void {
+    if (!this.sessions.delete(session.id)) return;
+    const held = (this.perClient.get(session.client) ?? 1) - 1;
+    if (held <= 0) this.perClient.delete(session.client);
+    else this.perClient.set(session.client, held);
   }
 
   countByEnv(): Map<string, number> {

@@ -2,20 +2,32 @@
  * Server-held saved states: opaque handles with a TTL, a count cap and a byte
  * budget, evicting the least recently used first.
  *
- * Handle ids embed this store's epoch and a counter, so a handle that was
- * issued here but is gone (expired, evicted, released) is told apart from one
- * that never existed — STATE_EXPIRED vs STATE_NOT_FOUND — without keeping
- * tombstones.
+ * A handle id is `st-<n>-<tag>`: n counts issued handles and tag is 128 bits of
+ * HMAC(n) under a key this store draws at start, so ids cannot be guessed or
+ * forged, and a handle that was issued here but is gone (expired, evicted,
+ * released) is still told apart from one that never existed — STATE_EXPIRED vs
+ * STATE_NOT_FOUND — without keeping tombstones.
+ *
+ * A handle belongs to the session family that made it (see Session.family);
+ * other families are told it does not exist. Portable state bytes are how a
+ * state is shared on purpose.
+ *
+ * The budget counts what a handle really keeps alive: the environment's estimate
+ * of its snapshot, the entry itself, and — once per distinct template held — the
+ * template (spec, config) it references.
  */
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { EnvError } from "../../adapters/contract.js";
+import { quote } from "../../adapters/kit/clip.js";
 import type { EpisodeSnapshot } from "./episode.js";
-import type { SessionTemplate } from "./session.js";
+import type { SessionTemplate } from "./templates.js";
 
 export interface StoredState {
   readonly snapshot: EpisodeSnapshot;
   /** How to build a session that can hold this state (fork) and who may restore it. */
   readonly template: SessionTemplate;
+  /** The session family allowed to use it. */
+  readonly family: string;
   readonly bytes: number;
   expiresAt: number;
 }
@@ -25,16 +37,19 @@ export interface StateStoreLimits {
   ttlMs: number;
   /** Most handles held at once. */
   maxStates: number;
-  /** Most bytes (as estimated by environments) held at once. */
+  /** Most bytes (as estimated) held at once. */
   maxBytes: number;
 }
 
-/** Per-handle overhead on top of the environment's own estimate (Map entry, objects). */
-const ENTRY_OVERHEAD_BYTES = 160;
+/** Per-handle overhead on top of the environment's own estimate: Map entry, id string, entry and snapshot objects. */
+export const ENTRY_OVERHEAD_BYTES = 400;
+
+const ID_PATTERN = /^st-([0-9a-z]{1,11})-([A-Za-z0-9_-]{22})$/;
 
 export class StateStore {
   private readonly entries = new Map<string, StoredState>();
-  private readonly epoch = randomBytes(4).toString("hex");
+  private readonly idKey = randomBytes(32);
+  private readonly templates = new Map<SessionTemplate, number>();
   private counter = 0;
   private heldBytes = 0;
   evictions = 0;
@@ -52,23 +67,28 @@ export class StateStore {
     return this.heldBytes;
   }
 
-  put(snapshot: EpisodeSnapshot, template: SessionTemplate, envBytes: number): { id: string; expiresAt: number } {
+  put(snapshot: EpisodeSnapshot, template: SessionTemplate, family: string, envBytes: number): { id: string; expiresAt: number } {
     const bytes = envBytes + ENTRY_OVERHEAD_BYTES;
-    if (bytes > this.limits.maxBytes) {
-      throw new EnvError("CAPACITY", `a state of ${bytes} bytes exceeds the server's state budget of ${this.limits.maxBytes} bytes`);
+    const templateCharge = this.templates.has(template) ? 0 : template.bytes;
+    if (bytes + templateCharge > this.limits.maxBytes) {
+      throw new EnvError("CAPACITY", `a state of ${bytes + templateCharge} bytes exceeds the server's state budget of ${this.limits.maxBytes} bytes`);
     }
-    const id = `st-${this.epoch}-${(this.counter++).toString(36)}`;
+    const id = this.issue();
     const expiresAt = this.now() + this.limits.ttlMs;
-    this.entries.set(id, { snapshot, template, bytes, expiresAt });
+    this.entries.set(id, { snapshot, template, family, bytes, expiresAt });
     this.heldBytes += bytes;
+    this.retain(template);
     this.evictOverBudget();
     return { id, expiresAt };
   }
 
-  /** The state behind a handle, marking it recently used; throws STATE_NOT_FOUND / STATE_EXPIRED. */
-  get(id: string): StoredState {
+  /**
+   * The state behind a handle, marking it recently used; throws STATE_NOT_FOUND /
+   * STATE_EXPIRED. With `family`, a handle of another family is reported as not found.
+   */
+  get(id: string, family?: string): StoredState {
     const entry = this.entries.get(id);
-    if (entry === undefined) throw this.missing(id);
+    if (entry === undefined || (family !== undefined && entry.family !== family)) throw this.missing(id);
     if (entry.expiresAt <= this.now()) {
       this.remove(id, entry);
       throw new EnvError("STATE_EXPIRED", `state ${id} expired (TTL ${this.limits.ttlMs} ms)`);
@@ -107,7 +127,23 @@ export class StateStore {
 
   clear(): void {
     this.entries.clear();
+    this.templates.clear();
     this.heldBytes = 0;
+  }
+
+  private issue(): string {
+    const n = (this.counter++).toString(36);
+    return `st-${n}-${this.tag(n)}`;
+  }
+
+  private tag(n: string): string {
+    return createHmac("sha256", this.idKey).update(n).digest().subarray(0, 16).toString("base64url");
+  }
+
+  private retain(template: SessionTemplate): void {
+    const refs = this.templates.get(template);
+    if (refs === undefined) this.heldBytes += template.bytes;
+    this.templates.set(template, (refs ?? 0) + 1);
   }
 
   private evictOverBudget(): void {
@@ -123,16 +159,22 @@ export class StateStore {
   private remove(id: string, entry: StoredState): void {
     this.entries.delete(id);
     this.heldBytes -= entry.bytes;
+    const refs = this.templates.get(entry.template)! - 1;
+    if (refs > 0) this.templates.set(entry.template, refs);
+    else {
+      this.templates.delete(entry.template);
+      this.heldBytes -= entry.template.bytes;
+    }
   }
 
   private missing(id: string): EnvError {
-    const match = /^st-([0-9a-f]{8})-([0-9a-z]+)$/.exec(id);
-    if (match && match[1] === this.epoch && parseInt(match[2]!, 36) < this.counter) {
+    const match = ID_PATTERN.exec(id);
+    if (match && !this.entries.has(id) && match[2] === this.tag(match[1]!)) {
       return new EnvError(
         "STATE_EXPIRED",
         `state ${id} is no longer held (expired, released, or evicted under the state budget); clone it again`,
       );
     }
-    return new EnvError("STATE_NOT_FOUND", `state ${JSON.stringify(id.slice(0, 80))} was not issued by this server`);
+    return new EnvError("STATE_NOT_FOUND", `state ${quote(id)} was not issued by this server, or not to this session`);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * What every call goes through before it reaches the engine: bearer-token
- * authentication and the call's deadline.
+ * Checks on who calls and when: the bearer token, the call's deadline, and the
+ * caller's identity for per-client caps.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { Deadline, Metadata } from "@grpc/grpc-js";
@@ -13,13 +13,23 @@ export class CallGuard {
     this.expected = token === undefined ? undefined : Buffer.from(`Bearer ${token}`);
   }
 
+  get required(): boolean {
+    return this.expected !== undefined;
+  }
+
   authenticate(metadata: Metadata): void {
     if (this.expected === undefined) return;
     const given = metadata.get("authorization")[0];
-    const buf = typeof given === "string" ? Buffer.from(given) : undefined;
-    if (buf === undefined || buf.length !== this.expected.length || !timingSafeEqual(buf, this.expected)) {
+    if (!this.accepts(typeof given === "string" ? given : undefined)) {
       throw new EnvError("UNAUTHENTICATED", "missing or wrong bearer token (metadata `authorization: Bearer <token>`)");
     }
+  }
+
+  /** Whether an `authorization` header value carries the token (also used by the metrics endpoint). */
+  accepts(header: string | undefined): boolean {
+    if (this.expected === undefined) return true;
+    const buf = header === undefined ? undefined : Buffer.from(header);
+    return buf !== undefined && buf.length === this.expected.length && timingSafeEqual(buf, this.expected);
   }
 
   /** The deadline as epoch ms (Infinity when none); throws when it has already passed. */
@@ -30,4 +40,13 @@ export class CallGuard {
     }
     return ms;
   }
+}
+
+/** A caller's identity for per-client caps: the peer's address without the port. */
+export function clientOf(peer: string): string {
+  const bracket = /^\[([^\]]+)\]:\d+$/.exec(peer);
+  if (bracket) return bracket[1]!;
+  const colon = peer.lastIndexOf(":");
+  // "ipv4:1.2.3.4:5678" style and "1.2.3.4:5678" both end in a port; bare IPv6 has many colons.
+  return colon > 0 && peer.indexOf(":") === colon ? peer.slice(0, colon) : peer;
 }

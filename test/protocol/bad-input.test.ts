@@ -177,7 +177,8 @@ describe("RestoreState and Fork sources", () => {
     const small = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
     await small.reset(1);
     const saved = await small.clone(true);
-    expect((await rejection(s.restore(saved))).reason).toBe("STATE_INCOMPATIBLE");
+    // A server-held handle of another session family is not shown to exist; portable bytes are checked for fit.
+    expect((await rejection(s.restore(saved))).reason).toBe("STATE_NOT_FOUND");
     expect((await rejection(s.restore(saved.portable!))).reason).toBe("STATE_INCOMPATIBLE");
     await unchanged();
   });
