@@ -166,9 +166,18 @@ export class EnvClient {
     return out;
   }
 
-  /** A pipelined Connect stream to one server, with at most `window` requests in flight. */
-  stream(server = 0, window = 256): StreamChannel {
-    return new StreamChannel(this.stubs[server]!.connect(this.metadata), window);
+  /**
+   * A pipelined Connect stream to one server, with at most `window` requests in flight.
+   * With `bindSessions`, sessions created or forked on the stream are closed by the
+   * server when the stream ends (a crashed agent leaves nothing behind).
+   */
+  stream(server = 0, window = 256, options: { bindSessions?: boolean } = {}): StreamChannel {
+    let metadata = this.metadata;
+    if (options.bindSessions) {
+      metadata = this.metadata.clone();
+      metadata.set("dynamind-session-scope", "stream");
+    }
+    return new StreamChannel(this.stubs[server]!.connect(metadata), window);
   }
 
   /** @internal */

@@ -10,16 +10,24 @@ import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../../env-server/logger.js";
 
-export async function runWorkers(workers: number, basePort: number, forwarded: string[], stateKey: string | undefined, logger: Logger): Promise<void> {
+export async function runWorkers(
+  workers: number,
+  basePort: number,
+  forwarded: string[],
+  secrets: { stateKey: string | undefined; token: string | undefined },
+  logger: Logger,
+): Promise<void> {
   if (basePort === 0) throw new Error("--workers needs a fixed --port (workers listen on consecutive ports from it)");
-  const key = stateKey ?? randomBytes(32).toString("hex");
+  const key = secrets.stateKey ?? randomBytes(32).toString("hex");
+  const env: NodeJS.ProcessEnv = { ...process.env, DYNAMIND_STATE_KEY: key };
+  if (secrets.token !== undefined) env.DYNAMIND_TOKEN = secrets.token;
   // The script that is running now (dist/cli/dynamind.js, or the .ts source under tsx).
   const entry = process.argv[1]!;
   const children: ChildProcess[] = [];
   for (let i = 0; i < workers; i++) {
     children.push(
       fork(entry, ["serve", ...forwarded, "--port", String(basePort + i), "--workers", "1"], {
-        env: { ...process.env, DYNAMIND_STATE_KEY: key },
+        env,
         execArgv: process.execArgv,
         stdio: "inherit",
       }),

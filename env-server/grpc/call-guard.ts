@@ -10,6 +10,7 @@ export class CallGuard {
   private readonly expected: Buffer | undefined;
 
   constructor(token: string | undefined) {
+    if (token === "") throw new Error("the bearer token must not be empty");
     this.expected = token === undefined ? undefined : Buffer.from(`Bearer ${token}`);
   }
 

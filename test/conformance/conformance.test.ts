@@ -91,6 +91,15 @@ describe.each(ids)("environment %s", (envId) => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it("starts an episode without a seed, drawing one it reports, that replays the same episode", async () => {
+    const s = await open();
+    const first = await s.reset();
+    const seed = first.info.seed;
+    expect(Number.isSafeInteger(seed)).toBe(true);
+    expect(essence(await s.reset(seed as number))).toEqual(essence(first));
+    await s.close();
+  });
+
   it("gives different episodes for different seeds", async () => {
     const s = await open();
     const texts = new Set<string>();

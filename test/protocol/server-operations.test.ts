@@ -120,17 +120,14 @@ describe("limits and housekeeping", () => {
   });
 
   it("reaps idle sessions by default-on housekeeping", async () => {
+    // Which sessions the reaper picks is tested with an injected clock (test/security/memory.test.ts);
+    // here only that housekeeping runs by itself, with a generous bound.
     const reaping = await startTestServer({ limits: { idleTimeoutMs: 100 }, sweepIntervalMs: 30 });
     try {
       const idle = await reaping.client.createSession("sokoban");
-      const busy = await reaping.client.createSession("sokoban");
-      await busy.reset(1);
-      for (let i = 0; i < 8; i++) {
-        await new Promise((r) => setTimeout(r, 30));
-        await busy.step("Up").catch(() => busy.reset(1));
-      }
+      const end = Date.now() + 20_000;
+      while (reaping.server.engine.sessions.size > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
       expect((await rejection(idle.reset(1))).reason).toBe("SESSION_NOT_FOUND");
-      await busy.step("Down").catch(() => busy.reset(2));
     } finally {
       reaping.client.close();
       await reaping.server.stop(500);

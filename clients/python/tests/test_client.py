@@ -6,6 +6,7 @@ DYNAMIND_TOKEN is sent as the bearer token when set. Without DYNAMIND_ADDRESS ev
 test is skipped.
 """
 
+import json
 import os
 import sys
 import unittest
@@ -94,6 +95,14 @@ class ClientTest(unittest.TestCase):
         other_id, other = self.started_session()
         self.assertNotEqual(other_id, session_id)
         self.assertEqual(other.observation.text, first.observation.text)
+
+    def test_reset_without_seed_draws_one_and_reports_it(self):
+        session_id = self.client.create_session("sokoban").session_id
+        first = self.client.reset(session_id)
+        seed = json.loads(first.info_json)["seed"]
+        self.assertIsInstance(seed, int)
+        again = self.client.reset(session_id, seed=seed)
+        self.assertEqual(again.observation.fingerprint, first.observation.fingerprint)
 
     def test_step_with_text_and_index(self):
         session_id, _ = self.started_session()
