@@ -3637,6 +3637,8 @@ export const EnvServiceService = {
   /**
    * Carries any of the calls above with request ids, for pipelining. Replies come in
    * request order; a failed request gets an ErrorDetail reply and the stream goes on.
+   * With call metadata `dynamind-session-scope: stream`, sessions created or forked on the
+   * stream are closed when the stream ends, however it ends.
    */
   connect: {
     path: "/dynamind.env.v1.EnvService/Connect" as const,
@@ -3687,6 +3689,8 @@ export interface EnvServiceServer extends UntypedServiceImplementation {
   /**
    * Carries any of the calls above with request ids, for pipelining. Replies come in
    * request order; a failed request gets an ErrorDetail reply and the stream goes on.
+   * With call metadata `dynamind-session-scope: stream`, sessions created or forked on the
+   * stream are closed when the stream ends, however it ends.
    */
   connect: handleBidiStreamingCall<ConnectRequest, ConnectResponse>;
 }
@@ -3891,6 +3895,8 @@ export interface EnvServiceClient extends Client {
   /**
    * Carries any of the calls above with request ids, for pipelining. Replies come in
    * request order; a failed request gets an ErrorDetail reply and the stream goes on.
+   * With call metadata `dynamind-session-scope: stream`, sessions created or forked on the
+   * stream are closed when the stream ends, however it ends.
    */
   connect(): ClientDuplexStream<ConnectRequest, ConnectResponse>;
   connect(options: Partial<CallOptions>): ClientDuplexStream<ConnectRequest, ConnectResponse>;

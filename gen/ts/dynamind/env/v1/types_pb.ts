@@ -470,7 +470,11 @@ export interface EnvSpec {
 
 /** A reference to a saved state held by the server. */
 export interface StateHandle {
-  /** Opaque id. */
+  /**
+   * Opaque, unguessable id (128 bits of MAC). It works in the session that made it and in
+   * sessions forked from that one (Fork with it also works); other sessions are told
+   * STATE_NOT_FOUND. To share a state with another client, send portable bytes instead.
+   */
   id: string;
   /**
    * Milliseconds since the Unix epoch after which the handle is no longer valid.
