@@ -52,6 +52,10 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** A stream with no message either way for this long is closed, ms (default 10 min). */
   streamIdleTimeoutMs?: number;
+  /** The server pings each connection this often and drops it when no answer comes in 20 s, ms (default 60 s). */
+  keepaliveMs?: number;
+  /** Connections with no call for this long are closed (clients reconnect on their next call), ms (default 30 min). */
+  connectionIdleTimeoutMs?: number;
   /** Housekeeping period (idle sessions, expired states), ms. */
   sweepIntervalMs?: number;
   logger?: Logger;
@@ -63,6 +67,8 @@ export const DEFAULT_SERVER_LIMITS = {
   maxConcurrentStreams: 256,
   requestTimeoutMs: 30_000,
   streamIdleTimeoutMs: 10 * 60_000,
+  keepaliveMs: 60_000,
+  connectionIdleTimeoutMs: 30 * 60_000,
 } as const;
 
 export interface StopResult {
@@ -104,10 +110,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     "grpc.max_receive_message_length": limits.maxReceiveMessageBytes,
     "grpc.max_send_message_length": limits.maxSendMessageBytes,
     "grpc.max_concurrent_streams": limits.maxConcurrentStreams,
-    // Detect half-open connections; their sessions then go idle and are reaped.
-    "grpc.keepalive_time_ms": 60_000,
+    // Detect half-open connections; their sessions then go idle and are reaped. grpc-js has no
+    // policy for clients' pings (ping strikes); Node's HTTP/2 bounds outstanding pings and
+    // session memory, answering floods with ENHANCE_YOUR_CALM.
+    "grpc.keepalive_time_ms": limits.keepaliveMs,
     "grpc.keepalive_timeout_ms": 20_000,
-    "grpc.keepalive_permit_without_calls": 1,
+    "grpc.max_connection_idle_ms": limits.connectionIdleTimeoutMs,
     interceptors: [
       callPolicy(
         {

@@ -67,6 +67,8 @@ export function serveCommand(): Command {
     .option("--max-concurrent-streams <n>", "concurrent calls per connection", int, DEFAULT_SERVER_LIMITS.maxConcurrentStreams)
     .option("--request-timeout <seconds>", "a unary request must arrive within this long", int, DEFAULT_SERVER_LIMITS.requestTimeoutMs / 1000)
     .option("--stream-idle-timeout <seconds>", "close streams with no message either way for this long", int, DEFAULT_SERVER_LIMITS.streamIdleTimeoutMs / 1000)
+    .option("--keepalive <seconds>", "ping each connection this often; drop it when no answer comes in 20 s", int, DEFAULT_SERVER_LIMITS.keepaliveMs / 1000)
+    .option("--connection-idle-timeout <seconds>", "close connections with no call for this long", int, DEFAULT_SERVER_LIMITS.connectionIdleTimeoutMs / 1000)
     .option("--state-ttl <seconds>", "lifetime of saved states", int, 600)
     .option("--state-budget-mb <mb>", "memory budget of saved states; least recently used are evicted", int, 512)
     .option("--drain-seconds <s>", "on SIGTERM, wait this long for calls in flight", int, 10)
@@ -93,6 +95,8 @@ export function serveCommand(): Command {
         maxConcurrentStreams: opts.maxConcurrentStreams,
         requestTimeoutMs: opts.requestTimeout * 1000,
         streamIdleTimeoutMs: opts.streamIdleTimeout * 1000,
+        keepaliveMs: opts.keepalive * 1000,
+        connectionIdleTimeoutMs: opts.connectionIdleTimeout * 1000,
         limits: {
           maxSessions: opts.maxSessions,
           maxSessionsPerClient: opts.maxSessionsPerClient,

@@ -3,7 +3,7 @@
  * server's sessions: budgets cover what handles retain, sessions can be bound to
  * their stream, caps are per client, and sessions never started are reaped soon.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { builtinRegistry } from "../../adapters/index.js";
@@ -52,6 +52,19 @@ describe("sessions", () => {
       else (stream as unknown as { call: { cancel(): void } }).call.cancel();
       await until(() => ctx.server.engine.sessions.size === base);
     }
+  });
+
+  it("bound to streams of a client that vanishes (killed, connection dropped) are all closed", async () => {
+    const base = ctx.server.engine.sessions.size;
+    const script = fileURLToPath(new URL("./fixtures/vanishing-client.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", script, ctx.server.address, "30"], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+      child.once("exit", (code) => reject(new Error(`the client exited early with ${code}`)));
+    });
+    expect(ctx.server.engine.sessions.size).toBe(base + 30);
+    child.kill("SIGKILL");
+    await until(() => ctx.server.engine.sessions.size === base);
   });
 
   it("created on a stream without binding outlive it", async () => {
