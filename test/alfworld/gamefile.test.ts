@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError } from "../../adapters/contract.js";
-import { alfworldDefinition } from "../../adapters/alfworld/definition.js";
+import { gameLibrary } from "../../adapters/alfworld/config.js";
+import { createAlfworldDefinition } from "../../adapters/alfworld/definition.js";
+import { OperatorResources } from "../../adapters/operator-resources.js";
 import { demangle, parseSexp } from "../../adapters/alfworld/pddl.js";
 import { HAVE_REF, makeEnv, REF_DIR, text } from "./helpers.js";
 
@@ -162,11 +164,17 @@ describe.skipIf(!HAVE_REF)("ALFWorld game files", () => {
   const root = mkdtempSync(join(tmpdir(), "alfworld-games-"));
   const heatPath = writeGame(join(root, "valid_seen", "pick_heat_then_place_in_recep-Apple-None-DiningTable-1", "trial_T1"), HEAT_SPEC, "put a hot apple in diningtable");
   writeGame(join(root, "valid_seen", "pick_two_obj_and_place-Apple-None-DiningTable-1", "trial_T2"), { ...HEAT_SPEC, goal: TWO_GOAL }, "put two apple in diningtable");
+  const currentPath = writeGame(join(root, "other", "current"), HEAT_SPEC, "heat some apple and put it in diningtable", "alfred.current.twl2");
+  // What the operator grants: one game file, a directory of games, a game in the current grammar.
+  const resources = new OperatorResources({ data: { heat: heatPath, "valid-seen": join(root, "valid_seen"), current: currentPath } });
+  const library = gameLibrary(resources);
 
   it("plays a heat game with ALFWorld's names and strings, solved by the expert", () => {
-    const env = makeEnv({ game_file: heatPath });
+    const env = makeEnv({ games: "heat" }, library);
     const info = env.reset(0, {});
     expect(info.task_type).toBe("pick_heat_then_place_in_recep");
+    // Reset info names the data set and file, not the server's path.
+    expect(info.game_file).toBe("heat/game.tw-pddl");
     const intro = env.observe(FULL).text;
     expect(intro).toBe(
       "-= Welcome to TextWorld, ALFRED! =-\n\n" +
@@ -192,19 +200,21 @@ describe.skipIf(!HAVE_REF)("ALFWorld game files", () => {
   });
 
   it("plays every game under a directory, picking by seed, and infers pick-two goals", () => {
-    const env = makeEnv({ game_dir: root });
+    expect(library.names).toEqual(["current", "heat", "valid-seen"]);
+    const env = makeEnv({ games: "valid-seen" }, library);
     env.reset(1, {});
     expect(env.engine.scene.goal?.type).toBe("pick_two_obj_and_place");
     let won = false;
     for (let i = 0; i < 30 && !won; i++) won = env.step(text(env.expertAction()!)).terminated;
     expect(won).toBe(true);
-    const only = makeEnv({ game_dir: root, task_type: "pick_heat_then_place_in_recep" });
-    expect(only.reset(1, {}).task_type).toBe("pick_heat_then_place_in_recep");
+    const only = makeEnv({ games: "valid-seen", task_type: "pick_heat_then_place_in_recep" }, library);
+    expect(only.reset(1, {})).toMatchObject({ task_type: "pick_heat_then_place_in_recep", game_file: "valid-seen/pick_heat_then_place_in_recep-Apple-None-DiningTable-1/trial_T1/game.tw-pddl" });
+    expect(() => makeEnv({ games: "heat", task_type: "pick_two_obj_and_place" }, library)).toThrow(/data set heat has no game files for task type pick_two_obj_and_place/);
+    expect(() => env.reset(0, { game: 2 })).toThrow(/game 2 out of range 0..1 \(data set valid-seen\)/);
   });
 
   it("keeps the game's grammar (current) unless told otherwise", () => {
-    const p = writeGame(join(root, "current"), HEAT_SPEC, "heat some apple and put it in diningtable", "alfred.current.twl2");
-    const env = makeEnv({ game_file: p });
+    const env = makeEnv({ games: "current" }, library);
     env.reset(0, {});
     expect(env.observe(FULL).validActions).toContain("help");
     env.step(text("go to countertop 1"));
@@ -212,36 +222,44 @@ describe.skipIf(!HAVE_REF)("ALFWorld game files", () => {
   });
 
   it("round-trips game states through bytes", () => {
-    const env = makeEnv({ game_file: heatPath });
+    const env = makeEnv({ games: "heat" }, library);
     env.reset(0, {});
     env.step(text("go to countertop 1"));
     const bytes = env.encodeState(env.cloneState());
-    const other = makeEnv({ game_file: heatPath });
+    const other = makeEnv({ games: "heat" }, library);
     other.restoreState(other.decodeState(bytes));
     expect(other.observe(FULL)).toEqual(env.observe(FULL));
   });
 
-  it("names the file and the problem when a game file is corrupt", () => {
+  it("names the data set, the file and the problem when a game file is corrupt, quoting none of it", () => {
+    const badDir = mkdtempSync(join(tmpdir(), "alfworld-bad-"));
     const bad = (content: string, pattern: RegExp) => {
-      const p = join(root, `bad-${Math.random().toString(36).slice(2)}.tw-pddl`);
-      writeFileSync(p, content);
+      const name = `bad-${Math.random().toString(36).slice(2)}`;
+      writeFileSync(join(badDir, `${name}.tw-pddl`), content);
+      const definition = createAlfworldDefinition(new OperatorResources({ data: { bad: badDir } }));
+      const files = gameLibrary(new OperatorResources({ data: { bad: badDir } })).files("bad");
+      const env = definition.create(definition.parseConfig({ games: "bad" }));
       try {
-        alfworldDefinition.parseConfig({ game_file: p });
+        env.reset(0, { game: files.findIndex((f) => f.rel === `${name}.tw-pddl`) });
         throw new Error("accepted");
       } catch (err) {
         expect(err).toBeInstanceOf(EnvError);
         expect((err as EnvError).reason).toBe("INVALID_ARGUMENT");
-        expect((err as EnvError).message).toContain(p);
+        expect((err as EnvError).message).toContain(`game file bad/${name}.tw-pddl: `);
+        expect((err as EnvError).message).not.toContain(badDir);
         expect((err as EnvError).message).toMatch(pattern);
+        expect((err as EnvError).message.length).toBeLessThan(500);
       }
     };
     const good = JSON.parse(readFileSync(heatPath, "utf8")) as Record<string, string>;
-    bad("{not json", /not valid JSON/);
+    bad("{not json", /not valid JSON$/);
+    bad("root:x:0:0:root:/root:/bin/bash", /not valid JSON$/);
     bad(JSON.stringify({ grammar: good.grammar, pddl_problem: good.pddl_problem }), /missing string field "pddl_domain"/);
     bad(JSON.stringify({ ...good, pddl_problem: good.pddl_problem!.slice(0, -10) }), /unclosed '\('/);
     bad(JSON.stringify({ ...good, pddl_problem: good.pddl_problem!.replace(/\(atLocation agent1 [^)]+\)/, "") }), /no \(atLocation agent/);
     bad(JSON.stringify({ ...good, pddl_domain: "(define (domain blocks))" }), /not the ALFRED domain/);
     bad(JSON.stringify({ ...good, pddl_problem: good.pddl_problem!.replace(`(inReceptacle ${APPLE} ${FRIDGE})`, `(inReceptacle ${APPLE} Nowhere_bar_1)`) }), /unknown receptacle/);
-    expect(() => alfworldDefinition.parseConfig({ game_file: join(root, "missing.tw-pddl") })).toThrow(/does not exist/);
+    expect(() => makeEnv({ games: "missing" }, library)).toThrow(/games "missing" is not a name the server's operator granted; valid: current, heat, valid-seen/);
+    expect(() => makeEnv({ game_file: heatPath }, library)).toThrow(/unknown field\(s\) game_file/);
   });
 });
