@@ -12,5 +12,5 @@ export function builtinRegistry(resources?: OperatorResources | OperatorConfig):
     .register("sokoban", async () => (await import("./sokoban/definition.js")).createSokobanDefinition(r))
     .register("alfworld", async () => (await import("./alfworld/definition.js")).createAlfworldDefinition(r))
     .register("android-web", async () => (await import("./android/web/definition.js")).androidWebDefinition)
-    .register("android-appium", async () => (await import("./android/appium/definition.js")).appiumDefinition);
+    .register("android-appium", async () => (await import("./android/appium/definition.js")).createAppiumDefinition(r));
 }
