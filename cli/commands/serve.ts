@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { createLogger } from "../../env-server/logger.js";
 import { startServer } from "../../env-server/server.js";
+import { addOperatorOptions, operatorResourcesFrom } from "../operator-options.js";
 import { int } from "../options.js";
 import { runWorkers } from "./serve-workers.js";
 
@@ -11,14 +12,15 @@ function forwardedOptions(command: Command, omit: string[]): string[] {
   for (const option of command.options) {
     const key = option.attributeName();
     if (omit.includes(key) || command.getOptionValueSource(key) !== "cli") continue;
-    const value = command.getOptionValue(key);
-    out.push(option.long!, ...(value === true ? [] : [String(value)]));
+    const value: unknown = command.getOptionValue(key);
+    // Repeatable options (--data) are given once per value.
+    for (const v of Array.isArray(value) ? value : [value]) out.push(option.long!, ...(v === true ? [] : [String(v)]));
   }
   return out;
 }
 
 export function serveCommand(): Command {
-  return new Command("serve")
+  return addOperatorOptions(new Command("serve"))
     .description("Serve every embedded environment over gRPC (health, reflection and metrics included).")
     .option("--host <host>", "interface to bind (0.0.0.0 to accept remote agents)", "127.0.0.1")
     .option("-p, --port <port>", "gRPC port (0 = any free port)", int, 50051)
@@ -36,6 +38,8 @@ export function serveCommand(): Command {
     .action(async (opts, command: Command) => {
       const logger = createLogger();
       if (!!opts.tlsCert !== !!opts.tlsKey) throw new Error("--tls-cert and --tls-key go together");
+      // Built (data sets listed) before any worker starts, so a bad path fails once, early.
+      const resources = operatorResourcesFrom(opts);
       if (opts.workers > 1) {
         const forwarded = forwardedOptions(command, ["port", "workers", "stateKey"]);
         return runWorkers(opts.workers, opts.port, forwarded, opts.stateKey, logger);
@@ -47,6 +51,7 @@ export function serveCommand(): Command {
         token: opts.token,
         stateKey: opts.stateKey,
         tls: opts.tlsCert ? { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) } : undefined,
+        resources,
         limits: {
           maxSessions: opts.maxSessions,
           idleTimeoutMs: opts.idleTimeout * 1000,
