@@ -12,7 +12,8 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { EnvError } from "./contract.js";
-import { listDataSet, shortName, type DataSetListing, type ListLimits } from "./kit/data-files.js";
+import { listDataSet, type DataSetListing, type ListLimits } from "./kit/data-files.js";
+import { shortName } from "./kit/short-text.js";
 
 /** Names clients may send: short, no separators, no leading dot (so never a path). */
 export const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

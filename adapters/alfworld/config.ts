@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { EnvError } from "../contract.js";
 import type { DataFile } from "../kit/data-files.js";
+import { shortName } from "../kit/short-text.js";
 import { OperatorResources, unknownName } from "../operator-resources.js";
 import { SPLITS, type Split } from "./generate.js";
 import { TASK_TYPES, type Grammar, type Scene, type TaskType } from "./scene.js";
@@ -84,7 +85,8 @@ function describeIssues(error: z.ZodError, what: string): string {
   return error.issues
     .map((issue) => {
       const field = issue.path.map(String).join(".") || "(root)";
-      if (issue.code === "unrecognized_keys") return `invalid alfworld ${what}: unknown field(s) ${issue.keys.join(", ")}`;
+      // Keys are the client's input: cut short.
+      if (issue.code === "unrecognized_keys") return `invalid alfworld ${what}: unknown field(s) ${shortName(issue.keys.map((k) => shortName(k, 64)).join(", "), 300)}`;
       return `invalid alfworld ${what}: ${field}: ${issue.message}`;
     })
     .join("; ");
@@ -95,7 +97,7 @@ function checkTaskType(raw: unknown, what: string): void {
   if (typeof raw === "object" && raw !== null && "task_type" in raw) {
     const t = (raw as Record<string, unknown>).task_type;
     if (t !== undefined && !(TASK_TYPES as readonly unknown[]).includes(t)) {
-      throw new EnvError("INVALID_ARGUMENT", `invalid alfworld ${what}: unknown task_type ${JSON.stringify(t)}; valid task types: ${TASK_TYPES.join(", ")}`);
+      throw new EnvError("INVALID_ARGUMENT", `invalid alfworld ${what}: unknown task_type ${shortName(JSON.stringify(t) ?? String(t), 64)}; valid task types: ${TASK_TYPES.join(", ")}`);
     }
   }
 }
@@ -112,7 +114,7 @@ export function parseAlfworldConfig(raw: unknown, library: GameLibrary = EMPTY_G
   let schema = schemas.get(library);
   if (!schema) schemas.set(library, (schema = rawConfigSchemaFor(library.names)));
   const parsed = schema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", describeIssues(parsed.error, "config"));
+  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "config"), 1000));
   const c = parsed.data;
   const bad = (msg: string): never => {
     throw new EnvError("INVALID_ARGUMENT", `invalid alfworld config: ${msg}`);
@@ -137,7 +139,7 @@ export function parseAlfworldConfig(raw: unknown, library: GameLibrary = EMPTY_G
 export function parseResetOptions(raw: unknown): AlfworldResetOptions {
   checkTaskType(raw, "reset options");
   const parsed = rawResetOptionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", describeIssues(parsed.error, "reset options"));
+  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "reset options"), 1000));
   return { taskType: parsed.data.task_type, game: parsed.data.game };
 }
 

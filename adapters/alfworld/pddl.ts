@@ -6,7 +6,8 @@
  * part before `_bar_` (plus "basin" for basins) numbered per name, highest number first.
  */
 import { EnvError } from "../contract.js";
-import { readDataFile, shortName, type DataFile } from "../kit/data-files.js";
+import { readDataFile, type DataFile } from "../kit/data-files.js";
+import { shortName } from "../kit/short-text.js";
 import {
   bufferSize,
   F_CLEAN,

@@ -12,6 +12,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
 import { basename, join, sep } from "node:path";
 import { EnvError } from "../contract.js";
+import { shortName } from "./short-text.js";
 
 export interface DataFile {
   /** The data set's name. */
@@ -38,11 +39,6 @@ export interface ListLimits {
 export const DEFAULT_LIST_LIMITS: ListLimits = { maxFiles: 100_000, maxDepth: 12, maxEntries: 1_000_000 };
 /** Largest file read from a data set. Real Boxoban files are ~100 KB, ALFWorld games ~0.2 MB. */
 export const MAX_DATA_FILE_BYTES = 8 * 1024 * 1024;
-
-/** A relative name cut to a length fit for an error message. */
-export function shortName(name: string, max = 120): string {
-  return name.length <= max ? name : `${name.slice(0, max)}…`;
-}
 
 /**
  * Lists the regular files of a data set rooted at `root` (operator input: errors are

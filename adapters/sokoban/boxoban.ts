@@ -5,7 +5,8 @@
  * of .txt files), never from a path a client names.
  */
 import { EnvError } from "../contract.js";
-import { readDataFile, shortName, type DataSetListing } from "../kit/data-files.js";
+import { readDataFile, type DataSetListing } from "../kit/data-files.js";
+import { shortName } from "../kit/short-text.js";
 import { BOX, FLOOR, TARGET, WALL, roomProblem } from "./room.js";
 
 export interface Level {

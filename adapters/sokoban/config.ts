@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { EnvError } from "../contract.js";
+import { shortName } from "../kit/short-text.js";
 import { OperatorResources, unknownName } from "../operator-resources.js";
 import { loadBoxobanDataSet, type Level } from "./boxoban.js";
 import { defaultGenSteps } from "./generate.js";
@@ -122,7 +123,8 @@ function describeIssues(error: z.ZodError, what: string): string {
     .map((issue) => {
       const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
       const field = path.startsWith(".") ? path.slice(1) : path || "(root)";
-      if (issue.code === "unrecognized_keys") return `unknown field(s) ${issue.keys.join(", ")}`;
+      // Keys are the client's input: cut short.
+      if (issue.code === "unrecognized_keys") return `unknown field(s) ${shortName(issue.keys.map((k) => shortName(k, 64)).join(", "), 300)}`;
       return `${field}: ${issue.message}`;
     })
     .map((m) => `invalid sokoban ${what}: ${m}`)
@@ -140,7 +142,7 @@ export function parseSokobanConfig(raw: unknown, library: LevelLibrary = EMPTY_L
   let schema = schemas.get(library);
   if (!schema) schemas.set(library, (schema = rawConfigSchemaFor(library.names)));
   const parsed = schema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", describeIssues(parsed.error, "config"));
+  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "config"), 1000));
   const c = parsed.data;
   const bad = (msg: string): never => {
     throw new EnvError("INVALID_ARGUMENT", `invalid sokoban config: ${msg}`);
@@ -195,6 +197,6 @@ export interface SokobanResetOptions {
 
 export function parseResetOptions(raw: unknown): SokobanResetOptions {
   const parsed = rawResetOptionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", describeIssues(parsed.error, "reset options"));
+  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "reset options"), 1000));
   return { level: parsed.data.level };
 }

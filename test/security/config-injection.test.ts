@@ -140,6 +140,14 @@ describe("names that are not the operator's", () => {
     });
   }
 
+  it("long unknown fields and values are cut short in messages", async () => {
+    const long = "k".repeat(100_000);
+    for (const env of ["sokoban", "alfworld", "android-appium", "android-web"]) {
+      expectSafeRejection(await attack(ctx.client, env, { [long]: 1, [`${long}2`]: 2 }));
+      expectSafeRejection(await attack(ctx.client, env, { task: long, task_type: long, preset: long }));
+    }
+  });
+
   it("lists the granted names, cut short, never their paths", async () => {
     const err = await attack(ctx.client, "sokoban", { levels: "y".repeat(100_000) });
     expect(err.message).toContain("valid: levels, swap");

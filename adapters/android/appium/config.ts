@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { EnvError } from "../../contract.js";
-import { shortName } from "../../kit/data-files.js";
+import { shortName } from "../../kit/short-text.js";
 import { unknownName, type AndroidDeviceEntry, type AndroidResources } from "../../operator-resources.js";
 import { APPIUM_TASKS_BY_NAME } from "./tasks.js";
 
