@@ -1,10 +1,16 @@
 /** The one place that registers every built-in environment. */
+import { toResources, type OperatorConfig, type OperatorResources } from "./operator-resources.js";
 import { EnvRegistry } from "./registry.js";
 
-export function builtinRegistry(): EnvRegistry {
+/**
+ * Every built-in environment, given what the server's operator grants (data sets,
+ * devices); with none, environments that need them say so when a session asks.
+ */
+export function builtinRegistry(resources?: OperatorResources | OperatorConfig): EnvRegistry {
+  const r = toResources(resources);
   return new EnvRegistry()
-    .register("sokoban", async () => (await import("./sokoban/definition.js")).sokobanDefinition)
-    .register("alfworld", async () => (await import("./alfworld/definition.js")).alfworldDefinition)
+    .register("sokoban", async () => (await import("./sokoban/definition.js")).createSokobanDefinition(r))
+    .register("alfworld", async () => (await import("./alfworld/definition.js")).createAlfworldDefinition(r))
     .register("android-web", async () => (await import("./android/web/definition.js")).androidWebDefinition)
-    .register("android-appium", async () => (await import("./android/appium/definition.js")).appiumDefinition);
+    .register("android-appium", async () => (await import("./android/appium/definition.js")).createAppiumDefinition(r));
 }

@@ -1,19 +1,25 @@
 /**
  * What commands that act as agents share: connect to the servers given with
- * --address, or start an embedded server on a free port when none is given.
+ * --address, or start an embedded server on a free port when none is given (granted
+ * the data sets and devices of --data / --server-config, see operator-options.ts).
  */
 import { EnvClient } from "../agent/client/index.js";
 import { createLogger } from "../env-server/logger.js";
 import { startServer, type RunningServer } from "../env-server/server.js";
+import { operatorResourcesFrom } from "./operator-options.js";
 
 export interface Connection {
   client: EnvClient;
   close(): Promise<void>;
 }
 
-export async function connect(addresses: string | string[] | undefined): Promise<Connection> {
+export async function connect(addresses: string | string[] | undefined, operator: { data?: string[]; serverConfig?: string } = {}): Promise<Connection> {
   let server: RunningServer | undefined;
-  if (addresses === undefined || addresses.length === 0) server = await startServer({ port: 0, logger: createLogger("dynamind", "warn") });
+  const embedded = addresses === undefined || addresses.length === 0;
+  if (!embedded && ((operator.data?.length ?? 0) > 0 || operator.serverConfig)) {
+    throw new Error("--data and --server-config configure the embedded server; a running server (--address) has its own");
+  }
+  if (embedded) server = await startServer({ port: 0, logger: createLogger("dynamind", "warn"), resources: operatorResourcesFrom(operator) });
   const client = new EnvClient({ addresses: addresses ?? server!.address });
   return {
     client,

@@ -13,6 +13,7 @@ import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation } from "grpc-health-check";
 import { builtinRegistry } from "../adapters/index.js";
+import type { OperatorConfig, OperatorResources } from "../adapters/operator-resources.js";
 import type { EnvRegistry } from "../adapters/registry.js";
 import { EnvServiceService } from "../gen/ts/dynamind/env/v1/env_service_pb.js";
 import { EnvEngine, type EngineLimits } from "./core/engine.js";
@@ -33,6 +34,8 @@ export interface ServerOptions {
   /** Port; 0 picks a free one. Default 50051. */
   port?: number;
   registry?: EnvRegistry;
+  /** What the operator grants sessions by name (data sets, Android devices); ignored with `registry`. */
+  resources?: OperatorResources | OperatorConfig;
   limits?: Partial<EngineLimits>;
   /** Key sealing portable states; servers sharing it accept each other's states. Random when absent. */
   stateKey?: Buffer | string;
@@ -95,7 +98,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? createLogger();
   const stateKey = resolveStateKey(options.stateKey, logger);
   const limits = { ...DEFAULT_SERVER_LIMITS, ...definedOnly(options) };
-  const engine = await EnvEngine.create(options.registry ?? builtinRegistry(), options.limits ?? {}, stateKey, {
+  const engine = await EnvEngine.create(options.registry ?? builtinRegistry(options.resources), options.limits ?? {}, stateKey, {
     onInternalError: (err, incident) => logger.error({ err, incident }, "internal error"),
   });
   const guard = new CallGuard(options.token);

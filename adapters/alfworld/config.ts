@@ -1,35 +1,69 @@
 /**
  * Session config and reset options for ALFWorld. Validation happens once at session
- * creation (game files are checked then too) so reset/step never see bad values.
+ * creation so reset/step never see bad values. Real games come from a data set the
+ * server's operator granted (`games` names it; never a path); its files were listed
+ * at server start, and each game is read and compiled at the reset that plays it.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { z } from "zod";
 import { EnvError } from "../contract.js";
+import type { DataFile } from "../kit/data-files.js";
+import { shortName } from "../kit/short-text.js";
+import { OperatorResources, unknownName } from "../operator-resources.js";
 import { SPLITS, type Split } from "./generate.js";
-import { loadGameFile } from "./pddl.js";
 import { TASK_TYPES, type Grammar, type Scene, type TaskType } from "./scene.js";
 
 export const GRAMMARS = ["classic", "current"] as const;
 
-export const rawConfigSchema = z
+/** The operator's data sets that hold ALFWorld game files (`*.tw-pddl`). */
+export interface GameLibrary {
+  /** Sorted. */
+  readonly names: readonly string[];
+  /** The set's game files, sorted by relative path. */
+  files(name: string): readonly DataFile[];
+}
+
+export function gameLibrary(resources: OperatorResources = OperatorResources.EMPTY): GameLibrary {
+  const games = new Map<string, DataFile[]>();
+  for (const name of resources.dataSetNames()) {
+    const files = resources.dataSet(name)!.files.filter((f) => f.rel.endsWith(".tw-pddl"));
+    if (files.length > 0) games.set(name, files);
+  }
+  return { names: [...games.keys()], files: (name) => games.get(name) ?? [] };
+}
+
+export const EMPTY_GAME_LIBRARY = gameLibrary();
+
+const GAMES_HELP =
+  "Play the ALFWorld game files (*.tw-pddl) of this data set, granted by the server's operator (dynamind serve --data NAME=PATH), instead of generated scenes; seed mod count, or reset option game, picks one";
+
+/** The config schema; `games` lists the data sets this server grants. */
+export function rawConfigSchemaFor(gameSets: readonly string[]) {
+  const games = gameSets.length > 0 ? z.enum(gameSets as [string, ...string[]]) : z.string();
+  return baseConfigSchema.extend({ games: games.optional().describe(gameSets.length > 0 ? GAMES_HELP : `${GAMES_HELP} (none granted on this server)`) }).strict();
+}
+
+const baseConfigSchema = z
   .object({
     split: z.enum(SPLITS).optional().describe("Generated scenes: train (default), eval_in_distribution (train floor plans, unseen seeds) or eval_out_of_distribution (held-out floor plans)"),
-    task_type: z.enum(TASK_TYPES).optional().describe("Pose only this task type (default: any of the six)"),
+    task_type: z.enum(TASK_TYPES).optional().describe("Pose only this task type (default: any of the six); with games, keep the files whose path names it"),
     grammar: z.enum(GRAMMARS).optional().describe('Text grammar: "classic" (default; put {o} in/on {r}, You arrive at loc N.) or "current" (move {o} to {r}, help)'),
-    game_file: z.string().min(1).optional().describe("Play this ALFWorld game.tw-pddl file instead of generated scenes"),
-    game_dir: z.string().min(1).optional().describe("Play ALFWorld game.tw-pddl files found under this directory (seed mod count picks one)"),
   })
   .strict();
+
+export const rawConfigSchema = rawConfigSchemaFor([]);
 
 export const rawResetOptionsSchema = z
   .object({
     task_type: z.enum(TASK_TYPES).optional().describe("Pose this task type in this episode"),
-    game: z.number().int().min(0).optional().describe("game_dir mode: index of the game file (default: seed mod count)"),
+    game: z.number().int().min(0).optional().describe("games mode: index of the game file (default: seed mod count)"),
   })
   .strict();
 
-export const configJsonSchema = z.toJSONSchema(rawConfigSchema) as Record<string, unknown>;
+export function configJsonSchemaFor(gameSets: readonly string[]): Record<string, unknown> {
+  return z.toJSONSchema(rawConfigSchemaFor(gameSets)) as Record<string, unknown>;
+}
+
+export const configJsonSchema = configJsonSchemaFor([]);
 export const resetOptionsJsonSchema = z.toJSONSchema(rawResetOptionsSchema) as Record<string, unknown>;
 
 export interface AlfworldConfig {
@@ -39,7 +73,7 @@ export interface AlfworldConfig {
   /** Whether grammar was given explicitly (game files otherwise keep their own). */
   grammarExplicit: boolean;
   /** Game files to play (real-data mode), sorted; undefined for generated scenes. */
-  games: { source: string; files: string[] } | undefined;
+  games: { dataSet: string; files: readonly DataFile[] } | undefined;
 }
 
 export interface AlfworldResetOptions {
@@ -51,7 +85,8 @@ function describeIssues(error: z.ZodError, what: string): string {
   return error.issues
     .map((issue) => {
       const field = issue.path.map(String).join(".") || "(root)";
-      if (issue.code === "unrecognized_keys") return `invalid alfworld ${what}: unknown field(s) ${issue.keys.join(", ")}`;
+      // Keys are the client's input: cut short.
+      if (issue.code === "unrecognized_keys") return `invalid alfworld ${what}: unknown field(s) ${shortName(issue.keys.map((k) => shortName(k, 64)).join(", "), 300)}`;
       return `invalid alfworld ${what}: ${field}: ${issue.message}`;
     })
     .join("; ");
@@ -62,51 +97,35 @@ function checkTaskType(raw: unknown, what: string): void {
   if (typeof raw === "object" && raw !== null && "task_type" in raw) {
     const t = (raw as Record<string, unknown>).task_type;
     if (t !== undefined && !(TASK_TYPES as readonly unknown[]).includes(t)) {
-      throw new EnvError("INVALID_ARGUMENT", `invalid alfworld ${what}: unknown task_type ${JSON.stringify(t)}; valid task types: ${TASK_TYPES.join(", ")}`);
+      throw new EnvError("INVALID_ARGUMENT", `invalid alfworld ${what}: unknown task_type ${shortName(JSON.stringify(t) ?? String(t), 64)}; valid task types: ${TASK_TYPES.join(", ")}`);
     }
   }
 }
 
-/** Every game.tw-pddl under `dir`, sorted. */
-export function findGameFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.name === "game.tw-pddl" || entry.name.endsWith(".tw-pddl")) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+const schemas = new WeakMap<GameLibrary, ReturnType<typeof rawConfigSchemaFor>>();
 
-export function parseAlfworldConfig(raw: unknown): AlfworldConfig {
+export function parseAlfworldConfig(raw: unknown, library: GameLibrary = EMPTY_GAME_LIBRARY): AlfworldConfig {
   checkTaskType(raw, "config");
-  const parsed = rawConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", describeIssues(parsed.error, "config"));
+  // The name is checked first, for a message that lists the granted names and cuts a long one short.
+  const gamesName = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).games : undefined;
+  if (gamesName !== undefined && (typeof gamesName !== "string" || !library.names.includes(gamesName))) {
+    throw unknownName("alfworld", "games", gamesName, library.names, "dynamind serve --data NAME=PATH");
+  }
+  let schema = schemas.get(library);
+  if (!schema) schemas.set(library, (schema = rawConfigSchemaFor(library.names)));
+  const parsed = schema.safeParse(raw ?? {});
+  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "config"), 1000));
   const c = parsed.data;
   const bad = (msg: string): never => {
     throw new EnvError("INVALID_ARGUMENT", `invalid alfworld config: ${msg}`);
   };
   let games: AlfworldConfig["games"];
-  if (c.game_file !== undefined && c.game_dir !== undefined) bad("give game_file or game_dir, not both");
-  if (c.game_file !== undefined || c.game_dir !== undefined) {
+  if (c.games !== undefined) {
     if (c.split !== undefined) bad("split only applies to generated scenes, not game files");
-    if (c.game_file !== undefined) {
-      const file = resolve(c.game_file);
-      if (!existsSync(file)) bad(`game_file ${file} does not exist`);
-      // Parse it now: a corrupt file is reported when the session is created.
-      loadGameFile(file, c.grammar);
-      games = { source: file, files: [file] };
-    } else {
-      const dir = resolve(c.game_dir!);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) bad(`game_dir ${dir} is not a directory`);
-      let files = findGameFiles(dir);
-      if (c.task_type !== undefined) files = files.filter((f) => f.includes(c.task_type!));
-      if (files.length === 0) bad(`no game.tw-pddl files under ${dir}${c.task_type ? ` for task type ${c.task_type}` : ""}`);
-      games = { source: dir, files };
-    }
+    let files = library.files(c.games);
+    if (c.task_type !== undefined) files = files.filter((f) => f.rel.includes(c.task_type!));
+    if (files.length === 0) bad(`data set ${c.games} has no game files for task type ${c.task_type}`);
+    games = { dataSet: c.games, files };
   }
   return {
     split: c.split ?? "train",
@@ -120,7 +139,7 @@ export function parseAlfworldConfig(raw: unknown): AlfworldConfig {
 export function parseResetOptions(raw: unknown): AlfworldResetOptions {
   checkTaskType(raw, "reset options");
   const parsed = rawResetOptionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", describeIssues(parsed.error, "reset options"));
+  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "reset options"), 1000));
   return { taskType: parsed.data.task_type, game: parsed.data.game };
 }
 

@@ -1,6 +1,7 @@
 /** Registration data for the ALFWorld environment: spec, config parsing and construction. */
 import type { EnvDefinition, EnvSpec } from "../contract.js";
-import { configJsonSchema, parseAlfworldConfig, resetOptionsJsonSchema, type AlfworldConfig } from "./config.js";
+import type { OperatorResources } from "../operator-resources.js";
+import { configJsonSchemaFor, gameLibrary, parseAlfworldConfig, resetOptionsJsonSchema, type AlfworldConfig, type GameLibrary } from "./config.js";
 import { AlfworldEnv } from "./env.js";
 import { GOAL_TEMPLATES } from "./generate.js";
 import { TASK_TYPES, type TaskType } from "./scene.js";
@@ -38,10 +39,10 @@ export function alfworldInstructions(config: AlfworldConfig): string {
   ].join("\n");
 }
 
-function describe(config: AlfworldConfig | undefined): EnvSpec {
-  const c = config ?? parseAlfworldConfig({});
+function describe(config: AlfworldConfig | undefined, library: GameLibrary, configSchema: Record<string, unknown>): EnvSpec {
+  const c = config ?? parseAlfworldConfig({}, library);
   const source = c.games
-    ? `ALFWorld game files from ${c.games.source} (${c.games.files.length} games; seed mod count, or reset option game, picks one)`
+    ? `ALFWorld game files from data set ${c.games.dataSet} (${c.games.files.length} games; seed mod count, or reset option game, picks one)`
     : `procedurally generated ${c.split} scenes from AI2-THOR floor plans${c.taskType ? `, task type ${c.taskType}` : ", all six task types"}`;
   return {
     id: "alfworld",
@@ -59,17 +60,25 @@ function describe(config: AlfworldConfig | undefined): EnvSpec {
     maxSteps: ALFWORLD_MAX_STEPS,
     instructions: alfworldInstructions(c),
     tasks: TASK_TYPES.map((t) => ({ name: t, description: TASK_DESCRIPTIONS[t], config: { task_type: t } })),
-    configSchema: configJsonSchema,
+    configSchema,
     resetOptionsSchema: resetOptionsJsonSchema,
     hasExpert: true,
   };
 }
 
-export const alfworldDefinition: EnvDefinition<AlfworldConfig> = {
-  id: "alfworld",
-  describe,
-  parseConfig: parseAlfworldConfig,
-  // States carry their own scene key; sessions with the same scene source and grammar can swap them.
-  configKey: (c) => (c.games ? `games:${c.games.source}|${c.grammarExplicit ? c.grammar : "file"}` : `gen:${c.split}|${c.grammar}`),
-  create: (config) => new AlfworldEnv(config),
-};
+/** The definition, with the game data sets the operator grants (`games` names one). */
+export function createAlfworldDefinition(resources?: OperatorResources): EnvDefinition<AlfworldConfig> {
+  const library = gameLibrary(resources);
+  const configSchema = configJsonSchemaFor(library.names);
+  return {
+    id: "alfworld",
+    describe: (config) => describe(config, library, configSchema),
+    parseConfig: (raw) => parseAlfworldConfig(raw, library),
+    // States carry their own scene key (a game's index in the filtered list); sessions with the same game list and grammar can swap them.
+    configKey: (c) => (c.games ? `games:${c.games.dataSet}|${c.taskType ?? "*"}|${c.grammarExplicit ? c.grammar : "file"}` : `gen:${c.split}|${c.grammar}`),
+    create: (config) => new AlfworldEnv(config),
+  };
+}
+
+/** Without operator data sets: generated scenes only. */
+export const alfworldDefinition = createAlfworldDefinition();

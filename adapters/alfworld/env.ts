@@ -52,10 +52,10 @@ export class AlfworldEnv implements Environment<AlfworldState> {
     if (config.games) {
       if (opts.taskType !== undefined) throw new EnvError("INVALID_ARGUMENT", "reset option task_type only applies to generated scenes; filter game files with the config's task_type");
       const count = config.games.files.length;
-      if (opts.game !== undefined && opts.game >= count) throw new EnvError("INVALID_ARGUMENT", `game ${opts.game} out of range 0..${count - 1} (${config.games.source})`);
+      if (opts.game !== undefined && opts.game >= count) throw new EnvError("INVALID_ARGUMENT", `game ${opts.game} out of range 0..${count - 1} (data set ${config.games.dataSet})`);
       key = { kind: 1, split: 0, grammar: GRAMMARS.indexOf(config.grammar), task: 255, n: opts.game ?? ((seed % count) + count) % count };
     } else {
-      if (opts.game !== undefined) throw new EnvError("INVALID_ARGUMENT", "reset option game only applies with game_file or game_dir");
+      if (opts.game !== undefined) throw new EnvError("INVALID_ARGUMENT", "reset option game only applies with the games config (a data set)");
       const task = opts.taskType ?? config.taskType;
       key = { kind: 0, split: SPLITS.indexOf(config.split), grammar: GRAMMARS.indexOf(config.grammar), task: task === undefined ? 255 : TASK_TYPES.indexOf(task), n: seed };
     }

@@ -5,8 +5,9 @@
  * into a test over the engine state. Names follow ALFWorld's demangling: ids sorted, the
  * part before `_bar_` (plus "basin" for basins) numbered per name, highest number first.
  */
-import { readFileSync } from "node:fs";
 import { EnvError } from "../contract.js";
+import { readDataFile, type DataFile } from "../kit/data-files.js";
+import { shortName } from "../kit/short-text.js";
 import {
   bufferSize,
   F_CLEAN,
@@ -106,30 +107,29 @@ export interface LoadedGame {
   path: string;
 }
 
-/** Loads and compiles one game file; errors are EnvError INVALID_ARGUMENT naming the file. */
-export function loadGameFile(path: string, grammarOverride?: Grammar): Scene {
+/**
+ * Loads and compiles one game file of an operator data set; errors are short
+ * INVALID_ARGUMENT messages naming the data set and file (a JSON parser's message is
+ * left out: it quotes the file's first bytes).
+ */
+export function loadGameFile(file: DataFile, grammarOverride?: Grammar): Scene {
+  const source = `${file.set}/${shortName(file.rel)}`;
   const fail = (problem: string): never => {
-    throw new EnvError("INVALID_ARGUMENT", `game file ${path}: ${problem}`);
+    throw new EnvError("INVALID_ARGUMENT", `game file ${source}: ${shortName(problem, 300)}`);
   };
-  let raw: string;
-  try {
-    raw = readFileSync(path, "utf8");
-  } catch (err) {
-    return fail(`cannot read it (${(err as Error).message})`);
-  }
+  const raw = readDataFile(file);
   let data: unknown;
   try {
     data = JSON.parse(raw);
-  } catch (err) {
-    return fail(`not valid JSON (${(err as Error).message})`);
+  } catch {
+    return fail("not valid JSON");
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) return fail("expected a JSON object with pddl_domain, grammar and pddl_problem");
   const d = data as Record<string, unknown>;
   for (const k of ["pddl_domain", "grammar", "pddl_problem"]) if (typeof d[k] !== "string") fail(`missing string field "${k}"`);
   try {
-    return compileGame(d.pddl_domain as string, d.grammar as string, d.pddl_problem as string, grammarOverride, path);
+    return compileGame(d.pddl_domain as string, d.grammar as string, d.pddl_problem as string, grammarOverride, source);
   } catch (err) {
-    if (err instanceof EnvError) throw err;
     return fail((err as Error).message);
   }
 }

@@ -9,6 +9,7 @@
  * `status` with goal_status "infeasible" scores 0 (every task here is feasible).
  */
 import { EnvError, type Action, type Environment, type Observation, type ObservationRequest, type Transition, type UiElement } from "../contract.js";
+import { shortName } from "../kit/short-text.js";
 import { hashString } from "../kit/hash.js";
 import { Rng } from "../kit/rng.js";
 import { parseAndroidAction, type AndroidAction } from "./action.js";
@@ -66,13 +67,13 @@ export class AndroidEnv<D extends DeviceBackend> implements Environment<AndroidS
 
   private taskByName(name: string): AndroidTask<D> {
     const t = this.byName.get(name);
-    if (!t) throw new EnvError("INVALID_ARGUMENT", `unknown android task ${JSON.stringify(name)}; valid tasks: ${this.taskNames().join(", ")}`);
+    if (!t) throw new EnvError("INVALID_ARGUMENT", `unknown android task ${JSON.stringify(shortName(name, 64))}; valid tasks: ${this.taskNames().join(", ")}`);
     return t;
   }
 
   async reset(seed: number, options: Record<string, unknown>): Promise<Record<string, unknown>> {
     const unknownKeys = Object.keys(options).filter((k) => k !== "task");
-    if (unknownKeys.length > 0) throw new EnvError("INVALID_ARGUMENT", `invalid android reset options: unknown field(s) ${unknownKeys.join(", ")}; accepted: task`);
+    if (unknownKeys.length > 0) throw new EnvError("INVALID_ARGUMENT", `invalid android reset options: unknown field(s) ${shortName(unknownKeys.map((k) => shortName(k, 64)).join(", "), 300)}; accepted: task`);
     const requested = options.task;
     if (requested !== undefined && typeof requested !== "string") throw new EnvError("INVALID_ARGUMENT", "invalid android reset options: task must be a task name (string)");
     const name = requested ?? this.fixedTask;

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { EnvError, type Action, type EnvDefinition, type Environment, type Observation, type Transition } from "../contract.js";
+import { shortName } from "../kit/short-text.js";
 import { hashString } from "../kit/hash.js";
 import { Rng } from "../kit/rng.js";
 
@@ -92,7 +93,7 @@ export const corridorDefinition: EnvDefinition<CorridorConfig> = {
   }),
   parseConfig: (raw) => {
     const parsed = configSchema.safeParse(raw ?? {});
-    if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", `example-corridor config: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", `example-corridor config: ${shortName(z.prettifyError(parsed.error), 600)}`);
     return parsed.data;
   },
   configKey: (config) => String(config.length),

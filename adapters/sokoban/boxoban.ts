@@ -1,16 +1,16 @@
 /**
  * Loader for Boxoban level files: each level is a "; N" header followed by rows of
  * `#` wall, `@` player, `$` box, `.` goal and ` ` floor (we also accept `*` box on goal
- * and `+` player on goal). A path may be one file or a directory of .txt files, read in
- * name order so level numbers are stable.
+ * and `+` player on goal). Levels come from an operator data set (one file or a directory
+ * of .txt files), never from a path a client names.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
 import { EnvError } from "../contract.js";
+import { readDataFile, type DataSetListing } from "../kit/data-files.js";
+import { shortName } from "../kit/short-text.js";
 import { BOX, FLOOR, TARGET, WALL, roomProblem } from "./room.js";
 
 export interface Level {
-  /** "<file>#<header number>" for messages and reset info. */
+  /** "<file relative to its data set>#<header number>" for messages and reset info. */
   name: string;
   width: number;
   height: number;
@@ -29,7 +29,7 @@ const CELL: Record<string, number> = {
   "+": TARGET,
 };
 
-/** Parses one file's text; `file` is only used in error messages. */
+/** Parses one file's text; `file` (a short relative name) is only used in messages. */
 export function parseBoxoban(text: string, file: string): Level[] {
   const lines = text.split(/\r?\n/);
   const levels: Level[] = [];
@@ -51,7 +51,7 @@ export function parseBoxoban(text: string, file: string): Level[] {
       for (let x = 0; x < width; x++) {
         const ch = r.text[x]!;
         const code = CELL[ch];
-        if (code === undefined) fail(r.line, `unexpected character ${JSON.stringify(ch)} at column ${x + 1} (allowed: # @ + $ * . space)`);
+        if (code === undefined) fail(r.line, `unexpected character at column ${x + 1} (allowed: # @ + $ * . space)`);
         grid[y * width + x] = code!;
         if (ch === "@" || ch === "+") {
           if (player !== -1) fail(r.line, `second player at column ${x + 1}`);
@@ -62,7 +62,7 @@ export function parseBoxoban(text: string, file: string): Level[] {
     if (player === -1) fail(header.line, `level "${header.label}" has no player (@ or +)`);
     const problem = roomProblem(width, height, grid, player);
     if (problem) fail(header.line, `level "${header.label}": ${problem}`);
-    levels.push({ name: `${basename(file)}#${header.label}`, width, height, grid, player });
+    levels.push({ name: `${file}#${header.label}`, width, height, grid, player });
     header = undefined;
     rows = [];
   };
@@ -71,7 +71,8 @@ export function parseBoxoban(text: string, file: string): Level[] {
     const line = i + 1;
     if (raw.startsWith(";")) {
       finish();
-      header = { line, label: raw.slice(1).trim() };
+      // Cut short: labels reach messages and reset info.
+      header = { line, label: raw.slice(1).trim().slice(0, 32) };
       return;
     }
     if (raw.trim() === "") {
@@ -87,37 +88,34 @@ export function parseBoxoban(text: string, file: string): Level[] {
   return levels;
 }
 
-/** Loads levels from a file or a directory of .txt files; all levels must share one size. */
-export function loadBoxoban(path: string): Level[] {
-  let files: string[];
-  try {
-    files = statSync(path).isDirectory()
-      ? readdirSync(path)
-          .filter((f) => f.endsWith(".txt"))
-          .sort()
-          .map((f) => join(path, f))
-      : [path];
-  } catch (e) {
-    throw new EnvError("INVALID_ARGUMENT", `boxoban_path ${path}: ${(e as Error).message}`);
-  }
-  if (files.length === 0) throw new EnvError("INVALID_ARGUMENT", `boxoban_path ${path}: directory has no .txt level files`);
+/** Total bytes of level files one data set may hold (Boxoban's largest split, unfiltered train, is ~100 MB). */
+export const MAX_LEVEL_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Loads the levels of an operator data set: its `.txt` files in name order (so level
+ * numbers are stable); all levels must share one size. Errors name the data set and
+ * file, never a path on the server.
+ */
+export function loadBoxobanDataSet(set: DataSetListing): Level[] {
+  const files = set.files.filter((f) => f.rel.endsWith(".txt"));
+  const fail = (msg: string): never => {
+    throw new EnvError("INVALID_ARGUMENT", `boxoban data set "${set.name}": ${msg}`);
+  };
+  if (files.length === 0) fail("has no .txt level files");
   const levels: Level[] = [];
+  let bytes = 0;
   for (const file of files) {
-    let text: string;
+    const text = readDataFile(file);
+    bytes += text.length;
+    if (bytes > MAX_LEVEL_BYTES) fail(`holds more than ${MAX_LEVEL_BYTES} bytes of levels; grant a smaller directory`);
     try {
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      throw new EnvError("INVALID_ARGUMENT", `boxoban file ${file}: ${(e as Error).message}`);
+      levels.push(...parseBoxoban(text, shortName(file.rel)));
+    } catch (err) {
+      fail((err as Error).message);
     }
-    levels.push(...parseBoxoban(text, file));
   }
   const first = levels[0]!;
   const odd = levels.find((l) => l.width !== first.width || l.height !== first.height);
-  if (odd) {
-    throw new EnvError(
-      "INVALID_ARGUMENT",
-      `boxoban_path ${path}: level ${odd.name} is ${odd.width}x${odd.height} but ${first.name} is ${first.width}x${first.height}; one session needs one room size`,
-    );
-  }
+  if (odd) fail(`level ${odd.name} is ${odd.width}x${odd.height} but ${first.name} is ${first.width}x${first.height}; one session needs one room size`);
   return levels;
 }

@@ -1,10 +1,13 @@
 /**
- * Session config: presets, explicit room parameters or Boxoban level files.
- * Validation happens once at session creation so reset/step never see bad values.
+ * Session config: presets, explicit room parameters or Boxoban levels from a data set
+ * the server's operator granted (named, never a path). Validation happens once at
+ * session creation so reset/step never see bad values.
  */
 import { z } from "zod";
 import { EnvError } from "../contract.js";
-import { loadBoxoban, type Level } from "./boxoban.js";
+import { shortName } from "../kit/short-text.js";
+import { OperatorResources, unknownName } from "../operator-resources.js";
+import { loadBoxobanDataSet, type Level } from "./boxoban.js";
 import { defaultGenSteps } from "./generate.js";
 import { MAX_SIDE } from "./room.js";
 import type { ImageMode } from "./render-image.js";
@@ -26,7 +29,49 @@ export const DEFAULT_SOLVER_NODE_BUDGET = 1_000_000;
 
 const side = z.number().int().min(5).max(MAX_SIDE);
 
-export const rawConfigSchema = z
+/**
+ * The Boxoban levels the operator's data sets hold: names known at server start,
+ * each set parsed on first use and kept (errors too, so a broken set is read once).
+ */
+export interface LevelLibrary {
+  /** Data sets with .txt files, sorted. */
+  readonly names: readonly string[];
+  levels(name: string): readonly Level[];
+}
+
+export function levelLibrary(resources: OperatorResources = OperatorResources.EMPTY): LevelLibrary {
+  const names = resources.dataSetNames().filter((n) => resources.dataSet(n)!.files.some((f) => f.rel.endsWith(".txt")));
+  const loaded = new Map<string, readonly Level[] | EnvError>();
+  return {
+    names,
+    levels(name) {
+      let hit = loaded.get(name);
+      if (hit === undefined) {
+        try {
+          hit = loadBoxobanDataSet(resources.dataSet(name)!);
+        } catch (err) {
+          if (!(err instanceof EnvError)) throw err;
+          hit = err;
+        }
+        loaded.set(name, hit);
+      }
+      if (hit instanceof EnvError) throw hit;
+      return hit;
+    },
+  };
+}
+
+export const EMPTY_LIBRARY = levelLibrary();
+
+const LEVELS_HELP = "Play Boxoban levels from this data set (granted by the server's operator: dynamind serve --data NAME=PATH) instead of generating";
+
+/** The config schema; `levels` lists the data sets this server grants. */
+export function rawConfigSchemaFor(levelSets: readonly string[]) {
+  const levels = levelSets.length > 0 ? z.enum(levelSets as [string, ...string[]]) : z.string();
+  return baseConfigSchema.extend({ levels: levels.optional().describe(levelSets.length > 0 ? LEVELS_HELP : `${LEVELS_HELP} (none granted on this server)`) }).strict();
+}
+
+const baseConfigSchema = z
   .object({
     preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]).optional().describe("Room preset; default 6x6-1box"),
     dim_room: z.tuple([side, side]).optional().describe("[width, height] of generated rooms, walls included"),
@@ -34,22 +79,27 @@ export const rawConfigSchema = z
     num_gen_steps: z.number().int().min(1).max(100_000).optional().describe("Topology random-walk length; default int(1.7*(w+h))"),
     max_steps: z.number().int().min(0).max(1_000_000).optional().describe("Step budget enforced by the server; 0 = none"),
     min_solution_length: z.number().int().min(0).max(1000).optional().describe("Regenerate until the optimal solution has at least this many steps"),
-    boxoban_path: z.string().min(1).optional().describe("Play Boxoban levels from this file or directory instead of generating"),
     image: z.enum(["tiny", "sprite"]).optional().describe("Image observation style: 1 px per cell, or 16 px sprites (default)"),
     report_optimal: z.boolean().optional().describe("Solve at reset and report optimal_solution_length (default true)"),
     solver_node_budget: z.number().int().min(1).max(50_000_000).optional(),
   })
   .strict();
 
+export const rawConfigSchema = rawConfigSchemaFor([]);
+
 export type RawSokobanConfig = z.infer<typeof rawConfigSchema>;
 
 export const rawResetOptionsSchema = z
   .object({
-    level: z.number().int().min(0).optional().describe("Boxoban mode only: level index (default: seed mod level count)"),
+    level: z.number().int().min(0).optional().describe("levels mode only: level index (default: seed mod level count)"),
   })
   .strict();
 
-export const configJsonSchema = z.toJSONSchema(rawConfigSchema) as Record<string, unknown>;
+export const configJsonSchema = configJsonSchemaFor([]);
+
+export function configJsonSchemaFor(levelSets: readonly string[]): Record<string, unknown> {
+  return z.toJSONSchema(rawConfigSchemaFor(levelSets)) as Record<string, unknown>;
+}
 export const resetOptionsJsonSchema = z.toJSONSchema(rawResetOptionsSchema) as Record<string, unknown>;
 
 /** A validated config with every default filled in. */
@@ -64,8 +114,8 @@ export interface SokobanConfig {
   image: ImageMode;
   reportOptimal: boolean;
   solverNodeBudget: number;
-  /** Set in Boxoban mode: levels replace generation. */
-  boxoban: { path: string; levels: readonly Level[] } | undefined;
+  /** Set in levels mode: levels of the named data set replace generation. */
+  boxoban: { dataSet: string; levels: readonly Level[] } | undefined;
 }
 
 function describeIssues(error: z.ZodError, what: string): string {
@@ -73,16 +123,26 @@ function describeIssues(error: z.ZodError, what: string): string {
     .map((issue) => {
       const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
       const field = path.startsWith(".") ? path.slice(1) : path || "(root)";
-      if (issue.code === "unrecognized_keys") return `unknown field(s) ${issue.keys.join(", ")}`;
+      // Keys are the client's input: cut short.
+      if (issue.code === "unrecognized_keys") return `unknown field(s) ${shortName(issue.keys.map((k) => shortName(k, 64)).join(", "), 300)}`;
       return `${field}: ${issue.message}`;
     })
     .map((m) => `invalid sokoban ${what}: ${m}`)
     .join("; ");
 }
 
-export function parseSokobanConfig(raw: unknown): SokobanConfig {
-  const parsed = rawConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", describeIssues(parsed.error, "config"));
+const schemas = new WeakMap<LevelLibrary, ReturnType<typeof rawConfigSchemaFor>>();
+
+export function parseSokobanConfig(raw: unknown, library: LevelLibrary = EMPTY_LIBRARY): SokobanConfig {
+  // The name is checked first, for a message that lists the granted names and cuts a long one short.
+  const levelsName = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).levels : undefined;
+  if (levelsName !== undefined && (typeof levelsName !== "string" || !library.names.includes(levelsName))) {
+    throw unknownName("sokoban", "levels", levelsName, library.names, "dynamind serve --data NAME=PATH");
+  }
+  let schema = schemas.get(library);
+  if (!schema) schemas.set(library, (schema = rawConfigSchemaFor(library.names)));
+  const parsed = schema.safeParse(raw ?? {});
+  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "config"), 1000));
   const c = parsed.data;
   const bad = (msg: string): never => {
     throw new EnvError("INVALID_ARGUMENT", `invalid sokoban config: ${msg}`);
@@ -95,11 +155,11 @@ export function parseSokobanConfig(raw: unknown): SokobanConfig {
     solverNodeBudget: c.solver_node_budget ?? DEFAULT_SOLVER_NODE_BUDGET,
   } as const;
 
-  if (c.boxoban_path !== undefined) {
+  if (c.levels !== undefined) {
     for (const field of ["dim_room", "num_boxes", "num_gen_steps", "min_solution_length"] as const) {
-      if (c[field] !== undefined) bad(`${field} cannot be combined with boxoban_path (levels come from the files)`);
+      if (c[field] !== undefined) bad(`${field} cannot be combined with levels (levels come from the data set)`);
     }
-    const levels = loadBoxoban(c.boxoban_path);
+    const levels = library.levels(c.levels);
     const first = levels[0]!;
     let boxes = 0;
     for (const cell of first.grid) if (cell & 4) boxes++;
@@ -111,7 +171,7 @@ export function parseSokobanConfig(raw: unknown): SokobanConfig {
       numGenSteps: 0,
       maxSteps: c.max_steps ?? PRESETS["10x10-4box"].max_steps,
       minSolutionLength: 0,
-      boxoban: { path: c.boxoban_path, levels },
+      boxoban: { dataSet: c.levels, levels },
     };
   }
 
@@ -137,6 +197,6 @@ export interface SokobanResetOptions {
 
 export function parseResetOptions(raw: unknown): SokobanResetOptions {
   const parsed = rawResetOptionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", describeIssues(parsed.error, "reset options"));
+  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "reset options"), 1000));
   return { level: parsed.data.level };
 }

@@ -1,6 +1,7 @@
 /** Registration data for the Sokoban environment: spec, config parsing and construction. */
 import type { EnvDefinition, EnvSpec } from "../contract.js";
-import { configJsonSchema, parseSokobanConfig, PRESETS, PRESET_NAMES, resetOptionsJsonSchema, type SokobanConfig } from "./config.js";
+import type { OperatorResources } from "../operator-resources.js";
+import { configJsonSchemaFor, levelLibrary, parseSokobanConfig, PRESETS, PRESET_NAMES, resetOptionsJsonSchema, type LevelLibrary, type SokobanConfig } from "./config.js";
 import { ACTION_NAMES } from "./dynamics.js";
 import { SokobanEnv } from "./env.js";
 import { TEXT_SYMBOLS } from "./render-text.js";
@@ -33,10 +34,10 @@ export function sokobanInstructions(config: SokobanConfig): string {
     .join("\n");
 }
 
-function describe(config: SokobanConfig | undefined): EnvSpec {
-  const c = config ?? parseSokobanConfig({});
+function describe(config: SokobanConfig | undefined, library: LevelLibrary, configSchema: Record<string, unknown>): EnvSpec {
+  const c = config ?? parseSokobanConfig({}, library);
   const source = c.boxoban
-    ? `Boxoban levels from ${c.boxoban.path} (${c.boxoban.levels.length} levels; seed mod count, or reset option level, picks one)`
+    ? `Boxoban levels from data set ${c.boxoban.dataSet} (${c.boxoban.levels.length} levels; seed mod count, or reset option level, picks one)`
     : `generated ${c.width}x${c.height} rooms with ${c.numBoxes} box(es) (gym-sokoban algorithm)`;
   return {
     id: "sokoban",
@@ -60,17 +61,25 @@ function describe(config: SokobanConfig | undefined): EnvSpec {
       description: `${PRESETS[name].dim_room.join("x")} room, ${PRESETS[name].num_boxes} box(es), ${PRESETS[name].max_steps} steps`,
       config: { preset: name },
     })),
-    configSchema: configJsonSchema,
+    configSchema,
     resetOptionsSchema: resetOptionsJsonSchema,
     hasExpert: true,
   };
 }
 
-export const sokobanDefinition: EnvDefinition<SokobanConfig> = {
-  id: "sokoban",
-  describe,
-  parseConfig: parseSokobanConfig,
-  // States only depend on the room size: any two sessions with equal sizes can swap them.
-  configKey: (config) => `${config.width}x${config.height}`,
-  create: (config) => new SokobanEnv(config),
-};
+/** The definition, with the level data sets the operator grants (`levels` names one). */
+export function createSokobanDefinition(resources?: OperatorResources): EnvDefinition<SokobanConfig> {
+  const library = levelLibrary(resources);
+  const configSchema = configJsonSchemaFor(library.names);
+  return {
+    id: "sokoban",
+    describe: (config) => describe(config, library, configSchema),
+    parseConfig: (raw) => parseSokobanConfig(raw, library),
+    // States only depend on the room size: any two sessions with equal sizes can swap them.
+    configKey: (config) => `${config.width}x${config.height}`,
+    create: (config) => new SokobanEnv(config),
+  };
+}
+
+/** Without operator data sets: generated rooms only. */
+export const sokobanDefinition = createSokobanDefinition();

@@ -67,7 +67,7 @@ export class SokobanEnv implements Environment<SokobanState> {
     if (config.boxoban) {
       const levels = config.boxoban.levels;
       if (level !== undefined && level >= levels.length) {
-        throw new EnvError("INVALID_ARGUMENT", `level ${level} out of range 0..${levels.length - 1} (${config.boxoban.path})`);
+        throw new EnvError("INVALID_ARGUMENT", `level ${level} out of range 0..${levels.length - 1} (data set ${config.boxoban.dataSet})`);
       }
       const index = level ?? (((seed % levels.length) + levels.length) % levels.length);
       const l = levels[index]!;
@@ -79,7 +79,7 @@ export class SokobanEnv implements Environment<SokobanState> {
       }
       return info;
     }
-    if (level !== undefined) throw new EnvError("INVALID_ARGUMENT", "reset option level is only valid with boxoban_path");
+    if (level !== undefined) throw new EnvError("INVALID_ARGUMENT", "reset option level is only valid with the levels config (a data set)");
     const generated = generateRoom(seed, {
       width: config.width,
       height: config.height,

@@ -1,8 +1,10 @@
 /**
  * `dynamind emulator start|status|stop|heal`: the Android emulator pool
  * (emulator/pool/). Each emulator gets its own console/adb/gRPC ports, its own adb
- * server and its own Appium ports; `status` prints what an android-appium session
- * config needs (`{"appium_url": ..., "pool_index": N}`).
+ * server and its own Appium ports; `status` prints the slots. An android-appium session
+ * uses one with `{"pool_index": N}`; the server it asks must know this pool (its
+ * server config's android.pool_state, default the same state file as here) and the
+ * Appium server (android.appium_url, or APPIUM_URL).
  */
 import { Command, InvalidArgumentError } from "commander";
 import { EmulatorPool, PoolError, type EntryStatus, type PoolEntry } from "../../emulator/pool/pool.js";

@@ -7,11 +7,12 @@ import { SearchPolicy } from "../../agent/eval/search-policy.js";
 import { createLogger } from "../../env-server/logger.js";
 import { EndpointPolicy } from "../../agent/eval/endpoint-policy.js";
 import { connect } from "../connect.js";
+import { addOperatorOptions } from "../operator-options.js";
 import { addLlmOptions, llmFromOptions } from "../llm-options.js";
 import { int, jsonObject } from "../options.js";
 
 export function evalCommand(): Command {
-  return addLlmOptions(new Command("eval"))
+  return addOperatorOptions(addLlmOptions(new Command("eval")))
     .description("Evaluate a policy over the protocol: success, steps, tokens per step, exact Sim Score.")
     .requiredOption("--env <id>", "environment id")
     .option("--preset <name>", "shorthand for --config '{\"preset\":\"<name>\"}'")
@@ -38,7 +39,7 @@ export function evalCommand(): Command {
       } else {
         policy = new SearchPolicy({ b: 4, d: 3, bTrain: 2, gamma: 0.9, value: "solver", rollout: "mixed", seed: 0 });
       }
-      const { client, close } = await connect(opts.address);
+      const { client, close } = await connect(opts.address, opts);
       try {
         const config = { ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
         const seeds = Array.from({ length: opts.episodes }, (_, i) => opts.seedStart + i);

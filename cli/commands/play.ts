@@ -12,6 +12,7 @@ import { styleText } from "node:util";
 import { Command } from "commander";
 import type { RemoteSession, StateRef, Step } from "../../agent/client/index.js";
 import { connect } from "../connect.js";
+import { addOperatorOptions } from "../operator-options.js";
 import { int, jsonObject } from "../options.js";
 import { renderObservation } from "../render.js";
 
@@ -19,7 +20,7 @@ const ARROWS: Record<string, string> = { up: "Up", down: "Down", left: "Left", r
 const HELP = ":undo (u)  :restart (r)  :new (n)  :quit (q)";
 
 export function playCommand(): Command {
-  return new Command("play")
+  return addOperatorOptions(new Command("play"))
     .description("Play an episode of an environment in the terminal.")
     .argument("<env>", "environment id, e.g. sokoban")
     .option("-a, --address <host:port>", "play on a running server instead of an embedded one")
@@ -33,7 +34,7 @@ export function playCommand(): Command {
         if (err.code === "EPIPE") process.exit(0);
         throw err;
       });
-      const { client, close } = await connect(opts.address);
+      const { client, close } = await connect(opts.address, opts);
       const config = { ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
       try {
         const session = await client.createSession(envId, { config });

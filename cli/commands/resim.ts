@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import { SingleBar, Presets } from "cli-progress";
 import { collectResim } from "../../agent/resim/collect.js";
 import { connect } from "../connect.js";
+import { addOperatorOptions } from "../operator-options.js";
 import { addLlmOptions, llmFromOptions } from "../llm-options.js";
 import { int, jsonObject } from "../options.js";
 
@@ -14,7 +15,7 @@ function fraction(value: string): number {
 }
 
 export function resimCommand(): Command {
-  return addLlmOptions(new Command("resim"))
+  return addOperatorOptions(addLlmOptions(new Command("resim")))
     .description("Collect ReSim data: search trees over real rollouts, aggregated into responses that simulate the future (JSONL).")
     .requiredOption("--env <id>", "environment id (see `dynamind envs`)")
     .option("--preset <name>", "shorthand for --config '{\"preset\":\"<name>\"}'")
@@ -35,7 +36,7 @@ export function resimCommand(): Command {
     .option("-o, --out <file>", "dataset file (appended; a rerun resumes)", "data/resim.jsonl")
     .option("--action-only-out <file>", "also write the action-only baseline dataset from the same episodes")
     .action(async (opts) => {
-      const { client, close } = await connect(opts.address);
+      const { client, close } = await connect(opts.address, opts);
       const config = { ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
       const bar = new SingleBar({ format: "resim {bar} {value}/{total} episodes | success {success}% | {nodes} nodes", noTTYOutput: false }, Presets.shades_classic);
       let successes = 0;

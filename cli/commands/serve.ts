@@ -4,6 +4,7 @@ import { createLogger } from "../../env-server/logger.js";
 import { DEFAULT_LIMITS } from "../../env-server/core/limits.js";
 import type { Logger } from "../../env-server/logger.js";
 import { DEFAULT_SERVER_LIMITS, startServer } from "../../env-server/server.js";
+import { addOperatorOptions, operatorResourcesFrom } from "../operator-options.js";
 import { int } from "../options.js";
 import { runWorkers } from "./serve-workers.js";
 
@@ -37,14 +38,15 @@ function forwardedOptions(command: Command, omit: string[]): string[] {
   for (const option of command.options) {
     const key = option.attributeName();
     if (omit.includes(key) || command.getOptionValueSource(key) !== "cli") continue;
-    const value = command.getOptionValue(key);
-    out.push(option.long!, ...(value === true ? [] : [String(value)]));
+    const value: unknown = command.getOptionValue(key);
+    // Repeatable options (--data) are given once per value.
+    for (const v of Array.isArray(value) ? value : [value]) out.push(option.long!, ...(v === true ? [] : [String(v)]));
   }
   return out;
 }
 
 export function serveCommand(): Command {
-  return new Command("serve")
+  return addOperatorOptions(new Command("serve"))
     .description("Serve every embedded environment over gRPC (health, reflection and metrics included).")
     .option("--host <host>", "interface to bind (0.0.0.0 to accept remote agents)", "127.0.0.1")
     .option("-p, --port <port>", "gRPC port (0 = any free port)", int, 50051)
@@ -78,6 +80,8 @@ export function serveCommand(): Command {
       if (!!opts.tlsCert !== !!opts.tlsKey) throw new Error("--tls-cert and --tls-key go together");
       const token = resolveToken(opts, command, logger);
       warnIfSecretOnCommandLine(command, logger);
+      // Built (data sets listed) before any worker starts, so a bad path fails once, early.
+      const resources = operatorResourcesFrom(opts);
       if (opts.workers > 1) {
         // Secrets travel to the workers in their environment, never on their command lines.
         const forwarded = forwardedOptions(command, ["port", "workers", "stateKey", "token", "tokenFile"]);
@@ -97,6 +101,7 @@ export function serveCommand(): Command {
         streamIdleTimeoutMs: opts.streamIdleTimeout * 1000,
         keepaliveMs: opts.keepalive * 1000,
         connectionIdleTimeoutMs: opts.connectionIdleTimeout * 1000,
+        resources,
         limits: {
           maxSessions: opts.maxSessions,
           maxSessionsPerClient: opts.maxSessionsPerClient,

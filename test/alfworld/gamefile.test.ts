@@ -3,141 +3,19 @@
  * ALFRED domain, the grammar with the task filled in, and a PDDL problem in the style of
  * ALFRED's initial_state.pddl. Domain and grammar come from ../shared/reference.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError } from "../../adapters/contract.js";
-import { alfworldDefinition } from "../../adapters/alfworld/definition.js";
+import { gameLibrary } from "../../adapters/alfworld/config.js";
+import { createAlfworldDefinition } from "../../adapters/alfworld/definition.js";
+import { OperatorResources } from "../../adapters/operator-resources.js";
 import { demangle, parseSexp } from "../../adapters/alfworld/pddl.js";
+import { APPLE, CAB_A, CAB_B, FRIDGE, HEAT_SPEC, loc, SINK, TWO_GOAL, writeGame } from "./game-fixture.js";
 import { HAVE_REF, makeEnv, REF_DIR, text } from "./helpers.js";
 
 const FULL = { text: true, image: false, uiElements: false };
-
-const n = (x: number) => (x < 0 ? "_minus_" : "_plus_") + Math.abs(x).toFixed(2).padStart(5, "0").replace(".", "_dot_");
-const id = (type: string, x: number, y: number, z: number, suffix = "") => `${type}_bar_${n(x)}_bar_${n(y)}_bar_${n(z)}${suffix}`;
-const loc = (a: number, b: number, c: number, d: number) => `loc_bar_${a < 0 ? "_minus_" + -a : a}_bar_${b < 0 ? "_minus_" + -b : b}_bar_${c}_bar_${d}`;
-
-interface Spec {
-  recs: { id: string; type: string; loc: string; openable?: boolean }[];
-  objs: { id: string; type: string; in: string; props: string[] }[];
-  start: string;
-  canContain: [string, string][];
-  goal: string;
-}
-
-function problem(s: Spec): string {
-  const locs = [...new Set([s.start, ...s.recs.map((r) => r.loc)])];
-  const otypes = [...new Set(s.objs.map((o) => o.type))];
-  const rtypes = [...new Set(s.recs.map((r) => r.type))];
-  const recLoc = new Map(s.recs.map((r) => [r.id, r.loc]));
-  return [
-    "(define (problem plan_trial_T20190907_212755_456877)",
-    "(:domain alfred)",
-    "(:objects",
-    "agent1 - agent",
-    ...otypes.map((t) => `${t}Type - otype`),
-    ...rtypes.map((t) => `${t}Type - rtype`),
-    ...s.objs.map((o) => `${o.id} - object`),
-    ...s.recs.map((r) => `${r.id} - receptacle`),
-    ...locs.map((l) => `${l} - location`),
-    ")",
-    "",
-    "(:init",
-    "",
-    `(atLocation agent1 ${s.start})`,
-    ...s.canContain.map(([r, o]) => `(canContain ${r}Type ${o}Type)`),
-    ...s.recs.flatMap((r) => [`(receptacleType ${r.id} ${r.type}Type)`, `(receptacleAtLocation ${r.id} ${r.loc})`, ...(r.openable ? [`(openable ${r.id})`] : [])]),
-    ...s.objs.flatMap((o) => [
-      `(objectType ${o.id} ${o.type}Type)`,
-      `(inReceptacle ${o.id} ${o.in})`,
-      `(objectAtLocation ${o.id} ${recLoc.get(o.in)})`,
-      ...o.props.map((p) => `(${p} ${o.id})`),
-    ]),
-    ")",
-    "",
-    "",
-    `(:goal\n     (and\n${s.goal}\n     )\n)\n)`,
-  ].join("\n");
-}
-
-const CAB_A = id("Cabinet", -0.73, 2.02, -2.46);
-const CAB_B = id("Cabinet", 0.68, 0.5, -2.2);
-const COUNTER = id("CounterTop", 0.69, 0.95, -2.48);
-const TABLE = id("DiningTable", -0.5, 0.0, 1.0);
-const FRIDGE = id("Fridge", -2.1, 0.0, 1.09);
-const MICRO = id("Microwave", -0.24, 1.69, -2.53);
-const SINK = id("Sink", -1.9, 0.97, -1.5, "_bar_SinkBasin");
-const APPLE = id("Apple", -1.65, 0.8, 0.35);
-const APPLE2 = id("Apple", 0.1, 0.95, -2.3);
-const MUG = id("Mug", -0.3, 0.95, -2.1);
-const START = loc(-1, -7, 2, 45);
-
-const HEAT_SPEC: Spec = {
-  start: START,
-  recs: [
-    { id: CAB_A, type: "Cabinet", loc: loc(-3, -7, 2, -30), openable: true },
-    { id: CAB_B, type: "Cabinet", loc: loc(2, -5, 2, 30), openable: true },
-    { id: COUNTER, type: "CounterTop", loc: loc(3, -7, 2, 30) },
-    { id: TABLE, type: "DiningTable", loc: loc(-2, 4, 0, 30) },
-    { id: FRIDGE, type: "Fridge", loc: loc(-4, 4, 3, 0), openable: true },
-    { id: MICRO, type: "Microwave", loc: loc(-1, -7, 2, -30), openable: true },
-    { id: SINK, type: "SinkBasin", loc: loc(-5, -6, 3, 30) },
-  ],
-  objs: [
-    { id: APPLE, type: "Apple", in: FRIDGE, props: ["pickupable", "heatable", "coolable", "cleanable", "sliceable"] },
-    { id: APPLE2, type: "Apple", in: COUNTER, props: ["pickupable", "heatable", "coolable", "cleanable", "sliceable"] },
-    { id: MUG, type: "Mug", in: CAB_B, props: ["pickupable", "heatable", "coolable", "cleanable", "isReceptacleObject"] },
-  ],
-  canContain: [
-    ["DiningTable", "Apple"],
-    ["CounterTop", "Apple"],
-    ["Fridge", "Apple"],
-    ["Microwave", "Apple"],
-    ["SinkBasin", "Apple"],
-    ["Cabinet", "Mug"],
-    ["CounterTop", "Mug"],
-    ["DiningTable", "Mug"],
-  ],
-  goal: `        (exists (?r - receptacle)
-            (exists (?o - object)
-                (and
-                    (heatable ?o)
-                    (objectType ?o AppleType)
-                    (receptacleType ?r DiningTableType)
-                    (isHot ?o)
-                    (inReceptacle ?o ?r)
-                )
-            )
-        )`,
-};
-
-const TWO_GOAL = `        (exists (?r - receptacle)
-            (exists (?o1 - object)
-                (and
-                    (objectType ?o1 AppleType)
-                    (receptacleType ?r DiningTableType)
-                    (inReceptacle ?o1 ?r)
-                    (exists (?o2 - object)
-                        (and
-                            (not (= ?o1 ?o2))
-                            (objectType ?o2 AppleType)
-                            (receptacleType ?r DiningTableType)
-                            (inReceptacle ?o2 ?r)
-                        )
-                    )
-                )
-            )
-        )`;
-
-function writeGame(dir: string, spec: Spec, task: string, grammarFile = "alfred.classic.twl2"): string {
-  const grammar = readFileSync(join(REF_DIR, grammarFile), "utf8").replace("UNKNOWN GOAL", task);
-  const game = { pddl_domain: readFileSync(join(REF_DIR, "alfred.pddl"), "utf8"), grammar, pddl_problem: problem(spec), solvable: true };
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, "game.tw-pddl");
-  writeFileSync(path, JSON.stringify(game));
-  return path;
-}
 
 describe("ALFWorld's demangling", () => {
   it("numbers sorted ids per name, highest first, and names basins", () => {
@@ -162,11 +40,17 @@ describe.skipIf(!HAVE_REF)("ALFWorld game files", () => {
   const root = mkdtempSync(join(tmpdir(), "alfworld-games-"));
   const heatPath = writeGame(join(root, "valid_seen", "pick_heat_then_place_in_recep-Apple-None-DiningTable-1", "trial_T1"), HEAT_SPEC, "put a hot apple in diningtable");
   writeGame(join(root, "valid_seen", "pick_two_obj_and_place-Apple-None-DiningTable-1", "trial_T2"), { ...HEAT_SPEC, goal: TWO_GOAL }, "put two apple in diningtable");
+  const currentPath = writeGame(join(root, "other", "current"), HEAT_SPEC, "heat some apple and put it in diningtable", "alfred.current.twl2");
+  // What the operator grants: one game file, a directory of games, a game in the current grammar.
+  const resources = new OperatorResources({ data: { heat: heatPath, "valid-seen": join(root, "valid_seen"), current: currentPath } });
+  const library = gameLibrary(resources);
 
   it("plays a heat game with ALFWorld's names and strings, solved by the expert", () => {
-    const env = makeEnv({ game_file: heatPath });
+    const env = makeEnv({ games: "heat" }, library);
     const info = env.reset(0, {});
     expect(info.task_type).toBe("pick_heat_then_place_in_recep");
+    // Reset info names the data set and file, not the server's path.
+    expect(info.game_file).toBe("heat/game.tw-pddl");
     const intro = env.observe(FULL).text;
     expect(intro).toBe(
       "-= Welcome to TextWorld, ALFRED! =-\n\n" +
@@ -192,19 +76,21 @@ describe.skipIf(!HAVE_REF)("ALFWorld game files", () => {
   });
 
   it("plays every game under a directory, picking by seed, and infers pick-two goals", () => {
-    const env = makeEnv({ game_dir: root });
+    expect(library.names).toEqual(["current", "heat", "valid-seen"]);
+    const env = makeEnv({ games: "valid-seen" }, library);
     env.reset(1, {});
     expect(env.engine.scene.goal?.type).toBe("pick_two_obj_and_place");
     let won = false;
     for (let i = 0; i < 30 && !won; i++) won = env.step(text(env.expertAction()!)).terminated;
     expect(won).toBe(true);
-    const only = makeEnv({ game_dir: root, task_type: "pick_heat_then_place_in_recep" });
-    expect(only.reset(1, {}).task_type).toBe("pick_heat_then_place_in_recep");
+    const only = makeEnv({ games: "valid-seen", task_type: "pick_heat_then_place_in_recep" }, library);
+    expect(only.reset(1, {})).toMatchObject({ task_type: "pick_heat_then_place_in_recep", game_file: "valid-seen/pick_heat_then_place_in_recep-Apple-None-DiningTable-1/trial_T1/game.tw-pddl" });
+    expect(() => makeEnv({ games: "heat", task_type: "pick_two_obj_and_place" }, library)).toThrow(/data set heat has no game files for task type pick_two_obj_and_place/);
+    expect(() => env.reset(0, { game: 2 })).toThrow(/game 2 out of range 0..1 \(data set valid-seen\)/);
   });
 
   it("keeps the game's grammar (current) unless told otherwise", () => {
-    const p = writeGame(join(root, "current"), HEAT_SPEC, "heat some apple and put it in diningtable", "alfred.current.twl2");
-    const env = makeEnv({ game_file: p });
+    const env = makeEnv({ games: "current" }, library);
     env.reset(0, {});
     expect(env.observe(FULL).validActions).toContain("help");
     env.step(text("go to countertop 1"));
@@ -212,36 +98,44 @@ describe.skipIf(!HAVE_REF)("ALFWorld game files", () => {
   });
 
   it("round-trips game states through bytes", () => {
-    const env = makeEnv({ game_file: heatPath });
+    const env = makeEnv({ games: "heat" }, library);
     env.reset(0, {});
     env.step(text("go to countertop 1"));
     const bytes = env.encodeState(env.cloneState());
-    const other = makeEnv({ game_file: heatPath });
+    const other = makeEnv({ games: "heat" }, library);
     other.restoreState(other.decodeState(bytes));
     expect(other.observe(FULL)).toEqual(env.observe(FULL));
   });
 
-  it("names the file and the problem when a game file is corrupt", () => {
+  it("names the data set, the file and the problem when a game file is corrupt, quoting none of it", () => {
+    const badDir = mkdtempSync(join(tmpdir(), "alfworld-bad-"));
     const bad = (content: string, pattern: RegExp) => {
-      const p = join(root, `bad-${Math.random().toString(36).slice(2)}.tw-pddl`);
-      writeFileSync(p, content);
+      const name = `bad-${Math.random().toString(36).slice(2)}`;
+      writeFileSync(join(badDir, `${name}.tw-pddl`), content);
+      const definition = createAlfworldDefinition(new OperatorResources({ data: { bad: badDir } }));
+      const files = gameLibrary(new OperatorResources({ data: { bad: badDir } })).files("bad");
+      const env = definition.create(definition.parseConfig({ games: "bad" }));
       try {
-        alfworldDefinition.parseConfig({ game_file: p });
+        env.reset(0, { game: files.findIndex((f) => f.rel === `${name}.tw-pddl`) });
         throw new Error("accepted");
       } catch (err) {
         expect(err).toBeInstanceOf(EnvError);
         expect((err as EnvError).reason).toBe("INVALID_ARGUMENT");
-        expect((err as EnvError).message).toContain(p);
+        expect((err as EnvError).message).toContain(`game file bad/${name}.tw-pddl: `);
+        expect((err as EnvError).message).not.toContain(badDir);
         expect((err as EnvError).message).toMatch(pattern);
+        expect((err as EnvError).message.length).toBeLessThan(500);
       }
     };
     const good = JSON.parse(readFileSync(heatPath, "utf8")) as Record<string, string>;
-    bad("{not json", /not valid JSON/);
+    bad("{not json", /not valid JSON$/);
+    bad("root:x:0:0:root:/root:/bin/bash", /not valid JSON$/);
     bad(JSON.stringify({ grammar: good.grammar, pddl_problem: good.pddl_problem }), /missing string field "pddl_domain"/);
     bad(JSON.stringify({ ...good, pddl_problem: good.pddl_problem!.slice(0, -10) }), /unclosed '\('/);
     bad(JSON.stringify({ ...good, pddl_problem: good.pddl_problem!.replace(/\(atLocation agent1 [^)]+\)/, "") }), /no \(atLocation agent/);
     bad(JSON.stringify({ ...good, pddl_domain: "(define (domain blocks))" }), /not the ALFRED domain/);
     bad(JSON.stringify({ ...good, pddl_problem: good.pddl_problem!.replace(`(inReceptacle ${APPLE} ${FRIDGE})`, `(inReceptacle ${APPLE} Nowhere_bar_1)`) }), /unknown receptacle/);
-    expect(() => alfworldDefinition.parseConfig({ game_file: join(root, "missing.tw-pddl") })).toThrow(/does not exist/);
+    expect(() => makeEnv({ games: "missing" }, library)).toThrow(/games "missing" is not a name the server's operator granted; valid: current, heat, valid-seen/);
+    expect(() => makeEnv({ game_file: heatPath }, library)).toThrow(/unknown field\(s\) game_file/);
   });
 });

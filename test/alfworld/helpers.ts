@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Action } from "../../adapters/contract.js";
-import { parseAlfworldConfig } from "../../adapters/alfworld/config.js";
+import { parseAlfworldConfig, type GameLibrary } from "../../adapters/alfworld/config.js";
 import { AlfworldEnv } from "../../adapters/alfworld/env.js";
 
 export const REF_DIR = resolve(import.meta.dirname, "../../../shared/reference/alfworld");
@@ -10,8 +10,9 @@ export const HAVE_REF = existsSync(resolve(REF_DIR, "alfred-types.json")) && exi
 
 export const text = (t: string): Action => ({ $case: "text", text: t });
 
-export function makeEnv(config: Record<string, unknown> = {}): AlfworldEnv {
-  return new AlfworldEnv(parseAlfworldConfig(config));
+/** An env for `config`; `games` names a data set of `library`. */
+export function makeEnv(config: Record<string, unknown> = {}, library?: GameLibrary): AlfworldEnv {
+  return new AlfworldEnv(parseAlfworldConfig(config, library));
 }
 
 const FULL = { text: true, image: false, uiElements: false };

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadBoxoban, parseBoxoban } from "../../adapters/sokoban/boxoban.js";
-import { parseSokobanConfig } from "../../adapters/sokoban/config.js";
+import { listDataSet } from "../../adapters/kit/data-files.js";
+import { OperatorResources } from "../../adapters/operator-resources.js";
+import { loadBoxobanDataSet, parseBoxoban } from "../../adapters/sokoban/boxoban.js";
+import { levelLibrary, parseSokobanConfig } from "../../adapters/sokoban/config.js";
 import { SokobanEnv } from "../../adapters/sokoban/env.js";
 import { makeRoom } from "../../adapters/sokoban/room.js";
 import { solveRoom } from "../../adapters/sokoban/solver.js";
@@ -19,6 +21,8 @@ const tmp = mkdtempSync(join(tmpdir(), "sokoban-boxoban-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const LEVEL = ["##########", "#  @ $ . #", "#        #", "##########"];
+/** Levels of a file or directory granted as data set "test". */
+const loadBoxoban = (path: string) => loadBoxobanDataSet(listDataSet("test", path));
 function write(name: string, lines: string[]): string {
   const path = join(tmp, name);
   writeFileSync(path, lines.join("\n") + "\n");
@@ -37,7 +41,9 @@ describe.skipIf(!hasReference)("boxoban reference file", () => {
   });
 
   it("plays a level selected by seed or option, and the solver solves it", () => {
-    const env = new SokobanEnv(parseSokobanConfig({ boxoban_path: REFERENCE }));
+    const library = levelLibrary(new OperatorResources({ data: { "boxoban-medium": REFERENCE } }));
+    expect(library.names).toEqual(["boxoban-medium"]);
+    const env = new SokobanEnv(parseSokobanConfig({ levels: "boxoban-medium" }, library));
     const info = env.reset(1000, {});
     expect(info.level).toBe(0);
     // Level 0 is lines 2-11 of the file; the text observation maps Boxoban symbols to RAGEN ones.
@@ -76,7 +82,7 @@ describe("boxoban loader", () => {
   });
 
   const corrupt: Array<[string, string[], RegExp]> = [
-    ["bad char", ["; 0", "##########", "#  @ $ x #", "##########"], /line 3: unexpected character "x" at column 8/],
+    ["bad char", ["; 0", "##########", "#  @ $ x #", "##########"], /line 3: unexpected character at column 8/],
     ["ragged", ["; 0", "##########", "#  @ $ . #", "#########"], /line 4: row has 9 characters, expected 10/],
     ["no player", ["; 0", "##########", "#    $ . #", "##########"], /line 1: level "0" has no player/],
     ["two players", ["; 0", "##########", "#  @ $.@ #", "##########"], /line 3: second player at column 8/],
@@ -94,17 +100,19 @@ describe("boxoban loader", () => {
       } catch (e) {
         expect((e as { reason: string }).reason).toBe("INVALID_ARGUMENT");
         expect((e as Error).message).toMatch(message);
-        expect((e as Error).message).toContain(name.replace(/ /g, "-"));
+        expect((e as Error).message).toContain(`boxoban data set "test": boxoban file ${name.replace(/ /g, "-")}.txt`);
+        expect((e as Error).message).not.toContain(tmp);
       }
     });
   }
 
-  it("reports missing paths and empty directories", () => {
-    expect(() => loadBoxoban(join(tmp, "nope.txt"))).toThrow(/boxoban_path .*nope\.txt/);
+  it("reports missing paths (to the operator) and data sets without levels", () => {
+    expect(() => new OperatorResources({ data: { nope: join(tmp, "nope.txt") } })).toThrow(/data set "nope": .*nope\.txt does not exist/);
     const empty = join(tmp, "empty");
     mkdirSync(empty);
-    expect(() => loadBoxoban(empty)).toThrow(/no \.txt level files/);
-    expect(() => parseSokobanConfig({ boxoban_path: join(tmp, "nope.txt") })).toThrow(/nope/);
+    expect(() => loadBoxoban(empty)).toThrow(/data set "test": has no \.txt level files/);
+    // A set without .txt files is not offered to sokoban at all.
+    expect(levelLibrary(new OperatorResources({ data: { empty } })).names).toEqual([]);
   });
 
   it("parseBoxoban handles CRLF", () => {

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { builtinRegistry } from "../../adapters/index.js";
-import { parseSokobanConfig } from "../../adapters/sokoban/config.js";
+import { parseBoxoban } from "../../adapters/sokoban/boxoban.js";
+import { parseSokobanConfig, type LevelLibrary } from "../../adapters/sokoban/config.js";
 import { sokobanDefinition } from "../../adapters/sokoban/definition.js";
 
-function message(raw: unknown): string {
+/** A library with one granted level set, without files. */
+const LIBRARY: LevelLibrary = { names: ["lv"], levels: () => parseBoxoban(["; 0", "######", "#@$.#", "######"].join("\n"), "lv.txt") };
+
+function message(raw: unknown, library?: LevelLibrary): string {
   try {
-    parseSokobanConfig(raw);
+    parseSokobanConfig(raw, library);
   } catch (e) {
     expect((e as { reason: string }).reason).toBe("INVALID_ARGUMENT");
     return (e as Error).message;
@@ -31,7 +35,10 @@ describe("sokoban config", () => {
     expect(message({ max_steps: "10" })).toMatch(/max_steps/);
     expect(message({ image: "jpeg" })).toMatch(/image/);
     expect(message({ colour: 1 })).toMatch(/unknown field\(s\) colour/);
-    expect(message({ boxoban_path: "/x", num_boxes: 2 })).toMatch(/num_boxes cannot be combined with boxoban_path/);
+    expect(message({ levels: "lv", num_boxes: 2 }, LIBRARY)).toMatch(/num_boxes cannot be combined with levels/);
+    expect(message({ levels: "other" }, LIBRARY)).toMatch(/levels "other" is not a name the server's operator granted; valid: lv/);
+    expect(message({ levels: "lv" })).toMatch(/this server grants none/);
+    expect(message({ boxoban_path: "/x" })).toMatch(/unknown field\(s\) boxoban_path/);
     expect(message(5)).toMatch(/invalid sokoban config/);
   });
 });

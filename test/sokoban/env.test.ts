@@ -176,7 +176,7 @@ describe("sokoban env", () => {
 
   it("rejects bad reset options", () => {
     const env = make();
-    expect(() => env.reset(1, { level: 0 })).toThrow(/only valid with boxoban_path/);
+    expect(() => env.reset(1, { level: 0 })).toThrow(/only valid with the levels config/);
     expect(() => env.reset(1, { bogus: 1 })).toThrow(/bogus/);
     expect(reason(() => env.reset(1.5, {}))).toBe("INVALID_ARGUMENT");
   });

@@ -48,7 +48,7 @@ export function spawnAdbRunner(options: SpawnAdbOptions = {}): AdbRunner {
       child.on("error", (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         if (err.code === "ENOENT") {
-          reject(new EnvError("INVALID_ARGUMENT", `adb not found ("${bin}"); install platform-tools (Debian: apt-get install adb) or set adb_path`));
+          reject(new EnvError("INVALID_ARGUMENT", `adb not found ("${bin}"); install platform-tools (Debian: apt-get install adb) or set android.adb in the server config`));
         } else reject(new EnvError("INTERNAL", `adb could not start: ${err.message}`, true));
       });
       child.on("close", (code) => {

@@ -11,10 +11,11 @@ import { AndroidEnv } from "../env.js";
 import { stepBudget } from "../task.js";
 import { Adb, spawnAdbRunner, type AdbRunner } from "./adb.js";
 import { ANDROID_APPS, findApp } from "./apps.js";
-import { configJsonSchema, parseAppiumConfig, type AppiumConfigInput } from "./config.js";
+import { configJsonSchemaFor, deviceTable, parseAppiumConfig, type AppiumSessionConfig } from "./config.js";
 import { AppiumDevice, type AppiumDeviceOptions } from "./device.js";
 import { APPIUM_TASKS, APPIUM_TASKS_BY_NAME, type AppiumTask } from "./tasks.js";
 import { defaultStatePath, EmulatorPool, readPoolStateSync, type PoolEntry } from "../../../emulator/pool/pool.js";
+import { OperatorResources, type AndroidDeviceEntry, type AndroidResources } from "../../operator-resources.js";
 
 export const APPIUM_ENV_ID = "android-appium";
 const VERSION = "1.0.0";
@@ -37,7 +38,7 @@ function instructions(): string {
   ].join("\n");
 }
 
-function describe(config: AppiumConfigInput | undefined): EnvSpec {
+function describe(config: AppiumSessionConfig | undefined, configSchema: Record<string, unknown>): EnvSpec {
   const fixed = config?.task !== undefined ? APPIUM_TASKS_BY_NAME.get(config.task) : undefined;
   return {
     id: APPIUM_ENV_ID,
@@ -52,7 +53,7 @@ function describe(config: AppiumConfigInput | undefined): EnvSpec {
     maxSteps: fixed ? stepBudget(fixed) : DEFAULT_MAX_STEPS,
     instructions: instructions(),
     tasks: APPIUM_TASKS.map((t) => ({ name: t.name, description: t.description, config: { task: t.name } })),
-    configSchema: configJsonSchema,
+    configSchema,
     resetOptionsSchema: z.toJSONSchema(resetOptionsSchema) as Record<string, unknown>,
   };
 }
@@ -66,10 +67,22 @@ export interface AppiumEnvHooks {
 }
 
 /**
- * Wraps each task's initialize with the configured resets: load `reset_snapshot`,
- * then restore the per-app data snapshot of the task's app (AndroidWorld's reset).
+ * Everything one session needs, merged: the operator's device (URL, serial, ports,
+ * capabilities, snapshot), the operator's adb, and the client's choices. Built on
+ * the server from a validated config; never a client's input.
  */
-export function withConfiguredReset(task: AppiumTask, config: AppiumConfigInput): AppiumTask {
+export type ResolvedConfig = AndroidDeviceEntry & {
+  adb_path?: string;
+  task?: string;
+  app_data_snapshots: boolean;
+  stable?: AppiumSessionConfig["stable"];
+};
+
+/**
+ * Wraps each task's initialize with the configured resets: load the device's
+ * `reset_snapshot`, then restore the per-app data snapshot of the task's app (AndroidWorld's reset).
+ */
+export function withConfiguredReset(task: AppiumTask, config: ResolvedConfig): AppiumTask {
   if (!config.reset_snapshot && !config.app_data_snapshots) return task;
   return {
     ...task,
@@ -100,45 +113,64 @@ export function createAppiumEnv(config: ResolvedConfig, hooks: AppiumEnvHooks = 
 }
 
 /**
- * Resolves `pool_index` into serial and ports from the pool's state file, with a
- * relaunch hook for that slot (bounded in the pool). A missing slot is INVALID_ARGUMENT.
+ * The device a validated config names, or pool slot `pool_index` from the operator's
+ * pool state file (serial and ports), with a relaunch hook for that slot (bounded in
+ * the pool). A missing slot is INVALID_ARGUMENT; messages never show the server's paths.
  */
-export function resolvePoolSlot(config: AppiumConfigInput & { appium_url?: string }): { config: ResolvedConfig; onDeviceLost?: () => Promise<void> } {
-  if (config.pool_index === undefined) return { config: config as ResolvedConfig };
-  const statePath = config.pool_state ?? defaultStatePath();
+export function resolveDevice(
+  config: AppiumSessionConfig,
+  android: AndroidResources,
+  env: NodeJS.ProcessEnv = process.env,
+): { config: ResolvedConfig; onDeviceLost?: () => Promise<void> } {
+  const client = { task: config.task, app_data_snapshots: config.app_data_snapshots, stable: config.stable, adb_path: android.adb };
+  if (config.device) return { config: { ...config.device.entry, ...client } };
+  const appiumUrl = android.poolAppiumUrl ?? env.APPIUM_URL;
+  if (!appiumUrl) {
+    throw new EnvError("INVALID_ARGUMENT", "the server has no Appium server for its emulator pool (the operator sets android.appium_url in the server config, or APPIUM_URL)");
+  }
+  const statePath = android.poolState ?? defaultStatePath(env);
   let entry: PoolEntry | undefined;
   try {
     entry = readPoolStateSync(statePath).emulators.find((e) => e.slot === config.pool_index);
   } catch (err) {
-    throw new EnvError("INVALID_ARGUMENT", `cannot read the emulator pool state ${statePath}: ${(err as Error).message}`);
+    throw new EnvError("INVALID_ARGUMENT", `the server's emulator pool state cannot be read (${(err as NodeJS.ErrnoException).code ?? "not a pool file"})`);
   }
-  if (!entry) throw new EnvError("INVALID_ARGUMENT", `the emulator pool (${statePath}) has no slot ${config.pool_index}; start emulators with \`dynamind emulator start --count N\``);
+  if (!entry) throw new EnvError("INVALID_ARGUMENT", `the server's emulator pool has no slot ${config.pool_index}; the operator starts emulators with \`dynamind emulator start --count N\``);
   const slot = entry.slot;
   return {
     config: {
-      ...config,
-      appium_url: config.appium_url!,
+      ...client,
+      appium_url: appiumUrl,
       serial: entry.serial,
-      adb_server_port: config.adb_server_port ?? entry.ports.adbServer,
-      system_port: config.system_port ?? entry.ports.systemPort,
-      mjpeg_server_port: config.mjpeg_server_port ?? entry.ports.mjpegServerPort,
-      chromedriver_port: config.chromedriver_port ?? entry.ports.chromedriverPort,
+      adb_server_port: entry.ports.adbServer,
+      system_port: entry.ports.systemPort,
+      mjpeg_server_port: entry.ports.mjpegServerPort,
+      chromedriver_port: entry.ports.chromedriverPort,
     },
     onDeviceLost: async () => {
-      await new EmulatorPool({ statePath, adbPath: config.adb_path }).relaunch(slot);
+      await new EmulatorPool({ statePath, adbPath: android.adb }).relaunch(slot);
     },
   };
 }
 
-type ResolvedConfig = AppiumConfigInput & { appium_url: string; serial: string };
+/**
+ * The definition with the devices the operator grants (plus the one from the
+ * server's APPIUM_URL and ANDROID_SERIAL, when set): `device` names one.
+ */
+export function createAppiumDefinition(resources: OperatorResources = OperatorResources.EMPTY, env: NodeJS.ProcessEnv = process.env): EnvDefinition<AppiumSessionConfig> {
+  const devices = deviceTable(resources.android, env);
+  const configSchema = configJsonSchemaFor([...devices.keys()].sort());
+  return {
+    id: APPIUM_ENV_ID,
+    describe: (config) => describe(config, configSchema),
+    parseConfig: (raw) => parseAppiumConfig(raw, devices),
+    configKey: (c) => JSON.stringify([c.device?.name ?? `pool:${c.pool_index}`, c.task ?? "", c.app_data_snapshots]),
+    create: (config) => {
+      const { config: resolved, onDeviceLost } = resolveDevice(config, resources.android, env);
+      return createAppiumEnv(resolved, { onDeviceLost });
+    },
+  };
+}
 
-export const appiumDefinition: EnvDefinition<AppiumConfigInput & { appium_url?: string }> = {
-  id: APPIUM_ENV_ID,
-  describe,
-  parseConfig: (raw) => parseAppiumConfig(raw),
-  configKey: (c) => JSON.stringify([c.appium_url, c.serial ?? `pool:${c.pool_index}`, c.task ?? "", c.reset_snapshot ?? "", c.app_data_snapshots]),
-  create: (config) => {
-    const { config: resolved, onDeviceLost } = resolvePoolSlot(config);
-    return createAppiumEnv(resolved, { onDeviceLost });
-  },
-};
+/** Without a server config: only the device of APPIUM_URL and ANDROID_SERIAL, or pool slots. */
+export const appiumDefinition = createAppiumDefinition();

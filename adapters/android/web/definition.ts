@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { EnvError, type EnvDefinition, type EnvSpec } from "../../contract.js";
+import { shortName } from "../../kit/short-text.js";
 import { WebDevice } from "../../../emulator/web-device/web-device.js";
 import { ACTION_TYPES, androidActionJsonSchema } from "../action.js";
 import { AndroidEnv } from "../env.js";
@@ -34,9 +35,9 @@ export interface AndroidWebConfig {
 
 function parseConfig(raw: unknown): AndroidWebConfig {
   const r = configSchema.safeParse(raw ?? {});
-  if (!r.success) throw new EnvError("INVALID_ARGUMENT", `invalid android-web config: ${z.prettifyError(r.error)}`);
+  if (!r.success) throw new EnvError("INVALID_ARGUMENT", `invalid android-web config: ${shortName(z.prettifyError(r.error), 600)}`);
   if (r.data.task !== undefined && !TASK_NAMES.includes(r.data.task)) {
-    throw new EnvError("INVALID_ARGUMENT", `invalid android-web config: unknown task ${JSON.stringify(r.data.task)}; valid tasks: ${TASK_NAMES.join(", ")}`);
+    throw new EnvError("INVALID_ARGUMENT", `invalid android-web config: unknown task ${JSON.stringify(shortName(r.data.task, 64))}; valid tasks: ${TASK_NAMES.join(", ")}`);
   }
   return { task: r.data.task, screenshot: r.data.screenshot ?? "third" };
 }

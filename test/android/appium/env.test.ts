@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { EnvError, type Action } from "../../../adapters/contract.js";
-import { parseAppiumConfig } from "../../../adapters/android/appium/config.js";
-import { appiumDefinition, createAppiumEnv } from "../../../adapters/android/appium/definition.js";
+import { deviceTable, parseAppiumConfig } from "../../../adapters/android/appium/config.js";
+import { appiumDefinition, createAppiumDefinition, createAppiumEnv } from "../../../adapters/android/appium/definition.js";
+import { OperatorResources } from "../../../adapters/operator-resources.js";
 import { AppiumDevice, appiumCapabilities, classifyError } from "../../../adapters/android/appium/device.js";
 import { Adb } from "../../../adapters/android/appium/adb.js";
 import { parsePageSource } from "../../../adapters/android/appium/page-source.js";
@@ -51,25 +52,47 @@ function expectedCalls(commands: DriverCommand[]): Call[] {
 }
 
 describe("android-appium definition", () => {
-  it("refuses to create a session without a device, saying how to configure one", () => {
+  const none = new Map();
+  const pixel = { appium_url: "http://127.0.0.1:4723", serial: "emulator-5554", system_port: 8201, capabilities: { "appium:language": "en" }, reset_snapshot: "clean" };
+
+  it("refuses to create a session without a device, saying how the operator configures one", () => {
     let err: unknown;
     try {
-      parseAppiumConfig({}, {});
+      parseAppiumConfig({}, none);
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(EnvError);
     expect((err as EnvError).reason).toBe("INVALID_ARGUMENT");
-    expect((err as EnvError).message).toMatch(/no Android device is configured \(missing appium_url and serial\).*APPIUM_URL.*dynamind emulator start/s);
-    expect(() => parseAppiumConfig({ appium_url: "not a url", serial: "x" }, {})).toThrow(/not a URL/);
-    expect(() => parseAppiumConfig({ appium_url: "http://h:1", serial: "x", task: "Nope" }, {})).toThrow(/unknown task "Nope"/);
-    expect(() => parseAppiumConfig({ bogus: 1 }, {})).toThrow(EnvError);
+    expect((err as EnvError).message).toMatch(/no Android device is configured: .*--server-config.*APPIUM_URL.*dynamind emulator start/s);
+    const devices = new Map([["pixel-1", pixel]]);
+    expect(() => parseAppiumConfig({ task: "Nope" }, devices)).toThrow(/unknown task "Nope"/);
+    expect(() => parseAppiumConfig({ bogus: 1 }, devices)).toThrow(EnvError);
+    expect(() => parseAppiumConfig({ device: "pixel-2" }, devices)).toThrow(/device "pixel-2" is not a name the server's operator granted; valid: pixel-1/);
+    expect(() => parseAppiumConfig({ device: "pixel-1", pool_index: 0 }, devices)).toThrow(/device or pool_index, not both/);
+    // Device resources are the operator's: a session config cannot carry them.
+    for (const field of ["appium_url", "serial", "adb_path", "pool_state", "capabilities", "reset_snapshot", "system_port", "adb_server_port"]) {
+      expect(() => parseAppiumConfig({ [field]: "x" }, devices)).toThrow(/Unrecognized key/);
+    }
   });
 
-  it("takes the device from APPIUM_URL and ANDROID_SERIAL", () => {
-    const c = parseAppiumConfig({}, { APPIUM_URL: "http://127.0.0.1:4723", ANDROID_SERIAL: "emulator-5556" });
-    expect(c.appium_url).toBe("http://127.0.0.1:4723");
-    expect(c.serial).toBe("emulator-5556");
+  it("uses the operator's device: the one named, else the only one", () => {
+    const two = new Map([["pixel-1", pixel], ["pixel-2", { ...pixel, serial: "emulator-5556" }]]);
+    expect(parseAppiumConfig({ device: "pixel-2" }, two).device).toEqual({ name: "pixel-2", entry: { ...pixel, serial: "emulator-5556" } });
+    expect(() => parseAppiumConfig({}, two)).toThrow(/name a device; this server has pixel-1, pixel-2/);
+    expect(parseAppiumConfig({}, new Map([["pixel-1", pixel]])).device?.name).toBe("pixel-1");
+    const definition = createAppiumDefinition(new OperatorResources({ android: { adb: "/opt/sdk/adb", devices: { "pixel-1": pixel } } }), {});
+    expect((definition.describe(undefined).configSchema as { properties: { device: { enum: string[] } } }).properties.device.enum).toEqual(["pixel-1"]);
+    const env = definition.create(definition.parseConfig({ task: "SystemWifiTurnOn" })) as unknown as { device: { serial: string; options: { ports: object; capabilities: object } } };
+    expect(env.device.serial).toBe("emulator-5554");
+    expect(env.device.options.ports).toMatchObject({ systemPort: 8201 });
+    expect(env.device.options.capabilities).toEqual({ "appium:language": "en" });
+  });
+
+  it("takes a device from the server's APPIUM_URL and ANDROID_SERIAL", () => {
+    const table = deviceTable(OperatorResources.EMPTY.android, { APPIUM_URL: "http://127.0.0.1:4723", ANDROID_SERIAL: "emulator-5556", ANDROID_ADB_SERVER_PORT: "15037" });
+    const c = parseAppiumConfig({}, table);
+    expect(c.device).toEqual({ name: "env", entry: { appium_url: "http://127.0.0.1:4723", serial: "emulator-5556", adb_server_port: 15037 } });
   });
 
   it("describes at least 10 AndroidWorld tasks, JSON actions and server-held clones", () => {
@@ -81,7 +104,7 @@ describe("android-appium definition", () => {
     expect(spec.tasks.length).toBeGreaterThanOrEqual(10);
     expect(spec.tasks.map((t) => t.name)).toEqual(expect.arrayContaining(["SystemWifiTurnOn", "ContactsAddContact", "MarkorCreateNote", "SimpleSmsSend", "OpenAppTaskEval"]));
     expect(spec.instructions.length).toBeGreaterThan(200);
-    expect(appiumDefinition.describe({ adb_path: "adb", app_data_snapshots: false, task: "SystemWifiTurnOn" }).maxSteps).toBe(10);
+    expect(appiumDefinition.describe({ device: undefined, pool_index: 0, app_data_snapshots: false, stable: undefined, task: "SystemWifiTurnOn" }).maxSteps).toBe(10);
   });
 
   it("asks for one session per device with its own ports", () => {

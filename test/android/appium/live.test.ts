@@ -13,12 +13,8 @@ const live = Boolean(url && serial);
 if (!live) console.warn("android-appium live suite skipped: set APPIUM_URL and ANDROID_SERIAL (see adapters/android/appium/README.md)");
 
 describe.skipIf(!live)("android-appium on a live device", () => {
-  const config = () =>
-    appiumDefinition.parseConfig({
-      appium_url: url,
-      serial,
-      adb_server_port: process.env.ANDROID_ADB_SERVER_PORT ? Number(process.env.ANDROID_ADB_SERVER_PORT) : undefined,
-    });
+  // The server's environment (APPIUM_URL, ANDROID_SERIAL, ANDROID_ADB_SERVER_PORT) is the device "env".
+  const config = () => appiumDefinition.parseConfig({ device: "env" });
   const obs = { text: true, image: true, uiElements: true };
 
   it("resets, observes, acts, and scores SystemWifiTurnOn from the device", { timeout: 300_000 }, async () => {

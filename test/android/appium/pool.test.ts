@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { AdbRunner } from "../../../adapters/android/appium/adb.js";
 import { EmulatorPool, MAX_RESTARTS, PoolError, readPoolStateSync } from "../../../emulator/pool/pool.js";
 import { allocateSlots, allPorts, MAX_SLOTS, serialOf, slotPorts } from "../../../emulator/pool/ports.js";
-import { appiumDefinition } from "../../../adapters/android/appium/definition.js";
+import { createAppiumDefinition } from "../../../adapters/android/appium/definition.js";
+import { OperatorResources } from "../../../adapters/operator-resources.js";
 
 describe("emulator pool ports", () => {
   it("gives every slot distinct console, adb, gRPC, adb-server and Appium ports", () => {
@@ -115,11 +116,17 @@ describe("emulator pool", () => {
   it("feeds pool slots to android-appium sessions", async () => {
     const { pool, statePath } = harness();
     await pool.start({ count: 2 });
-    const config = appiumDefinition.parseConfig({ appium_url: "http://127.0.0.1:4723", pool_index: 1, pool_state: statePath });
+    // The pool's state file and Appium server are the operator's; the session names a slot.
+    const appiumDefinition = createAppiumDefinition(new OperatorResources({ android: { pool_state: statePath, appium_url: "http://127.0.0.1:4723" } }), {});
+    const config = appiumDefinition.parseConfig({ pool_index: 1 });
     const env = appiumDefinition.create(config) as unknown as { device: { serial: string; options: { ports: Record<string, number> } } };
     expect(env.device.serial).toBe("emulator-5556");
     expect(env.device.options.ports).toEqual({ systemPort: 8201, mjpegServerPort: 7811, chromedriverPort: 9517, adbPort: 15038 });
-    expect(() => appiumDefinition.create(appiumDefinition.parseConfig({ appium_url: "http://h:1", pool_index: 7, pool_state: statePath }))).toThrow(/has no slot 7/);
+    expect(() => appiumDefinition.create(appiumDefinition.parseConfig({ pool_index: 7 }))).toThrow(/pool has no slot 7/);
+    expect(() => appiumDefinition.parseConfig({ pool_index: 1, pool_state: "/tmp/x.json" })).toThrow(/Unrecognized key/);
+    // No Appium server for the pool: the operator's to configure, said without paths.
+    const noUrl = createAppiumDefinition(new OperatorResources({ android: { pool_state: statePath } }), {});
+    expect(() => noUrl.create(noUrl.parseConfig({ pool_index: 1 }))).toThrow(/no Appium server for its emulator pool/);
     expect(JSON.parse(readFileSync(statePath, "utf8")).version).toBe(1);
   });
 });
