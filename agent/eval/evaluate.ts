@@ -72,7 +72,7 @@ async function playEpisode(client: EnvClient, policy: ResponsePolicy, opts: Eval
   try {
     let current: Step = await session.reset(seed);
     for (let t = 0; t < limit && !current.terminated && !current.truncated; t++) {
-      const messages = buildPrompt(session.spec, current.observation, t, recent(history, opts.history), policy.simulates, opts.promptStyle);
+      const messages = buildPrompt(session.spec, current.observation, recent(history, opts.history), policy.simulates, opts.promptStyle);
       const response = await policy.respond(messages, { session, step: t, observation: current.observation });
       out.responses++;
       out.tokens += response.tokens;

@@ -1,13 +1,16 @@
 /**
- * ReSim with search at inference: the response is built from real rollouts of the
- * live environment, exactly as during data collection (the upper reference the
- * distilled models are compared with).
+ * ReSim with search at inference: the response is built from a search tree over
+ * real rollouts of the live environment, exactly as during data collection (the
+ * teacher's own figure, which the distilled models are compared with). With the
+ * random rollout policy and Monte-Carlo values it uses no privileged information;
+ * "solver" values and the "mixed"/"expert" rollout policies are privileged and say so
+ * in the policy's name.
  */
 import { templateAggregate } from "../resim/aggregate.js";
-import { MixedPolicy, RandomPolicy, type RolloutPolicy } from "../resim/policies.js";
-import { sampleRollouts } from "../resim/rollouts.js";
+import { ExpertPolicy, MixedPolicy, RandomPolicy, type RolloutPolicy } from "../resim/policies.js";
 import { SeededRandom } from "../resim/seeded-random.js";
 import { dedupe, keep } from "../resim/select.js";
+import { searchTree } from "../resim/tree.js";
 import { valueRollouts, type ValueFunction } from "../resim/value.js";
 import type { ChatMessage } from "../format/prompt.js";
 import type { PolicyContext, PolicyResponse, ResponsePolicy } from "./policy.js";
@@ -15,10 +18,12 @@ import type { PolicyContext, PolicyResponse, ResponsePolicy } from "./policy.js"
 export interface SearchPolicyOptions {
   b: number;
   d: number;
+  /** Steps each trajectory is followed for its Monte-Carlo outcome. */
+  horizon: number;
   bTrain: number;
   gamma: number;
   value: ValueFunction;
-  rollout: "random" | "mixed";
+  rollout: "random" | "mixed" | "expert";
   seed: number;
 }
 
@@ -29,20 +34,23 @@ export class SearchPolicy implements ResponsePolicy {
   private readonly rollout: RolloutPolicy;
 
   constructor(private readonly opts: SearchPolicyOptions) {
-    this.name = `resim-search(b=${opts.b},d=${opts.d},${opts.rollout},${opts.value})`;
+    const privileged = opts.value === "solver" || opts.rollout !== "random";
+    this.name = `resim-search(b=${opts.b},d=${opts.d},h=${opts.horizon},${opts.rollout},${opts.value}${privileged ? ",privileged" : ""})`;
     this.random = new SeededRandom(opts.seed);
-    this.rollout = opts.rollout === "random" ? new RandomPolicy(this.random) : new MixedPolicy(this.random);
+    this.rollout =
+      opts.rollout === "random" ? new RandomPolicy(this.random) : opts.rollout === "expert" ? new ExpertPolicy(this.random) : new MixedPolicy(this.random);
   }
 
   async respond(_messages: ChatMessage[], { session, observation }: PolicyContext): Promise<PolicyResponse> {
-    const { rollouts } = await sampleRollouts(session, observation, this.rollout, this.opts.b, this.opts.d);
+    const { b, d, horizon, gamma } = this.opts;
+    const search = await searchTree(session, observation, this.rollout, { b, d, horizon, gamma });
     try {
-      const { valued } = await valueRollouts(session, rollouts, this.opts.value, this.opts.gamma);
+      const valued = this.opts.value === "solver" ? (await valueRollouts(session, search.plans, "solver", gamma)).valued : search.plans;
       const { best, kept } = keep(dedupe(valued), this.opts.bTrain, this.random);
       const { response } = templateAggregate(best, kept, this.random);
       return { text: response, tokens: response.length };
     } finally {
-      await session.client.release(rollouts.flatMap((r) => (r.leaf ? [r.leaf] : [])));
+      await session.client.release(search.handles);
     }
   }
 }

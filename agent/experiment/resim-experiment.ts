@@ -87,7 +87,7 @@ export async function runResimExperiment(
     },
     {
       method: "ReSim with search",
-      policy: async () => new SearchPolicy({ ...cfg.resim, value: "solver", rollout: "mixed", seed: cfg.seed }),
+      policy: async () => new SearchPolicy({ ...cfg.resim, horizon: 20, value: "solver", rollout: "mixed", seed: cfg.seed }),
     },
   ];
   const seeds = (start: number) => Array.from({ length: cfg.evalEpisodes }, (_, i) => start + i);

@@ -44,22 +44,20 @@ export const RESPONSE_FORMAT =
  */
 export type PromptStyle = "full" | "compact";
 
-/** System + user messages for the state at `step`, with up to `history.length` previous steps. */
-export function buildPrompt(
-  spec: EnvSpec,
-  observation: Observation,
-  step: number,
-  history: HistoryEntry[],
-  simulate: boolean,
-  style: PromptStyle = "full",
-): ChatMessage[] {
+/**
+ * System + user messages for the current state, with `history` (the previous steps,
+ * oldest first). No step counter is shown: a small model trained on short episodes
+ * meets step numbers at evaluation that it never saw, and the state alone decides
+ * what to do (the step budget is the environment's to enforce).
+ */
+export function buildPrompt(spec: EnvSpec, observation: Observation, history: HistoryEntry[], simulate: boolean, style: PromptStyle = "full"): ChatMessage[] {
   const lines: string[] = [];
   if (history.length > 0) {
-    lines.push("Previous steps:");
-    history.forEach((h, i) => lines.push(`Step ${step - history.length + i}: ${actionText(h.action)}`, h.observation));
+    lines.push("Previous steps, oldest first:");
+    for (const h of history) lines.push(`Action: ${actionText(h.action)}`, "Observation:", h.observation);
     lines.push("");
   }
-  lines.push(`Step ${step}. Current observation:`, observation.text);
+  lines.push("Current observation:", observation.text);
   if (style === "compact") return [{ role: "user", content: lines.join("\n") }];
   if (observation.validActions.length > 0 && observation.validActions.length <= 60) {
     lines.push("", `Valid actions: ${observation.validActions.join(", ")}`);

@@ -3,16 +3,21 @@
  * then one answer. Writing and parsing live together so they cannot drift.
  *
  *   <think>
- *   <plan id=1 value=0.81>
+ *   <plan id=1>
  *   <action>Up</action>
  *   <state>
  *   ...the observation expected after Up...
  *   </state>
+ *   <value>0.81</value>
  *   </plan>
  *   ...more plans...
  *   Plan 1 has the highest value (0.81): it reaches the goal in 3 steps. I take its first action.
  *   </think>
  *   <answer>Up</answer>
+ *
+ * Each plan's value comes after its states: a model writes the future first and
+ * judges it from what it wrote, as the paper's responses do, and the value cannot
+ * be copied from anything stated before the simulation.
  */
 import type { ActionInput } from "../client/actions.js";
 import { actionText, parseActionText } from "./prompt.js";
@@ -29,9 +34,12 @@ export interface ParsedResponse {
   answer: ActionInput | undefined;
 }
 
+/** The markup of the format, each a natural single token for a tokenizer. */
+export const RESPONSE_TAGS = ["<think>", "</think>", "<plan", "</plan>", "<action>", "</action>", "<state>", "</state>", "<value>", "</value>", "<answer>", "</answer>"] as const;
+
 export function writePlan(plan: SimulatedPlan): string {
   const body = plan.steps.map((s) => `<action>${actionText(s.action)}</action>\n<state>\n${s.state}\n</state>`).join("\n");
-  return `<plan id=${plan.id} value=${plan.value.toFixed(2)}>\n${body}\n</plan>`;
+  return `<plan id=${plan.id}>\n${body}\n<value>${plan.value.toFixed(2)}</value>\n</plan>`;
 }
 
 export function writeResponse(plans: SimulatedPlan[], reasoning: string, answer: ActionInput): string {
@@ -43,7 +51,8 @@ export function writeAnswerOnly(answer: ActionInput): string {
   return `<answer>${actionText(answer)}</answer>`;
 }
 
-const PLAN = /<plan id=(\d+) value=(-?[\d.]+)>([\s\S]*?)<\/plan>/g;
+const PLAN = /<plan id=(\d+)(?: value=(-?[\d.]+))?>([\s\S]*?)<\/plan>/g;
+const VALUE = /<value>(-?[\d.]+)<\/value>/;
 const STEP = /<action>([\s\S]*?)<\/action>\s*<state>\n?([\s\S]*?)\n?<\/state>/g;
 const ANSWER = /<answer>([\s\S]*?)<\/answer>/;
 
@@ -60,7 +69,9 @@ export function parseResponse(text: string): ParsedResponse {
         break;
       }
     }
-    plans.push({ id: Number(m[1]), value: Number(m[2]), steps });
+    // The value after the states (older data: an attribute of <plan>).
+    const value = VALUE.exec(m[3]!)?.[1] ?? m[2];
+    plans.push({ id: Number(m[1]), value: value === undefined ? NaN : Number(value), steps });
   }
   const a = ANSWER.exec(text);
   let answer: ActionInput | undefined;

@@ -23,10 +23,14 @@ export function toPlan(r: ValuedRollout, id: number): SimulatedPlan {
 }
 
 function describe(r: ValuedRollout): string {
-  if (r.stepsToGoal !== undefined) return `value ${r.value.toFixed(2)}, the goal is ${r.stepsToGoal} ${r.stepsToGoal === 1 ? "step" : "steps"} away`;
+  const v = `value ${r.value.toFixed(2)}`;
   const last = r.steps.at(-1);
-  if (last?.truncated) return `value ${r.value.toFixed(2)}, it runs out of steps`;
-  return `value ${r.value.toFixed(2)}, no sign of reaching the goal`;
+  if (last?.terminated && last.reward > 0) return `${v}, it reaches the goal in ${r.steps.length} ${r.steps.length === 1 ? "step" : "steps"}`;
+  if (last?.truncated) return `${v}, it runs out of steps`;
+  if (last?.terminated) return `${v}, the episode ends without success`;
+  if (r.visits !== undefined) return `${v}, ${r.successes} of ${r.visits} rollouts through its last state reached the goal`;
+  if (r.stepsToGoal !== undefined) return `${v}, the goal is ${r.stepsToGoal} ${r.stepsToGoal === 1 ? "step" : "steps"} away`;
+  return `${v}, no sign of reaching the goal`;
 }
 
 export function templateAggregate(best: ValuedRollout, kept: ValuedRollout[], random: SeededRandom): Aggregated {

@@ -11,23 +11,30 @@ import type { ChatClient } from "../llm/client.js";
 import { parseResponse, writeAnswerOnly } from "../format/response.js";
 import { llmAggregate, templateAggregate } from "./aggregate.js";
 import { appendExamples, completedSeeds, type Example } from "./dataset.js";
-import { ExpertPolicy, LlmRolloutPolicy, MixedPolicy, RandomPolicy, type RolloutPolicy } from "./policies.js";
-import { sampleRollouts, succeeded } from "./rollouts.js";
+import type { ResponsePolicy } from "../eval/policy.js";
+import { ExpertPolicy, LlmRolloutPolicy, MixedPolicy, RandomPolicy, ResponseRolloutPolicy, type RolloutPolicy } from "./policies.js";
+import { succeeded } from "./rollouts.js";
 import { SeededRandom } from "./seeded-random.js";
 import { dedupe, keep } from "./select.js";
+import { searchTree } from "./tree.js";
 import { valueRollouts, type ValueFunction } from "./value.js";
 
-export type PolicyName = "random" | "expert" | "mixed" | "llm";
+export type PolicyName = "random" | "expert" | "mixed" | "llm" | "model";
+
+/** Steps a trajectory is followed past the root for its Monte-Carlo outcome, unless told otherwise. */
+export const DEFAULT_HORIZON = 20;
 
 export interface ResimOptions {
   envId: string;
   config: Record<string, unknown>;
   episodes: number;
   seedStart: number;
-  /** Rollouts per real step. */
+  /** Trajectories sampled per real step. */
   b: number;
-  /** Rollout depth. */
+  /** Steps each plan shows. */
   d: number;
+  /** Steps a trajectory is followed for its Monte-Carlo outcome (≥ d; default 20). */
+  horizon?: number;
   /** Rollouts kept in the response (the best + b_train − 1). */
   bTrain: number;
   gamma: number;
@@ -37,6 +44,8 @@ export interface ResimOptions {
   history: number;
   /** Prompt layout (default "full"); evaluation must use the same. */
   promptStyle?: PromptStyle;
+  /** The model under training (any response policy) for policy "model". */
+  rolloutModel?: ResponsePolicy;
   /** An OpenAI-compatible endpoint for policy "llm" and aggregator "llm". */
   llm?: ChatClient;
   /** Sampling temperature of the LLM rollout policy (default 1: diverse rollouts). */
@@ -84,6 +93,10 @@ function makePolicy(name: PolicyName, random: SeededRandom, opts: ResimOptions):
   if (name === "llm") {
     if (!opts.llm) throw new Error("policy llm needs an endpoint (--llm-url and --llm-model)");
     return new LlmRolloutPolicy(opts.llm, random, opts.promptStyle, opts.llmTemperature ?? 1);
+  }
+  if (name === "model") {
+    if (!opts.rolloutModel) throw new Error("policy model needs a checkpoint (--rollout-checkpoint DIR)");
+    return new ResponseRolloutPolicy(opts.rolloutModel, random, opts.promptStyle ?? "compact");
   }
   if (name === "random") return new RandomPolicy(random);
   if (name === "expert") return new ExpertPolicy(random);
@@ -149,19 +162,24 @@ async function runEpisode(
   try {
     let current: Step = await session.reset(seed);
     for (let t = 0; !current.terminated && !current.truncated; t++) {
-      const { rollouts, stats } = await sampleRollouts(session, current.observation, policy, opts.b, opts.d);
-      const { valued, expertCalls } = await valueRollouts(session, rollouts, opts.value, opts.gamma);
-      nodes += stats.nodes;
-      calls += stats.calls + expertCalls;
+      const search = await searchTree(session, current.observation, policy, { b: opts.b, d: opts.d, horizon: opts.horizon ?? DEFAULT_HORIZON, gamma: opts.gamma });
+      let valued = search.plans;
+      if (opts.value === "solver") {
+        const solved = await valueRollouts(session, valued, "solver", opts.gamma);
+        valued = solved.valued;
+        calls += solved.expertCalls;
+      }
+      nodes += search.nodes;
+      calls += search.calls;
       const { best, kept } = keep(dedupe(valued), opts.bTrain, random);
       const shown = recent(history, opts.history);
-      const prompt = buildPrompt(session.spec, current.observation, t, shown, true, opts.promptStyle);
+      const prompt = buildPrompt(session.spec, current.observation, shown, true, opts.promptStyle);
       const aggregated = opts.aggregator === "llm" ? await llmAggregate(opts.llm!, prompt, best, kept, random) : templateAggregate(best, kept, random);
       if ("llmChoiceUsed" in aggregated && aggregated.llmChoiceUsed) llmChoicesUsed++;
-      await client.release(rollouts.flatMap((r) => (r.leaf ? [r.leaf] : [])));
+      await client.release(search.handles);
       const action = parseResponse(aggregated.response).answer!;
       baseline.push({
-        messages: [...buildPrompt(session.spec, current.observation, t, shown, false, opts.promptStyle), { role: "assistant", content: writeAnswerOnly(action) }],
+        messages: [...buildPrompt(session.spec, current.observation, shown, false, opts.promptStyle), { role: "assistant", content: writeAnswerOnly(action) }],
         metadata: { env: opts.envId, config: opts.config, seed, step: t, episodeEnd: false, action: actionText(action), responseKind: "action-only" },
       });
       data.push({
@@ -174,9 +192,17 @@ async function runEpisode(
           episodeEnd: false,
           action: actionText(action),
           chosenPlan: aggregated.chosenPlanId,
-          tree: valued.map((r) => ({ actions: r.actions.map(actionText), value: r.value, leaf: r.steps.at(-1)?.observation.fingerprint ?? "" })),
+          tree: valued.map((r) => ({
+            actions: r.actions.map(actionText),
+            value: r.value,
+            visits: r.visits,
+            successes: r.successes,
+            leaf: r.steps.at(-1)?.observation.fingerprint ?? "",
+          })),
+          searchSuccess: search.successes / search.trajectories,
           b: opts.b,
           d: opts.d,
+          horizon: opts.horizon ?? DEFAULT_HORIZON,
           bTrain: opts.bTrain,
           policy: policy.name,
           aggregator: opts.aggregator ?? "template",

@@ -8,6 +8,7 @@ import { ActionKind, type Observation } from "../../gen/ts/dynamind/env/v1/types
 import type { ChatClient } from "../llm/client.js";
 import { buildPrompt, type PromptStyle } from "../format/prompt.js";
 import { parseResponse } from "../format/response.js";
+import type { ResponsePolicy } from "../eval/policy.js";
 import { SeededRandom } from "./seeded-random.js";
 
 /** Where a rollout stands: the session it belongs to and, past the root, its saved state. */
@@ -101,7 +102,7 @@ export class LlmRolloutPolicy implements RolloutPolicy {
 
   async act(node: RolloutNode, rollout: number): Promise<ActionInput> {
     this.calls++;
-    const messages = buildPrompt(node.session.spec, node.observation, 0, [], false, this.style);
+    const messages = buildPrompt(node.session.spec, node.observation, [], false, this.style);
     const r = await this.llm.chat(messages, { temperature: this.temperature, maxTokens: 64, seed: this.calls * 31 + rollout });
     const answer = parseResponse(r.choices[0]?.text ?? "").answer;
     const valid = node.observation.validActions;
@@ -123,4 +124,34 @@ export function randomValidAction(node: RolloutNode, random: SeededRandom): Acti
   const n = node.session.spec.actionSpec!.discreteNames.length;
   if (n > 0) return random.int(n);
   throw new Error(`${node.session.spec.id}: no valid actions to choose from`);
+}
+
+/**
+ * A response policy (the model under training, or any evaluated policy) as the
+ * rollout policy: it is prompted as in evaluation and its answer is the action. An
+ * unusable answer is replaced by a random valid action and counted.
+ */
+export class ResponseRolloutPolicy implements RolloutPolicy {
+  readonly name: string;
+  fallbacks = 0;
+  calls = 0;
+
+  constructor(
+    private readonly policy: ResponsePolicy,
+    private readonly random: SeededRandom,
+    private readonly style: PromptStyle = "compact",
+  ) {
+    this.name = `model(${policy.name})`;
+  }
+
+  async act(node: RolloutNode): Promise<ActionInput> {
+    this.calls++;
+    const messages = buildPrompt(node.session.spec, node.observation, [], this.policy.simulates, this.style);
+    const r = await this.policy.respond(messages, { session: node.session, observation: node.observation, step: 0 });
+    const answer = parseResponse(r.text).answer;
+    const valid = node.observation.validActions;
+    if (answer !== undefined && (valid.length === 0 || valid.includes(typeof answer === "string" ? answer : JSON.stringify(answer)))) return answer;
+    this.fallbacks++;
+    return randomValidAction(node, this.random);
+  }
 }

@@ -1,12 +1,12 @@
 /**
- * Step 3 of ReSim: a value for every rollout's leaf.
+ * Step 3 of ReSim: a value for every plan's last state.
  *
- * - "mc": the paper's estimate, V = γ^(steps to success) when the rollout itself
- *   succeeded, else 0 (the fraction of trajectories through the leaf that
- *   succeeded, with one trajectory per leaf).
- * - "solver": where the environment has an expert that reaches the goal (an
- *   optimal solver), the leaf's real distance to the goal: V = γ^(steps + distance).
- *   Environments without an expert (EnvSpec.has_expert false) get "mc".
+ * - "mc": the paper's Monte-Carlo estimate, computed by the search tree (tree.ts)
+ *   from the trajectories through the state.
+ * - "solver" (privileged, and named so): where the environment has an expert that
+ *   reaches the goal (an optimal solver), the state's real distance to the goal:
+ *   V = γ^(steps + distance). An upper bound to compare with, not the paper's method.
+ *   Environments without an expert (EnvSpec.has_expert false) keep "mc".
  */
 import type { RemoteSession } from "../client/index.js";
 import { succeeded, type Rollout } from "./rollouts.js";
@@ -17,6 +17,9 @@ export interface ValuedRollout extends Rollout {
   value: number;
   /** Steps from the root to the goal along this rollout (and the expert after it), when known. */
   stepsToGoal: number | undefined;
+  /** Monte-Carlo values: trajectories through the plan's last state, and how many succeeded. */
+  visits?: number;
+  successes?: number;
 }
 
 export async function valueRollouts(

@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { evaluate } from "../../agent/eval/evaluate.js";
 import { CheckpointPolicy } from "../../agent/eval/model-policy.js";
 import type { ResponsePolicy } from "../../agent/eval/policy.js";
+import { RandomResponsePolicy } from "../../agent/eval/random-policy.js";
 import { SearchPolicy } from "../../agent/eval/search-policy.js";
 import { createLogger } from "../../env-server/logger.js";
 import { EndpointPolicy } from "../../agent/eval/endpoint-policy.js";
@@ -19,12 +20,17 @@ export function evalCommand(): Command {
     .option("--config <json>", "environment config (e.g. an out-of-distribution split)", jsonObject)
     .option("--episodes <n>", "episodes", int, 20)
     .option("--seed-start <n>", "first seed (use seeds unseen in training)", int, 1_000_000)
-    .addOption(new Option("--policy <kind>", "what to evaluate").choices(["checkpoint", "endpoint", "search"]).default("checkpoint"))
+    .addOption(new Option("--policy <kind>", "what to evaluate").choices(["checkpoint", "endpoint", "search", "random"]).default("checkpoint"))
     .option("--checkpoint <dir>", "a checkpoint from `dynamind sft`")
     .option("--action-only", "the checkpoint answers without simulated plans")
     .option("--max-new-tokens <n>", "generation budget per step", int, 512)
     .addOption(new Option("--prompt-style <style>", "the prompt layout it was trained with").choices(["full", "compact"]).default("full"))
     .option("--max-steps <n>", "cap on steps per episode", int)
+    .option("--b <n>", "search: trajectories per step", int, 8)
+    .option("--d <n>", "search: steps each plan shows", int, 3)
+    .option("--horizon <n>", "search: steps each trajectory is followed for its outcome", int, 20)
+    .addOption(new Option("--search-value <fn>", "search: Monte-Carlo (the paper's) or the solver's distance (privileged)").choices(["mc", "solver"]).default("mc"))
+    .addOption(new Option("--search-rollout <policy>", "search: rollout policy (expert and mixed are privileged)").choices(["random", "expert", "mixed"]).default("random"))
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .action(async (opts) => {
       await selectBackend({ logger: createLogger("dynamind") });
@@ -36,8 +42,19 @@ export function evalCommand(): Command {
         const llm = llmFromOptions(opts);
         if (!llm) throw new Error("--policy endpoint needs --llm-url and --llm-model");
         policy = new EndpointPolicy(llm, { simulates: !opts.actionOnly, maxTokens: opts.maxNewTokens });
+      } else if (opts.policy === "random") {
+        policy = new RandomResponsePolicy(opts.seedStart);
       } else {
-        policy = new SearchPolicy({ b: 4, d: 3, bTrain: 2, gamma: 0.9, value: "solver", rollout: "mixed", seed: 0 });
+        policy = new SearchPolicy({
+          b: opts.b,
+          d: opts.d,
+          horizon: opts.horizon,
+          bTrain: 2,
+          gamma: 0.9,
+          value: opts.searchValue,
+          rollout: opts.searchRollout,
+          seed: opts.seedStart,
+        });
       }
       const { client, close } = await connect(opts.address, opts);
       try {

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Command, Option } from "commander";
 import { SingleBar, Presets } from "cli-progress";
+import { CheckpointPolicy } from "../../agent/eval/model-policy.js";
 import { collectResim } from "../../agent/resim/collect.js";
 import { connect } from "../connect.js";
 import { addOperatorOptions } from "../operator-options.js";
@@ -22,13 +23,19 @@ export function resimCommand(): Command {
     .option("--config <json>", "environment config as a JSON object", jsonObject)
     .option("--episodes <n>", "episodes to collect", int, 20)
     .option("--seed-start <n>", "first episode seed (episodes use consecutive seeds)", int, 0)
-    .option("--b <n>", "rollouts per real step", int, 4)
-    .option("--d <n>", "rollout depth", int, 5)
-    .option("--b-train <n>", "rollouts kept in each response (best + b_train − 1)", int, 2)
+    .option("--b <n>", "trajectories sampled per real step (they form a tree)", int, 8)
+    .option("--d <n>", "steps each plan shows", int, 3)
+    .option("--horizon <n>", "steps each trajectory is followed for its Monte-Carlo outcome", int, 20)
+    .option("--b-train <n>", "plans kept in each response (best + b_train − 1)", int, 2)
     .option("--gamma <g>", "discount of the value function", fraction, 0.9)
-    .addOption(new Option("--policy <name>", "rollout policy").choices(["random", "expert", "mixed", "llm"]).default("mixed"))
+    .addOption(
+      new Option("--policy <name>", "rollout policy: random, an LLM endpoint, a checkpoint (--rollout-checkpoint), or the privileged expert/mixed")
+        .choices(["random", "llm", "model", "expert", "mixed"])
+        .default("random"),
+    )
+    .option("--rollout-checkpoint <dir>", "the model under training as the rollout policy (with --policy model)")
     .addOption(new Option("--aggregator <who>", "who writes the comparison of plans").choices(["template", "llm"]).default("template"))
-    .addOption(new Option("--value <fn>", "value function: solver distance or Monte-Carlo success").choices(["solver", "mc"]).default("solver"))
+    .addOption(new Option("--value <fn>", "value function: the paper's Monte-Carlo success fraction, or the solver's distance (privileged)").choices(["mc", "solver"]).default("mc"))
     .option("--history <n>", "previous steps shown in each prompt", int, 0)
     .addOption(new Option("--prompt-style <style>", "full: the env's instructions too; compact: the state only (small models)").choices(["full", "compact"]).default("full"))
     .option("--concurrency <n>", "episodes in flight", int, 4)
@@ -52,6 +59,7 @@ export function resimCommand(): Command {
           seedStart: opts.seedStart,
           b: opts.b,
           d: opts.d,
+          horizon: opts.horizon,
           bTrain: opts.bTrain,
           gamma: opts.gamma,
           policy: opts.policy,
@@ -59,6 +67,9 @@ export function resimCommand(): Command {
           history: opts.history,
           promptStyle: opts.promptStyle,
           llm: llmFromOptions(opts),
+          rolloutModel: opts.rolloutCheckpoint
+            ? await CheckpointPolicy.load(opts.rolloutCheckpoint, { simulates: false, maxNewTokens: 24, name: "rollout model" })
+            : undefined,
           aggregator: opts.aggregator,
           concurrency: opts.concurrency,
           out: opts.out,

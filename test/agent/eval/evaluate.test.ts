@@ -25,7 +25,7 @@ const fixed = (text: string, simulates = false): ResponsePolicy => ({
 
 describe("evaluate", () => {
   it("ReSim with real search succeeds and simulates exactly", async () => {
-    const policy = new SearchPolicy({ b: 4, d: 4, bTrain: 2, gamma: 0.9, value: "solver", rollout: "mixed", seed: 1 });
+    const policy = new SearchPolicy({ b: 4, d: 4, horizon: 8, bTrain: 2, gamma: 0.9, value: "solver", rollout: "mixed", seed: 1 });
     const r = await evaluate(ctx.client, policy, sokoban());
     expect(r.episodes).toBe(4);
     expect(r.successRate).toBe(1);

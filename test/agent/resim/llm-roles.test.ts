@@ -37,7 +37,7 @@ beforeAll(async () => {
     let r = await session.reset(seed);
     // States along a short random walk too: rollouts start from later states of an episode.
     for (let k = 0; k < 4 && !r.terminated; k++) {
-      data.push({ messages: [...buildPrompt(session.spec, r.observation, 0, [], false, "compact"), { role: "assistant" as const, content: "<answer>Up</answer>" }] });
+      data.push({ messages: [...buildPrompt(session.spec, r.observation, [], false, "compact"), { role: "assistant" as const, content: "<answer>Up</answer>" }] });
       r = await session.step(moves[(seed + k * 3) % 4]!);
     }
   }
@@ -60,6 +60,7 @@ const base = (dir: string) => ({
   seedStart: 40,
   b: 2,
   d: 2,
+  horizon: 3,
   bTrain: 2,
   gamma: 0.9,
   value: "solver" as const,

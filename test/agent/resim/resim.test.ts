@@ -106,7 +106,7 @@ describe("ReSim collection", () => {
       await collectResim(ctx.client, options(dir, { episodes: 1, history, seedStart: 300, policy: "random" }));
       const prompts = read(join(dir, "resim.jsonl")).map((e) => e.messages[1]!.content);
       prompts.forEach((p, step) => {
-        const shown = (p.match(/^Step \d+: /gm) ?? []).length;
+        const shown = (p.match(/^Action: /gm) ?? []).length;
         expect(shown).toBe(Math.min(step, history));
       });
     }
