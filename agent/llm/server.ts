@@ -322,7 +322,10 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
       const write = async (payload: unknown): Promise<void> => {
         if (signal.aborted) return;
         if (!res.write(`data: ${JSON.stringify(payload)}\n\n`)) {
-          await Promise.race([once(res, "drain"), once(res, "close")]);
+          // Wait for the reader (backpressure), or for it to go away; neither wait may reject unhandled later.
+          const waits = [once(res, "drain"), once(res, "close")];
+          for (const w of waits) w.catch(() => undefined);
+          await Promise.race(waits).catch(() => undefined);
         }
       };
       const chunk = (choices: unknown[]): unknown => ({
