@@ -5,23 +5,33 @@
  *
  * fetch-based; per-attempt timeout; retries with exponential backoff and
  * jitter on 429, 5xx and network errors; every failure is an `LlmError` whose
- * message names the endpoint and what was wrong.
+ * message names the endpoint and what was wrong. A 4xx (e.g. a prompt over the
+ * model's context) is not retried: its `status`, and OpenAI's error `code` and
+ * `param` when the endpoint sends them, are on the error.
  */
 import { z } from "zod";
 import type { ChatMessage } from "../model/tokenizer.js";
-import { ChatCompletionResponseSchema, type ChatCompletionResponse } from "./schema.js";
+import { ChatCompletionResponseSchema, ErrorBodySchema, type ChatCompletionResponse } from "./schema.js";
 
 export type LlmErrorKind = "unreachable" | "timeout" | "http" | "malformed";
 
 export class LlmError extends Error {
+  /** OpenAI's error code from the endpoint's error body (e.g. "context_length_exceeded"), when it sent one. */
+  readonly code?: string;
+  /** The request parameter the endpoint blamed (e.g. "max_tokens"), when it named one. */
+  readonly param?: string;
+
   constructor(
     message: string,
     readonly kind: LlmErrorKind,
     readonly status?: number,
     readonly retryable = false,
+    info: { code?: string; param?: string } = {},
   ) {
     super(message);
     this.name = "LlmError";
+    if (info.code !== undefined) this.code = info.code;
+    if (info.param !== undefined) this.param = info.param;
   }
 }
 
@@ -46,15 +56,28 @@ export interface ChatOptions {
   /** Completions per request. */
   n?: number;
   seed?: number;
-  stop?: string[];
+  /** Stop strings (OpenAI allows up to 4): the reply ends before the first one and does not contain it. */
+  stop?: string | string[];
+  /** Per-token log-probabilities of the reply. */
   logprobs?: boolean;
+  /** Also the k most likely alternatives per token (OpenAI: 0–20); implies `logprobs`. */
+  topLogprobs?: number;
+}
+
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  /** The token's UTF-8 bytes, when the endpoint gives them (null for tokens without text). */
+  bytes?: number[] | null;
+  /** The most likely alternatives, most likely first, when `topLogprobs` was asked for. */
+  topLogprobs?: { token: string; logprob: number; bytes?: number[] | null }[];
 }
 
 export interface ChatChoice {
   text: string;
   finishReason: string | null;
   /** Per-token log-probabilities when requested and returned. */
-  logprobs?: { token: string; logprob: number }[];
+  logprobs?: TokenLogprob[];
 }
 
 export interface ChatResult {
@@ -90,6 +113,8 @@ export class ChatClient {
 
   /** One chat-completions call; resolves to the choices' texts (and logprobs if asked). */
   async chat(messages: readonly ChatMessage[], options: ChatOptions = {}): Promise<ChatResult> {
+    const stop = typeof options.stop === "string" ? [options.stop] : options.stop;
+    const topLogprobs = options.topLogprobs;
     const body = {
       model: this.model,
       messages,
@@ -98,8 +123,9 @@ export class ChatClient {
       max_tokens: options.maxTokens,
       n: options.n,
       seed: options.seed,
-      stop: options.stop,
-      logprobs: options.logprobs,
+      stop: stop && stop.length > 0 ? stop : undefined,
+      logprobs: options.logprobs || topLogprobs !== undefined ? true : options.logprobs,
+      top_logprobs: topLogprobs,
     };
     const raw = await this.request("POST", "/v1/chat/completions", body);
     const parsed = ChatCompletionResponseSchema.safeParse(raw);
@@ -108,11 +134,25 @@ export class ChatClient {
     }
     const r = parsed.data;
     return {
-      choices: r.choices.map((c) => ({
-        text: c.message.content ?? "",
-        finishReason: c.finish_reason ?? null,
-        ...(c.logprobs?.content ? { logprobs: c.logprobs.content.map((t) => ({ token: t.token, logprob: t.logprob })) } : {}),
-      })),
+      // In index order, whatever order the endpoint listed them in.
+      choices: [...r.choices]
+        .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+        .map((c) => ({
+          text: c.message.content ?? "",
+          finishReason: c.finish_reason ?? null,
+          ...(c.logprobs?.content
+            ? {
+                logprobs: c.logprobs.content.map((t) => ({
+                  token: t.token,
+                  logprob: t.logprob,
+                  ...(t.bytes !== undefined ? { bytes: t.bytes } : {}),
+                  ...(t.top_logprobs && topLogprobs !== undefined
+                    ? { topLogprobs: t.top_logprobs.map((a) => ({ token: a.token, logprob: a.logprob, ...(a.bytes !== undefined ? { bytes: a.bytes } : {}) })) }
+                    : {}),
+                })),
+              }
+            : {}),
+        })),
       ...(r.usage ? { usage: { promptTokens: r.usage.prompt_tokens, completionTokens: r.usage.completion_tokens } } : {}),
       raw: r,
     };
@@ -142,7 +182,10 @@ export class ChatClient {
       }
     }
     const e = lastError as LlmError;
-    throw new LlmError(this.opts.maxRetries > 0 ? `${e.message} (after ${this.opts.maxRetries + 1} attempts)` : e.message, e.kind, e.status, false);
+    throw new LlmError(this.opts.maxRetries > 0 ? `${e.message} (after ${this.opts.maxRetries + 1} attempts)` : e.message, e.kind, e.status, false, {
+      ...(e.code !== undefined ? { code: e.code } : {}),
+      ...(e.param !== undefined ? { param: e.param } : {}),
+    });
   }
 
   private async once(method: string, url: string, body?: unknown): Promise<unknown> {
@@ -170,14 +213,25 @@ export class ChatClient {
     }
     if (!res.ok) {
       let detail = text.slice(0, 300);
+      const info: { code?: string; param?: string } = {};
       try {
-        const j = JSON.parse(text) as { error?: { message?: string } | string };
-        detail = typeof j.error === "string" ? j.error : (j.error?.message ?? detail);
+        const j = ErrorBodySchema.safeParse(JSON.parse(text));
+        if (j.success) {
+          const e = j.data.error;
+          if (typeof e === "string") detail = e;
+          else {
+            detail = e.message ?? detail;
+            if (typeof e.code === "string") info.code = e.code;
+            if (typeof e.param === "string") info.param = e.param;
+          }
+        }
       } catch {
         /* not JSON: keep the text */
       }
+      if (detail.length > 500) detail = `${detail.slice(0, 499)}…`;
       const retryable = res.status === 429 || res.status >= 500;
-      throw new LlmError(`${url}: HTTP ${res.status}: ${detail}`, "http", res.status, retryable);
+      const tag = info.code ? ` [${info.code}${info.param ? `, param ${info.param}` : ""}]` : "";
+      throw new LlmError(`${url}: HTTP ${res.status}: ${detail}${tag}`, "http", res.status, retryable, info);
     }
     try {
       return JSON.parse(text);

@@ -31,6 +31,32 @@ export interface GenerateOptions {
   seed?: number;
   /** Use the KV cache (default) or recompute the whole sequence at each step (for tests and benchmarks). */
   useCache?: boolean;
+  /** Also return, per new token, the k most likely tokens and their log-probabilities (temperature 1). Default 0. */
+  topLogprobs?: number;
+  /**
+   * Called after each step, before the next one runs, with the token each
+   * still-running row just produced (rows in order). Lets a caller stream
+   * tokens as they are made and end rows early: the row indices it returns
+   * end now with finish reason "stop" (their tokens so far are kept).
+   */
+  onStep?: (tokens: readonly StepToken[]) => void | Iterable<number> | Promise<void | Iterable<number>>;
+  /** Checked after each step: once aborted, every running row ends with finish reason "abort". */
+  signal?: AbortSignal;
+}
+
+/** One new token of one row, as `onStep` sees it. */
+export interface StepToken {
+  row: number;
+  token: number;
+  /** log p(token) at temperature 1. */
+  logprob: number;
+  /** The `topLogprobs` most likely tokens, most likely first (absent when not asked for). */
+  top?: TokenLogprob[];
+}
+
+export interface TokenLogprob {
+  token: number;
+  logprob: number;
 }
 
 export interface GenerateResult {
@@ -38,7 +64,10 @@ export interface GenerateResult {
   tokens: number[][];
   /** log p(token) under the model at temperature 1, per new token (for RL). */
   logprobs: number[][];
-  finishReasons: ("stop" | "length")[];
+  /** Per new token, the `topLogprobs` most likely alternatives (only when `topLogprobs` > 0). */
+  topLogprobs?: TokenLogprob[][][];
+  /** "stop": a stop token or `onStep` ended the row; "length": maxNewTokens or the context; "abort": `signal`. */
+  finishReasons: ("stop" | "length" | "abort")[];
   /** Prompt tokens actually used per row (prompts longer than the context are cut on the left). */
   promptTokens: number[];
 }
@@ -285,8 +314,10 @@ export class TransformerLM {
     const seqs = rows.map((r, b) => [...new Array<number>(pad[b] as number).fill(0), ...r]);
     const out: number[][] = rows.map(() => []);
     const lps: number[][] = rows.map(() => []);
+    const topK = Math.max(0, Math.floor(opts.topLogprobs ?? 0));
+    const tops: TokenLogprob[][][] = rows.map(() => []);
     const done = rows.map(() => false);
-    const reasons: ("stop" | "length")[] = rows.map(() => "length");
+    const reasons: ("stop" | "length" | "abort")[] = rows.map(() => "length");
 
     // Mask [B, 1, Tq, Tk]: key j visible to query i (absolute index qStart + i) when j <= qStart + i and j is not padding.
     const buildMask = (qStart: number, tq: number, tk: number): tf.Tensor4D => {
@@ -322,6 +353,7 @@ export class TransformerLM {
         const logits = (await res.logits.data()) as Float32Array;
         res.logits.dispose();
         const next: number[] = [];
+        const made: StepToken[] = [];
         for (let b = 0; b < B; b++) {
           const row = logits.subarray(b * c.vocabSize, (b + 1) * c.vocabSize);
           if (done[b]) {
@@ -329,13 +361,36 @@ export class TransformerLM {
             continue;
           }
           const tok = sampleToken(row, temperature, topP, rng);
+          const lp = logSoftmaxAt(row, tok);
           out[b]?.push(tok);
-          lps[b]?.push(logSoftmaxAt(row, tok));
+          lps[b]?.push(lp);
+          const top = topK > 0 ? topLogprobs(row, topK) : undefined;
+          if (top) tops[b]?.push(top);
+          made.push({ row: b, token: tok, logprob: lp, ...(top ? { top } : {}) });
           if (stop.has(tok)) {
             done[b] = true;
             reasons[b] = "stop";
           }
           next.push(tok);
+        }
+        if (opts.onStep) {
+          const ended = await opts.onStep(made);
+          if (ended) {
+            for (const b of ended) {
+              if (b >= 0 && b < B && !done[b]) {
+                done[b] = true;
+                reasons[b] = "stop";
+              }
+            }
+          }
+        }
+        if (opts.signal?.aborted) {
+          for (let b = 0; b < B; b++) {
+            if (!done[b]) {
+              done[b] = true;
+              reasons[b] = "abort";
+            }
+          }
         }
         const len = T0 + step + 1;
         if (done.every(Boolean) || step === maxNew - 1 || len >= c.maxSeqLen) {
@@ -355,7 +410,13 @@ export class TransformerLM {
     } finally {
       disposeKV(cache);
     }
-    return { tokens: out, logprobs: lps, finishReasons: reasons, promptTokens: rows.map((r) => r.length) };
+    return {
+      tokens: out,
+      logprobs: lps,
+      ...(topK > 0 ? { topLogprobs: tops } : {}),
+      finishReasons: reasons,
+      promptTokens: rows.map((r) => r.length),
+    };
   }
 
   /** Weight values by name (copies; the caller owns them). */
@@ -405,6 +466,29 @@ export function logSoftmaxAt(logits: ArrayLike<number>, i: number): number {
   let sum = 0;
   for (let j = 0; j < logits.length; j++) sum += Math.exp((logits[j] as number) - max);
   return (logits[i] as number) - max - Math.log(sum);
+}
+
+/** The k largest log softmax(logits) entries, most likely first (ties: lower id first). */
+export function topLogprobs(logits: ArrayLike<number>, k: number): TokenLogprob[] {
+  const n = logits.length;
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) if ((logits[j] as number) > max) max = logits[j] as number;
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += Math.exp((logits[j] as number) - max);
+  const lse = max + Math.log(sum);
+  const best: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const v = logits[j] as number;
+    if (best.length === k && v <= (logits[best[k - 1] as number] as number)) continue;
+    let i = best.length < k ? best.length : k - 1;
+    best[i] = j;
+    while (i > 0 && (logits[best[i - 1] as number] as number) < v) {
+      best[i] = best[i - 1] as number;
+      best[i - 1] = j;
+      i--;
+    }
+  }
+  return best.map((j) => ({ token: j, logprob: (logits[j] as number) - lse }));
 }
 
 /** Greedy when temperature is 0; otherwise temperature then nucleus (top-p) sampling. */

@@ -13,7 +13,7 @@ export function serveModelCommand(): Command {
     .option("--host <host>", "interface to bind", "127.0.0.1")
     .option("-p, --port <port>", "HTTP port (0 = any free port)", int, 8000)
     .option("--model-id <id>", "model name reported to clients (default: the checkpoint's directory name)")
-    .option("--max-tokens <n>", "default max_tokens", int, 256)
+    .option("--max-tokens <n>", "max_tokens when a request gives none (lowered to what the context leaves)", int, 256)
     .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
     .action(async (opts) => {
       const logger = createLogger("dynamind-serve-model");

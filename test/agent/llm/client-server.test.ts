@@ -58,6 +58,35 @@ describe("ChatClient against dynamind serve-model", () => {
     expect(r.choices[0]?.text).toBe("po");
   });
 
+  it("asks for stop strings (a string or a list) and top logprobs, and reads them back", async () => {
+    for (const stop of ["ng", ["zz", "ng"]]) {
+      const r = await client.chat([{ role: "user", content: "ping" }], { temperature: 0, maxTokens: 8, stop, topLogprobs: 2 });
+      const c = r.choices[0];
+      expect(c?.text).toBe("po");
+      expect(c?.finishReason).toBe("stop");
+      expect(r.usage?.completionTokens).toBe(2);
+      expect(c?.logprobs?.map((t) => t.token)).toEqual(["p", "o"]);
+      for (const t of c?.logprobs ?? []) {
+        expect(t.bytes).toEqual([t.token.charCodeAt(0)]);
+        expect(t.topLogprobs).toHaveLength(2);
+        expect(t.topLogprobs?.[0]?.token).toBe(t.token);
+      }
+    }
+  });
+
+  it("surfaces a 400 at once, with the endpoint's message, code and param", async () => {
+    const patient = new ChatClient({ baseUrl: served.url, model: "tiny", maxRetries: 3, backoffMs: 30_000 });
+    const err = await patient.chat([{ role: "user", content: "ping" }], { maxTokens: 5000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmError);
+    const e = err as LlmError;
+    expect(e.kind).toBe("http");
+    expect(e.status).toBe(400);
+    expect(e.retryable).toBe(false);
+    expect(e.code).toBe("context_length_exceeded");
+    expect(e.param).toBe("max_tokens");
+    expect(e.message).toMatch(/\/v1\/chat\/completions: HTTP 400: This model's maximum context length is 64 tokens.*\[context_length_exceeded, param max_tokens\]$/);
+  });
+
   it("refuses bad requests with clear errors", async () => {
     const other = new ChatClient({ baseUrl: served.url, model: "gpt-9", maxRetries: 0 });
     await expect(other.chat([{ role: "user", content: "x" }])).rejects.toThrow(/HTTP 404: model "gpt-9" is not served here/);

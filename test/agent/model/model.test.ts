@@ -89,6 +89,52 @@ describe("stop tokens and limits", () => {
   });
 });
 
+describe("generation hooks: onStep, topLogprobs, signal", () => {
+  it("reports each step's tokens before the next step, ends rows onStep returns, and aborts on the signal", async () => {
+    await tf.setBackend("wasm");
+    const model = new TransformerLM(tiny, { seed: 2 });
+    const prompts = [tok.encode("hello"), tok.encode("hi")];
+    const ref = await model.generate(prompts, { maxNewTokens: 6, temperature: 0, topLogprobs: 4 });
+    const seen: number[][] = [[], []];
+    const steps: number[] = [];
+    const hooked = await model.generate(prompts, {
+      maxNewTokens: 6,
+      temperature: 0,
+      topLogprobs: 4,
+      onStep: (made) => {
+        steps.push(made.length);
+        for (const t of made) {
+          seen[t.row]?.push(t.token);
+          expect(t.logprob).toBeCloseTo(ref.logprobs[t.row]?.[(seen[t.row]?.length ?? 0) - 1] ?? NaN, 5);
+          expect(t.top?.[0]?.token).toBe(t.token); // greedy picks the most likely
+        }
+        return (seen[1]?.length ?? 0) === 2 ? [1] : undefined; // end row 1 after its 2nd token
+      },
+    });
+    expect(hooked.tokens[0]).toEqual(ref.tokens[0]);
+    expect(hooked.tokens[1]).toEqual(ref.tokens[1]?.slice(0, 2));
+    expect(hooked.finishReasons).toEqual(["length", "stop"]);
+    expect(seen).toEqual(hooked.tokens);
+    expect(steps).toEqual([2, 2, 1, 1, 1, 1]);
+    for (const row of ref.topLogprobs ?? []) for (const top of row) {
+      expect(top).toHaveLength(4);
+      expect(top.map((t) => t.logprob)).toEqual([...top.map((t) => t.logprob)].sort((a, b) => b - a));
+    }
+    const ctrl = new AbortController();
+    const aborted = await model.generate([prompts[0] as number[]], {
+      maxNewTokens: 6,
+      temperature: 0,
+      signal: ctrl.signal,
+      onStep: async () => {
+        ctrl.abort();
+      },
+    });
+    expect(aborted.tokens[0]).toHaveLength(1);
+    expect(aborted.finishReasons).toEqual(["abort"]);
+    model.dispose();
+  });
+});
+
 describe("checkpoints", () => {
   let dir: string;
   beforeAll(async () => {
