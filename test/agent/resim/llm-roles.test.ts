@@ -42,7 +42,7 @@ beforeAll(async () => {
     }
   }
   await session.close();
-  const r = await runSft({ train: data, eval: [], outDir: dir, model: { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, maxSeqLen: 128 }, steps: 80, batchSize: 8, lr: 1e-2, warmupSteps: 5, evalEvery: 0, progress: false });
+  const r = await runSft({ train: data, eval: [], outDir: dir, model: { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, maxSeqLen: 1024 }, steps: 80, batchSize: 8, lr: 1e-2, warmupSteps: 5, evalEvery: 0, progress: false });
   r.model.dispose();
   const ck = await loadCheckpoint(join(dir, "checkpoint"));
   served = await startModelServer({ model: ck.model, tokenizer: ck.tokenizer, modelId: "tiny-up", port: 0, defaultMaxTokens: 24 });
