@@ -189,7 +189,7 @@ describe("scoreResponse", () => {
   });
 });
 
-describe("simScore over a real server (Sokoban)", () => {
+describe("simScore over a real server", () => {
   const ctx = useTestServer();
   const directions = ["Up", "Down", "Left", "Right"];
   const respond = (plans: SimulatedPlan[]) => writeResponse(plans, "Plan 1 it is.", plans[0]!.steps[0]!.action);
@@ -249,6 +249,28 @@ describe("simScore over a real server (Sokoban)", () => {
       const s = await simScore(session, respond([good, bad]), { start });
       expect([s.changed, s.similarity, s.invalidPlans, s.plans]).toEqual([0.5, 0.5, 1, 2]);
       expect((await simScore(session, "<answer>Up</answer>", { start })).changed).toBeUndefined();
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("scores ALFWorld's prose by its lines (never as a grid), the truth 1 and copying at the baseline", async () => {
+    const session = await ctx.client.createSession("alfworld", { config: {} });
+    try {
+      const first = await session.reset(3);
+      const start = first.observation.text;
+      const sequences = first.observation.validActions.slice(0, 4).map((a) => [a]);
+      const branches = await session.expand(sequences);
+      const plan = (i: number, state: (j: number, real: string[]) => string): SimulatedPlan => {
+        const real = branches[i]!.steps.map((s) => s.observation.text);
+        return { id: i + 1, value: 0.5, steps: real.map((_, j) => ({ action: sequences[i]![j]!, state: state(j, real) })) };
+      };
+      const t = await simScore(session, respond(branches.map((_, i) => plan(i, (j, real) => real[j]!))), { start });
+      expect([t.changed, t.exact, t.gridSteps]).toEqual([1, 1, 0]);
+      expect(t.changedSteps).toBeGreaterThan(0);
+      const c = await simScore(session, respond(branches.map((_, i) => plan(i, () => start))), { start });
+      expect(c.changed).toBe(t.copyBaseline);
+      expect(c.changed!).toBeLessThan(1);
     } finally {
       await session.close();
     }
