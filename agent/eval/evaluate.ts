@@ -1,7 +1,8 @@
 /**
  * Evaluation over the protocol: a policy plays full episodes; we report the
  * success rate, mean steps, generated tokens per step, invalid answers, and the
- * exact Sim Score of every response that states plans. Written once for every
+ * exact Sim Score of every response that states plans (accuracy on what changed,
+ * beside what copying the current state scores; see sim-score.ts). Written once for every
  * environment. An answer that is missing or that the environment rejects wastes
  * the step (the episode's budget still runs out), as it would for a real agent.
  */
@@ -9,7 +10,7 @@ import type { EnvClient, Step } from "../client/index.js";
 import { buildPrompt, recent, type HistoryEntry, type PromptStyle } from "../format/prompt.js";
 import { parseResponse } from "../format/response.js";
 import type { ResponsePolicy } from "./policy.js";
-import { simScore } from "./sim-score.js";
+import { simScore, type SimScore } from "./sim-score.js";
 
 export interface EvalOptions {
   envId: string;
@@ -34,22 +35,70 @@ export interface EvalResult {
   meanSteps: number;
   tokensPerStep: number;
   invalidAnswerRate: number;
-  /** Mean over responses with plans; null when none had any. */
+  /** The Sim Score of the responses that stated plans. */
+  sim: SimSummary;
+  /** @deprecated The old Sim Score (text similarity), kept for continuity: `sim.similarity`. */
   simScore: number | null;
+  /** @deprecated `sim.exact`. */
   simExact: number | null;
 }
 
+/**
+ * Sim Scores over an evaluation: the score metrics are means over the responses
+ * that stated plans (null when none did), the counts are totals.
+ */
+export interface SimSummary {
+  /** Responses that stated at least one plan. */
+  responses: number;
+  /** The Sim Score: accuracy on what changed. */
+  changed: number | null;
+  /** What copying the current state as every prediction scores on the same plans. */
+  copyBaseline: number | null;
+  /** The old score: 1 − normalised edit distance. */
+  similarity: number | null;
+  /** Fraction of predicted steps whose whole state matches exactly. */
+  exact: number | null;
+  plans: number;
+  steps: number;
+  changedSteps: number;
+  unchangedSteps: number;
+  gridSteps: number;
+  pastEndSteps: number;
+  invalidPlans: number;
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+type SimCount = "plans" | "steps" | "changedSteps" | "unchangedSteps" | "gridSteps" | "pastEndSteps" | "invalidPlans";
+const total = (scores: SimScore[], key: SimCount) => scores.reduce((a, s) => a + s[key], 0);
+
+/** Aggregates the Sim Scores of responses (those without plans are skipped). */
+export function summarizeSim(all: SimScore[]): SimSummary {
+  const scores = all.filter((s) => s.changed !== undefined);
+  return {
+    responses: scores.length,
+    changed: mean(scores.map((s) => s.changed!)),
+    copyBaseline: mean(scores.map((s) => s.copyBaseline!)),
+    similarity: mean(scores.map((s) => s.similarity!)),
+    exact: mean(scores.map((s) => s.exact!)),
+    plans: total(scores, "plans"),
+    steps: total(scores, "steps"),
+    changedSteps: total(scores, "changedSteps"),
+    unchangedSteps: total(scores, "unchangedSteps"),
+    gridSteps: total(scores, "gridSteps"),
+    pastEndSteps: total(scores, "pastEndSteps"),
+    invalidPlans: total(scores, "invalidPlans"),
+  };
+}
+
 export async function evaluate(client: EnvClient, policy: ResponsePolicy, opts: EvalOptions): Promise<EvalResult> {
-  const episodes: { success: boolean; steps: number; tokens: number; responses: number; invalid: number; sims: number[]; exact: number[] }[] = [];
+  const episodes: { success: boolean; steps: number; tokens: number; responses: number; invalid: number; sims: SimScore[] }[] = [];
   let next = 0;
   const worker = async () => {
     while (next < opts.seeds.length) episodes.push(await playEpisode(client, policy, opts, opts.seeds[next++]!));
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
   const responses = episodes.reduce((a, e) => a + e.responses, 0);
-  const sims = episodes.flatMap((e) => e.sims);
-  const exact = episodes.flatMap((e) => e.exact);
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const sim = summarizeSim(episodes.flatMap((e) => e.sims));
   return {
     policy: policy.name,
     env: opts.envId,
@@ -59,8 +108,9 @@ export async function evaluate(client: EnvClient, policy: ResponsePolicy, opts: 
     meanSteps: mean(episodes.map((e) => e.steps)) ?? 0,
     tokensPerStep: responses ? episodes.reduce((a, e) => a + e.tokens, 0) / responses : 0,
     invalidAnswerRate: responses ? episodes.reduce((a, e) => a + e.invalid, 0) / responses : 0,
-    simScore: mean(sims),
-    simExact: mean(exact),
+    sim,
+    simScore: sim.similarity,
+    simExact: sim.exact,
   };
 }
 
@@ -68,7 +118,7 @@ async function playEpisode(client: EnvClient, policy: ResponsePolicy, opts: Eval
   const session = await client.createSession(opts.envId, { config: opts.config });
   const limit = Math.min(session.spec.maxSteps || 100, opts.maxSteps ?? Infinity);
   const history: HistoryEntry[] = [];
-  const out = { success: false, steps: 0, tokens: 0, responses: 0, invalid: 0, sims: [] as number[], exact: [] as number[] };
+  const out = { success: false, steps: 0, tokens: 0, responses: 0, invalid: 0, sims: [] as SimScore[] };
   try {
     let current: Step = await session.reset(seed);
     for (let t = 0; t < limit && !current.terminated && !current.truncated; t++) {
@@ -77,11 +127,8 @@ async function playEpisode(client: EnvClient, policy: ResponsePolicy, opts: Eval
       out.responses++;
       out.tokens += response.tokens;
       if (opts.simScore) {
-        const s = await simScore(session, response.text);
-        if (s.score !== undefined) {
-          out.sims.push(s.score);
-          out.exact.push(s.exact!);
-        }
+        const s = await simScore(session, response.text, { start: current.observation.text });
+        if (s.changed !== undefined) out.sims.push(s);
       }
       out.steps = t + 1;
       const answer = parseResponse(response.text).answer;

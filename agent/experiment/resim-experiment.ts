@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { EnvClient } from "../client/index.js";
-import { evaluate, type EvalResult } from "../eval/evaluate.js";
+import { evaluate, type EvalResult, type SimSummary } from "../eval/evaluate.js";
 import { CheckpointPolicy } from "../eval/model-policy.js";
 import type { ResponsePolicy } from "../eval/policy.js";
 import { SearchPolicy } from "../eval/search-policy.js";
@@ -105,6 +105,25 @@ export async function runResimExperiment(
   return result;
 }
 
+/**
+ * The Sim Score of a row; a resim.json saved before the changed-state score has only the
+ * old similarity, and its new columns read "—".
+ */
+export function simOf(r: EvalResult): Pick<SimSummary, "changed" | "copyBaseline" | "similarity" | "exact"> & Partial<SimSummary> {
+  return (r as Partial<EvalResult>).sim ?? { changed: null, copyBaseline: null, similarity: r.simScore, exact: r.simExact };
+}
+
+/** The Sim Score's step counts in the ID evaluation of simulating methods, for the report. */
+function simCounts(r: ExperimentResult): string {
+  const rows = r.rows.filter((row) => simOf(row.id).steps);
+  if (rows.length === 0) return "";
+  const parts = rows.map((row) => {
+    const s = simOf(row.id);
+    return `${row.method}: ${s.steps} predicted steps, ${s.unchangedSteps} that changed nothing, ${s.pastEndSteps} past the episode's end, ${s.invalidPlans} rejected plans`;
+  });
+  return `Steps scored (ID): ${parts.join("; ")}.`;
+}
+
 /** Rebuilds resim.md and resim.png from a saved resim.json (after changing only the report). */
 export async function rewriteReport(docs: string): Promise<void> {
   const saved = JSON.parse(await readFile(join(docs, "resim.json"), "utf8")) as ExperimentResult & { command: string };
@@ -116,11 +135,12 @@ async function writeReport(r: ExperimentResult, docs: string, command: string): 
   const sim = (x: number | null) => (x === null ? "—" : x.toFixed(3));
   const c = r.config;
   const table = [
-    "| method | success (ID) | success (OOD) | Sim Score (ID) | exact sim steps (ID) | tokens / step (ID) | invalid answers (ID) |",
-    "|---|---|---|---|---|---|---|",
-    ...r.rows.map((row) =>
-      `| ${row.method} | ${pct(row.id.successRate)} | ${pct(row.ood.successRate)} | ${sim(row.id.simScore)} | ${sim(row.id.simExact)} | ${row.id.tokensPerStep.toFixed(1)} | ${pct(row.id.invalidAnswerRate)} |`,
-    ),
+    "| method | success (ID) | success (OOD) | Sim Score: changed (ID) | copy-state baseline (ID) | similarity, old score (ID) | exact states (ID) | tokens / step (ID) | invalid answers (ID) |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...r.rows.map((row) => {
+      const s = simOf(row.id);
+      return `| ${row.method} | ${pct(row.id.successRate)} | ${pct(row.ood.successRate)} | ${sim(s.changed)} | ${sim(s.copyBaseline)} | ${sim(s.similarity)} | ${sim(s.exact)} | ${row.id.tokensPerStep.toFixed(1)} | ${pct(row.id.invalidAnswerRate)} |`;
+    }),
   ].join("\n");
   const md = `# ReSim at small scale: does distilling simulation help?
 
@@ -144,8 +164,14 @@ ${table}
 - **Models:** the same byte-level decoder-only transformer for both (${JSON.stringify(c.sft.model)}), ${c.sft.steps} SFT steps of
   batch ${c.sft.batchSize}, peak learning rate ${c.sft.lr}, loss on responses only; greedy decoding.
 - **Sim Score:** computed exactly — each plan a response states is executed from the real state and every predicted
-  state is compared with the real one (1 − normalised edit distance, averaged). ReSim with search simulates with the
-  real environment, so its Sim Score is 1 by construction.
+  state is compared with the real one, on **what changed**: on grid-shaped states the fraction of the cells the action
+  changed that the prediction has right (0 for a prediction of another shape), on other text the F1 of predicted
+  against real new lines, and on steps that changed nothing 1 iff the prediction is exact (averaged over a plan's steps,
+  then over plans, then over responses). The **copy-state baseline** is what predicting the state before each action
+  scores on the same plans: 0 on every changed step, so it only collects the steps that changed nothing. The old score
+  (1 − normalised edit distance) is shown for continuity; it rewards copying, since most of a state
+  survives an action. ${simCounts(r)}
+  ReSim with search simulates with the real environment, so its Sim Score is 1 by construction.
 - **Reading it honestly:** these models are tiny and briefly trained, far from the paper's 7B models; the numbers say
   what this configuration does, not what the method can do at scale.
 `;
@@ -156,7 +182,8 @@ ${table}
     values: [
       { name: "success (ID)", value: row.id.successRate },
       { name: "success (OOD)", value: row.ood.successRate },
-      { name: "Sim Score (ID)", value: row.id.simScore },
+      { name: "Sim Score, changed (ID)", value: simOf(row.id).changed },
+      { name: "copy-state baseline (ID)", value: simOf(row.id).copyBaseline },
     ],
   }));
   await renderPng(barChartSvg(`ReSim distillation on ${c.env} (small scale)`, groups), join(docs, "resim.png"));

@@ -24,7 +24,12 @@ export function experimentCommand(): Command {
         const command = `dynamind experiment resim${opts.tiny ? " --tiny" : ""}`;
         const r = await runResimExperiment(client, cfg, { work: opts.work, docs: opts.docs }, command, createLogger("experiment"));
         for (const row of r.rows) {
-          console.log(`${row.method.padEnd(22)} success ID ${row.id.successRate.toFixed(2)}  OOD ${row.ood.successRate.toFixed(2)}  Sim ${row.id.simScore?.toFixed(3) ?? "—"}`);
+          const sim = (x: number | null) => x?.toFixed(3) ?? "—";
+          const s = row.id.sim;
+          console.log(
+            `${row.method.padEnd(22)} success ID ${row.id.successRate.toFixed(2)}  OOD ${row.ood.successRate.toFixed(2)}  ` +
+              `Sim changed ${sim(s.changed)} (copy baseline ${sim(s.copyBaseline)}, old similarity ${sim(s.similarity)})`,
+          );
         }
         console.log(`report: ${opts.docs}/resim.md`);
       } finally {
