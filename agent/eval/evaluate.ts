@@ -37,6 +37,8 @@ export interface EvalResult {
   invalidAnswerRate: number;
   /** The Sim Score of the responses that stated plans. */
   sim: SimSummary;
+  /** Per episode, for confidence intervals: success, and the mean Sim Scores of its responses (null without plans). */
+  perEpisode: { seed: number; success: boolean; steps: number; changed: number | null; copyBaseline: number | null }[];
   /** @deprecated The old Sim Score (text similarity), kept for continuity: `sim.similarity`. */
   simScore: number | null;
   /** @deprecated `sim.exact`. */
@@ -91,7 +93,7 @@ export function summarizeSim(all: SimScore[]): SimSummary {
 }
 
 export async function evaluate(client: EnvClient, policy: ResponsePolicy, opts: EvalOptions): Promise<EvalResult> {
-  const episodes: { success: boolean; steps: number; tokens: number; responses: number; invalid: number; sims: SimScore[] }[] = [];
+  const episodes: { seed: number; success: boolean; steps: number; tokens: number; responses: number; invalid: number; sims: SimScore[] }[] = [];
   let next = 0;
   const worker = async () => {
     while (next < opts.seeds.length) episodes.push(await playEpisode(client, policy, opts, opts.seeds[next++]!));
@@ -111,6 +113,12 @@ export async function evaluate(client: EnvClient, policy: ResponsePolicy, opts: 
     sim,
     simScore: sim.similarity,
     simExact: sim.exact,
+    perEpisode: episodes
+      .map((e) => {
+        const s = summarizeSim(e.sims);
+        return { seed: e.seed, success: e.success, steps: e.steps, changed: s.changed, copyBaseline: s.copyBaseline };
+      })
+      .sort((a, b) => a.seed - b.seed),
   };
 }
 
@@ -118,7 +126,7 @@ async function playEpisode(client: EnvClient, policy: ResponsePolicy, opts: Eval
   const session = await client.createSession(opts.envId, { config: opts.config });
   const limit = Math.min(session.spec.maxSteps || 100, opts.maxSteps ?? Infinity);
   const history: HistoryEntry[] = [];
-  const out = { success: false, steps: 0, tokens: 0, responses: 0, invalid: 0, sims: [] as SimScore[] };
+  const out = { seed, success: false, steps: 0, tokens: 0, responses: 0, invalid: 0, sims: [] as SimScore[] };
   try {
     let current: Step = await session.reset(seed);
     for (let t = 0; t < limit && !current.terminated && !current.truncated; t++) {

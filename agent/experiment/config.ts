@@ -1,52 +1,104 @@
-/** The ReSim comparison at small scale: what is collected, trained and evaluated, with fixed seeds. */
+/**
+ * The ReSim comparison: what is collected, trained and evaluated, per environment,
+ * with fixed seeds. Splits use seeds the training data never saw.
+ */
 import type { ModelConfigInput } from "../model/index.js";
 
-export interface ExperimentConfig {
+export interface SplitConfig {
+  /** Short name in the report, e.g. "ID", "hard", "OOD". */
+  name: string;
+  /** What it is, in words. */
+  description: string;
+  config: Record<string, unknown>;
+  seedStart: number;
+}
+
+export interface EnvExperiment {
   env: string;
-  /** Training and in-distribution config; out-of-distribution is harder (bigger rooms, more boxes). */
-  idConfig: Record<string, unknown>;
-  oodConfig: Record<string, unknown>;
+  /** Collection (training) config. */
+  trainConfig: Record<string, unknown>;
   trainEpisodes: number;
   trainSeedStart: number;
-  evalEpisodes: number;
-  idSeedStart: number;
-  oodSeedStart: number;
-  resim: { b: number; d: number; bTrain: number; gamma: number };
-  sft: { steps: number; batchSize: number; lr: number; model: Partial<Omit<ModelConfigInput, "vocabSize">> };
+  /** Step cap of collection episodes (a weak teacher would otherwise fill the data with 100-step failures). */
+  collectMaxSteps: number;
+  splits: SplitConfig[];
+  /** The search: b trajectories, plans of d steps, followed `horizon` steps for their outcome. */
+  resim: { b: number; d: number; horizon: number; bTrain: number; gamma: number };
+  sft: {
+    /** Steps of the ReSim model; the action-only models get the same examples, or the same tokens. */
+    steps: number;
+    batchSize: number;
+    lr: number;
+    model: Partial<Omit<ModelConfigInput, "vocabSize" | "maxSeqLen">>;
+  };
   maxNewTokens: { resim: number; actionOnly: number };
-  /** Step cap per evaluation episode, below the environment's budget (quick runs). */
-  evalMaxSteps?: number;
+  /** Step cap per evaluation episode. */
+  evalMaxSteps: number;
+}
+
+export interface ExperimentConfig {
+  name: string;
+  envs: EnvExperiment[];
+  evalEpisodes: number;
   seed: number;
 }
 
-/**
- * Small enough for two CPU cores in about 40 minutes: training runs at ~1k tokens/s
- * on wasm here, and a ReSim response is ~450 generated tokens per step, so the
- * evaluation is capped at 20 steps per episode (6×6 rooms need 3–12).
- */
-export const SMALL: ExperimentConfig = {
+const SOKOBAN: EnvExperiment = {
   env: "sokoban",
-  idConfig: { preset: "6x6-1box" },
-  oodConfig: { preset: "8x8-2box" },
+  trainConfig: { preset: "6x6-1box" },
+  trainEpisodes: 1500,
+  trainSeedStart: 0,
+  collectMaxSteps: 40,
+  splits: [
+    { name: "ID", description: "6×6, 1 box, unseen seeds", config: { preset: "6x6-1box" }, seedStart: 1_000_000 },
+    { name: "hard", description: "6×6, 1 box, optimal solution ≥ 5 steps", config: { preset: "6x6-1box", min_solution_length: 5 }, seedStart: 2_000_000 },
+    { name: "OOD", description: "8×8, 2 boxes", config: { preset: "8x8-2box" }, seedStart: 3_000_000 },
+  ],
+  resim: { b: 8, d: 3, horizon: 20, bTrain: 2, gamma: 0.95 },
+  sft: { steps: 3000, batchSize: 16, lr: 1e-3, model: { dModel: 128, nLayers: 4, nHeads: 4, dFF: 512 } },
+  maxNewTokens: { resim: 640, actionOnly: 24 },
+  evalMaxSteps: 30,
+};
+
+const ALFWORLD: EnvExperiment = {
+  env: "alfworld",
+  trainConfig: { split: "train" },
   trainEpisodes: 300,
   trainSeedStart: 0,
-  evalEpisodes: 10,
-  idSeedStart: 1_000_000,
-  oodSeedStart: 2_000_000,
-  resim: { b: 4, d: 2, bTrain: 2, gamma: 0.9 },
-  sft: { steps: 250, batchSize: 8, lr: 2e-3, model: { dModel: 96, nLayers: 3, nHeads: 4, dFF: 384, maxSeqLen: 672 } },
-  // Above the longest ReSim response in the data (~580 bytes), or answers get cut off.
-  maxNewTokens: { resim: 640, actionOnly: 24 },
-  evalMaxSteps: 20,
-  seed: 7,
+  collectMaxSteps: 50,
+  splits: [
+    { name: "ID", description: "eval_in_distribution (train floor plans, unseen seeds)", config: { split: "eval_in_distribution" }, seedStart: 1_000_000 },
+    { name: "OOD", description: "eval_out_of_distribution (held-out floor plans)", config: { split: "eval_out_of_distribution" }, seedStart: 2_000_000 },
+  ],
+  resim: { b: 8, d: 3, horizon: 30, bTrain: 2, gamma: 0.95 },
+  sft: { steps: 3000, batchSize: 8, lr: 1e-3, model: { dModel: 128, nLayers: 4, nHeads: 4, dFF: 512 } },
+  maxNewTokens: { resim: 1024, actionOnly: 48 },
+  evalMaxSteps: 50,
 };
+
+/** The powered comparison: 200 evaluation episodes per split (±7 points at 50%). Hours on two cores. */
+export const FULL: ExperimentConfig = { name: "full", envs: [SOKOBAN, ALFWORLD], evalEpisodes: 200, seed: 7 };
+
+/** Sokoban only, same power: what fits in about an hour of two cores. */
+export const SOKOBAN_ONLY: ExperimentConfig = { name: "sokoban", envs: [SOKOBAN], evalEpisodes: 200, seed: 7 };
 
 /** The CI configuration: every stage runs, on a handful of examples. */
 export const TINY: ExperimentConfig = {
-  ...SMALL,
-  trainEpisodes: 6,
+  name: "tiny",
+  envs: [
+    {
+      ...SOKOBAN,
+      trainEpisodes: 4,
+      collectMaxSteps: 8,
+      splits: SOKOBAN.splits.slice(0, 2),
+      resim: { b: 4, d: 2, horizon: 4, bTrain: 2, gamma: 0.95 },
+      sft: { steps: 4, batchSize: 4, lr: 1e-3, model: { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64 } },
+      maxNewTokens: { resim: 64, actionOnly: 12 },
+      evalMaxSteps: 3,
+    },
+  ],
   evalEpisodes: 2,
-  sft: { steps: 4, batchSize: 4, lr: 1e-3, model: { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, maxSeqLen: 768 } },
-  maxNewTokens: { resim: 64, actionOnly: 12 },
-  evalMaxSteps: 4,
+  seed: 7,
 };
+
+export const CONFIGS: Record<string, ExperimentConfig> = { full: FULL, sokoban: SOKOBAN_ONLY, tiny: TINY };

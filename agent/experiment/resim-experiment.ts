@@ -1,28 +1,82 @@
 /**
- * `dynamind experiment resim`: the paper's first comparison at small scale, with
- * fixed seeds. Collect ReSim data (and the action-only baseline from the same
- * episodes), distil each into a small model by SFT, and evaluate
- * DISTILL(action-only), DISTILL(ReSim) and ReSim-with-search in and out of
- * distribution. Writes a markdown table, a PNG plot and the raw numbers.
+ * `dynamind experiment resim`: the paper's first comparison, per environment, with
+ * fixed seeds and enough evaluation episodes to tell methods apart.
+ *
+ * 1. Collect ReSim data with the non-privileged search (random rollouts, Monte-Carlo
+ *    values); the action-only dataset holds the same states and actions.
+ * 2. Distil: DISTILL(ReSim); DISTILL(action-only) on the same examples for the same
+ *    number of steps (equal examples); and DISTILL(action-only) for as many training
+ *    tokens as DISTILL(ReSim) consumed (equal tokens).
+ * 3. Evaluate on every split: the random policy, the three distilled models, and the
+ *    teacher itself (ReSim with search), with 95% intervals; Sim Scores beside what
+ *    copying the current state scores.
+ *
+ * Every stage resumes from its work directory; the report describes the data by
+ * reading the dataset files, so a resumed run describes what it trained on.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { EnvClient } from "../client/index.js";
-import { evaluate, type EvalResult, type SimSummary } from "../eval/evaluate.js";
+import { evaluate, type EvalResult } from "../eval/evaluate.js";
 import { CheckpointPolicy } from "../eval/model-policy.js";
 import type { ResponsePolicy } from "../eval/policy.js";
+import { RandomResponsePolicy } from "../eval/random-policy.js";
 import { SearchPolicy } from "../eval/search-policy.js";
-import { collectResim, type ResimSummary } from "../resim/collect.js";
-import { loadChatJsonl, runSft } from "../train/index.js";
-import type { ExperimentConfig } from "./config.js";
+import { ByteTokenizer } from "../model/tokenizer.js";
+import { collectResim } from "../resim/collect.js";
+import type { Example } from "../resim/dataset.js";
+import { loadChatJsonl, runSft, type ChatExample } from "../train/index.js";
+import type { EnvExperiment, ExperimentConfig } from "./config.js";
 import { barChartSvg, renderPng } from "./plot.js";
+import { meanInterval, wilson, type Interval } from "./stats.js";
+
+export interface DataDescription {
+  episodes: number;
+  successfulEpisodes: number;
+  examples: number;
+  /** Byte tokens per example (the tokenizer-independent size): mean and max. */
+  meanBytes: number;
+  maxBytes: number;
+}
+
+export interface TrainedModel {
+  method: string;
+  data: "resim" | "action-only";
+  steps: number;
+  /** Tokens the model was trained on (all input tokens of every batch), from its metrics file. */
+  trainTokens: number;
+  seconds: number;
+  checkpoint: string;
+}
+
+export interface MethodRow {
+  method: string;
+  split: string;
+  result: EvalResult;
+  success: { rate: number; ci: Interval };
+  changed: { mean: number; ci: Interval } | undefined;
+  copyBaseline: { mean: number; ci: Interval } | undefined;
+  seconds: number;
+}
+
+export interface EnvReport {
+  env: string;
+  config: EnvExperiment;
+  data: DataDescription;
+  collectionSeconds: number | null;
+  models: TrainedModel[];
+  rows: MethodRow[];
+}
 
 export interface ExperimentResult {
-  config: ExperimentConfig;
-  collection: ResimSummary;
-  rows: { method: string; id: EvalResult; ood: EvalResult }[];
+  name: string;
+  evalEpisodes: number;
+  envs: EnvReport[];
   seconds: number;
+  command: string;
+  machine: string;
 }
 
 export async function runResimExperiment(
@@ -33,158 +87,263 @@ export async function runResimExperiment(
   log: Logger,
 ): Promise<ExperimentResult> {
   const started = performance.now();
-  await mkdir(dirs.work, { recursive: true });
   await mkdir(dirs.docs, { recursive: true });
-  const resimData = join(dirs.work, "resim.jsonl");
-  const actionData = join(dirs.work, "action-only.jsonl");
+  const envs: EnvReport[] = [];
+  for (const e of cfg.envs) envs.push(await runEnv(client, cfg, e, join(dirs.work, e.env), log));
+  const result: ExperimentResult = {
+    name: cfg.name,
+    evalEpisodes: cfg.evalEpisodes,
+    envs,
+    seconds: (performance.now() - started) / 1000,
+    command,
+    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+  };
+  await writeReport(result, dirs.docs);
+  return result;
+}
 
-  log.info({ episodes: cfg.trainEpisodes }, "collecting ReSim data");
+async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment, work: string, log: Logger): Promise<EnvReport> {
+  await mkdir(work, { recursive: true });
+  const resimData = join(work, "resim.jsonl");
+  const actionData = join(work, "action-only.jsonl");
+
+  log.info({ env: e.env, episodes: e.trainEpisodes }, "collecting ReSim data (random rollouts, Monte-Carlo values)");
+  const t0 = performance.now();
   const collection = await collectResim(client, {
-    envId: cfg.env,
-    config: cfg.idConfig,
-    episodes: cfg.trainEpisodes,
-    seedStart: cfg.trainSeedStart,
-    ...cfg.resim,
-    policy: "mixed",
-    value: "solver",
+    envId: e.env,
+    config: e.trainConfig,
+    episodes: e.trainEpisodes,
+    seedStart: e.trainSeedStart,
+    ...e.resim,
+    policy: "random",
+    value: "mc",
     history: 0,
     concurrency: 4,
     promptStyle: "compact",
+    maxEpisodeSteps: e.collectMaxSteps,
     out: resimData,
     actionOnlyOut: actionData,
   });
+  const collectionSeconds = collection.episodes > 0 ? (performance.now() - t0) / 1000 : null;
 
-  const train = async (name: string, data: string) => {
-    log.info({ name }, "supervised fine-tuning");
+  const resimExamples = await loadChatJsonl(resimData);
+  const actionExamples = await loadChatJsonl(actionData);
+  const data = describeData(resimData, resimExamples);
+  const maxSeqLen = contextFor(resimExamples, e.maxNewTokens.resim);
+
+  const models: TrainedModel[] = [];
+  const train = async (method: string, kind: TrainedModel["data"], examples: ChatExample[], steps: number, seqLen: number): Promise<TrainedModel> => {
+    log.info({ env: e.env, method, steps }, "supervised fine-tuning");
+    const outDir = join(work, slug(method));
+    const t = performance.now();
     const r = await runSft({
-      train: await loadChatJsonl(data),
-      evalFraction: 0.05,
-      outDir: join(dirs.work, name),
-      model: cfg.sft.model,
-      steps: cfg.sft.steps,
-      batchSize: cfg.sft.batchSize,
-      lr: cfg.sft.lr,
-      warmupSteps: Math.max(1, Math.round(cfg.sft.steps / 20)),
-      evalEvery: Math.max(1, Math.round(cfg.sft.steps / 4)),
-      checkpointEvery: cfg.sft.steps,
+      train: examples,
+      evalFraction: 0.02,
+      outDir,
+      model: { ...e.sft.model, maxSeqLen: seqLen },
+      steps,
+      batchSize: e.sft.batchSize,
+      lr: e.sft.lr,
+      warmupSteps: Math.max(1, Math.round(steps / 20)),
+      evalEvery: Math.max(1, Math.round(steps / 4)),
+      checkpointEvery: Math.max(1, Math.round(steps / 4)),
       seed: cfg.seed,
       logger: log,
     });
     r.model.dispose?.();
-    return r.checkpointDir;
+    const m: TrainedModel = { method, data: kind, steps, trainTokens: trainedTokens(join(outDir, "metrics.jsonl")), seconds: (performance.now() - t) / 1000, checkpoint: r.checkpointDir };
+    models.push(m);
+    return m;
   };
-  const actionCkpt = await train("distill-action-only", actionData);
-  const resimCkpt = await train("distill-resim", resimData);
+  const actionSeqLen = contextFor(actionExamples, e.maxNewTokens.actionOnly);
+  const resim = await train("DISTILL(ReSim)", "resim", resimExamples, e.sft.steps, maxSeqLen);
+  const equalExamples = await train("DISTILL(action-only), equal examples", "action-only", actionExamples, e.sft.steps, actionSeqLen);
+  // As many training tokens as the ReSim model saw: action-only examples are short, so many more steps.
+  const perStep = equalExamples.trainTokens / Math.max(1, equalExamples.steps);
+  const equalTokenSteps = Math.max(e.sft.steps, Math.round(resim.trainTokens / Math.max(1, perStep)));
+  const equalTokens = await train("DISTILL(action-only), equal tokens", "action-only", actionExamples, equalTokenSteps, actionSeqLen);
 
-  const policies: { method: string; policy: () => Promise<ResponsePolicy> }[] = [
+  const methods: { method: string; policy: () => Promise<ResponsePolicy>; concurrency: number }[] = [
+    { method: "random policy", policy: async () => new RandomResponsePolicy(cfg.seed), concurrency: 4 },
+    ...[equalExamples, equalTokens].map((m) => ({
+      method: m.method,
+      policy: () => CheckpointPolicy.load(m.checkpoint, { simulates: false, maxNewTokens: e.maxNewTokens.actionOnly, name: m.method }),
+      concurrency: 1,
+    })),
     {
-      method: "DISTILL(action-only)",
-      policy: () => CheckpointPolicy.load(actionCkpt, { simulates: false, maxNewTokens: cfg.maxNewTokens.actionOnly, name: "DISTILL(action-only)" }),
+      method: resim.method,
+      policy: () => CheckpointPolicy.load(resim.checkpoint, { simulates: true, maxNewTokens: e.maxNewTokens.resim, name: resim.method }),
+      concurrency: 1,
     },
     {
-      method: "DISTILL(ReSim)",
-      policy: () => CheckpointPolicy.load(resimCkpt, { simulates: true, maxNewTokens: cfg.maxNewTokens.resim, name: "DISTILL(ReSim)" }),
-    },
-    {
-      method: "ReSim with search",
-      policy: async () => new SearchPolicy({ ...cfg.resim, horizon: 20, value: "solver", rollout: "mixed", seed: cfg.seed }),
+      method: "ReSim with search (the teacher)",
+      policy: async () => new SearchPolicy({ ...e.resim, value: "mc", rollout: "random", seed: cfg.seed }),
+      concurrency: 4,
     },
   ];
-  const seeds = (start: number) => Array.from({ length: cfg.evalEpisodes }, (_, i) => start + i);
-  const rows: ExperimentResult["rows"] = [];
-  for (const p of policies) {
-    const policy = await p.policy();
-    log.info({ method: p.method }, "evaluating");
-    const common = { envId: cfg.env, history: 0, concurrency: 1, simScore: true, promptStyle: "compact" as const, maxSteps: cfg.evalMaxSteps };
-    const id = await evaluate(client, policy, { ...common, config: cfg.idConfig, seeds: seeds(cfg.idSeedStart) });
-    const ood = await evaluate(client, policy, { ...common, config: cfg.oodConfig, seeds: seeds(cfg.oodSeedStart) });
-    rows.push({ method: p.method, id, ood });
+  const rows: MethodRow[] = [];
+  for (const m of methods) {
+    const policy = await m.policy();
+    for (const split of e.splits) {
+      log.info({ env: e.env, method: m.method, split: split.name, episodes: cfg.evalEpisodes }, "evaluating");
+      const t = performance.now();
+      const result = await evaluate(client, policy, {
+        envId: e.env,
+        config: split.config,
+        seeds: Array.from({ length: cfg.evalEpisodes }, (_, i) => split.seedStart + i),
+        history: 0,
+        concurrency: m.concurrency,
+        simScore: true,
+        promptStyle: "compact",
+        maxSteps: e.evalMaxSteps,
+      });
+      rows.push(row(m.method, split.name, result, (performance.now() - t) / 1000));
+    }
   }
-  const result: ExperimentResult = { config: cfg, collection, rows, seconds: (performance.now() - started) / 1000 };
-  await writeReport(result, dirs.docs, command);
-  return result;
+  return { env: e.env, config: e, data, collectionSeconds, models, rows };
+}
+
+function row(method: string, split: string, result: EvalResult, seconds: number): MethodRow {
+  const successes = result.perEpisode.filter((p) => p.success).length;
+  const changed = result.perEpisode.flatMap((p) => (p.changed === null ? [] : [p.changed]));
+  const copy = result.perEpisode.flatMap((p) => (p.copyBaseline === null ? [] : [p.copyBaseline]));
+  return {
+    method,
+    split,
+    result,
+    success: { rate: successes / Math.max(1, result.episodes), ci: wilson(successes, result.episodes) },
+    changed: meanInterval(changed),
+    copyBaseline: meanInterval(copy),
+    seconds,
+  };
+}
+
+/** The dataset as it is on disk (not as this run collected it: a resumed run collects nothing). */
+function describeData(file: string, examples: ChatExample[]): DataDescription {
+  const tok = new ByteTokenizer();
+  const ends = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => (JSON.parse(l) as Example).metadata)
+    .filter((m) => m.episodeEnd);
+  const lengths = examples.map((x) => tok.encodeChat(x.messages).ids.length);
+  return {
+    episodes: ends.length,
+    successfulEpisodes: ends.filter((m) => m.episodeSuccess).length,
+    examples: examples.length,
+    meanBytes: lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length),
+    maxBytes: Math.max(0, ...lengths),
+  };
 }
 
 /**
- * The Sim Score of a row; a resim.json saved before the changed-state score has only the
- * old similarity, and its new columns read "—".
+ * A context that holds the longest example whole and leaves room to generate a
+ * response as long as the budget, in byte tokens (an upper bound for any tokenizer
+ * the SFT may fit), rounded up to a multiple of 64.
  */
-export function simOf(r: EvalResult): Pick<SimSummary, "changed" | "copyBaseline" | "similarity" | "exact"> & Partial<SimSummary> {
-  return (r as Partial<EvalResult>).sim ?? { changed: null, copyBaseline: null, similarity: r.simScore, exact: r.simExact };
+function contextFor(examples: ChatExample[], maxNewTokens: number): number {
+  const tok = new ByteTokenizer();
+  let longest = 0;
+  let longestPrompt = 0;
+  for (const x of examples) {
+    longest = Math.max(longest, tok.encodeChat(x.messages).ids.length);
+    longestPrompt = Math.max(longestPrompt, tok.encodeChat(x.messages.filter((m) => m.role !== "assistant"), true).ids.length);
+  }
+  return Math.ceil((Math.max(longest, longestPrompt + maxNewTokens) + 8) / 64) * 64;
 }
 
-/** The Sim Score's step counts in the ID evaluation of simulating methods, for the report. */
-function simCounts(r: ExperimentResult): string {
-  const rows = r.rows.filter((row) => simOf(row.id).steps);
-  if (rows.length === 0) return "";
-  const parts = rows.map((row) => {
-    const s = simOf(row.id);
-    return `${row.method}: ${s.steps} predicted steps, ${s.unchangedSteps} that changed nothing, ${s.pastEndSteps} past the episode's end, ${s.invalidPlans} rejected plans`;
-  });
-  return `Steps scored (ID): ${parts.join("; ")}.`;
+function trainedTokens(metricsFile: string): number {
+  if (!existsSync(metricsFile)) return 0;
+  let total = 0;
+  for (const line of readFileSync(metricsFile, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    const m = JSON.parse(line) as { kind: string; tokens?: number };
+    if (m.kind === "train") total += m.tokens ?? 0;
+  }
+  return total;
+}
+
+function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 /** Rebuilds resim.md and resim.png from a saved resim.json (after changing only the report). */
 export async function rewriteReport(docs: string): Promise<void> {
-  const saved = JSON.parse(await readFile(join(docs, "resim.json"), "utf8")) as ExperimentResult & { command: string };
-  await writeReport(saved, docs, saved.command);
+  const saved = JSON.parse(await readFile(join(docs, "resim.json"), "utf8")) as ExperimentResult;
+  await writeReport(saved, docs);
 }
 
-async function writeReport(r: ExperimentResult, docs: string, command: string): Promise<void> {
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const sim = (x: number | null) => (x === null ? "—" : x.toFixed(3));
-  const c = r.config;
-  const table = [
-    "| method | success (ID) | success (OOD) | Sim Score: changed (ID) | copy-state baseline (ID) | similarity, old score (ID) | exact states (ID) | tokens / step (ID) | invalid answers (ID) |",
-    "|---|---|---|---|---|---|---|---|---|",
-    ...r.rows.map((row) => {
-      const s = simOf(row.id);
-      return `| ${row.method} | ${pct(row.id.successRate)} | ${pct(row.ood.successRate)} | ${sim(s.changed)} | ${sim(s.copyBaseline)} | ${sim(s.similarity)} | ${sim(s.exact)} | ${row.id.tokensPerStep.toFixed(1)} | ${pct(row.id.invalidAnswerRate)} |`;
-    }),
-  ].join("\n");
-  const md = `# ReSim at small scale: does distilling simulation help?
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const ci = (i: Interval, f: (x: number) => string) => `[${f(i.low)}, ${f(i.high)}]`;
+const num = (x: number) => x.toFixed(3);
 
-Produced by \`${command}\` (two CPU cores, TensorFlow.js on wasm). ${
-    r.collection.skipped > 0
-      ? `This run took ${(r.seconds / 60).toFixed(1)} minutes because it resumed collection and training from its work directory and only evaluated; a fresh run also collects (~1 minute) and trains both models (~35 minutes).`
-      : `It took ${(r.seconds / 60).toFixed(1)} minutes.`
+function envSection(r: EnvReport, evalEpisodes: number): string {
+  const e = r.config;
+  const head = ["| method | " + e.splits.map((s) => `success ${s.name}`).join(" | ") + ` | Sim Score ${e.splits[0]!.name} (copy-state baseline) | tokens / step | invalid answers |`];
+  head.push("|---|" + e.splits.map(() => "---|").join("") + "---|---|---|");
+  const methods = [...new Set(r.rows.map((x) => x.method))];
+  const lines = methods.map((m) => {
+    const byName = new Map(r.rows.filter((x) => x.method === m).map((x) => [x.split, x]));
+    const first = byName.get(e.splits[0]!.name)!;
+    const cells = e.splits.map((s) => {
+      const x = byName.get(s.name);
+      return x ? `${pct(x.success.rate)} ${ci(x.success.ci, pct)}` : "—";
+    });
+    const sim = first.changed ? `${num(first.changed.mean)} ${ci(first.changed.ci, num)} (${first.copyBaseline ? num(first.copyBaseline.mean) : "—"})` : "— (no plans)";
+    return `| ${m} | ${cells.join(" | ")} | ${sim} | ${first.result.tokensPerStep.toFixed(1)} | ${pct(first.result.invalidAnswerRate)} |`;
+  });
+  const d = r.data;
+  const models = r.models
+    .map((m) => `  - ${m.method}: ${m.steps} steps, ${(m.trainTokens / 1e6).toFixed(2)} M training tokens, ${(m.seconds / 60).toFixed(1)} min.`)
+    .join("\n");
+  const times = r.rows.map((x) => `${x.method} / ${x.split}: ${(x.seconds / 60).toFixed(1)} min`).join("; ");
+  return `## ${r.env}
+
+${[...head, ...lines].join("\n")}
+
+Success: ${evalEpisodes} episodes per split and method, capped at ${e.evalMaxSteps} steps, with 95% Wilson intervals. Sim Score: accuracy on
+what changed between consecutive real states, averaged per episode, with a 95% interval, beside what copying the current
+state as every prediction scores on the same plans (see agent/eval/sim-score.ts).
+
+- **Splits:** ${e.splits.map((s) => `${s.name} = ${s.description} (\`${JSON.stringify(s.config)}\`, seeds ${s.seedStart}…)`).join("; ")}.
+- **Data (read from the dataset file):** ${d.episodes} episodes (${d.successfulEpisodes} successful) of \`${JSON.stringify(e.trainConfig)}\`, seeds
+  ${e.trainSeedStart}…, collection capped at ${e.collectMaxSteps} steps per episode; ${d.examples} examples of ${d.meanBytes.toFixed(0)} bytes on
+  average (longest ${d.maxBytes}). Search: b=${e.resim.b} trajectories with the random policy, plans of d=${e.resim.d} steps, followed
+  ${e.resim.horizon} steps for Monte-Carlo values (γ=${e.resim.gamma}), b_train=${e.resim.bTrain} plans per response.${
+    r.collectionSeconds === null ? " This run found the data already collected (resumed)." : ` Collection took ${(r.collectionSeconds / 60).toFixed(1)} min.`
   }
+- **Models** (the same architecture, \`${JSON.stringify(e.sft.model)}\`, batch ${e.sft.batchSize}, peak learning rate ${e.sft.lr}, loss on responses only, greedy decoding):
+${models}
+- **Wall time of the evaluations:** ${times}.
+`;
+}
 
-![success and Sim Score](resim.png)
+async function writeReport(r: ExperimentResult, docs: string): Promise<void> {
+  const md = `# ReSim: does distilling simulation help a small model?
 
-${table}
+Produced by \`${r.command}\` on ${r.machine} (TensorFlow.js on wasm) in ${(r.seconds / 60).toFixed(1)} minutes${
+    r.envs.some((e) => e.collectionSeconds === null) ? " (some stages resumed from the work directory; the times are this run's)" : ""
+  }. The teacher searches without privileged information: random rollouts and
+Monte-Carlo values, as the paper describes. Rows: the random policy (the trivial baseline), DISTILL(action-only)
+trained on the same examples for the same steps and again for as many tokens as DISTILL(ReSim), DISTILL(ReSim), and the
+teacher itself.
 
-- **Environment:** ${c.env}. Training and in-distribution (ID): \`${JSON.stringify(c.idConfig)}\`, seeds ${c.trainSeedStart}… for
-  training and ${c.idSeedStart}… for evaluation (unseen). Out-of-distribution (OOD): \`${JSON.stringify(c.oodConfig)}\`, seeds ${c.oodSeedStart}….
-  ${c.evalEpisodes} evaluation episodes per split and method.
-- **Data:** ReSim over the protocol, b=${c.resim.b} rollouts of depth d=${c.resim.d} per real step, b_train=${c.resim.bTrain} kept,
-  γ=${c.resim.gamma}, mixed rollout policy (the optimal solver's plan plus random ones), values from the solver's distance.
-  ${r.collection.episodes} episodes, ${r.collection.examples} examples (success ${pct(r.collection.successRate)}, ${r.collection.nodesPerSecond.toFixed(0)} search nodes/s).
-  The action-only baseline is the same states and actions without the simulated plans.
-- **Models:** the same byte-level decoder-only transformer for both (${JSON.stringify(c.sft.model)}), ${c.sft.steps} SFT steps of
-  batch ${c.sft.batchSize}, peak learning rate ${c.sft.lr}, loss on responses only; greedy decoding.
-- **Sim Score:** computed exactly — each plan a response states is executed from the real state and every predicted
-  state is compared with the real one, on **what changed**: on grid-shaped states the fraction of the cells the action
-  changed that the prediction has right (0 for a prediction of another shape), on other text the F1 of predicted
-  against real new lines, and on steps that changed nothing 1 iff the prediction is exact (averaged over a plan's steps,
-  then over plans, then over responses). The **copy-state baseline** is what predicting the state before each action
-  scores on the same plans: 0 on every changed step, so it only collects the steps that changed nothing. The old score
-  (1 − normalised edit distance) is shown for continuity; it rewards copying, since most of a state
-  survives an action. ${simCounts(r)}
-  ReSim with search simulates with the real environment, so its Sim Score is 1 by construction.
-- **Reading it honestly:** these models are tiny and briefly trained, far from the paper's 7B models; the numbers say
-  what this configuration does, not what the method can do at scale.
+![success per method and split](resim.png)
+
+${r.envs.map((e) => envSection(e, r.evalEpisodes)).join("\n")}
+These are small models trained on two CPU cores, far from the paper's 7B models: the numbers say what this
+configuration does, not what the method can do at scale.
 `;
   await writeFile(join(docs, "resim.md"), md);
-  await writeFile(join(docs, "resim.json"), JSON.stringify({ command, ...r }, null, 2) + "\n");
-  const groups = r.rows.map((row) => ({
-    label: row.method,
-    values: [
-      { name: "success (ID)", value: row.id.successRate },
-      { name: "success (OOD)", value: row.ood.successRate },
-      { name: "Sim Score, changed (ID)", value: simOf(row.id).changed },
-      { name: "copy-state baseline (ID)", value: simOf(row.id).copyBaseline },
-    ],
-  }));
-  await renderPng(barChartSvg(`ReSim distillation on ${c.env} (small scale)`, groups), join(docs, "resim.png"));
+  await writeFile(join(docs, "resim.json"), JSON.stringify(r, null, 2) + "\n");
+  const groups = r.envs.flatMap((e) =>
+    [...new Set(e.rows.map((x) => x.method))].map((m) => ({
+      label: `${e.env}: ${m.replace("DISTILL", "D").replace(", equal", ",=")}`,
+      values: e.config.splits.map((s) => ({ name: `success ${s.name}`, value: e.rows.find((x) => x.method === m && x.split === s.name)?.success.rate ?? null })),
+    })),
+  );
+  await renderPng(barChartSvg("ReSim distillation: success rate per split", groups, 1200, 520), join(docs, "resim.png"));
 }

@@ -40,6 +40,8 @@ export interface ResimOptions {
   gamma: number;
   policy: PolicyName;
   value: ValueFunction;
+  /** Step budget of each collected episode (below the env's own; a weak teacher would fill the data with long failures). */
+  maxEpisodeSteps?: number;
   /** Previous steps shown in the prompt. */
   history: number;
   /** Prompt layout (default "full"); evaluation must use the same. */
@@ -151,7 +153,7 @@ async function runEpisode(
 ): Promise<{ summary: EpisodeSummary; data: Example[]; baseline: Example[] }> {
   const random = new SeededRandom(seed);
   const policy = makePolicy(opts.policy, random, opts);
-  const session = await client.createSession(opts.envId, { config: opts.config });
+  const session = await client.createSession(opts.envId, { config: opts.config, maxSteps: opts.maxEpisodeSteps });
   const data: Example[] = [];
   // The action-only baseline: the same states and actions, without the simulation.
   const baseline: Example[] = [];

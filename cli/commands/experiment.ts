@@ -1,6 +1,6 @@
 import { selectBackend } from "../../agent/model/backend.js";
-import { Command } from "commander";
-import { SMALL, TINY } from "../../agent/experiment/config.js";
+import { Command, Option } from "commander";
+import { CONFIGS } from "../../agent/experiment/config.js";
 import { rewriteReport, runResimExperiment } from "../../agent/experiment/resim-experiment.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
@@ -9,8 +9,11 @@ export function experimentCommand(): Command {
   const experiment = new Command("experiment").description("Run a Dyna-Mind experiment end to end and write its report.");
   experiment
     .command("resim")
-    .description("DISTILL(action-only) vs DISTILL(ReSim) vs ReSim-with-search, at small scale with fixed seeds (docs/results/resim.md + PNG).")
-    .option("--tiny", "every stage on a handful of examples (what CI runs)")
+    .description(
+      "The random policy, DISTILL(action-only) (equal examples and equal tokens), DISTILL(ReSim) and the ReSim teacher on every split, with 95% intervals (docs/results/resim.md + PNG).",
+    )
+    .addOption(new Option("--config <name>", "full: Sokoban and ALFWorld; sokoban: Sokoban only; tiny: every stage on a handful of examples (CI)").choices(Object.keys(CONFIGS)).default("sokoban"))
+    .option("--tiny", "the same as --config tiny")
     .option("--work <dir>", "datasets and checkpoints", "runs/resim-experiment")
     .option("--docs <dir>", "where the report goes", "docs/results")
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
@@ -18,18 +21,16 @@ export function experimentCommand(): Command {
     .action(async (opts) => {
       if (opts.reportOnly) return rewriteReport(opts.docs);
       await selectBackend({ logger: createLogger("dynamind") });
-      const cfg = opts.tiny ? TINY : SMALL;
+      const cfg = CONFIGS[opts.tiny ? "tiny" : opts.config]!;
       const { client, close } = await connect(opts.address);
       try {
-        const command = `dynamind experiment resim${opts.tiny ? " --tiny" : ""}`;
+        const command = `dynamind experiment resim --config ${cfg.name}`;
         const r = await runResimExperiment(client, cfg, { work: opts.work, docs: opts.docs }, command, createLogger("experiment"));
-        for (const row of r.rows) {
-          const sim = (x: number | null) => x?.toFixed(3) ?? "—";
-          const s = row.id.sim;
-          console.log(
-            `${row.method.padEnd(22)} success ID ${row.id.successRate.toFixed(2)}  OOD ${row.ood.successRate.toFixed(2)}  ` +
-              `Sim changed ${sim(s.changed)} (copy baseline ${sim(s.copyBaseline)}, old similarity ${sim(s.similarity)})`,
-          );
+        for (const e of r.envs) {
+          for (const row of e.rows) {
+            const sim = row.changed ? `Sim changed ${row.changed.mean.toFixed(3)} (copy ${row.copyBaseline?.mean.toFixed(3) ?? "—"})` : "";
+            console.log(`${e.env.padEnd(9)} ${row.split.padEnd(5)} ${row.method.padEnd(36)} success ${row.success.rate.toFixed(3)}  ${sim}`);
+          }
         }
         console.log(`report: ${opts.docs}/resim.md`);
       } finally {

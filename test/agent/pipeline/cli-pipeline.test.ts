@@ -53,13 +53,27 @@ describe("command errors", () => {
 });
 
 describe("dynamind experiment resim --tiny", () => {
-  it.skipIf(!hasChromium)("collects, trains both models, evaluates three methods and writes the report and plot", async () => {
+  it.skipIf(!hasChromium)("collects, trains three models, evaluates five methods with intervals and writes the report and plot", async () => {
     const dir = mkdtempSync(join(tmpdir(), "experiment-"));
     await dynamind("experiment", "resim", "--tiny", "--work", join(dir, "work"), "--docs", join(dir, "docs"));
     const md = readFileSync(join(dir, "docs", "resim.md"), "utf8");
-    for (const method of ["DISTILL(action-only)", "DISTILL(ReSim)", "ReSim with search"]) expect(md).toContain(`| ${method} |`);
+    const methods = ["random policy", "DISTILL(action-only), equal examples", "DISTILL(action-only), equal tokens", "DISTILL(ReSim)", "ReSim with search (the teacher)"];
+    for (const method of methods) expect(md).toMatch(new RegExp(`\\| ${method.replace(/[()]/g, "\\$&")} \\| \\d+\\.\\d% \\[`));
+    expect(md).toContain("Data (read from the dataset file):");
     expect(readFileSync(join(dir, "docs", "resim.png")).subarray(1, 4).toString()).toBe("PNG");
-    const raw = JSON.parse(readFileSync(join(dir, "docs", "resim.json"), "utf8")) as { rows: { id: { simScore: number | null } }[] };
-    expect(raw.rows[2]!.id.simScore).toBe(1);
-  }, 300_000);
+    const raw = JSON.parse(readFileSync(join(dir, "docs", "resim.json"), "utf8")) as {
+      envs: { rows: { method: string; changed?: { mean: number }; copyBaseline?: { mean: number } }[]; models: { method: string; trainTokens: number }[] }[];
+    };
+    const rows = raw.envs[0]!.rows;
+    // The teacher states the real future: its Sim Score is 1, and copying scores less on the same plans.
+    const teacher = rows.find((r) => r.method.startsWith("ReSim with search"))!;
+    expect(teacher.changed!.mean).toBe(1);
+    expect(teacher.copyBaseline!.mean).toBeLessThan(1);
+    // Equal tokens: the second action-only model saw at least as many tokens as the ReSim model.
+    const tokens = new Map(raw.envs[0]!.models.map((m) => [m.method, m.trainTokens]));
+    expect(tokens.get("DISTILL(action-only), equal tokens")!).toBeGreaterThanOrEqual(tokens.get("DISTILL(ReSim)")! * 0.9);
+    // A rerun resumes every stage and still describes the data it trained on.
+    await dynamind("experiment", "resim", "--tiny", "--work", join(dir, "work"), "--docs", join(dir, "docs"));
+    expect(readFileSync(join(dir, "docs", "resim.md"), "utf8")).toMatch(/Data \(read from the dataset file\):\*\* [1-9]\d* episodes/);
+  }, 600_000);
 });
