@@ -54,7 +54,7 @@ export function unaryHandlers(
     listEnvs: unary("ListEnvs", () => engine.listEnvs()),
     createSession: unary("CreateSession", (req, _d, ctx) => engine.createSession(req, ctx)),
     closeSession: unary("CloseSession", (req) => engine.closeSession(req)),
-    reset: unary("Reset", (req) => engine.reset(req)),
+    reset: unary("Reset", (req, deadline) => engine.reset(req, deadline)),
     step: unary("Step", (req) => engine.step(req)),
     batchStep: unary("BatchStep", (req) => engine.batchStep(req)),
     cloneState: unary("CloneState", (req) => engine.cloneState(req)),
@@ -62,6 +62,6 @@ export function unaryHandlers(
     releaseState: unary("ReleaseState", (req) => engine.releaseState(req)),
     fork: unary("Fork", (req, _d, ctx) => engine.fork(req, ctx)),
     expand: unary("Expand", (req, deadline) => engine.expand(req, deadline)),
-    expertPlan: unary("ExpertPlan", (req) => engine.expertPlan(req)),
+    expertPlan: unary("ExpertPlan", (req, deadline) => engine.expertPlan(req, deadline)),
   };
 }
