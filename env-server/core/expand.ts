@@ -3,6 +3,11 @@
  * scratch instance so the session's own episode is never touched. Its work (node
  * count) and reply size are bounded before it starts and again as it runs; on any
  * error the handles made so far are released and nothing remains.
+ *
+ * A long Expand (262k ALFWorld steps take seconds) must not stall other clients: past
+ * a few milliseconds of work it yields to the event loop between nodes and goes on
+ * asynchronously, the session staying exclusive. Small Expands finish within their
+ * first slice and stay synchronous.
  */
 import { EnvError } from "../../adapters/contract.js";
 import type { Branch, ExpandRequest, ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
@@ -15,6 +20,14 @@ import { heldSnapshot, hold } from "./saved-states.js";
 import type { Session } from "./session.js";
 
 type Sequences = ExpandRequest["sequences"];
+
+/** Work between yields to the event loop: short against a Step's latency, long against a yield's cost (~µs). */
+export const EXPAND_SLICE_MS = 4;
+/** Nodes between clock reads (an ALFWorld node with its observation is ~20-80 µs). */
+const CLOCK_EVERY = 16;
+
+/** Lets queued I/O (other clients' calls) run before the rest of the work. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export function expand(core: EngineCore, req: ExpandRequest, deadline = Infinity): MaybePromise<ExpandResponse> {
   const session = core.sessions.get(req.sessionId);
@@ -73,6 +86,8 @@ class ExpandRun {
   /** Where the run is (sequence, action), to say where a rejected action was. */
   private sequence = 0;
   private action = 0;
+  /** When the current slice of synchronous work began. */
+  private sliceStart = Date.now();
 
   constructor(
     private readonly core: EngineCore,
@@ -126,8 +141,10 @@ class ExpandRun {
     const steps: StepResult[] = [];
     const loop = (from: number): MaybePromise<Branch> => {
       for (let j = from; j < actions.length; j++) {
-        if ((this.nodes & 63) === 0 && Date.now() > this.deadline) {
-          throw new EnvError("DEADLINE", "the call's deadline passed during Expand; nothing was kept");
+        if (this.nodes % CLOCK_EVERY === 0) {
+          const now = Date.now();
+          if (now > this.deadline) throw new EnvError("DEADLINE", "the call's deadline passed during Expand; nothing was kept");
+          if (now - this.sliceStart >= EXPAND_SLICE_MS) return this.pause().then(() => loop(j));
         }
         this.action = j;
         const observed = !this.leafOnly || j === actions.length - 1;
@@ -177,6 +194,11 @@ class ExpandRun {
         return { steps, leafState: handle };
       });
     });
+  }
+
+  private async pause(): Promise<void> {
+    await yieldToLoop();
+    this.sliceStart = Date.now();
   }
 
   private abort(): void {
