@@ -1,0 +1,165 @@
+/**
+ * One client must not stall the others (review findings, issue 8): the worst call a
+ * client may make (Sokoban generation and solver configs, ALFWorld Expand) either
+ * completes or is refused within a bound, honours its deadline, and meanwhile another
+ * client's Steps keep being answered. The server runs in this process, so a blocked
+ * event loop would delay this test's own client too: that is what the bounds catch.
+ * Bounds are generous (a loaded 2-core machine); the failures they catch took 5-60 s.
+ */
+import { describe, expect, it } from "vitest";
+import type { RemoteSession } from "../../agent/client/index.js";
+import { rejection, useTestServer } from "../support/server.js";
+
+const ctx = useTestServer();
+
+const DEADLINE_EXCEEDED = 4;
+const RESOURCE_EXHAUSTED = 8;
+/** A Step answered later than this means the event loop was held by someone else's call. */
+const STALL_MS = 1000;
+
+/** The most expensive Sokoban generation a client may ask for (every cap at its maximum). */
+const WORST_GENERATION = { dim_room: [64, 64], num_boxes: 20, num_gen_steps: 100_000, min_solution_length: 1000, solver_node_budget: 2_000_000 };
+/** A room whose optimal solve runs the solver to its largest allowed budget. */
+const WORST_SOLVE = { dim_room: [64, 64], num_boxes: 4, solver_node_budget: 2_000_000, report_optimal: false };
+
+/** A started 6x6 session for the bystander client. */
+async function bystander(): Promise<RemoteSession> {
+  const s = await ctx.client.createSession("sokoban", { config: { report_optimal: false }, maxSteps: 0 });
+  await s.reset(1);
+  return s;
+}
+
+/** Steps `s` until `pending` settles; the slowest Step and how many were answered. */
+async function stepWhile(s: RemoteSession, pending: Promise<unknown>): Promise<{ steps: number; slowestMs: number }> {
+  let settled = false;
+  void pending.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  let steps = 0;
+  let slowestMs = 0;
+  while (!settled) {
+    const t = performance.now();
+    await s.step(5 + (steps % 4));
+    slowestMs = Math.max(slowestMs, performance.now() - t);
+    steps++;
+  }
+  return { steps, slowestMs };
+}
+
+/** Outcome of a call: "ok" or its error reason, and how long it took. */
+async function outcome(p: Promise<unknown>): Promise<{ result: string; code?: number; ms: number }> {
+  const t = performance.now();
+  try {
+    await p;
+    return { result: "ok", ms: performance.now() - t };
+  } catch (err) {
+    const e = err as { reason: string; code: number };
+    return { result: e.reason, code: e.code, ms: performance.now() - t };
+  }
+}
+
+describe("Sokoban Reset and ExpertPlan with the worst allowed configs", () => {
+  it("a Reset with every generation cap at its maximum ends within a bound; others' Steps are answered meanwhile", async () => {
+    const other = await bystander();
+    const heavy = await ctx.client.createSession("sokoban", { config: WORST_GENERATION });
+    const reset = outcome(ctx.client.call(0, "reset", { sessionId: heavy.id, seed: 1, optionsJson: "" }, 60_000));
+    const meanwhile = await stepWhile(other, reset);
+    const done = await reset;
+    // It cannot meet min_solution_length 1000: refused once the generation budget is spent, not after minutes.
+    expect(["ok", "INVALID_ARGUMENT", "CAPACITY"]).toContain(done.result);
+    expect(done.ms).toBeLessThan(30_000);
+    expect(meanwhile.steps).toBeGreaterThan(0);
+    expect(meanwhile.slowestMs).toBeLessThan(STALL_MS);
+  });
+
+  it("an ExpertPlan at the largest solver budget ends within a bound; others' Steps are answered meanwhile", async () => {
+    const other = await bystander();
+    const heavy = await ctx.client.createSession("sokoban", { config: WORST_SOLVE });
+    await heavy.reset(1);
+    const plan = outcome(heavy.expertPlan());
+    const meanwhile = await stepWhile(other, plan);
+    const done = await plan;
+    expect(["ok", "CAPACITY"]).toContain(done.result);
+    expect(done.ms).toBeLessThan(30_000);
+    expect(meanwhile.steps).toBeGreaterThan(0);
+    expect(meanwhile.slowestMs).toBeLessThan(STALL_MS);
+  });
+
+  it("the caller's deadline ends a heavy Reset, and the session is free again right after", async () => {
+    const heavy = await ctx.client.createSession("sokoban", { config: WORST_GENERATION });
+    const done = await outcome(ctx.client.call(0, "reset", { sessionId: heavy.id, seed: 2, optionsJson: "" }, 1500));
+    expect(done.code).toBe(DEADLINE_EXCEEDED);
+    expect(done.ms).toBeLessThan(5000);
+    // Calls on a session wait for the one before: an answer now means the server stopped the Reset's work.
+    const next = await outcome(heavy.step("Up"));
+    expect(next.result).toBe("EPISODE_NOT_STARTED");
+    expect(next.ms).toBeLessThan(2000);
+  });
+
+  it("the caller's deadline ends a heavy ExpertPlan, and the session is free again right after", async () => {
+    const heavy = await ctx.client.createSession("sokoban", { config: WORST_SOLVE });
+    await heavy.reset(1);
+    const done = await outcome(ctx.client.call(0, "expertPlan", { sessionId: heavy.id }, 1000));
+    expect(done.code).toBe(DEADLINE_EXCEEDED);
+    expect(done.ms).toBeLessThan(5000);
+    const next = await outcome(heavy.step("Up"));
+    expect(next.result).toBe("ok");
+    expect(next.ms).toBeLessThan(2000);
+  });
+});
+
+describe("ALFWorld Expand over 4096 sequences of 64 actions", () => {
+  const SEQUENCES = 4096;
+  const DEPTH = 64;
+  const sequences = (): string[][] => Array.from({ length: SEQUENCES }, () => Array.from({ length: DEPTH }, () => "look"));
+
+  async function alfworld(): Promise<RemoteSession> {
+    const s = await ctx.client.createSession("alfworld", { maxSteps: 0 });
+    await s.reset(3);
+    return s;
+  }
+
+  it("with every observation: refused with CAPACITY before any work, and the server keeps serving", async () => {
+    const s = await alfworld();
+    const done = await outcome(s.expand(sequences()));
+    expect([done.result, done.code]).toEqual(["CAPACITY", RESOURCE_EXHAUSTED]);
+    expect(done.ms).toBeLessThan(5000);
+    expect((await s.step("look")).stepIndex).toBe(1);
+  });
+
+  it("with leaf observations only (the largest allowed): others' Steps are answered meanwhile", async () => {
+    const other = await bystander();
+    const s = await alfworld();
+    const expand = outcome(s.expand(sequences(), { leafObservationsOnly: true }));
+    const meanwhile = await stepWhile(other, expand);
+    const done = await expand;
+    expect(done.result).toBe("ok");
+    expect(meanwhile.steps).toBeGreaterThan(0);
+    expect(meanwhile.slowestMs).toBeLessThan(STALL_MS);
+  });
+
+  it("the caller's deadline ends it, and the session is free again right after", async () => {
+    const s = await alfworld();
+    const request = {
+      sessionId: s.id,
+      sequences: sequences().map((seq) => ({ actions: seq.map((text) => ({ kind: { $case: "text", text } })) })),
+      options: { returnLeafStates: false, leafObservationsOnly: true },
+    };
+    const done = await outcome(ctx.client.call(0, "expand", request, 1000));
+    expect(done.code).toBe(DEADLINE_EXCEEDED);
+    expect(done.ms).toBeLessThan(5000);
+    const next = await outcome(s.step("look"));
+    expect(next.result).toBe("ok");
+    expect(next.ms).toBeLessThan(2000);
+  });
+
+  it("a request over the 4 MiB receive limit is refused by size, and the server keeps serving", async () => {
+    const s = await alfworld();
+    const long = Array.from({ length: SEQUENCES }, () => Array.from({ length: DEPTH }, () => "go to countertop 1 and look around"));
+    const done = await outcome(s.expand(long));
+    expect(done.code).toBe(RESOURCE_EXHAUSTED);
+    expect(done.ms).toBeLessThan(5000);
+    expect((await s.step("look")).stepIndex).toBe(1);
+  });
+});
