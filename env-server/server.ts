@@ -20,6 +20,7 @@ import { CallGuard } from "./grpc/call-guard.js";
 import { CallRegister, callPolicy } from "./grpc/call-policy.js";
 import { connectHandler } from "./grpc/connect-stream.js";
 import { withSafeDecoding } from "./grpc/decoding.js";
+import { requestPrechecks } from "./grpc/request-counts.js";
 import { createMetrics } from "./grpc/metrics.js";
 import { unaryHandlers, type RefusalLog } from "./grpc/unary-handlers.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -120,7 +121,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ),
     ],
   });
-  server.addService(withSafeDecoding(EnvServiceService, ["connect"]), {
+  server.addService(withSafeDecoding(EnvServiceService, ["connect"], requestPrechecks(engine.limits)), {
     ...unaryHandlers(engine, guard, metrics, onRefused),
     connect: connectHandler(engine, guard, metrics, onRefused),
   });
