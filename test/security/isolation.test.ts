@@ -8,7 +8,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RemoteSession } from "../../agent/client/index.js";
-import { rejection, useTestServer } from "../support/server.js";
+import { BatchStepRequest, ConnectRequest, ExpandRequest } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
+import { requestPrechecks } from "../../env-server/grpc/request-counts.js";
+import { useTestServer } from "../support/server.js";
 
 const ctx = useTestServer();
 
@@ -109,10 +111,13 @@ describe("Sokoban Reset and ExpertPlan with the worst allowed configs", () => {
   });
 });
 
-describe("ALFWorld Expand over 4096 sequences of 64 actions", () => {
-  const SEQUENCES = 4096;
-  const DEPTH = 64;
-  const sequences = (): string[][] => Array.from({ length: SEQUENCES }, () => Array.from({ length: DEPTH }, () => "look"));
+describe("ALFWorld Expand", () => {
+  const grid = (sequences: number, depth: number, text = "look"): string[][] =>
+    Array.from({ length: sequences }, () => Array.from({ length: depth }, () => text));
+  /** The largest Expand allowed: 32768 actions (the cap) in 2048 leaves (4096 ~1.1 KB leaves pass the 4 MiB reply budget). */
+  const LARGEST = (): string[][] => grid(2048, 16);
+  /** The review's call: 4096 x 64 = 262144 actions, 2 MB in. */
+  const REVIEWED = (): string[][] => grid(4096, 64);
 
   async function alfworld(): Promise<RemoteSession> {
     const s = await ctx.client.createSession("alfworld", { maxSteps: 0 });
@@ -120,18 +125,29 @@ describe("ALFWorld Expand over 4096 sequences of 64 actions", () => {
     return s;
   }
 
-  it("with every observation: refused with CAPACITY before any work, and the server keeps serving", async () => {
+  it("4096x64 with every observation: refused with CAPACITY before any work, and the server keeps serving", async () => {
     const s = await alfworld();
-    const done = await outcome(s.expand(sequences()));
+    const done = await outcome(s.expand(REVIEWED()));
     expect([done.result, done.code]).toEqual(["CAPACITY", RESOURCE_EXHAUSTED]);
     expect(done.ms).toBeLessThan(5000);
     expect((await s.step("look")).stepIndex).toBe(1);
   });
 
-  it("with leaf observations only (the largest allowed): others' Steps are answered meanwhile", async () => {
+  it("4096x64 with leaf observations only: refused or run, without stalling others' Steps", async () => {
     const other = await bystander();
     const s = await alfworld();
-    const expand = outcome(s.expand(sequences(), { leafObservationsOnly: true }));
+    const expand = outcome(s.expand(REVIEWED(), { leafObservationsOnly: true }));
+    const meanwhile = await stepWhile(other, expand);
+    const done = await expand;
+    expect(["ok", "CAPACITY"]).toContain(done.result);
+    expect(meanwhile.steps).toBeGreaterThan(0);
+    expect(meanwhile.slowestMs).toBeLessThan(STALL_MS);
+  });
+
+  it("the largest allowed (2048x16, leaf observations only) runs without stalling others' Steps", async () => {
+    const other = await bystander();
+    const s = await alfworld();
+    const expand = outcome(s.expand(LARGEST(), { leafObservationsOnly: true }));
     const meanwhile = await stepWhile(other, expand);
     const done = await expand;
     expect(done.result).toBe("ok");
@@ -139,14 +155,15 @@ describe("ALFWorld Expand over 4096 sequences of 64 actions", () => {
     expect(meanwhile.slowestMs).toBeLessThan(STALL_MS);
   });
 
-  it("the caller's deadline ends it, and the session is free again right after", async () => {
+  it("the caller's deadline ends the largest allowed, and the session is free again right after", async () => {
     const s = await alfworld();
     const request = {
       sessionId: s.id,
-      sequences: sequences().map((seq) => ({ actions: seq.map((text) => ({ kind: { $case: "text", text } })) })),
+      sequences: LARGEST().map((seq) => ({ actions: seq.map((text) => ({ kind: { $case: "text", text } })) })),
       options: { returnLeafStates: false, leafObservationsOnly: true },
     };
-    const done = await outcome(ctx.client.call(0, "expand", request, 1000));
+    // 32768 ALFWorld steps take well over 100 ms (~20-80 µs each).
+    const done = await outcome(ctx.client.call(0, "expand", request, 100));
     expect(done.code).toBe(DEADLINE_EXCEEDED);
     expect(done.ms).toBeLessThan(5000);
     const next = await outcome(s.step("look"));
@@ -156,10 +173,44 @@ describe("ALFWorld Expand over 4096 sequences of 64 actions", () => {
 
   it("a request over the 4 MiB receive limit is refused by size, and the server keeps serving", async () => {
     const s = await alfworld();
-    const long = Array.from({ length: SEQUENCES }, () => Array.from({ length: DEPTH }, () => "go to countertop 1 and look around"));
-    const done = await outcome(s.expand(long));
+    const done = await outcome(s.expand(grid(4096, 64, "go to countertop 1 and look around")));
     expect(done.code).toBe(RESOURCE_EXHAUSTED);
     expect(done.ms).toBeLessThan(5000);
     expect((await s.step("look")).stepIndex).toBe(1);
+  });
+});
+
+describe("counts checked on the wire, before decoding", () => {
+  const limits = { maxExpandSequences: 8, maxExpandActions: 20, maxBatchSize: 4 };
+  const checks = requestPrechecks(limits);
+  const action = { kind: { $case: "text" as const, text: "look" } };
+  const expandBytes = (sequences: number, depth: number) =>
+    ExpandRequest.encode({
+      sessionId: "s",
+      sequences: Array.from({ length: sequences }, () => ({ actions: Array.from({ length: depth }, () => action) })),
+      options: { returnLeafStates: false, leafObservationsOnly: true },
+    } as ExpandRequest).finish();
+  const batchBytes = (steps: number) =>
+    BatchStepRequest.encode({ steps: Array.from({ length: steps }, () => ({ sessionId: "s", action })) } as BatchStepRequest).finish();
+
+  it("lets requests at the limits through and refuses the ones over them with CAPACITY", () => {
+    expect(checks.expand!(expandBytes(8, 2))).toBeUndefined();
+    expect(checks.expand!(expandBytes(4, 5))).toBeUndefined();
+    expect(checks.expand!(expandBytes(9, 1))?.reason).toBe("CAPACITY");
+    expect(checks.expand!(expandBytes(7, 3))?.message).toMatch(/at most 20 actions/);
+    expect(checks.batchStep!(batchBytes(4))).toBeUndefined();
+    expect(checks.batchStep!(batchBytes(5))?.reason).toBe("CAPACITY");
+  });
+
+  it("looks inside Connect requests", () => {
+    const frame = (request: ConnectRequest["request"]) => ConnectRequest.encode({ requestId: 7, request } as ConnectRequest).finish();
+    const expand = ExpandRequest.decode(expandBytes(3, 7));
+    expect(checks.connect!(frame({ $case: "expand", expand }))?.reason).toBe("CAPACITY");
+    expect(checks.connect!(frame({ $case: "batchStep", batchStep: BatchStepRequest.decode(batchBytes(5)) }))?.reason).toBe("CAPACITY");
+    expect(checks.connect!(frame({ $case: "batchStep", batchStep: BatchStepRequest.decode(batchBytes(2)) }))).toBeUndefined();
+  });
+
+  it("leaves malformed bytes to the decoder, which reports them", () => {
+    expect(checks.expand!(Uint8Array.from([0x1a, 0xff, 0xff]))).toBeUndefined();
   });
 });
