@@ -18,16 +18,12 @@ import { andThen, isPromise, type MaybePromise } from "./maybe-promise.js";
 import { assertStarted, validateAction } from "./request-checks.js";
 import { heldSnapshot, hold } from "./saved-states.js";
 import type { Session } from "./session.js";
+import { TimeSlice } from "./time-slice.js";
 
 type Sequences = ExpandRequest["sequences"];
 
-/** Work between yields to the event loop: short against a Step's latency, long against a yield's cost (~µs). */
-export const EXPAND_SLICE_MS = 4;
-/** Nodes between clock reads (an ALFWorld node with its observation is ~20-80 µs). */
+/** Nodes between clock reads (an ALFWorld node with its observation is ~10-80 µs). */
 const CLOCK_EVERY = 16;
-
-/** Lets queued I/O (other clients' calls) run before the rest of the work. */
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export function expand(core: EngineCore, req: ExpandRequest, deadline = Infinity): MaybePromise<ExpandResponse> {
   const session = core.sessions.get(req.sessionId);
@@ -86,8 +82,8 @@ class ExpandRun {
   /** Where the run is (sequence, action), to say where a rejected action was. */
   private sequence = 0;
   private action = 0;
-  /** When the current slice of synchronous work began. */
-  private sliceStart = Date.now();
+  /** The current slice of synchronous work. */
+  private readonly slice = new TimeSlice();
 
   constructor(
     private readonly core: EngineCore,
@@ -144,7 +140,7 @@ class ExpandRun {
         if (this.nodes % CLOCK_EVERY === 0) {
           const now = Date.now();
           if (now > this.deadline) throw new EnvError("DEADLINE", "the call's deadline passed during Expand; nothing was kept");
-          if (now - this.sliceStart >= EXPAND_SLICE_MS) return this.pause().then(() => loop(j));
+          if (this.slice.spent(now)) return this.slice.next().then(() => loop(j));
         }
         this.action = j;
         const observed = !this.leafOnly || j === actions.length - 1;
@@ -194,11 +190,6 @@ class ExpandRun {
         return { steps, leafState: handle };
       });
     });
-  }
-
-  private async pause(): Promise<void> {
-    await yieldToLoop();
-    this.sliceStart = Date.now();
   }
 
   private abort(): void {

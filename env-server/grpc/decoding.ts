@@ -38,6 +38,15 @@ export function undecodableError(value: Undecodable): EnvError {
   return new EnvError("INVALID_ARGUMENT", `the request could not be decoded: ${value[UNDECODABLE]}`);
 }
 
+/** Decodes bytes with a strict reader; what cannot be decoded is an INVALID_ARGUMENT EnvError. */
+export function decodeStrict<T>(decode: (reader: BinaryReader) => T, bytes: Uint8Array): T {
+  try {
+    return decode(new StrictReader(bytes));
+  } catch (err) {
+    throw new EnvError("INVALID_ARGUMENT", `the request could not be decoded: ${describe(err)}`);
+  }
+}
+
 /** A reader whose uint32() refuses values that do not fit (instead of truncating them). */
 class StrictReader extends BinaryReader {
   constructor(buf: Uint8Array) {
