@@ -8,7 +8,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RemoteSession } from "../../agent/client/index.js";
-import { BatchStepRequest, ConnectRequest, ExpandRequest } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
+import { BinaryReader } from "@bufbuild/protobuf/wire";
+import { BatchStepRequest, ConnectRequest, ExpandRequest, ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
+import { decodeExpand, encodeExpandReply, readRawExpand, serializeExpandReply } from "../../env-server/grpc/expand-codec.js";
 import { requestPrechecks } from "../../env-server/grpc/request-counts.js";
 import { useTestServer } from "../support/server.js";
 
@@ -212,5 +214,34 @@ describe("counts checked on the wire, before decoding", () => {
 
   it("leaves malformed bytes to the decoder, which reports them", () => {
     expect(checks.expand!(Uint8Array.from([0x1a, 0xff, 0xff]))).toBeUndefined();
+  });
+});
+
+describe("Expand's sliced codec", () => {
+  const action = (i: number) => ({ kind: i % 2 ? { $case: "text" as const, text: `go to shelf ${i}` } : { $case: "index" as const, index: i } });
+  const request = {
+    sessionId: "s",
+    fromHandleId: "h",
+    sequences: Array.from({ length: 300 }, (_, i) => ({ actions: Array.from({ length: 1 + (i % 5) }, (_, j) => action(i + j)) })),
+    options: { returnLeafStates: true, leafObservationsOnly: false },
+  } as ExpandRequest;
+
+  it("decodes a request as the whole-message decoder does", async () => {
+    const bytes = ExpandRequest.encode(request).finish();
+    const raw = readRawExpand(new BinaryReader(bytes));
+    expect(await decodeExpand(raw, Infinity)).toEqual(ExpandRequest.decode(bytes));
+  });
+
+  it("answers a sequence that cannot be decoded with INVALID_ARGUMENT", () => {
+    const raw = readRawExpand(new BinaryReader(ExpandRequest.encode(request).finish()));
+    raw.rawSequences[7] = Uint8Array.from([0x0a, 0x05, 0x08]);
+    expect(() => decodeExpand(raw, Infinity)).toThrow(/could not be decoded/);
+  });
+
+  it("encodes a reply to the same bytes as the whole-message encoder", async () => {
+    const step = { observation: undefined, reward: -0.1, terminated: false, truncated: false, infoJson: '{"a":1}', stepIndex: 2 };
+    const reply = { branches: Array.from({ length: 500 }, (_, i) => ({ steps: Array.from({ length: i % 4 }, () => step), leafState: undefined })) } as ExpandResponse;
+    const serialize = serializeExpandReply((r) => Buffer.from(ExpandResponse.encode(r).finish()));
+    expect(serialize(await encodeExpandReply(reply))).toEqual(Buffer.from(ExpandResponse.encode(reply).finish()));
   });
 });
