@@ -132,6 +132,16 @@ export interface ExpertPlan {
  */
 export type MaybePromise<T> = T | Promise<T>;
 
+/**
+ * Given when an environment serves a server call. Heavy work (generation, solvers) must
+ * then leave the event loop, which every other client shares, and stop at the deadline;
+ * without it (in-process use: tests, trainers) environments may run everything inline.
+ */
+export interface CallBudget {
+  /** Epoch ms after which the caller no longer wants the answer (Infinity = none). */
+  deadline: number;
+}
+
 /** Which observation parts the session wants; environments may skip work for the others. */
 export interface ObservationRequest {
   text: boolean;
@@ -152,7 +162,7 @@ export interface ObservationRequest {
  */
 export interface Environment<S = unknown> {
   /** Starts an episode. Returns info for the first StepResult (e.g. task parameters). */
-  reset(seed: number, options: Record<string, unknown>): MaybePromise<Record<string, unknown> | undefined>;
+  reset(seed: number, options: Record<string, unknown>, call?: CallBudget): MaybePromise<Record<string, unknown> | undefined>;
   /** Applies one action, or throws EnvError (reason INVALID_ACTION) and changes nothing. */
   step(action: Action): MaybePromise<Transition>;
   /** Renders the current state. */
@@ -169,7 +179,7 @@ export interface Environment<S = unknown> {
    * The expert's plan from the current state (an optimal solver or a scripted planner),
    * without changing the state; undefined when it has none.
    */
-  expertPlan?(): MaybePromise<ExpertPlan | undefined>;
+  expertPlan?(call?: CallBudget): MaybePromise<ExpertPlan | undefined>;
   /** Releases external resources (browsers, devices). */
   close?(): Promise<void> | void;
 }

@@ -21,6 +21,8 @@ import { CallGuard } from "./grpc/call-guard.js";
 import { CallRegister, callPolicy } from "./grpc/call-policy.js";
 import { connectHandler } from "./grpc/connect-stream.js";
 import { withSafeDecoding } from "./grpc/decoding.js";
+import { requestPrechecks } from "./grpc/request-counts.js";
+import { readRawExpand, serializeExpandReply } from "./grpc/expand-codec.js";
 import { createMetrics } from "./grpc/metrics.js";
 import { unaryHandlers, type RefusalLog } from "./grpc/unary-handlers.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -131,7 +133,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ),
     ],
   });
-  server.addService(withSafeDecoding(EnvServiceService, ["connect"]), {
+  // Expand's request and reply are read and written in time slices (expand-codec.ts).
+  const service = {
+    ...EnvServiceService,
+    expand: {
+      ...EnvServiceService.expand,
+      requestDeserialize: readRawExpand as unknown as typeof EnvServiceService.expand.requestDeserialize,
+      responseSerialize: serializeExpandReply(EnvServiceService.expand.responseSerialize),
+    },
+  };
+  server.addService(withSafeDecoding(service, ["connect"], requestPrechecks(engine.limits)), {
     ...unaryHandlers(engine, guard, metrics, onRefused),
     connect: connectHandler(engine, guard, metrics, onRefused),
   });

@@ -26,6 +26,12 @@ export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 export const DEFAULT_PRESET: PresetName = "6x6-1box";
 /** Solver budget at reset: well under a second on the presets; Boxoban medium needs ≤ ~0.5M on most levels. */
 export const DEFAULT_SOLVER_NODE_BUDGET = 1_000_000;
+/**
+ * The most a client may ask for: 2M stored nodes is ~150 MB with 20 boxes and seconds of
+ * search (more with many boxes, where the worker's per-call time limit ends it). Up to
+ * 50M was accepted before: gigabytes and minutes for one Reset or ExpertPlan.
+ */
+export const MAX_SOLVER_NODE_BUDGET = 2_000_000;
 
 const side = z.number().int().min(5).max(MAX_SIDE);
 
@@ -81,7 +87,7 @@ const baseConfigSchema = z
     min_solution_length: z.number().int().min(0).max(1000).optional().describe("Regenerate until the optimal solution has at least this many steps"),
     image: z.enum(["tiny", "sprite"]).optional().describe("Image observation style: 1 px per cell, or 16 px sprites (default)"),
     report_optimal: z.boolean().optional().describe("Solve at reset and report optimal_solution_length (default true)"),
-    solver_node_budget: z.number().int().min(1).max(50_000_000).optional(),
+    solver_node_budget: z.number().int().min(1).max(MAX_SOLVER_NODE_BUDGET).optional().describe("Solver nodes for report_optimal, min_solution_length and ExpertPlan; default 1M"),
   })
   .strict();
 

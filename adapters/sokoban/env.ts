@@ -3,14 +3,26 @@
  * Everything on the step path works on the room's Uint8Array in place; clones are a
  * slice of it, which is what makes tree search over clones cheap.
  */
-import { EnvError, type Action, type Environment, type ExpertPlan, type Observation, type ObservationRequest, type Transition } from "../contract.js";
+import {
+  EnvError,
+  type Action,
+  type CallBudget,
+  type Environment,
+  type ExpertPlan,
+  type MaybePromise,
+  type Observation,
+  type ObservationRequest,
+  type Transition,
+} from "../contract.js";
 import { hashBytes } from "../kit/hash.js";
+import { runOffLoop } from "../kit/off-loop.js";
+import { WorkerPool, workerEntry } from "../kit/worker-pool.js";
 import { parseResetOptions, type SokobanConfig } from "./config.js";
 import { ACTION_NAMES, applyAction, BOX_MOVED, NUM_ACTIONS, PLAYER_MOVED, stepReward } from "./dynamics.js";
-import { generateRoom } from "./generate.js";
+import { runSokobanJob, type SokobanJob, type SokobanJobResult } from "./jobs.js";
 import { renderImage } from "./render-image.js";
 import { renderText } from "./render-text.js";
-import { BOX, makeRoom, restoreInto, roomFromState, roomProblem, snapshot, type Room, type SokobanState } from "./room.js";
+import { BOX, copyRoom, makeRoom, restoreInto, roomFromState, roomProblem, snapshot, type Room, type SokobanState } from "./room.js";
 import { solveRoom } from "./solver.js";
 
 /** Text commands for LLM agents; they map to the push actions 1-4 (a push falls back to a move). */
@@ -52,6 +64,20 @@ export function actionIndex(action: Action): number {
   }
 }
 
+/** Generation and solving for server calls that outgrow the inline slice; one pool per process, started on first use. */
+let pool: WorkerPool<SokobanJob, SokobanJobResult> | undefined;
+const sokobanPool = (): WorkerPool<SokobanJob, SokobanJobResult> => (pool ??= new WorkerPool(workerEntry(import.meta.url, "worker")));
+
+/** Runs a job inline without limits (in-process use), or bounded and off the event loop for a server call. */
+function runJob(job: SokobanJob, call: CallBudget | undefined, what: string): MaybePromise<SokobanJobResult> {
+  if (call === undefined) return runSokobanJob(job, Infinity);
+  return runOffLoop(job, runSokobanJob, sokobanPool, call.deadline, what);
+}
+
+function then<T, U>(value: MaybePromise<T>, f: (v: T) => U): MaybePromise<U> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
 export class SokobanEnv implements Environment<SokobanState> {
   private room: Room | undefined;
   /** Boxoban mode: optimal lengths already computed, by level index (levels never change). */
@@ -59,7 +85,13 @@ export class SokobanEnv implements Environment<SokobanState> {
 
   constructor(readonly config: SokobanConfig) {}
 
-  reset(seed: number, options: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * Generates (or picks) the room and, with report_optimal, solves it. Under a server call
+   * that work may move to a worker; the room only changes once it is done.
+   */
+  reset(seed: number, options: Record<string, unknown>): Record<string, unknown>;
+  reset(seed: number, options: Record<string, unknown>, call: CallBudget | undefined): MaybePromise<Record<string, unknown>>;
+  reset(seed: number, options: Record<string, unknown>, call?: CallBudget): MaybePromise<Record<string, unknown>> {
     if (!Number.isSafeInteger(seed)) throw new EnvError("INVALID_ARGUMENT", `seed must be a safe integer, got ${seed}`);
     const { level } = parseResetOptions(options);
     const { config } = this;
@@ -71,26 +103,39 @@ export class SokobanEnv implements Environment<SokobanState> {
       }
       const index = level ?? (((seed % levels.length) + levels.length) % levels.length);
       const l = levels[index]!;
-      this.room = makeRoom(l.width, l.height, l.grid.slice(), l.player);
+      const room = makeRoom(l.width, l.height, l.grid.slice(), l.player);
       info.level = index;
-      if (config.reportOptimal) {
-        if (!this.optimalCache.has(index)) this.optimalCache.set(index, this.optimalLength());
-        info.optimal_solution_length = this.optimalCache.get(index);
-      }
-      return info;
+      const start = (): Record<string, unknown> => {
+        if (config.reportOptimal) info.optimal_solution_length = this.optimalCache.get(index);
+        this.room = room;
+        return info;
+      };
+      if (!config.reportOptimal || this.optimalCache.has(index)) return start();
+      const solved = runJob({ kind: "solve", room, nodeBudget: config.solverNodeBudget }, call, "sokoban reset");
+      return then(solved, (r) => {
+        this.optimalCache.set(index, r.optimalLength ?? null);
+        return start();
+      });
     }
     if (level !== undefined) throw new EnvError("INVALID_ARGUMENT", "reset option level is only valid with the levels config (a data set)");
-    const generated = generateRoom(seed, {
-      width: config.width,
-      height: config.height,
-      numBoxes: config.numBoxes,
-      numGenSteps: config.numGenSteps,
-      minSolutionLength: config.minSolutionLength,
-      solverNodeBudget: config.solverNodeBudget,
+    const job: SokobanJob = {
+      kind: "generate",
+      seed,
+      params: {
+        width: config.width,
+        height: config.height,
+        numBoxes: config.numBoxes,
+        numGenSteps: config.numGenSteps,
+        minSolutionLength: config.minSolutionLength,
+        solverNodeBudget: config.solverNodeBudget,
+      },
+      solveBudget: config.reportOptimal ? config.solverNodeBudget : 0,
+    };
+    return then(runJob(job, call, "sokoban reset"), (r) => {
+      this.room = r.room!;
+      if (config.reportOptimal) info.optimal_solution_length = r.optimalLength ?? null;
+      return info;
     });
-    this.room = generated.room;
-    if (config.reportOptimal) info.optimal_solution_length = generated.optimalLength ?? this.optimalLength();
-    return info;
   }
 
   step(action: Action): Transition {
@@ -170,22 +215,20 @@ export class SokobanEnv implements Environment<SokobanState> {
     return snapshot(room);
   }
 
-  /** Optimal actions (1-4) from the current state; undefined when unsolvable or over the node budget. */
   /** The optimal solver's plan from here, as text commands (the solver only pushes: actions 1–4). */
-  expertPlan(): ExpertPlan | undefined {
-    const actions = this.solve();
-    if (actions === undefined) return undefined;
-    return { actions: actions.map((a) => ({ $case: "text", text: TEXT_COMMANDS[a - 1]! })), reachesGoal: true };
+  expertPlan(): ExpertPlan | undefined;
+  expertPlan(call: CallBudget | undefined): MaybePromise<ExpertPlan | undefined>;
+  expertPlan(call?: CallBudget): MaybePromise<ExpertPlan | undefined> {
+    // A copy: the live room keeps changing while a worker solves the one it was sent.
+    const job: SokobanJob = { kind: "solve", room: copyRoom(this.started()), nodeBudget: this.config.solverNodeBudget };
+    return then(runJob(job, call, "sokoban expert plan"), ({ actions }) =>
+      actions === undefined ? undefined : { actions: actions.map((a): Action => ({ $case: "text", text: TEXT_COMMANDS[a - 1]! })), reachesGoal: true },
+    );
   }
 
+  /** Optimal actions (1-4) from the current state; undefined when unsolvable or over the node budget. */
   solve(): number[] | undefined {
-    const r = solveRoom(this.started(), { nodeBudget: this.config.solverNodeBudget });
-    return r.status === "solved" ? r.actions : undefined;
-  }
-
-  private optimalLength(): number | null {
-    const r = solveRoom(this.started(), { nodeBudget: this.config.solverNodeBudget });
-    return r.status === "solved" ? r.length : null;
+    return runSokobanJob({ kind: "solve", room: this.started(), nodeBudget: this.config.solverNodeBudget }, Infinity).actions;
   }
 
   private started(): Room {

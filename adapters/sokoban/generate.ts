@@ -6,8 +6,9 @@
  */
 import { EnvError } from "../contract.js";
 import { Rng } from "../kit/rng.js";
+import { checkTime } from "../kit/timebox.js";
 import { BOX, FLOOR, TARGET, makeRoom, type Room } from "./room.js";
-import { solveRoom } from "./solver.js";
+import { DEFAULT_NODE_BUDGET, solveRoom } from "./solver.js";
 
 export interface GenerateParams {
   width: number;
@@ -19,6 +20,8 @@ export interface GenerateParams {
   minSolutionLength?: number;
   /** Solver budget used by the min-solution-length filter. */
   solverNodeBudget?: number;
+  /** Throw TimeUp (kit/timebox) once the clock passes this (epoch ms); default never. */
+  stopAt?: number;
 }
 
 export interface GeneratedRoom {
@@ -36,6 +39,39 @@ export const MAX_MIN_LENGTH_ATTEMPTS = 500;
 /** Reverse-play limits from gym-sokoban. */
 export const REVERSE_TTL = 300;
 export const REVERSE_MAX_STATES = 300_000;
+/**
+ * Effort one generateRoom call may spend, in work units: a reverse-play state is 1, a
+ * carve step 1/8, a solver node (min-length filter) 4; a unit is ~1-2 µs here, so the
+ * most a reset can generate for is a few seconds (on a worker thread under the server).
+ * Counted, not timed, so a seed either always yields its room or always fails. The
+ * presets never needed a fifth of it (300 seeds each); without it a 20-box room or a
+ * high min_solution_length kept regenerating for minutes (1000 × 300k reverse-play states).
+ */
+export const GENERATION_WORK_BUDGET = 2_000_000;
+/** Units per solver node and carve steps per unit, in GENERATION_WORK_BUDGET's scale. */
+const SOLVER_NODE_UNITS = 4;
+const CARVE_STEPS_PER_UNIT = 8;
+
+/** Work spent so far by one generateRoom call; over budget it throws (see GENERATION_WORK_BUDGET). */
+class Effort {
+  used = 0;
+  constructor(
+    readonly budget: number,
+    readonly stopAt: number,
+  ) {}
+
+  get left(): number {
+    return Math.max(0, this.budget - this.used);
+  }
+
+  spend(units: number): void {
+    this.used += units;
+    if (this.used > this.budget) throw new EffortExhausted();
+    checkTime(this.stopAt);
+  }
+}
+
+class EffortExhausted extends Error {}
 
 export function defaultGenSteps(width: number, height: number): number {
   return Math.floor(1.7 * (width + height));
@@ -57,38 +93,60 @@ const WALK_DIRS: readonly (readonly [number, number])[] = [
   [0, -1],
 ];
 
-/** Generates a room for `seed`; throws EnvError(INVALID_ARGUMENT) when the parameters cannot produce one. */
-export function generateRoom(seed: number, params: GenerateParams): GeneratedRoom {
+/**
+ * Generates a room for `seed`; throws EnvError(INVALID_ARGUMENT) when the parameters cannot
+ * produce one within MAX_ROOM_ATTEMPTS rooms or GENERATION_WORK_BUDGET, and TimeUp past `stopAt`.
+ */
+export function generateRoom(seed: number, params: GenerateParams, budget = GENERATION_WORK_BUDGET): GeneratedRoom {
   const rng = Rng.fromSeed(seed);
+  const effort = new Effort(budget, params.stopAt ?? Infinity);
   const minLength = params.minSolutionLength ?? 0;
-  if (minLength <= 0) return { room: drawRoom(rng, params) };
-  let unknown = 0;
-  for (let attempt = 0; attempt < MAX_MIN_LENGTH_ATTEMPTS; attempt++) {
-    const room = drawRoom(rng, params);
-    const solved = solveRoom(room, { nodeBudget: params.solverNodeBudget });
-    // Rooms the solver cannot settle within budget are skipped: their length is unverified.
-    if (solved.status !== "solved") {
-      unknown++;
-      continue;
+  const what = `a ${params.width}x${params.height} room with ${params.numBoxes} box(es)`;
+  try {
+    if (minLength <= 0) return { room: drawRoom(rng, params, effort) };
+    let unknown = 0;
+    const solverBudget = params.solverNodeBudget ?? DEFAULT_NODE_BUDGET;
+    for (let attempt = 0; attempt < MAX_MIN_LENGTH_ATTEMPTS; attempt++) {
+      const room = drawRoom(rng, params, effort);
+      // The solver gets what is left of the effort budget; running out there is running out, not an unknown room.
+      const nodeBudget = Math.min(solverBudget, Math.floor(effort.left / SOLVER_NODE_UNITS));
+      const solved = solveRoom(room, { nodeBudget, stopAt: effort.stopAt });
+      effort.spend(solved.nodes * SOLVER_NODE_UNITS);
+      if (solved.status === "budget" && nodeBudget < solverBudget) throw new EffortExhausted();
+      // Rooms the solver cannot settle within budget are skipped: their length is unverified.
+      if (solved.status !== "solved") {
+        unknown++;
+        continue;
+      }
+      if (solved.length >= minLength) return { room, optimalLength: solved.length };
     }
-    if (solved.length >= minLength) return { room, optimalLength: solved.length };
+    throw new EnvError(
+      "INVALID_ARGUMENT",
+      `min_solution_length ${minLength}: no ${what.slice(2)} reached it in ` +
+        `${MAX_MIN_LENGTH_ATTEMPTS} generated rooms (${unknown} exceeded the solver budget); lower min_solution_length or enlarge the room`,
+    );
+  } catch (err) {
+    if (!(err instanceof EffortExhausted)) throw err;
+    throw new EnvError(
+      "INVALID_ARGUMENT",
+      `generating ${what}${minLength > 0 ? ` and min_solution_length ${minLength}` : ""} used the server's whole generation budget ` +
+        `(${budget} work units) for seed ${seed}; use fewer boxes, a smaller room, fewer num_gen_steps or a lower min_solution_length`,
+    );
   }
-  throw new EnvError(
-    "INVALID_ARGUMENT",
-    `min_solution_length ${minLength}: no ${params.width}x${params.height} room with ${params.numBoxes} box(es) reached it in ` +
-      `${MAX_MIN_LENGTH_ATTEMPTS} generated rooms (${unknown} exceeded the solver budget); lower min_solution_length or enlarge the room`,
-  );
 }
 
 /** One room: repeats topology → placement → reverse play until reverse play scores above 0. */
-export function drawRoom(rng: Rng, params: GenerateParams): Room {
+export function drawRoom(rng: Rng, params: GenerateParams, effort = new Effort(Infinity, params.stopAt ?? Infinity)): Room {
   const { width, height, numBoxes } = params;
   const steps = params.numGenSteps ?? defaultGenSteps(width, height);
   for (let attempt = 0; attempt < MAX_ROOM_ATTEMPTS; attempt++) {
     const grid = carveTopology(rng, width, height, steps);
+    effort.spend(steps / CARVE_STEPS_PER_UNIT);
     const placed = placePlayerAndTargets(rng, grid, numBoxes);
     if (!placed) continue;
-    const room = reversePlay(grid, width, height, placed.player, placed.targets);
+    let explored = 0;
+    const room = reversePlay(grid, width, height, placed.player, placed.targets, effort.stopAt, (n) => (explored = n));
+    effort.spend(explored);
     if (room) return room;
   }
   throw new EnvError(
@@ -147,7 +205,16 @@ export function placePlayerAndTargets(rng: Rng, grid: Uint8Array, numBoxes: numb
  * changed) × total Manhattan distance of boxes from their own targets; 0 unless every
  * target is uncovered (neither box nor player on it). Undefined when the best score is 0.
  */
-export function reversePlay(staticGrid: Uint8Array, width: number, height: number, player0: number, targets: number[]): Room | undefined {
+export function reversePlay(
+  staticGrid: Uint8Array,
+  width: number,
+  height: number,
+  player0: number,
+  targets: number[],
+  stopAt = Infinity,
+  /** Told how many states the search explored (the caller's effort accounting). */
+  onExplored?: (states: number) => void,
+): Room | undefined {
   const n = staticGrid.length;
   const cells = staticGrid.slice();
   const nb = targets.length;
@@ -192,6 +259,7 @@ export function reversePlay(staticGrid: Uint8Array, width: number, height: numbe
     const key = ((key2 ^ z[player * 4 + 3]!) & 0x1fffff) * 0x1_0000_0000 + ((key1 ^ z[player * 4 + 2]!) >>> 0);
     if (explored.has(key)) return;
     explored.add(key);
+    if ((explored.size & 4095) === 0) checkTime(stopAt);
     const score = allTargetsUncovered(player) ? swaps * displacement() : 0;
     if (score > bestScore) {
       bestScore = score;
@@ -227,6 +295,7 @@ export function reversePlay(staticGrid: Uint8Array, width: number, height: numbe
     }
   };
   search(player0, -1, 0, REVERSE_TTL);
+  onExplored?.(explored.size);
   if (bestScore <= 0) return undefined;
   const grid = staticGrid.slice();
   for (let k = 0; k < nb; k++) grid[bestBoxes[k]!] = grid[bestBoxes[k]!]! | BOX;

@@ -133,7 +133,8 @@ export class EnvEngine implements EngineCore {
     return {};
   }
 
-  reset(req: ResetRequest): MaybePromise<ResetResponse> {
+  /** `deadline` (epoch ms) reaches the environment, which keeps heavy work off the event loop and stops there. */
+  reset(req: ResetRequest, deadline = Infinity): MaybePromise<ResetResponse> {
     const session = this.sessions.get(req.sessionId);
     if (req.optionsJson.length > MAX_OPTIONS_JSON_BYTES) {
       throw new EnvError("INVALID_ARGUMENT", `options_json is longer than ${MAX_OPTIONS_JSON_BYTES} characters`);
@@ -142,7 +143,7 @@ export class EnvEngine implements EngineCore {
     if (req.seed !== undefined) validateSeed(req.seed);
     const seed = req.seed ?? randomInt(MAX_DRAWN_SEED);
     return session.exclusive(() =>
-      andThen(session.episode.reset(seed, options), (result) => {
+      andThen(session.episode.reset(seed, options, { deadline }), (result) => {
         session.started = true;
         this.counters.resets++;
         return { result };
@@ -188,8 +189,8 @@ export class EnvEngine implements EngineCore {
     return expand(this, req, deadline);
   }
 
-  expertPlan(req: ExpertPlanRequest): MaybePromise<ExpertPlanResponse> {
-    return expertPlan(this, req);
+  expertPlan(req: ExpertPlanRequest, deadline = Infinity): MaybePromise<ExpertPlanResponse> {
+    return expertPlan(this, req, deadline);
   }
 
   /** Saves a snapshot under the state budget (see saved-states.ts). */

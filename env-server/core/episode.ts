@@ -4,7 +4,7 @@
  * truncation at the step budget, and snapshots that include all of it.
  * Environments implement only their dynamics; this wrapper is the same for all.
  */
-import { EnvError, type Action, type Environment, type ObservationRequest, type Observation as EnvObservation } from "../../adapters/contract.js";
+import { EnvError, type Action, type CallBudget, type Environment, type ObservationRequest, type Observation as EnvObservation } from "../../adapters/contract.js";
 import type { Observation, StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { andThen, type MaybePromise } from "./maybe-promise.js";
 
@@ -42,8 +42,8 @@ export class Episode<S = unknown> {
     readonly observationRequest: ObservationRequest,
   ) {}
 
-  reset(seed: number, options: Record<string, unknown>): MaybePromise<StepResult> {
-    return andThen(this.env.reset(seed, options), (info) => {
+  reset(seed: number, options: Record<string, unknown>, call?: CallBudget): MaybePromise<StepResult> {
+    return andThen(this.env.reset(seed, options, call), (info) => {
       this.phase = "running";
       this.steps = 0;
       this.terminated = false;

@@ -3,6 +3,11 @@
  * scratch instance so the session's own episode is never touched. Its work (node
  * count) and reply size are bounded before it starts and again as it runs; on any
  * error the handles made so far are released and nothing remains.
+ *
+ * A long Expand (262k ALFWorld steps take seconds) must not stall other clients: past
+ * a few milliseconds of work it yields to the event loop between nodes and goes on
+ * asynchronously, the session staying exclusive. Small Expands finish within their
+ * first slice and stay synchronous.
  */
 import { EnvError } from "../../adapters/contract.js";
 import type { Branch, ExpandRequest, ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
@@ -13,8 +18,12 @@ import { andThen, isPromise, type MaybePromise } from "./maybe-promise.js";
 import { assertStarted, validateAction } from "./request-checks.js";
 import { heldSnapshot, hold } from "./saved-states.js";
 import type { Session } from "./session.js";
+import { TimeSlice } from "./time-slice.js";
 
 type Sequences = ExpandRequest["sequences"];
+
+/** Nodes between clock reads (an ALFWorld node with its observation is ~10-80 µs). */
+const CLOCK_EVERY = 16;
 
 export function expand(core: EngineCore, req: ExpandRequest, deadline = Infinity): MaybePromise<ExpandResponse> {
   const session = core.sessions.get(req.sessionId);
@@ -73,6 +82,8 @@ class ExpandRun {
   /** Where the run is (sequence, action), to say where a rejected action was. */
   private sequence = 0;
   private action = 0;
+  /** The current slice of synchronous work. */
+  private readonly slice = new TimeSlice();
 
   constructor(
     private readonly core: EngineCore,
@@ -126,8 +137,10 @@ class ExpandRun {
     const steps: StepResult[] = [];
     const loop = (from: number): MaybePromise<Branch> => {
       for (let j = from; j < actions.length; j++) {
-        if ((this.nodes & 63) === 0 && Date.now() > this.deadline) {
-          throw new EnvError("DEADLINE", "the call's deadline passed during Expand; nothing was kept");
+        if (this.nodes % CLOCK_EVERY === 0) {
+          const now = Date.now();
+          if (now > this.deadline) throw new EnvError("DEADLINE", "the call's deadline passed during Expand; nothing was kept");
+          if (this.slice.spent(now)) return this.slice.next().then(() => loop(j));
         }
         this.action = j;
         const observed = !this.leafOnly || j === actions.length - 1;

@@ -8,7 +8,7 @@ import type { EngineCore } from "./engine-core.js";
 import { andThen, type MaybePromise } from "./maybe-promise.js";
 import { heldSnapshot } from "./saved-states.js";
 
-export function expertPlan(core: EngineCore, req: ExpertPlanRequest): MaybePromise<ExpertPlanResponse> {
+export function expertPlan(core: EngineCore, req: ExpertPlanRequest, deadline = Infinity): MaybePromise<ExpertPlanResponse> {
   const session = core.sessions.get(req.sessionId);
   if (!session.template.spec.hasExpert) throw new EnvError("UNSUPPORTED", `${session.envId} has no expert`);
   const start = req.fromHandleId !== undefined ? heldSnapshot(core, session, req.fromHandleId) : undefined;
@@ -18,7 +18,7 @@ export function expertPlan(core: EngineCore, req: ExpertPlanRequest): MaybePromi
       if (snapshot.phase !== "running") return { actions: [], reachesGoal: false };
       const scratch = session.scratch();
       return andThen(scratch.restore(snapshot), () =>
-        andThen(scratch.env.expertPlan!(), (plan) => ({
+        andThen(scratch.env.expertPlan!({ deadline }), (plan) => ({
           actions: (plan?.actions ?? []).map((kind) => ({ kind })),
           reachesGoal: plan?.reachesGoal ?? false,
         })),

@@ -11,8 +11,15 @@ export interface EngineLimits {
   maxStateBytes: number;
   maxBatchSize: number;
   maxExpandSequences: number;
+  /**
+   * Actions in one Expand. Decoding them holds the event loop (~1 µs per text action,
+   * before any check of ours can run), so this bounds a stall every client shares.
+   */
   maxExpandActions: number;
-  /** Largest Expand reply, bytes (estimated before the work and counted during it); below the send limit. */
+  /**
+   * Largest Expand reply, bytes (estimated before the work and counted during it); below the send limit.
+   * Encoding the reply holds the event loop too (~10 ns a byte).
+   */
   maxExpandReplyBytes: number;
   maxActionTextBytes: number;
   /** Largest episode step budget a session may ask for (the config caps agree). */
@@ -29,8 +36,10 @@ export const DEFAULT_LIMITS: EngineLimits = {
   maxStateBytes: 512 * 1024 * 1024,
   maxBatchSize: 16_384,
   maxExpandSequences: 4096,
-  maxExpandActions: 262_144,
-  maxExpandReplyBytes: 32 * 1024 * 1024,
+  // 32k actions decode in ~15-35 ms and a 4 MiB reply encodes in ~20-50 ms (2 busy cores);
+  // 262k and 32 MiB cost ~0.3 s each, a stall for every other client. Larger work: more calls.
+  maxExpandActions: 32_768,
+  maxExpandReplyBytes: 4 * 1024 * 1024,
   maxActionTextBytes: 64 * 1024,
   maxStepsCap: 1_000_000,
 };

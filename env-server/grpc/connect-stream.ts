@@ -64,7 +64,7 @@ export function connectHandler(engine: EnvEngine, guard: CallGuard, metrics: Rpc
       case "closeSession":
         return engine.closeSession(req.closeSession).then((closeSession) => ({ $case: "closeSession" as const, closeSession }));
       case "reset":
-        return andThen(engine.reset(req.reset), (reset): Response => ({ $case: "reset", reset }));
+        return andThen(engine.reset(req.reset, deadline), (reset): Response => ({ $case: "reset", reset }));
       case "step":
         return andThen(engine.step(req.step), (step): Response => ({ $case: "step", step }));
       case "batchStep":
@@ -80,7 +80,7 @@ export function connectHandler(engine: EnvEngine, guard: CallGuard, metrics: Rpc
       case "expand":
         return andThen(engine.expand(req.expand, deadline), (expand): Response => ({ $case: "expand", expand }));
       case "expertPlan":
-        return andThen(engine.expertPlan(req.expertPlan), (expertPlan): Response => ({ $case: "expertPlan", expertPlan }));
+        return andThen(engine.expertPlan(req.expertPlan, deadline), (expertPlan): Response => ({ $case: "expertPlan", expertPlan }));
     }
   };
 

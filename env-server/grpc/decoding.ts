@@ -8,11 +8,14 @@
  *   handler answers with INVALID_ARGUMENT and a reason; grpc-js would otherwise
  *   answer INTERNAL "Error deserializing request" without one, and on the Connect
  *   stream end the whole stream for one bad frame.
+ * - Prechecks on the raw bytes (request-counts.ts) can refuse a request before it is
+ *   decoded at all; it is answered the same way, with the precheck's error.
  */
 import { BinaryReader } from "@bufbuild/protobuf/wire";
 import type { ServiceDefinition } from "@grpc/grpc-js";
 import { EnvError } from "../../adapters/contract.js";
 import { clip } from "../../adapters/kit/clip.js";
+import type { RequestPrecheck } from "./request-counts.js";
 
 const UNDECODABLE = Symbol("undecodable");
 
@@ -21,6 +24,8 @@ export interface Undecodable {
   readonly [UNDECODABLE]: string;
   /** The Connect request id, when it could be read; the stream then answers that request only. */
   readonly requestId?: number;
+  /** A precheck's refusal (e.g. CAPACITY), answered instead of INVALID_ARGUMENT. */
+  readonly refusal?: EnvError;
 }
 
 export function isUndecodable(value: unknown): value is Undecodable {
@@ -29,7 +34,17 @@ export function isUndecodable(value: unknown): value is Undecodable {
 
 /** The error a handler reports for an undecodable request. */
 export function undecodableError(value: Undecodable): EnvError {
+  if (value.refusal !== undefined) return value.refusal;
   return new EnvError("INVALID_ARGUMENT", `the request could not be decoded: ${value[UNDECODABLE]}`);
+}
+
+/** Decodes bytes with a strict reader; what cannot be decoded is an INVALID_ARGUMENT EnvError. */
+export function decodeStrict<T>(decode: (reader: BinaryReader) => T, bytes: Uint8Array): T {
+  try {
+    return decode(new StrictReader(bytes));
+  } catch (err) {
+    throw new EnvError("INVALID_ARGUMENT", `the request could not be decoded: ${describe(err)}`);
+  }
 }
 
 /** A reader whose uint32() refuses values that do not fit (instead of truncating them). */
@@ -92,14 +107,24 @@ function leadingRequestId(buf: Uint8Array): number | undefined {
  * The service with strict, non-throwing request decoding. `requestIdMethods` names
  * the streaming methods whose messages carry a request_id in field 1.
  */
-export function withSafeDecoding<S extends ServiceDefinition>(service: S, requestIdMethods: readonly string[]): S {
+export function withSafeDecoding<S extends ServiceDefinition>(
+  service: S,
+  requestIdMethods: readonly string[],
+  prechecks: Readonly<Record<string, RequestPrecheck>> = {},
+): S {
   const out: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(service)) {
     const decode = method.requestDeserialize as (reader: never) => unknown;
     const withId = requestIdMethods.includes(name);
+    const precheck = prechecks[name];
     out[name] = {
       ...method,
       requestDeserialize: (buf: Buffer): unknown => {
+        const refusal = precheck?.(buf);
+        if (refusal !== undefined) {
+          const refused: Undecodable = { [UNDECODABLE]: refusal.message, refusal, requestId: withId ? leadingRequestId(buf) : undefined };
+          return refused;
+        }
         try {
           return decode(new StrictReader(buf) as never);
         } catch (err) {

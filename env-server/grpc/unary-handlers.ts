@@ -7,7 +7,9 @@ import type { sendUnaryData, ServerUnaryCall, UntypedHandleCall } from "@grpc/gr
 import type { EnvServiceServer } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
 import type { EnvEngine } from "../core/engine.js";
 import type { CallContext } from "../core/limits.js";
-import { isPromise, type MaybePromise } from "../core/maybe-promise.js";
+import type { ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
+import { andThen, isPromise, type MaybePromise } from "../core/maybe-promise.js";
+import { decodeExpand, encodeExpandReply, type RawExpandRequest } from "./expand-codec.js";
 import { clientOf, type CallGuard } from "./call-guard.js";
 import { isUndecodable, undecodableError } from "./decoding.js";
 import type { RpcMetrics } from "./metrics.js";
@@ -54,14 +56,20 @@ export function unaryHandlers(
     listEnvs: unary("ListEnvs", () => engine.listEnvs()),
     createSession: unary("CreateSession", (req, _d, ctx) => engine.createSession(req, ctx)),
     closeSession: unary("CloseSession", (req) => engine.closeSession(req)),
-    reset: unary("Reset", (req) => engine.reset(req)),
+    reset: unary("Reset", (req, deadline) => engine.reset(req, deadline)),
     step: unary("Step", (req) => engine.step(req)),
     batchStep: unary("BatchStep", (req) => engine.batchStep(req)),
     cloneState: unary("CloneState", (req) => engine.cloneState(req)),
     restoreState: unary("RestoreState", (req) => engine.restoreState(req)),
     releaseState: unary("ReleaseState", (req) => engine.releaseState(req)),
     fork: unary("Fork", (req, _d, ctx) => engine.fork(req, ctx)),
-    expand: unary("Expand", (req, deadline) => engine.expand(req, deadline)),
-    expertPlan: unary("ExpertPlan", (req) => engine.expertPlan(req)),
+    expand: unary("Expand", (req, deadline) => {
+      // From the server's service the sequences arrive raw and the reply leaves encoded (expand-codec.ts).
+      const raw = req as unknown as RawExpandRequest;
+      const full = "rawSequences" in raw ? decodeExpand(raw, deadline) : req;
+      const reply = andThen(full, (r) => engine.expand(r, deadline));
+      return andThen(reply, (r) => encodeExpandReply(r) as unknown as ExpandResponse);
+    }),
+    expertPlan: unary("ExpertPlan", (req, deadline) => engine.expertPlan(req, deadline)),
   };
 }
