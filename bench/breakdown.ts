@@ -20,7 +20,7 @@ export async function batchBreakdown(rounds: number): Promise<Record<string, num
   const ids: string[] = [];
   for (let i = 0; i < 256; i++) {
     const { sessionId } = engine.createSession({ envId: "sokoban", configJson: '{"report_optimal":false}', observationKinds: [], maxSteps: 0 });
-    engine.reset({ sessionId, seed: i, optionsJson: "" });
+    await engine.reset({ sessionId, seed: i, optionsJson: "" });
     ids.push(sessionId);
   }
   const requests = [5, 6, 7, 8].map((index) => ({ steps: ids.map((sessionId) => ({ sessionId, action: { kind: { $case: "index" as const, index } } })) }));

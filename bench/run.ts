@@ -35,7 +35,7 @@ function log(msg: string): void {
 async function engineStep(steps: number): Promise<{ stepsPerSec: number }> {
   const engine = await EnvEngine.create(builtinRegistry(), {}, Buffer.alloc(32, 7));
   const { sessionId } = engine.createSession({ envId: "sokoban", configJson: '{"report_optimal":false}', observationKinds: [], maxSteps: 0 });
-  engine.reset({ sessionId, seed: 1, optionsJson: "" });
+  await engine.reset({ sessionId, seed: 1, optionsJson: "" });
   const actions = [5, 6, 7, 8].map((index) => ({ kind: { $case: "index" as const, index } }));
   let sink = 0;
   const loop = (k: number) => {
