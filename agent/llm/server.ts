@@ -2,7 +2,7 @@
  * `dynamind serve-model`: a project checkpoint behind the OpenAI
  * chat-completions API (POST /v1/chat/completions, GET /v1/models), so the
  * same `ChatClient` drives a local model, vLLM, llama.cpp or Ollama. The chat
- * template is the one SFT trains with (ByteTokenizer.encodeChat). Requests are
+ * template is the one SFT trains with (Tokenizer.encodeChat). Requests are
  * served one at a time (the model runs on one thread); `n` completions of one
  * request are generated as one batch. No streaming.
  */
@@ -10,13 +10,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { ByteTokenizer } from "../model/tokenizer.js";
+import type { Tokenizer } from "../model/tokenizer.js";
 import type { TransformerLM } from "../model/transformer.js";
 import { ChatCompletionRequestSchema } from "./schema.js";
 
 export interface ModelServerOptions {
   model: TransformerLM;
-  tokenizer: ByteTokenizer;
+  tokenizer: Tokenizer;
   /** The id reported by /v1/models and in responses. */
   modelId: string;
   host?: string;

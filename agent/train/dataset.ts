@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { SeededRng } from "../model/rng.js";
-import type { ByteTokenizer, ChatMessage } from "../model/tokenizer.js";
+import type { ChatMessage, Tokenizer } from "../model/tokenizer.js";
 
 export const ChatExampleSchema = z.object({
   messages: z
@@ -77,7 +77,7 @@ export interface TokenizedExample {
  */
 export function tokenizeExamples(
   examples: readonly ChatExample[],
-  tokenizer: ByteTokenizer,
+  tokenizer: Tokenizer,
   maxSeqLen: number,
 ): { examples: TokenizedExample[]; truncated: number; dropped: number } {
   const out: TokenizedExample[] = [];

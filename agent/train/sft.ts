@@ -12,7 +12,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { isCheckpoint, loadCheckpoint, saveCheckpoint } from "../model/checkpoint.js";
 import { DEFAULT_MODEL_CONFIG, type ModelConfigInput } from "../model/config.js";
-import { ByteTokenizer } from "../model/tokenizer.js";
+import { ByteTokenizer, type Tokenizer } from "../model/tokenizer.js";
 import { TransformerLM } from "../model/transformer.js";
 import { batchForStep, lengthBuckets, makeBatch, splitHeldOut, tokenizeExamples, type ChatExample, type TokenizedExample } from "./dataset.js";
 import { AdamW, clipByGlobalNorm } from "./optimizer.js";
@@ -81,7 +81,7 @@ export interface SftOptions {
 
 export interface SftResult {
   model: TransformerLM;
-  tokenizer: ByteTokenizer;
+  tokenizer: Tokenizer;
   step: number;
   /** Step at which this run started (0, or the resumed step). */
   startStep: number;
@@ -123,7 +123,7 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   const metricsFile = path.join(opts.outDir, "metrics.jsonl");
 
   let model: TransformerLM;
-  let tokenizer: ByteTokenizer;
+  let tokenizer: Tokenizer;
   let startStep = 0;
   let optimizerState: Awaited<ReturnType<typeof loadCheckpoint>>["optimizer"];
   if ((opts.resume ?? true) && isCheckpoint(ckDir)) {
