@@ -141,7 +141,7 @@ ${table}
   γ=${c.resim.gamma}, mixed rollout policy (the optimal solver's plan plus random ones), values from the solver's distance.
   ${r.collection.episodes} episodes, ${r.collection.examples} examples (success ${pct(r.collection.successRate)}, ${r.collection.nodesPerSecond.toFixed(0)} search nodes/s).
   The action-only baseline is the same states and actions without the simulated plans.
-- **Models:** the same byte-level decoder-only transformer for both (${JSON.stringify(c.sft.model)}), ${c.sft.steps} SFT steps of
+- **Models:** the same decoder-only transformer for both (${JSON.stringify(c.sft.model)}), each with a tokenizer fitted to its training data, ${c.sft.steps} SFT steps of
   batch ${c.sft.batchSize}, peak learning rate ${c.sft.lr}, loss on responses only; greedy decoding.
 - **Sim Score:** computed exactly — each plan a response states is executed from the real state and every predicted
   state is compared with the real one (1 − normalised edit distance, averaged). ReSim with search simulates with the
