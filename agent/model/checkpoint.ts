@@ -145,6 +145,9 @@ async function readTensors(dir: string, base: string): Promise<SavedTensors> {
 
 /** Writes a checkpoint to `dir` atomically (replacing an older one there). */
 export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): Promise<void> {
+  if (input.model.config.vocabSize !== input.tokenizer.vocabSize) {
+    throw new Error(`cannot save a checkpoint to ${dir}: the model's vocabSize ${input.model.config.vocabSize} differs from its ${input.tokenizer.type} tokenizer's ${input.tokenizer.vocabSize}`);
+  }
   const target = path.resolve(dir);
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });

@@ -149,6 +149,12 @@ describe("checkpoints with either tokenizer", () => {
     loaded.model.dispose();
   });
 
+  it("refuses to save a model whose vocabulary is not its tokenizer's", async () => {
+    const model = new TransformerLM({ ...tiny, vocabSize: 263 }, { seed: 3 });
+    await expect(saveCheckpoint(path.join(dir, "mismatch"), { model, tokenizer: fitted })).rejects.toThrow(/vocabSize 263 differs from its fitted tokenizer's \d+/);
+    model.dispose();
+  });
+
   it("still loads a byte checkpoint as earlier versions wrote it", async () => {
     const model = new TransformerLM({ ...tiny, vocabSize: 263 }, { seed: 3 });
     const ck = path.join(dir, "byte");
