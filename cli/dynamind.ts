@@ -12,6 +12,7 @@ import { experimentCommand } from "./commands/experiment.js";
 import { serveModelCommand } from "./commands/serve-model.js";
 import { sftCommand } from "./commands/sft.js";
 import { serveCommand } from "./commands/serve.js";
+import { tokensCommand } from "./commands/tokens.js";
 
 const program = new Command()
   .name("dynamind")
@@ -23,6 +24,7 @@ program.addCommand(envsCommand());
 program.addCommand(playCommand());
 program.addCommand(resimCommand());
 program.addCommand(sftCommand());
+program.addCommand(tokensCommand());
 program.addCommand(evalCommand());
 program.addCommand(serveModelCommand());
 program.addCommand(experimentCommand());

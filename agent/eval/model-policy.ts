@@ -2,7 +2,7 @@
  * A trained checkpoint as the policy under evaluation: greedy (or sampled)
  * generation with the KV cache, in the chat template SFT used.
  */
-import { loadCheckpoint, type ByteTokenizer, type TransformerLM } from "../model/index.js";
+import { loadCheckpoint, type Tokenizer, type TransformerLM } from "../model/index.js";
 import type { ChatMessage } from "../format/prompt.js";
 import type { PolicyResponse, ResponsePolicy } from "./policy.js";
 
@@ -23,7 +23,7 @@ export class CheckpointPolicy implements ResponsePolicy {
 
   private constructor(
     private readonly model: TransformerLM,
-    private readonly tokenizer: ByteTokenizer,
+    private readonly tokenizer: Tokenizer,
     private readonly opts: CheckpointPolicyOptions,
     dir: string,
   ) {

@@ -22,6 +22,28 @@
 import type { ActionInput } from "../client/actions.js";
 import { actionText, parseActionText } from "./prompt.js";
 
+/**
+ * The markup of the response format, each of which a fitted tokenizer keeps as
+ * one token (`<plan` is open: its attributes follow). `<value>…</value>` is not
+ * written by this module yet; it is listed so a value or refinement format that
+ * uses it gets single tokens too. A checkpoint stores its own copy of the list,
+ * so changing it here never changes an existing checkpoint's ids.
+ */
+export const RESPONSE_MARKUP = [
+  "<think>",
+  "</think>",
+  "<plan",
+  "</plan>",
+  "<action>",
+  "</action>",
+  "<state>",
+  "</state>",
+  "<answer>",
+  "</answer>",
+  "<value>",
+  "</value>",
+] as const;
+
 export interface SimulatedPlan {
   id: number;
   value: number;

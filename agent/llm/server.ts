@@ -3,7 +3,7 @@
  * chat-completions API (POST /v1/chat/completions, GET /v1/models), so the
  * same `ChatClient` — or the official `openai` client — drives a local model,
  * vLLM, llama.cpp or Ollama. The chat template is the one SFT trains with
- * (ByteTokenizer.encodeChat; `developer` messages are `system` messages, and
+ * (Tokenizer.encodeChat; `developer` messages are `system` messages, and
  * an array `content` is its text parts joined).
  *
  * What a client can count on:
@@ -34,14 +34,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { z } from "zod";
-import type { ByteTokenizer, ChatMessage } from "../model/tokenizer.js";
+import type { ChatMessage, Tokenizer } from "../model/tokenizer.js";
 import type { StepToken, TransformerLM } from "../model/transformer.js";
 import { CompletionText, logprobEntries, type LogprobEntry } from "./completion-text.js";
 import { ChatCompletionRequestSchema, type ChatMessageInput } from "./schema.js";
 
 export interface ModelServerOptions {
   model: TransformerLM;
-  tokenizer: ByteTokenizer;
+  tokenizer: Tokenizer;
   /** The id reported by /v1/models and in responses. */
   modelId: string;
   host?: string;
@@ -237,7 +237,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     signal: AbortSignal,
     emit?: (index: number, text: string, tokens: StepToken[]) => Promise<void>,
   ): Promise<ChoiceOut[]> => {
-    const texts = Array.from({ length: job.n }, () => new CompletionText(job.stops));
+    const texts = Array.from({ length: job.n }, () => new CompletionText(job.stops, (id) => tokenizer.tokenBytes(id)));
     stats.generations++;
     const gen = await model.generate(
       Array.from({ length: job.n }, () => job.prompt),

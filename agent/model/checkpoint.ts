@@ -2,7 +2,7 @@
  * Checkpoints: one directory holding
  *
  * - `config.json`    — format tag, model class name and its config, tokenizer class
- * - `tokenizer.json` — the tokenizer (saved with every checkpoint)
+ * - `tokenizer.json` — the tokenizer (saved with every checkpoint): `byte`, or `fitted` with its vocabulary
  * - `weights.json` + `weights.bin` — manifest (name, shape, dtype, byte offset and
  *   length per tensor, total size, SHA-256) and the raw little-endian float32 data
  * - optional `optimizer.json` + `optimizer.bin` — optimizer moments, same layout,
@@ -20,7 +20,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { ModelConfigSchema, type ModelConfig } from "./config.js";
-import { ByteTokenizer } from "./tokenizer.js";
+import { TOKENIZER_CLASSES, tokenizerFromJSON, type Tokenizer } from "./tokenizer.js";
 import { MODEL_CLASSES, TransformerLM } from "./transformer.js";
 
 export const CHECKPOINT_FORMAT = "dynamind-checkpoint";
@@ -30,7 +30,8 @@ const ConfigFileSchema = z.object({
   version: z.literal(1),
   modelClass: z.string(),
   model: ModelConfigSchema,
-  tokenizerClass: z.literal(ByteTokenizer.className),
+  /** `ByteTokenizer` or `FittedTokenizer`; must agree with tokenizer.json's `type`. */
+  tokenizerClass: z.enum([TOKENIZER_CLASSES.byte, TOKENIZER_CLASSES.fitted]),
   createdAt: z.string().optional(),
 });
 
@@ -57,7 +58,7 @@ export interface SavedTensors {
 
 export interface CheckpointContents {
   model: TransformerLM;
-  tokenizer: ByteTokenizer;
+  tokenizer: Tokenizer;
   config: ModelConfig;
   /** Optimizer moments and metadata, when the checkpoint has them (the caller disposes the tensors). */
   optimizer?: SavedTensors;
@@ -67,7 +68,7 @@ export interface CheckpointContents {
 
 export interface SaveCheckpointInput {
   model: TransformerLM;
-  tokenizer: ByteTokenizer;
+  tokenizer: Tokenizer;
   optimizer?: SavedTensors;
   trainer?: Record<string, unknown>;
 }
@@ -144,6 +145,9 @@ async function readTensors(dir: string, base: string): Promise<SavedTensors> {
 
 /** Writes a checkpoint to `dir` atomically (replacing an older one there). */
 export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): Promise<void> {
+  if (input.model.config.vocabSize !== input.tokenizer.vocabSize) {
+    throw new Error(`cannot save a checkpoint to ${dir}: the model's vocabSize ${input.model.config.vocabSize} differs from its ${input.tokenizer.type} tokenizer's ${input.tokenizer.vocabSize}`);
+  }
   const target = path.resolve(dir);
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
@@ -153,7 +157,7 @@ export async function saveCheckpoint(dir: string, input: SaveCheckpointInput): P
       version: 1,
       modelClass: TransformerLM.className,
       model: input.model.config,
-      tokenizerClass: ByteTokenizer.className,
+      tokenizerClass: TOKENIZER_CLASSES[input.tokenizer.type],
       createdAt: new Date().toISOString(),
     };
     await writeFile(path.join(tmp, "config.json"), JSON.stringify(config, null, 2));
@@ -184,11 +188,14 @@ export async function loadCheckpoint(dir: string, opts: { withOptimizer?: boolea
   const cls = (MODEL_CLASSES as Record<string, typeof TransformerLM>)[cfg.modelClass];
   if (!cls) throw new Error(`checkpoint file ${configFile}: unknown model class "${cfg.modelClass}" (known: ${Object.keys(MODEL_CLASSES).join(", ")})`);
   const tokFile = path.join(dir, "tokenizer.json");
-  let tokenizer: ByteTokenizer;
+  let tokenizer: Tokenizer;
   try {
-    tokenizer = ByteTokenizer.fromJSON(await readJson(tokFile));
+    tokenizer = tokenizerFromJSON(await readJson(tokFile));
   } catch (err) {
     throw new Error((err as Error).message.startsWith("checkpoint file") ? (err as Error).message : `checkpoint file ${tokFile}: ${(err as Error).message}`);
+  }
+  if (TOKENIZER_CLASSES[tokenizer.type] !== cfg.tokenizerClass) {
+    throw new Error(`checkpoint file ${configFile}: tokenizerClass ${cfg.tokenizerClass} does not match ${tokFile}, a ${tokenizer.type} tokenizer (${TOKENIZER_CLASSES[tokenizer.type]})`);
   }
   if (cfg.model.vocabSize !== tokenizer.vocabSize) {
     throw new Error(`checkpoint file ${configFile}: vocabSize ${cfg.model.vocabSize} does not match the tokenizer's ${tokenizer.vocabSize}`);

@@ -22,13 +22,19 @@ export const ModelConfigSchema = z
 export type ModelConfig = z.output<typeof ModelConfigSchema>;
 export type ModelConfigInput = z.input<typeof ModelConfigSchema>;
 
-/** A small default that trains on 2 CPU cores in minutes. */
+/**
+ * A small default that trains on 2 CPU cores in minutes. Its context takes every
+ * compact-prompt ReSim example measured with the fitted tokenizer (Sokoban and
+ * ALFWorld, d = 5: at most 665 tokens) and full-prompt Sokoban ones (975); SFT
+ * refuses longer examples rather than cutting them. Attention costs what the
+ * examples use, not maxSeqLen; only the position table grows with it.
+ */
 export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, "vocabSize"> = {
   dModel: 128,
   nLayers: 4,
   nHeads: 4,
   dFF: 512,
-  maxSeqLen: 512,
+  maxSeqLen: 1024,
   dropout: 0,
   initStd: 0.02,
 };

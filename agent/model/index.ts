@@ -1,7 +1,24 @@
 /** The agent's language model: backend selection, tokenizer, transformer, checkpoints. */
 export { selectBackend, wasmDistDir, type BackendName, type BackendPreference, type SelectBackendOptions } from "./backend.js";
 export { ModelConfigSchema, DEFAULT_MODEL_CONFIG, parseModelConfig, type ModelConfig, type ModelConfigInput } from "./config.js";
-export { ByteTokenizer, SPECIAL_TOKENS, TokenizerJsonSchema, type ChatMessage, type ChatRole, type EncodedChat, type TokenizerJson } from "./tokenizer.js";
+export {
+  ByteTokenizer,
+  FittedTokenizer,
+  tokenizerFromJSON,
+  pretokenize,
+  SPECIAL_TOKENS,
+  PRETOKENIZER,
+  DEFAULT_FIT,
+  TOKENIZER_CLASSES,
+  TokenizerJsonSchema,
+  type Tokenizer,
+  type TokenizerType,
+  type FitOptions,
+  type ChatMessage,
+  type ChatRole,
+  type EncodedChat,
+  type TokenizerJson,
+} from "./tokenizer.js";
 export {
   TransformerLM,
   MODEL_CLASSES,

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { SeededRng } from "../model/rng.js";
-import type { ByteTokenizer, ChatMessage } from "../model/tokenizer.js";
+import type { ChatMessage, EncodedChat, Tokenizer, TokenizerType } from "../model/tokenizer.js";
 
 export const ChatExampleSchema = z.object({
   messages: z
@@ -67,37 +67,96 @@ export async function loadChatJsonl(file: string): Promise<ChatExample[]> {
 export interface TokenizedExample {
   ids: number[];
   responseMask: number[];
-  truncated: boolean;
+}
+
+/** The texts a tokenizer is fitted on: every message of every example, prompts included (the model reads them too). */
+export function* chatTexts(examples: Iterable<ChatExample>): Generator<string> {
+  for (const ex of examples) for (const m of ex.messages) yield m.content;
+}
+
+function describeExample(ex: ChatExample, index: number, name: string): string {
+  const md = ex.metadata ?? {};
+  const keys = ["env", "seed", "step"].filter((k) => k in md);
+  const tag = keys.length ? ` (${keys.map((k) => `${k} ${JSON.stringify(md[k])}`).join(", ")})` : "";
+  return `example ${index + 1} of ${name}${tag}`;
 }
 
 /**
- * Tokenises with the chat template. Sequences longer than `maxSeqLen + 1` keep
- * their last tokens (the reply is at the end); examples left without any
- * response token are dropped and counted.
+ * Tokenises with the chat template. Nothing is ever cut: an example of N
+ * tokens trains on N − 1 positions, so it needs `maxSeqLen ≥ N − 1`, and when
+ * any example is longer this throws one Error naming how many are and the
+ * longest (its length, position and metadata). `name` says which data set
+ * ("the training split") in that message.
  */
 export function tokenizeExamples(
   examples: readonly ChatExample[],
-  tokenizer: ByteTokenizer,
+  tokenizer: Tokenizer,
   maxSeqLen: number,
-): { examples: TokenizedExample[]; truncated: number; dropped: number } {
+  name = "the dataset",
+): { examples: TokenizedExample[] } {
   const out: TokenizedExample[] = [];
-  let truncated = 0;
-  let dropped = 0;
-  for (const ex of examples) {
-    let { ids, responseMask } = tokenizer.encodeChat(ex.messages);
-    const cut = ids.length > maxSeqLen + 1;
-    if (cut) {
-      truncated++;
-      ids = ids.slice(ids.length - (maxSeqLen + 1));
-      responseMask = responseMask.slice(responseMask.length - (maxSeqLen + 1));
+  let tooLong = 0;
+  let longest = -1;
+  examples.forEach((ex, i) => {
+    const { ids, responseMask } = tokenizer.encodeChat(ex.messages);
+    if (ids.length > maxSeqLen + 1) {
+      tooLong++;
+      if (longest < 0 || ids.length > (out[longest]?.ids.length ?? 0)) longest = out.length;
     }
-    if (!responseMask.slice(1).some((m) => m === 1)) {
-      dropped++;
-      continue;
-    }
-    out.push({ ids, responseMask, truncated: cut });
+    out.push({ ids, responseMask });
+  });
+  if (tooLong > 0) {
+    const len = out[longest]!.ids.length;
+    throw new Error(
+      `${tooLong} of ${examples.length} examples in ${name} do not fit the model's context (maxSeqLen ${maxSeqLen} takes examples of up to ${maxSeqLen + 1} ${tokenizer.type} tokens); ` +
+        `the longest, ${describeExample(examples[longest]!, longest, name)}, has ${len} tokens. ` +
+        `Raise maxSeqLen to at least ${len - 1} (--config) or shorten the examples; examples are never cut.`,
+    );
   }
-  return { examples: out, truncated, dropped };
+  return { examples: out };
+}
+
+/** Token counts of a data set under a tokenizer (chat template included). */
+export interface TokenStats {
+  tokenizer: TokenizerType;
+  vocabSize: number;
+  examples: number;
+  /** Whole examples (prompt + reply + template tokens). */
+  mean: number;
+  p95: number;
+  max: number;
+  /** Assistant tokens per example (what the model generates, `<|end|>` included). */
+  replyMean: number;
+  replyMax: number;
+  /** The smallest maxSeqLen that takes every example: max − 1. */
+  minMaxSeqLen: number;
+}
+
+const p95Of = (sorted: readonly number[]): number => sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)] ?? 0;
+
+/** Token counts of `examples` under `tokenizer`; pass `encoded` when they are already tokenised with it. */
+export function tokenStats(examples: readonly ChatExample[], tokenizer: Tokenizer, encoded?: readonly EncodedChat[]): TokenStats {
+  const lens: number[] = [];
+  const replies: number[] = [];
+  for (const [i, ex] of examples.entries()) {
+    const { ids, responseMask } = encoded?.[i] ?? tokenizer.encodeChat(ex.messages);
+    lens.push(ids.length);
+    replies.push(responseMask.reduce((a, b) => a + b, 0));
+  }
+  const sorted = [...lens].sort((a, b) => a - b);
+  const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  const max = sorted.at(-1) ?? 0;
+  return {
+    tokenizer: tokenizer.type,
+    vocabSize: tokenizer.vocabSize,
+    examples: examples.length,
+    mean: Math.round(mean(lens) * 10) / 10,
+    p95: p95Of(sorted),
+    max,
+    replyMean: Math.round(mean(replies) * 10) / 10,
+    replyMax: Math.max(0, ...replies),
+    minMaxSeqLen: Math.max(0, max - 1),
+  };
 }
 
 /**

@@ -4,12 +4,15 @@ export {
   parseChatJsonl,
   loadChatJsonl,
   tokenizeExamples,
+  tokenStats,
+  chatTexts,
   lengthBuckets,
   batchForStep,
   makeBatch,
   splitHeldOut,
   type ChatExample,
   type TokenizedExample,
+  type TokenStats,
   type BatchTensors,
 } from "./dataset.js";
 export { AdamW, clipByGlobalNorm, DEFAULT_ADAMW, type AdamWConfig } from "./optimizer.js";

@@ -12,9 +12,9 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { isCheckpoint, loadCheckpoint, saveCheckpoint } from "../model/checkpoint.js";
 import { DEFAULT_MODEL_CONFIG, type ModelConfigInput } from "../model/config.js";
-import { ByteTokenizer } from "../model/tokenizer.js";
+import { ByteTokenizer, FittedTokenizer, type Tokenizer, type TokenizerType } from "../model/tokenizer.js";
 import { TransformerLM } from "../model/transformer.js";
-import { batchForStep, lengthBuckets, makeBatch, splitHeldOut, tokenizeExamples, type ChatExample, type TokenizedExample } from "./dataset.js";
+import { batchForStep, chatTexts, lengthBuckets, makeBatch, splitHeldOut, tokenizeExamples, tokenStats, type ChatExample, type TokenizedExample } from "./dataset.js";
 import { AdamW, clipByGlobalNorm } from "./optimizer.js";
 import { learningRate } from "./schedule.js";
 
@@ -55,6 +55,14 @@ export interface SftOptions {
   outDir: string;
   /** Architecture for a new model (vocabSize comes from the tokenizer). */
   model?: Partial<Omit<ModelConfigInput, "vocabSize">>;
+  /**
+   * Tokenizer of a new model: `fitted` (default) fits a piece vocabulary to the
+   * training split, `byte` is the fixed byte-level one. Resuming or `init` use
+   * the checkpoint's tokenizer.
+   */
+  tokenizer?: TokenizerType;
+  /** Most pieces a fitted tokenizer keeps (default 2048). */
+  tokenizerPieces?: number;
   /** Start from this checkpoint's weights (fine-tuning) instead of a fresh model. */
   init?: string;
   /** Continue from `outDir/checkpoint` when it exists (default true). */
@@ -81,7 +89,7 @@ export interface SftOptions {
 
 export interface SftResult {
   model: TransformerLM;
-  tokenizer: ByteTokenizer;
+  tokenizer: Tokenizer;
   step: number;
   /** Step at which this run started (0, or the resumed step). */
   startStep: number;
@@ -122,8 +130,9 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   const ckDir = path.join(opts.outDir, "checkpoint");
   const metricsFile = path.join(opts.outDir, "metrics.jsonl");
 
+  const split = opts.eval ? { train: [...opts.train], eval: [...opts.eval] } : splitHeldOut(opts.train, opts.evalFraction ?? 0.05, seed);
   let model: TransformerLM;
-  let tokenizer: ByteTokenizer;
+  let tokenizer: Tokenizer;
   let startStep = 0;
   let optimizerState: Awaited<ReturnType<typeof loadCheckpoint>>["optimizer"];
   if ((opts.resume ?? true) && isCheckpoint(ckDir)) {
@@ -139,7 +148,7 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
     ({ model, tokenizer } = ck);
     log?.info({ checkpoint: opts.init }, "fine-tuning from checkpoint");
   } else {
-    tokenizer = new ByteTokenizer();
+    tokenizer = opts.tokenizer === "byte" ? new ByteTokenizer() : FittedTokenizer.fit(chatTexts(split.train), { maxPieces: opts.tokenizerPieces });
     model = new TransformerLM({ ...DEFAULT_MODEL_CONFIG, ...opts.model, vocabSize: tokenizer.vocabSize }, { seed });
   }
   const optimizer = new AdamW(model.params, (n) => model.decayed(n), {
@@ -156,11 +165,19 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   }
 
   const maxSeqLen = model.config.maxSeqLen;
-  const split = opts.eval ? { train: [...opts.train], eval: [...opts.eval] } : splitHeldOut(opts.train, opts.evalFraction ?? 0.05, seed);
-  const train = tokenizeExamples(split.train, tokenizer, maxSeqLen);
-  const evalSet = tokenizeExamples(split.eval, tokenizer, maxSeqLen);
-  if (train.examples.length === 0) throw new Error("no training example has a response token within maxSeqLen");
-  if (train.truncated || train.dropped) log?.warn({ truncated: train.truncated, dropped: train.dropped, maxSeqLen }, "long examples cut on the left to fit maxSeqLen");
+  if (opts.tokenizer && opts.tokenizer !== tokenizer.type) log?.warn({ requested: opts.tokenizer, used: tokenizer.type }, "the checkpoint's tokenizer is used, not the requested one");
+  let train: ReturnType<typeof tokenizeExamples>;
+  let evalSet: ReturnType<typeof tokenizeExamples>;
+  try {
+    if (split.train.length === 0) throw new Error("no training examples");
+    train = tokenizeExamples(split.train, tokenizer, maxSeqLen, "the training split");
+    evalSet = tokenizeExamples(split.eval, tokenizer, maxSeqLen, "the held-out split");
+  } catch (err) {
+    optimizer.dispose();
+    model.dispose();
+    throw err;
+  }
+  log?.info({ ...tokenStats(split.train, tokenizer, train.examples), maxSeqLen }, "tokens per training example");
   const batches = lengthBuckets(train.examples, batchSize, opts.maxBatchTokens);
   const evalBatches = lengthBuckets(evalSet.examples, batchSize, opts.maxBatchTokens);
   log?.info(

@@ -20,6 +20,8 @@ export function sftCommand(): Command {
     .option("--eval-data <file>", "held-out JSONL (default: --eval-fraction of --data)")
     .option("--eval-fraction <f>", "fraction of --data held out when no --eval-data", num, 0.05)
     .option("--config <file>", "model architecture JSON (dModel, nLayers, nHeads, dFF, maxSeqLen, dropout)")
+    .addOption(new Option("--tokenizer <kind>", "tokenizer of a new model: fitted to the training split, or byte-level (resuming and --init use the checkpoint's)").choices(["fitted", "byte"]).default("fitted"))
+    .option("--tokenizer-pieces <n>", "most pieces a fitted tokenizer keeps", int, 2048)
     .option("--init <dir>", "start from this checkpoint's weights")
     .option("--no-resume", "start afresh even if --out has a checkpoint")
     .option("--steps <n>", "optimizer steps", int, 1000)
@@ -55,6 +57,8 @@ export function sftCommand(): Command {
         evalFraction: opts.evalFraction,
         outDir: opts.out,
         model,
+        tokenizer: opts.tokenizer as "fitted" | "byte",
+        tokenizerPieces: opts.tokenizerPieces,
         init: opts.init,
         resume: opts.resume,
         steps: opts.steps,

@@ -11,8 +11,9 @@ describe("CheckpointPolicy", () => {
   it("generates at most what the context leaves after the whole prompt", async () => {
     await selectBackend({ prefer: "wasm" });
     const dir = mkdtempSync(join(tmpdir(), "model-policy-"));
-    const data = [{ messages: [{ role: "user" as const, content: "x".repeat(40) }, { role: "assistant" as const, content: "y".repeat(40) }] }];
-    const r = await runSft({ train: data, eval: [], outDir: dir, model: { dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 64 }, steps: 1, batchSize: 1, evalEvery: 0, progress: false });
+    // SFT never cuts examples, so the training example fits the context (64 + 1 tokens); byte tokens, to count them here.
+    const data = [{ messages: [{ role: "user" as const, content: "x".repeat(40) }, { role: "assistant" as const, content: "y".repeat(20) }] }];
+    const r = await runSft({ train: data, eval: [], outDir: dir, model: { dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 64 }, tokenizer: "byte", steps: 1, batchSize: 1, evalEvery: 0, progress: false });
     r.model.dispose();
     const policy = await CheckpointPolicy.load(join(dir, "checkpoint"), { simulates: false, maxNewTokens: 1000 });
     // <bos> <|user|> 40 bytes <|end|> <|assistant|> = 44 tokens: 20 left in a 64-token context.

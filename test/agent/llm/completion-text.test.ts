@@ -55,3 +55,41 @@ describe("CompletionText", () => {
     expect(e).toEqual([{ token: "\ufffd", bytes: [0xe2], logprob: -0.5, top_logprobs: [{ token: "<|end|>", bytes: null, logprob: -0.1 }] }]);
   });
 });
+
+describe("CompletionText with multi-byte tokens (a fitted tokenizer's pieces)", () => {
+  const pieces = new Map<number, string>([
+    [300, " the"],
+    [301, " box"],
+    [302, "</answer>"],
+  ]);
+  const bytesOf = (id: number) => (pieces.has(id) ? new TextEncoder().encode(pieces.get(id)!) : id < 256 ? Uint8Array.of(id) : undefined);
+  const run = (ids: number[], stops: string[]) => {
+    const ct = new CompletionText(stops, bytesOf);
+    const deltas: string[] = [];
+    for (const id of ids) {
+      const ended = ct.push(step(id));
+      deltas.push(ct.release().text);
+      if (ended) break;
+    }
+    deltas.push(ct.release(true).text);
+    return { text: deltas.join(""), kept: ct.tokens.map((t) => t.token), deltas };
+  };
+
+  it("streams whole pieces and matches stop strings across them", () => {
+    const r = run([...tok.encode("Push"), 300, 301, 302, ...tok.encode("more")], ["</answer>"]);
+    expect(r.text).toBe("Push the box");
+    expect(r.kept).toEqual([...tok.encode("Push"), 300, 301]);
+  });
+
+  it("cuts at the token where a stop string starts, even inside a piece", () => {
+    const r = run([...tok.encode("A"), 300, 301], ["he b"]);
+    expect(r.text).toBe("A");
+    expect(r.kept).toEqual(tok.encode("A"));
+  });
+
+  it("holds back a piece that may begin a stop string until it is decided", () => {
+    const r = run([300, ...tok.encode("x")], [" the end"]);
+    expect(r.deltas[0]).toBe("");
+    expect(r.text).toBe(" thex");
+  });
+});

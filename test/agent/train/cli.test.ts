@@ -19,6 +19,21 @@ describe("dynamind sft", () => {
     expect(existsSync(path.join(out, "checkpoint", "weights.bin"))).toBe(true);
     const kinds = readFileSync(path.join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).kind);
     expect(kinds).toEqual(["train", "train", "train", "eval"]);
+    expect(JSON.parse(readFileSync(path.join(out, "checkpoint", "tokenizer.json"), "utf8")).type).toBe("fitted");
+    const outB = path.join(dir, "out-byte");
+    await sftCommand().parseAsync(["--data", data, "--out", outB, "--config", cfg, "--steps", "1", "--tokenizer", "byte", "--backend", "wasm", "--no-progress"], { from: "user" });
+    expect(JSON.parse(readFileSync(path.join(outB, "checkpoint", "tokenizer.json"), "utf8")).type).toBe("byte");
+    await expect(sftCommand().exitOverride().configureOutput({ writeErr: () => {} }).parseAsync(["--data", data, "--out", outB, "--tokenizer", "bpe"], { from: "user" })).rejects.toThrow(/--tokenizer.*bpe.*invalid/);
+  });
+
+  it("refuses examples longer than the context, with the longest named", async () => {
+    const data = path.join(dir, "long.jsonl");
+    writeFileSync(data, JSON.stringify({ messages: [{ role: "user", content: "#".repeat(100) }, { role: "assistant", content: "Up" }], metadata: { env: "sokoban", seed: 4 } }) + "\n");
+    const cfg = path.join(dir, "small.json");
+    writeFileSync(cfg, JSON.stringify({ dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 32 }));
+    await expect(sftCommand().parseAsync(["--data", data, "--out", path.join(dir, "o4"), "--config", cfg, "--steps", "1", "--backend", "wasm", "--no-progress"], { from: "user" })).rejects.toThrow(
+      /1 of 1 examples in the training split do not fit.*\(env "sokoban", seed 4\), has 107 tokens\. Raise maxSeqLen to at least 106/,
+    );
   });
 
   it("names the bad line of a malformed dataset and a bad config", async () => {

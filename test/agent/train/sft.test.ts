@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../../agent/model/backend.js";
 import { loadCheckpoint } from "../../../agent/model/checkpoint.js";
 import { ByteTokenizer } from "../../../agent/model/tokenizer.js";
-import { lengthBuckets, makeBatch, parseChatJsonl, tokenizeExamples, type ChatExample } from "../../../agent/train/dataset.js";
+import { CheckpointPolicy } from "../../../agent/eval/model-policy.js";
+import { FittedTokenizer } from "../../../agent/model/tokenizer.js";
+import { chatTexts, lengthBuckets, makeBatch, parseChatJsonl, tokenizeExamples, tokenStats, type ChatExample } from "../../../agent/train/dataset.js";
 import { learningRate } from "../../../agent/train/schedule.js";
 import { runSft } from "../../../agent/train/sft.js";
 
@@ -72,6 +74,37 @@ describe("dataset", () => {
   });
 });
 
+describe("context length", () => {
+  const long = (n: number, seed: number): ChatExample => ({ messages: [{ role: "user", content: "#".repeat(n) }, { role: "assistant", content: "Up" }], metadata: { env: "sokoban", seed, step: 0 } });
+
+  it("never cuts an example: one longer than maxSeqLen + 1 tokens fails, naming the longest", () => {
+    // <bos> <|user|> n×'#' <|end|> <|assistant|> U p <|end|> = n + 7 tokens.
+    const set = [data[0]!, long(30, 5), long(50, 6), long(40, 7)];
+    expect(() => tokenizeExamples(set, tok, 40, "the training split")).toThrow(
+      /2 of 4 examples in the training split do not fit the model's context \(maxSeqLen 40 takes examples of up to 41 byte tokens\); the longest, example 3 of the training split \(env "sokoban", seed 6, step 0\), has 57 tokens\. Raise maxSeqLen to at least 56/,
+    );
+    // Exactly maxSeqLen + 1 tokens fits: the last token is only a target.
+    expect(tokenizeExamples([long(34, 1)], tok, 40).examples[0]!.ids).toHaveLength(41);
+  });
+
+  it("runSft refuses over-long data before training, with the fitted tokenizer too", async () => {
+    const set = [...data, long(200, 9)];
+    await expect(runSft({ train: set, eval: [], outDir: path.join(dir, "long"), model: { ...tiny, maxSeqLen: 32 }, steps: 1, progress: false })).rejects.toThrow(
+      /1 of 5 examples in the training split do not fit the model's context \(maxSeqLen 32 takes examples of up to 33 fitted tokens\); the longest, example 5 .*seed 9.*, has \d+ tokens/,
+    );
+  });
+
+  it("reports tokens per example", () => {
+    const fitted = FittedTokenizer.fit(chatTexts([...data, ...data]));
+    const b = tokenStats(data, tok);
+    // <bos> <|user|> "grid A" <|end|> <|assistant|> "Up" <|end|> = 13 bytes-and-specials; then 15, 21 (with a system message), 16.
+    expect(b).toMatchObject({ tokenizer: "byte", vocabSize: 263, examples: 4, mean: 16.3, max: 21, p95: 21, minMaxSeqLen: 20, replyMean: 4.8, replyMax: 6 });
+    const f = tokenStats(data, fitted);
+    expect(f.tokenizer).toBe("fitted");
+    expect(f.max).toBeLessThan(b.max);
+  });
+});
+
 describe("learning-rate schedule", () => {
   it("warms up linearly then decays by cosine to the minimum", () => {
     const s = { peak: 1, min: 0.1, warmupSteps: 10, totalSteps: 110 };
@@ -85,7 +118,7 @@ describe("learning-rate schedule", () => {
 describe("runSft", () => {
   it("overfits a tiny dataset, writes metrics and a checkpoint, and the model then answers", async () => {
     const out = path.join(dir, "run1");
-    const res = await runSft({ train: data, eval: data, outDir: out, model: tiny, steps: 60, batchSize: 4, lr: 3e-3, warmupSteps: 5, evalEvery: 30, checkpointEvery: 0, progress: false });
+    const res = await runSft({ train: data, eval: data, outDir: out, model: tiny, tokenizer: "byte", steps: 60, batchSize: 4, lr: 3e-3, warmupSteps: 5, evalEvery: 30, checkpointEvery: 0, progress: false });
     const train = res.history.filter((m) => m.kind === "train");
     expect(train.at(-1)?.loss ?? NaN).toBeLessThan((train[0]?.loss ?? 0) * 0.25);
     const evals = res.history.filter((m) => m.kind === "eval");
@@ -98,6 +131,30 @@ describe("runSft", () => {
     res.model.dispose();
   });
 
+  it("fits a tokenizer to the training split by default; the checkpoint keeps it and evaluates as a policy", async () => {
+    const twice = [...data, ...data];
+    const out = path.join(dir, "fitted");
+    const res = await runSft({ train: twice, eval: data, outDir: out, model: tiny, steps: 120, batchSize: 4, lr: 3e-3, warmupSteps: 5, evalEvery: 0, checkpointEvery: 0, progress: false });
+    expect(res.tokenizer.type).toBe("fitted");
+    expect(res.tokenizer.toJSON()).toEqual(FittedTokenizer.fit(chatTexts(twice)).toJSON());
+    // Words seen twice are single tokens: the reply "Down" is one token and <|end|>.
+    expect(res.tokenizer.encode("Down")).toHaveLength(1);
+    const train = res.history.filter((m) => m.kind === "train");
+    expect(train.at(-1)?.loss ?? NaN).toBeLessThan((train[0]?.loss ?? 0) * 0.25);
+    res.model.dispose();
+    const ck = path.join(out, "checkpoint");
+    expect(JSON.parse(readFileSync(path.join(ck, "tokenizer.json"), "utf8")).type).toBe("fitted");
+    const policy = await CheckpointPolicy.load(ck, { simulates: false, maxNewTokens: 8 });
+    for (const ex of data) {
+      const r = await policy.respond(ex.messages.filter((m) => m.role !== "assistant"));
+      expect(r.text).toBe(ex.messages.at(-1)!.content);
+    }
+    // Fine-tuning from it keeps its tokenizer, whatever a new model would get.
+    const tuned = await runSft({ train: [{ messages: [{ role: "user", content: "brand new words" }, { role: "assistant", content: "Up" }] }], eval: [], outDir: path.join(dir, "tuned"), init: ck, tokenizer: "byte", steps: 1, progress: false });
+    expect(tuned.tokenizer.toJSON()).toEqual(res.tokenizer.toJSON());
+    tuned.model.dispose();
+  });
+
   it("resumes from the checkpoint at the saved step and matches an uninterrupted run", async () => {
     const opts = { train: data, eval: [], model: tiny, batchSize: 2, lr: 1e-3, warmupSteps: 2, evalEvery: 0, progress: false, seed: 3 };
     const full = await runSft({ ...opts, outDir: path.join(dir, "full"), steps: 8, checkpointEvery: 0 });
@@ -108,7 +165,8 @@ describe("runSft", () => {
     const second = await runSft({ ...opts, outDir: outB, steps: 8, checkpointEvery: 0 });
     expect(second.startStep).toBe(4);
     expect(second.history.filter((m) => m.kind === "train").map((m) => m.step)).toEqual([5, 6, 7, 8]);
-    const ids = tf.tensor2d([tok.encodeChat(data[0]?.messages ?? []).ids], undefined, "int32");
+    expect(second.tokenizer.toJSON()).toEqual(full.tokenizer.toJSON());
+    const ids = tf.tensor2d([full.tokenizer.encodeChat(data[0]?.messages ?? []).ids], undefined, "int32");
     const a = await full.model.forward(ids).logits.data();
     const b = await second.model.forward(ids).logits.data();
     let maxDiff = 0;
