@@ -23,12 +23,12 @@ describe.each(cases)("dynamind resim → sft → eval on %s", (env, envArgs, run
   it.skipIf(!runnable)("runs end to end (android-web needs Debian's chromium)", async () => {
     const dir = mkdtempSync(join(tmpdir(), `pipeline-${env}-`));
     const data = join(dir, "resim.jsonl");
-    const collected = await dynamind("resim", "--env", env, ...envArgs, "--episodes", "2", "--b", "2", "--d", "2", "--prompt-style", "compact", "--out", data, "--concurrency", "2");
+    const collected = await dynamind("resim", "--env", env, ...envArgs, "--episodes", "2", "--b", "2", "--d", "2", "--b-train", "1", "--prompt-style", "compact", "--out", data, "--concurrency", "2");
     const summary = JSON.parse(collected.stdout.slice(collected.stdout.indexOf("{"))) as { episodes: number; examples: number };
     expect(summary.episodes).toBe(2);
     expect(readFileSync(data, "utf8").trim().split("\n")).toHaveLength(summary.examples);
     const config = join(dir, "model.json");
-    await import("node:fs/promises").then((fs) => fs.writeFile(config, JSON.stringify({ dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, maxSeqLen: 1024 })));
+    await import("node:fs/promises").then((fs) => fs.writeFile(config, JSON.stringify({ dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, maxSeqLen: 2048 })));
     await dynamind("sft", "--data", data, "--out", join(dir, "sft"), "--config", config, "--steps", "2", "--batch-size", "2", "--eval-every", "0", "--backend", "wasm");
     const evaluated = await dynamind("eval", "--env", env, ...envArgs, "--checkpoint", join(dir, "sft", "checkpoint"), "--episodes", "1", "--max-steps", "2", "--max-new-tokens", "16", "--prompt-style", "compact");
     const result = JSON.parse(evaluated.stdout.slice(evaluated.stdout.indexOf("{"))) as { episodes: number; env: string };
