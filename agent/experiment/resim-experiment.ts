@@ -168,12 +168,13 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
     ...[equalExamples, equalTokens].map((m) => ({
       method: m.method,
       policy: () => CheckpointPolicy.load(m.checkpoint, { simulates: false, maxNewTokens: e.maxNewTokens.actionOnly, name: m.method }),
-      concurrency: 1,
+      // Episodes in flight share batched generation (CheckpointPolicy batches concurrent prompts).
+      concurrency: 32,
     })),
     {
       method: resim.method,
       policy: () => CheckpointPolicy.load(resim.checkpoint, { simulates: true, maxNewTokens: e.maxNewTokens.resim, name: resim.method }),
-      concurrency: 1,
+      concurrency: 16,
     },
     {
       method: "ReSim with search (the teacher)",

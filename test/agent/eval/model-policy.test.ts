@@ -21,3 +21,20 @@ describe("CheckpointPolicy", () => {
     expect(out.tokens).toBeLessThanOrEqual(20);
   });
 });
+
+describe("CheckpointPolicy batching", () => {
+  it("answers concurrent callers in one batch, each as it would alone (greedy)", async () => {
+    await selectBackend({ prefer: "wasm" });
+    const dir = mkdtempSync(join(tmpdir(), "model-policy-batch-"));
+    const data = ["ab", "cd", "ef", "gh"].map((x) => ({ messages: [{ role: "user" as const, content: x.repeat(5) }, { role: "assistant" as const, content: x }] }));
+    const r = await runSft({ train: data, eval: [], outDir: dir, model: { dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 64 }, tokenizer: "byte", steps: 20, batchSize: 4, lr: 1e-2, evalEvery: 0, progress: false });
+    r.model.dispose();
+    const prompts = ["ab", "cdcdcd", "e", "ghghghghgh"].map((x) => [{ role: "user" as const, content: x }]);
+    const alone = await CheckpointPolicy.load(join(dir, "checkpoint"), { simulates: false, maxNewTokens: 8, maxBatch: 1 });
+    const single = [];
+    for (const p of prompts) single.push(await alone.respond(p));
+    const batched = await CheckpointPolicy.load(join(dir, "checkpoint"), { simulates: false, maxNewTokens: 8 });
+    const together = await Promise.all(prompts.map((p) => batched.respond(p)));
+    expect(together.map((t) => t.text)).toEqual(single.map((t) => t.text));
+  });
+});
