@@ -104,13 +104,20 @@ export class LlmRolloutPolicy implements RolloutPolicy {
     this.calls++;
     const messages = buildPrompt(node.session.spec, node.observation, [], false, this.style);
     const r = await this.llm.chat(messages, { temperature: this.temperature, maxTokens: 64, seed: this.calls * 31 + rollout });
-    const answer = parseResponse(r.choices[0]?.text ?? "").answer;
-    const valid = node.observation.validActions;
-    const ok = answer !== undefined && (valid.length === 0 || valid.includes(typeof answer === "string" ? answer : JSON.stringify(answer)));
-    if (ok) return answer;
-    this.fallbacks++;
-    return randomValidAction(node, this.random);
+    return answerOrRandom(this, node, r.choices[0]?.text ?? "", this.random);
   }
+}
+
+/**
+ * The answer in `text` when it is usable at `node` (present, and among the valid
+ * actions when those are known), else a random valid action, counted as a fallback.
+ */
+function answerOrRandom(counter: { fallbacks: number }, node: RolloutNode, text: string, random: SeededRandom): ActionInput {
+  const answer = parseResponse(text).answer;
+  const valid = node.observation.validActions;
+  if (answer !== undefined && (valid.length === 0 || valid.includes(typeof answer === "string" ? answer : JSON.stringify(answer)))) return answer;
+  counter.fallbacks++;
+  return randomValidAction(node, random);
 }
 
 export function randomValidAction(node: RolloutNode, random: SeededRandom): ActionInput {
@@ -148,10 +155,6 @@ export class ResponseRolloutPolicy implements RolloutPolicy {
     this.calls++;
     const messages = buildPrompt(node.session.spec, node.observation, [], this.policy.simulates, this.style);
     const r = await this.policy.respond(messages, { session: node.session, observation: node.observation, step: 0 });
-    const answer = parseResponse(r.text).answer;
-    const valid = node.observation.validActions;
-    if (answer !== undefined && (valid.length === 0 || valid.includes(typeof answer === "string" ? answer : JSON.stringify(answer)))) return answer;
-    this.fallbacks++;
-    return randomValidAction(node, this.random);
+    return answerOrRandom(this, node, r.text, this.random);
   }
 }
