@@ -8,7 +8,7 @@ import type { RemoteSession } from "../../../agent/client/index.js";
 import { buildPrompt } from "../../../agent/format/prompt.js";
 import { writeResponse } from "../../../agent/format/response.js";
 import { toPlan } from "../../../agent/resim/aggregate.js";
-import { RandomPolicy } from "../../../agent/resim/policies.js";
+import { RandomPolicy, ResponseRolloutPolicy } from "../../../agent/resim/policies.js";
 import { SeededRandom } from "../../../agent/resim/seeded-random.js";
 import { searchTree, type TreeNode } from "../../../agent/resim/tree.js";
 import { useTestServer } from "../../support/server.js";
@@ -103,5 +103,21 @@ describe("the ReSim search tree", () => {
     const prompt = buildPrompt(s.spec, obs, [{ action: "Up", observation: "x" }], true, "compact");
     expect(prompt.map((m) => m.content).join("\n")).not.toMatch(/Step \d/);
     await s.client.release(r.handles);
+  });
+
+  it("can use the model under training as the rollout policy; unusable answers fall back to random and are counted", async () => {
+    const s = await started(13);
+    const obs = (await s.reset(13)).observation;
+    const fixed = (text: string) => ({ name: "fixed", simulates: false, respond: async () => ({ text, tokens: 1 }) });
+    const up = new ResponseRolloutPolicy(fixed("<answer>Up</answer>"), new SeededRandom(6));
+    const r = await searchTree(s, obs, up, { b: 6, d: 2, horizon: 5, gamma: 0.9 });
+    // Every trajectory answers Up: one shared path.
+    expect(r.root.children.size).toBe(1);
+    expect(r.nodes).toBeLessThanOrEqual(5);
+    expect(up.fallbacks).toBe(0);
+    const nonsense = new ResponseRolloutPolicy(fixed("no answer here"), new SeededRandom(7));
+    const r2 = await searchTree(s, obs, nonsense, { b: 4, d: 2, horizon: 3, gamma: 0.9 });
+    expect(nonsense.fallbacks).toBe(nonsense.calls);
+    await s.client.release([...r.handles, ...r2.handles]);
   });
 });
