@@ -62,6 +62,14 @@ function stats(xs: number[]): Stats {
   return { median: Math.round(s[Math.floor(s.length / 2)] as number), min: Math.round(s[0] as number), max: Math.round(s.at(-1) as number), reps: s.length };
 }
 
+/** Whether other work shared the cores (1-minute load average above half the cores). */
+function machineLoaded(l: number[]): string {
+  const n = cpus().length;
+  return (l[0] ?? 0) > n / 2
+    ? `yes: 1-minute load average ${l[0]} on ${n} cores at the start; other processes took CPU, so wall-clock figures (worst for 2 threads, which wait for the slower one) understate both sides, and per-CPU-second figures are the fairer comparison`
+    : `no: 1-minute load average ${l[0]} on ${n} cores at the start`;
+}
+
 const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
 
 /** Training throughput of the SFT step with `workers` replicas (1 = the single-thread step). */
@@ -217,6 +225,7 @@ export async function runAgentModelBench(opts: { quick?: boolean } = {}): Promis
   return {
     measuredAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load() },
+    machineLoaded: machineLoaded(loadAtStart),
     model: shape,
     tfjs: { backend, params: gen.params, train, generateTokensPerSecKV: gen.generateTokensPerSecKV, generateTokensPerSecNoCache: gen.generateTokensPerSecNoCache },
     pytorch: torch,
