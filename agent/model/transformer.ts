@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { parseModelConfig, type ModelConfig, type ModelConfigInput } from "./config.js";
-import { batchedMatMul, matMul2d } from "./ops.js";
+import { affineRows, batchedMatMul, linear2d, matMul2d } from "./ops.js";
 import { SeededRng } from "./rng.js";
 
 /** Per-layer attention keys and values kept between generation steps: [B, H, T, dh]. */
@@ -154,17 +154,22 @@ export class TransformerLM {
 
   private layerNorm(x: tf.Tensor, prefix: string): tf.Tensor2D {
     const { mean, variance } = tf.moments(x, -1, true);
-    return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(this.p(`${prefix}.g`)).add(this.p(`${prefix}.b`)) as tf.Tensor2D;
+    const xhat = x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))) as tf.Tensor2D;
+    return affineRows(xhat, this.p(`${prefix}.g`) as tf.Tensor1D, this.p(`${prefix}.b`) as tf.Tensor1D);
   }
 
   private linear(x: tf.Tensor, prefix: string): tf.Tensor2D {
-    return matMul2d(x as tf.Tensor2D, this.p(`${prefix}.w`) as tf.Tensor2D).add(this.p(`${prefix}.b`)) as tf.Tensor2D;
+    return linear2d(x as tf.Tensor2D, this.p(`${prefix}.w`) as tf.Tensor2D, this.p(`${prefix}.b`) as tf.Tensor1D);
   }
 
+  /**
+   * tanh approximation of GELU (GPT-2; PyTorch gelu(approximate="tanh")),
+   * 0.5·x·(1 + tanh(u)), written as x·sigmoid(2u) — the same function — because
+   * wasm's Sigmoid (XNNPACK) is ≈6× faster than its Tanh.
+   */
   private static gelu(x: tf.Tensor2D): tf.Tensor2D {
-    // tanh approximation (GPT-2; PyTorch gelu(approximate="tanh")).
-    const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-    return x.mul(tf.tanh(inner).add(1)).mul(0.5);
+    const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(2 * Math.sqrt(2 / Math.PI));
+    return x.mul(tf.sigmoid(inner));
   }
 
   /** Additive causal mask [1, 1, T, T]. */

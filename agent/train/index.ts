@@ -18,3 +18,4 @@ export {
 export { AdamW, clipByGlobalNorm, DEFAULT_ADAMW, type AdamWConfig } from "./optimizer.js";
 export { learningRate, type LrSchedule } from "./schedule.js";
 export { runSft, evaluateLoss, type SftOptions, type SftResult, type SftCallbacks, type StepMetrics, type EvalMetrics } from "./sft.js";
+export { DataParallelTrainer, defaultWorkers, shardRows, batchArrays, type DataParallelOptions, type DataParallelStep } from "./data-parallel.js";

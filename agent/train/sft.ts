@@ -15,6 +15,7 @@ import { DEFAULT_MODEL_CONFIG, type ModelConfigInput } from "../model/config.js"
 import { ByteTokenizer, FittedTokenizer, type Tokenizer, type TokenizerType } from "../model/tokenizer.js";
 import { TransformerLM } from "../model/transformer.js";
 import { batchForStep, chatTexts, lengthBuckets, makeBatch, splitHeldOut, tokenizeExamples, tokenStats, type ChatExample, type TokenizedExample } from "./dataset.js";
+import { DataParallelTrainer, defaultWorkers } from "./data-parallel.js";
 import { AdamW, clipByGlobalNorm } from "./optimizer.js";
 import { learningRate } from "./schedule.js";
 
@@ -81,6 +82,15 @@ export interface SftOptions {
   evalEvery?: number;
   checkpointEvery?: number;
   seed?: number;
+  /**
+   * Data-parallel replicas per step (default: one per core on the wasm and cpu
+   * backends, 1 on native TensorFlow). 1 runs today's single-thread step; N > 1
+   * splits each batch over the main thread and N − 1 worker threads, each with
+   * its own backend (see data-parallel.ts). Results depend on N only by float rounding.
+   */
+  workers?: number;
+  /** With workers > 1: the main thread computes a shard too (default true) instead of only coordinating N workers. */
+  workersMainShard?: boolean;
   /** Show a progress bar (default: when stderr is a TTY). */
   progress?: boolean;
   callbacks?: SftCallbacks;
@@ -213,20 +223,35 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   const showBar = opts.progress ?? Boolean(process.stderr.isTTY);
   const bar = showBar ? new SingleBar({ format: "sft {bar} {value}/{total} | loss {loss} | lr {lr} | {tps} tok/s | eta {eta_formatted}", stream: process.stderr }, Presets.shades_classic) : undefined;
   bar?.start(opts.steps, startStep, { loss: "-", lr: "-", tps: "-" });
+  const workers = opts.workers ?? defaultWorkers();
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer, got ${workers}`);
+  /** Loss and gradients (by weight name; the caller disposes them) of the batch for `step`. */
+  const singleGrads = async (step: number): Promise<{ loss: number; grads: Map<string, tf.Tensor>; lossTokens: number; tokens: number }> => {
+    const b = makeBatch(train.examples, batchForStep(batches, step, seed), tokenizer.pad);
+    const { value, grads } = tf.variableGrads(() => model.maskedLoss(b.ids, b.targets, b.weights, true), vars);
+    const named = new Map<string, tf.Tensor>();
+    for (const [k, g] of Object.entries(grads)) named.set(nameOf.get(k) ?? k, g);
+    const loss = (await value.data())[0] as number;
+    tf.dispose([value, b.ids, b.targets, b.weights]);
+    return { loss, grads: named, lossTokens: b.lossTokens, tokens: b.tokens };
+  };
+  let dp: DataParallelTrainer | undefined;
   const t0 = performance.now();
   let step = startStep;
   try {
+    if (workers > 1 && step < opts.steps) {
+      dp = await DataParallelTrainer.start(model, { replicas: workers, mainShard: opts.workersMainShard });
+      log?.info({ workers, mainShard: opts.workersMainShard ?? true }, "data-parallel SFT: one replica per thread");
+    }
     for (; step < opts.steps; step++) {
       const tStep = performance.now();
       const lr = learningRate(step, schedule);
-      const b = makeBatch(train.examples, batchForStep(batches, step, seed), tokenizer.pad);
-      const { value, grads } = tf.variableGrads(() => model.maskedLoss(b.ids, b.targets, b.weights, true), vars);
-      const named = new Map<string, tf.Tensor>();
-      for (const [k, g] of Object.entries(grads)) named.set(nameOf.get(k) ?? k, g);
-      const clipped = clipByGlobalNorm(named, gradClip);
+      const g = dp ? await dp.step(train.examples, batchForStep(batches, step, seed), tokenizer.pad) : await singleGrads(step);
+      const clipped = clipByGlobalNorm(g.grads, gradClip);
       optimizer.apply(clipped.grads, lr);
-      const [loss, gradNorm] = [(await value.data())[0] as number, (await clipped.norm.data())[0] as number];
-      tf.dispose([value, clipped.norm, ...Object.values(grads), ...clipped.grads.values(), b.ids, b.targets, b.weights]);
+      const loss = g.loss;
+      const gradNorm = (await clipped.norm.data())[0] as number;
+      tf.dispose([clipped.norm, ...g.grads.values(), ...clipped.grads.values()]);
       if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at step ${step + 1}; lower --lr`);
       const sec = (performance.now() - tStep) / 1000;
       const m: StepMetrics = {
@@ -235,9 +260,9 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
         loss,
         lr,
         gradNorm,
-        lossTokens: b.lossTokens,
-        tokens: b.tokens,
-        tokensPerSec: Math.round(b.tokens / sec),
+        lossTokens: g.lossTokens,
+        tokens: g.tokens,
+        tokensPerSec: Math.round(g.tokens / sec),
         elapsedSec: (performance.now() - t0) / 1000,
       };
       emit(m);
@@ -248,10 +273,12 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
     }
   } catch (err) {
     bar?.stop();
+    await dp?.close();
     optimizer.dispose();
     model.dispose();
     throw err;
   }
+  await dp?.close();
   bar?.stop();
   if (step > startStep || !isCheckpoint(ckDir)) {
     if (evalEvery <= 0 || step % evalEvery !== 0) await runEval(step);

@@ -35,6 +35,7 @@ export function sftCommand(): Command {
     .option("--eval-every <n>", "evaluate every n steps (0 = only at the end)", int, 100)
     .option("--checkpoint-every <n>", "checkpoint every n steps (0 = only at the end)", int, 500)
     .option("--seed <n>", "initialisation and data-order seed", int, 0)
+    .option("--workers <n>", "data-parallel replicas, one thread each (default: one per core on wasm/cpu; 1 = single thread)", int)
     .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
     .option("--no-progress", "no progress bar")
     .action(async (opts) => {
@@ -72,6 +73,7 @@ export function sftCommand(): Command {
         evalEvery: opts.evalEvery,
         checkpointEvery: opts.checkpointEvery,
         seed: opts.seed,
+        workers: opts.workers,
         progress: opts.progress === false ? false : undefined,
         logger,
       });

@@ -10,6 +10,8 @@ Usage: /usr/bin/python3 scripts/torch/bench_model.py '{"dModel":128,...}'
 """
 import json
 import math
+import os
+import re
 import sys
 import time
 
@@ -66,12 +68,35 @@ class LM(nn.Module):
         return self.lnf(x) @ self.tok.weight.t(), present
 
 
+def blas_info():
+    """Which BLAS this process really loaded (Debian's torch links the generic libblas.so.3,
+    which update-alternatives points at OpenBLAS or at the slow reference BLAS)."""
+    loaded = sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.split()[-1] or "lapack" in l.split()[-1]})
+    m = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
+    info = {"loaded": loaded, "torchBuildBlasInfo": m.group(1) if m else None}
+    info["kind"] = "openblas" if any("openblas" in f for f in loaded) else ("reference" if any("/blas/libblas" in f for f in loaded) else "unknown")
+    try:
+        from threadpoolctl import threadpool_info
+        for p in threadpool_info():
+            if p.get("user_api") == "blas":
+                info.update({"library": p.get("internal_api"), "version": p.get("version"), "coretype": p.get("architecture"), "threads": p.get("num_threads")})
+    except ImportError:
+        info["threadpoolctl"] = "not installed (apt-get install -y python3-threadpoolctl)"
+    info["env"] = {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")}
+    return info
+
+
 def main():
     c = json.loads(sys.argv[1])
     torch.manual_seed(0)
     threads = c.get("threads")
     if threads:
         torch.set_num_threads(threads)
+        try:
+            from threadpoolctl import threadpool_limits
+            threadpool_limits(threads)
+        except ImportError:
+            pass
     model = LM(c)
     opt = torch.optim.AdamW(model.parameters(), lr=3e-4, betas=(0.9, 0.95), weight_decay=0.1)
     B, T = c["batch"], c["seqLen"]
@@ -87,10 +112,16 @@ def main():
         opt.step()
 
     train_step()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        train_step()
-    train_tps = B * T * steps / (time.perf_counter() - t0)
+    reps = c.get("reps", 1)
+    wall_tps, cpu_tps = [], []
+    for _ in range(reps):
+        t0, c0 = time.perf_counter(), time.process_time()
+        for _ in range(steps):
+            train_step()
+        # process_time() is process-wide: every thread's CPU time, as Node's process.cpuUsage().
+        wall_tps.append(B * T * steps / (time.perf_counter() - t0))
+        cpu_tps.append(B * T * steps / (time.process_time() - c0))
+    train_tps = sorted(wall_tps)[len(wall_tps) // 2]
 
     gb, plen, new = c["genBatch"], c["genPrompt"], c["genTokens"]
     prompt = torch.randint(0, 256, (gb, plen))
@@ -115,9 +146,13 @@ def main():
         t0 = time.perf_counter()
         gen(False)
         nokv = gb * new / (time.perf_counter() - t0)
+    summary = lambda xs: {"median": round(sorted(xs)[len(xs) // 2]), "min": round(min(xs)), "max": round(max(xs)), "reps": len(xs)}
     print(json.dumps({
         "torchVersion": torch.__version__,
         "threads": torch.get_num_threads(),
+        "blas": blas_info(),
+        "trainTokensPerWallSec": summary(wall_tps),
+        "trainTokensPerCpuSec": summary(cpu_tps),
         "params": sum(p.numel() for p in model.parameters()),
         "trainTokensPerSec": round(train_tps),
         "generateTokensPerSecKV": round(kv),

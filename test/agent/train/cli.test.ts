@@ -15,7 +15,7 @@ describe("dynamind sft", () => {
     const cfg = path.join(dir, "model.json");
     writeFileSync(cfg, JSON.stringify({ dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 32 }));
     const out = path.join(dir, "out");
-    await sftCommand().parseAsync(["--data", data, "--out", out, "--config", cfg, "--steps", "3", "--backend", "wasm", "--no-progress", "--eval-fraction", "0.34"], { from: "user" });
+    await sftCommand().parseAsync(["--data", data, "--out", out, "--config", cfg, "--steps", "3", "--workers", "2", "--backend", "wasm", "--no-progress", "--eval-fraction", "0.34"], { from: "user" });
     expect(existsSync(path.join(out, "checkpoint", "weights.bin"))).toBe(true);
     const kinds = readFileSync(path.join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).kind);
     expect(kinds).toEqual(["train", "train", "train", "eval"]);
