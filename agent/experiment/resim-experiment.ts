@@ -179,7 +179,7 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
     {
       method: "ReSim with search (the teacher)",
       policy: async () => new SearchPolicy({ ...e.resim, value: "mc", rollout: "random", seed: cfg.seed }),
-      concurrency: 4,
+      concurrency: 8,
     },
   ];
   const rows: MethodRow[] = [];
