@@ -41,6 +41,8 @@ export interface ExperimentConfig {
   envs: EnvExperiment[];
   evalEpisodes: number;
   seed: number;
+  /** "reverse": take the evaluations from the end of the list (a second process sharing the work). */
+  evalOrder?: "forward" | "reverse";
 }
 
 const SOKOBAN: EnvExperiment = {

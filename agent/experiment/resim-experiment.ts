@@ -14,7 +14,7 @@
  * Every stage resumes from its work directory; the report describes the data by
  * reading the dataset files, so a resumed run describes what it trained on.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -182,26 +182,61 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
       concurrency: 8,
     },
   ];
+  // Each (method, split) result is saved as it completes, so a rerun resumes the evaluation too, and
+  // several processes can share the work (claim files; a process started with evalOrder "reverse"
+  // takes the list from its end).
+  const evalDir = join(work, "eval");
+  await mkdir(evalDir, { recursive: true });
+  const jobs = methods.flatMap((m) => e.splits.map((split) => ({ m, split, file: join(evalDir, `${slug(m.method)}--${slug(split.name)}.json`) })));
+  if (cfg.evalOrder === "reverse") jobs.reverse();
+  const policies = new Map<string, Promise<ResponsePolicy>>();
+  for (const { m, split, file } of jobs) {
+    if (existsSync(file) || !claim(`${file}.claim`)) continue;
+    let policy = policies.get(m.method);
+    if (policy === undefined) policies.set(m.method, (policy = m.policy()));
+    log.info({ env: e.env, method: m.method, split: split.name, episodes: cfg.evalEpisodes }, "evaluating");
+    const t = performance.now();
+    const result = await evaluate(client, await policy, {
+      envId: e.env,
+      config: split.config,
+      seeds: Array.from({ length: cfg.evalEpisodes }, (_, i) => split.seedStart + i),
+      history: 0,
+      concurrency: m.concurrency,
+      simScore: true,
+      promptStyle: "compact",
+      maxSteps: e.evalMaxSteps,
+    });
+    await writeFile(file, JSON.stringify(row(m.method, split.name, result, (performance.now() - t) / 1000)));
+  }
+  // Results another process is still computing are waited for.
   const rows: MethodRow[] = [];
-  for (const m of methods) {
-    const policy = await m.policy();
-    for (const split of e.splits) {
-      log.info({ env: e.env, method: m.method, split: split.name, episodes: cfg.evalEpisodes }, "evaluating");
-      const t = performance.now();
-      const result = await evaluate(client, policy, {
-        envId: e.env,
-        config: split.config,
-        seeds: Array.from({ length: cfg.evalEpisodes }, (_, i) => split.seedStart + i),
-        history: 0,
-        concurrency: m.concurrency,
-        simScore: true,
-        promptStyle: "compact",
-        maxSteps: e.evalMaxSteps,
-      });
-      rows.push(row(m.method, split.name, result, (performance.now() - t) / 1000));
-    }
+  for (const { file } of [...jobs].sort((a, b) => methods.indexOf(a.m) - methods.indexOf(b.m) || e.splits.indexOf(a.split) - e.splits.indexOf(b.split))) {
+    while (!existsSync(file)) await new Promise((r) => setTimeout(r, 2000));
+    rows.push(JSON.parse(readFileSync(file, "utf8")) as MethodRow);
   }
   return { env: e.env, config: e, data, collectionSeconds, models, rows };
+}
+
+/** Takes a claim file for a job; a claim left by a process that is gone is taken over. */
+function claim(path: string): boolean {
+  try {
+    writeFileSync(path, String(process.pid), { flag: "wx" });
+    return true;
+  } catch {
+    const pid = Number(readFileSync(path, "utf8"));
+    if (pid !== process.pid && Number.isInteger(pid) && alive(pid)) return false;
+    writeFileSync(path, String(process.pid));
+    return true;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function row(method: string, split: string, result: EvalResult, seconds: number): MethodRow {

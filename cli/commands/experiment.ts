@@ -14,6 +14,11 @@ export function experimentCommand(): Command {
     )
     .addOption(new Option("--config <name>", "full: Sokoban and ALFWorld; sokoban: Sokoban only; tiny: every stage on a handful of examples (CI)").choices(Object.keys(CONFIGS)).default("sokoban"))
     .option("--tiny", "the same as --config tiny")
+    .addOption(
+      new Option("--eval-order <order>", "reverse: start from the last evaluation (run a second process on the same --work to use another core)")
+        .choices(["forward", "reverse"])
+        .default("forward"),
+    )
     .option("--work <dir>", "datasets and checkpoints", "runs/resim-experiment")
     .option("--docs <dir>", "where the report goes", "docs/results")
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
@@ -21,7 +26,7 @@ export function experimentCommand(): Command {
     .action(async (opts) => {
       if (opts.reportOnly) return rewriteReport(opts.docs);
       await selectBackend({ logger: createLogger("dynamind") });
-      const cfg = CONFIGS[opts.tiny ? "tiny" : opts.config]!;
+      const cfg = { ...CONFIGS[opts.tiny ? "tiny" : opts.config]!, evalOrder: opts.evalOrder };
       const { client, close } = await connect(opts.address);
       try {
         const command = `dynamind experiment resim --config ${cfg.name}`;
