@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Logger } from "pino";
 import type { EnvClient } from "../client/index.js";
 import { evaluate, type EvalResult } from "../eval/evaluate.js";
@@ -288,6 +288,21 @@ function contextFor(examples: ChatExample[], maxNewTokens: number): number {
   return Math.ceil((Math.max(longest, longestPrompt + maxNewTokens) + 8) / 64) * 64;
 }
 
+/** Training wall time from a metrics file, summed over resumed segments (each restarts its clock). */
+function trainedSeconds(metricsFile: string): number | undefined {
+  if (!existsSync(metricsFile)) return undefined;
+  let total = 0;
+  let last = 0;
+  for (const line of readFileSync(metricsFile, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    const m = JSON.parse(line) as { kind: string; elapsedSec?: number };
+    if (m.kind !== "train" || m.elapsedSec === undefined) continue;
+    if (m.elapsedSec < last) total += last;
+    last = m.elapsedSec;
+  }
+  return total + last;
+}
+
 function trainedTokens(metricsFile: string): number {
   if (!existsSync(metricsFile)) return 0;
   let total = 0;
@@ -333,7 +348,11 @@ function envSection(r: EnvReport, evalEpisodes: number): string {
   });
   const d = r.data;
   const models = r.models
-    .map((m) => `  - ${m.method}: ${m.steps} steps, ${(m.trainTokens / 1e6).toFixed(2)} M training tokens, ${(m.seconds / 60).toFixed(1)} min.`)
+    .map((m) => {
+      // From the model's metrics file when it is still there: the time it really trained, also when this run resumed.
+      const seconds = trainedSeconds(join(dirname(m.checkpoint), "metrics.jsonl")) ?? m.seconds;
+      return `  - ${m.method}: ${m.steps} steps, ${(m.trainTokens / 1e6).toFixed(2)} M training tokens, ${(seconds / 60).toFixed(1)} min of training.`;
+    })
     .join("\n");
   const times = r.rows.map((x) => `${x.method} / ${x.split}: ${(x.seconds / 60).toFixed(1)} min`).join("; ");
   return `## ${r.env}
