@@ -41,7 +41,7 @@ export function barChartSvg(title: string, groups: BarGroup[], width = 900, heig
       parts.push(`<rect x="${x}" y="${y(v.value)}" width="${barW - 4}" height="${top + plotH - y(v.value)}" fill="${COLORS[vi % COLORS.length]}"/>`);
       parts.push(`<text x="${x + (barW - 4) / 2}" y="${y(v.value) - 4}" text-anchor="middle" font-size="11">${v.value.toFixed(2)}</text>`);
     });
-    parts.push(`<text x="${left + gi * groupW + groupW / 2}" y="${top + plotH + 22}" text-anchor="middle" font-size="14">${escape(g.label)}</text>`);
+    parts.push(`<text x="${left + gi * groupW + groupW / 2}" y="${top + plotH + 22}" text-anchor="middle" font-size="${groups.length > 4 ? 11 : 14}">${escape(g.label)}</text>`);
   });
   names.forEach((n, i) => {
     const x = left + i * 230;
@@ -52,11 +52,14 @@ export function barChartSvg(title: string, groups: BarGroup[], width = 900, heig
 }
 
 export async function renderPng(svg: string, file: string): Promise<void> {
+  // The picture is as big as the SVG says (charts with many groups are wider).
+  const width = Number(/width="(\d+)"/.exec(svg)?.[1] ?? 900);
+  const height = Number(/height="(\d+)"/.exec(svg)?.[1] ?? 480);
   const page = await openPage();
   try {
-    await page.setViewport({ width: 900, height: 480, deviceScaleFactor: 1 });
+    await page.setViewport({ width, height, deviceScaleFactor: 1 });
     await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);
-    await writeFile(file, await page.screenshot({ type: "png", clip: { x: 0, y: 0, width: 900, height: 480 } }));
+    await writeFile(file, await page.screenshot({ type: "png", clip: { x: 0, y: 0, width, height } }));
   } finally {
     await closePage(page);
     await shutdownBrowser();

@@ -77,6 +77,8 @@ export interface ExperimentResult {
   seconds: number;
   command: string;
   machine: string;
+  /** How the run went when it was not one uninterrupted command (written by hand into resim.json). */
+  notes?: string;
 }
 
 export async function runResimExperiment(
@@ -385,7 +387,7 @@ Produced by \`${r.command}\` on ${r.machine} (TensorFlow.js on wasm) in ${(r.sec
 Monte-Carlo values, as the paper describes. Rows: the random policy (the trivial baseline), DISTILL(action-only)
 trained on the same examples for the same steps and again for as many tokens as DISTILL(ReSim), DISTILL(ReSim), and the
 teacher itself.
-
+${r.notes ? `\n${r.notes}\n` : ""}
 ![success per method and split](resim.png)
 
 ${r.envs.map((e) => envSection(e, r.evalEpisodes)).join("\n")}
@@ -396,9 +398,9 @@ configuration does, not what the method can do at scale.
   await writeFile(join(docs, "resim.json"), JSON.stringify(r, null, 2) + "\n");
   const groups = r.envs.flatMap((e) =>
     [...new Set(e.rows.map((x) => x.method))].map((m) => ({
-      label: `${e.env}: ${m.replace("DISTILL", "D").replace(", equal", ",=")}`,
+      label: m.replace("DISTILL", "D").replace(", equal examples", " =ex").replace(", equal tokens", " =tok").replace("ReSim with search (the teacher)", "teacher"),
       values: e.config.splits.map((s) => ({ name: `success ${s.name}`, value: e.rows.find((x) => x.method === m && x.split === s.name)?.success.rate ?? null })),
     })),
   );
-  await renderPng(barChartSvg("ReSim distillation: success rate per split", groups, 1200, 520), join(docs, "resim.png"));
+  await renderPng(barChartSvg(`ReSim distillation on ${r.envs.map((e) => e.env).join(" and ")}: success rate per split`, groups, 1200, 520), join(docs, "resim.png"));
 }
