@@ -34,7 +34,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ModelConfig } from "../model/config.js";
 import type { TransformerLM } from "../model/transformer.js";
-import type { TokenizedExample } from "./dataset.js";
+import { batchArrays, type BatchArrays, type TokenizedExample } from "./dataset.js";
 
 /** Sent to a worker at start-up (as workerData). */
 export interface WorkerInit {
@@ -52,38 +52,7 @@ export type FromWorker =
   | { type: "grads"; id: number; loss: number; grads: Float32Array }
   | { type: "error"; id: number; message: string; stack?: string };
 
-/** Right-padded batch as plain typed arrays (what makeBatch turns into tensors). */
-export interface BatchArrays {
-  ids: Int32Array;
-  targets: Int32Array;
-  mask: Float32Array;
-  rows: number;
-  cols: number;
-  lossTokens: number;
-  tokens: number;
-}
-
-export function batchArrays(examples: readonly TokenizedExample[], indices: readonly number[], padId: number): BatchArrays {
-  const rows = indices.map((i) => examples[i] as TokenizedExample);
-  const T = Math.max(...rows.map((r) => r.ids.length - 1));
-  const B = rows.length;
-  const ids = new Int32Array(B * T).fill(padId);
-  const targets = new Int32Array(B * T).fill(padId);
-  const mask = new Float32Array(B * T);
-  let lossTokens = 0;
-  let tokens = 0;
-  rows.forEach((r, b) => {
-    for (let t = 0; t < r.ids.length - 1; t++) {
-      ids[b * T + t] = r.ids[t] as number;
-      targets[b * T + t] = r.ids[t + 1] as number;
-      const m = r.responseMask[t + 1] as number;
-      mask[b * T + t] = m;
-      lossTokens += m;
-      tokens++;
-    }
-  });
-  return { ids, targets, mask, rows: B, cols: T, lossTokens, tokens };
-}
+export { batchArrays, type BatchArrays };
 
 /**
  * Splits a batch's example indices into `n` shards of similar token counts:

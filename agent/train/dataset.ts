@@ -198,32 +198,48 @@ export interface BatchTensors {
   tokens: number;
 }
 
-/** Right-padded input/target/weight tensors for a batch (weights = 1 on response targets). */
-export function makeBatch(examples: readonly TokenizedExample[], indices: readonly number[], padId: number): BatchTensors {
+/** Right-padded batch as plain typed arrays (what makeBatch turns into tensors). */
+export interface BatchArrays {
+  ids: Int32Array;
+  targets: Int32Array;
+  mask: Float32Array;
+  rows: number;
+  cols: number;
+  lossTokens: number;
+  tokens: number;
+}
+
+export function batchArrays(examples: readonly TokenizedExample[], indices: readonly number[], padId: number): BatchArrays {
   const rows = indices.map((i) => examples[i] as TokenizedExample);
   const T = Math.max(...rows.map((r) => r.ids.length - 1));
   const B = rows.length;
   const ids = new Int32Array(B * T).fill(padId);
-  const tg = new Int32Array(B * T).fill(padId);
-  const w = new Float32Array(B * T);
+  const targets = new Int32Array(B * T).fill(padId);
+  const mask = new Float32Array(B * T);
   let lossTokens = 0;
   let tokens = 0;
   rows.forEach((r, b) => {
     for (let t = 0; t < r.ids.length - 1; t++) {
       ids[b * T + t] = r.ids[t] as number;
-      tg[b * T + t] = r.ids[t + 1] as number;
+      targets[b * T + t] = r.ids[t + 1] as number;
       const m = r.responseMask[t + 1] as number;
-      w[b * T + t] = m;
+      mask[b * T + t] = m;
       lossTokens += m;
       tokens++;
     }
   });
+  return { ids, targets, mask, rows: B, cols: T, lossTokens, tokens };
+}
+
+/** Right-padded input/target/weight tensors for a batch (weights = 1 on response targets). */
+export function makeBatch(examples: readonly TokenizedExample[], indices: readonly number[], padId: number): BatchTensors {
+  const b = batchArrays(examples, indices, padId);
   return {
-    ids: tf.tensor2d(ids, [B, T], "int32"),
-    targets: tf.tensor2d(tg, [B, T], "int32"),
-    weights: tf.tensor2d(w, [B, T], "float32"),
-    lossTokens,
-    tokens,
+    ids: tf.tensor2d(b.ids, [b.rows, b.cols], "int32"),
+    targets: tf.tensor2d(b.targets, [b.rows, b.cols], "int32"),
+    weights: tf.tensor2d(b.mask, [b.rows, b.cols], "float32"),
+    lossTokens: b.lossTokens,
+    tokens: b.tokens,
   };
 }
 
