@@ -146,6 +146,7 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
       steps,
       batchSize: e.sft.batchSize,
       lr: e.sft.lr,
+      promptLossWeight: e.sft.promptLossWeight,
       warmupSteps: Math.max(1, Math.round(steps / 20)),
       evalEvery: Math.max(1, Math.round(steps / 4)),
       checkpointEvery: Math.max(1, Math.round(steps / 4)),
@@ -372,7 +373,9 @@ state as every prediction scores on the same plans (see agent/eval/sim-score.ts)
   ${e.resim.horizon} steps for Monte-Carlo values (γ=${e.resim.gamma}), b_train=${e.resim.bTrain} plans per response.${
     r.collectionSeconds === null ? " This run found the data already collected (resumed)." : ` Collection took ${(r.collectionSeconds / 60).toFixed(1)} min.`
   }
-- **Models** (the same architecture, \`${JSON.stringify(e.sft.model)}\`, batch ${e.sft.batchSize}, peak learning rate ${e.sft.lr}, loss on responses only, greedy decoding):
+- **Models** (the same architecture, \`${JSON.stringify(e.sft.model)}\`, batch ${e.sft.batchSize}, peak learning rate ${e.sft.lr}, ${
+    e.sft.promptLossWeight > 0 ? `loss on responses and, with weight ${e.sft.promptLossWeight}, on prompts` : "loss on responses only"
+  }, greedy decoding):
 ${models}
 - **Wall time of the evaluations:** ${times}.
 `;

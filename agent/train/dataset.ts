@@ -67,6 +67,11 @@ export async function loadChatJsonl(file: string): Promise<ChatExample[]> {
 export interface TokenizedExample {
   ids: number[];
   responseMask: number[];
+  /**
+   * Per-token loss weight when it is not the response mask: 1 on response
+   * tokens and `promptLossWeight` on the others (see tokenizeExamples).
+   */
+  lossWeight?: number[];
 }
 
 /** The texts a tokenizer is fitted on: every message of every example, prompts included (the model reads them too). */
@@ -93,7 +98,9 @@ export function tokenizeExamples(
   tokenizer: Tokenizer,
   maxSeqLen: number,
   name = "the dataset",
+  promptLossWeight = 0,
 ): { examples: TokenizedExample[] } {
+  if (!(promptLossWeight >= 0 && promptLossWeight <= 1)) throw new Error(`promptLossWeight must be in [0, 1], got ${promptLossWeight}`);
   const out: TokenizedExample[] = [];
   let tooLong = 0;
   let longest = -1;
@@ -103,7 +110,7 @@ export function tokenizeExamples(
       tooLong++;
       if (longest < 0 || ids.length > (out[longest]?.ids.length ?? 0)) longest = out.length;
     }
-    out.push({ ids, responseMask });
+    out.push(promptLossWeight > 0 ? { ids, responseMask, lossWeight: responseMask.map((m) => (m ? 1 : promptLossWeight)) } : { ids, responseMask });
   });
   if (tooLong > 0) {
     const len = out[longest]!.ids.length;
@@ -192,7 +199,7 @@ export interface BatchTensors {
   ids: tf.Tensor2D;
   targets: tf.Tensor2D;
   weights: tf.Tensor2D;
-  /** Number of response (loss) tokens. */
+  /** Sum of the loss weights: the number of response tokens, plus the weighted prompt tokens when prompts carry loss. */
   lossTokens: number;
   /** Number of real (non-padding) input tokens. */
   tokens: number;
@@ -222,7 +229,7 @@ export function batchArrays(examples: readonly TokenizedExample[], indices: read
     for (let t = 0; t < r.ids.length - 1; t++) {
       ids[b * T + t] = r.ids[t] as number;
       targets[b * T + t] = r.ids[t + 1] as number;
-      const m = r.responseMask[t + 1] as number;
+      const m = (r.lossWeight ?? r.responseMask)[t + 1] as number;
       mask[b * T + t] = m;
       lossTokens += m;
       tokens++;

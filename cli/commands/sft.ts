@@ -32,6 +32,7 @@ export function sftCommand(): Command {
     .option("--warmup <n>", "warm-up steps (default min(100, steps/10))", int)
     .option("--weight-decay <w>", "AdamW decoupled weight decay", num, 0.1)
     .option("--grad-clip <norm>", "global gradient-norm clip (0 = off)", num, 1.0)
+    .option("--prompt-loss-weight <w>", "loss weight of prompt tokens, 0–1 (0: responses only; the held-out loss is always on responses)", num, 0)
     .option("--eval-every <n>", "evaluate every n steps (0 = only at the end)", int, 100)
     .option("--checkpoint-every <n>", "checkpoint every n steps (0 = only at the end)", int, 500)
     .option("--seed <n>", "initialisation and data-order seed", int, 0)
@@ -70,6 +71,7 @@ export function sftCommand(): Command {
         warmupSteps: opts.warmup,
         weightDecay: opts.weightDecay,
         gradClip: opts.gradClip,
+        promptLossWeight: opts.promptLossWeight,
         evalEvery: opts.evalEvery,
         checkpointEvery: opts.checkpointEvery,
         seed: opts.seed,
