@@ -62,8 +62,13 @@ export interface IterationMetrics {
   refineUpdate: UpdateStats | null;
   kl: number;
   clipFraction: number;
+  /** Agent steps taken (every response counts, as the step budget does). */
+  agentSteps: number;
+  /** Steps the environment took (agent steps whose answer was missing or rejected are not). */
   envSteps: number;
   generatedTokens: number;
+  /** Agent steps since the run started (resumed iterations included): the budget GRPO, RLOO and Dyna-GRPO are compared at. */
+  totalAgentSteps: number;
   totalEnvSteps: number;
   timing: { sec: number; generateSec: number; envSec: number; updateSec: number; generateShare: number; envShare: number; updateShare: number };
   elapsedSec: number;
@@ -114,6 +119,7 @@ interface ResumeState {
   referencePath: string;
   referenceSha: string;
   totalEnvSteps: number;
+  totalAgentSteps: number;
 }
 
 function parseTrainerState(trainer: Record<string, unknown> | undefined, file: string, cfg: RlConfig): ResumeState {
@@ -124,8 +130,11 @@ function parseTrainerState(trainer: Record<string, unknown> | undefined, file: s
   if (saved.algo !== cfg.algo) throw new Error(`checkpoint file ${file} was trained with --algo ${saved.algo}, not ${cfg.algo}; use another --out or --no-resume`);
   const ref = trainer.reference as { path?: unknown; sha256?: unknown } | undefined;
   if (typeof ref?.path !== "string" || typeof ref.sha256 !== "string") throw new Error(`checkpoint file ${file} has no valid "reference" {path, sha256}`);
-  const total = typeof trainer.totalEnvSteps === "number" ? trainer.totalEnvSteps : 0;
-  return { iteration: it, referencePath: ref.path, referenceSha: ref.sha256, totalEnvSteps: total };
+  const count = (v: unknown, name: string) => {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new Error(`checkpoint file ${file} has no valid "${name}"`);
+    return v;
+  };
+  return { iteration: it, referencePath: ref.path, referenceSha: ref.sha256, totalEnvSteps: count(trainer.totalEnvSteps, "totalEnvSteps"), totalAgentSteps: count(trainer.totalAgentSteps, "totalAgentSteps") };
 }
 
 /** The task seeds of an iteration and its episodes (SimRollouts first in a simulation-improvement group). */
@@ -179,6 +188,7 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
   let optimizerState: Awaited<ReturnType<typeof loadCheckpoint>>["optimizer"];
   let start = 0;
   let totalEnvSteps = 0;
+  let totalAgentSteps = 0;
   let referencePath = path.resolve(opts.from);
   if ((opts.resume ?? true) && isCheckpoint(ckDir)) {
     const ck = await loadCheckpoint(ckDir);
@@ -192,6 +202,7 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
       start = state.iteration;
       referencePath = state.referencePath;
       totalEnvSteps = state.totalEnvSteps;
+      totalAgentSteps = state.totalAgentSteps;
     } catch (err) {
       model.dispose();
       if (optimizerState) tf.dispose([...optimizerState.tensors.values()]);
@@ -233,7 +244,7 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
         model,
         tokenizer,
         optimizer: state,
-        trainer: { kind: TrainerKind, iteration, config: cfg, reference: { path: referencePath, sha256: referenceSha }, totalEnvSteps },
+        trainer: { kind: TrainerKind, iteration, config: cfg, reference: { path: referencePath, sha256: referenceSha }, totalEnvSteps, totalAgentSteps },
       });
     } finally {
       tf.dispose([...state.tensors.values()]);
@@ -244,7 +255,7 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
   log?.info({ algo: cfg.algo, iterations: plan.length, start, params: model.parameterCount, reference: referencePath }, "RL starting");
   const showBar = opts.progress ?? Boolean(process.stderr.isTTY);
   const bar = showBar
-    ? new SingleBar({ format: `${cfg.algo} {bar} {value}/{total} | {phase} | return {ret} | success {succ} | kl {kl} | {sps} env steps/s | eta {eta_formatted}`, stream: process.stderr }, Presets.shades_classic)
+    ? new SingleBar({ format: `${cfg.algo} {bar} {value}/{total} | {phase} | return {ret} | success {succ} | kl {kl} | {sps} steps/s | eta {eta_formatted}`, stream: process.stderr }, Presets.shades_classic)
     : undefined;
   bar?.start(plan.length, start, { phase: "-", ret: "-", succ: "-", kl: "-", sps: "-" });
   const history: IterationMetrics[] = [];
@@ -269,12 +280,13 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
       }
       const updateSec = (performance.now() - tUpdate) / 1000;
       totalEnvSteps += timing.envSteps;
+      totalAgentSteps += episodes.reduce((a, e) => a + e.steps, 0);
       done = it.index + 1;
-      const m = iterationMetrics(cfg, it, plan.length, seeds, episodes, timing, update, refineUpdate, refinePositive, updateSec, (performance.now() - tIt) / 1000, totalEnvSteps, (performance.now() - t0) / 1000);
+      const m = iterationMetrics(cfg, it, plan.length, seeds, episodes, timing, update, refineUpdate, refinePositive, updateSec, (performance.now() - tIt) / 1000, { agentSteps: totalAgentSteps, envSteps: totalEnvSteps }, (performance.now() - t0) / 1000);
       history.push(m);
       appendFileSync(metricsFile, JSON.stringify(m) + "\n");
       log?.info({ iteration: m.iteration, phase: m.phase, return: m.return, success: m.success, kl: m.kl }, "RL iteration");
-      bar?.update(done, { phase: it.phase, ret: m.return.toFixed(2), succ: m.success.toFixed(2), kl: m.kl.toExponential(1), sps: Math.round(m.envSteps / m.timing.sec) });
+      bar?.update(done, { phase: it.phase, ret: m.return.toFixed(2), succ: m.success.toFixed(2), kl: m.kl.toExponential(1), sps: (m.agentSteps / m.timing.sec).toFixed(1) });
       await opts.onIteration?.(m);
       if (cfg.checkpointEvery > 0 && done % cfg.checkpointEvery === 0) await saveAt(done);
     }
@@ -307,7 +319,7 @@ function iterationMetrics(
   refinePositive: number,
   updateSec: number,
   sec: number,
-  totalEnvSteps: number,
+  totals: { agentSteps: number; envSteps: number },
   elapsedSec: number,
 ): IterationMetrics {
   const turns = episodes.flatMap((e) => e.turns);
@@ -341,9 +353,11 @@ function iterationMetrics(
     refineUpdate,
     kl: update.kl,
     clipFraction: update.clipFraction,
+    agentSteps: turns.length,
     envSteps: timing.envSteps,
     generatedTokens: timing.generatedTokens,
-    totalEnvSteps,
+    totalAgentSteps: totals.agentSteps,
+    totalEnvSteps: totals.envSteps,
     timing: {
       sec,
       generateSec: timing.generateSec,

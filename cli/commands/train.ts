@@ -107,7 +107,7 @@ export function trainCommand(): Command {
             iterations: r.iterations,
             resumedFrom: r.startIteration,
             checkpoint: r.checkpointDir,
-            ...(last ? { lastIteration: { return: last.return, success: last.success, simScore: last.simScore, kl: last.kl, totalEnvSteps: last.totalEnvSteps } } : {}),
+            ...(last ? { lastIteration: { return: last.return, success: last.success, simScore: last.simScore, kl: last.kl, totalAgentSteps: last.totalAgentSteps, totalEnvSteps: last.totalEnvSteps } } : {}),
           }),
         );
       } finally {

@@ -69,7 +69,8 @@ describe("runRl", () => {
     expect(metricsOf(dir).map((m) => ({ ...timeless(m), of: undefined }))).toEqual(a.history.map((m) => ({ ...timeless(m), of: undefined })));
     const trainer = JSON.parse(readFileSync(path.join(dir, "checkpoint", "trainer.json"), "utf8"));
     expect(trainer).toMatchObject({ kind: "rl", iteration: 2, reference: { path: path.resolve(from) }, config: { algo: "grpo" } });
-    expect(trainer.totalEnvSteps).toBe(a.history[1]!.totalEnvSteps);
+    expect([trainer.totalEnvSteps, trainer.totalAgentSteps]).toEqual([a.history[1]!.totalEnvSteps, a.history[1]!.totalAgentSteps]);
+    expect(a.history[1]!.totalAgentSteps).toBe(a.history.reduce((s, m) => s + m.agentSteps, 0));
   });
 
   it("refuses bad checkpoints with a clear error", async () => {
