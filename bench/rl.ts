@@ -33,6 +33,7 @@ function stats(xs: number[], digits = 0): Stats {
 
 const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
 
+const SFT_STEPS = (quick: boolean) => (quick ? 40 : 120);
 export const RL_BENCH_MODEL = { dModel: 64, nLayers: 2, nHeads: 2, dFF: 128, maxSeqLen: 640 };
 
 export async function runRlBench(opts: { quick: boolean; log: (msg: string) => void }): Promise<Record<string, unknown>> {
@@ -50,7 +51,8 @@ export async function runRlBench(opts: { quick: boolean; log: (msg: string) => v
       seedStart: 0,
       b: 4,
       d: 2,
-      bTrain: 2,
+      // One plan per response: short enough for a small model to learn to write whole in a few dozen steps.
+      bTrain: 1,
       gamma: 0.95,
       policy: "mixed",
       value: "solver",
@@ -61,11 +63,11 @@ export async function runRlBench(opts: { quick: boolean; log: (msg: string) => v
       out: join(dir, "resim.jsonl"),
     });
     const train = await loadChatJsonl(join(dir, "resim.jsonl"));
-    const sft = await runSft({ train, eval: [], outDir: join(dir, "sft"), model: RL_BENCH_MODEL, steps: opts.quick ? 20 : 60, batchSize: 8, lr: 3e-3, evalEvery: 0, progress: false, workers: 1, seed: 1 });
+    const sft = await runSft({ train, eval: [], outDir: join(dir, "sft"), model: RL_BENCH_MODEL, steps: SFT_STEPS(opts.quick), batchSize: 8, lr: 5e-3, evalEvery: 0, progress: false, workers: 1, seed: 1 });
     sft.model.dispose();
     const from = join(dir, "sft", "checkpoint");
 
-    const common: Partial<RlConfigInput> = { envConfig: { preset: "6x6-1box" }, groupSize: 8, maxSteps: 5, maxNewTokens: 200, seedStart: 100, minibatchSize: 8 };
+    const common: Partial<RlConfigInput> = { envConfig: { preset: "6x6-1box" }, groupSize: 8, maxSteps: 5, maxNewTokens: 200, seedStart: 100, minibatchSize: 8, temperature: 0.7 };
     const runs: Record<string, { config: Partial<RlConfigInput> }> = {
       grpo: { config: { algo: "grpo", iterations: opts.quick ? 1 : 2, ...common } },
       "dyna-grpo": { config: { algo: "dyna-grpo", nT: 1, nPi: opts.quick ? 0 : 1, rounds: 1, ...common } },
@@ -116,7 +118,7 @@ export async function runRlBench(opts: { quick: boolean; log: (msg: string) => v
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, backend, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load() },
       note:
         "Throughput over whole iterations (rollouts + updates), environment calls over gRPC to a server in another process. Shares are of iteration wall time: generation (batched sampling), environment calls (create/reset/step/Expand/Sim Score/close) and gradient steps (scoring old and reference log-probabilities, then the clipped-objective updates); the rest is bookkeeping. Shares of generation and environment calls are of wall time spent waiting, and environment calls overlap nothing (one step at a time).",
-      model: { ...RL_BENCH_MODEL, sftSteps: opts.quick ? 20 : 60, sftExamples: train.length },
+      model: { ...RL_BENCH_MODEL, sftSteps: SFT_STEPS(opts.quick), sftExamples: train.length },
       results,
     };
   } finally {
