@@ -64,6 +64,7 @@ export async function runRlBench(opts: { quick: boolean; log: (msg: string) => v
     });
     const train = await loadChatJsonl(join(dir, "resim.jsonl"));
     const sft = await runSft({ train, eval: [], outDir: join(dir, "sft"), model: RL_BENCH_MODEL, steps: SFT_STEPS(opts.quick), batchSize: 8, lr: 5e-3, evalEvery: 0, progress: false, workers: 1, seed: 1 });
+    const params = sft.model.parameterCount;
     sft.model.dispose();
     const from = join(dir, "sft", "checkpoint");
 
@@ -118,7 +119,7 @@ export async function runRlBench(opts: { quick: boolean; log: (msg: string) => v
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, backend, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load() },
       note:
         "Throughput over whole iterations (rollouts + updates), environment calls over gRPC to a server in another process. Shares are of iteration wall time: generation (batched sampling), environment calls (create/reset/step/Expand/Sim Score/close) and gradient steps (scoring old and reference log-probabilities, then the clipped-objective updates); the rest is bookkeeping. Shares of generation and environment calls are of wall time spent waiting, and environment calls overlap nothing (one step at a time).",
-      model: { ...RL_BENCH_MODEL, sftSteps: SFT_STEPS(opts.quick), sftExamples: train.length },
+      model: { ...RL_BENCH_MODEL, params, sftSteps: SFT_STEPS(opts.quick), sftExamples: train.length },
       results,
     };
   } finally {
