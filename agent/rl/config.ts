@@ -67,6 +67,11 @@ export const RlConfigSchema = z
     seedStart: int(0).default(0),
     /** Sampling seed (each generation call derives its own from it). */
     seed: int(0).default(0),
+    /**
+     * Stop after the iteration that brings the run's agent steps to this budget (0 = no budget):
+     * how algorithms that spend steps differently are compared at equal cost.
+     */
+    maxAgentSteps: int(0).default(0),
     /** Checkpoint every n iterations (0 = only at the end). */
     checkpointEvery: int(0).default(1),
   })

@@ -262,7 +262,9 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
   const t0 = performance.now();
   let done = start;
   try {
+    const budgetSpent = () => cfg.maxAgentSteps > 0 && totalAgentSteps >= cfg.maxAgentSteps;
     for (const it of plan.slice(start)) {
+      if (budgetSpent()) break;
       const tIt = performance.now();
       const { seeds, specs } = iterationEpisodes(cfg, it);
       const { episodes, timing } = await runEpisodes({ client: opts.client, sampler, tokenizer, cfg }, specs, cfg.seed * 7919 + it.index);

@@ -2,6 +2,7 @@ import { selectBackend } from "../../agent/model/backend.js";
 import { Command, Option } from "commander";
 import { CONFIGS } from "../../agent/experiment/config.js";
 import { rewriteReport, runResimExperiment } from "../../agent/experiment/resim-experiment.js";
+import { DYNA_CONFIGS, runDynaGrpoExperiment } from "../../agent/experiment/dyna-grpo-experiment.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
 
@@ -38,6 +39,29 @@ export function experimentCommand(): Command {
           }
         }
         console.log(`report: ${opts.docs}/resim.md`);
+      } finally {
+        await close();
+      }
+    });
+  experiment
+    .command("dyna-grpo")
+    .description(
+      "GRPO vs RLOO vs Dyna-GRPO from one SFT checkpoint at the same agent-step budget, on Sokoban ID (6x6-1box) and OOD (8x8-2box), beside the random policy and the start checkpoint, with 95% intervals and success / Sim Score over training (dyna-grpo.md + PNGs).",
+    )
+    .requiredOption("--from <dir>", "the starting checkpoint (e.g. DISTILL(ReSim) from `experiment resim`)")
+    .addOption(new Option("--config <name>", "sokoban: 200 episodes per split, 3 seeds per algorithm; tiny: every stage on a handful of steps (CI)").choices(Object.keys(DYNA_CONFIGS)).default("sokoban"))
+    .option("--work <dir>", "training runs and saved evaluations (a rerun resumes them)", "runs/dyna-grpo-experiment")
+    .option("--docs <dir>", "where the report goes", "docs/results")
+    .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
+    .action(async (opts) => {
+      await selectBackend({ logger: createLogger("dynamind") });
+      const cfg = DYNA_CONFIGS[opts.config]!;
+      const { client, close } = await connect(opts.address);
+      try {
+        const command = `dynamind experiment dyna-grpo --from ${opts.from} --config ${cfg.name}`;
+        const r = await runDynaGrpoExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"));
+        for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(28)} success ${row.success.rate.toFixed(3)}  ${row.simScore ? `Sim ${row.simScore.mean.toFixed(3)}` : ""}`);
+        console.log(`report: ${opts.docs}/dyna-grpo.md`);
       } finally {
         await close();
       }

@@ -41,6 +41,7 @@ const FIELDS = {
   seed: "seed",
   seedStart: "seedStart",
   checkpointEvery: "checkpointEvery",
+  maxAgentSteps: "maxAgentSteps",
 } as const;
 
 export function trainCommand(): Command {
@@ -77,6 +78,7 @@ export function trainCommand(): Command {
     .addOption(new Option("--refine-too-long <what>", "dyna-grpo: a refinement input that does not fit is skipped or fails the run (never cut)").choices(["skip", "fail"]))
     .option("--seed <n>", "sampling seed", finite)
     .option("--seed-start <n>", "first task seed", finite)
+    .option("--max-agent-steps <n>", "stop once the run has taken this many agent steps (0 = no budget)", finite)
     .option("--checkpoint-every <n>", "checkpoint every n iterations (0 = only at the end)", finite)
     .option("--no-sim-score", "skip the exact Sim Score of responses (saves Expand calls)")
     .option("--no-resume", "start afresh even if --out has a checkpoint")

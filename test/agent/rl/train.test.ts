@@ -12,6 +12,10 @@ import { SeededRng } from "../../../agent/model/rng.js";
 import { trainCommand } from "../../../cli/commands/train.js";
 import { useTestServer } from "../../support/server.js";
 import { tinyPolicy } from "./fixture.js";
+import { DYNA_TINY, runDynaGrpoExperiment } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { createLogger } from "../../../env-server/logger.js";
+
+const hasChromium = existsSync(process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium");
 
 const ctx = useTestServer();
 const root = mkdtempSync(path.join(tmpdir(), "rl-train-"));
@@ -71,6 +75,14 @@ describe("runRl", () => {
     expect(trainer).toMatchObject({ kind: "rl", iteration: 2, reference: { path: path.resolve(from) }, config: { algo: "grpo" } });
     expect([trainer.totalEnvSteps, trainer.totalAgentSteps]).toEqual([a.history[1]!.totalEnvSteps, a.history[1]!.totalAgentSteps]);
     expect(a.history[1]!.totalAgentSteps).toBe(a.history.reduce((s, m) => s + m.agentSteps, 0));
+  });
+
+  it("stops at the agent-step budget", async () => {
+    const r = await train(fresh(), { iterations: 5, maxAgentSteps: 10 }, true, randomAnswers);
+    const totals = r.history.map((m) => m.totalAgentSteps);
+    expect(totals.at(-1)!).toBeGreaterThanOrEqual(10);
+    expect(totals.slice(0, -1).every((t) => t < 10)).toBe(true);
+    expect(r.history.length).toBeLessThan(5);
   });
 
   it("refuses bad checkpoints with a clear error", async () => {
@@ -142,4 +154,24 @@ describe("dynamind train", () => {
     writeFileSync(path.join(notCk, "config.json"), '{"format": "something-else"}');
     await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--from", notCk])).rejects.toThrow(/config\.json is malformed/);
   });
+});
+
+describe("dynamind experiment dyna-grpo (tiny)", () => {
+  it.skipIf(!hasChromium)("trains GRPO, RLOO and Dyna-GRPO to the same budget, evaluates every row with intervals and plots training (needs chromium)", async () => {
+    const dir = fresh();
+    const r = await runDynaGrpoExperiment(ctx.client, DYNA_TINY, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from }, "test", createLogger("test", "silent"));
+    const methods = ["random policy", "start checkpoint (SFT)", "grpo seed 0", "rloo seed 0", "dyna-grpo seed 0"];
+    expect([...new Set(r.rows.map((x) => x.method))]).toEqual(methods);
+    expect(r.rows.filter((x) => x.method === "grpo seed 0").map((x) => x.split)).toEqual(["ID", "OOD"]);
+    for (const row of r.rows) expect(row.success.ci.low).toBeLessThanOrEqual(row.success.rate);
+    // Each run reaches the budget; every run's curve starts at the start checkpoint.
+    for (const run of ["grpo seed 0", "rloo seed 0", "dyna-grpo seed 0"]) {
+      const pts = r.curves.filter((p) => p.run === run);
+      expect(pts[0]!.agentSteps).toBe(0);
+      expect(pts.at(-1)!.agentSteps).toBeGreaterThanOrEqual(DYNA_TINY.budget);
+    }
+    const md = readFileSync(path.join(dir, "docs", "dyna-grpo.md"), "utf8");
+    expect(md).toMatch(/\| dyna-grpo seed 0 \| OOD \| \d+\.\d% \[/);
+    for (const png of ["dyna-grpo-success.png", "dyna-grpo-sim.png"]) expect(readFileSync(path.join(dir, "docs", png)).subarray(1, 4).toString()).toBe("PNG");
+  }, 180_000);
 });
