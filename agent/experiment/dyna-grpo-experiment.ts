@@ -199,7 +199,8 @@ export async function runDynaGrpoExperiment(
   const trainSeconds: Record<string, number> = {};
   for (const algo of cfg.algos) {
     for (const seed of cfg.seeds) {
-      const run = `${algo} seed ${seed}`;
+      // n_T and n_π are in Dyna-GRPO's name, so an ablation run never resumes another's checkpoint.
+      const run = algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi} seed ${seed}` : `${algo} seed ${seed}`;
       const out = join(dirs.work, slug(run));
       curves.push({ run, agentSteps: 0, success: start.result.successRate, simScore: start.result.sim.changed });
       for (let k = 1; k <= cfg.curvePoints; k++) {

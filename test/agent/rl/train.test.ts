@@ -160,18 +160,18 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
   it.skipIf(!hasChromium)("trains GRPO, RLOO and Dyna-GRPO to the same budget, evaluates every row with intervals and plots training (needs chromium)", async () => {
     const dir = fresh();
     const r = await runDynaGrpoExperiment(ctx.client, DYNA_TINY, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from }, "test", createLogger("test", "silent"));
-    const methods = ["random policy", "start checkpoint (SFT)", "grpo seed 0", "rloo seed 0", "dyna-grpo seed 0"];
+    const methods = ["random policy", "start checkpoint (SFT)", "grpo seed 0", "rloo seed 0", "dyna-grpo n_T=1 n_pi=1 seed 0"];
     expect([...new Set(r.rows.map((x) => x.method))]).toEqual(methods);
     expect(r.rows.filter((x) => x.method === "grpo seed 0").map((x) => x.split)).toEqual(["ID", "OOD"]);
     for (const row of r.rows) expect(row.success.ci.low).toBeLessThanOrEqual(row.success.rate);
     // Each run reaches the budget; every run's curve starts at the start checkpoint.
-    for (const run of ["grpo seed 0", "rloo seed 0", "dyna-grpo seed 0"]) {
+    for (const run of ["grpo seed 0", "rloo seed 0", "dyna-grpo n_T=1 n_pi=1 seed 0"]) {
       const pts = r.curves.filter((p) => p.run === run);
       expect(pts[0]!.agentSteps).toBe(0);
       expect(pts.at(-1)!.agentSteps).toBeGreaterThanOrEqual(DYNA_TINY.budget);
     }
     const md = readFileSync(path.join(dir, "docs", "dyna-grpo.md"), "utf8");
-    expect(md).toMatch(/\| dyna-grpo seed 0 \| OOD \| \d+\.\d% \[/);
+    expect(md).toMatch(/\| dyna-grpo n_T=1 n_pi=1 seed 0 \| OOD \| \d+\.\d% \[/);
     for (const png of ["dyna-grpo-success.png", "dyna-grpo-sim.png"]) expect(readFileSync(path.join(dir, "docs", png)).subarray(1, 4).toString()).toBe("PNG");
   }, 180_000);
 });
