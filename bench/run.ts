@@ -17,6 +17,7 @@ import { runAlfworldBench } from "./alfworld.js";
 import { runAndroidWebBench } from "./android.js";
 import { runResimBench } from "./resim.js";
 import { runAgentModelBench } from "./agent-model.js";
+import { runRlBench } from "./rl.js";
 import { measureSokobanInProcess } from "./sokoban-inprocess.js";
 import { startServerProcess } from "./server-child.js";
 import { runIsolationBench } from "./isolation.js";
@@ -252,5 +253,22 @@ async function androidSuite(): Promise<void> {
   log(`wrote ${file}`);
 }
 
-const suites: Record<string, () => Promise<void>> = { server: serverSuite, isolation: isolationSuite, alfworld: alfworldSuite, android: androidSuite, agent: agentSuite };
+/** Issue 10 figures → bench/results/rl.json: RL throughput and where the wall time goes. */
+async function rlSuite(): Promise<void> {
+  const results = await runRlBench({ quick, log });
+  const report = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench -- --only=rl${quick ? " --quick" : ""}`,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
+    quick,
+    ...results,
+  };
+  mkdirSync("bench/results", { recursive: true });
+  const file = quick ? "bench/results/rl.quick.json" : "bench/results/rl.json";
+  writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+  console.log(JSON.stringify(results.results, null, 2));
+  log(`wrote ${file}`);
+}
+
+const suites: Record<string, () => Promise<void>> = { server: serverSuite, isolation: isolationSuite, alfworld: alfworldSuite, android: androidSuite, agent: agentSuite, rl: rlSuite };
 for (const [name, suite] of Object.entries(suites)) if (only === undefined || only === name) await suite();

@@ -11,6 +11,7 @@ import { evalCommand } from "./commands/eval.js";
 import { experimentCommand } from "./commands/experiment.js";
 import { serveModelCommand } from "./commands/serve-model.js";
 import { sftCommand } from "./commands/sft.js";
+import { trainCommand } from "./commands/train.js";
 import { serveCommand } from "./commands/serve.js";
 import { tokensCommand } from "./commands/tokens.js";
 
@@ -24,6 +25,7 @@ program.addCommand(envsCommand());
 program.addCommand(playCommand());
 program.addCommand(resimCommand());
 program.addCommand(sftCommand());
+program.addCommand(trainCommand());
 program.addCommand(tokensCommand());
 program.addCommand(evalCommand());
 program.addCommand(serveModelCommand());

@@ -69,3 +69,48 @@ export async function renderPng(svg: string, file: string): Promise<void> {
 function escape(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
+
+export interface LineSeries {
+  name: string;
+  /** (x, y) points, y in [0, 1]; drawn in x order. */
+  points: { x: number; y: number }[];
+}
+
+/** Lines over a shared x axis (e.g. success over training steps), y from 0 to 1. */
+export function lineChartSvg(title: string, xLabel: string, series: LineSeries[], width = 900, height = 480): string {
+  const left = 60;
+  const right = 20;
+  const top = 60;
+  const bottom = 90;
+  const plotW = width - left - right;
+  const plotH = height - top - bottom;
+  const xs = series.flatMap((s) => s.points.map((p) => p.x));
+  const xMax = Math.max(1, ...xs);
+  const x = (v: number) => left + (plotW * v) / xMax;
+  const y = (v: number) => top + plotH * (1 - Math.max(0, Math.min(1, v)));
+  const parts: string[] = [];
+  parts.push(`<text x="${width / 2}" y="30" text-anchor="middle" font-size="20" font-weight="bold">${escape(title)}</text>`);
+  for (let t = 0; t <= 10; t += 2) {
+    const v = t / 10;
+    parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
+    parts.push(`<text x="${left - 8}" y="${y(v) + 4}" text-anchor="end" font-size="12">${v.toFixed(1)}</text>`);
+  }
+  for (let t = 0; t <= 4; t++) {
+    const v = (xMax * t) / 4;
+    parts.push(`<text x="${x(v)}" y="${top + plotH + 18}" text-anchor="middle" font-size="12">${Math.round(v)}</text>`);
+  }
+  parts.push(`<text x="${left + plotW / 2}" y="${top + plotH + 38}" text-anchor="middle" font-size="13">${escape(xLabel)}</text>`);
+  series.forEach((s, i) => {
+    const color = LINE_COLORS[i % LINE_COLORS.length];
+    const pts = [...s.points].sort((a, b) => a.x - b.x);
+    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((p) => `${x(p.x)},${y(p.y)}`).join(" ")}"/>`);
+    for (const p of pts) parts.push(`<circle cx="${x(p.x)}" cy="${y(p.y)}" r="3" fill="${color}"/>`);
+    const lx = left + (i % 4) * 210;
+    const ly = height - 30 + Math.floor(i / 4) * 16 - 8;
+    parts.push(`<rect x="${lx}" y="${ly - 10}" width="14" height="4" fill="${color}"/>`);
+    parts.push(`<text x="${lx + 20}" y="${ly - 4}" font-size="12">${escape(s.name)}</text>`);
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`;
+}
+
+const LINE_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"];

@@ -2,8 +2,10 @@ import { selectBackend } from "../../agent/model/backend.js";
 import { Command, Option } from "commander";
 import { CONFIGS } from "../../agent/experiment/config.js";
 import { rewriteReport, runResimExperiment } from "../../agent/experiment/resim-experiment.js";
+import { DYNA_CONFIGS, runDynaGrpoExperiment } from "../../agent/experiment/dyna-grpo-experiment.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
+import { int } from "../options.js";
 
 export function experimentCommand(): Command {
   const experiment = new Command("experiment").description("Run a Dyna-Mind experiment end to end and write its report.");
@@ -38,6 +40,36 @@ export function experimentCommand(): Command {
           }
         }
         console.log(`report: ${opts.docs}/resim.md`);
+      } finally {
+        await close();
+      }
+    });
+  experiment
+    .command("dyna-grpo")
+    .description(
+      "GRPO vs RLOO vs Dyna-GRPO from one SFT checkpoint at the same agent-step budget, on Sokoban ID (6x6-1box) and OOD (8x8-2box), beside the random policy and the start checkpoint, with 95% intervals and success / Sim Score over training (dyna-grpo.md + PNGs).",
+    )
+    .requiredOption("--from <dir>", "the starting checkpoint (e.g. DISTILL(ReSim) from `experiment resim`)")
+    .addOption(new Option("--config <name>", "sokoban: 200 episodes per split, 3 seeds per algorithm; tiny: every stage on a handful of steps (CI)").choices(Object.keys(DYNA_CONFIGS)).default("sokoban"))
+    .option("--n-t <n>", "Dyna-GRPO's simulation-improvement iterations per round (the n_T ablation: 0, 5, 10)", int)
+    .option("--n-pi <n>", "Dyna-GRPO's policy-improvement iterations per round", int)
+    .option("--algos <list>", "comma-separated subset of grpo,rloo,dyna-grpo (e.g. dyna-grpo alone for the ablation)")
+    .option("--work <dir>", "training runs and saved evaluations (a rerun resumes them)", "runs/dyna-grpo-experiment")
+    .option("--docs <dir>", "where the report goes", "docs/results")
+    .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
+    .action(async (opts) => {
+      await selectBackend({ logger: createLogger("dynamind") });
+      const base = DYNA_CONFIGS[opts.config]!;
+      const algos = opts.algos === undefined ? base.algos : (String(opts.algos).split(",") as typeof base.algos);
+      for (const a of algos) if (!["grpo", "rloo", "dyna-grpo"].includes(a)) throw new Error(`--algos: unknown algorithm "${a}" (grpo, rloo, dyna-grpo)`);
+      const cfg = { ...base, algos, dyna: { nT: opts.nT ?? base.dyna.nT, nPi: opts.nPi ?? base.dyna.nPi } };
+      const { client, close } = await connect(opts.address);
+      try {
+        const extra = [opts.nT !== undefined ? `--n-t ${opts.nT}` : "", opts.nPi !== undefined ? `--n-pi ${opts.nPi}` : "", opts.algos ? `--algos ${opts.algos}` : ""].filter(Boolean).join(" ");
+        const command = `dynamind experiment dyna-grpo --from ${opts.from} --config ${cfg.name}${extra ? ` ${extra}` : ""}`;
+        const r = await runDynaGrpoExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"));
+        for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(28)} success ${row.success.rate.toFixed(3)}  ${row.simScore ? `Sim ${row.simScore.mean.toFixed(3)}` : ""}`);
+        console.log(`report: ${opts.docs}/dyna-grpo.md`);
       } finally {
         await close();
       }

@@ -1,0 +1,268 @@
+/**
+ * The Dyna-GRPO comparison: from one SFT checkpoint, GRPO vs RLOO vs Dyna-GRPO at the
+ * same budget of agent steps, evaluated on Sokoban in distribution (6×6, 1 box) and out
+ * of it (8×8, 2 boxes) with Wilson 95% intervals, beside the random policy and the
+ * starting checkpoint; success and Sim Score over training as PNG line plots.
+ *
+ * Every stage resumes: training continues from each run's checkpoint, and each
+ * evaluation is saved as it completes, so a rerun of the same command picks up where
+ * the last one stopped.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { EnvClient } from "../client/index.js";
+import { evaluate, type EvalResult } from "../eval/evaluate.js";
+import { CheckpointPolicy } from "../eval/model-policy.js";
+import type { ResponsePolicy } from "../eval/policy.js";
+import { RandomResponsePolicy } from "../eval/random-policy.js";
+import { parseRlConfig, type Algo, type RlConfigInput } from "../rl/config.js";
+import { runRl } from "../rl/trainer.js";
+import type { SplitConfig } from "./config.js";
+import { lineChartSvg, renderPng, type LineSeries } from "./plot.js";
+import { meanInterval, wilson, type Interval } from "./stats.js";
+
+export interface DynaGrpoExperimentConfig {
+  name: string;
+  env: string;
+  /** The training tasks (session config); splits use seeds training never sees. */
+  trainConfig: Record<string, unknown>;
+  splits: SplitConfig[];
+  /** Episodes per split in the final table. */
+  evalEpisodes: number;
+  /** Evaluations over training (equal fractions of the budget), on the first split. */
+  curvePoints: number;
+  curveEpisodes: number;
+  evalMaxSteps: number;
+  maxNewTokens: number;
+  /** Agent steps each algorithm trains for. */
+  budget: number;
+  /** RL seeds per algorithm. */
+  seeds: number[];
+  algos: Algo[];
+  /** Shared RL settings (groupSize, maxSteps, beta, clip, lr, temperature, …). */
+  rl: Partial<RlConfigInput>;
+  /** Dyna-GRPO's n_T and n_π. */
+  dyna: { nT: number; nPi: number };
+}
+
+const SOKOBAN_SPLITS: SplitConfig[] = [
+  { name: "ID", description: "6×6, 1 box, unseen seeds", config: { preset: "6x6-1box" }, seedStart: 1_000_000 },
+  { name: "OOD", description: "8×8, 2 boxes", config: { preset: "8x8-2box" }, seedStart: 3_000_000 },
+];
+
+/** The powered comparison: 200 evaluation episodes per split, 3 RL seeds per algorithm. Many hours on two cores. */
+export const DYNA_SOKOBAN: DynaGrpoExperimentConfig = {
+  name: "sokoban",
+  env: "sokoban",
+  trainConfig: { preset: "6x6-1box" },
+  splits: SOKOBAN_SPLITS,
+  evalEpisodes: 200,
+  curvePoints: 5,
+  curveEpisodes: 50,
+  evalMaxSteps: 20,
+  maxNewTokens: 400,
+  budget: 20_000,
+  seeds: [0, 1, 2],
+  algos: ["grpo", "rloo", "dyna-grpo"],
+  rl: { groupSize: 8, maxSteps: 20, maxNewTokens: 400, beta: 0.01, clip: 0.2, lr: 1e-5, temperature: 1, minibatchSize: 8 },
+  dyna: { nT: 5, nPi: 5 },
+};
+
+/** The CI configuration: every stage runs, on a handful of steps and episodes. */
+export const DYNA_TINY: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN,
+  name: "tiny",
+  evalEpisodes: 2,
+  curvePoints: 2,
+  curveEpisodes: 2,
+  evalMaxSteps: 2,
+  maxNewTokens: 96,
+  budget: 8,
+  seeds: [0],
+  rl: { groupSize: 2, maxSteps: 2, maxNewTokens: 96, lr: 1e-4, minibatchSize: 8 },
+  dyna: { nT: 1, nPi: 1 },
+};
+
+export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, tiny: DYNA_TINY };
+
+export interface Row {
+  method: string;
+  split: string;
+  episodes: number;
+  success: { rate: number; ci: Interval };
+  simScore: { mean: number; ci: Interval } | undefined;
+  copyBaseline: { mean: number; ci: Interval } | undefined;
+  seconds: number;
+}
+
+export interface CurvePoint {
+  run: string;
+  agentSteps: number;
+  success: number;
+  simScore: number | null;
+}
+
+export interface DynaGrpoResult {
+  config: DynaGrpoExperimentConfig;
+  from: string;
+  rows: Row[];
+  curves: CurvePoint[];
+  /** Wall seconds each training run took in all (its metrics' iteration times). */
+  trainSeconds: Record<string, number>;
+  command: string;
+  generatedAt: string;
+}
+
+const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
+
+function toRow(method: string, split: string, r: EvalResult, seconds: number): Row {
+  const successes = r.perEpisode.filter((p) => p.success).length;
+  return {
+    method,
+    split,
+    episodes: r.episodes,
+    success: { rate: successes / Math.max(1, r.episodes), ci: wilson(successes, r.episodes) },
+    simScore: meanInterval(r.perEpisode.flatMap((p) => (p.changed === null ? [] : [p.changed]))),
+    copyBaseline: meanInterval(r.perEpisode.flatMap((p) => (p.copyBaseline === null ? [] : [p.copyBaseline]))),
+    seconds,
+  };
+}
+
+/** The RL config of one run at a budget cap (iterations enough for it: every iteration takes at least G agent steps). */
+export function runConfig(cfg: DynaGrpoExperimentConfig, algo: Algo, seed: number, cap: number) {
+  const groupSize = cfg.rl.groupSize ?? 8;
+  const iterations = Math.ceil(cap / groupSize) + 1;
+  const perRound = cfg.dyna.nT + cfg.dyna.nPi;
+  return parseRlConfig(
+    {
+      ...cfg.rl,
+      algo,
+      env: cfg.env,
+      envConfig: cfg.trainConfig,
+      seed,
+      // Each seed trains on its own tasks.
+      seedStart: seed * 1_000_003,
+      iterations,
+      nT: cfg.dyna.nT,
+      nPi: cfg.dyna.nPi,
+      rounds: perRound > 0 ? Math.ceil(iterations / perRound) : 0,
+      maxAgentSteps: cap,
+      checkpointEvery: 0,
+    },
+    `experiment ${cfg.name}: ${algo}`,
+  );
+}
+
+export async function runDynaGrpoExperiment(
+  client: EnvClient,
+  cfg: DynaGrpoExperimentConfig,
+  dirs: { work: string; docs: string; from: string },
+  command: string,
+  log: Logger,
+): Promise<DynaGrpoResult> {
+  await mkdir(join(dirs.work, "eval"), { recursive: true });
+  const evalSaved = async (name: string, split: SplitConfig, episodes: number, policy: () => Promise<ResponsePolicy>, concurrency: number): Promise<{ result: EvalResult; seconds: number }> => {
+    const file = join(dirs.work, "eval", `${slug(name)}--${slug(split.name)}--${episodes}.json`);
+    if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as { result: EvalResult; seconds: number };
+    log.info({ method: name, split: split.name, episodes }, "evaluating");
+    const t = performance.now();
+    const result = await evaluate(client, await policy(), {
+      envId: cfg.env,
+      config: split.config,
+      seeds: Array.from({ length: episodes }, (_, i) => split.seedStart + i),
+      history: 0,
+      concurrency,
+      simScore: true,
+      promptStyle: "compact",
+      maxSteps: cfg.evalMaxSteps,
+    });
+    const out = { result, seconds: (performance.now() - t) / 1000 };
+    await writeFile(file, JSON.stringify(out));
+    return out;
+  };
+  const checkpointPolicy = (dir: string) => () => CheckpointPolicy.load(dir, { simulates: true, maxNewTokens: cfg.maxNewTokens, temperature: 0 });
+
+  const rows: Row[] = [];
+  const curves: CurvePoint[] = [];
+  for (const split of cfg.splits) {
+    const r = await evalSaved("random policy", split, cfg.evalEpisodes, async () => new RandomResponsePolicy(split.seedStart), 8);
+    rows.push(toRow("random policy", split.name, r.result, r.seconds));
+  }
+  for (const split of cfg.splits) {
+    const r = await evalSaved("start checkpoint", split, cfg.evalEpisodes, checkpointPolicy(dirs.from), 8);
+    rows.push(toRow("start checkpoint (SFT)", split.name, r.result, r.seconds));
+  }
+  const curveSplit = cfg.splits[0]!;
+  const start = await evalSaved("start checkpoint", curveSplit, cfg.curveEpisodes, checkpointPolicy(dirs.from), 8);
+  const trainSeconds: Record<string, number> = {};
+  for (const algo of cfg.algos) {
+    for (const seed of cfg.seeds) {
+      // n_T and n_π are in Dyna-GRPO's name, so an ablation run never resumes another's checkpoint.
+      const run = algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi} seed ${seed}` : `${algo} seed ${seed}`;
+      const out = join(dirs.work, slug(run));
+      curves.push({ run, agentSteps: 0, success: start.result.successRate, simScore: start.result.sim.changed });
+      for (let k = 1; k <= cfg.curvePoints; k++) {
+        const cap = Math.round((cfg.budget * k) / cfg.curvePoints);
+        log.info({ run, budget: cap }, "training");
+        const r = await runRl({ config: runConfig(cfg, algo, seed, cap), from: dirs.from, outDir: out, client, logger: log, progress: false });
+        r.model.dispose();
+        const trainer = JSON.parse(readFileSync(join(out, "checkpoint", "trainer.json"), "utf8")) as { totalAgentSteps: number };
+        const e = await evalSaved(`${run} at ${cap}`, curveSplit, cfg.curveEpisodes, checkpointPolicy(join(out, "checkpoint")), 8);
+        curves.push({ run, agentSteps: trainer.totalAgentSteps, success: e.result.successRate, simScore: e.result.sim.changed });
+      }
+      trainSeconds[run] = readFileSync(join(out, "metrics.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .reduce((a, l) => a + (JSON.parse(l) as { timing: { sec: number } }).timing.sec, 0);
+      for (const split of cfg.splits) {
+        const r = await evalSaved(run, split, cfg.evalEpisodes, checkpointPolicy(join(out, "checkpoint")), 8);
+        rows.push(toRow(run, split.name, r.result, r.seconds));
+      }
+    }
+  }
+  const result: DynaGrpoResult = { config: cfg, from: dirs.from, rows, curves, trainSeconds, command, generatedAt: new Date().toISOString() };
+  await writeReport(result, dirs.docs);
+  return result;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void> {
+  await mkdir(docs, { recursive: true });
+  await writeFile(join(docs, "dyna-grpo.json"), JSON.stringify(r, null, 1));
+  const c = r.config;
+  const lines = [
+    `# Dyna-GRPO vs GRPO vs RLOO on ${c.env} (configuration "${c.name}")`,
+    "",
+    `Command: \`${r.command}\` (from \`${r.from}\`), ${r.generatedAt}.`,
+    "",
+    `Each algorithm trains from the same checkpoint for ${c.budget} agent steps (every response counts), RL seeds ${c.seeds.join(", ")}; ` +
+      `${c.evalEpisodes} evaluation episodes per split (greedy, at most ${c.evalMaxSteps} steps), success with Wilson 95% intervals, ` +
+      "Sim Score (accuracy on what changed) with normal 95% intervals beside what copying the state scores.",
+    "",
+    "| method | split | success [95% CI] | Sim Score [95% CI] | copy baseline | eval s |",
+    "|---|---|---|---|---|---|",
+    ...r.rows.map(
+      (row) =>
+        `| ${row.method} | ${row.split} | ${pct(row.success.rate)} [${pct(row.success.ci.low)}, ${pct(row.success.ci.high)}] | ` +
+        `${row.simScore ? `${row.simScore.mean.toFixed(3)} [${row.simScore.ci.low.toFixed(3)}, ${row.simScore.ci.high.toFixed(3)}]` : "—"} | ` +
+        `${row.copyBaseline ? row.copyBaseline.mean.toFixed(3) : "—"} | ${Math.round(row.seconds)} |`,
+    ),
+    "",
+    "Training wall time per run: " + Object.entries(r.trainSeconds).map(([run, s]) => `${run} ${Math.round(s)} s`).join(", ") + ".",
+    "",
+    `![success over training](dyna-grpo-success.png)`,
+    "",
+    `![Sim Score over training](dyna-grpo-sim.png)`,
+    "",
+  ];
+  await writeFile(join(docs, "dyna-grpo.md"), lines.join("\n"));
+  const runs = [...new Set(r.curves.map((p) => p.run))];
+  const series = (f: (p: CurvePoint) => number | null): LineSeries[] =>
+    runs.map((run) => ({ name: run, points: r.curves.filter((p) => p.run === run && f(p) !== null).map((p) => ({ x: p.agentSteps, y: f(p)! })) }));
+  const split = c.splits[0]!.name;
+  await renderPng(lineChartSvg(`Success over training (${split}, ${c.curveEpisodes} episodes per point)`, "agent steps of training", series((p) => p.success)), join(docs, "dyna-grpo-success.png"));
+  await renderPng(lineChartSvg(`Sim Score over training (${split})`, "agent steps of training", series((p) => p.simScore)), join(docs, "dyna-grpo-sim.png"));
+}

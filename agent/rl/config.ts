@@ -1,0 +1,138 @@
+/**
+ * The online-RL configuration (GRPO, RLOO, Dyna-GRPO), validated with zod wherever it
+ * enters (the CLI's flags and `--train-config` file, a checkpoint's trainer.json), so a
+ * bad value is refused before any model or session exists, with the field named.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+export const ALGOS = ["grpo", "rloo", "dyna-grpo"] as const;
+export type Algo = (typeof ALGOS)[number];
+
+const int = (min: number) => z.number().int().min(min);
+
+export const RlConfigSchema = z
+  .object({
+    algo: z.enum(ALGOS),
+    env: z.string().min(1).default("sokoban"),
+    /** The environment's session config (e.g. `{"preset": "6x6-1box"}`). */
+    envConfig: z.record(z.string(), z.unknown()).default({}),
+    /** G: rollouts per task seed, all from the same start state. Dyna-GRPO splits it in halves. */
+    groupSize: int(2).max(256).default(8),
+    /** Task seeds (groups) per iteration. */
+    groupsPerIteration: int(1).max(64).default(1),
+    /** GRPO / RLOO: iterations (one update each). */
+    iterations: int(0).default(10),
+    /** Dyna-GRPO: simulation-improvement iterations per round (n_T). */
+    nT: int(0).default(2),
+    /** Dyna-GRPO: policy-improvement iterations per round (n_π). */
+    nPi: int(0).default(2),
+    /** Dyna-GRPO: rounds (N) of n_T then n_π iterations. */
+    rounds: int(0).default(2),
+    /** β: weight of the KL penalty to the frozen reference model. */
+    beta: z.number().min(0).max(10).default(0.01),
+    /** ε: the ratio is clipped to [1 − ε, 1 + ε]. */
+    clip: z.number().gt(0).lt(1).default(0.2),
+    lr: z.number().gt(0).max(1).default(1e-4),
+    weightDecay: z.number().min(0).max(1).default(0),
+    /** Global gradient-norm clip (0 = off). */
+    gradClip: z.number().min(0).default(1),
+    /** Passes over an iteration's samples (1 = on-policy, the ratio starts at 1). */
+    epochs: int(1).max(16).default(1),
+    /** Sequences per gradient step. */
+    minibatchSize: int(1).max(1024).default(16),
+    /** Sampling temperature of rollouts (the objective's log-probabilities are at temperature 1). */
+    temperature: z.number().gt(0).max(10).default(1),
+    topP: z.number().gt(0).max(1).default(1),
+    /** Step cap per episode (below the environment's own budget). */
+    maxSteps: int(1).max(10_000).default(20),
+    /** Generation budget per response (less when the context leaves less). */
+    maxNewTokens: int(1).default(400),
+    /** Previous steps shown in each prompt. */
+    history: int(0).max(100).default(0),
+    promptStyle: z.enum(["compact", "full"]).default("compact"),
+    /** Prompts ask for simulated plans (ReSim-style responses). */
+    simulates: z.boolean().default(true),
+    /** SimRollout executes at most this many actions of the response's plan (the paper: n ≤ 5). */
+    planMaxActions: int(1).max(5).default(5),
+    /**
+     * A refinement input must leave at least this many tokens of context for the refined
+     * response; one that does not is never cut: it is skipped (counted in the metrics) or fails.
+     */
+    minResponseTokens: int(1).default(32),
+    refineTooLong: z.enum(["skip", "fail"]).default("skip"),
+    /** Compute the exact Sim Score of responses that state plans (Expand calls). */
+    simScore: z.boolean().default(true),
+    /** First task seed; iteration k, group g uses seedStart + k · groupsPerIteration + g. */
+    seedStart: int(0).default(0),
+    /** Sampling seed (each generation call derives its own from it). */
+    seed: int(0).default(0),
+    /**
+     * Stop after the iteration that brings the run's agent steps to this budget (0 = no budget):
+     * how algorithms that spend steps differently are compared at equal cost.
+     */
+    maxAgentSteps: int(0).default(0),
+    /** Checkpoint every n iterations (0 = only at the end). */
+    checkpointEvery: int(0).default(1),
+  })
+  .strict()
+  .refine((c) => c.algo !== "dyna-grpo" || c.groupSize % 2 === 0, {
+    message: "dyna-grpo needs an even groupSize (G/2 SimRollouts + G/2 plain rollouts)",
+    path: ["groupSize"],
+  });
+
+export type RlConfig = z.output<typeof RlConfigSchema>;
+export type RlConfigInput = z.input<typeof RlConfigSchema>;
+
+/** Validates a configuration; the error names each bad field. */
+export function parseRlConfig(value: unknown, where = "RL config"): RlConfig {
+  const r = RlConfigSchema.safeParse(value);
+  if (!r.success) throw new Error(`${where}: ${z.prettifyError(r.error).replace(/\n/g, "; ")}`);
+  return r.data;
+}
+
+/** Reads a JSON object of RL config fields (partial: the CLI merges flags over it). */
+export function readRlConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`RL config ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`RL config ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`RL config ${file}: expected a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+export type Phase = "policy" | "sim";
+
+/** One iteration of the schedule. */
+export interface ScheduledIteration {
+  index: number;
+  phase: Phase;
+  /** Dyna-GRPO round (0 for GRPO / RLOO). */
+  round: number;
+}
+
+/**
+ * The whole run as a list, so resuming is "start at index k": GRPO / RLOO are
+ * `iterations` policy iterations; Dyna-GRPO is N rounds of n_T simulation-improvement
+ * iterations followed by n_π policy-improvement ones.
+ */
+export function schedule(cfg: RlConfig): ScheduledIteration[] {
+  const out: ScheduledIteration[] = [];
+  if (cfg.algo !== "dyna-grpo") {
+    for (let i = 0; i < cfg.iterations; i++) out.push({ index: i, phase: "policy", round: 0 });
+    return out;
+  }
+  for (let r = 0; r < cfg.rounds; r++) {
+    for (let i = 0; i < cfg.nT; i++) out.push({ index: out.length, phase: "sim", round: r });
+    for (let i = 0; i < cfg.nPi; i++) out.push({ index: out.length, phase: "policy", round: r });
+  }
+  return out;
+}

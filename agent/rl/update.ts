@@ -1,0 +1,134 @@
+/**
+ * One policy update on a set of (prompt, completion, advantage) samples: the old
+ * and reference log-probabilities are scored first (teacher forcing), then
+ * `epochs` passes of minibatch gradient steps on the clipped objective with AdamW.
+ *
+ * Old log-probabilities are re-scored rather than taken from generation because a
+ * sample's completion may come from another prompt (Dyna-GRPO trains (s_t, refined)
+ * where the refined response was sampled from the refinement input), and because
+ * scoring with the same forward pass as the loss makes the first ratio exactly 1.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { TransformerLM } from "../model/transformer.js";
+import { SeededRng } from "../model/rng.js";
+import { AdamW, clipByGlobalNorm } from "../train/optimizer.js";
+import { clippedObjective } from "./objective.js";
+
+export interface Sample {
+  prompt: readonly number[];
+  completion: readonly number[];
+  advantage: number;
+}
+
+export interface UpdateOptions {
+  clip: number;
+  beta: number;
+  lr: number;
+  gradClip: number;
+  epochs: number;
+  minibatchSize: number;
+  /** Orders the minibatches of later epochs. */
+  seed: number;
+}
+
+export interface UpdateStats {
+  samples: number;
+  tokens: number;
+  gradientSteps: number;
+  /** Means over gradient steps. */
+  loss: number;
+  kl: number;
+  clipFraction: number;
+  gradNorm: number;
+}
+
+/** Scores samples in chunks of `size` (bounded memory). */
+async function scoreAll(model: TransformerLM, samples: readonly Sample[], size: number): Promise<number[][]> {
+  const out: number[][] = [];
+  for (let i = 0; i < samples.length; i += size) out.push(...(await model.scoreCompletions(samples.slice(i, i + size))));
+  return out;
+}
+
+/** Right-padded [B, T] arrays of a minibatch: inputs, targets, and per response token its old/ref log-probs and advantage. */
+function pack(samples: readonly Sample[], old: readonly number[][], ref: readonly number[][]) {
+  const T = Math.max(...samples.map((s) => s.prompt.length + s.completion.length - 1));
+  const B = samples.length;
+  const ids = new Int32Array(B * T);
+  const targets = new Int32Array(B * T);
+  const mask = new Float32Array(B * T);
+  const oldLp = new Float32Array(B * T);
+  const refLp = new Float32Array(B * T);
+  const adv = new Float32Array(B * T);
+  let tokens = 0;
+  samples.forEach((s, b) => {
+    const seq = [...s.prompt, ...s.completion];
+    for (let t = 0; t < seq.length - 1; t++) {
+      ids[b * T + t] = seq[t]!;
+      targets[b * T + t] = seq[t + 1]!;
+    }
+    for (let j = 0; j < s.completion.length; j++) {
+      const at = b * T + s.prompt.length - 1 + j;
+      mask[at] = 1;
+      oldLp[at] = old[b]![j]!;
+      refLp[at] = ref[b]![j]!;
+      adv[at] = s.advantage;
+      tokens++;
+    }
+  });
+  return {
+    tokens,
+    ids: tf.tensor2d(ids, [B, T], "int32"),
+    targets: tf.tensor2d(targets, [B, T], "int32"),
+    mask: tf.tensor2d(mask, [B, T]),
+    oldLp: tf.tensor2d(oldLp, [B, T]),
+    refLp: tf.tensor2d(refLp, [B, T]),
+    adv: tf.tensor2d(adv, [B, T]),
+  };
+}
+
+export async function policyUpdate(model: TransformerLM, reference: TransformerLM, optimizer: AdamW, samples: readonly Sample[], opts: UpdateOptions): Promise<UpdateStats> {
+  const kept = samples.filter((s) => s.completion.length > 0);
+  const stats: UpdateStats = { samples: kept.length, tokens: 0, gradientSteps: 0, loss: 0, kl: 0, clipFraction: 0, gradNorm: 0 };
+  if (kept.length === 0) return stats;
+  const old = await scoreAll(model, kept, opts.minibatchSize);
+  const ref = await scoreAll(reference, kept, opts.minibatchSize);
+  const vars = [...model.params.values()];
+  const nameOf = new Map(vars.map((v, i) => [v.name, [...model.params.keys()][i]!]));
+  const rng = new SeededRng(opts.seed);
+  const order = kept.map((_, i) => i);
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    if (epoch > 0) rng.shuffle(order);
+    for (let i = 0; i < order.length; i += opts.minibatchSize) {
+      const idx = order.slice(i, i + opts.minibatchSize);
+      const p = pack(
+        idx.map((k) => kept[k]!),
+        idx.map((k) => old[k]!),
+        idx.map((k) => ref[k]!),
+      );
+      let kl: tf.Scalar | undefined;
+      let clipFraction: tf.Scalar | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const logprobs = model.tokenLogprobs(p.ids, p.targets);
+        const o = clippedObjective({ logprobs, oldLogprobs: p.oldLp, refLogprobs: p.refLp, advantages: p.adv, mask: p.mask, clip: opts.clip, beta: opts.beta });
+        kl = tf.keep(o.kl);
+        clipFraction = tf.keep(o.clipFraction);
+        return o.loss;
+      }, vars);
+      const named = new Map<string, tf.Tensor>();
+      for (const [k, g] of Object.entries(grads)) named.set(nameOf.get(k) ?? k, g);
+      const clipped = clipByGlobalNorm(named, opts.gradClip);
+      optimizer.apply(clipped.grads, opts.lr);
+      const [loss, k, c, norm] = await Promise.all([value, kl!, clipFraction!, clipped.norm].map(async (t) => (await t.data())[0]!));
+      tf.dispose([value, kl!, clipFraction!, clipped.norm, p.ids, p.targets, p.mask, p.oldLp, p.refLp, p.adv, ...named.values(), ...clipped.grads.values()]);
+      if (!Number.isFinite(loss)) throw new Error(`the RL loss became ${loss}; lower the learning rate`);
+      stats.gradientSteps++;
+      stats.loss += loss;
+      stats.kl += k;
+      stats.clipFraction += c;
+      stats.gradNorm += norm;
+      if (epoch === 0) stats.tokens += p.tokens;
+    }
+  }
+  const n = stats.gradientSteps;
+  return { ...stats, loss: stats.loss / n, kl: stats.kl / n, clipFraction: stats.clipFraction / n, gradNorm: stats.gradNorm / n };
+}

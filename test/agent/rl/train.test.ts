@@ -1,0 +1,177 @@
+/**
+ * The trainer end to end on a tiny distilled Sokoban policy: determinism, resume,
+ * clear errors for bad checkpoints and configs, and `dynamind train` for each algorithm.
+ */
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseRlConfig, type RlConfigInput } from "../../../agent/rl/config.js";
+import { runRl, type IterationMetrics, type RlRunOptions } from "../../../agent/rl/trainer.js";
+import { SeededRng } from "../../../agent/model/rng.js";
+import { trainCommand } from "../../../cli/commands/train.js";
+import { useTestServer } from "../../support/server.js";
+import { tinyPolicy } from "./fixture.js";
+import { DYNA_TINY, runDynaGrpoExperiment } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { createLogger } from "../../../env-server/logger.js";
+
+const hasChromium = existsSync(process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium");
+
+const ctx = useTestServer();
+const root = mkdtempSync(path.join(tmpdir(), "rl-train-"));
+let from = "";
+beforeAll(async () => {
+  from = await tinyPolicy(ctx.client, 80);
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let n = 0;
+const fresh = () => path.join(root, `run-${n++}`);
+const config = (over: Partial<RlConfigInput> = {}) =>
+  parseRlConfig({ algo: "grpo", envConfig: { preset: "6x6-1box" }, groupSize: 4, iterations: 2, maxSteps: 3, maxNewTokens: 96, lr: 1e-3, seedStart: 1, temperature: 0.5, ...over });
+const train = async (outDir: string, over: Partial<RlConfigInput> = {}, resume = true, sampler?: RlRunOptions["sampler"]) => {
+  const r = await runRl({ config: config(over), from, outDir, client: ctx.client, progress: false, resume, sampler });
+  r.model.dispose();
+  return r;
+};
+/** Answers a seeded random move, in the checkpoint's tokenizer (the model still scores and learns). */
+const randomAnswers: RlRunOptions["sampler"] = (model, tokenizer) => ({
+  maxSeqLen: model.config.maxSeqLen,
+  async sample(prompts, seed) {
+    const rng = new SeededRng(seed);
+    return { completions: prompts.map(() => [...tokenizer.encode(`<answer>${["Up", "Down", "Left", "Right"][rng.int(4)]}</answer>`), tokenizer.end]) };
+  },
+});
+/** Everything but wall-clock figures. */
+const timeless = (m: IterationMetrics) => ({ ...m, timing: undefined, elapsedSec: undefined });
+const metricsOf = (dir: string) => readFileSync(path.join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as IterationMetrics);
+
+describe("runRl", () => {
+  it("gives the same metrics (generated tokens included) for the same seed", async () => {
+    const a = await train(fresh(), { iterations: 1 });
+    const b = await train(fresh(), { iterations: 1 });
+    expect(b.history.map(timeless)).toEqual(a.history.map(timeless));
+    const m = a.history[0]!;
+    expect(m.update.samples).toBe(m.episodes * m.steps);
+    expect(m.generatedTokens).toBeGreaterThan(0);
+    expect(m.timing.generateShare + m.timing.envShare + m.timing.updateShare).toBeLessThanOrEqual(1.0001);
+  });
+
+  it("resumes where it stopped: the same metrics as a run that was never interrupted", async () => {
+    // Random answers (seeded) give the group mixed outcomes on seed 1 (solved by Up), so updates move the policy.
+    const over = { groupSize: 6, maxSteps: 3, seedStart: 1 };
+    const a = await train(fresh(), over, true, randomAnswers);
+    expect(a.history[0]!.update.gradNorm).toBeGreaterThan(0);
+    expect(a.history[1]!.update.kl).toBeGreaterThan(0); // the first update moved the policy off the reference
+    const dir = fresh();
+    const first = await train(dir, { ...over, iterations: 1 }, true, randomAnswers);
+    expect(first.iterations).toBe(1);
+    const resumed = await train(dir, over, true, randomAnswers);
+    expect(resumed.startIteration).toBe(1);
+    expect(resumed.history.map(timeless)).toEqual([timeless(a.history[1]!)]);
+    // The interrupted run's first line says "of 1": it was told one iteration.
+    expect(metricsOf(dir).map((m) => ({ ...timeless(m), of: undefined }))).toEqual(a.history.map((m) => ({ ...timeless(m), of: undefined })));
+    const trainer = JSON.parse(readFileSync(path.join(dir, "checkpoint", "trainer.json"), "utf8"));
+    expect(trainer).toMatchObject({ kind: "rl", iteration: 2, reference: { path: path.resolve(from) }, config: { algo: "grpo" } });
+    expect([trainer.totalEnvSteps, trainer.totalAgentSteps]).toEqual([a.history[1]!.totalEnvSteps, a.history[1]!.totalAgentSteps]);
+    expect(a.history[1]!.totalAgentSteps).toBe(a.history.reduce((s, m) => s + m.agentSteps, 0));
+  });
+
+  it("stops at the agent-step budget", async () => {
+    const r = await train(fresh(), { iterations: 5, maxAgentSteps: 10 }, true, randomAnswers);
+    const totals = r.history.map((m) => m.totalAgentSteps);
+    expect(totals.at(-1)!).toBeGreaterThanOrEqual(10);
+    expect(totals.slice(0, -1).every((t) => t < 10)).toBe(true);
+    expect(r.history.length).toBeLessThan(5);
+  });
+
+  it("refuses bad checkpoints with a clear error", async () => {
+    const missing = path.join(root, "nowhere");
+    await expect(runRl({ config: config(), from: missing, outDir: fresh(), client: ctx.client, progress: false })).rejects.toThrow(/checkpoint directory .*nowhere does not exist/);
+    const corrupt = path.join(root, "corrupt");
+    cpSync(from, corrupt, { recursive: true });
+    const bin = readFileSync(path.join(corrupt, "weights.bin"));
+    bin[0] = bin[0]! ^ 0xff;
+    writeFileSync(path.join(corrupt, "weights.bin"), bin);
+    await expect(runRl({ config: config(), from: corrupt, outDir: fresh(), client: ctx.client, progress: false })).rejects.toThrow(/weights\.bin is corrupt: SHA-256/);
+
+    // An RL run in progress: another algorithm, a broken trainer state, a changed reference.
+    const ref = path.join(root, "ref");
+    cpSync(from, ref, { recursive: true });
+    const dir = fresh();
+    const r = await runRl({ config: config({ iterations: 1 }), from: ref, outDir: dir, client: ctx.client, progress: false });
+    r.model.dispose();
+    await expect(runRl({ config: config({ algo: "rloo" }), from: ref, outDir: dir, client: ctx.client, progress: false })).rejects.toThrow(/trained with --algo grpo, not rloo/);
+    const trainerFile = path.join(dir, "checkpoint", "trainer.json");
+    const saved = readFileSync(trainerFile, "utf8");
+    writeFileSync(trainerFile, JSON.stringify({ step: 3 }));
+    await expect(runRl({ config: config(), from: ref, outDir: dir, client: ctx.client, progress: false })).rejects.toThrow(/trainer\.json is not an RL trainer state/);
+    writeFileSync(trainerFile, JSON.stringify({ ...JSON.parse(saved), config: { algo: "grpo", groupSize: -1 } }));
+    await expect(runRl({ config: config(), from: ref, outDir: dir, client: ctx.client, progress: false })).rejects.toThrow(/trainer\.json: config: .*groupSize/);
+    writeFileSync(trainerFile, saved);
+    copyFileSync(path.join(corrupt, "weights.json"), path.join(ref, "weights.json"));
+    writeFileSync(path.join(ref, "weights.json"), readFileSync(path.join(ref, "weights.json"), "utf8").replace(/"sha256": "[0-9a-f]{8}/, '"sha256": "00000000'));
+    await expect(runRl({ config: config(), from: ref, outDir: dir, client: ctx.client, progress: false })).rejects.toThrow(/reference checkpoint .* changed since training started/);
+  });
+});
+
+describe("dynamind train", () => {
+  const cli = (args: string[]) => trainCommand().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} }).parseAsync(args, { from: "user" });
+  const common = () => ["--from", from, "--env", "sokoban", "--preset", "6x6-1box", "--group-size", "4", "--max-steps", "2", "--max-new-tokens", "96", "--backend", "wasm", "--no-progress", "-a", ctx.server.address];
+
+  it("trains each algorithm for a couple of iterations and writes metrics and a checkpoint", async () => {
+    for (const [algo, extra, phases] of [
+      ["grpo", ["--iterations", "2"], ["policy", "policy"]],
+      ["rloo", ["--iterations", "1"], ["policy"]],
+      ["dyna-grpo", ["--n-t", "1", "--n-pi", "1", "--rounds", "1"], ["sim", "policy"]],
+    ] as const) {
+      const out = fresh();
+      await cli(["--algo", algo, "--out", out, ...common(), ...extra]);
+      const m = metricsOf(out);
+      expect(m.map((x) => x.phase)).toEqual(phases);
+      expect(m.every((x) => x.algo === algo)).toBe(true);
+      expect(existsSync(path.join(out, "checkpoint", "optimizer.bin"))).toBe(true);
+      if (algo === "dyna-grpo") {
+        expect(m[0]!.refinementGain).not.toBeNull();
+        expect(m[0]!.refined + m[0]!.refineSkippedTooLong + m[0]!.refineNothingToExecute).toBe(m[0]!.update.samples / 2);
+      }
+    }
+  }, 60_000);
+
+  it("gives short clear errors for malformed configs and checkpoints", async () => {
+    const out = fresh();
+    const bad = path.join(root, "bad.json");
+    writeFileSync(bad, "{ groupSize: 4 ");
+    await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--train-config", bad])).rejects.toThrow(/RL config .*bad\.json is not valid JSON/);
+    writeFileSync(bad, JSON.stringify({ groupSize: 4, nT: -1, betta: 0.1 }));
+    await expect(cli(["--algo", "dyna-grpo", "--out", out, ...common(), "--train-config", bad])).rejects.toThrow(/train config \(.*bad\.json and flags\): .*(nT|betta)/);
+    await expect(cli(["--algo", "dyna-grpo", "--out", out, ...common(), "--group-size", "3"])).rejects.toThrow(/even groupSize/);
+    await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--clip", "2"])).rejects.toThrow(/clip/);
+    await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--beta", "x"])).rejects.toThrow(/expected a number, got "x"/);
+    await expect(cli(["--algo", "ppo", "--out", out, ...common()])).rejects.toThrow(/--algo.*ppo.*invalid/);
+    const notCk = path.join(root, "not-a-checkpoint");
+    cpSync(from, notCk, { recursive: true });
+    writeFileSync(path.join(notCk, "config.json"), '{"format": "something-else"}');
+    await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--from", notCk])).rejects.toThrow(/config\.json is malformed/);
+  });
+});
+
+describe("dynamind experiment dyna-grpo (tiny)", () => {
+  it.skipIf(!hasChromium)("trains GRPO, RLOO and Dyna-GRPO to the same budget, evaluates every row with intervals and plots training (needs chromium)", async () => {
+    const dir = fresh();
+    const r = await runDynaGrpoExperiment(ctx.client, DYNA_TINY, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from }, "test", createLogger("test", "silent"));
+    const methods = ["random policy", "start checkpoint (SFT)", "grpo seed 0", "rloo seed 0", "dyna-grpo n_T=1 n_pi=1 seed 0"];
+    expect([...new Set(r.rows.map((x) => x.method))]).toEqual(methods);
+    expect(r.rows.filter((x) => x.method === "grpo seed 0").map((x) => x.split)).toEqual(["ID", "OOD"]);
+    for (const row of r.rows) expect(row.success.ci.low).toBeLessThanOrEqual(row.success.rate);
+    // Each run reaches the budget; every run's curve starts at the start checkpoint.
+    for (const run of ["grpo seed 0", "rloo seed 0", "dyna-grpo n_T=1 n_pi=1 seed 0"]) {
+      const pts = r.curves.filter((p) => p.run === run);
+      expect(pts[0]!.agentSteps).toBe(0);
+      expect(pts.at(-1)!.agentSteps).toBeGreaterThanOrEqual(DYNA_TINY.budget);
+    }
+    const md = readFileSync(path.join(dir, "docs", "dyna-grpo.md"), "utf8");
+    expect(md).toMatch(/\| dyna-grpo n_T=1 n_pi=1 seed 0 \| OOD \| \d+\.\d% \[/);
+    for (const png of ["dyna-grpo-success.png", "dyna-grpo-sim.png"]) expect(readFileSync(path.join(dir, "docs", png)).subarray(1, 4).toString()).toBe("PNG");
+  }, 180_000);
+});
