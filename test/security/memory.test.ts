@@ -82,7 +82,7 @@ describe("sessions", () => {
     const engine = await EnvEngine.create(builtinRegistry(), { idleTimeoutMs: 600_000, unstartedIdleTimeoutMs: 60_000 }, Buffer.alloc(32, 3), { now: () => now });
     const idle = engine.createSession({ envId: "sokoban", configJson: "", observationKinds: [] });
     const used = engine.createSession({ envId: "sokoban", configJson: "", observationKinds: [] });
-    engine.reset({ sessionId: used.sessionId, seed: 1, optionsJson: "" });
+    await engine.reset({ sessionId: used.sessionId, seed: 1, optionsJson: "" });
     now = 60_001;
     expect(engine.sweep().reapedSessions).toEqual([idle.sessionId]);
     now = 600_001 + 1;
