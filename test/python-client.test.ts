@@ -4,6 +4,7 @@
  * under /usr/bin/python3; skipped, with a message, when they are missing.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../env-server/logger.js";
@@ -31,9 +32,10 @@ function run(
   cmd: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  cwd = ROOT,
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -64,7 +66,8 @@ describe.skipIf(!hasPython).each(cases)("Python client (clients/python) against 
       const env: NodeJS.ProcessEnv = { ...process.env, DYNAMIND_ADDRESS: server!.address, PYTHONDONTWRITEBYTECODE: "1" };
       delete env.DYNAMIND_TOKEN;
       if (token) env.DYNAMIND_TOKEN = token;
-      const { code, output } = await run(PYTHON, ["-m", "unittest", "discover", "-s", "clients/python/tests", "-v"], env);
+      // From clients/python, so `-m unittest` imports dynamind_env from the source tree.
+      const { code, output } = await run(PYTHON, ["-m", "unittest", "discover", "-s", "tests", "-v"], env, join(ROOT, "clients/python"));
       if (code !== 0) console.error(output);
       expect(code, `Python suite failed:\n${output}`).toBe(0);
       expect(output).not.toMatch(/skipped 'set DYNAMIND_ADDRESS/);

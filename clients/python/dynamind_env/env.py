@@ -18,10 +18,11 @@ the mime type and size when an image is present).
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
-from dynamind.env.v1 import types_pb2 as types_pb
+from ._proto import types_pb2 as types_pb
 
+from ._proto import env_service_pb2 as pb
 from .client import ActionLike, DynamindError, EnvClient, StateLike, parse_info
 
 
@@ -139,6 +140,35 @@ class DynamindEnv:
         """Goes back to a state from :meth:`clone`; returns ``(obs, info)`` there."""
         result = self.client.restore_state(self._session(), handle)
         return observation_to_dict(result.observation), _info(result)
+
+    def fork(self, state: Optional[StateLike] = None) -> "DynamindEnv":
+        """A new session (on the same connection) starting from this one's current state,
+        or from ``state`` (a handle from :meth:`clone` or portable bytes). Close it too."""
+        if state is None:
+            forked = self.client.fork(self._session())
+        elif isinstance(state, (bytes, bytearray)):
+            forked = self.client.fork(portable_state=bytes(state))
+        else:
+            forked = self.client.fork(handle_id=state)
+        return DynamindEnv._adopt(self.client, self.env_id, forked.session_id, forked.spec)
+
+    @classmethod
+    def _adopt(cls, client: EnvClient, env_id: str, session_id: str, spec: types_pb.EnvSpec) -> "DynamindEnv":
+        env = cls.__new__(cls)
+        env.client, env._owns_client = client, False
+        env.session_id, env.spec, env.env_id = session_id, spec, env_id
+        return env
+
+    def expand(
+        self,
+        sequences: Iterable[Iterable[ActionLike]],
+        from_state: Optional[str] = None,
+        return_leaf_states: bool = False,
+        leaf_observations_only: bool = False,
+    ) -> List[pb.Branch]:
+        """Runs each action sequence from the current state (or the handle ``from_state``)
+        in one round trip, leaving the session untouched; one ``Branch`` per sequence."""
+        return self.client.expand(self._session(), sequences, from_state, return_leaf_states, leaf_observations_only)
 
     def close(self) -> None:
         """Closes the session (and the connection, unless it was given). Idempotent."""

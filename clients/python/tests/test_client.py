@@ -1,6 +1,6 @@
 """Tests of the Python client against a running dynamind server.
 
-    DYNAMIND_ADDRESS=127.0.0.1:50051 /usr/bin/python3 -m unittest discover -s clients/python/tests -v
+    cd clients/python && DYNAMIND_ADDRESS=127.0.0.1:50051 /usr/bin/python3 -m unittest discover -s tests -v
 
 DYNAMIND_TOKEN is sent as the bearer token when set. Without DYNAMIND_ADDRESS every
 test is skipped.
@@ -8,13 +8,10 @@ test is skipped.
 
 import json
 import os
-import sys
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-from dynamind_env import DynamindEnv, DynamindError, EnvClient, types_pb  # noqa: E402
-from dynamind_env.client import parse_info  # noqa: E402
+from dynamind_env import DynamindEnv, DynamindError, EnvClient, types_pb
+from dynamind_env.client import parse_info
 
 ADDRESS = os.environ.get("DYNAMIND_ADDRESS")
 TOKEN = os.environ.get("DYNAMIND_TOKEN") or None

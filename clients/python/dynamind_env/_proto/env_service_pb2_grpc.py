@@ -2,7 +2,7 @@
 """Client and server classes corresponding to protobuf-defined services."""
 import grpc
 
-from dynamind.env.v1 import env_service_pb2 as dynamind_dot_env_dot_v1_dot_env__service__pb2
+from . import env_service_pb2 as dynamind_dot_env_dot_v1_dot_env__service__pb2
 
 
 class EnvServiceStub(object):

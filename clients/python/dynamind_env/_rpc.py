@@ -1,0 +1,218 @@
+"""Requests and reply unpacking shared by the synchronous and the asyncio clients.
+
+Each ``build_*`` function returns ``(method, request, unpack)``: the ``EnvService`` method
+name, the request message and a function turning the reply into what the client method
+returns. :class:`~dynamind_env.client.EnvClient` calls the method and unpacks;
+:class:`~dynamind_env.aio.AsyncEnvClient` awaits it and unpacks. Keeping them here means
+both clients send the same bytes for the same arguments.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union
+
+from ._proto import env_service_pb2 as pb
+from ._proto import types_pb2 as types_pb
+from .errors import DynamindError
+
+#: What may be passed as an action: an index (int), a text command (str), a JSON
+#: object (dict, sent as JSON text) or a ready ``Action`` message.
+ActionLike = Union[int, str, Mapping[str, Any], types_pb.Action]
+#: A saved state: a handle id, a ``StateHandle`` or portable bytes.
+StateLike = Union[str, bytes, bytearray, types_pb.StateHandle]
+HandleLike = Union[str, types_pb.StateHandle]
+
+Call = Tuple[str, Any, Callable[[Any], Any]]
+
+
+def to_action(action: ActionLike) -> types_pb.Action:
+    """int -> index, str -> text, dict -> JSON text; an ``Action`` passes through."""
+    if isinstance(action, types_pb.Action):
+        return action
+    if isinstance(action, bool):
+        raise TypeError("an action cannot be a bool; use an int index, a str command or a dict")
+    if isinstance(action, int):
+        if action < 0:
+            raise ValueError(f"an action index must be >= 0, got {action}")
+        return types_pb.Action(index=action)
+    if isinstance(action, str):
+        return types_pb.Action(text=action)
+    if isinstance(action, Mapping):
+        return types_pb.Action(json=json.dumps(dict(action)))
+    # numpy integers (and 0-d integer arrays) and the like
+    if hasattr(action, "__index__"):
+        return to_action(int(action.__index__()))
+    raise TypeError(f"unsupported action type {type(action).__name__}: use int, str or dict")
+
+
+def json_text(value: Union[None, str, Mapping[str, Any]], what: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return json.dumps(dict(value))
+    raise TypeError(f"{what} must be a dict, a JSON string or None, got {type(value).__name__}")
+
+
+def observation_kind(kind: Union[int, str]) -> int:
+    """An ``ObservationKind`` value from a value or a name (``"text"``, ``"IMAGE"``...)."""
+    if isinstance(kind, int):
+        return kind
+    name = kind.upper()
+    if not name.startswith("OBSERVATION_KIND_"):
+        name = "OBSERVATION_KIND_" + name
+    return types_pb.ObservationKind.Value(name)
+
+
+def handle_id(handle: HandleLike) -> str:
+    return handle.id if isinstance(handle, types_pb.StateHandle) else handle
+
+
+def parse_info(result: types_pb.StepResult) -> dict:
+    """``StepResult.info_json`` as a dict (empty when there is none)."""
+    if not result.info_json:
+        return {}
+    info = json.loads(result.info_json)
+    return info if isinstance(info, dict) else {"value": info}
+
+
+def _result(resp):
+    return resp.result
+
+
+def _same(resp):
+    return resp
+
+
+def build_list_envs() -> Call:
+    return "ListEnvs", pb.ListEnvsRequest(), lambda resp: list(resp.envs)
+
+
+def build_create_session(
+    env_id: str,
+    config: Union[None, str, Mapping[str, Any]] = None,
+    observation_kinds: Optional[Iterable[Union[int, str]]] = None,
+    max_steps: Optional[int] = None,
+) -> Call:
+    req = pb.CreateSessionRequest(
+        env_id=env_id,
+        config_json=json_text(config, "config"),
+        observation_kinds=[observation_kind(k) for k in observation_kinds or ()],
+    )
+    if max_steps is not None:
+        req.max_steps = max_steps
+    return "CreateSession", req, _same
+
+
+def build_close_session(session_id: str) -> Call:
+    return "CloseSession", pb.CloseSessionRequest(session_id=session_id), lambda resp: None
+
+
+def build_reset(
+    session_id: str, seed: Optional[int] = None, options: Union[None, str, Mapping[str, Any]] = None
+) -> Call:
+    req = pb.ResetRequest(session_id=session_id, options_json=json_text(options, "options"))
+    if seed is not None:
+        req.seed = int(seed)
+    return "Reset", req, _result
+
+
+def build_step(session_id: str, action: ActionLike) -> Call:
+    return "Step", pb.StepRequest(session_id=session_id, action=to_action(action)), _result
+
+
+def _batch_items(resp) -> List[Union[types_pb.StepResult, DynamindError]]:
+    out: List[Union[types_pb.StepResult, DynamindError]] = []
+    for item in resp.items:
+        if item.WhichOneof("outcome") == "error":
+            out.append(DynamindError.from_detail(item.error))
+        else:
+            out.append(item.result)
+    return out
+
+
+def build_batch_step(steps: Iterable[tuple]) -> Call:
+    req = pb.BatchStepRequest(steps=[pb.StepRequest(session_id=sid, action=to_action(a)) for sid, a in steps])
+    return "BatchStep", req, _batch_items
+
+
+def build_clone_state(session_id: str, portable: bool = False) -> Call:
+    return "CloneState", pb.CloneStateRequest(session_id=session_id, portable=portable), _same
+
+
+def build_restore_state(session_id: str, state: StateLike) -> Call:
+    req = pb.RestoreStateRequest(session_id=session_id)
+    if isinstance(state, (bytes, bytearray)):
+        req.portable_state = bytes(state)
+    elif isinstance(state, types_pb.StateHandle):
+        req.handle_id = state.id
+    elif isinstance(state, str):
+        req.handle_id = state
+    else:
+        raise TypeError(f"state must be a handle id, a StateHandle or bytes, got {type(state).__name__}")
+    return "RestoreState", req, _result
+
+
+def build_release_state(handle_ids: Union[HandleLike, Iterable[HandleLike]]) -> Call:
+    if isinstance(handle_ids, (str, types_pb.StateHandle)):
+        handle_ids = [handle_ids]
+    req = pb.ReleaseStateRequest(handle_ids=[handle_id(h) for h in handle_ids])
+    return "ReleaseState", req, lambda resp: resp.released
+
+
+def build_fork(
+    session_id: Optional[str] = None,
+    handle: Optional[HandleLike] = None,
+    portable_state: Optional[bytes] = None,
+) -> Call:
+    given = [x is not None for x in (session_id, handle, portable_state)]
+    if sum(given) != 1:
+        raise ValueError("fork needs exactly one of session_id, handle_id, portable_state")
+    if session_id is not None:
+        req = pb.ForkRequest(session_id=session_id)
+    elif handle is not None:
+        req = pb.ForkRequest(handle_id=handle_id(handle))
+    else:
+        req = pb.ForkRequest(portable_state=bytes(portable_state))
+    return "Fork", req, _same
+
+
+def build_expand(
+    session_id: str,
+    sequences: Iterable[Iterable[ActionLike]],
+    from_handle_id: Optional[HandleLike] = None,
+    return_leaf_states: bool = False,
+    leaf_observations_only: bool = False,
+) -> Call:
+    req = pb.ExpandRequest(
+        session_id=session_id,
+        sequences=[pb.ActionSequence(actions=[to_action(a) for a in seq]) for seq in sequences],
+        options=pb.ExpandOptions(
+            return_leaf_states=return_leaf_states,
+            leaf_observations_only=leaf_observations_only,
+        ),
+    )
+    if from_handle_id is not None:
+        req.from_handle_id = handle_id(from_handle_id)
+    return "Expand", req, lambda resp: list(resp.branches)
+
+
+def build_expert_plan(session_id: str, from_handle_id: Optional[HandleLike] = None) -> Call:
+    req = pb.ExpertPlanRequest(session_id=session_id)
+    if from_handle_id is not None:
+        req.from_handle_id = handle_id(from_handle_id)
+    return "ExpertPlan", req, _same
+
+
+def channel_options(options) -> list:
+    return [
+        ("grpc.max_receive_message_length", 256 * 1024 * 1024),
+        ("grpc.max_send_message_length", 256 * 1024 * 1024),
+        *options,
+    ]
+
+
+def auth_metadata(token: Optional[str]) -> tuple:
+    return (("authorization", f"Bearer {token}"),) if token else ()
