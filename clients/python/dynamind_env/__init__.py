@@ -22,3 +22,12 @@ __all__ = [
     "to_action",
     "types_pb",
 ]
+
+try:  # the ``gym`` extra: register the Gymnasium ids when gymnasium is installed
+    import gymnasium as _gymnasium  # noqa: F401
+except ImportError:
+    pass
+else:
+    from .gym_env import register_envs as _register_envs
+
+    _register_envs()
