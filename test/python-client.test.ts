@@ -1,9 +1,14 @@
 /**
- * Runs the Python client's unittest suite (clients/python/tests) against a real
- * server started in-process. Needs Debian's python3-grpcio and python3-protobuf
- * under /usr/bin/python3; skipped, with a message, when they are missing.
+ * Runs the Python client's unittest suites (clients/python/tests) against a real
+ * server started in-process: the sync and asyncio clients and the pip install
+ * (needs Debian's python3-grpcio, python3-protobuf, python3-pip, python3-setuptools
+ * under /usr/bin/python3), and the Gymnasium environments and vector env (also needs
+ * gymnasium: `pip install --break-system-packages gymnasium`, which .ci/run does).
+ * Each part is skipped, with a message, when what it needs is missing; android-web's
+ * Gymnasium tests must pass when Chromium is present.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +30,26 @@ if (!hasPython) {
     `python-client.test.ts: skipped — ${PYTHON} cannot import grpc and google.protobuf ` +
       "(apt-get install -y python3-grpcio python3-protobuf).",
   );
+}
+const hasGymnasium = hasPython && spawnSync(PYTHON, ["-c", "import gymnasium, numpy, PIL"], { stdio: "ignore" }).status === 0;
+if (hasPython && !hasGymnasium) {
+  console.warn(
+    `python-client.test.ts: the Gymnasium tests are SKIPPED — ${PYTHON} cannot import gymnasium, numpy and PIL ` +
+      "(apt-get install -y python3-numpy python3-pil && pip install --break-system-packages gymnasium).",
+  );
+}
+// Looked up, not imported: importing setuptools after pip's distutils fails.
+const PIP_PROBE = "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ('pip', 'setuptools', 'wheel')))";
+const hasPip = hasPython && spawnSync(PYTHON, ["-c", PIP_PROBE], { stdio: "ignore" }).status === 0;
+if (hasPython && !hasPip) {
+  console.warn(
+    `python-client.test.ts: the pip-install test is SKIPPED — ${PYTHON} lacks pip, setuptools or wheel ` +
+      "(apt-get install -y python3-pip python3-setuptools python3-wheel).",
+  );
+}
+const hasChromium = existsSync(process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium");
+if (hasGymnasium && !hasChromium) {
+  console.warn("python-client.test.ts: no Chromium — the Python android-web Gymnasium tests are skipped (apt-get install -y chromium).");
 }
 
 /** Runs a command without blocking the event loop (the server lives in this process). */
@@ -60,18 +85,39 @@ describe.skipIf(!hasPython).each(cases)("Python client (clients/python) against 
     await server?.stop();
   }, TIMEOUT_MS);
 
+  /** Runs `python -m unittest discover` over the files matching `pattern` in clients/python/tests. */
+  async function suite(pattern: string): Promise<string> {
+    const env: NodeJS.ProcessEnv = { ...process.env, DYNAMIND_ADDRESS: server!.address, PYTHONDONTWRITEBYTECODE: "1" };
+    delete env.DYNAMIND_TOKEN;
+    delete env.PYTHONPATH;
+    if (token) env.DYNAMIND_TOKEN = token;
+    if (hasChromium) env.DYNAMIND_REQUIRE_ANDROID_WEB = "1";
+    // From clients/python, so `-m unittest` imports dynamind_env from the source tree.
+    const { code, output } = await run(PYTHON, ["-m", "unittest", "discover", "-s", "tests", "-p", pattern, "-v"], env, join(ROOT, "clients/python"));
+    if (code !== 0) console.error(output);
+    expect(code, `Python suite ${pattern} failed:\n${output}`).toBe(0);
+    expect(output).not.toMatch(/skipped 'set DYNAMIND_ADDRESS/);
+    return output;
+  }
+
   it(
-    "passes the unittest suite",
+    "passes the client, asyncio and pip-install suites",
     async () => {
-      const env: NodeJS.ProcessEnv = { ...process.env, DYNAMIND_ADDRESS: server!.address, PYTHONDONTWRITEBYTECODE: "1" };
-      delete env.DYNAMIND_TOKEN;
-      if (token) env.DYNAMIND_TOKEN = token;
-      // From clients/python, so `-m unittest` imports dynamind_env from the source tree.
-      const { code, output } = await run(PYTHON, ["-m", "unittest", "discover", "-s", "tests", "-v"], env, join(ROOT, "clients/python"));
-      if (code !== 0) console.error(output);
-      expect(code, `Python suite failed:\n${output}`).toBe(0);
-      expect(output).not.toMatch(/skipped 'set DYNAMIND_ADDRESS/);
+      // Every file but test_gym.py (fnmatch pattern).
+      const output = await suite("test_[!g]*.py");
+      if (hasPip) expect(output).toMatch(/test_pip_install_then_import_without_the_source_tree\b.*\.\.\. ok/);
+      expect(output).toMatch(/test_reset_step_clone_restore_fork_expand\b.*\.\.\. ok/);
     },
-    TIMEOUT_MS,
+    TIMEOUT_MS * 2,
+  );
+
+  it.skipIf(!hasGymnasium)(
+    "passes the Gymnasium suite (check_env on every env, seeding, render, vector env) — needs gymnasium",
+    async () => {
+      const output = await suite("test_gym.py");
+      expect(output).not.toMatch(/skipped 'gymnasium is not installed/);
+      expect(output).toMatch(/test_check_env_passes_without_warnings_for_every_env\b.*\.\.\. ok/);
+    },
+    TIMEOUT_MS * 3,
   );
 });
