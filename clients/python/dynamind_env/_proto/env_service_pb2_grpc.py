@@ -175,6 +175,8 @@ class EnvServiceServicer(object):
     def Connect(self, request_iterator, context):
         """Carries any of the calls above with request ids, for pipelining. Replies come in
         request order; a failed request gets an ErrorDetail reply and the stream goes on.
+        With call metadata `dynamind-session-scope: stream`, sessions created or forked on the
+        stream are closed when the stream ends, however it ends.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
