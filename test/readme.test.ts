@@ -19,6 +19,7 @@ const ctx = useTestServer({ port: 0 });
 
 const python = "/usr/bin/python3";
 const hasPythonGrpc = spawnSync(python, ["-c", "import grpc, google.protobuf"]).status === 0;
+const hasGymnasium = hasPythonGrpc && spawnSync(python, ["-c", "import gymnasium, numpy, PIL"]).status === 0;
 
 describe("README examples", () => {
   it("the TypeScript client example runs", async () => {
@@ -36,6 +37,15 @@ describe("README examples", () => {
     const { stdout: out } = await run(python, ["-c", code], { encoding: "utf8", env: { ...process.env, PYTHONPATH: resolve("clients/python") } });
     expect(out).toContain("Up");
   });
+
+  it.skipIf(!hasGymnasium)("the Gymnasium example runs (needs gymnasium, numpy, pillow)", async () => {
+    const code = block("python gym").replaceAll("127.0.0.1:50051", ctx.server.address);
+    const { stdout: out } = await run(python, ["-c", code], { encoding: "utf8", env: { ...process.env, PYTHONPATH: resolve("clients/python") } });
+    expect(out).toMatch(/Discrete\(9\) \(\d+, \d+, 3\) \['Up', 'Down', 'Left', 'Right'\]/);
+  });
 });
 
+if (hasPythonGrpc && !hasGymnasium) {
+  console.warn("README Gymnasium example SKIPPED: /usr/bin/python3 cannot import gymnasium, numpy and PIL (pip install --break-system-packages gymnasium; apt-get install python3-numpy python3-pil)");
+}
 if (!hasPythonGrpc) console.warn("README Python example skipped: /usr/bin/python3 cannot import grpc (apt-get install python3-grpcio python3-protobuf)");
