@@ -28,6 +28,7 @@ import { ByteTokenizer } from "../model/tokenizer.js";
 import { collectResim } from "../resim/collect.js";
 import type { Example } from "../resim/dataset.js";
 import { loadChatJsonl, runSft, type ChatExample } from "../train/index.js";
+import { classifyDecision, stepKey, type Decision } from "../resim/decisions.js";
 import type { EnvExperiment, ExperimentConfig } from "./config.js";
 import { barChartSvg, renderPng } from "./plot.js";
 import { meanInterval, wilson, type Interval } from "./stats.js";
@@ -39,6 +40,10 @@ export interface DataDescription {
   /** Byte tokens per example (the tokenizer-independent size): mean and max. */
   meanBytes: number;
   maxBytes: number;
+  /** What the search could tell apart at each step (agent/resim/decisions.ts); absent in reports made before it was counted. */
+  decisions?: Record<Decision, number>;
+  /** Examples the models trained on ("decided" keeps only those steps). */
+  trainedOn?: { selection: "all" | "decided"; examples: number };
 }
 
 export interface TrainedModel {
@@ -128,9 +133,16 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
   });
   const collectionSeconds = collection.episodes > 0 ? (performance.now() - t0) / 1000 : null;
 
-  const resimExamples = await loadChatJsonl(resimData);
-  const actionExamples = await loadChatJsonl(actionData);
-  const data = describeData(resimData, resimExamples);
+  const collectedResim = await loadChatJsonl(resimData);
+  const collectedAction = await loadChatJsonl(actionData);
+  const data = describeData(resimData, collectedResim);
+  const selection = e.examples ?? "all";
+  const decided = new Set(collectedResim.filter((x) => classifyDecision(x.metadata ?? {}) === "decided").map((x) => stepKey(x.metadata)));
+  const keep = (x: ChatExample): boolean => selection === "all" || decided.has(stepKey(x.metadata));
+  const resimExamples = collectedResim.filter(keep);
+  const actionExamples = collectedAction.filter(keep);
+  if (resimExamples.length === 0 || actionExamples.length === 0) throw new Error(`no examples left to train on (selection "${selection}")`);
+  data.trainedOn = { selection, examples: resimExamples.length };
   const maxSeqLen = contextFor(resimExamples, e.maxNewTokens.resim);
 
   const models: TrainedModel[] = [];
@@ -257,6 +269,17 @@ function row(method: string, split: string, result: EvalResult, seconds: number)
   };
 }
 
+/** What the search could tell apart, and what the models trained on, in words. */
+function decisionText(d: DataDescription): string {
+  if (!d.decisions) return "";
+  const n = Math.max(1, d.examples);
+  const pct = (k: number): string => `${((100 * k) / n).toFixed(0)}%`;
+  const { unvalued, tied, decided } = d.decisions;
+  const what = `; at ${pct(unvalued)} of the steps the search valued no first action above 0 (the teacher's choice was a coin toss), at ${pct(tied)} the best value was tied, at ${pct(decided)} one first action was best`;
+  const trained = d.trainedOn?.selection === "decided" ? `; the models trained on those ${d.trainedOn.examples} decided steps only` : "; the models trained on every step";
+  return what + trained;
+}
+
 /** The dataset as it is on disk (not as this run collected it: a resumed run collects nothing). */
 function describeData(file: string, examples: ChatExample[]): DataDescription {
   const tok = new ByteTokenizer();
@@ -266,7 +289,10 @@ function describeData(file: string, examples: ChatExample[]): DataDescription {
     .map((l) => (JSON.parse(l) as Example).metadata)
     .filter((m) => m.episodeEnd);
   const lengths = examples.map((x) => tok.encodeChat(x.messages).ids.length);
+  const decisions: Record<Decision, number> = { unvalued: 0, tied: 0, decided: 0 };
+  for (const x of examples) decisions[classifyDecision(x.metadata ?? {})]++;
   return {
+    decisions,
     episodes: ends.length,
     successfulEpisodes: ends.filter((m) => m.episodeSuccess).length,
     examples: examples.length,
@@ -369,7 +395,7 @@ state as every prediction scores on the same plans (see agent/eval/sim-score.ts)
 - **Splits:** ${e.splits.map((s) => `${s.name} = ${s.description} (\`${JSON.stringify(s.config)}\`, seeds ${s.seedStart}…)`).join("; ")}.
 - **Data (read from the dataset file):** ${d.episodes} episodes (${d.successfulEpisodes} successful) of \`${JSON.stringify(e.trainConfig)}\`, seeds
   ${e.trainSeedStart}…, collection capped at ${e.collectMaxSteps} steps per episode; ${d.examples} examples of ${d.meanBytes.toFixed(0)} bytes on
-  average (longest ${d.maxBytes}). Search: b=${e.resim.b} trajectories with the random policy, plans of d=${e.resim.d} steps, followed
+  average (longest ${d.maxBytes})${decisionText(d)}. Search: b=${e.resim.b} trajectories with the random policy, plans of d=${e.resim.d} steps, followed
   ${e.resim.horizon} steps for Monte-Carlo values (γ=${e.resim.gamma}), b_train=${e.resim.bTrain} plans per response.${
     r.collectionSeconds === null ? " This run found the data already collected (resumed)." : ` Collection took ${(r.collectionSeconds / 60).toFixed(1)} min.`
   }
