@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { emulatorCommand } from "./commands/emulator.js";
 import { envsCommand } from "./commands/envs.js";
 import { playCommand } from "./commands/play.js";
+import { replayCommand } from "./commands/replay.js";
 import { resimCommand } from "./commands/resim.js";
 import { evalCommand } from "./commands/eval.js";
 import { experimentCommand } from "./commands/experiment.js";
@@ -23,6 +24,7 @@ const program = new Command()
 program.addCommand(serveCommand());
 program.addCommand(envsCommand());
 program.addCommand(playCommand());
+program.addCommand(replayCommand());
 program.addCommand(resimCommand());
 program.addCommand(sftCommand());
 program.addCommand(trainCommand());
