@@ -116,6 +116,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the viewer in Chromium", () => {
   let viewer: RunningViewer;
   let browser: import("puppeteer-core").Browser;
   let page: import("puppeteer-core").Page;
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     const client = recordingClient(ctx, recordings);
@@ -135,9 +136,9 @@ describe.skipIf(!HAVE_CHROMIUM)("the viewer in Chromium", () => {
       config: { preset: "6x6-1box" },
       episodes: 1,
       seedStart: 3,
-      b: 6,
+      b: 4,
       d: 2,
-      horizon: 8,
+      horizon: 6,
       bTrain: 2,
       gamma: 0.9,
       policy: "random",
@@ -151,13 +152,13 @@ describe.skipIf(!HAVE_CHROMIUM)("the viewer in Chromium", () => {
     browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--headless=new"], pipe: true });
     page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 800 });
-    page.on("pageerror", (err) => {
-      throw err;
-    });
+    page.on("pageerror", (err) => pageErrors.push(String(err)));
     await page.goto(viewer.url);
     await page.waitForSelector("body[data-ready=true]");
-  });
+    // Three episodes, a ReSim search and two browsers: minutes, not seconds, on a loaded 2-core machine.
+  }, 240_000);
   afterAll(async () => {
+    expect(pageErrors).toEqual([]);
     await browser?.close();
     await viewer?.close();
   });
@@ -193,6 +194,16 @@ describe.skipIf(!HAVE_CHROMIUM)("the viewer in Chromium", () => {
     expect(rects).toBeGreaterThan(3);
     expect(rects).toBeLessThanOrEqual(Number(summary.split(" ")[0]));
     await page.waitForFunction(() => (globalThis as unknown as BrowserGlobals).document.querySelector(".frame img")?.naturalHeight! > 0);
+    // The bounds are in device pixels (1080×2400) on a smaller screenshot: every outline must land on the picture.
+    const img = (await (await page.$(".frame img"))!.boundingBox())!;
+    const boxes = await Promise.all((await page.$$(".frame svg.bounds rect")).map(async (r) => (await r.boundingBox())!));
+    for (const b of boxes) {
+      expect(b.x).toBeGreaterThanOrEqual(img.x - 1);
+      expect(b.y).toBeGreaterThanOrEqual(img.y - 1);
+      expect(b.x + b.width).toBeLessThanOrEqual(img.x + img.width + 1);
+      expect(b.y + b.height).toBeLessThanOrEqual(img.y + img.height + 1);
+    }
+    expect(Math.max(...boxes.map((b) => b.x + b.width))).toBeGreaterThan(img.x + img.width * 0.8);
   });
 
   it("opens a ReSim search tree with values and the chosen plan highlighted, and takes a screenshot", async () => {

@@ -165,16 +165,36 @@ function frame(f, header, obs) {
   const box = el("div", { class: "frame" }, img);
   const boxes = uiElements.filter((u) => u.bboxPixels && u.bboxPixels.xMax > u.bboxPixels.xMin);
   if (boxes.length) {
-    const svg = el("svg:svg", { viewBox: `0 0 ${image.width} ${image.height}`, preserveAspectRatio: "none", class: "bounds" });
-    uiElements.forEach((u, k) => {
+    const k = screenScale(image, boxes);
+    const [w, h] = [image.width * k, image.height * k];
+    const svg = el("svg:svg", { viewBox: `0 0 ${w} ${h}`, preserveAspectRatio: "none", class: "bounds" });
+    uiElements.forEach((u, i) => {
       const b = u.bboxPixels;
       if (!b || b.xMax <= b.xMin) return;
-      svg.append(el("svg:rect", { x: b.xMin, y: b.yMin, width: b.xMax - b.xMin, height: b.yMax - b.yMin, "data-index": k }, el("svg:title", {}, `${k}: ${u.text || u.contentDescription}`)));
-      svg.append(el("svg:text", { x: b.xMin + 4, y: b.yMin + 26 }, String(k)));
+      svg.append(
+        el(
+          "svg:rect",
+          { x: b.xMin, y: b.yMin, width: b.xMax - b.xMin, height: b.yMax - b.yMin, "stroke-width": h / 400, "data-index": i },
+          el("svg:title", {}, `${i}: ${u.text || u.contentDescription}`),
+        ),
+      );
+      svg.append(el("svg:text", { x: b.xMin + h / 200, y: b.yMin + h / 45, "font-size": h / 45 }, String(i)));
     });
     box.append(svg);
   }
   return box;
+}
+
+/**
+ * Device pixels per screenshot pixel. Element bounds are in device pixels and a
+ * screenshot may be smaller (android-web sends 360×800 of a 1080×2400 screen by
+ * default) with the same aspect ratio; the protocol does not state the screen size,
+ * so it is the whole factor that makes the bounds fit (a status bar or full-width
+ * element reaches past two thirds of the width on every Android screen).
+ */
+function screenScale(image, boxes) {
+  const reach = Math.max(...boxes.map((u) => Math.max(u.bboxPixels.xMax / image.width, u.bboxPixels.yMax / image.height)));
+  return Math.max(1, Math.ceil(reach - 0.05));
 }
 
 // ---- a ReSim dataset ------------------------------------------------------------------------
