@@ -4,6 +4,7 @@
  * the data sets and devices of --data / --server-config, see operator-options.ts).
  */
 import { EnvClient } from "../agent/client/index.js";
+import { RecordingEnvClient } from "../agent/record/index.js";
 import { createLogger } from "../env-server/logger.js";
 import { startServer, type RunningServer } from "../env-server/server.js";
 import { operatorResourcesFrom } from "./operator-options.js";
@@ -13,14 +14,22 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-export async function connect(addresses: string | string[] | undefined, operator: { data?: string[]; serverConfig?: string } = {}): Promise<Connection> {
+/**
+ * `operator.record`: a folder where every episode the command plays is written (the
+ * client records, so this works with a remote server too and never names a server path).
+ */
+export async function connect(
+  addresses: string | string[] | undefined,
+  operator: { data?: string[]; serverConfig?: string; record?: string } = {},
+): Promise<Connection> {
   let server: RunningServer | undefined;
   const embedded = addresses === undefined || addresses.length === 0;
   if (!embedded && ((operator.data?.length ?? 0) > 0 || operator.serverConfig)) {
     throw new Error("--data and --server-config configure the embedded server; a running server (--address) has its own");
   }
   if (embedded) server = await startServer({ port: 0, logger: createLogger("dynamind", "warn"), resources: operatorResourcesFrom(operator) });
-  const client = new EnvClient({ addresses: addresses ?? server!.address });
+  const options = { addresses: addresses ?? server!.address };
+  const client = operator.record ? new RecordingEnvClient(options, { dir: operator.record }) : new EnvClient(options);
   return {
     client,
     close: async () => {

@@ -6,6 +6,8 @@ import { Command } from "commander";
 import { emulatorCommand } from "./commands/emulator.js";
 import { envsCommand } from "./commands/envs.js";
 import { playCommand } from "./commands/play.js";
+import { replayCommand } from "./commands/replay.js";
+import { viewCommand } from "./commands/view.js";
 import { resimCommand } from "./commands/resim.js";
 import { evalCommand } from "./commands/eval.js";
 import { experimentCommand } from "./commands/experiment.js";
@@ -23,6 +25,8 @@ const program = new Command()
 program.addCommand(serveCommand());
 program.addCommand(envsCommand());
 program.addCommand(playCommand());
+program.addCommand(replayCommand());
+program.addCommand(viewCommand());
 program.addCommand(resimCommand());
 program.addCommand(sftCommand());
 program.addCommand(trainCommand());

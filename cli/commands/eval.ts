@@ -32,6 +32,7 @@ export function evalCommand(): Command {
     .addOption(new Option("--search-value <fn>", "search: Monte-Carlo (the paper's) or the solver's distance (privileged)").choices(["mc", "solver"]).default("mc"))
     .addOption(new Option("--search-rollout <policy>", "search: rollout policy (expert and mixed are privileged)").choices(["random", "expert", "mixed"]).default("random"))
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
+    .option("--record <dir>", "write every episode played to DIR as JSONL, frames as PNG (see `dynamind replay`, `dynamind view`)")
     .action(async (opts) => {
       await selectBackend({ logger: createLogger("dynamind") });
       let policy: ResponsePolicy;

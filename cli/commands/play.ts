@@ -28,6 +28,7 @@ export function playCommand(): Command {
     .option("--config <json>", "session config as a JSON object", jsonObject)
     .option("--preset <name>", "shorthand for --config '{\"preset\":\"<name>\"}'")
     .option("--no-color", "plain text")
+    .option("--record <dir>", "write every episode played to DIR as JSONL, frames as PNG (see `dynamind replay`, `dynamind view`)")
     .action(async (envId: string, opts) => {
       // A closed pipe (`| head`) ends the game quietly.
       process.stdout.on("error", (err: NodeJS.ErrnoException) => {

@@ -40,6 +40,7 @@ export function resimCommand(): Command {
     .addOption(new Option("--prompt-style <style>", "full: the env's instructions too; compact: the state only (small models)").choices(["full", "compact"]).default("full"))
     .option("--concurrency <n>", "episodes in flight", int, 4)
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
+    .option("--record <dir>", "write every episode played to DIR as JSONL, frames as PNG (see `dynamind replay`, `dynamind view`)")
     .option("-o, --out <file>", "dataset file (appended; a rerun resumes)", "data/resim.jsonl")
     .option("--action-only-out <file>", "also write the action-only baseline dataset from the same episodes")
     .action(async (opts) => {
