@@ -1,8 +1,14 @@
 /**
  * The `dynamind` command line. commander handles parsing, help and errors so
- * each command is just its options and an action.
+ * each command is just its options and an action. Command modules import no
+ * TensorFlow.js at load time: the commands that need it import it in their action,
+ * after their arguments are checked (test/cli/startup.test.ts).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command } from "commander";
+import { packageRoot } from "../env-server/package-root.js";
+import { callCommand } from "./commands/call.js";
 import { emulatorCommand } from "./commands/emulator.js";
 import { envsCommand } from "./commands/envs.js";
 import { playCommand } from "./commands/play.js";
@@ -20,10 +26,12 @@ import { tokensCommand } from "./commands/tokens.js";
 const program = new Command()
   .name("dynamind")
   .description("Environments over gRPC with clone/restore/expand, and agents that learn to simulate (Dyna-Mind).")
+  .version((JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version, "-V, --version")
   .showHelpAfterError();
 
 program.addCommand(serveCommand());
 program.addCommand(envsCommand());
+program.addCommand(callCommand());
 program.addCommand(playCommand());
 program.addCommand(replayCommand());
 program.addCommand(viewCommand());

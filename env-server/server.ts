@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
-import { HealthImplementation } from "grpc-health-check";
+import { HealthImplementation, protoPath as healthProtoPath } from "grpc-health-check";
 import { builtinRegistry } from "../adapters/index.js";
 import type { OperatorConfig, OperatorResources } from "../adapters/operator-resources.js";
 import type { EnvRegistry } from "../adapters/registry.js";
@@ -149,7 +149,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const health = new HealthImplementation({ "": "SERVING", [SERVICE_NAME]: "SERVING" });
   health.addToServer(server);
   const protoDir = join(packageRoot(), "proto");
-  new ReflectionService(loadSync("dynamind/env/v1/env_service.proto", { includeDirs: [protoDir] })).addToServer(server);
+  // Reflection describes both services served here, so `grpcurl list` shows grpc.health.v1.Health too.
+  new ReflectionService(loadSync(["dynamind/env/v1/env_service.proto", healthProtoPath], { includeDirs: [protoDir] })).addToServer(server);
 
   const credentials = options.tls
     ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false)

@@ -29,10 +29,32 @@ export function wasmDistDir(): string {
   return path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")) + path.sep + "dist" + path.sep;
 }
 
-async function tryBackend(kind: BackendPreference, failures: string[]): Promise<BackendName | undefined> {
+/** Why backends before the chosen one were passed over: not installed (the usual case), or installed but failing. */
+export interface BackendProbe {
+  absent: string[];
+  failed: string[];
+}
+
+const PACKAGE: Partial<Record<BackendPreference, string>> = { gpu: "@tensorflow/tfjs-node-gpu", node: "@tensorflow/tfjs-node" };
+
+/** True when `err` says that `pkg` itself is not installed (not that something inside it failed to load). */
+function isAbsent(err: unknown, pkg: string): boolean {
+  const e = err as { code?: string; message?: string };
+  return (e.code === "ERR_MODULE_NOT_FOUND" || e.code === "MODULE_NOT_FOUND") && (e.message ?? "").includes(`'${pkg}'`);
+}
+
+/** The probe in one line, e.g. "not installed: @tensorflow/tfjs-node-gpu, @tensorflow/tfjs-node". */
+export function describeProbe(probe: BackendProbe): string {
+  const parts = [];
+  if (probe.absent.length > 0) parts.push(`not installed: ${probe.absent.join(", ")}`);
+  if (probe.failed.length > 0) parts.push(`failed: ${probe.failed.join("; ")}`);
+  return parts.join("; ");
+}
+
+async function tryBackend(kind: BackendPreference, probe: BackendProbe): Promise<BackendName | undefined> {
   try {
     if (kind === "gpu" || kind === "node") {
-      const pkg = kind === "gpu" ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node";
+      const pkg = PACKAGE[kind]!;
       // The package registers the "tensorflow" backend with the shared tfjs-core.
       await import(/* @vite-ignore */ pkg);
       if (!(await tf.setBackend("tensorflow"))) throw new Error("setBackend(tensorflow) returned false");
@@ -47,7 +69,9 @@ async function tryBackend(kind: BackendPreference, failures: string[]): Promise<
     if (!(await tf.setBackend("cpu"))) throw new Error("setBackend(cpu) returned false");
     return "cpu";
   } catch (err) {
-    failures.push(`${kind}: ${((err as Error).message ?? String(err)).split("\n")[0]}`);
+    const pkg = PACKAGE[kind];
+    if (pkg !== undefined && isAbsent(err, pkg)) probe.absent.push(pkg);
+    else probe.failed.push(`${kind}: ${((err as Error).message ?? String(err)).split("\n")[0]}`);
     return undefined;
   }
 }
@@ -63,16 +87,17 @@ export function selectBackend(opts: SelectBackendOptions = {}): Promise<BackendN
   selected = (async () => {
     const start = prefer === "auto" ? 0 : ORDER.indexOf(prefer);
     if (start < 0) throw new Error(`unknown backend "${prefer}" (expected auto, gpu, node, wasm or cpu)`);
-    const failures: string[] = [];
+    const probe: BackendProbe = { absent: [], failed: [] };
     for (const kind of ORDER.slice(start)) {
-      const name = await tryBackend(kind, failures);
+      const name = await tryBackend(kind, probe);
       if (name) {
         await tf.ready();
-        opts.logger?.info({ backend: name, tried: failures }, `tensorflow.js backend: ${name}`);
+        const passed = describeProbe(probe);
+        opts.logger?.info({ backend: name, ...probe }, `tensorflow.js backend: ${name}${passed ? ` (${passed})` : ""}`);
         return name;
       }
     }
-    throw new Error(`no tensorflow.js backend could start: ${failures.join("; ")}`);
+    throw new Error(`no tensorflow.js backend could start: ${describeProbe(probe)}`);
   })();
   return selected;
 }

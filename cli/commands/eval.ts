@@ -1,7 +1,5 @@
-import { selectBackend } from "../../agent/model/backend.js";
 import { Command, Option } from "commander";
 import { evaluate } from "../../agent/eval/evaluate.js";
-import { CheckpointPolicy } from "../../agent/eval/model-policy.js";
 import type { ResponsePolicy } from "../../agent/eval/policy.js";
 import { RandomResponsePolicy } from "../../agent/eval/random-policy.js";
 import { SearchPolicy } from "../../agent/eval/search-policy.js";
@@ -10,7 +8,7 @@ import { EndpointPolicy } from "../../agent/eval/endpoint-policy.js";
 import { connect } from "../connect.js";
 import { addOperatorOptions } from "../operator-options.js";
 import { addLlmOptions, llmFromOptions } from "../llm-options.js";
-import { int, jsonObject } from "../options.js";
+import { int, jsonObject, requireDirs } from "../options.js";
 
 export function evalCommand(): Command {
   return addOperatorOptions(addLlmOptions(new Command("eval")))
@@ -34,10 +32,13 @@ export function evalCommand(): Command {
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .option("--record <dir>", "write every episode played to DIR as JSONL, frames as PNG (see `dynamind replay`, `dynamind view`)")
     .action(async (opts) => {
-      await selectBackend({ logger: createLogger("dynamind") });
       let policy: ResponsePolicy;
       if (opts.policy === "checkpoint") {
         if (!opts.checkpoint) throw new Error("--policy checkpoint needs --checkpoint DIR");
+        requireDirs({ "--checkpoint": opts.checkpoint });
+        // TensorFlow.js loads only for a checkpoint, and only once the arguments are known to be good.
+        const [{ selectBackend }, { CheckpointPolicy }] = await Promise.all([import("../../agent/model/backend.js"), import("../../agent/eval/model-policy.js")]);
+        await selectBackend({ logger: createLogger("dynamind") });
         policy = await CheckpointPolicy.load(opts.checkpoint, { simulates: !opts.actionOnly, maxNewTokens: opts.maxNewTokens });
       } else if (opts.policy === "endpoint") {
         const llm = llmFromOptions(opts);

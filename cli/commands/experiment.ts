@@ -1,11 +1,11 @@
-import { selectBackend } from "../../agent/model/backend.js";
 import { Command, Option } from "commander";
 import { CONFIGS } from "../../agent/experiment/config.js";
-import { rewriteReport, runResimExperiment } from "../../agent/experiment/resim-experiment.js";
-import { DYNA_CONFIGS, runDynaGrpoExperiment } from "../../agent/experiment/dyna-grpo-experiment.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
 import { int } from "../options.js";
+
+/** The keys of DYNA_CONFIGS (dyna-grpo-experiment.ts loads TensorFlow.js, so it is imported only when the command runs; a test keeps the two equal). */
+export const DYNA_CONFIG_NAMES = ["sokoban", "tiny"];
 
 export function experimentCommand(): Command {
   const experiment = new Command("experiment").description("Run a Dyna-Mind experiment end to end and write its report.");
@@ -26,7 +26,10 @@ export function experimentCommand(): Command {
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .option("--report-only", "rebuild resim.md and resim.png from the resim.json in --docs")
     .action(async (opts) => {
+      // TensorFlow.js loads only once the command is known to be good (resim-experiment.ts imports it).
+      const { rewriteReport, runResimExperiment } = await import("../../agent/experiment/resim-experiment.js");
       if (opts.reportOnly) return rewriteReport(opts.docs);
+      const { selectBackend } = await import("../../agent/model/backend.js");
       await selectBackend({ logger: createLogger("dynamind") });
       const cfg = { ...CONFIGS[opts.tiny ? "tiny" : opts.config]!, evalOrder: opts.evalOrder };
       const { client, close } = await connect(opts.address);
@@ -50,7 +53,7 @@ export function experimentCommand(): Command {
       "GRPO vs RLOO vs Dyna-GRPO from one SFT checkpoint at the same agent-step budget, on Sokoban ID (6x6-1box) and OOD (8x8-2box), beside the random policy and the start checkpoint, with 95% intervals and success / Sim Score over training (dyna-grpo.md + PNGs).",
     )
     .requiredOption("--from <dir>", "the starting checkpoint (e.g. DISTILL(ReSim) from `experiment resim`)")
-    .addOption(new Option("--config <name>", "sokoban: 200 episodes per split, 3 seeds per algorithm; tiny: every stage on a handful of steps (CI)").choices(Object.keys(DYNA_CONFIGS)).default("sokoban"))
+    .addOption(new Option("--config <name>", "sokoban: 200 episodes per split, 3 seeds per algorithm; tiny: every stage on a handful of steps (CI)").choices(DYNA_CONFIG_NAMES).default("sokoban"))
     .option("--n-t <n>", "Dyna-GRPO's simulation-improvement iterations per round (the n_T ablation: 0, 5, 10)", int)
     .option("--n-pi <n>", "Dyna-GRPO's policy-improvement iterations per round", int)
     .option("--algos <list>", "comma-separated subset of grpo,rloo,dyna-grpo (e.g. dyna-grpo alone for the ablation)")
@@ -58,10 +61,15 @@ export function experimentCommand(): Command {
     .option("--docs <dir>", "where the report goes", "docs/results")
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .action(async (opts) => {
-      await selectBackend({ logger: createLogger("dynamind") });
+      const algoNames = opts.algos === undefined ? undefined : String(opts.algos).split(",");
+      for (const a of algoNames ?? []) if (!["grpo", "rloo", "dyna-grpo"].includes(a)) throw new Error(`--algos: unknown algorithm "${a}" (grpo, rloo, dyna-grpo)`);
+      const [{ DYNA_CONFIGS, runDynaGrpoExperiment }, { selectBackend }] = await Promise.all([
+        import("../../agent/experiment/dyna-grpo-experiment.js"),
+        import("../../agent/model/backend.js"),
+      ]);
       const base = DYNA_CONFIGS[opts.config]!;
-      const algos = opts.algos === undefined ? base.algos : (String(opts.algos).split(",") as typeof base.algos);
-      for (const a of algos) if (!["grpo", "rloo", "dyna-grpo"].includes(a)) throw new Error(`--algos: unknown algorithm "${a}" (grpo, rloo, dyna-grpo)`);
+      const algos = algoNames === undefined ? base.algos : (algoNames as typeof base.algos);
+      await selectBackend({ logger: createLogger("dynamind") });
       const cfg = { ...base, algos, dyna: { nT: opts.nT ?? base.dyna.nT, nPi: opts.nPi ?? base.dyna.nPi } };
       const { client, close } = await connect(opts.address);
       try {

@@ -5,7 +5,8 @@
  *
  * In a terminal, environments with Up/Down/Left/Right actions take arrow keys
  * (or WASD); others take typed commands with tab completion. With piped input,
- * every line is one action (or a :command), so a game can be scripted.
+ * every line is one action (or a :command), so a game can be scripted. Environments
+ * with JSON actions (android-web) also take `tap N`, a click on UI element [N].
  */
 import * as readline from "node:readline";
 import { styleText } from "node:util";
@@ -14,10 +15,17 @@ import type { RemoteSession, StateRef, Step } from "../../agent/client/index.js"
 import { connect } from "../connect.js";
 import { addOperatorOptions } from "../operator-options.js";
 import { int, jsonObject } from "../options.js";
-import { renderObservation } from "../render.js";
+import { renderObservation, sokobanLegend, wrapText } from "../render.js";
 
 const ARROWS: Record<string, string> = { up: "Up", down: "Down", left: "Left", right: "Right", w: "Up", s: "Down", a: "Left", d: "Right" };
 const HELP = ":undo (u)  :restart (r)  :new (n)  :quit (q)";
+const TAP_HELP = "tap N: click UI element [N]";
+
+/** `tap 3` / `t 3` → AndroidWorld's click on element 3, as JSON text; anything else unchanged. */
+export function expandShorthand(input: string): string {
+  const m = /^t(?:ap)?\s+(\d+)$/i.exec(input);
+  return m ? JSON.stringify({ action_type: "click", index: Number(m[1]) }) : input;
+}
 
 export function playCommand(): Command {
   return addOperatorOptions(new Command("play"))
@@ -95,11 +103,17 @@ class Game {
     } else if (this.current.terminated || this.current.truncated) {
       this.message = "the episode is over: :restart, :new or :quit";
     } else {
+      const action = this.jsonActions ? expandShorthand(cmd) : cmd;
+      // A text game (ALFWorld) answers a command off its list with "Nothing happens." and a used turn, as
+      // the original does; say why, since the command itself was not refused.
+      const valid = this.current.observation.validActions;
+      const offList = !this.jsonActions && !/^\d+$/.test(action) && valid.length > 0 && !valid.includes(action);
       const before = await this.session.clone();
       try {
-        this.current = await this.session.step(/^\d+$/.test(cmd) ? Number(cmd) : cmd);
+        this.current = await this.session.step(/^\d+$/.test(action) ? Number(action) : action);
         this.undo.push({ state: before, total: this.total });
         this.total += this.current.reward;
+        if (offList && this.current.observation.text.startsWith("Nothing happens.")) this.message = `"${action}" is not an admissible command here (the list below): nothing happened, and the turn counts (:undo takes it back)`;
       } catch (err) {
         await this.session.client.release([before]);
         this.message = (err as Error).message;
@@ -109,20 +123,29 @@ class Game {
     return true;
   }
 
+  /** Whether actions are JSON text (android-web): `tap N` works, and the action list is grouped by action type. */
+  private get jsonActions(): boolean {
+    const valid = this.current.observation.validActions;
+    return valid.length > 0 && valid.every((a) => a.startsWith("{"));
+  }
+
   private draw(): void {
     const s = this.current;
     const tty = process.stdout.isTTY;
+    const width = Math.max(40, process.stdout.columns ?? 100);
+    const wrap = (text: string) => wrapText(text, width);
     const lines: string[] = [];
     lines.push(`${this.session.spec.id} · seed ${this.seed} · step ${s.stepIndex}/${this.session.spec.maxSteps || "∞"} · return ${this.total.toFixed(1)}`);
-    if (this.goal && s.stepIndex > 0) lines.push(this.paint("cyan", `Task: ${this.goal}`));
-    lines.push("", renderObservation(this.session.spec.id, s.observation.text, this.color), "");
+    if (this.goal && s.stepIndex > 0) lines.push(this.paint("cyan", wrap(`Task: ${this.goal}`)));
+    lines.push("", wrap(renderObservation(this.session.spec.id, s.observation.text, this.color)), "");
+    if (this.session.spec.id === "sokoban") lines.push(this.paint("dim", wrap(`legend: ${sokobanLegend(this.color)}`)), "");
     if (s.terminated) lines.push(this.paint("green", `Done! ${s.info.boxes_on_target !== undefined ? "All boxes are on their targets." : "Task complete."}`));
     else if (s.truncated) lines.push(this.paint("yellow", "Out of steps."));
     else if (s.observation.validActions.length > 0) {
-      for (const line of groupActions(s.observation.validActions)) lines.push(this.paint("dim", line));
+      for (const line of groupActions(s.observation.validActions)) lines.push(this.paint("dim", wrap(line)));
     }
-    if (this.message) lines.push(this.paint("red", this.message));
-    lines.push(this.paint("dim", HELP));
+    if (this.message) lines.push(this.paint("red", wrap(this.message)));
+    lines.push(this.paint("dim", this.jsonActions ? `${HELP}  ${TAP_HELP}` : HELP));
     if (tty) process.stdout.write("\x1b[2J\x1b[H");
     process.stdout.write(lines.join("\n") + "\n");
   }
@@ -153,7 +176,7 @@ class Game {
       input: process.stdin,
       output: process.stdin.isTTY ? process.stdout : undefined,
       completer: (line: string) => {
-        const all = [...this.current.observation.validActions, ":undo", ":restart", ":new", ":quit"];
+        const all = [...this.current.observation.validActions, ...(this.jsonActions ? ["tap "] : []), ":undo", ":restart", ":new", ":quit"];
         const hits = all.filter((a) => a.startsWith(line));
         return [hits.length ? hits : all, line];
       },
@@ -191,9 +214,11 @@ async function* keypresses(): AsyncGenerator<{ name?: string; sequence?: string;
 
 /**
  * Valid actions grouped by verb, one line each ("go to: cabinet 1, fridge 1"), so a
- * text game's 30-odd commands stay readable; short lists stay on one line.
+ * text game's 30-odd commands stay readable; short lists stay on one line. JSON actions
+ * (android-web) are grouped by action_type and never split inside their JSON.
  */
 export function groupActions(actions: readonly string[]): string[] {
+  if (actions.length > 0 && actions.every((a) => a.startsWith("{"))) return groupJsonActions(actions);
   if (actions.length <= 8) return [`actions: ${actions.join(" | ")}`];
   const groups = new Map<string, string[]>();
   for (const a of actions) {
@@ -206,4 +231,41 @@ export function groupActions(actions: readonly string[]): string[] {
     groups.set(verb, list);
   }
   return [...groups].map(([verb, rest]) => (rest.every((r) => r === "") ? verb : `${verb}: ${rest.join(", ")}`));
+}
+
+/**
+ * JSON actions by action_type: the bare ones on one line ("also: navigate_back, wait"), the others one
+ * line per type with what varies ("click at x,y: 153,312  411,312"), and any other JSON whole.
+ */
+function groupJsonActions(actions: readonly string[]): string[] {
+  const bare: string[] = [];
+  const byType = new Map<string, string[]>();
+  const whole: string[] = [];
+  for (const a of actions) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(a);
+    } catch {
+      whole.push(a);
+      continue;
+    }
+    const { action_type: type, ...rest } = (parsed ?? {}) as Record<string, unknown>;
+    if (typeof type !== "string") {
+      whole.push(a);
+      continue;
+    }
+    const keys = Object.keys(rest);
+    if (keys.length === 0) {
+      bare.push(type);
+      continue;
+    }
+    const label = keys.join(",") === "x,y" ? `${type} at x,y` : `${type} (${keys.join(", ")})`;
+    const value = keys.join(",") === "x,y" ? `${String(rest.x)},${String(rest.y)}` : keys.map((k) => JSON.stringify(rest[k])).join(" ");
+    const list = byType.get(label) ?? [];
+    list.push(value);
+    byType.set(label, list);
+  }
+  const lines = [...byType].map(([label, values]) => `${label}: ${values.join("  ")}`);
+  if (bare.length > 0) lines.push(`${lines.length > 0 ? "also" : "actions"}: ${bare.join(", ")}`);
+  return [...lines, ...whole];
 }

@@ -2,12 +2,11 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Command, Option } from "commander";
 import { SingleBar, Presets } from "cli-progress";
-import { CheckpointPolicy } from "../../agent/eval/model-policy.js";
 import { collectResim } from "../../agent/resim/collect.js";
 import { connect } from "../connect.js";
 import { addOperatorOptions } from "../operator-options.js";
 import { addLlmOptions, llmFromOptions } from "../llm-options.js";
-import { int, jsonObject } from "../options.js";
+import { int, jsonObject, requireDirs } from "../options.js";
 
 function fraction(value: string): number {
   const n = Number(value);
@@ -44,6 +43,11 @@ export function resimCommand(): Command {
     .option("-o, --out <file>", "dataset file (appended; a rerun resumes)", "data/resim.jsonl")
     .option("--action-only-out <file>", "also write the action-only baseline dataset from the same episodes")
     .action(async (opts) => {
+      requireDirs({ "--rollout-checkpoint": opts.rolloutCheckpoint });
+      // TensorFlow.js loads only for a rollout checkpoint.
+      const rolloutModel = opts.rolloutCheckpoint
+        ? await (await import("../../agent/eval/model-policy.js")).CheckpointPolicy.load(opts.rolloutCheckpoint, { simulates: false, maxNewTokens: 24, name: "rollout model" })
+        : undefined;
       const { client, close } = await connect(opts.address, opts);
       const config = { ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
       const bar = new SingleBar({ format: "resim {bar} {value}/{total} episodes | success {success}% | {nodes} nodes", noTTYOutput: false }, Presets.shades_classic);
@@ -68,9 +72,7 @@ export function resimCommand(): Command {
           history: opts.history,
           promptStyle: opts.promptStyle,
           llm: llmFromOptions(opts),
-          rolloutModel: opts.rolloutCheckpoint
-            ? await CheckpointPolicy.load(opts.rolloutCheckpoint, { simulates: false, maxNewTokens: 24, name: "rollout model" })
-            : undefined,
+          rolloutModel,
           aggregator: opts.aggregator,
           concurrency: opts.concurrency,
           out: opts.out,

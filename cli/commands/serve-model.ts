@@ -1,10 +1,8 @@
 import path from "node:path";
 import { Command, Option } from "commander";
 import { createLogger } from "../../env-server/logger.js";
-import { selectBackend, type BackendPreference } from "../../agent/model/backend.js";
-import { loadCheckpoint } from "../../agent/model/checkpoint.js";
-import { startModelServer } from "../../agent/llm/server.js";
-import { int } from "../options.js";
+import type { BackendPreference } from "../../agent/model/backend.js";
+import { int, requireDirs } from "../options.js";
 
 export function serveModelCommand(): Command {
   return new Command("serve-model")
@@ -16,6 +14,12 @@ export function serveModelCommand(): Command {
     .option("--max-tokens <n>", "max_tokens when a request gives none (lowered to what the context leaves)", int, 256)
     .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
     .action(async (opts) => {
+      requireDirs({ "--checkpoint": opts.checkpoint });
+      const [{ selectBackend }, { loadCheckpoint }, { startModelServer }] = await Promise.all([
+        import("../../agent/model/backend.js"),
+        import("../../agent/model/checkpoint.js"),
+        import("../../agent/llm/server.js"),
+      ]);
       const logger = createLogger("dynamind-serve-model");
       await selectBackend({ prefer: opts.backend as BackendPreference, logger });
       const ck = await loadCheckpoint(opts.checkpoint, { withOptimizer: false });

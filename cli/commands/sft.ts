@@ -1,10 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
+import type { BackendPreference } from "../../agent/model/backend.js";
 import { createLogger } from "../../env-server/logger.js";
-import { selectBackend, type BackendPreference } from "../../agent/model/backend.js";
-import { loadChatJsonl } from "../../agent/train/dataset.js";
-import { runSft } from "../../agent/train/sft.js";
-import { int } from "../options.js";
+import { int, requireDirs, requireFiles } from "../options.js";
 
 function num(value: string): number {
   const n = Number(value);
@@ -40,8 +38,8 @@ export function sftCommand(): Command {
     .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
     .option("--no-progress", "no progress bar")
     .action(async (opts) => {
-      const logger = createLogger("dynamind-sft");
-      await selectBackend({ prefer: opts.backend as BackendPreference, logger });
+      requireFiles({ "--data": opts.data, "--eval-data": opts.evalData, "--config": opts.config });
+      requireDirs({ "--init": opts.init });
       let model: Record<string, unknown> | undefined;
       if (opts.config) {
         try {
@@ -51,6 +49,14 @@ export function sftCommand(): Command {
         }
         if (typeof model !== "object" || model === null || Array.isArray(model)) throw new Error(`--config ${opts.config}: expected a JSON object`);
       }
+      // TensorFlow.js loads only now, once the arguments are known to be good.
+      const [{ selectBackend }, { loadChatJsonl }, { runSft }] = await Promise.all([
+        import("../../agent/model/backend.js"),
+        import("../../agent/train/dataset.js"),
+        import("../../agent/train/sft.js"),
+      ]);
+      const logger = createLogger("dynamind-sft");
+      await selectBackend({ prefer: opts.backend as BackendPreference, logger });
       const train = await loadChatJsonl(opts.data);
       const evalSet = opts.evalData ? await loadChatJsonl(opts.evalData) : undefined;
       const result = await runSft({

@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { selectBackend, type BackendPreference } from "../../agent/model/backend.js";
+import type { BackendPreference } from "../../agent/model/backend.js";
 import { ALGOS, parseRlConfig, readRlConfigFile } from "../../agent/rl/config.js";
-import { runRl } from "../../agent/rl/trainer.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
 import { addOperatorOptions } from "../operator-options.js";
@@ -96,6 +95,8 @@ export function trainCommand(): Command {
         merged.envConfig = { ...base, ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
       }
       const config = parseRlConfig(merged, opts.trainConfig ? `train config (${opts.trainConfig} and flags)` : "train config");
+      // TensorFlow.js loads only now, once the configuration is known to be good.
+      const [{ selectBackend }, { runRl }] = await Promise.all([import("../../agent/model/backend.js"), import("../../agent/rl/trainer.js")]);
       const logger = createLogger("dynamind-train");
       await selectBackend({ prefer: opts.backend as BackendPreference, logger });
       const { client, close } = await connect(opts.address, opts);

@@ -12,9 +12,16 @@ export interface RpcMetrics {
   observe(method: string, seconds: number, reason: string | undefined): void;
 }
 
+const NON_COUNTER_TOTALS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
+
 export function createMetrics(engine: EnvEngine): RpcMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "dynamind_process_" });
+  // Process and Node.js metrics under their standard names (process_cpu_seconds_total,
+  // process_resident_memory_bytes, nodejs_eventloop_lag_seconds, ...), so stock dashboards work.
+  collectDefaultMetrics({ register: registry });
+  // prom-client's nodejs_active_{handles,requests,resources}_total are gauges named like counters
+  // (`promtool check metrics` refuses them); each is the sum of its labelled nodejs_active_* twin.
+  for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
   const duration = new Histogram({
     name: "dynamind_rpc_duration_seconds",
     help: "Server-side duration of EnvService calls (Connect stream: per request).",

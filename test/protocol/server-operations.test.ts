@@ -1,5 +1,5 @@
 /** Running the server for real: health, reflection, metrics, auth, TLS, limits, reaping, draining, signals. */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProto } from "grpc-health-check";
 import { describe, expect, it } from "vitest";
 import { EnvClient } from "../../agent/client/index.js";
+import { families, lintMetrics } from "../support/prometheus-lint.js";
 import { rejection, startTestServer, useTestServer } from "../support/server.js";
 
 const ctx = useTestServer({ metricsPort: 0 });
@@ -40,6 +41,7 @@ describe("health and reflection", () => {
     call.write({ listServices: "" });
     const names = (await reply).listServicesResponse!.service.map((s) => s.name);
     expect(names).toContain("dynamind.env.v1.EnvService");
+    expect(names).toContain("grpc.health.v1.Health");
     call.end();
     stub.close();
   });
@@ -56,6 +58,36 @@ describe("metrics", () => {
     expect(text).toMatch(/dynamind_env_steps_total [1-9]/);
     expect(text).toMatch(/dynamind_rpc_duration_seconds_bucket\{le="0.001",method="Step"\}/);
     expect(text).toMatch(/dynamind_states_held [1-9]/);
+  });
+
+  it("follows Prometheus naming (promtool check metrics), with the process metrics under their standard names", async () => {
+    const text = await (await fetch(ctx.server.metricsUrl!)).text();
+    const names = families(text).map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(["process_cpu_seconds_total", "process_resident_memory_bytes", "nodejs_eventloop_lag_seconds"]));
+    expect(names.filter((n) => !/^(dynamind|process|nodejs)_/.test(n))).toEqual([]);
+    expect(lintMetrics(text)).toEqual([]);
+    const promtool = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+    if (promtool.error) {
+      console.warn("promtool is not installed (apt-get install prometheus): only the built-in copy of its naming rules was checked");
+      return;
+    }
+    expect(`${promtool.stdout}${promtool.stderr}`.trim()).toBe("");
+    expect(promtool.status).toBe(0);
+  });
+
+  it("the naming check catches what promtool refused before (gauges named _total, a prefix written twice)", () => {
+    const old = [
+      "# HELP nodejs_active_handles_total Total number of active handles.", "# TYPE nodejs_active_handles_total gauge",
+      "# HELP dynamind_process_process_cpu_seconds_total CPU time.", "# TYPE dynamind_process_process_cpu_seconds_total counter",
+      "# HELP x_steps Steps.", "# TYPE x_steps counter",
+      "# HELP x_wait_milliseconds Wait.", "# TYPE x_wait_milliseconds histogram",
+    ].join("\n");
+    expect(lintMetrics(old)).toEqual([
+      'nodejs_active_handles_total non-counter metrics should not have "_total" suffix',
+      'dynamind_process_process_cpu_seconds_total repeats "process" (a prefix applied twice)',
+      'x_steps counter metrics should have "_total" suffix',
+      'x_wait_milliseconds use base unit "seconds" instead of "milliseconds"',
+    ]);
   });
 });
 

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { formatTokenReport, tokenReport, tokensCommand } from "../../../cli/commands/tokens.js";
+import { tokensCommand } from "../../../cli/commands/tokens.js";
+import { formatTokenReport, tokenReport } from "../../../agent/train/token-report.js";
 import type { ChatExample } from "../../../agent/train/dataset.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "dynamind-tokens-"));
