@@ -41,7 +41,7 @@ describe("command errors", () => {
     const dir = mkdtempSync(join(tmpdir(), "cli-errors-"));
     for (const [args, message] of [
       [["resim", "--env", "pong", "--episodes", "1", "--out", join(dir, "x.jsonl")], /^dynamind: ENV_NOT_FOUND: unknown env id "pong"/],
-      [["eval", "--env", "sokoban", "--checkpoint", join(dir, "missing")], /^dynamind: checkpoint directory .* does not exist/],
+      [["eval", "--env", "sokoban", "--checkpoint", join(dir, "missing")], /^dynamind: --checkpoint .*missing: no such directory/],
       [["resim", "--env", "sokoban", "--config", "{nope"], /not valid JSON/],
     ] as const) {
       const err = (await dynamind(...args).then(() => undefined, (e: unknown) => e)) as { code: number; stderr: string } | undefined;
