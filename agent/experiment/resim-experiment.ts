@@ -362,7 +362,7 @@ const num = (x: number) => x.toFixed(3);
 
 function envSection(r: EnvReport, evalEpisodes: number): string {
   const e = r.config;
-  const head = ["| method | " + e.splits.map((s) => `success ${s.name}`).join(" | ") + ` | Sim Score ${e.splits[0]!.name} (copy-state baseline) | tokens / step | invalid answers |`];
+  const head = ["| method | " + e.splits.map((s) => `success ${s.name}`).join(" | ") + ` | Sim Score ${e.splits[0]!.name} (copy-state baseline) | tokens / step (${e.splits[0]!.name}) | invalid answers (${e.splits[0]!.name}) |`];
   head.push("|---|" + e.splits.map(() => "---|").join("") + "---|---|---|");
   const methods = [...new Set(r.rows.map((x) => x.method))];
   const lines = methods.map((m) => {
