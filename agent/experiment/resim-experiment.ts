@@ -28,7 +28,7 @@ import { ByteTokenizer } from "../model/tokenizer.js";
 import { collectResim } from "../resim/collect.js";
 import type { Example } from "../resim/dataset.js";
 import { loadChatJsonl, runSft, type ChatExample } from "../train/index.js";
-import { classifyDecision, stepKey, type Decision } from "../resim/decisions.js";
+import { classifyDecision, selects, stepKey, type Decision, type ExampleSelection } from "../resim/decisions.js";
 import type { EnvExperiment, ExperimentConfig } from "./config.js";
 import { barChartSvg, renderPng } from "./plot.js";
 import { meanInterval, wilson, type Interval } from "./stats.js";
@@ -43,7 +43,7 @@ export interface DataDescription {
   /** What the search could tell apart at each step (agent/resim/decisions.ts); absent in reports made before it was counted. */
   decisions?: Record<Decision, number>;
   /** Examples the models trained on ("decided" keeps only those steps). */
-  trainedOn?: { selection: "all" | "decided"; examples: number };
+  trainedOn?: { selection: ExampleSelection; examples: number };
 }
 
 export interface TrainedModel {
@@ -137,8 +137,8 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
   const collectedAction = await loadChatJsonl(actionData);
   const data = describeData(resimData, collectedResim);
   const selection = e.examples ?? "all";
-  const decided = new Set(collectedResim.filter((x) => classifyDecision(x.metadata ?? {}) === "decided").map((x) => stepKey(x.metadata)));
-  const keep = (x: ChatExample): boolean => selection === "all" || decided.has(stepKey(x.metadata));
+  const kept = new Set(collectedResim.filter((x) => selects(selection, classifyDecision(x.metadata ?? {}))).map((x) => stepKey(x.metadata)));
+  const keep = (x: ChatExample): boolean => kept.has(stepKey(x.metadata));
   const resimExamples = collectedResim.filter(keep);
   const actionExamples = collectedAction.filter(keep);
   if (resimExamples.length === 0 || actionExamples.length === 0) throw new Error(`no examples left to train on (selection "${selection}")`);
@@ -276,7 +276,13 @@ function decisionText(d: DataDescription): string {
   const pct = (k: number): string => `${((100 * k) / n).toFixed(0)}%`;
   const { unvalued, tied, decided } = d.decisions;
   const what = `; at ${pct(unvalued)} of the steps the search valued no first action above 0 (the teacher's choice was a coin toss), at ${pct(tied)} the best value was tied, at ${pct(decided)} one first action was best`;
-  const trained = d.trainedOn?.selection === "decided" ? `; the models trained on those ${d.trainedOn.examples} decided steps only` : "; the models trained on every step";
+  const sel = d.trainedOn?.selection ?? "all";
+  const trained =
+    sel === "decided"
+      ? `; the models trained on those ${d.trainedOn!.examples} decided steps only`
+      : sel === "valued"
+        ? `; the models trained on the ${d.trainedOn!.examples} steps where some first action was valued above 0 (decided or tied) only`
+        : "; the models trained on every step";
   return what + trained;
 }
 

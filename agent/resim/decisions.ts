@@ -37,3 +37,16 @@ export function classifyDecision(metadata: ExampleMetadata | Record<string, unkn
 export function stepKey(metadata: Record<string, unknown> | undefined): string {
   return `${String(metadata?.seed)}/${String(metadata?.step)}`;
 }
+
+/**
+ * Which steps a student trains on: every step, the steps where some first action was
+ * valued above 0 (decided or tied: a tie between two good plans still names a good
+ * action), or only the decided ones.
+ */
+export type ExampleSelection = "all" | "valued" | "decided";
+
+export function selects(selection: ExampleSelection, decision: Decision): boolean {
+  if (selection === "all") return true;
+  if (selection === "valued") return decision !== "unvalued";
+  return decision === "decided";
+}

@@ -24,6 +24,7 @@ export function evalCommand(): Command {
     .option("--max-new-tokens <n>", "generation budget per step", int, 512)
     .addOption(new Option("--prompt-style <style>", "the prompt layout it was trained with").choices(["full", "compact"]).default("full"))
     .option("--max-steps <n>", "cap on steps per episode", int)
+    .option("--concurrency <n>", "episodes in flight (a checkpoint policy batches their prompts into one generation)", int, 1)
     .option("--b <n>", "search: trajectories per step", int, 8)
     .option("--d <n>", "search: steps each plan shows", int, 3)
     .option("--horizon <n>", "search: steps each trajectory is followed for its outcome", int, 20)
@@ -67,7 +68,7 @@ export function evalCommand(): Command {
           config,
           seeds,
           history: 0,
-          concurrency: 1,
+          concurrency: opts.concurrency,
           simScore: true,
           promptStyle: opts.promptStyle,
           maxSteps: opts.maxSteps,

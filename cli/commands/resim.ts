@@ -38,6 +38,7 @@ export function resimCommand(): Command {
     .option("--history <n>", "previous steps shown in each prompt", int, 0)
     .addOption(new Option("--prompt-style <style>", "full: the env's instructions too; compact: the state only (small models)").choices(["full", "compact"]).default("full"))
     .option("--concurrency <n>", "episodes in flight", int, 4)
+    .option("--max-steps <n>", "cap on steps per collected episode (default: the environment's own limit)", int)
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .option("--record <dir>", "write every episode played to DIR as JSONL, frames as PNG (see `dynamind replay`, `dynamind view`)")
     .option("-o, --out <file>", "dataset file (appended; a rerun resumes)", "data/resim.jsonl")
@@ -75,6 +76,7 @@ export function resimCommand(): Command {
           rolloutModel,
           aggregator: opts.aggregator,
           concurrency: opts.concurrency,
+          ...(opts.maxSteps !== undefined ? { maxEpisodeSteps: opts.maxSteps } : {}),
           out: opts.out,
           actionOnlyOut: opts.actionOnlyOut,
           onEpisode: (e) => {

@@ -1,6 +1,6 @@
 /** What a search could tell apart (agent/resim/decisions.ts): the experiment's "decided" selection rests on it. */
 import { describe, expect, it } from "vitest";
-import { classifyDecision, stepKey } from "../../../agent/resim/decisions.js";
+import { classifyDecision, selects, stepKey } from "../../../agent/resim/decisions.js";
 
 const md = (tree: { actions: string[]; value: number }[]) => ({ env: "sokoban", config: {}, seed: 3, step: 2, episodeEnd: false, tree });
 
@@ -28,5 +28,11 @@ describe("classifyDecision", () => {
   });
   it("pairs a ReSim example with the action-only example of the same step", () => {
     expect(stepKey({ seed: 3, step: 2, action: "Up" })).toBe(stepKey(md([])));
+  });
+  it("selects steps: all of them, the valued ones (decided or tied), or the decided ones only", () => {
+    const kinds = ["unvalued", "tied", "decided"] as const;
+    expect(kinds.filter((k) => selects("all", k))).toEqual(["unvalued", "tied", "decided"]);
+    expect(kinds.filter((k) => selects("valued", k))).toEqual(["tied", "decided"]);
+    expect(kinds.filter((k) => selects("decided", k))).toEqual(["decided"]);
   });
 });
