@@ -25,6 +25,7 @@ import { TransformerLM } from "../agent/model/transformer.js";
 import { DataParallelTrainer } from "../agent/train/data-parallel.js";
 import type { TokenizedExample } from "../agent/train/dataset.js";
 import { AdamW, clipByGlobalNorm } from "../agent/train/optimizer.js";
+import { runGemmCeiling } from "./gemm-ceiling.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TARGET = "training >= 0.5x PyTorch CPU per core (tfjs tokens per CPU-second / PyTorch 1-thread tokens per CPU-second >= 0.5)";
@@ -209,6 +210,9 @@ export async function runAgentModelBench(opts: { quick?: boolean } = {}): Promis
     torch[`threads${threads}`] = { ...(await pytorchNumbers(shape, threads)), loadAverageAfter: load() };
     log(`pytorch: ${JSON.stringify(torch[`threads${threads}`])}`);
   }
+  log("GEMM ceiling: tf.matMul (wasm) vs torch.mm, one thread, the step's shapes");
+  const gemmCeiling = await runGemmCeiling(shape, { reps: opts.quick ? 3 : 5, minSeconds: opts.quick ? 0.05 : 0.2 });
+  log(`gemm: median ratio ${String(gemmCeiling.medianRatio)}`);
   const med = (x: unknown, k: string): number | undefined => ((x as Record<string, Stats | undefined>)?.[k]?.median);
   const ratio = (a: number | undefined, b: number | undefined): number | null => (a !== undefined && b !== undefined && b > 0 ? Math.round((a / b) * 100) / 100 : null);
   const t1 = torch.threads1;
@@ -230,6 +234,7 @@ export async function runAgentModelBench(opts: { quick?: boolean } = {}): Promis
     tfjs: { backend, params: gen.params, train, generateTokensPerSecKV: gen.generateTokensPerSecKV, generateTokensPerSecNoCache: gen.generateTokensPerSecNoCache },
     pytorch: torch,
     ratioTfjsOverPytorch: ratios,
+    gemmCeiling,
     target: TARGET,
     targetMet: t1 && !("unavailable" in t1) ? perCore >= 0.5 : null,
     notes:
@@ -237,7 +242,8 @@ export async function runAgentModelBench(opts: { quick?: boolean } = {}): Promis
       "Tokens per CPU-second use process-wide CPU time (process.cpuUsage / time.process_time: all threads), so they measure work per core whatever the thread count; tokens per wall-second move with the machine's load. " +
       "tfjs-backend-wasm runs one thread in Node, so more cores means more worker threads, each with its own backend (agent/train/data-parallel.ts). " +
       "PyTorch's BLAS is read from the libraries the process loaded (/proc/self/maps) and threadpoolctl; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for it. " +
-      "Load averages are recorded beside each figure: on a loaded 2-core machine wall-clock figures understate both sides.",
+      "Load averages are recorded beside each figure: on a loaded 2-core machine wall-clock figures understate both sides. " +
+      "gemmCeiling: the same products as single 2-D GEMMs on both sides (bench/gemm-ceiling.ts); about half of a tfjs training step is in these kernels, so the training ratio cannot rise much above the GEMM ratio on wasm — the 0.5x target needs a native backend (@tensorflow/tfjs-node downloads libtensorflow from storage.googleapis.com at install, which this machine cannot reach).",
   };
 }
 
