@@ -43,6 +43,8 @@ export interface EnvExperiment {
      * labels in 400 steps; predicting the observation too teaches it the grid.
      */
     promptLossWeight: number;
+    /** Random position offsets in training (SftOptions.positionShift): OOD prompts are longer. */
+    positionShift?: boolean;
     model: Partial<Omit<ModelConfigInput, "vocabSize" | "maxSeqLen">>;
   };
   maxNewTokens: { resim: number; actionOnly: number };

@@ -159,6 +159,7 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
       batchSize: e.sft.batchSize,
       lr: e.sft.lr,
       promptLossWeight: e.sft.promptLossWeight,
+      positionShift: e.sft.positionShift ?? false,
       warmupSteps: Math.max(1, Math.round(steps / 20)),
       evalEvery: Math.max(1, Math.round(steps / 4)),
       checkpointEvery: Math.max(1, Math.round(steps / 4)),

@@ -78,6 +78,11 @@ export interface ForwardOptions {
   mask?: tf.Tensor;
   /** Position ids [B, T] (inference only: gather has no wasm gradient); default 0..T-1. */
   positions?: tf.Tensor2D;
+  /**
+   * Every row's positions start here instead of 0 (training: see SftOptions.positionShift).
+   * A slice of the position table, so it keeps a gradient on every backend.
+   */
+  positionOffset?: number;
   /** Cached keys/values from earlier steps; when given, the new ones are returned in `present`. */
   past?: LayerKV[];
   /** Compute the head only at the last position (generation). */
@@ -191,7 +196,9 @@ export class TransformerLM {
     const H = c.nHeads;
     const dh = c.dModel / H;
     const pastLen = opts.past?.[0]?.k.shape[2] ?? 0;
-    if (pastLen + T > c.maxSeqLen) throw new Error(`sequence of ${pastLen + T} tokens exceeds maxSeqLen ${c.maxSeqLen}`);
+    const offset = opts.positionOffset ?? 0;
+    if (!Number.isInteger(offset) || offset < 0) throw new Error(`positionOffset must be a non-negative integer, got ${offset}`);
+    if (offset + pastLen + T > c.maxSeqLen) throw new Error(`sequence of ${pastLen + T} tokens${offset ? ` at position offset ${offset}` : ""} exceeds maxSeqLen ${c.maxSeqLen}`);
     const present: LayerKV[] = [];
     const logits = tf.tidy(() => {
       const onehot = oneHotF32(ids.reshape([B * T]) as tf.Tensor1D, c.vocabSize) as tf.Tensor2D;
@@ -199,7 +206,7 @@ export class TransformerLM {
       if (opts.positions) {
         x = x.add(tf.gather(this.p("pos_emb"), opts.positions.reshape([B * T])));
       } else {
-        const pos = tf.slice(this.p("pos_emb"), [pastLen, 0], [T, c.dModel]);
+        const pos = tf.slice(this.p("pos_emb"), [offset + pastLen, 0], [T, c.dModel]);
         x = x.reshape([B, T, c.dModel]).add(pos).reshape([B * T, c.dModel]);
       }
       const mask = opts.mask ?? (T > 1 ? TransformerLM.causalMask(T) : undefined);
@@ -239,9 +246,9 @@ export class TransformerLM {
    * log p(targets[b, t] | ids[b, ..t]) as [B, T]; differentiable (use inside
    * `tf.variableGrads` for SFT and RL losses).
    */
-  tokenLogprobs(ids: tf.Tensor2D, targets: tf.Tensor2D, opts: { training?: boolean; mask?: tf.Tensor } = {}): tf.Tensor2D {
+  tokenLogprobs(ids: tf.Tensor2D, targets: tf.Tensor2D, opts: { training?: boolean; mask?: tf.Tensor; positionOffset?: number } = {}): tf.Tensor2D {
     return tf.tidy(() => {
-      const { logits } = this.forward(ids, { training: opts.training, mask: opts.mask });
+      const { logits } = this.forward(ids, { training: opts.training, mask: opts.mask, positionOffset: opts.positionOffset });
       const logp = tf.logSoftmax(logits);
       const pick = oneHotF32(targets, this.config.vocabSize);
       return logp.mul(pick).sum(-1) as tf.Tensor2D;
@@ -249,9 +256,9 @@ export class TransformerLM {
   }
 
   /** Mean negative log-likelihood over positions where `weights` [B, T] is non-zero. */
-  maskedLoss(ids: tf.Tensor2D, targets: tf.Tensor2D, weights: tf.Tensor2D, training = false): tf.Scalar {
+  maskedLoss(ids: tf.Tensor2D, targets: tf.Tensor2D, weights: tf.Tensor2D, training = false, positionOffset = 0): tf.Scalar {
     return tf.tidy(() => {
-      const lp = this.tokenLogprobs(ids, targets, { training });
+      const lp = this.tokenLogprobs(ids, targets, { training, positionOffset });
       return lp.mul(weights).sum().neg().div(tf.maximum(weights.sum(), 1)) as tf.Scalar;
     });
   }

@@ -44,7 +44,7 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { type: "step"; id: number; weights?: Float32Array; ids: Int32Array; targets: Int32Array; mask: Float32Array; rows: number; cols: number }
+  | { type: "step"; id: number; weights?: Float32Array; ids: Int32Array; targets: Int32Array; mask: Float32Array; rows: number; cols: number; positionOffset?: number }
   | { type: "exit"; code: number };
 
 export type FromWorker =
@@ -245,12 +245,12 @@ export class DataParallelTrainer {
     return flat;
   }
 
-  private localGrads(b: BatchArrays): { loss: number; grads: Float32Array } {
+  private localGrads(b: BatchArrays, positionOffset: number): { loss: number; grads: Float32Array } {
     const ids = tf.tensor2d(b.ids, [b.rows, b.cols], "int32");
     const targets = tf.tensor2d(b.targets, [b.rows, b.cols], "int32");
     const mask = tf.tensor2d(b.mask, [b.rows, b.cols], "float32");
     try {
-      const { value, grads } = tf.variableGrads(() => this.model.maskedLoss(ids, targets, mask, true), this.vars);
+      const { value, grads } = tf.variableGrads(() => this.model.maskedLoss(ids, targets, mask, true, positionOffset), this.vars);
       const flat = new Float32Array(this.total);
       let off = 0;
       for (const v of this.vars) {
@@ -267,7 +267,8 @@ export class DataParallelTrainer {
   }
 
   /** Loss and gradients of one batch, computed in shards by the replicas. */
-  async step(examples: readonly TokenizedExample[], indices: readonly number[], padId: number): Promise<DataParallelStep> {
+  /** `positionOffset`: where every row's positions start (one value for the whole batch; see SftOptions.positionShift). */
+  async step(examples: readonly TokenizedExample[], indices: readonly number[], padId: number, positionOffset = 0): Promise<DataParallelStep> {
     if (this.closed) throw new Error("data-parallel trainer is closed");
     const shards = shardRows(examples, indices, this.n).map((s) => (s.length ? batchArrays(examples, s, padId) : undefined));
     const lossTokens = shards.reduce((s, b) => s + (b?.lossTokens ?? 0), 0);
@@ -283,12 +284,12 @@ export class DataParallelTrainer {
       const b = shards[s] as BatchArrays;
       const r = this.replicas[this.mainShard ? s - 1 : s] as Replica;
       const w = k === remote.length - 1 ? weights : weights?.slice();
-      const p = r.request({ type: "step", id, weights: w, ids: b.ids, targets: b.targets, mask: b.mask, rows: b.rows, cols: b.cols });
+      const p = r.request({ type: "step", id, weights: w, ids: b.ids, targets: b.targets, mask: b.mask, rows: b.rows, cols: b.cols, positionOffset });
       p.catch(() => undefined);
       results[s] = p;
     });
     const b0 = shards[0];
-    if (this.mainShard && b0 && b0.lossTokens > 0) results[0] = this.localGrads(b0);
+    if (this.mainShard && b0 && b0.lossTokens > 0) results[0] = this.localGrads(b0, positionOffset);
     const done = await Promise.all(results);
     // Weighted average in shard order (deterministic): sum_s (n_s / N) g_s.
     const avg = new Float32Array(this.total);

@@ -195,6 +195,17 @@ export function batchForStep(batches: readonly number[][], step: number, seed: n
   return batches[order[step % nb] as number] as number[];
 }
 
+/**
+ * Where the positions of the batch for `step` start under SftOptions.positionShift:
+ * uniform over the offsets that keep the batch's longest row inside the position
+ * table, seeded by (seed, step) so a resumed run draws the same ones.
+ */
+export function positionOffsetFor(examples: readonly TokenizedExample[], indices: readonly number[], maxSeqLen: number, step: number, seed: number): number {
+  const cols = Math.max(1, ...indices.map((i) => (examples[i] as TokenizedExample).ids.length - 1));
+  const room = maxSeqLen - cols;
+  return room > 0 ? new SeededRng(seed * 1_000_003 + step * 31 + 5).int(room + 1) : 0;
+}
+
 export interface BatchTensors {
   ids: tf.Tensor2D;
   targets: tf.Tensor2D;

@@ -50,7 +50,7 @@ function step(msg: Extract<ToWorker, { type: "step" }>): void {
   const targets = tf.tensor2d(msg.targets, [msg.rows, msg.cols], "int32");
   const weights = tf.tensor2d(msg.mask, [msg.rows, msg.cols], "float32");
   try {
-    const { value, grads } = tf.variableGrads(() => m.maskedLoss(ids, targets, weights, true), vars);
+    const { value, grads } = tf.variableGrads(() => m.maskedLoss(ids, targets, weights, true, msg.positionOffset ?? 0), vars);
     const flat = new Float32Array(total);
     let off = 0;
     for (const v of vars) {

@@ -14,7 +14,7 @@ import { isCheckpoint, loadCheckpoint, saveCheckpoint } from "../model/checkpoin
 import { DEFAULT_MODEL_CONFIG, type ModelConfigInput } from "../model/config.js";
 import { ByteTokenizer, FittedTokenizer, type Tokenizer, type TokenizerType } from "../model/tokenizer.js";
 import { TransformerLM } from "../model/transformer.js";
-import { batchForStep, chatTexts, lengthBuckets, makeBatch, splitHeldOut, tokenizeExamples, tokenStats, type ChatExample, type TokenizedExample } from "./dataset.js";
+import { batchForStep, chatTexts, lengthBuckets, makeBatch, positionOffsetFor, splitHeldOut, tokenizeExamples, tokenStats, type ChatExample, type TokenizedExample } from "./dataset.js";
 import { DataParallelTrainer, defaultWorkers } from "./data-parallel.js";
 import { AdamW, clipByGlobalNorm } from "./optimizer.js";
 import { learningRate } from "./schedule.js";
@@ -87,6 +87,14 @@ export interface SftOptions {
    * The held-out loss stays on responses only.
    */
   promptLossWeight?: number;
+  /**
+   * Start each batch's positions at a random offset (seeded by step) instead of 0, so
+   * every row of the learned position table trains. Without it, a prompt longer than
+   * any training example (Sokoban's 8×8 rooms after 6×6 training) reaches positions
+   * that never trained, and the model's answers there were 100% unparseable.
+   * Generation still starts at position 0. Default false.
+   */
+  positionShift?: boolean;
   evalEvery?: number;
   checkpointEvery?: number;
   seed?: number;
@@ -199,7 +207,7 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   const batches = lengthBuckets(train.examples, batchSize, opts.maxBatchTokens);
   const evalBatches = lengthBuckets(evalSet.examples, batchSize, opts.maxBatchTokens);
   log?.info(
-    { params: model.parameterCount, config: model.config, train: train.examples.length, eval: evalSet.examples.length, batches: batches.length, steps: opts.steps, startStep, promptLossWeight: opts.promptLossWeight ?? 0 },
+    { params: model.parameterCount, config: model.config, train: train.examples.length, eval: evalSet.examples.length, batches: batches.length, steps: opts.steps, startStep, promptLossWeight: opts.promptLossWeight ?? 0, positionShift: opts.positionShift ?? false },
     "SFT starting",
   );
 
@@ -233,10 +241,14 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   bar?.start(opts.steps, startStep, { loss: "-", lr: "-", tps: "-" });
   const workers = opts.workers ?? defaultWorkers();
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer, got ${workers}`);
+  const offsetFor = (indices: readonly number[], step: number): number =>
+    opts.positionShift ? positionOffsetFor(train.examples, indices, model.config.maxSeqLen, step, seed) : 0;
   /** Loss and gradients (by weight name; the caller disposes them) of the batch for `step`. */
   const singleGrads = async (step: number): Promise<{ loss: number; grads: Map<string, tf.Tensor>; lossTokens: number; tokens: number }> => {
-    const b = makeBatch(train.examples, batchForStep(batches, step, seed), tokenizer.pad);
-    const { value, grads } = tf.variableGrads(() => model.maskedLoss(b.ids, b.targets, b.weights, true), vars);
+    const indices = batchForStep(batches, step, seed);
+    const b = makeBatch(train.examples, indices, tokenizer.pad);
+    const offset = offsetFor(indices, step);
+    const { value, grads } = tf.variableGrads(() => model.maskedLoss(b.ids, b.targets, b.weights, true, offset), vars);
     const named = new Map<string, tf.Tensor>();
     for (const [k, g] of Object.entries(grads)) named.set(nameOf.get(k) ?? k, g);
     const loss = (await value.data())[0] as number;
@@ -254,7 +266,7 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
     for (; step < opts.steps; step++) {
       const tStep = performance.now();
       const lr = learningRate(step, schedule);
-      const g = dp ? await dp.step(train.examples, batchForStep(batches, step, seed), tokenizer.pad) : await singleGrads(step);
+      const g = dp ? await dp.step(train.examples, batchForStep(batches, step, seed), tokenizer.pad, offsetFor(batchForStep(batches, step, seed), step)) : await singleGrads(step);
       const clipped = clipByGlobalNorm(g.grads, gradClip);
       optimizer.apply(clipped.grads, lr);
       const loss = g.loss;
