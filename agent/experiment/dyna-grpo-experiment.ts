@@ -21,7 +21,7 @@ import { parseRlConfig, type Algo, type RlConfigInput } from "../rl/config.js";
 import { runRl } from "../rl/trainer.js";
 import type { SplitConfig } from "./config.js";
 import { lineChartSvg, renderPng, type LineSeries } from "./plot.js";
-import { meanInterval, wilson, type Interval } from "./stats.js";
+import { meanInterval, pearson, wilson, type Interval } from "./stats.js";
 
 export interface DynaGrpoExperimentConfig {
   name: string;
@@ -111,8 +111,51 @@ export interface DynaGrpoResult {
   curves: CurvePoint[];
   /** Wall seconds each training run took in all (its metrics' iteration times). */
   trainSeconds: Record<string, number>;
+  /** Dyna-GRPO runs: what SimRollout's refinement did over the simulation-improvement iterations (from metrics.jsonl). */
+  refinement?: Record<string, RefinementSummary>;
   command: string;
   generatedAt: string;
+}
+
+export interface RefinementSummary {
+  /** Simulation-improvement iterations that refined at least one response. */
+  iterations: number;
+  refined: number;
+  /** Refined responses whose answer differs from the first response's. */
+  answerChanged: number;
+  /** Mean over those iterations of (mean SimRollout return − mean plain-rollout return). */
+  meanGain: { mean: number; ci: Interval } | undefined;
+  /** Mean Sim Score of the first responses and of the refined ones, over the same iterations. */
+  simFirst: number | null;
+  simRefined: number | null;
+}
+
+/** SimRollout's effect in one run, from its metrics file. */
+export function summariseRefinement(metricsJsonl: string): RefinementSummary {
+  const its = metricsJsonl
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as { refined?: number; refineAnswerChanged?: number; refinementGain?: number | null; simScore?: number | null; refinedSimScore?: number | null })
+    .filter((m) => (m.refined ?? 0) > 0);
+  const avg = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const paired = its.filter((m) => typeof m.simScore === "number" && typeof m.refinedSimScore === "number");
+  return {
+    iterations: its.length,
+    refined: its.reduce((a, m) => a + (m.refined ?? 0), 0),
+    answerChanged: its.reduce((a, m) => a + (m.refineAnswerChanged ?? 0), 0),
+    meanGain: meanInterval(its.flatMap((m) => (typeof m.refinementGain === "number" ? [m.refinementGain] : []))),
+    simFirst: avg(paired.map((m) => m.simScore as number)),
+    simRefined: avg(paired.map((m) => m.refinedSimScore as number)),
+  };
+}
+
+/** Sim Score against success across every evaluated checkpoint (the paper reports r ≈ 0.7–0.96 across models). */
+export function simSuccessCorrelation(curves: readonly CurvePoint[]): ReturnType<typeof pearson> {
+  const pts = curves.filter((p) => p.simScore !== null);
+  return pearson(
+    pts.map((p) => p.simScore as number),
+    pts.map((p) => p.success),
+  );
 }
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
@@ -197,6 +240,7 @@ export async function runDynaGrpoExperiment(
   const curveSplit = cfg.splits[0]!;
   const start = await evalSaved("start checkpoint", curveSplit, cfg.curveEpisodes, checkpointPolicy(dirs.from), 8);
   const trainSeconds: Record<string, number> = {};
+  const refinement: Record<string, RefinementSummary> = {};
   for (const algo of cfg.algos) {
     for (const seed of cfg.seeds) {
       // n_T and n_π are in Dyna-GRPO's name, so an ablation run never resumes another's checkpoint.
@@ -212,6 +256,7 @@ export async function runDynaGrpoExperiment(
         const e = await evalSaved(`${run} at ${cap}`, curveSplit, cfg.curveEpisodes, checkpointPolicy(join(out, "checkpoint")), 8);
         curves.push({ run, agentSteps: trainer.totalAgentSteps, success: e.result.successRate, simScore: e.result.sim.changed });
       }
+      if (algo === "dyna-grpo") refinement[run] = summariseRefinement(readFileSync(join(out, "metrics.jsonl"), "utf8"));
       trainSeconds[run] = readFileSync(join(out, "metrics.jsonl"), "utf8")
         .trim()
         .split("\n")
@@ -222,12 +267,36 @@ export async function runDynaGrpoExperiment(
       }
     }
   }
-  const result: DynaGrpoResult = { config: cfg, from: dirs.from, rows, curves, trainSeconds, command, generatedAt: new Date().toISOString() };
+  const result: DynaGrpoResult = { config: cfg, from: dirs.from, rows, curves, trainSeconds, refinement, command, generatedAt: new Date().toISOString() };
   await writeReport(result, dirs.docs);
   return result;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function correlationLine(curves: readonly CurvePoint[]): string {
+  const c = simSuccessCorrelation(curves);
+  if (!c) return "**Sim Score and success across checkpoints:** too few checkpoints with a Sim Score (or no spread) for a correlation.";
+  return `**Sim Score and success across checkpoints:** Pearson r = ${c.r.toFixed(2)} [${c.ci.low.toFixed(2)}, ${c.ci.high.toFixed(2)}] (95%, Fisher z) over ${c.n} evaluated checkpoints (every curve point of every run, the start included).`;
+}
+
+function refinementLines(ref: Record<string, RefinementSummary>): string[] {
+  const runs = Object.entries(ref);
+  if (runs.length === 0) return [];
+  const f = (x: number | null): string => (x === null ? "—" : x.toFixed(3));
+  return [
+    "**SimRollout's refined responses against the first ones** (simulation-improvement iterations; gain = mean SimRollout return − mean plain-rollout return of the same iteration, with a 95% interval over iterations):",
+    "",
+    "| run | iterations | refined responses | answer changed | return gain [95% CI] | Sim Score first → refined |",
+    "|---|---|---|---|---|---|",
+    ...runs.map(
+      ([run, s]) =>
+        `| ${run} | ${s.iterations} | ${s.refined} | ${s.refined ? pct(s.answerChanged / s.refined) : "—"} | ` +
+        `${s.meanGain ? `${s.meanGain.mean.toFixed(2)} [${s.meanGain.ci.low.toFixed(2)}, ${s.meanGain.ci.high.toFixed(2)}]` : "—"} | ${f(s.simFirst)} → ${f(s.simRefined)} |`,
+    ),
+    "",
+  ];
+}
 
 export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void> {
   await mkdir(docs, { recursive: true });
@@ -253,6 +322,9 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
     "",
     "Training wall time per run: " + Object.entries(r.trainSeconds).map(([run, s]) => `${run} ${Math.round(s)} s`).join(", ") + ".",
     "",
+    correlationLine(r.curves),
+    "",
+    ...refinementLines(r.refinement ?? {}),
     `![success over training](dyna-grpo-success.png)`,
     "",
     `![Sim Score over training](dyna-grpo-sim.png)`,

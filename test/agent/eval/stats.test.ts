@@ -1,6 +1,6 @@
 /** The report's intervals: Wilson for rates, normal for means. */
 import { describe, expect, it } from "vitest";
-import { meanInterval, wilson } from "../../../agent/experiment/stats.js";
+import { meanInterval, pearson, wilson } from "../../../agent/experiment/stats.js";
 
 describe("confidence intervals", () => {
   it("Wilson: known values, and sensible at 0 and 1", () => {
@@ -18,5 +18,18 @@ describe("confidence intervals", () => {
     expect(a.mean).toBe(0.5);
     expect(b.ci.high - b.ci.low).toBeLessThan(a.ci.high - a.ci.low);
     expect(meanInterval([])).toBeUndefined();
+  });
+
+  it("Pearson's r with a Fisher-z interval, and no estimate without 4 points or without spread", () => {
+    // Hand-computed: sxy = 6, sxx = 10, syy = 6 → r = 6/√60; z = atanh(r), half-width 1.96/√2.
+    const c = pearson([1, 2, 3, 4, 5], [2, 4, 5, 4, 5])!;
+    expect(c.r).toBeCloseTo(0.7746, 4);
+    expect(c.n).toBe(5);
+    expect(c.ci.low).toBeCloseTo(-0.3401, 3);
+    expect(c.ci.high).toBeCloseTo(0.9844, 3);
+    expect(pearson([1, 2, 3, 4], [4, 3, 2, 1])!.r).toBeCloseTo(-1, 12);
+    expect(pearson([1, 2, 3], [1, 2, 3])).toBeUndefined();
+    expect(pearson([1, 1, 1, 1], [1, 2, 3, 4])).toBeUndefined();
+    expect(() => pearson([1, 2], [1])).toThrow(/2 x values but 1 y values/);
   });
 });
