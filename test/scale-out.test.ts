@@ -158,6 +158,8 @@ describe.skipIf(!hasNginx)("three servers behind nginx (deploy/nginx/dynamind.co
       bySession.set(owner, [...(bySession.get(owner) ?? []), s]);
     }
     expect([...bySession.keys()].sort()).toEqual(SERVER_IDS);
+    // A session can also be made on a chosen server (e.g. the one owning an Android device).
+    expect(routeOf((await client.createSession("sokoban", { route: "dynamind-2" })).id)).toBe("dynamind-2");
 
     for (const [owner, [s]] of bySession) {
       await s!.reset(5);

@@ -20,7 +20,7 @@ import { ObservationKind, type Action, type EnvSpec, type StateHandle } from "..
 import { fromAction, toAction, type ActionInput } from "./actions.js";
 import { DynamindError } from "./errors.js";
 import { toStep, type Step } from "./results.js";
-import { ROUTE_HEADER, routeOf, routeOfRequest } from "./route.js";
+import { ROUTE_HEADER, routeOf, routeOfRequest, routeTo } from "./route.js";
 import { StreamChannel } from "./stream-channel.js";
 
 export interface ClientOptions {
@@ -47,6 +47,11 @@ export interface SessionOptions {
   config?: Record<string, unknown>;
   observationKinds?: ("text" | "image" | "ui_elements")[];
   maxSteps?: number;
+  /**
+   * Behind a proxy: create the session on this server (a server id, or an id it issued),
+   * e.g. the one that owns an Android device. Otherwise the proxy picks.
+   */
+  route?: string;
 }
 
 export interface ExpandBranch {
@@ -91,10 +96,10 @@ export class EnvClient {
    * Calls a unary method on one server and turns its status into a DynamindError.
    * The request's routing key (its session's or handle's server id) goes with it.
    */
-  call<Req, Res>(server: number, name: string, req: Req, timeoutMs = this.timeoutMs): Promise<Res> {
+  call<Req, Res>(server: number, name: string, req: Req, timeoutMs = this.timeoutMs, route = routeOfRequest(req)): Promise<Res> {
     const stub = this.stubs[server]!;
     const method = (stub as unknown as Record<string, UnaryMethod<Req, Res>>)[name]!;
-    const metadata = this.routed(routeOfRequest(req));
+    const metadata = this.routed(route);
     return new Promise<Res>((resolve, reject) => {
       method.call(stub, req, metadata, { deadline: Date.now() + timeoutMs }, (err, res) => {
         if (err) reject(DynamindError.fromServiceError(err));
@@ -117,7 +122,7 @@ export class EnvClient {
         configJson: options.config === undefined ? "" : JSON.stringify(options.config),
         observationKinds: (options.observationKinds ?? []).map((k) => KIND[k]),
         maxSteps: options.maxSteps,
-      });
+      }, this.timeoutMs, options.route === undefined ? undefined : routeTo(options.route));
       return new RemoteSession(this, server, res.sessionId, res.spec!);
     } catch (err) {
       this.sessionsPerServer[server]!--;
@@ -186,8 +191,7 @@ export class EnvClient {
    * sure to be on its server.
    */
   stream(server = 0, window = 256, options: { bindSessions?: boolean; route?: string } = {}): StreamChannel {
-    // A bare server id is accepted too: it is an id's prefix with nothing after it.
-    const route = options.route === undefined ? undefined : (routeOf(options.route) ?? routeOf(`${options.route}.`));
+    const route = options.route === undefined ? undefined : routeTo(options.route);
     const metadata = this.metadata.clone();
     if (route !== undefined) metadata.set(ROUTE_HEADER, route);
     if (options.bindSessions) metadata.set("dynamind-session-scope", "stream");

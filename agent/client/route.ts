@@ -20,6 +20,13 @@ export function routeOf(id: string | undefined): string | undefined {
   return SERVER_ID.test(prefix) ? prefix : undefined;
 }
 
+/** The routing key for a server id, or for any id that server issued; throws when it is neither. */
+export function routeTo(serverOrId: string): string {
+  const route = routeOf(serverOrId) ?? routeOf(`${serverOrId}.`);
+  if (route === undefined) throw new Error("a route is a server id (a lower-case DNS label) or an id a server issued");
+  return route;
+}
+
 interface RoutableRequest {
   sessionId?: string;
   source?: { $case: string; sessionId?: string; handleId?: string };

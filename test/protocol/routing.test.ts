@@ -93,12 +93,15 @@ describe("the TypeScript client's routing header", () => {
     await client.fork({ id: "srv-b.st-1-x", expiresAtMs: 0, server: 0 });
     await client.fork(new Uint8Array([1, 2]));
     await rejection(client.createSession("sokoban"));
+    await rejection(client.createSession("sokoban", { route: "srv-c" }));
     expect(seen.map(({ method, route }) => [method, route])).toEqual([
       ["step", "srv-a"],
       ["fork", "srv-b"],
       ["fork", undefined],
       ["createSession", undefined],
+      ["createSession", "srv-c"],
     ]);
+    await expect(client.createSession("sokoban", { route: "Not A Server" })).rejects.toThrow(/a route is a server id/);
   });
 
   it("splits BatchStep and ReleaseState by server, keeping results in order", async () => {

@@ -33,6 +33,8 @@ def play(client: EnvClient, servers):
         check(route_of(sid) in sessions, f"session {sid} names no server of the fleet")
         sessions[route_of(sid)].append(sid)
     check(all(sessions.values()), f"CreateSession never reached some server: {sessions}")
+    pinned = client.create_session("sokoban", route=servers[1]).session_id
+    check(route_of(pinned) == servers[1], "create_session(route=) did not reach that server")
 
     firsts = [ids[0] for ids in sessions.values()]
     for sid in firsts:

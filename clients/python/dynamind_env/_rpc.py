@@ -247,9 +247,17 @@ def route_of_request(request) -> Optional[str]:
     return route_of(getattr(request, "session_id", None))
 
 
-def call_metadata(base: tuple, request) -> tuple:
-    """``base`` plus the request's routing key, when it has one."""
-    route = route_of_request(request)
+def route_to(server_or_id: str) -> str:
+    """The routing key for a server id, or for an id that server issued."""
+    route = route_of(server_or_id) or route_of(f"{server_or_id}.")
+    if route is None:
+        raise ValueError("a route is a server id (a lower-case DNS label) or an id a server issued")
+    return route
+
+
+def call_metadata(base: tuple, request, route: Optional[str] = None) -> tuple:
+    """``base`` plus the routing key (``route``, else the request's own), when there is one."""
+    route = route or route_of_request(request)
     return base + ((ROUTE_HEADER, route),) if route else base
 
 

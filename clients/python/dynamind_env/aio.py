@@ -58,10 +58,10 @@ class AsyncEnvClient:
         self.address = address
         self.timeout = timeout
 
-    async def _run(self, call: "_rpc.Call"):
+    async def _run(self, call: "_rpc.Call", route: Optional[str] = None):
         method, request, unpack = call
         try:
-            metadata = _rpc.call_metadata(self._metadata, request)
+            metadata = _rpc.call_metadata(self._metadata, request, route)
             reply = await getattr(self._stub, method)(request, timeout=self.timeout, metadata=metadata)
         except grpc.RpcError as err:
             raise DynamindError.from_rpc_error(err) from None
@@ -85,8 +85,11 @@ class AsyncEnvClient:
         config: Union[None, str, Mapping[str, Any]] = None,
         observation_kinds: Optional[Iterable[Union[int, str]]] = None,
         max_steps: Optional[int] = None,
+        *,
+        route: Optional[str] = None,
     ) -> pb.CreateSessionResponse:
-        return await self._run(_rpc.build_create_session(env_id, config, observation_kinds, max_steps))
+        call = _rpc.build_create_session(env_id, config, observation_kinds, max_steps)
+        return await self._run(call, _rpc.route_to(route) if route is not None else None)
 
     async def close_session(self, session_id: str) -> None:
         await self._run(_rpc.build_close_session(session_id))

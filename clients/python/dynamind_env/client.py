@@ -55,12 +55,12 @@ class EnvClient:
 
     # -- plumbing ---------------------------------------------------------------
 
-    def _call(self, method: str, request, timeout: Optional[float] = None):
+    def _call(self, method: str, request, timeout: Optional[float] = None, route: Optional[str] = None):
         try:
             return getattr(self._stub, method)(
                 request,
                 timeout=self.timeout if timeout is None else timeout,
-                metadata=_rpc.call_metadata(self._metadata, request),
+                metadata=_rpc.call_metadata(self._metadata, request, route),
             )
         except grpc.RpcError as err:
             raise DynamindError.from_rpc_error(err) from None
@@ -90,10 +90,15 @@ class EnvClient:
         config: Union[None, str, Mapping[str, Any]] = None,
         observation_kinds: Optional[Iterable[Union[int, str]]] = None,
         max_steps: Optional[int] = None,
+        *,
+        route: Optional[str] = None,
     ) -> pb.CreateSessionResponse:
         """Opens a session. ``observation_kinds`` takes enum values or names
-        (``"text"``, ``"image"``, ``"ui_elements"``). Returns ``.session_id`` and ``.spec``."""
-        return self._run(_rpc.build_create_session(env_id, config, observation_kinds, max_steps))
+        (``"text"``, ``"image"``, ``"ui_elements"``). Returns ``.session_id`` and ``.spec``.
+        Behind a proxy, ``route`` (a server id, or an id that server issued) picks the
+        server, e.g. the one owning an Android device; otherwise the proxy picks."""
+        method, request, unpack = _rpc.build_create_session(env_id, config, observation_kinds, max_steps)
+        return unpack(self._call(method, request, route=_rpc.route_to(route) if route is not None else None))
 
     def close_session(self, session_id: str) -> None:
         self._run(_rpc.build_close_session(session_id))

@@ -7,7 +7,7 @@ the client through a real nginx.
 import unittest
 
 from dynamind_env import pb
-from dynamind_env._rpc import ROUTE_HEADER, call_metadata, group_by_route, route_of, route_of_request
+from dynamind_env._rpc import ROUTE_HEADER, call_metadata, group_by_route, route_of, route_of_request, route_to
 
 
 class RouteTest(unittest.TestCase):
@@ -33,6 +33,13 @@ class RouteTest(unittest.TestCase):
         auth = (("authorization", "Bearer t"),)
         self.assertEqual(call_metadata(auth, pb.StepRequest(session_id="a.1")), auth + ((ROUTE_HEADER, "a"),))
         self.assertEqual(call_metadata(auth, pb.ListEnvsRequest()), auth)
+
+    def test_an_explicit_route_takes_a_server_id_or_an_id_and_wins(self):
+        self.assertEqual(route_to("pod-3"), "pod-3")
+        self.assertEqual(route_to("pod-3.st-1"), "pod-3")
+        with self.assertRaises(ValueError):
+            route_to("Not A Server")
+        self.assertEqual(call_metadata((), pb.CreateSessionRequest(), "pod-3"), ((ROUTE_HEADER, "pod-3"),))
 
     def test_batches_split_by_route_keep_indexes(self):
         self.assertEqual(group_by_route(["a.1", "b.2", "a.3", "legacy"]), {"a": [0, 2], "b": [1], None: [3]})
