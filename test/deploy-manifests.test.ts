@@ -242,7 +242,7 @@ describe("deploy/nginx and deploy/envoy", () => {
     const nginxRoutes = new Map<string, number[]>();
     for (const [, key, upstream] of map.matchAll(/^\s*([\w-]+)\s+(\w+);/gm)) nginxRoutes.set(key!, upstreams.get(upstream!)!);
     expect(Object.fromEntries(envoyRoutes)).toEqual(Object.fromEntries(nginxRoutes));
-    const bin = (hcm.local_reply_config.mappers[0].headers_to_add as Obj[]).find((h) => h.header.key === "dynamind-error-bin").header.value;
+    const bin = (hcm.local_reply_config.mappers[0].headers_to_add as Obj[]).find((h) => h.header.key === "dynamind-error-bin")!.header.value;
     expect(bin).toBe(/dynamind-error-bin "([^"]+)"/.exec(nginx)![1]);
   });
 });

@@ -11,38 +11,22 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamindError, EnvClient, routeOf, type RemoteSession } from "../agent/client/index.js";
+import { NGINX, freePorts, nginxAvailable, shippedConfig, startNginx, type RunningNginx } from "./support/nginx.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const NGINX = process.env.DYNAMIND_NGINX ?? "/usr/sbin/nginx";
 const PYTHON = "/usr/bin/python3";
 const SERVER_IDS = ["dynamind-0", "dynamind-1", "dynamind-2"];
 const STARTUP_MS = 60_000;
 
-const hasNginx = existsSync(NGINX) && spawnSync(NGINX, ["-v"], { stdio: "ignore" }).status === 0;
+const hasNginx = nginxAvailable();
 if (!hasNginx) console.warn(`scale-out.test.ts: skipped — no nginx at ${NGINX} (apt-get install -y nginx, or set DYNAMIND_NGINX).`);
 const hasPython = hasNginx && spawnSync(PYTHON, ["-c", "import grpc, google.protobuf"], { stdio: "ignore" }).status === 0;
 if (hasNginx && !hasPython) console.warn(`scale-out.test.ts: the Python half is SKIPPED — ${PYTHON} cannot import grpc (apt-get install -y python3-grpcio python3-protobuf).`);
-
-/** Free loopback ports, all held open at once so none is handed out twice. */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const s = createServer();
-      s.listen(0, "127.0.0.1", () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
 
 /** A `dynamind serve` process; resolves once its "listening" log line appears. */
 function startServe(port: number, serverId: string, stateKey: string): Promise<ChildProcess> {
@@ -57,45 +41,6 @@ function startServe(port: number, serverId: string, stateKey: string): Promise<C
     });
     child.once("exit", (code) => reject(new Error(`serve ${serverId} exited early with ${code}`)));
   });
-}
-
-/** The shipped config with its three server ports and its listen port replaced; fails if any is missing. */
-function shippedConfig(serverPorts: number[], listenPort: number): string {
-  let text = readFileSync(join(ROOT, "deploy/nginx/dynamind.conf"), "utf8");
-  const swap = (from: string, to: string, times: number): void => {
-    const parts = text.split(from);
-    expect(parts.length - 1, `deploy/nginx/dynamind.conf mentions ${from}`).toBe(times);
-    text = parts.join(to);
-  };
-  // Each server appears in its own upstream and in dynamind_any.
-  serverPorts.forEach((p, i) => swap(`127.0.0.1:${50051 + i};`, `127.0.0.1:${p};`, 2));
-  swap("listen 127.0.0.1:50050 ", `listen 127.0.0.1:${listenPort} `, 1);
-  return text;
-}
-
-/** nginx in the foreground as this user, with everything (pid, logs, temp files) in `dir`. */
-function startNginx(dir: string, site: string): ChildProcess {
-  writeFileSync(join(dir, "dynamind.conf"), site);
-  // As root, nginx would switch its workers to `nobody`, who cannot write the temp dir.
-  const user = process.getuid?.() === 0 ? `user ${userInfo().username};` : "";
-  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${join(dir, t)};`).join("\n  ");
-  writeFileSync(
-    join(dir, "nginx.conf"),
-    `${user}
-worker_processes 1;
-pid ${join(dir, "nginx.pid")};
-error_log ${join(dir, "error.log")} warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  ${temp}
-  include ${join(dir, "dynamind.conf")};
-}
-`,
-  );
-  const test = spawnSync(NGINX, ["-t", "-p", dir, "-e", join(dir, "error.log"), "-c", join(dir, "nginx.conf")], { encoding: "utf8" });
-  expect(test.status, `nginx -t: ${test.stderr}`).toBe(0);
-  return spawn(NGINX, ["-p", dir, "-e", join(dir, "error.log"), "-c", join(dir, "nginx.conf"), "-g", "daemon off;"], { stdio: "ignore" });
 }
 
 function runPython(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
@@ -116,38 +61,26 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 describe.skipIf(!hasNginx)("three servers behind nginx (deploy/nginx/dynamind.conf)", () => {
-  let dir = "";
   let servers: ChildProcess[] = [];
-  let nginx: ChildProcess | undefined;
+  let nginx: RunningNginx | undefined;
   let proxy = "";
   let client: EnvClient;
   const bySession = new Map<string, RemoteSession[]>();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "dynamind-nginx-"));
     const [listen, ...ports] = await freePorts(4);
     const stateKey = randomBytes(32).toString("hex");
     servers = await Promise.all(SERVER_IDS.map((id, i) => startServe(ports[i]!, id, stateKey)));
-    nginx = startNginx(dir, shippedConfig(ports, listen!));
-    proxy = `127.0.0.1:${listen}`;
+    nginx = await startNginx(shippedConfig(ports, listen!), listen!);
+    proxy = nginx.address;
     client = new EnvClient({ addresses: proxy, timeoutMs: 20_000 });
-    // nginx is up once a call goes through it; a refused connection is retried by the loop.
-    for (let i = 0; ; i++) {
-      try {
-        await client.listEnvs();
-        break;
-      } catch (err) {
-        if (i >= 100) throw new Error(`nginx never answered: ${readFileSync(join(dir, "error.log"), "utf8").slice(-2000)}`, { cause: err });
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    await client.listEnvs();
   }, STARTUP_MS);
 
   afterAll(async () => {
     client?.close();
-    for (const child of [nginx, ...servers]) child?.kill("SIGTERM");
-    await Promise.all([nginx, ...servers].map((c) => (c ? exited(c) : undefined)));
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const child of servers) child.kill("SIGTERM");
+    await Promise.all([nginx?.stop(), ...servers.map(exited)]);
   }, STARTUP_MS);
 
   it("spreads new sessions over every server and routes each later call to its session's server (TypeScript client)", async () => {
