@@ -21,6 +21,7 @@ import { runRlBench } from "./rl.js";
 import { measureSokobanInProcess } from "./sokoban-inprocess.js";
 import { startServerProcess } from "./server-child.js";
 import { runIsolationBench } from "./isolation.js";
+import { runScaleBench } from "./scale.js";
 import { existsSync, readFileSync } from "node:fs";
 
 const quick = process.argv.includes("--quick");
@@ -270,5 +271,37 @@ async function rlSuite(): Promise<void> {
   log(`wrote ${file}`);
 }
 
-const suites: Record<string, () => Promise<void>> = { server: serverSuite, isolation: isolationSuite, alfworld: alfworldSuite, android: androidSuite, agent: agentSuite, rl: rlSuite };
+/** Issue 16 figures → bench/results/scale.json: Step through the nginx proxy versus direct, 1-3 servers. */
+async function scaleSuite(): Promise<void> {
+  const results = await runScaleBench({
+    repetitions: quick ? 1 : 3,
+    latencyCalls: n(3000),
+    seconds: quick ? 1 : 4,
+    concurrency: 16,
+    log,
+  });
+  if (results === undefined) return;
+  const report = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench -- --only=scale${quick ? " --quick" : ""}`,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
+    quick,
+    results,
+  };
+  mkdirSync("bench/results", { recursive: true });
+  const file = quick ? "bench/results/scale.quick.json" : "bench/results/scale.json";
+  writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+  console.log(JSON.stringify(results.byServers, null, 2));
+  log(`wrote ${file}`);
+}
+
+const suites: Record<string, () => Promise<void>> = {
+  server: serverSuite,
+  isolation: isolationSuite,
+  alfworld: alfworldSuite,
+  android: androidSuite,
+  agent: agentSuite,
+  rl: rlSuite,
+  scale: scaleSuite,
+};
 for (const [name, suite] of Object.entries(suites)) if (only === undefined || only === name) await suite();

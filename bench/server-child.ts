@@ -2,8 +2,9 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
-export async function startServerProcess(): Promise<{ address: string; echoAddress: string; stop(): void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/server-process.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+export async function startServerProcess(serverId?: string): Promise<{ address: string; echoAddress: string; stop(): void }> {
+  const env = serverId === undefined ? process.env : { ...process.env, DYNAMIND_SERVER_ID: serverId };
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/server-process.ts"], { stdio: ["ignore", "pipe", "inherit"], env });
   const ready = await new Promise<{ address: string; echoAddress: string }>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", (line) => resolve(JSON.parse(line)));
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));

@@ -10,7 +10,13 @@ import { startServer } from "../env-server/server.js";
 import { ECHO_SERVICE } from "./echo-service.js";
 
 
-const server = await startServer({ port: 0, logger: createLogger("bench", "warn"), limits: { maxSessions: 100_000 } });
+// DYNAMIND_SERVER_ID: the scale bench names its servers so that a proxy can route to them.
+const server = await startServer({
+  port: 0,
+  serverId: process.env.DYNAMIND_SERVER_ID || undefined,
+  logger: createLogger("bench", "warn"),
+  limits: { maxSessions: 100_000 },
+});
 const echo = new Server();
 echo.addService(ECHO_SERVICE, { echo: (call: { request: Buffer }, cb: (e: null, r: Buffer) => void) => cb(null, call.request) });
 const echoPort = await new Promise<number>((resolve, reject) =>

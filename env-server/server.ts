@@ -39,6 +39,11 @@ export interface ServerOptions {
   /** What the operator grants sessions by name (data sets, Android devices); ignored with `registry`. */
   resources?: OperatorResources | OperatorConfig;
   limits?: Partial<EngineLimits>;
+  /**
+   * This server's id, prefixed to every session and state id so that a proxy can route
+   * calls by the `x-dynamind-route` header (a DNS label, e.g. the pod name). Random when absent.
+   */
+  serverId?: string;
   /** Key sealing portable states; servers sharing it accept each other's states. Random when absent. */
   stateKey?: Buffer | string;
   /** Require `authorization: Bearer <token>` on every call but health (EnvService, reflection, metrics). */
@@ -84,6 +89,8 @@ export interface StopResult {
 export interface RunningServer {
   /** "host:port" to dial. */
   address: string;
+  /** The id prefixed to this server's session and state ids (its routing key). */
+  serverId: string;
   port: number;
   /** "http://host:port/metrics" when metrics are on. */
   metricsUrl: string | undefined;
@@ -102,6 +109,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const limits = { ...DEFAULT_SERVER_LIMITS, ...definedOnly(options) };
   const engine = await EnvEngine.create(options.registry ?? builtinRegistry(options.resources), options.limits ?? {}, stateKey, {
     onInternalError: (err, incident) => logger.error({ err, incident }, "internal error"),
+    serverId: options.serverId,
   });
   const guard = new CallGuard(options.token);
   const metrics = createMetrics(engine);
@@ -191,7 +199,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 
   const address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
-  logger.info({ address, envs: engine.listEnvs().envs.map((e) => e.id), tls: !!options.tls, auth: !!options.token, metricsUrl }, "dynamind env server listening");
+  logger.info({ address, serverId: engine.serverId, envs: engine.listEnvs().envs.map((e) => e.id), tls: !!options.tls, auth: !!options.token, metricsUrl }, "dynamind env server listening");
 
   let stopping: Promise<StopResult> | undefined;
   const stop = (graceMs = 10_000): Promise<StopResult> =>
@@ -222,7 +230,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return { cut: cut.length };
     })());
 
-  return { address, port, metricsUrl, engine, stop };
+  return { address, serverId: engine.serverId, port, metricsUrl, engine, stop };
 }
 
 /** The server limits given in options, without undefined values (which would override defaults). */

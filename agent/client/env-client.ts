@@ -5,6 +5,9 @@
  * that made them, so every RemoteSession and StateRef remembers its server and
  * calls go there; new sessions are spread over the servers (fewest sessions
  * first). Stateless calls (ListEnvs) go to any server.
+ *
+ * Behind a proxy (one address, many servers) every call about a session or state
+ * also carries its routing key (route.ts), so the proxy finds the server.
  */
 import { credentials as grpcCredentials, Metadata, type CallOptions, type ChannelCredentials, type ServiceError } from "@grpc/grpc-js";
 import {
@@ -17,6 +20,7 @@ import { ObservationKind, type Action, type EnvSpec, type StateHandle } from "..
 import { fromAction, toAction, type ActionInput } from "./actions.js";
 import { DynamindError } from "./errors.js";
 import { toStep, type Step } from "./results.js";
+import { ROUTE_HEADER, routeOf, routeOfRequest, routeTo } from "./route.js";
 import { StreamChannel } from "./stream-channel.js";
 
 export interface ClientOptions {
@@ -43,6 +47,11 @@ export interface SessionOptions {
   config?: Record<string, unknown>;
   observationKinds?: ("text" | "image" | "ui_elements")[];
   maxSteps?: number;
+  /**
+   * Behind a proxy: create the session on this server (a server id, or an id it issued),
+   * e.g. the one that owns an Android device. Otherwise the proxy picks.
+   */
+  route?: string;
 }
 
 export interface ExpandBranch {
@@ -83,12 +92,16 @@ export class EnvClient {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
   }
 
-  /** Calls a unary method on one server and turns its status into a DynamindError. */
-  call<Req, Res>(server: number, name: string, req: Req, timeoutMs = this.timeoutMs): Promise<Res> {
+  /**
+   * Calls a unary method on one server and turns its status into a DynamindError.
+   * The request's routing key (its session's or handle's server id) goes with it.
+   */
+  call<Req, Res>(server: number, name: string, req: Req, timeoutMs = this.timeoutMs, route = routeOfRequest(req)): Promise<Res> {
     const stub = this.stubs[server]!;
     const method = (stub as unknown as Record<string, UnaryMethod<Req, Res>>)[name]!;
+    const metadata = this.routed(route);
     return new Promise<Res>((resolve, reject) => {
-      method.call(stub, req, this.metadata, { deadline: Date.now() + timeoutMs }, (err, res) => {
+      method.call(stub, req, metadata, { deadline: Date.now() + timeoutMs }, (err, res) => {
         if (err) reject(DynamindError.fromServiceError(err));
         else resolve(res!);
       });
@@ -109,7 +122,7 @@ export class EnvClient {
         configJson: options.config === undefined ? "" : JSON.stringify(options.config),
         observationKinds: (options.observationKinds ?? []).map((k) => KIND[k]),
         maxSteps: options.maxSteps,
-      });
+      }, this.timeoutMs, options.route === undefined ? undefined : routeTo(options.route));
       return new RemoteSession(this, server, res.sessionId, res.spec!);
     } catch (err) {
       this.sessionsPerServer[server]!--;
@@ -136,24 +149,27 @@ export class EnvClient {
   /** Drops saved states early. */
   async release(states: StateRef[]): Promise<number> {
     let released = 0;
-    for (const [server, group] of groupBy(states, (s) => s.server)) {
+    for (const group of groupBy(states, (s) => `${s.server} ${routeOf(s.id) ?? ""}`).values()) {
+      const server = group[0]!.server;
       released += (await this.call<object, { released: number }>(server, "releaseState", { handleIds: group.map((s) => s.id) })).released;
     }
     return released;
   }
 
   /**
-   * Steps many sessions, one BatchStep per server, in parallel. Results come back in
-   * input order; a failed item is a DynamindError in its place instead of a Step.
+   * Steps many sessions, one BatchStep per server (per routing key behind a proxy), in
+   * parallel. Results come back in input order; a failed item is a DynamindError in its
+   * place instead of a Step.
    */
   async batchStep(items: { session: RemoteSession; action: ActionInput }[]): Promise<(Step | DynamindError)[]> {
     const out: (Step | DynamindError)[] = new Array(items.length);
     const byServer = groupBy(
       items.map((item, i) => ({ ...item, i })),
-      (x) => x.session.server,
+      (x) => `${x.session.server} ${routeOf(x.session.id) ?? ""}`,
     );
     await Promise.all(
-      [...byServer].map(async ([server, group]) => {
+      [...byServer.values()].map(async (group) => {
+        const server = group[0]!.session.server;
         const res = await this.call<object, BatchStepResponse>(server, "batchStep", {
           steps: group.map((g) => ({ sessionId: g.session.id, action: toAction(g.action) })),
         });
@@ -169,14 +185,16 @@ export class EnvClient {
   /**
    * A pipelined Connect stream to one server, with at most `window` requests in flight.
    * With `bindSessions`, sessions created or forked on the stream are closed by the
-   * server when the stream ends (a crashed agent leaves nothing behind).
+   * server when the stream ends (a crashed agent leaves nothing behind). Behind a proxy
+   * a stream stays on one server: `route` (a session's or handle's id, or a server id)
+   * picks which; without it the proxy picks, and only sessions made on the stream are
+   * sure to be on its server.
    */
-  stream(server = 0, window = 256, options: { bindSessions?: boolean } = {}): StreamChannel {
-    let metadata = this.metadata;
-    if (options.bindSessions) {
-      metadata = this.metadata.clone();
-      metadata.set("dynamind-session-scope", "stream");
-    }
+  stream(server = 0, window = 256, options: { bindSessions?: boolean; route?: string } = {}): StreamChannel {
+    const route = options.route === undefined ? undefined : routeTo(options.route);
+    const metadata = this.metadata.clone();
+    if (route !== undefined) metadata.set(ROUTE_HEADER, route);
+    if (options.bindSessions) metadata.set("dynamind-session-scope", "stream");
     return new StreamChannel(this.stubs[server]!.connect(metadata), window);
   }
 
@@ -187,6 +205,14 @@ export class EnvClient {
 
   close(): void {
     for (const stub of this.stubs) stub.close();
+  }
+
+  /** The call metadata with `route` added; the shared metadata when there is none. */
+  private routed(route: string | undefined): Metadata {
+    if (route === undefined) return this.metadata;
+    const metadata = this.metadata.clone();
+    metadata.set(ROUTE_HEADER, route);
+    return metadata;
   }
 
   private leastLoaded(): number {

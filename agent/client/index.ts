@@ -3,5 +3,6 @@ export { EnvClient, RemoteSession, type ClientOptions, type ExpandBranch, type S
 export { Env, type StepTuple } from "./gym-env.js";
 export { StreamChannel } from "./stream-channel.js";
 export { DynamindError } from "./errors.js";
+export { ROUTE_HEADER, routeOf } from "./route.js";
 export type { ActionInput } from "./actions.js";
 export type { Step } from "./results.js";

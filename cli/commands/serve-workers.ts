@@ -2,7 +2,9 @@
  * `serve --workers N`: N independent server processes on consecutive ports, one
  * per core. Sessions live in one process each; the TypeScript client spreads new
  * sessions over all the addresses and routes every call to its session's process.
- * The processes share one state key, so portable states move between them.
+ * The processes share one state key, so portable states move between them. Each
+ * has its own server id (`<id>-<i>` when --server-id names the group), since ids
+ * must tell a proxy which process holds a session.
  * Measured: a worker-thread round trip costs ~200 µs here while a Sokoban step
  * costs ~1 µs, so whole processes — not threads — are what pays.
  */
@@ -15,18 +17,21 @@ export async function runWorkers(
   basePort: number,
   forwarded: string[],
   secrets: { stateKey: string | undefined; token: string | undefined },
+  serverId: string | undefined,
   logger: Logger,
 ): Promise<void> {
   if (basePort === 0) throw new Error("--workers needs a fixed --port (workers listen on consecutive ports from it)");
   const key = secrets.stateKey ?? randomBytes(32).toString("hex");
   const env: NodeJS.ProcessEnv = { ...process.env, DYNAMIND_STATE_KEY: key };
+  // Without this, every worker would inherit one DYNAMIND_SERVER_ID and issue colliding routing keys.
+  delete env.DYNAMIND_SERVER_ID;
   if (secrets.token !== undefined) env.DYNAMIND_TOKEN = secrets.token;
   // The script that is running now (dist/cli/dynamind.js, or the .ts source under tsx).
   const entry = process.argv[1]!;
   const children: ChildProcess[] = [];
   for (let i = 0; i < workers; i++) {
     children.push(
-      fork(entry, ["serve", ...forwarded, "--port", String(basePort + i), "--workers", "1"], {
+      fork(entry, ["serve", ...forwarded, "--port", String(basePort + i), "--workers", "1", ...(serverId === undefined ? [] : ["--server-id", `${serverId}-${i}`])], {
         env,
         execArgv: process.execArgv,
         stdio: "inherit",

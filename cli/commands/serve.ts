@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { createLogger } from "../../env-server/logger.js";
 import { DEFAULT_LIMITS } from "../../env-server/core/limits.js";
+import { checkServerId } from "../../env-server/core/server-id.js";
 import type { Logger } from "../../env-server/logger.js";
 import { DEFAULT_SERVER_LIMITS, startServer } from "../../env-server/server.js";
 import { addOperatorOptions, operatorResourcesFrom } from "../operator-options.js";
@@ -59,6 +60,11 @@ export function serveCommand(): Command {
     .option("--token-file <file>", "read the bearer token from this file (first line)")
     .option("--tls-cert <file>", "PEM certificate chain: serve TLS")
     .option("--tls-key <file>", "PEM private key for --tls-cert")
+    .addOption(
+      new Option("--server-id <id>", "this server's name in its session and state ids, which a proxy routes on (a DNS label, e.g. the pod name; random when absent)").env(
+        "DYNAMIND_SERVER_ID",
+      ),
+    )
     .addOption(new Option("--state-key <key>", "key sealing portable states (servers sharing it accept each other's states)").env("DYNAMIND_STATE_KEY"))
     .option("--max-sessions <n>", "most sessions at once", int, DEFAULT_LIMITS.maxSessions)
     .option("--max-sessions-per-client <n>", "most sessions one client (peer address) may hold", int, DEFAULT_LIMITS.maxSessionsPerClient)
@@ -79,17 +85,21 @@ export function serveCommand(): Command {
       const logger = createLogger();
       if (!!opts.tlsCert !== !!opts.tlsKey) throw new Error("--tls-cert and --tls-key go together");
       const token = resolveToken(opts, command, logger);
+      // Checked before any worker starts, so a bad id fails once; an empty DYNAMIND_SERVER_ID means none.
+      if (opts.serverId === "") opts.serverId = undefined;
+      if (opts.serverId !== undefined) checkServerId(opts.workers > 1 ? `${opts.serverId}-${opts.workers - 1}` : opts.serverId);
       warnIfSecretOnCommandLine(command, logger);
       // Built (data sets listed) before any worker starts, so a bad path fails once, early.
       const resources = operatorResourcesFrom(opts);
       if (opts.workers > 1) {
         // Secrets travel to the workers in their environment, never on their command lines.
-        const forwarded = forwardedOptions(command, ["port", "workers", "stateKey", "token", "tokenFile"]);
-        return runWorkers(opts.workers, opts.port, forwarded, { stateKey: opts.stateKey, token }, logger);
+        const forwarded = forwardedOptions(command, ["port", "workers", "stateKey", "token", "tokenFile", "serverId"]);
+        return runWorkers(opts.workers, opts.port, forwarded, { stateKey: opts.stateKey, token }, opts.serverId, logger);
       }
       const server = await startServer({
         host: opts.host,
         port: opts.port,
+        serverId: opts.serverId,
         metricsPort: opts.metricsPort,
         token,
         stateKey: opts.stateKey,

@@ -48,6 +48,7 @@ import { isPromise, andThen, type MaybePromise } from "./maybe-promise.js";
 import { PortableStateCodec } from "./portable-state.js";
 import { validateAction, validateSeed } from "./request-checks.js";
 import { cloneState, fork, hold, releaseState, restoreState } from "./saved-states.js";
+import { checkServerId, randomServerId } from "./server-id.js";
 import { SessionManager, type Session } from "./session.js";
 import { StateStore } from "./state-store.js";
 import { TemplateFactory, parseJsonObject } from "./templates.js";
@@ -67,9 +68,13 @@ export interface EngineOptions {
   onInternalError?: InternalErrorSink;
   /** Clock for idle sessions and state TTLs (tests inject one). */
   now?: () => number;
+  /** Prefixes session and state ids so a proxy can route them here (server-id.ts); random when absent. */
+  serverId?: string;
 }
 
 export class EnvEngine implements EngineCore {
+  /** This server's name in the ids it issues. */
+  readonly serverId: string;
   readonly sessions: SessionManager;
   readonly states: StateStore;
   readonly templates: TemplateFactory;
@@ -86,8 +91,9 @@ export class EnvEngine implements EngineCore {
     options: EngineOptions,
   ) {
     const now = options.now ?? Date.now;
-    this.sessions = new SessionManager(limits, now);
-    this.states = new StateStore({ ttlMs: limits.stateTtlMs, maxStates: limits.maxStates, maxBytes: limits.maxStateBytes }, now);
+    this.serverId = options.serverId === undefined ? randomServerId() : checkServerId(options.serverId);
+    this.sessions = new SessionManager(limits, now, this.serverId);
+    this.states = new StateStore({ ttlMs: limits.stateTtlMs, maxStates: limits.maxStates, maxBytes: limits.maxStateBytes }, now, this.serverId);
     this.templates = new TemplateFactory(registry, limits.maxStepsCap);
     this.codec = new PortableStateCodec(stateKey);
     this.onInternalError = options.onInternalError ?? (() => {});

@@ -8,6 +8,7 @@ import { EnvError } from "../../adapters/contract.js";
 import { quote } from "../../adapters/kit/clip.js";
 import { Episode } from "./episode.js";
 import type { MaybePromise } from "./maybe-promise.js";
+import { randomServerId, routedId, serverOf } from "./server-id.js";
 import type { SessionTemplate } from "./templates.js";
 
 export type { SessionTemplate };
@@ -102,6 +103,8 @@ export class SessionManager {
   constructor(
     readonly limits: SessionLimits,
     private readonly now: () => number = Date.now,
+    /** Prefixes every session id, so a proxy can route calls to this server. */
+    readonly serverId: string = randomServerId(),
   ) {}
 
   get size(): number {
@@ -125,7 +128,7 @@ export class SessionManager {
         true,
       );
     }
-    const id = randomUUID();
+    const id = routedId(this.serverId, randomUUID());
     const session = new Session(id, template, createEpisode(template), this.now(), client, family ?? id);
     this.sessions.set(id, session);
     this.perClient.set(client, held + 1);
@@ -140,6 +143,14 @@ export class SessionManager {
   get(id: string): Session {
     const session = this.sessions.get(id);
     if (session === undefined) {
+      const owner = serverOf(id);
+      if (owner !== undefined && owner !== this.serverId) {
+        // Misrouted, not lost: say so, or an operator chases idle timeouts instead of a proxy map.
+        throw new EnvError(
+          "SESSION_NOT_FOUND",
+          `session ${quote(id)} belongs to server ${owner}, not this one (${this.serverId}): route calls by the x-dynamind-route header`,
+        );
+      }
       throw new EnvError("SESSION_NOT_FOUND", `session ${quote(id)} does not exist (closed, reaped as idle, or never created)`);
     }
     session.lastUsedAt = this.now();

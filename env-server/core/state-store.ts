@@ -2,7 +2,8 @@
  * Server-held saved states: opaque handles with a TTL, a count cap and a byte
  * budget, evicting the least recently used first.
  *
- * A handle id is `st-<n>-<tag>`: n counts issued handles and tag is 128 bits of
+ * A handle id is `<server-id>.st-<n>-<tag>` (the server id lets a proxy route it;
+ * see server-id.ts): n counts issued handles and tag is 128 bits of
  * HMAC(n) under a key this store draws at start, so ids cannot be guessed or
  * forged, and a handle that was issued here but is gone (expired, evicted,
  * released) is still told apart from one that never existed — STATE_EXPIRED vs
@@ -20,6 +21,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { EnvError } from "../../adapters/contract.js";
 import { quote } from "../../adapters/kit/clip.js";
 import type { EpisodeSnapshot } from "./episode.js";
+import { randomServerId, routedId, serverOf } from "./server-id.js";
 import type { SessionTemplate } from "./templates.js";
 
 export interface StoredState {
@@ -44,7 +46,7 @@ export interface StateStoreLimits {
 /** Per-handle overhead on top of the environment's own estimate: Map entry, id string, entry and snapshot objects. */
 export const ENTRY_OVERHEAD_BYTES = 400;
 
-const ID_PATTERN = /^st-([0-9a-z]{1,11})-([A-Za-z0-9_-]{22})$/;
+const LOCAL_ID_PATTERN = /^st-([0-9a-z]{1,11})-([A-Za-z0-9_-]{22})$/;
 
 export class StateStore {
   private readonly entries = new Map<string, StoredState>();
@@ -57,6 +59,8 @@ export class StateStore {
   constructor(
     readonly limits: StateStoreLimits,
     private readonly now: () => number = Date.now,
+    /** Prefixes every handle id, so a proxy can route calls to this server. */
+    readonly serverId: string = randomServerId(),
   ) {}
 
   get size(): number {
@@ -133,7 +137,7 @@ export class StateStore {
 
   private issue(): string {
     const n = (this.counter++).toString(36);
-    return `st-${n}-${this.tag(n)}`;
+    return routedId(this.serverId, `st-${n}-${this.tag(n)}`);
   }
 
   private tag(n: string): string {
@@ -168,7 +172,7 @@ export class StateStore {
   }
 
   private missing(id: string): EnvError {
-    const match = ID_PATTERN.exec(id);
+    const match = serverOf(id) === this.serverId ? LOCAL_ID_PATTERN.exec(id.slice(this.serverId.length + 1)) : null;
     if (match && !this.entries.has(id) && match[2] === this.tag(match[1]!)) {
       return new EnvError(
         "STATE_EXPIRED",

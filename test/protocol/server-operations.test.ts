@@ -8,7 +8,7 @@ import { credentials, loadPackageDefinition, type Client } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProto } from "grpc-health-check";
 import { describe, expect, it } from "vitest";
-import { EnvClient } from "../../agent/client/index.js";
+import { EnvClient, routeOf } from "../../agent/client/index.js";
 import { families, lintMetrics } from "../support/prometheus-lint.js";
 import { rejection, startTestServer, useTestServer } from "../support/server.js";
 
@@ -238,9 +238,9 @@ describe("the serve command", () => {
 
 
 describe("serve --workers", () => {
-  it("runs one process per port, shares the state key, and stops them all on SIGTERM", async () => {
+  it("runs one process per port with its own server id, shares the state key, and stops them all on SIGTERM", async () => {
     const port = 52000 + Math.floor(Math.random() * 2000);
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/dynamind.ts", "serve", "--workers", "2", "--port", String(port)], {
+    const child = spawn(process.execPath, ["--import", "tsx", "cli/dynamind.ts", "serve", "--workers", "2", "--port", String(port), "--server-id", "w"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const listening: string[] = [];
@@ -254,6 +254,7 @@ describe("serve --workers", () => {
     const client = new EnvClient({ addresses: [`127.0.0.1:${port}`, `127.0.0.1:${port + 1}`] });
     const [a, b] = [await client.createSession("sokoban"), await client.createSession("sokoban")];
     expect([a.server, b.server]).toEqual([0, 1]);
+    expect([routeOf(a.id), routeOf(b.id)]).toEqual(["w-0", "w-1"]);
     await a.reset(4);
     await b.reset(5);
     const saved = await a.clone(true);

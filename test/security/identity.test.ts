@@ -16,17 +16,17 @@ async function cloned(): Promise<{ id: string; session: RemoteSession; handle: S
   return { id: handle.id, session, handle };
 }
 
-/** Ids that differ from `id` by one in one of its two first dash-separated parts, read as base-36 counters. */
+/** Ids that differ from `id` by one in one of the two parts after `st-`, read as base-36 counters (the server prefix kept). */
 function neighbours(id: string): string[] {
-  const m = /^st-([^-]+)-(.+)$/.exec(id);
+  const m = /^([^.]+)\.st-([^-]+)-(.+)$/.exec(id);
   if (!m) return [];
   const out: string[] = [];
-  for (const part of [1, 2] as const) {
+  for (const part of [2, 3] as const) {
     const n = parseInt(m[part]!, 36);
     if (!Number.isSafeInteger(n)) continue;
     for (const d of [-1, 1]) {
       const next = (n + d).toString(36);
-      out.push(part === 1 ? `st-${next}-${m[2]}` : `st-${m[1]}-${next}`);
+      out.push(part === 2 ? `${m[1]}.st-${next}-${m[3]}` : `${m[1]}.st-${m[2]}-${next}`);
     }
   }
   return out;
@@ -39,7 +39,8 @@ describe("state handles", () => {
     const ids = new Set<string>();
     for (let i = 0; i < 200; i++) ids.add((await s.clone()).id);
     expect(ids.size).toBe(200);
-    for (const id of ids) expect(id).toMatch(/^st-[0-9a-z]+-[A-Za-z0-9_-]{22}$/);
+    const serverId = ctx.server.serverId;
+    for (const id of ids) expect(id).toMatch(new RegExp(`^${serverId}\\.st-[0-9a-z]+-[A-Za-z0-9_-]{22}$`));
   });
 
   it("cannot be guessed from the ids a client sees: neighbours of its own handles release and restore nothing", async () => {

@@ -10,7 +10,8 @@ both clients send the same bytes for the same arguments.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union
+import re
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._proto import env_service_pb2 as pb
 from ._proto import types_pb2 as types_pb
@@ -216,3 +217,54 @@ def channel_options(options) -> list:
 
 def auth_metadata(token: Optional[str]) -> tuple:
     return (("authorization", f"Bearer {token}"),) if token else ()
+
+
+#: The request header a proxy in front of many servers routes on (see env_service.proto):
+#: session and state ids are ``<server-id>.<opaque part>`` and the server id is the key.
+ROUTE_HEADER = "x-dynamind-route"
+# The server's rule for its ids (a DNS label), so a malformed id never becomes a header.
+_SERVER_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def route_of(ident: Optional[str]) -> Optional[str]:
+    """The server id a session or handle id names; None for ids without one."""
+    if not ident:
+        return None
+    prefix, dot, _ = ident.partition(".")
+    return prefix if dot and _SERVER_ID.fullmatch(prefix) else None
+
+
+def route_of_request(request) -> Optional[str]:
+    """The routing key of an EnvService request: its session's, else (Fork) its source's,
+    else (ReleaseState, BatchStep) its first item's; callers split those by key first."""
+    if isinstance(request, pb.ForkRequest):
+        which = request.WhichOneof("source")
+        return route_of(getattr(request, which)) if which in ("session_id", "handle_id") else None
+    if isinstance(request, pb.ReleaseStateRequest):
+        return route_of(request.handle_ids[0]) if request.handle_ids else None
+    if isinstance(request, pb.BatchStepRequest):
+        return route_of(request.steps[0].session_id) if request.steps else None
+    return route_of(getattr(request, "session_id", None))
+
+
+def route_to(server_or_id: str) -> str:
+    """The routing key for a server id, or for an id that server issued."""
+    route = route_of(server_or_id) or route_of(f"{server_or_id}.")
+    if route is None:
+        raise ValueError("a route is a server id (a lower-case DNS label) or an id a server issued")
+    return route
+
+
+def call_metadata(base: tuple, request, route: Optional[str] = None) -> tuple:
+    """``base`` plus the routing key (``route``, else the request's own), when there is one."""
+    route = route or route_of_request(request)
+    return base + ((ROUTE_HEADER, route),) if route else base
+
+
+
+def group_by_route(ids: Sequence[str]) -> Dict[Optional[str], List[int]]:
+    """Indexes of ``ids`` by routing key, so each group can go to its own server."""
+    groups: Dict[Optional[str], List[int]] = {}
+    for i, ident in enumerate(ids):
+        groups.setdefault(route_of(ident), []).append(i)
+    return groups

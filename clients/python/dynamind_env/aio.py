@@ -17,6 +17,7 @@ the same arguments and returns as :class:`~dynamind_env.client.EnvClient`) and
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 import grpc
@@ -34,8 +35,9 @@ __all__ = ["AsyncDynamindEnv", "AsyncEnvClient"]
 
 
 class AsyncEnvClient:
-    """A ``grpc.aio`` connection to one dynamind server; see :class:`EnvClient` for the
-    arguments. Create it inside a running event loop; ``await client.close()``."""
+    """A ``grpc.aio`` connection to one dynamind server, or to a proxy in front of many
+    (calls carry their routing key); see :class:`EnvClient` for the arguments. Create it
+    inside a running event loop; ``await client.close()``."""
 
     def __init__(
         self,
@@ -56,10 +58,11 @@ class AsyncEnvClient:
         self.address = address
         self.timeout = timeout
 
-    async def _run(self, call: "_rpc.Call"):
+    async def _run(self, call: "_rpc.Call", route: Optional[str] = None):
         method, request, unpack = call
         try:
-            reply = await getattr(self._stub, method)(request, timeout=self.timeout, metadata=self._metadata)
+            metadata = _rpc.call_metadata(self._metadata, request, route)
+            reply = await getattr(self._stub, method)(request, timeout=self.timeout, metadata=metadata)
         except grpc.RpcError as err:
             raise DynamindError.from_rpc_error(err) from None
         return unpack(reply)
@@ -82,8 +85,11 @@ class AsyncEnvClient:
         config: Union[None, str, Mapping[str, Any]] = None,
         observation_kinds: Optional[Iterable[Union[int, str]]] = None,
         max_steps: Optional[int] = None,
+        *,
+        route: Optional[str] = None,
     ) -> pb.CreateSessionResponse:
-        return await self._run(_rpc.build_create_session(env_id, config, observation_kinds, max_steps))
+        call = _rpc.build_create_session(env_id, config, observation_kinds, max_steps)
+        return await self._run(call, _rpc.route_to(route) if route is not None else None)
 
     async def close_session(self, session_id: str) -> None:
         await self._run(_rpc.build_close_session(session_id))
@@ -95,7 +101,17 @@ class AsyncEnvClient:
         return await self._run(_rpc.build_step(session_id, action))
 
     async def batch_step(self, steps: Iterable[tuple]) -> List[Union[types_pb.StepResult, DynamindError]]:
-        return await self._run(_rpc.build_batch_step(steps))
+        steps = list(steps)
+        groups = list(_rpc.group_by_route([sid for sid, _ in steps]).values())
+        if len(groups) <= 1:
+            return await self._run(_rpc.build_batch_step(steps))
+        # Behind a proxy, one BatchStep per server involved.
+        replies = await asyncio.gather(*(self._run(_rpc.build_batch_step([steps[i] for i in g])) for g in groups))
+        out: list = [None] * len(steps)
+        for indexes, items in zip(groups, replies):
+            for i, item in zip(indexes, items):
+                out[i] = item
+        return out
 
     async def clone_state(self, session_id: str, portable: bool = False) -> pb.CloneStateResponse:
         return await self._run(_rpc.build_clone_state(session_id, portable))
@@ -104,7 +120,12 @@ class AsyncEnvClient:
         return await self._run(_rpc.build_restore_state(session_id, state))
 
     async def release_state(self, handle_ids) -> int:
-        return await self._run(_rpc.build_release_state(handle_ids))
+        if isinstance(handle_ids, (str, types_pb.StateHandle)):
+            handle_ids = [handle_ids]
+        ids = [_rpc.handle_id(h) for h in handle_ids]
+        groups = _rpc.group_by_route(ids) or {None: []}
+        released = await asyncio.gather(*(self._run(_rpc.build_release_state([ids[i] for i in g])) for g in groups.values()))
+        return sum(released)
 
     async def fork(
         self,
@@ -205,7 +226,7 @@ class AsyncDynamindEnv:
                 try:
                     await self.client.close_session(session_id)
                 except DynamindError as err:
-                    if err.reason not in ("SESSION_NOT_FOUND", "UNAVAILABLE", "SHUTTING_DOWN"):
+                    if err.reason not in ("SESSION_NOT_FOUND", "UNAVAILABLE", "SHUTTING_DOWN", "SERVER_UNREACHABLE"):
                         raise
         finally:
             if self._owns_client and session_id is not None:

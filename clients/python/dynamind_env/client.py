@@ -23,7 +23,8 @@ __all__ = ["ActionLike", "DynamindError", "EnvClient", "StateLike", "parse_info"
 
 
 class EnvClient:
-    """A connection to one dynamind server.
+    """A connection to one dynamind server, or to a proxy in front of many: every call
+    about a session or state carries its routing key (the ``x-dynamind-route`` header).
 
     Args:
         address: ``"host:port"``.
@@ -54,12 +55,12 @@ class EnvClient:
 
     # -- plumbing ---------------------------------------------------------------
 
-    def _call(self, method: str, request, timeout: Optional[float] = None):
+    def _call(self, method: str, request, timeout: Optional[float] = None, route: Optional[str] = None):
         try:
             return getattr(self._stub, method)(
                 request,
                 timeout=self.timeout if timeout is None else timeout,
-                metadata=self._metadata,
+                metadata=_rpc.call_metadata(self._metadata, request, route),
             )
         except grpc.RpcError as err:
             raise DynamindError.from_rpc_error(err) from None
@@ -89,10 +90,15 @@ class EnvClient:
         config: Union[None, str, Mapping[str, Any]] = None,
         observation_kinds: Optional[Iterable[Union[int, str]]] = None,
         max_steps: Optional[int] = None,
+        *,
+        route: Optional[str] = None,
     ) -> pb.CreateSessionResponse:
         """Opens a session. ``observation_kinds`` takes enum values or names
-        (``"text"``, ``"image"``, ``"ui_elements"``). Returns ``.session_id`` and ``.spec``."""
-        return self._run(_rpc.build_create_session(env_id, config, observation_kinds, max_steps))
+        (``"text"``, ``"image"``, ``"ui_elements"``). Returns ``.session_id`` and ``.spec``.
+        Behind a proxy, ``route`` (a server id, or an id that server issued) picks the
+        server, e.g. the one owning an Android device; otherwise the proxy picks."""
+        method, request, unpack = _rpc.build_create_session(env_id, config, observation_kinds, max_steps)
+        return unpack(self._call(method, request, route=_rpc.route_to(route) if route is not None else None))
 
     def close_session(self, session_id: str) -> None:
         self._run(_rpc.build_close_session(session_id))
@@ -111,9 +117,8 @@ class EnvClient:
         futures = []
         for session_id, seed, options in resets:
             method, request, unpack = _rpc.build_reset(session_id, seed, options)
-            futures.append(
-                (getattr(self._stub, method).future(request, timeout=self.timeout, metadata=self._metadata), unpack)
-            )
+            metadata = _rpc.call_metadata(self._metadata, request)
+            futures.append((getattr(self._stub, method).future(request, timeout=self.timeout, metadata=metadata), unpack))
         out: List[Union[types_pb.StepResult, DynamindError]] = []
         for future, unpack in futures:
             try:
@@ -128,8 +133,25 @@ class EnvClient:
     def batch_step(self, steps: Iterable[tuple]) -> List[Union[types_pb.StepResult, DynamindError]]:
         """Steps many sessions: ``steps`` is ``[(session_id, action), ...]``. Each item is
         a ``StepResult`` or, for a step that failed on its own, a :class:`DynamindError`
-        (returned, not raised)."""
-        return self._run(_rpc.build_batch_step(steps))
+        (returned, not raised). Behind a proxy, one BatchStep goes to each server involved."""
+        steps = list(steps)
+        groups = _rpc.group_by_route([sid for sid, _ in steps])
+        if len(groups) <= 1:
+            return self._run(_rpc.build_batch_step(steps))
+        futures = []
+        for indexes in groups.values():
+            method, request, unpack = _rpc.build_batch_step([steps[i] for i in indexes])
+            metadata = _rpc.call_metadata(self._metadata, request)
+            futures.append((indexes, getattr(self._stub, method).future(request, timeout=self.timeout, metadata=metadata), unpack))
+        out: List[Union[types_pb.StepResult, DynamindError]] = [None] * len(steps)  # type: ignore[list-item]
+        for indexes, future, unpack in futures:
+            try:
+                items = unpack(future.result())
+            except grpc.RpcError as err:
+                raise DynamindError.from_rpc_error(err) from None
+            for i, item in zip(indexes, items):
+                out[i] = item
+        return out
 
     def clone_state(self, session_id: str, portable: bool = False) -> pb.CloneStateResponse:
         """Saves the session's state: ``.handle`` (a ``StateHandle``) and, when
@@ -142,7 +164,11 @@ class EnvClient:
 
     def release_state(self, handle_ids: Union[HandleLike, Iterable[HandleLike]]) -> int:
         """Drops saved states; returns how many were still held."""
-        return self._run(_rpc.build_release_state(handle_ids))
+        if isinstance(handle_ids, (str, types_pb.StateHandle)):
+            handle_ids = [handle_ids]
+        ids = [_rpc.handle_id(h) for h in handle_ids]
+        groups = _rpc.group_by_route(ids) or {None: []}
+        return sum(self._run(_rpc.build_release_state([ids[i] for i in indexes])) for indexes in groups.values())
 
     def fork(
         self,

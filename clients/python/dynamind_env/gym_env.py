@@ -312,7 +312,7 @@ class DynamindGymEnv(gym.Env):
                 try:
                     self.client.close_session(session_id)
                 except DynamindError as err:
-                    if err.reason not in ("SESSION_NOT_FOUND", "UNAVAILABLE", "SHUTTING_DOWN"):
+                    if err.reason not in ("SESSION_NOT_FOUND", "UNAVAILABLE", "SHUTTING_DOWN", "SERVER_UNREACHABLE"):
                         raise
         finally:
             if self._owns_client and self.client is not None:

@@ -53,6 +53,15 @@ export const protobufFileName = "dynamind/env/v1/env_service.proto";
  *
  * Every failure is a gRPC status with an ErrorDetail (reason, retryable) in the
  * `dynamind-error-bin` trailer. A rejected call never changes a session.
+ *
+ * Routing (many servers behind one proxy address): session ids and state handle ids
+ * are `<server-id>.<opaque part>`, where the server id is a DNS label naming the server
+ * that holds them. A client sends that server id as the request header
+ * `x-dynamind-route` on every call about an existing session or handle (the session's
+ * for calls naming one; the source's for Fork; all items of one BatchStep or
+ * ReleaseState must share it). A proxy routes on that header; calls without it
+ * (ListEnvs, CreateSession, Fork from portable bytes) may go to any server. A proxy that
+ * cannot reach the named server answers UNAVAILABLE with reason SERVER_UNREACHABLE.
  */
 
 export interface ListEnvsRequest {
@@ -74,6 +83,7 @@ export interface CreateSessionRequest {
 }
 
 export interface CreateSessionResponse {
+  /** `<server-id>.<random UUID>`: the part before the first dot is the routing key (see above). */
   sessionId: string;
   spec: EnvSpec | undefined;
 }

@@ -205,6 +205,12 @@ export enum ErrorReason {
   UNSUPPORTED = 15,
   /** INTERNAL - A bug or an environment failure; the session state is unchanged. */
   INTERNAL = 16,
+  /**
+   * SERVER_UNREACHABLE - Sent by a proxy, not a server: the server named by the call's routing key cannot be
+   * reached (stopped, crashed, or being replaced). Retryable: it may come back, but sessions
+   * held only in its memory do not, so a retry may then get SESSION_NOT_FOUND.
+   */
+  SERVER_UNREACHABLE = 17,
   UNRECOGNIZED = -1,
 }
 
@@ -261,6 +267,9 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 16:
     case "INTERNAL":
       return ErrorReason.INTERNAL;
+    case 17:
+    case "SERVER_UNREACHABLE":
+      return ErrorReason.SERVER_UNREACHABLE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -304,6 +313,8 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "UNSUPPORTED";
     case ErrorReason.INTERNAL:
       return "INTERNAL";
+    case ErrorReason.SERVER_UNREACHABLE:
+      return "SERVER_UNREACHABLE";
     case ErrorReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -471,7 +482,8 @@ export interface EnvSpec {
 /** A reference to a saved state held by the server. */
 export interface StateHandle {
   /**
-   * Opaque, unguessable id (128 bits of MAC). It works in the session that made it and in
+   * `<server-id>.<opaque part>`: the server id routes it (see env_service.proto), the opaque
+   * part is unguessable (128 bits of MAC). It works in the session that made it and in
    * sessions forked from that one (Fork with it also works); other sessions are told
    * STATE_NOT_FOUND. To share a state with another client, send portable bytes instead.
    */
