@@ -40,8 +40,15 @@ export async function runWorkers(
   }
   logger.info({ addresses: children.map((_, i) => `${basePort + i}`), workers }, "started server workers (one process per port)");
   const exits = children.map((c) => new Promise<number>((resolve) => c.once("exit", (code) => resolve(code ?? 1))));
+  // Each child is signalled once: a server handles only its first SIGTERM (it drains), so a second one —
+  // sent when the group stops after a sibling already exited — killed it mid-drain with exit code 1.
+  const signalled = new Set<ChildProcess>();
   const stop = (signal: NodeJS.Signals) => {
-    for (const c of children) c.kill(signal);
+    for (const c of children) {
+      if (signalled.has(c) || c.exitCode !== null || c.signalCode !== null) continue;
+      signalled.add(c);
+      c.kill(signal);
+    }
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGTERM"));

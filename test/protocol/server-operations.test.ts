@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { EnvClient, routeOf } from "../../agent/client/index.js";
 import { families, lintMetrics } from "../support/prometheus-lint.js";
 import { rejection, startTestServer, useTestServer } from "../support/server.js";
+import { consecutiveFreePorts } from "../support/ports.js";
 
 const ctx = useTestServer({ metricsPort: 0 });
 
@@ -239,7 +240,7 @@ describe("the serve command", () => {
 
 describe("serve --workers", () => {
   it("runs one process per port with its own server id, shares the state key, and stops them all on SIGTERM", async () => {
-    const port = 52000 + Math.floor(Math.random() * 2000);
+    const port = await consecutiveFreePorts(2);
     const child = spawn(process.execPath, ["--import", "tsx", "cli/dynamind.ts", "serve", "--workers", "2", "--port", String(port), "--server-id", "w"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
