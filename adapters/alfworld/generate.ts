@@ -7,8 +7,9 @@
 import { Rng } from "../kit/rng.js";
 import { SCENE_TABLES } from "./data/scene-tables.js";
 import {
+  addToRec,
   bufferSize,
-  HEADER,
+  layout,
   P_CLEANABLE,
   P_COOLABLE,
   P_HEATABLE,
@@ -217,9 +218,10 @@ export function generateScene(seed: number, opts: GenerateOptions): Scene {
   const init = new Uint16Array(bufferSize(nO, nR));
   init[0] = 0;
   init[1] = 0;
+  const lay = layout(nO, nR);
   for (let o = 0; o < nO; o++) {
-    init[HEADER + o] = placedIn[o]! + 1;
-    init[HEADER + nO + o] = recs[placedIn[o]!]!.loc + 1;
+    addToRec(init, lay, o, placedIn[o]!);
+    init[lay.loc + o] = recs[placedIn[o]!]!.loc + 1;
   }
   const phrasing = rng.int(2) as 0 | 1;
   const base: Omit<Scene, "hash"> = {
