@@ -75,8 +75,20 @@ interface Feasible {
   candidates: Candidate[];
 }
 
+/**
+ * ALFWorld's valid_unseen floor plans (ALFRED's unseen validation scenes): the only rooms
+ * its out-of-distribution split plays. train and valid_seen share the other rooms.
+ */
+export const VALID_UNSEEN_FLOOR_PLANS: readonly number[] = [10, 219, 308, 424];
+const UNSEEN = new Set(VALID_UNSEEN_FLOOR_PLANS);
+const ALL_PLANS = Object.keys(T.floorPlans).map(Number).sort((a, b) => a - b);
+
+/**
+ * The floor plans a split generates from. ALFRED's eight test-unseen rooms are not
+ * published (nor in ALFWorld's data), so they stay in train here.
+ */
 export function splitFloorPlans(split: Split): number[] {
-  return split === "eval_out_of_distribution" ? T.testFloorPlans : T.trainFloorPlans;
+  return split === "eval_out_of_distribution" ? [...VALID_UNSEEN_FLOOR_PLANS] : ALL_PLANS.filter((n) => !UNSEEN.has(n));
 }
 
 /** Object types of a floor plan that have somewhere to go in it. */
