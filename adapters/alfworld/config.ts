@@ -18,6 +18,13 @@ export { EMPTY_GAME_LIBRARY, gameLibrary, type GameLibrary } from "./library.js"
 export const GRAMMARS = ["classic", "current"] as const;
 
 /**
+ * The data set name that makes real data the default: when the operator grants ALFWorld's
+ * json_2.1.1 under this name, a config without `games` plays it (`generated: true` asks for
+ * generated scenes instead).
+ */
+export const DEFAULT_DATA_SET = "alfworld";
+
+/**
  * Split names a config may give: ALFWorld's train_eval names (what its environment calls
  * them) and its data folders' names, which mean the same: valid_seen is
  * eval_in_distribution, valid_unseen is eval_out_of_distribution.
@@ -49,6 +56,7 @@ const baseConfigSchema = z
         "train (default), eval_in_distribution = valid_seen (train floor plans; generated: unseen seeds) or eval_out_of_distribution = valid_unseen (ALFWorld's unseen floor plans 10, 219, 308, 424); with games, the json_2.1.1 folder to play",
       ),
     task_type: z.enum(TASK_TYPES).optional().describe("Pose only this task type (default: any of the six); with games, keep the files whose path names it"),
+    generated: z.boolean().optional().describe(`Play generated scenes even when the server grants ALFWorld's data as "${DEFAULT_DATA_SET}" (which is otherwise the default)`),
     grammar: z.enum(GRAMMARS).optional().describe('Text grammar: "classic" (default; put {o} in/on {r}, You arrive at loc N.) or "current" (move {o} to {r}, help)'),
   })
   .strict();
@@ -123,19 +131,22 @@ export function parseAlfworldConfig(raw: unknown, library: GameLibrary = EMPTY_G
     throw new EnvError("INVALID_ARGUMENT", `invalid alfworld config: ${msg}`);
   };
   let games: AlfworldConfig["games"];
-  if (c.games !== undefined) {
-    const splits = library.splits(c.games);
+  if (c.generated === true && c.games !== undefined) bad("generated and games exclude each other");
+  // Real data is the default when the operator granted ALFWorld's json_2.1.1 as DEFAULT_DATA_SET.
+  const gamesSet = c.games ?? (c.generated !== true && library.splits(DEFAULT_DATA_SET).length > 0 ? DEFAULT_DATA_SET : undefined);
+  if (gamesSet !== undefined) {
+    const splits = library.splits(gamesSet);
     let split: DataSplit | undefined;
     if (splits.length > 0) {
       split = dataSplitOf(c.split ?? "train");
-      if (!splits.includes(split)) bad(`data set ${c.games} has no ${split} folder (it has ${splits.join(", ")})`);
+      if (!splits.includes(split)) bad(`data set ${gamesSet} has no ${split} folder (it has ${splits.join(", ")})`);
     } else if (c.split !== undefined) {
-      bad(`split applies to generated scenes and to a json_2.1.1 data set (with train/valid_seen/valid_unseen folders); data set ${c.games} has none`);
+      bad(`split applies to generated scenes and to a json_2.1.1 data set (with train/valid_seen/valid_unseen folders); data set ${gamesSet} has none`);
     }
-    let files = library.files(c.games, split);
+    let files = library.files(gamesSet, split);
     if (c.task_type !== undefined) files = files.filter((f) => f.rel.includes(c.task_type!));
-    if (files.length === 0) bad(`data set ${c.games}${split ? ` (${split})` : ""} has no playable game files${c.task_type ? ` for task type ${c.task_type}` : ""}`);
-    games = { dataSet: c.games, split, files };
+    if (files.length === 0) bad(`data set ${gamesSet}${split ? ` (${split})` : ""} has no playable game files${c.task_type ? ` for task type ${c.task_type}` : ""}`);
+    games = { dataSet: gamesSet, split, files };
   }
   return {
     split: SPLIT_OF[c.split ?? "train"],

@@ -48,6 +48,18 @@ describe("ALFWorld's data: splits and game filter", () => {
     expect(() => makeEnv({ games: "alfworld", split: "valid_seen", task_type: "pick_two_obj_and_place" }, library)).toThrow(/no playable game files for task type/);
   });
 
+  it("makes the data granted as alfworld the default; generated: true still asks for generated scenes", () => {
+    const env = makeEnv({ split: "valid_unseen" }, library);
+    expect(env.config.games).toMatchObject({ dataSet: "alfworld", split: "valid_unseen" });
+    expect(env.reset(0, {}).game_file).toBe("alfworld/valid_unseen/look_at_obj_in_light-Book-None-DeskLamp-219/trial_T20190908_001122_334455/game.tw-pddl");
+    const gen = makeEnv({ generated: true, split: "valid_unseen" }, library);
+    expect(gen.config.games).toBeUndefined();
+    expect([10, 219, 308, 424]).toContain(gen.reset(0, {}).floor_plan);
+    expect(() => makeEnv({ generated: true, games: "alfworld" }, library)).toThrow(/exclude each other/);
+    // Without a data set named alfworld, generated scenes stay the default.
+    expect(makeEnv({}, gameLibrary(new OperatorResources({ data: { unseen: resolve(ROOT, "valid_unseen") } }))).config.games).toBeUndefined();
+  });
+
   it("the expert wins every playable game", () => {
     for (const split of ["train", "valid_seen", "valid_unseen"]) {
       const n = library.files("alfworld", split as "train").length;
