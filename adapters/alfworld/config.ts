@@ -8,33 +8,38 @@ import { z } from "zod";
 import { EnvError } from "../contract.js";
 import type { DataFile } from "../kit/data-files.js";
 import { shortName } from "../kit/short-text.js";
-import { OperatorResources, unknownName } from "../operator-resources.js";
+import { unknownName } from "../operator-resources.js";
 import { SPLITS, type Split } from "./generate.js";
+import { dataSplitOf, EMPTY_GAME_LIBRARY, type DataSplit, type GameLibrary } from "./library.js";
 import { TASK_TYPES, type Grammar, type Scene, type TaskType } from "./scene.js";
+
+export { EMPTY_GAME_LIBRARY, gameLibrary, type GameLibrary } from "./library.js";
 
 export const GRAMMARS = ["classic", "current"] as const;
 
-/** The operator's data sets that hold ALFWorld game files (`*.tw-pddl`). */
-export interface GameLibrary {
-  /** Sorted. */
-  readonly names: readonly string[];
-  /** The set's game files, sorted by relative path. */
-  files(name: string): readonly DataFile[];
-}
+/**
+ * The data set name that makes real data the default: when the operator grants ALFWorld's
+ * json_2.1.1 under this name, a config without `games` plays it (`generated: true` asks for
+ * generated scenes instead).
+ */
+export const DEFAULT_DATA_SET = "alfworld";
 
-export function gameLibrary(resources: OperatorResources = OperatorResources.EMPTY): GameLibrary {
-  const games = new Map<string, DataFile[]>();
-  for (const name of resources.dataSetNames()) {
-    const files = resources.dataSet(name)!.files.filter((f) => f.rel.endsWith(".tw-pddl"));
-    if (files.length > 0) games.set(name, files);
-  }
-  return { names: [...games.keys()], files: (name) => games.get(name) ?? [] };
-}
-
-export const EMPTY_GAME_LIBRARY = gameLibrary();
+/**
+ * Split names a config may give: ALFWorld's train_eval names (what its environment calls
+ * them) and its data folders' names, which mean the same: valid_seen is
+ * eval_in_distribution, valid_unseen is eval_out_of_distribution.
+ */
+export const SPLIT_NAMES = [...SPLITS, "valid_seen", "valid_unseen"] as const;
+const SPLIT_OF: Record<(typeof SPLIT_NAMES)[number], Split> = {
+  train: "train",
+  eval_in_distribution: "eval_in_distribution",
+  eval_out_of_distribution: "eval_out_of_distribution",
+  valid_seen: "eval_in_distribution",
+  valid_unseen: "eval_out_of_distribution",
+};
 
 const GAMES_HELP =
-  "Play the ALFWorld game files (*.tw-pddl) of this data set, granted by the server's operator (dynamind serve --data NAME=PATH), instead of generated scenes; seed mod count, or reset option game, picks one";
+  "Play the ALFWorld game files (*.tw-pddl) of this data set, granted by the server's operator (dynamind serve --data NAME=PATH), instead of generated scenes; ALFWorld's trials pass its own filter, a json_2.1.1 root is played by split; seed mod count, or reset option game, picks one";
 
 /** The config schema; `games` lists the data sets this server grants. */
 export function rawConfigSchemaFor(gameSets: readonly string[]) {
@@ -44,8 +49,14 @@ export function rawConfigSchemaFor(gameSets: readonly string[]) {
 
 const baseConfigSchema = z
   .object({
-    split: z.enum(SPLITS).optional().describe("Generated scenes: train (default), eval_in_distribution (train floor plans, unseen seeds) or eval_out_of_distribution (held-out floor plans)"),
+    split: z
+      .enum(SPLIT_NAMES)
+      .optional()
+      .describe(
+        "train (default), eval_in_distribution = valid_seen (train floor plans; generated: unseen seeds) or eval_out_of_distribution = valid_unseen (ALFWorld's unseen floor plans 10, 219, 308, 424); with games, the json_2.1.1 folder to play",
+      ),
     task_type: z.enum(TASK_TYPES).optional().describe("Pose only this task type (default: any of the six); with games, keep the files whose path names it"),
+    generated: z.boolean().optional().describe(`Play generated scenes even when the server grants ALFWorld's data as "${DEFAULT_DATA_SET}" (which is otherwise the default)`),
     grammar: z.enum(GRAMMARS).optional().describe('Text grammar: "classic" (default; put {o} in/on {r}, You arrive at loc N.) or "current" (move {o} to {r}, help)'),
   })
   .strict();
@@ -73,7 +84,7 @@ export interface AlfworldConfig {
   /** Whether grammar was given explicitly (game files otherwise keep their own). */
   grammarExplicit: boolean;
   /** Game files to play (real-data mode), sorted; undefined for generated scenes. */
-  games: { dataSet: string; files: readonly DataFile[] } | undefined;
+  games: { dataSet: string; split: DataSplit | undefined; files: readonly DataFile[] } | undefined;
 }
 
 export interface AlfworldResetOptions {
@@ -120,15 +131,25 @@ export function parseAlfworldConfig(raw: unknown, library: GameLibrary = EMPTY_G
     throw new EnvError("INVALID_ARGUMENT", `invalid alfworld config: ${msg}`);
   };
   let games: AlfworldConfig["games"];
-  if (c.games !== undefined) {
-    if (c.split !== undefined) bad("split only applies to generated scenes, not game files");
-    let files = library.files(c.games);
+  if (c.generated === true && c.games !== undefined) bad("generated and games exclude each other");
+  // Real data is the default when the operator granted ALFWorld's json_2.1.1 as DEFAULT_DATA_SET.
+  const gamesSet = c.games ?? (c.generated !== true && library.splits(DEFAULT_DATA_SET).length > 0 ? DEFAULT_DATA_SET : undefined);
+  if (gamesSet !== undefined) {
+    const splits = library.splits(gamesSet);
+    let split: DataSplit | undefined;
+    if (splits.length > 0) {
+      split = dataSplitOf(c.split ?? "train");
+      if (!splits.includes(split)) bad(`data set ${gamesSet} has no ${split} folder (it has ${splits.join(", ")})`);
+    } else if (c.split !== undefined) {
+      bad(`split applies to generated scenes and to a json_2.1.1 data set (with train/valid_seen/valid_unseen folders); data set ${gamesSet} has none`);
+    }
+    let files = library.files(gamesSet, split);
     if (c.task_type !== undefined) files = files.filter((f) => f.rel.includes(c.task_type!));
-    if (files.length === 0) bad(`data set ${c.games} has no game files for task type ${c.task_type}`);
-    games = { dataSet: c.games, files };
+    if (files.length === 0) bad(`data set ${gamesSet}${split ? ` (${split})` : ""} has no playable game files${c.task_type ? ` for task type ${c.task_type}` : ""}`);
+    games = { dataSet: gamesSet, split, files };
   }
   return {
-    split: c.split ?? "train",
+    split: SPLIT_OF[c.split ?? "train"],
     taskType: c.task_type,
     grammar: c.grammar ?? "classic",
     grammarExplicit: c.grammar !== undefined,

@@ -42,7 +42,7 @@ export function alfworldInstructions(config: AlfworldConfig): string {
 function describe(config: AlfworldConfig | undefined, library: GameLibrary, configSchema: Record<string, unknown>): EnvSpec {
   const c = config ?? parseAlfworldConfig({}, library);
   const source = c.games
-    ? `ALFWorld game files from data set ${c.games.dataSet} (${c.games.files.length} games; seed mod count, or reset option game, picks one)`
+    ? `ALFWorld game files from data set ${c.games.dataSet}${c.games.split ? ` (${c.games.split})` : ""} (${c.games.files.length} games; seed mod count, or reset option game, picks one)`
     : `procedurally generated ${c.split} scenes from AI2-THOR floor plans${c.taskType ? `, task type ${c.taskType}` : ", all six task types"}`;
   return {
     id: "alfworld",
@@ -75,7 +75,7 @@ export function createAlfworldDefinition(resources?: OperatorResources): EnvDefi
     describe: (config) => describe(config, library, configSchema),
     parseConfig: (raw) => parseAlfworldConfig(raw, library),
     // States carry their own scene key (a game's index in the filtered list); sessions with the same game list and grammar can swap them.
-    configKey: (c) => (c.games ? `games:${c.games.dataSet}|${c.taskType ?? "*"}|${c.grammarExplicit ? c.grammar : "file"}` : `gen:${c.split}|${c.grammar}`),
+    configKey: (c) => (c.games ? `games:${c.games.dataSet}|${c.games.split ?? ""}|${c.taskType ?? "*"}|${c.grammarExplicit ? c.grammar : "file"}` : `gen:${c.split}|${c.grammar}`),
     create: (config) => new AlfworldEnv(config),
   };
 }

@@ -32,7 +32,8 @@ export interface AlfworldState {
   readonly feedback: string;
 }
 
-export const STATE_VERSION = 1;
+// 2: receptacle membership is a bit set per object (objects can be in several receptacles).
+export const STATE_VERSION = 2;
 const WON = Object.freeze({ won: true });
 const NOT_WON = Object.freeze({ won: false });
 const NOTHING = Object.freeze({ won: false, admissible: false });

@@ -35,7 +35,8 @@ export function expertCode(w: World): number | undefined {
     }
     if (best < 0) return undefined;
     if (w.objLoc(best) === w.agentLoc()) return code(K.Use, best);
-    return code(K.Goto, w.objRec(best));
+    const host = w.objRecs(best).find((r) => w.scene.recs[r]!.loc === w.objLoc(best)) ?? w.objRec(best);
+    return code(K.Goto, host);
   }
 
   if (g.type === "pick_two_obj_and_place") {
@@ -69,7 +70,7 @@ function twoTarget(w: World, g: GoalSpec): number {
   const objs = w.scene.objs;
   for (const r of receptaclesOfType(w, g.recep)) {
     let n = 0;
-    for (let o = 0; o < objs.length; o++) if (objs[o]!.type === g.obj && w.objRec(o) === r) n++;
+    for (let o = 0; o < objs.length; o++) if (objs[o]!.type === g.obj && w.inRec(o, r)) n++;
     if (n > bestCount) {
       best = r;
       bestCount = n;
@@ -85,18 +86,22 @@ function fetch(w: World, type: string, exclude: number): number | undefined {
   const loc = w.agentLoc();
   let best = -1;
   let bestCost = Infinity;
+  let bestRec = -1;
   for (let o = 0; o < objs.length; o++) {
-    if (objs[o]!.type !== type) continue;
-    const r = w.objRec(o);
-    if (r < 0 || r === exclude) continue;
-    const cost = (recs[r]!.loc === loc ? 0 : 1) + (w.accessible(r) ? 0 : 1);
-    if (cost < bestCost) {
-      best = o;
-      bestCost = cost;
+    if (objs[o]!.type !== type || o === w.held()) continue;
+    // An object already in the target counts there, whatever else it is in.
+    if (exclude >= 0 && w.inRec(o, exclude)) continue;
+    for (const r of w.objRecs(o)) {
+      const cost = (recs[r]!.loc === loc ? 0 : 1) + (w.accessible(r) ? 0 : 1);
+      if (cost < bestCost) {
+        best = o;
+        bestRec = r;
+        bestCost = cost;
+      }
     }
   }
   if (best < 0) return undefined;
-  const r = w.objRec(best);
+  const r = bestRec;
   if (recs[r]!.loc !== loc) return code(K.Goto, r);
   if (!w.accessible(r)) return code(K.Open, r);
   return code(K.Take, best, r);

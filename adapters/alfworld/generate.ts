@@ -7,8 +7,9 @@
 import { Rng } from "../kit/rng.js";
 import { SCENE_TABLES } from "./data/scene-tables.js";
 import {
+  addToRec,
   bufferSize,
-  HEADER,
+  layout,
   P_CLEANABLE,
   P_COOLABLE,
   P_HEATABLE,
@@ -74,8 +75,20 @@ interface Feasible {
   candidates: Candidate[];
 }
 
+/**
+ * ALFWorld's valid_unseen floor plans (ALFRED's unseen validation scenes): the only rooms
+ * its out-of-distribution split plays. train and valid_seen share the other rooms.
+ */
+export const VALID_UNSEEN_FLOOR_PLANS: readonly number[] = [10, 219, 308, 424];
+const UNSEEN = new Set(VALID_UNSEEN_FLOOR_PLANS);
+const ALL_PLANS = Object.keys(T.floorPlans).map(Number).sort((a, b) => a - b);
+
+/**
+ * The floor plans a split generates from. ALFRED's eight test-unseen rooms are not
+ * published (nor in ALFWorld's data), so they stay in train here.
+ */
 export function splitFloorPlans(split: Split): number[] {
-  return split === "eval_out_of_distribution" ? T.testFloorPlans : T.trainFloorPlans;
+  return split === "eval_out_of_distribution" ? [...VALID_UNSEEN_FLOOR_PLANS] : ALL_PLANS.filter((n) => !UNSEEN.has(n));
 }
 
 /** Object types of a floor plan that have somewhere to go in it. */
@@ -133,6 +146,8 @@ export interface GenerateOptions {
   split: Split;
   taskType: TaskType | undefined;
   grammar: Grammar;
+  /** Only this floor plan (tools and tests; it must be in the split). */
+  floorPlan?: number;
 }
 
 /** Splits use separate random streams: the same seed gives unrelated episodes in each. */
@@ -140,8 +155,11 @@ const STREAM: Record<Split, number> = { train: 11, eval_in_distribution: 23, eva
 
 export function generateScene(seed: number, opts: GenerateOptions): Scene {
   const rng = Rng.fromSeed(seed, STREAM[opts.split]);
-  const task = opts.taskType ?? TASK_TYPES[rng.int(TASK_TYPES.length)]!;
-  const plans = feasiblePlans(opts.split, task);
+  const fpOnly = opts.floorPlan;
+  const tasks = fpOnly === undefined ? TASK_TYPES : TASK_TYPES.filter((t) => feasiblePlans(opts.split, t).some((p) => p.plan === fpOnly));
+  if (tasks.length === 0) throw new Error(`floor plan ${fpOnly} is not in split ${opts.split} or supports no task`);
+  const task = opts.taskType ?? tasks[rng.int(tasks.length)]!;
+  const plans = feasiblePlans(opts.split, task).filter((p) => fpOnly === undefined || p.plan === fpOnly);
   if (plans.length === 0) throw new Error(`no floor plan in split ${opts.split} supports ${task}`);
   const { plan, fp, candidates } = rng.pick(plans);
   const cand = rng.pick(candidates);
@@ -171,6 +189,10 @@ export function generateScene(seed: number, opts: GenerateOptions): Scene {
   for (const lamp of fp.lamps) {
     if ((T.lampHosts[lamp] ?? []).some((h) => recTypes.includes(h))) counts.set(lamp, 1);
   }
+  // Scenery (house plant, television, teddy bear) stands in a receptacle, as in real games.
+  for (const t of fp.scenery) {
+    if ((T.sceneryHosts[t] ?? []).some((h) => recTypes.includes(h))) counts.set(t, 1);
+  }
 
   // Place every instance where its type may go (never in the goal's receptacle type).
   const objTypes = [...counts.keys()].sort((a, b) => (lower(a) < lower(b) ? -1 : lower(a) > lower(b) ? 1 : 0));
@@ -178,10 +200,11 @@ export function generateScene(seed: number, opts: GenerateOptions): Scene {
   const placedIn: number[] = [];
   for (const t of objTypes) {
     const isLamp = T.toggleable.includes(t);
+    const scenery = T.sceneryHosts[t];
     const allowed: number[] = [];
     for (let r = 0; r < recs.length; r++) {
       const rt = recTypeKey[r]!;
-      if (isLamp ? (T.lampHosts[t] ?? []).includes(rt) : accepts.get(rt)?.has(t)) {
+      if (scenery ? scenery.includes(rt) : isLamp ? (T.lampHosts[t] ?? []).includes(rt) : accepts.get(rt)?.has(t)) {
         if (t === cand.obj && rt === cand.recep) continue;
         allowed.push(r);
       }
@@ -189,7 +212,7 @@ export function generateScene(seed: number, opts: GenerateOptions): Scene {
     if (allowed.length === 0) continue;
     const n = counts.get(t)!;
     for (let i = n; i >= 1; i--) {
-      let props = isLamp ? P_TOGGLEABLE : P_PICKUPABLE;
+      let props = scenery ? 0 : isLamp ? P_TOGGLEABLE : P_PICKUPABLE;
       if (cleanable.has(t)) props |= P_CLEANABLE;
       if (heatable.has(t)) props |= P_HEATABLE;
       if (coolable.has(t)) props |= P_COOLABLE;
@@ -208,18 +231,34 @@ export function generateScene(seed: number, opts: GenerateOptions): Scene {
     for (let o = 0; o < nO; o++) if (objs[o]!.props & P_PICKUPABLE && acc.has(objTypeKey(objs[o]!.type))) canPut[r * nO + o] = 1;
   }
 
-  // Locations: the middle of the room (index 0) and one per receptacle, with shuffled numbers.
-  const numbers = rng.shuffle(Array.from({ length: nR + 1 }, (_, i) => i + 1));
-  const locNames = numbers.map((n) => `loc ${n}`);
+  // Locations: the middle of the room (index 0) and one per receptacle, except that
+  // receptacles the layout gives one interaction pose share a location; shuffled numbers.
+  const groupOf = new Map<string, number>();
+  fp.shared.forEach((g, i) => g.forEach((name) => groupOf.set(name, i)));
   const recsAtLoc: number[][] = [[]];
-  for (let r = 0; r < nR; r++) recsAtLoc.push([r]);
+  const groupLoc = new Map<number, number>();
+  for (let r = 0; r < nR; r++) {
+    const g = groupOf.get(recs[r]!.name);
+    const at = g === undefined ? undefined : groupLoc.get(g);
+    if (at !== undefined) {
+      recs[r]!.loc = at;
+      recsAtLoc[at]!.push(r);
+      continue;
+    }
+    recs[r]!.loc = recsAtLoc.length;
+    if (g !== undefined) groupLoc.set(g, recs[r]!.loc);
+    recsAtLoc.push([r]);
+  }
+  const numbers = rng.shuffle(Array.from({ length: recsAtLoc.length }, (_, i) => i + 1));
+  const locNames = numbers.map((n) => `loc ${n}`);
 
   const init = new Uint16Array(bufferSize(nO, nR));
   init[0] = 0;
   init[1] = 0;
+  const lay = layout(nO, nR);
   for (let o = 0; o < nO; o++) {
-    init[HEADER + o] = placedIn[o]! + 1;
-    init[HEADER + nO + o] = recs[placedIn[o]!]!.loc + 1;
+    addToRec(init, lay, o, placedIn[o]!);
+    init[lay.loc + o] = recs[placedIn[o]!]!.loc + 1;
   }
   const phrasing = rng.int(2) as 0 | 1;
   const base: Omit<Scene, "hash"> = {

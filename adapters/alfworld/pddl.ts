@@ -9,6 +9,7 @@ import { EnvError } from "../contract.js";
 import { readDataFile, type DataFile } from "../kit/data-files.js";
 import { shortName } from "../kit/short-text.js";
 import {
+  addToRec,
   bufferSize,
   F_CLEAN,
   F_COOL,
@@ -17,6 +18,7 @@ import {
   F_SLICED,
   F_TOGGLED,
   HEADER,
+  layout,
   P_CLEANABLE,
   P_COOLABLE,
   P_HEATABLE,
@@ -214,6 +216,7 @@ export function compileGame(domainText: string, grammarText: string, problemText
   const nO = objIds.length;
   const nR = recIds.length;
   const init = new Uint16Array(bufferSize(nO, nR));
+  const lay = layout(nO, nR);
   let agentLoc = -1;
   const propBit: Record<string, number> = {
     pickupable: P_PICKUPABLE,
@@ -234,16 +237,17 @@ export function compileGame(domainText: string, grammarText: string, problemText
         recLoc[need(recIx, a, "receptacle", p)] = need(locIx, b, "location", p);
         break;
       case "objectatlocation":
-        init[HEADER + nO + need(objIx, a, "object", p)] = need(locIx, b, "location", p) + 1;
+        init[lay.loc + need(objIx, a, "object", p)] = need(locIx, b, "location", p) + 1;
         break;
       case "inreceptacle":
-        init[HEADER + need(objIx, a, "object", p)] = need(recIx, b, "receptacle", p) + 1;
+        // Every receptacle an object is in counts (a desk lamp on a desk and a shelf).
+        addToRec(init, lay, need(objIx, a, "object", p), need(recIx, b, "receptacle", p));
         break;
       case "openable":
         recOpenable[need(recIx, a, "receptacle", p)] = 1;
         break;
       case "opened":
-        init[HEADER + 3 * nO + need(recIx, a, "receptacle", p)] = 1;
+        init[lay.open + need(recIx, a, "receptacle", p)] = 1;
         break;
       case "receptacletype":
         recType[need(recIx, a, "receptacle", p)] = typeName(b ?? "");
@@ -259,7 +263,7 @@ export function compileGame(domainText: string, grammarText: string, problemText
         break;
       default:
         if (propBit[p!] !== undefined) props[need(objIx, a, "object", p!)]! |= propBit[p!]!;
-        else if (flagBit[p!] !== undefined) init[HEADER + 2 * nO + need(objIx, a, "object", p!)]! |= flagBit[p!]!;
+        else if (flagBit[p!] !== undefined) init[lay.flags + need(objIx, a, "object", p!)]! |= flagBit[p!]!;
     }
   }
   if (agentLoc < 0) throw new Error("pddl_problem: no (atLocation agent ...) fact");
@@ -267,10 +271,15 @@ export function compileGame(domainText: string, grammarText: string, problemText
     if (recLoc[r]! < 0) throw new Error(`pddl_problem: receptacle "${id}" has no (receptacleAtLocation ...) fact`);
   });
   init[0] = agentLoc;
-  // An object in a receptacle is at the receptacle's location.
+  // An object in a receptacle with no location fact of its own is at the receptacle's location.
   for (let o = 0; o < nO; o++) {
-    const r = init[HEADER + o]!;
-    if (r > 0 && init[HEADER + nO + o] === 0) init[HEADER + nO + o] = recLoc[r - 1]! + 1;
+    if (init[lay.loc + o] !== 0) continue;
+    for (let r = 0; r < nR; r++) {
+      if ((init[HEADER + o * lay.w + (r >>> 4)]! >>> (r & 15)) & 1) {
+        init[lay.loc + o] = recLoc[r]! + 1;
+        break;
+      }
+    }
   }
   const canPut = new Uint8Array(nR * nO);
   for (let r = 0; r < nR; r++) for (let o = 0; o < nO; o++) if (canContain.has(`${recType[r]}|${objType[o]}`)) canPut[r * nO + o] = 1;
@@ -439,7 +448,7 @@ function compileGoal(form: SExp, ctx: GoalContext, recs: Scene["recs"], objs: Sc
           case "objectatlocation":
             return (w, env) => a0(env) >= 0 && w.objLoc(a0(env)) === a1(env);
           case "inreceptacle":
-            return (w, env) => a0(env) >= 0 && w.objRec(a0(env)) === a1(env);
+            return (w, env) => a0(env) >= 0 && a1(env) >= 0 && w.inRec(a0(env), a1(env));
           case "openable":
             return (_w, env) => recs[a0(env)]?.openable === true;
           case "opened":

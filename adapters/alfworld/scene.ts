@@ -21,6 +21,13 @@ export const F_COOL = 4;
 export const F_TOGGLED = 8;
 export const F_ON = 16;
 export const F_SLICED = 32;
+/**
+ * The object's location fact was set by an effect (a put), not by the initial state.
+ * `look` lists only such objects under "Next to it": in real games the initial
+ * objectAtLocation facts come from where the object stands, so in an unchanged room the
+ * list is empty; after a put the object stands where the agent is.
+ */
+export const F_MOVED = 64;
 
 export type Grammar = "classic" | "current";
 
@@ -92,16 +99,45 @@ export interface WorldView {
   readonly scene: Scene;
   agentLoc(): number;
   held(): number;
+  /** The first (lowest-index) receptacle the object is in, or -1. */
   objRec(o: number): number;
+  /** Whether the object is in receptacle `r` (an object can be in several at once). */
+  inRec(o: number, r: number): boolean;
   objLoc(o: number): number;
   objFlags(o: number): number;
   isOpen(r: number): boolean;
 }
 
-/** Buffer layout: [agentLoc, held+1, objRec+1 × O, objLoc+1 × O, objFlags × O, open × R]. */
+/**
+ * Buffer layout: [agentLoc, held+1, inReceptacle bit sets (recWords(R) words) × O,
+ * objLoc+1 × O, objFlags × O, open × R]. inReceptacle is a set because the domain's
+ * pickup deletes only the one (object, receptacle) fact it names: an object that starts
+ * in several receptacles (a pot on two overlapping stove burners) stays in the others.
+ */
 export const HEADER = 2;
+export const recWords = (numRecs: number): number => (numRecs + 15) >>> 4;
 export function bufferSize(numObjs: number, numRecs: number): number {
-  return HEADER + 3 * numObjs + numRecs;
+  return HEADER + numObjs * recWords(numRecs) + 2 * numObjs + numRecs;
+}
+
+/** Offsets of the buffer's sections for a scene of this size. */
+export interface Layout {
+  /** Words per object's receptacle set. */
+  w: number;
+  loc: number;
+  flags: number;
+  open: number;
+}
+export function layout(numObjs: number, numRecs: number): Layout {
+  const w = recWords(numRecs);
+  const loc = HEADER + numObjs * w;
+  return { w, loc, flags: loc + numObjs, open: loc + 2 * numObjs };
+}
+
+/** Puts object `o` into receptacle `r` (adds to its set). */
+export function addToRec(buf: Uint16Array, lay: Layout, o: number, r: number): void {
+  const i = HEADER + o * lay.w + (r >>> 4);
+  buf[i] = buf[i]! | (1 << (r & 15));
 }
 
 /** "a x 1", "a x 1, and a y 2", "a x 1, a y 2, and a z 1"; "nothing" when empty. */

@@ -10,6 +10,10 @@ export interface FloorPlanTable {
   objects: string[];
   /** Toggleable lamp types present. */
   lamps: string[];
+  /** Scenery types present (not pickupable; stand in a receptacle). */
+  scenery: string[];
+  /** Receptacles that share one location (same interaction pose), by display name. */
+  shared: string[][];
 }
 
 export interface SceneTables {
@@ -20,6 +24,8 @@ export interface SceneTables {
   accepts: Record<string, string[]>;
   /** Lamp type → receptacle types it may stand on. */
   lampHosts: Record<string, string[]>;
+  /** Scenery type → receptacle types it may stand on. */
+  sceneryHosts: Record<string, string[]>;
   cleanable: string[];
   heatable: string[];
   coolable: string[];

@@ -10,10 +10,12 @@ import {
   F_CLEAN,
   F_COOL,
   F_HOT,
+  F_MOVED,
   F_ON,
   F_SLICED,
   F_TOGGLED,
   HEADER,
+  layout,
   listText,
   P_CLEANABLE,
   P_COOLABLE,
@@ -22,6 +24,7 @@ import {
   P_RECEPTACLE_OBJECT,
   P_SLICEABLE,
   P_TOGGLEABLE,
+  type Layout,
   type Scene,
   type WorldView,
 } from "./scene.js";
@@ -55,8 +58,9 @@ const argB = (c: number): number => c % SLOT;
 export const INTRO_BANNER = "-= Welcome to TextWorld, ALFRED! =-";
 export const NOTHING_HAPPENS = "Nothing happens.";
 
+// The grammar's help text starts with a newline, but the real engine prints none.
 const HELP_TEXT =
-  "\nAvailable commands:\n" +
+  "Available commands:\n" +
   "  look:                             look around your current location\n" +
   "  inventory:                        check your current inventory\n" +
   "  go to (receptacle):               move to a receptacle\n" +
@@ -75,8 +79,8 @@ const HELP_TEXT =
 interface SceneCache {
   text: Map<number, string>;
   codes: Map<string, number>;
-  /** Sorted "go to" commands (static). */
-  gotos: string[];
+  /** "go to" commands (static), sorted, with the location each one leads to. */
+  gotos: { text: string; loc: number }[];
   /** Station kinds per receptacle: 1 sink basin, 2 microwave, 3 fridge. */
   station: Uint8Array;
   isKnife: Uint8Array;
@@ -93,7 +97,15 @@ function sceneCache(scene: Scene): SceneCache {
   scene.objs.forEach((o, i) => (isKnife[i] = o.type === "knife" || o.type === "butterknife" ? 1 : 0));
   c = { text: new Map(), codes: new Map(), gotos: [], station, isKnife };
   caches.set(scene, c);
-  c.gotos = scene.recs.map((_, r) => commandText(scene, c!, code(K.Goto, r))).sort();
+  // One command per location: the template names every receptacle there, so receptacles
+  // sharing a location share one command, which grounds to the first of them.
+  const seen = new Set<string>();
+  for (let r = 0; r < scene.recs.length; r++) {
+    const text = commandText(scene, c, code(K.Goto, r));
+    if (!seen.has(text)) c.gotos.push({ text, loc: scene.recs[r]!.loc });
+    seen.add(text);
+  }
+  c.gotos.sort((x, y) => (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
   return c;
 }
 
@@ -108,7 +120,7 @@ function commandText(scene: Scene, cache: SceneCache, c: number): string {
     case K.Look: s = "look"; break;
     case K.Inventory: s = "inventory"; break;
     case K.Help: s = "help"; break;
-    case K.Goto: s = "go to " + R[a]!.name; break;
+    case K.Goto: s = "go to " + listText(scene.recsAtLoc[R[a]!.loc]!.map((r) => R[r]!.name)); break;
     case K.Open: s = "open " + R[a]!.name; break;
     case K.Close: s = "close " + R[a]!.name; break;
     case K.Take: s = "take " + O[a]!.name + " from " + R[b]!.name; break;
@@ -133,12 +145,14 @@ export class World implements WorldView {
   feedback = "";
   private cache: SceneCache;
   private nObj: number;
+  private lay: Layout;
   private validCmds: string[] | undefined;
 
   constructor(scene: Scene) {
     this.scene = scene;
     this.cache = sceneCache(scene);
     this.nObj = scene.objs.length;
+    this.lay = layout(scene.objs.length, scene.recs.length);
     this.buf = scene.init.slice();
     this.feedback = intro(this);
   }
@@ -149,6 +163,7 @@ export class World implements WorldView {
       this.scene = scene;
       this.cache = sceneCache(scene);
       this.nObj = scene.objs.length;
+      this.lay = layout(scene.objs.length, scene.recs.length);
     }
     if (this.buf.length === buf.length) this.buf.set(buf);
     else this.buf = buf.slice();
@@ -164,16 +179,31 @@ export class World implements WorldView {
     return this.buf[1]! - 1;
   }
   objRec(o: number): number {
-    return this.buf[HEADER + o]! - 1;
+    const { w } = this.lay;
+    const base = HEADER + o * w;
+    for (let k = 0; k < w; k++) {
+      const v = this.buf[base + k]!;
+      if (v !== 0) return k * 16 + (31 - Math.clz32(v & -v));
+    }
+    return -1;
+  }
+  inRec(o: number, r: number): boolean {
+    return ((this.buf[HEADER + o * this.lay.w + (r >>> 4)]! >>> (r & 15)) & 1) === 1;
+  }
+  /** Every receptacle the object is in, by index. */
+  objRecs(o: number): number[] {
+    const out: number[] = [];
+    for (let r = 0; r < this.scene.recs.length; r++) if (this.inRec(o, r)) out.push(r);
+    return out;
   }
   objLoc(o: number): number {
-    return this.buf[HEADER + this.nObj + o]! - 1;
+    return this.buf[this.lay.loc + o]! - 1;
   }
   objFlags(o: number): number {
-    return this.buf[HEADER + 2 * this.nObj + o]!;
+    return this.buf[this.lay.flags + o]!;
   }
   isOpen(r: number): boolean {
-    return this.buf[HEADER + 3 * this.nObj + r] === 1;
+    return this.buf[this.lay.open + r] === 1;
   }
   /** Whether objects in `r` can be seen and reached. */
   accessible(r: number): boolean {
@@ -201,12 +231,11 @@ export class World implements WorldView {
       if (rec.openable) out.push(txt(code(open ? K.Close : K.Open, r)));
       const acc = !rec.openable || open;
       for (let o = 0; o < nO; o++) {
-        if (this.buf[HEADER + o] !== r + 1) continue;
+        if (!this.inRec(o, r)) continue;
         const props = objs[o]!.props;
-        if (acc) {
-          if (h < 0 && props & P_PICKUPABLE) out.push(txt(code(K.Take, o, r)));
-          out.push(txt(code(K.ExamineObj, o)));
-        }
+        // examine is not offered for objects in receptacles: in the real engine the
+        // domain's visibility condition for them never holds, only holding does.
+        if (acc && h < 0 && props & P_PICKUPABLE) out.push(txt(code(K.Take, o, r)));
         if (props & P_TOGGLEABLE) out.push(txt(code(K.Use, o)));
       }
       if (h >= 0) {
@@ -222,12 +251,15 @@ export class World implements WorldView {
       out.push(txt(code(K.ExamineObj, h)));
       if (cache.isKnife[h]) {
         for (let o = 0; o < nO; o++) {
-          if (objs[o]!.props & P_SLICEABLE && this.buf[HEADER + nO + o] === l + 1) out.push(txt(code(K.Slice, o, h)));
+          if (objs[o]!.props & P_SLICEABLE && this.buf[this.lay.loc + o] === l + 1) out.push(txt(code(K.Slice, o, h)));
         }
       }
     }
     out.sort();
-    const merged = mergeSorted(out, cache.gotos);
+    // The translator drops the no-op move: no "go to" the agent's own location.
+    const gotos: string[] = [];
+    for (const g of cache.gotos) if (g.loc !== l) gotos.push(g.text);
+    const merged = mergeSorted(out, gotos);
     this.validCmds = merged;
     return merged;
   }
@@ -252,8 +284,7 @@ export class World implements WorldView {
 
   /** Applies a grounded action (assumed admissible) and sets the feedback. */
   apply(c: number): void {
-    const { scene, buf } = this;
-    const nO = this.nObj;
+    const { scene, buf, lay } = this;
     const a = argA(c);
     const b = argB(c);
     const R = scene.recs;
@@ -276,28 +307,34 @@ export class World implements WorldView {
         this.feedback = "You arrive at " + (scene.grammar === "classic" ? scene.locNames[R[a]!.loc]! : R[a]!.name) + ". " + examineRec(this, a);
         return;
       case K.Open:
-        buf[HEADER + 3 * nO + a] = 1;
+        buf[lay.open + a] = 1;
         this.feedback = "You open the " + R[a]!.name + ". " + examineRec(this, a);
         return;
       case K.Close:
-        buf[HEADER + 3 * nO + a] = 0;
+        buf[lay.open + a] = 0;
         this.feedback = "You close the " + R[a]!.name + ".";
         return;
-      case K.Take:
-        buf[HEADER + a] = 0;
-        buf[HEADER + nO + a] = 0;
+      case K.Take: {
+        // Deletes inReceptacle(o, r) and objectAtLocation(o, here) only, as the domain does.
+        const i = HEADER + a * lay.w + (b >>> 4);
+        buf[i] = buf[i]! & ~(1 << (b & 15));
+        if (buf[lay.loc + a] === buf[0]! + 1) buf[lay.loc + a] = 0;
         buf[1] = a + 1;
         this.feedback = "You pick up the " + O[a]!.name + " from the " + R[b]!.name + ".";
         return;
-      case K.Put:
-        buf[HEADER + a] = b + 1;
-        buf[HEADER + nO + a] = R[b]!.loc + 1;
+      }
+      case K.Put: {
+        const i = HEADER + a * lay.w + (b >>> 4);
+        buf[i] = buf[i]! | (1 << (b & 15));
+        buf[lay.loc + a] = R[b]!.loc + 1;
+        buf[lay.flags + a] = buf[lay.flags + a]! | F_MOVED;
         buf[1] = 0;
         this.feedback =
           scene.grammar === "classic"
             ? "You put the " + O[a]!.name + " in/on the " + R[b]!.name + "."
             : "You move the " + O[a]!.name + " to the " + R[b]!.name + ".";
         return;
+      }
       case K.ExamineRec:
         this.feedback = examineRec(this, a);
         return;
@@ -305,32 +342,32 @@ export class World implements WorldView {
         this.feedback = examineObj(this, a);
         return;
       case K.Use: {
-        const i = HEADER + 2 * nO + a;
+        const i = lay.flags + a;
         buf[i] = (buf[i]! ^ F_ON) | F_TOGGLED;
         // isToggled is set by every use, so the grammar always reports turning it on.
         this.feedback = "You turn on the " + O[a]!.name + ".";
         return;
       }
       case K.Heat: {
-        const i = HEADER + 2 * nO + a;
+        const i = lay.flags + a;
         buf[i] = (buf[i]! | F_HOT) & ~F_COOL;
         this.feedback = "You heat the " + O[a]!.name + " using the " + R[b]!.name + ".";
         return;
       }
       case K.Clean: {
-        const i = HEADER + 2 * nO + a;
+        const i = lay.flags + a;
         buf[i] = buf[i]! | F_CLEAN;
         this.feedback = "You clean the " + O[a]!.name + " using the " + R[b]!.name + ".";
         return;
       }
       case K.Cool: {
-        const i = HEADER + 2 * nO + a;
+        const i = lay.flags + a;
         buf[i] = (buf[i]! | F_COOL) & ~F_HOT;
         this.feedback = "You cool the " + O[a]!.name + " using the " + R[b]!.name + ".";
         return;
       }
       case K.Slice: {
-        const i = HEADER + 2 * nO + a;
+        const i = lay.flags + a;
         buf[i] = buf[i]! | F_SLICED;
         this.feedback = "You sliced the " + O[a]!.name + " with the " + O[b]!.name + ".";
         return;
@@ -354,15 +391,18 @@ export class World implements WorldView {
     const nO = scene.objs.length;
     const nR = scene.recs.length;
     const nL = scene.locNames.length;
+    const lay = layout(nO, nR);
     if (buf.length !== bufferSize(nO, nR)) return `state has ${buf.length} words, the scene needs ${bufferSize(nO, nR)}`;
     if (buf[0]! >= nL) return `agent location ${buf[0]} out of range`;
     if (buf[1]! > nO) return `held object ${buf[1]! - 1} out of range`;
+    // Bits past the last receptacle must be clear.
+    const spare = nR & 15 ? 0xffff & ~((1 << (nR & 15)) - 1) : 0;
     for (let o = 0; o < nO; o++) {
-      if (buf[HEADER + o]! > nR) return `object ${o} is in receptacle ${buf[HEADER + o]! - 1}, out of range`;
-      if (buf[HEADER + nO + o]! > nL) return `object ${o} is at location ${buf[HEADER + nO + o]! - 1}, out of range`;
-      if (buf[HEADER + 2 * nO + o]! > 63) return `object ${o} has invalid flags`;
+      if (spare && buf[HEADER + o * lay.w + lay.w - 1]! & spare) return `object ${o} is in a receptacle out of range`;
+      if (buf[lay.loc + o]! > nL) return `object ${o} is at location ${buf[lay.loc + o]! - 1}, out of range`;
+      if (buf[lay.flags + o]! > 127) return `object ${o} has invalid flags`;
     }
-    for (let r = 0; r < nR; r++) if (buf[HEADER + 3 * nO + r]! > 1) return `receptacle ${r} has an invalid open flag`;
+    for (let r = 0; r < nR; r++) if (buf[lay.open + r]! > 1) return `receptacle ${r} has an invalid open flag`;
     return undefined;
   }
 }
@@ -407,10 +447,9 @@ function contents(w: World, r: number): string {
   const items: string[] = [];
   const order = w.scene.objOrder;
   const objs = w.scene.objs;
-  const target = r + 1;
   for (let i = 0; i < order.length; i++) {
     const o = order[i]!;
-    if (w.buf[HEADER + o] === target) items.push("a " + objs[o]!.name);
+    if (w.inRec(o, r)) items.push("a " + objs[o]!.name);
   }
   return listText(items);
 }
@@ -452,10 +491,11 @@ export function lookText(w: World, bound: boolean): string {
   if (here.length > 0) {
     const names = here.map((r) => scene.recs[r]!.name);
     const loose: string[] = [];
+    // The grammar lists objects at this location that are not in some receptacle here;
+    // only objects whose location fact an effect set can qualify (see F_MOVED).
     for (const o of scene.objOrder) {
-      if (w.objLoc(o) !== l) continue;
-      const r = w.objRec(o);
-      if (here.some((x) => x !== r)) loose.push("a " + scene.objs[o]!.name);
+      if (w.objLoc(o) !== l || !(w.objFlags(o) & F_MOVED)) continue;
+      if (here.some((x) => !w.inRec(o, x))) loose.push("a " + scene.objs[o]!.name);
     }
     return "You are facing the " + listText(names) + ". Next to it, you see " + listText(loose) + ".";
   }
@@ -489,8 +529,7 @@ export function goalHolds(w: World): boolean {
       const seen = new Int32Array(scene.recs.length);
       for (let o = 0; o < nO; o++) {
         if (objs[o]!.type !== g.obj) continue;
-        const r = w.objRec(o);
-        if (r >= 0 && scene.recs[r]!.type === g.recep && ++seen[r]! >= 2) return true;
+        for (let r = 0; r < scene.recs.length; r++) if (w.inRec(o, r) && scene.recs[r]!.type === g.recep && ++seen[r]! >= 2) return true;
       }
       return false;
     }
@@ -500,8 +539,7 @@ export function goalHolds(w: World): boolean {
       for (let o = 0; o < nO; o++) {
         if (objs[o]!.type !== g.obj) continue;
         if ((w.objFlags(o) & need) !== need) continue;
-        const r = w.objRec(o);
-        if (r >= 0 && scene.recs[r]!.type === g.recep) return true;
+        for (let r = 0; r < scene.recs.length; r++) if (w.inRec(o, r) && scene.recs[r]!.type === g.recep) return true;
       }
       return false;
     }

@@ -85,8 +85,8 @@ const ALFWORLD: EnvExperiment = {
   trainSeedStart: 0,
   collectMaxSteps: 50,
   splits: [
-    { name: "ID", description: "eval_in_distribution (train floor plans, unseen seeds)", config: { split: "eval_in_distribution" }, seedStart: 1_000_000 },
-    { name: "OOD", description: "eval_out_of_distribution (held-out floor plans)", config: { split: "eval_out_of_distribution" }, seedStart: 2_000_000 },
+    { name: "ID", description: "eval_in_distribution = ALFWorld valid_seen (train floor plans, unseen seeds)", config: { split: "eval_in_distribution" }, seedStart: 1_000_000 },
+    { name: "OOD", description: "eval_out_of_distribution = ALFWorld valid_unseen (floor plans 10, 219, 308, 424)", config: { split: "eval_out_of_distribution" }, seedStart: 2_000_000 },
   ],
   resim: { b: 8, d: 3, horizon: 30, bTrain: 2, gamma: 0.95 },
   sft: { steps: 3000, batchSize: 8, lr: 1e-3, promptLossWeight: 1, model: { dModel: 128, nLayers: 4, nHeads: 4, dFF: 512 } },

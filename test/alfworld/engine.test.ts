@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError } from "../../adapters/contract.js";
 import { SCENE_TABLES } from "../../adapters/alfworld/data/scene-tables.js";
-import { generateScene, SPLITS } from "../../adapters/alfworld/generate.js";
+import { generateScene, SPLITS, VALID_UNSEEN_FLOOR_PLANS } from "../../adapters/alfworld/generate.js";
 import { TASK_TYPES } from "../../adapters/alfworld/scene.js";
 import { alfworldDefinition } from "../../adapters/alfworld/definition.js";
 import { expertTranscript, makeEnv, text } from "./helpers.js";
@@ -75,7 +75,7 @@ describe("alfworld expert", () => {
 });
 
 describe("alfworld rules and text", () => {
-  it("gives sorted, de-duplicated admissible commands, including go to the current receptacle", () => {
+  it("gives sorted, de-duplicated admissible commands, with go to every other location but not the current one", () => {
     const env = makeEnv();
     for (let seed = 0; seed < 50; seed++) {
       env.reset(seed, {});
@@ -85,7 +85,10 @@ describe("alfworld rules and text", () => {
         expect(valid).toContain("look");
         expect(valid).toContain("inventory");
         const go = valid.filter((v) => v.startsWith("go to "));
-        expect(go.length).toBe(env.engine.scene.recs.length);
+        const w = env.engine;
+        const locs = new Set(w.scene.recs.map((r) => r.loc));
+        locs.delete(w.agentLoc());
+        expect(go.length).toBe(locs.size);
         const cmd = env.expertAction() ?? go[0]!;
         if (env.step(text(cmd)).terminated) break;
       }
@@ -140,6 +143,9 @@ describe("alfworld rules and text", () => {
     check(() => alfworldDefinition.parseConfig({ task_type: "pick_and_eat" }));
     check(() => makeEnv().reset(1, { task_type: "pick_and_eat" }));
     expect(() => alfworldDefinition.parseConfig({ split: "valid" })).toThrow(/split/);
+    // ALFWorld's data folder names are aliases of its train_eval names.
+    expect(alfworldDefinition.parseConfig({ split: "valid_unseen" }).split).toBe("eval_out_of_distribution");
+    expect(alfworldDefinition.parseConfig({ split: "valid_seen" }).split).toBe("eval_in_distribution");
     expect(() => alfworldDefinition.parseConfig({ colour: 1 })).toThrow(/unknown field/);
   });
 
@@ -259,15 +265,21 @@ describe("alfworld rules and text", () => {
     expect(lampEnv.observe(FULL).text).toBe(`You turn on the ${lname}.`);
     lampEnv.step(text(`use ${lname}`));
     expect(lampEnv.observe(FULL).text).toBe(`You turn on the ${lname}.`);
+    // Objects can be examined only while held (a lamp never can).
+    expect(lampEnv.observe(FULL).validActions).not.toContain(`examine ${lname}`);
     lampEnv.step(text(`examine ${lname}`));
-    expect(lampEnv.observe(FULL).text).toBe(`This ${lname} is on.`);
+    expect(lampEnv.observe(FULL).text).toBe("Nothing happens.");
   });
 });
 
 describe("alfworld scenes", () => {
-  it("uses train floor plans for train/eval_in_distribution and held-out ones for eval_out_of_distribution", () => {
-    const train = new Set(SCENE_TABLES.trainFloorPlans);
-    const test = new Set(SCENE_TABLES.testFloorPlans);
+  it("uses ALFWorld's valid_unseen floor plans (10, 219, 308, 424) for eval_out_of_distribution and the others for train/eval_in_distribution", () => {
+    const test = new Set(VALID_UNSEEN_FLOOR_PLANS);
+    const train = new Set(Object.keys(SCENE_TABLES.floorPlans).map(Number).filter((n) => !test.has(n)));
+    expect([...test].sort((a, b) => a - b)).toEqual([10, 219, 308, 424]);
+    const ood = new Set<number>();
+    for (let seed = 0; seed < 300; seed++) ood.add(generateScene(seed, { split: "eval_out_of_distribution", taskType: undefined, grammar: "classic" }).info.floor_plan as number);
+    expect([...ood].sort((a, b) => a - b)).toEqual([10, 219, 308, 424]);
     for (let seed = 0; seed < 300; seed++) {
       expect(train.has(generateScene(seed, { split: "train", taskType: undefined, grammar: "classic" }).info.floor_plan as number)).toBe(true);
       expect(train.has(generateScene(seed, { split: "eval_in_distribution", taskType: undefined, grammar: "classic" }).info.floor_plan as number)).toBe(true);

@@ -85,7 +85,7 @@ describe.skipIf(!HAVE_REF)("ALFWorld game files", () => {
     expect(won).toBe(true);
     const only = makeEnv({ games: "valid-seen", task_type: "pick_heat_then_place_in_recep" }, library);
     expect(only.reset(1, {})).toMatchObject({ task_type: "pick_heat_then_place_in_recep", game_file: "valid-seen/pick_heat_then_place_in_recep-Apple-None-DiningTable-1/trial_T1/game.tw-pddl" });
-    expect(() => makeEnv({ games: "heat", task_type: "pick_two_obj_and_place" }, library)).toThrow(/data set heat has no game files for task type pick_two_obj_and_place/);
+    expect(() => makeEnv({ games: "heat", task_type: "pick_two_obj_and_place" }, library)).toThrow(/data set heat has no playable game files for task type pick_two_obj_and_place/);
     expect(() => env.reset(0, { game: 2 })).toThrow(/game 2 out of range 0..1 \(data set valid-seen\)/);
   });
 
