@@ -50,8 +50,9 @@ export const RAGEN_WALK_MAX_STEPS = 3;
  * Effort one generateRoom call may spend, in work units: a reverse-play state is 1, a
  * carve step 1/8, a solver node (min-length filter) 4; a unit is ~1-2 µs here, so the
  * most a reset can generate for is a few seconds (on a worker thread under the server).
- * Counted, not timed, so a seed either always yields its room or always fails. The
- * presets never needed a fifth of it (300 seeds each); without it a 20-box room or a
+ * Counted, not timed, so a seed either always yields its room or always fails. With the
+ * 1.0.0 (legacy) rule the presets never needed a fifth of it (300 seeds each); gym's rule
+ * explores up to 300 000 states per 10x10/4 attempt. Without it a 20-box room or a
  * high min_solution_length kept regenerating for minutes (1000 × 300k reverse-play states).
  */
 export const GENERATION_WORK_BUDGET = 2_000_000;
