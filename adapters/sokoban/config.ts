@@ -11,19 +11,31 @@ import { loadBoxobanDataSet, type Level } from "./boxoban.js";
 import { defaultGenSteps } from "./generate.js";
 import { MAX_SIDE } from "./room.js";
 import type { ImageMode } from "./render-image.js";
+import { REVERSE_PLAY_RULES, type ReversePlayRule } from "./reverse-play.js";
 
+/**
+ * gym presets use gym-sokoban's generator as it is; `ragen-*` ones are RAGEN's
+ * (RAGEN-AI/RAGEN config/envs.yaml and ragen/env/sokoban): its reverse-play rule, search
+ * depth (SokobanEnvConfig's default 300; LargerSokoban sets 10) and random player walk.
+ */
 export const PRESETS = {
   /** The usual LLM-RL "simple" setting (RAGEN): 100 steps is ~10x a typical optimal solution. */
-  "6x6-1box": { dim_room: [6, 6], num_boxes: 1, max_steps: 100 },
+  "6x6-1box": { dim_room: [6, 6], num_boxes: 1, max_steps: 100, reverse_play: "gym", search_depth: 300, player_walk: false },
   /** Two boxes roughly double the optimal length (≈15-40 steps); 150 keeps the same slack. */
-  "8x8-2box": { dim_room: [8, 8], num_boxes: 2, max_steps: 150 },
+  "8x8-2box": { dim_room: [8, 8], num_boxes: 2, max_steps: 150, reverse_play: "gym", search_depth: 300, player_walk: false },
   /** Boxoban's size and box count; optimal solutions run 30-90 steps, so 200 allows some exploration. */
-  "10x10-4box": { dim_room: [10, 10], num_boxes: 4, max_steps: 200 },
-} as const;
+  "10x10-4box": { dim_room: [10, 10], num_boxes: 4, max_steps: 200, reverse_play: "gym", search_depth: 300, player_walk: false },
+  /** RAGEN's SimpleSokoban. */
+  "ragen-6x6-1box": { dim_room: [6, 6], num_boxes: 1, max_steps: 100, reverse_play: "ragen", search_depth: 300, player_walk: true },
+  /** RAGEN's LargerSokoban. */
+  "ragen-8x8-2box": { dim_room: [8, 8], num_boxes: 2, max_steps: 100, reverse_play: "ragen", search_depth: 10, player_walk: true },
+} as const satisfies Record<string, { reverse_play: ReversePlayRule } & Record<string, unknown>>;
 
 export type PresetName = keyof typeof PRESETS;
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 export const DEFAULT_PRESET: PresetName = "6x6-1box";
+/** gym-sokoban's BoxobanEnv default; also what gym's SokobanEnv uses for its 10x10 rooms. */
+export const BOXOBAN_MAX_STEPS = 120;
 /** Solver budget at reset: well under a second on the presets; Boxoban medium needs ≤ ~0.5M on most levels. */
 export const DEFAULT_SOLVER_NODE_BUDGET = 1_000_000;
 /**
@@ -84,6 +96,12 @@ const baseConfigSchema = z
     num_boxes: z.number().int().min(1).max(20).optional(),
     num_gen_steps: z.number().int().min(1).max(100_000).optional().describe("Topology random-walk length; default int(1.7*(w+h))"),
     max_steps: z.number().int().min(0).max(1_000_000).optional().describe("Step budget enforced by the server; 0 = none"),
+    reverse_play: z
+      .enum(REVERSE_PLAY_RULES as [ReversePlayRule, ...ReversePlayRule[]])
+      .optional()
+      .describe("Reverse-play rule: gym (gym-sokoban's exactly; default), ragen (RAGEN's: pulls only, counts box swaps) or legacy (this server's before 1.1.0)"),
+    search_depth: z.number().int().min(2).max(1000).optional().describe("Reverse-play TTL; default 300 (gym-sokoban always uses 300)"),
+    player_walk: z.boolean().optional().describe("RAGEN's random player walk of 0-3 steps after reverse play; default false"),
     min_solution_length: z.number().int().min(0).max(1000).optional().describe("Regenerate until the optimal solution has at least this many steps"),
     image: z.enum(["tiny", "sprite"]).optional().describe("Image observation style: 1 px per cell, or 16 px sprites (default)"),
     report_optimal: z.boolean().optional().describe("Solve at reset and report optimal_solution_length (default true)"),
@@ -115,6 +133,9 @@ export interface SokobanConfig {
   height: number;
   numBoxes: number;
   numGenSteps: number;
+  reversePlay: ReversePlayRule;
+  searchDepth: number;
+  playerWalk: boolean;
   maxSteps: number;
   minSolutionLength: number;
   image: ImageMode;
@@ -162,7 +183,7 @@ export function parseSokobanConfig(raw: unknown, library: LevelLibrary = EMPTY_L
   } as const;
 
   if (c.levels !== undefined) {
-    for (const field of ["dim_room", "num_boxes", "num_gen_steps", "min_solution_length"] as const) {
+    for (const field of ["dim_room", "num_boxes", "num_gen_steps", "min_solution_length", "reverse_play", "search_depth", "player_walk"] as const) {
       if (c[field] !== undefined) bad(`${field} cannot be combined with levels (levels come from the data set)`);
     }
     const levels = library.levels(c.levels);
@@ -175,7 +196,10 @@ export function parseSokobanConfig(raw: unknown, library: LevelLibrary = EMPTY_L
       height: first.height,
       numBoxes: boxes,
       numGenSteps: 0,
-      maxSteps: c.max_steps ?? PRESETS["10x10-4box"].max_steps,
+      reversePlay: "gym",
+      searchDepth: 0,
+      playerWalk: false,
+      maxSteps: c.max_steps ?? BOXOBAN_MAX_STEPS,
       minSolutionLength: 0,
       boxoban: { dataSet: c.levels, levels },
     };
@@ -191,6 +215,9 @@ export function parseSokobanConfig(raw: unknown, library: LevelLibrary = EMPTY_L
     height,
     numBoxes,
     numGenSteps: c.num_gen_steps ?? defaultGenSteps(width, height),
+    reversePlay: c.reverse_play ?? preset.reverse_play,
+    searchDepth: c.search_depth ?? preset.search_depth,
+    playerWalk: c.player_walk ?? preset.player_walk,
     maxSteps: c.max_steps ?? preset.max_steps,
     minSolutionLength: c.min_solution_length ?? 0,
     boxoban: undefined,

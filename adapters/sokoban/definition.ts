@@ -6,7 +6,8 @@ import { ACTION_NAMES } from "./dynamics.js";
 import { SokobanEnv } from "./env.js";
 import { TEXT_SYMBOLS } from "./render-text.js";
 
-export const SOKOBAN_VERSION = "1.0.0";
+/** 1.1.0: generated rooms follow gym-sokoban's reverse play exactly, so seeds give other rooms than 1.0.0. */
+export const SOKOBAN_VERSION = "1.1.0";
 
 const S = TEXT_SYMBOLS;
 
@@ -38,7 +39,7 @@ function describe(config: SokobanConfig | undefined, library: LevelLibrary, conf
   const c = config ?? parseSokobanConfig({}, library);
   const source = c.boxoban
     ? `Boxoban levels from data set ${c.boxoban.dataSet} (${c.boxoban.levels.length} levels; seed mod count, or reset option level, picks one)`
-    : `generated ${c.width}x${c.height} rooms with ${c.numBoxes} box(es) (gym-sokoban algorithm)`;
+    : `generated ${c.width}x${c.height} rooms with ${c.numBoxes} box(es) (gym-sokoban algorithm, ${c.reversePlay} reverse play${c.playerWalk ? ", RAGEN's player walk" : ""})`;
   return {
     id: "sokoban",
     version: SOKOBAN_VERSION,
@@ -58,7 +59,7 @@ function describe(config: SokobanConfig | undefined, library: LevelLibrary, conf
     instructions: sokobanInstructions(c),
     tasks: PRESET_NAMES.map((name) => ({
       name,
-      description: `${PRESETS[name].dim_room.join("x")} room, ${PRESETS[name].num_boxes} box(es), ${PRESETS[name].max_steps} steps`,
+      description: `${PRESETS[name].dim_room.join("x")} room, ${PRESETS[name].num_boxes} box(es), ${PRESETS[name].max_steps} steps${name.startsWith("ragen-") ? ", RAGEN's generator" : ""}`,
       config: { preset: name },
     })),
     configSchema,

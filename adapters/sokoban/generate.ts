@@ -7,6 +7,7 @@
 import { EnvError } from "../contract.js";
 import { Rng } from "../kit/rng.js";
 import { checkTime } from "../kit/timebox.js";
+import { REVERSE_TTL, reverseSearch, type ReversePlayRule } from "./reverse-play.js";
 import { BOX, FLOOR, TARGET, makeRoom, type Room } from "./room.js";
 import { DEFAULT_NODE_BUDGET, solveRoom } from "./solver.js";
 
@@ -20,6 +21,12 @@ export interface GenerateParams {
   minSolutionLength?: number;
   /** Solver budget used by the min-solution-length filter. */
   solverNodeBudget?: number;
+  /** Reverse-play rule (reverse-play.ts); default gym-sokoban's. */
+  reversePlay?: ReversePlayRule;
+  /** Reverse-play TTL; default 300, the value gym-sokoban always uses. */
+  searchDepth?: number;
+  /** RAGEN's random player walk after reverse play (randomPlayerWalk); default off, as gym-sokoban. */
+  playerWalk?: boolean;
   /** Throw TimeUp (kit/timebox) once the clock passes this (epoch ms); default never. */
   stopAt?: number;
 }
@@ -36,15 +43,16 @@ export const P_CHANGE_DIRECTION = 0.35;
 export const MAX_ROOM_ATTEMPTS = 1000;
 /** Rooms drawn by the min-solution-length filter before giving up. */
 export const MAX_MIN_LENGTH_ATTEMPTS = 500;
-/** Reverse-play limits from gym-sokoban. */
-export const REVERSE_TTL = 300;
-export const REVERSE_MAX_STATES = 300_000;
+export { REVERSE_MAX_STATES, REVERSE_TTL } from "./reverse-play.js";
+/** RAGEN's random walk after reverse play takes at most this many steps. */
+export const RAGEN_WALK_MAX_STEPS = 3;
 /**
  * Effort one generateRoom call may spend, in work units: a reverse-play state is 1, a
  * carve step 1/8, a solver node (min-length filter) 4; a unit is ~1-2 µs here, so the
  * most a reset can generate for is a few seconds (on a worker thread under the server).
- * Counted, not timed, so a seed either always yields its room or always fails. The
- * presets never needed a fifth of it (300 seeds each); without it a 20-box room or a
+ * Counted, not timed, so a seed either always yields its room or always fails. With the
+ * 1.0.0 (legacy) rule the presets never needed a fifth of it (300 seeds each); gym's rule
+ * explores up to 300 000 states per 10x10/4 attempt. Without it a 20-box room or a
  * high min_solution_length kept regenerating for minutes (1000 × 300k reverse-play states).
  */
 export const GENERATION_WORK_BUDGET = 2_000_000;
@@ -145,9 +153,12 @@ export function drawRoom(rng: Rng, params: GenerateParams, effort = new Effort(I
     const placed = placePlayerAndTargets(rng, grid, numBoxes);
     if (!placed) continue;
     let explored = 0;
-    const room = reversePlay(grid, width, height, placed.player, placed.targets, effort.stopAt, (n) => (explored = n));
+    const rules = { rule: params.reversePlay, ttl: params.searchDepth ?? REVERSE_TTL };
+    const played = reversePlay(grid, width, height, placed.player, placed.targets, effort.stopAt, (n) => (explored = n), rules);
     effort.spend(explored);
-    if (room) return room;
+    if (!played) continue;
+    if (params.playerWalk) randomPlayerWalk(rng, played.room, played.displacement);
+    return played.room;
   }
   throw new EnvError(
     "INVALID_ARGUMENT",
@@ -200,10 +211,8 @@ export function placePlayerAndTargets(rng: Rng, grid: Uint8Array, numBoxes: numb
 }
 
 /**
- * Step 3: start solved (a box on every target) and explore backwards with pull moves,
- * depth-first, keeping the state with the best score: box swaps (how often the pulled box
- * changed) × total Manhattan distance of boxes from their own targets; 0 unless every
- * target is uncovered (neither box nor player on it). Undefined when the best score is 0.
+ * Step 3: reverse play (reverse-play.ts) from the placed targets; the room at the best
+ * state, or undefined when the best score is 0 (gym-sokoban rejects such a room).
  */
 export function reversePlay(
   staticGrid: Uint8Array,
@@ -214,102 +223,41 @@ export function reversePlay(
   stopAt = Infinity,
   /** Told how many states the search explored (the caller's effort accounting). */
   onExplored?: (states: number) => void,
-): Room | undefined {
-  const n = staticGrid.length;
-  const cells = staticGrid.slice();
-  const nb = targets.length;
-  const boxAt = new Int16Array(n).fill(-1); // which box (by its target's index) stands on a cell
-  const boxPos = Int32Array.from(targets);
-  for (let k = 0; k < nb; k++) {
-    cells[targets[k]!] |= BOX;
-    boxAt[targets[k]!] = k;
-  }
-  const tRow = targets.map((t) => Math.floor(t / width));
-  const tCol = targets.map((t) => t % width);
-  const deltas = [-width, width, -1, 1];
-  const z = zobristTable(n);
-  let key1 = 0;
-  let key2 = 0;
-  for (const t of targets) {
-    key1 ^= z[t * 4]!;
-    key2 ^= z[t * 4 + 1]!;
-  }
-  const explored = new Set<number>();
-  let bestScore = -1;
-  let bestPlayer = player0;
-  const bestBoxes = boxPos.slice();
-
-  const displacement = (): number => {
-    let sum = 0;
-    for (let k = 0; k < nb; k++) {
-      const p = boxPos[k]!;
-      sum += Math.abs(Math.floor(p / width) - tRow[k]!) + Math.abs((p % width) - tCol[k]!);
-    }
-    return sum;
-  };
-  const allTargetsUncovered = (player: number): boolean => {
-    for (let k = 0; k < nb; k++) if (cells[targets[k]!]! & BOX || targets[k] === player) return false;
-    return true;
-  };
-
-  const search = (player: number, lastPull: number, swaps: number, ttl: number): void => {
-    ttl -= 1;
-    if (ttl <= 0 || explored.size >= REVERSE_MAX_STATES) return;
-    // 53-bit state key: boxes and player. A collision only prunes a branch, deterministically.
-    const key = ((key2 ^ z[player * 4 + 3]!) & 0x1fffff) * 0x1_0000_0000 + ((key1 ^ z[player * 4 + 2]!) >>> 0);
-    if (explored.has(key)) return;
-    explored.add(key);
-    if ((explored.size & 4095) === 0) checkTime(stopAt);
-    const score = allTargetsUncovered(player) ? swaps * displacement() : 0;
-    if (score > bestScore) {
-      bestScore = score;
-      bestPlayer = player;
-      bestBoxes.set(boxPos);
-    }
-    for (let d = 0; d < 4; d++) {
-      const next = player + deltas[d]!;
-      const nc = cells[next]!;
-      if (nc !== FLOOR && nc !== TARGET) continue; // walls and boxes block the player
-      const behind = player - deltas[d]!;
-      const k = cells[behind]! & BOX ? boxAt[behind]! : -1;
-      if (k < 0) {
-        search(next, lastPull, swaps, ttl);
-        continue;
-      }
-      // Pull: the box behind the player follows into the cell the player leaves.
-      cells[behind] = cells[behind]! & ~BOX;
-      cells[player] = cells[player]! | BOX;
-      boxAt[behind] = -1;
-      boxAt[player] = k;
-      boxPos[k] = player;
-      key1 ^= z[behind * 4]! ^ z[player * 4]!;
-      key2 ^= z[behind * 4 + 1]! ^ z[player * 4 + 1]!;
-      search(next, k, k !== lastPull ? swaps + 1 : swaps, ttl);
-      key1 ^= z[behind * 4]! ^ z[player * 4]!;
-      key2 ^= z[behind * 4 + 1]! ^ z[player * 4 + 1]!;
-      boxPos[k] = behind;
-      boxAt[player] = -1;
-      boxAt[behind] = k;
-      cells[player] = cells[player]! & ~BOX;
-      cells[behind] = cells[behind]! | BOX;
-    }
-  };
-  search(player0, -1, 0, REVERSE_TTL);
-  onExplored?.(explored.size);
-  if (bestScore <= 0) return undefined;
+  options: { rule?: ReversePlayRule; ttl?: number } = {},
+): { room: Room; displacement: number } | undefined {
+  const r = reverseSearch({ statics: staticGrid, width, player: player0, targets, rule: options.rule, ttl: options.ttl, stopAt });
+  onExplored?.(r.explored);
+  if (r.score <= 0) return undefined;
   const grid = staticGrid.slice();
-  for (let k = 0; k < nb; k++) grid[bestBoxes[k]!] = grid[bestBoxes[k]!]! | BOX;
-  return makeRoom(width, height, grid, bestPlayer);
+  let displacement = 0;
+  r.boxes.forEach((b, k) => {
+    grid[b] = grid[b]! | BOX;
+    displacement += Math.abs(Math.floor(b / width) - Math.floor(targets[k]! / width)) + Math.abs((b % width) - (targets[k]! % width));
+  });
+  return { room: makeRoom(width, height, grid, r.player), displacement };
 }
 
-const zobristTables = new Map<number, Uint32Array>();
-function zobristTable(n: number): Uint32Array {
-  let z = zobristTables.get(n);
-  if (!z) {
-    const rng = Rng.fromSeed(0x50b0ba11, n);
-    z = new Uint32Array(n * 4);
-    for (let i = 0; i < z.length; i++) z[i] = rng.nextUint32();
-    zobristTables.set(n, z);
+/**
+ * RAGEN's step after reverse play: with probability 0.8 when the boxes sit 1 cell in all
+ * from their targets, else 0.5, the player walks 1-3 random steps (up/down/left/right
+ * order, never back onto a cell it stood on, into floor or target only), continuing after
+ * each step with probability 0.5. gym's player always ends next to the last pulled box.
+ */
+export function randomPlayerWalk(rng: Rng, room: Room, displacement: number): void {
+  if (rng.float() > (displacement === 1 ? 0.8 : 0.5)) return;
+  const deltas = [-room.width, room.width, -1, 1];
+  const visited = [room.player];
+  for (let steps = 0; steps < RAGEN_WALK_MAX_STEPS; ) {
+    const options: number[] = [];
+    for (const d of deltas) {
+      const next = room.player + d;
+      const cell = room.grid[next]!;
+      if ((cell === FLOOR || cell === TARGET) && !visited.includes(next)) options.push(next);
+    }
+    if (options.length === 0) return;
+    room.player = rng.pick(options);
+    visited.push(room.player);
+    steps++;
+    if (steps >= RAGEN_WALK_MAX_STEPS || rng.float() > 0.5) return;
   }
-  return z;
 }

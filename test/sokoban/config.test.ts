@@ -26,6 +26,26 @@ describe("sokoban config", () => {
     expect(parseSokobanConfig({ preset: "8x8-2box", max_steps: 50, dim_room: [9, 7] })).toMatchObject({ width: 9, height: 7, numBoxes: 2, maxSteps: 50 });
   });
 
+  it("generates as gym-sokoban by default; RAGEN's presets carry its rule, search depth, player walk and steps", () => {
+    expect(parseSokobanConfig({})).toMatchObject({ reversePlay: "gym", searchDepth: 300, playerWalk: false });
+    expect(parseSokobanConfig({ preset: "ragen-6x6-1box" })).toMatchObject({ width: 6, numBoxes: 1, maxSteps: 100, reversePlay: "ragen", searchDepth: 300, playerWalk: true });
+    expect(parseSokobanConfig({ preset: "ragen-8x8-2box" })).toMatchObject({ width: 8, numBoxes: 2, maxSteps: 100, reversePlay: "ragen", searchDepth: 10, playerWalk: true });
+    expect(parseSokobanConfig({ preset: "ragen-6x6-1box", reverse_play: "legacy", player_walk: false, search_depth: 50 })).toMatchObject({
+      reversePlay: "legacy",
+      searchDepth: 50,
+      playerWalk: false,
+    });
+    expect(message({ reverse_play: "fast" })).toMatch(/reverse_play/);
+    expect(message({ search_depth: 1 })).toMatch(/search_depth/);
+  });
+
+  it("Boxoban levels default to gym's BoxobanEnv max_steps of 120", () => {
+    const one: LevelLibrary = { names: ["lv"], levels: () => parseBoxoban(["; 0", "#####", "#@$.#", "#####"].join("\n"), "lv.txt") };
+    expect(parseSokobanConfig({ levels: "lv" }, one).maxSteps).toBe(120);
+    expect(parseSokobanConfig({ levels: "lv", max_steps: 7 }, one).maxSteps).toBe(7);
+    expect(message({ levels: "lv", reverse_play: "gym" }, LIBRARY)).toMatch(/reverse_play cannot be combined with levels/);
+  });
+
   it("names the offending field", () => {
     expect(message({ preset: "huge" })).toMatch(/preset/);
     expect(message({ dim_room: [6] })).toMatch(/dim_room/);
@@ -48,7 +68,7 @@ describe("sokoban definition", () => {
     const spec = sokobanDefinition.describe(undefined);
     expect(spec).toMatchObject({
       id: "sokoban",
-      version: "1.0.0",
+      version: "1.1.0",
       observationKinds: ["text", "image"],
       defaultObservationKinds: ["text"],
       cloneSupport: "portable",
@@ -57,7 +77,7 @@ describe("sokoban definition", () => {
     expect(spec.action.kinds).toEqual(["text", "index"]);
     expect(spec.action.discreteNames).toHaveLength(9);
     expect(spec.action.discreteNames[1]).toBe("push up");
-    expect(spec.tasks.map((t) => t.name)).toEqual(["6x6-1box", "8x8-2box", "10x10-4box"]);
+    expect(spec.tasks.map((t) => t.name)).toEqual(["6x6-1box", "8x8-2box", "10x10-4box", "ragen-6x6-1box", "ragen-8x8-2box"]);
     expect(spec.instructions).toMatch(/Up, Down, Left, Right/);
     expect(spec.configSchema).toMatchObject({ type: "object" });
     expect(spec.resetOptionsSchema).toMatchObject({ type: "object" });

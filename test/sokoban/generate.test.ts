@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Rng } from "../../adapters/kit/rng.js";
 import { carveTopology, defaultGenSteps, generateRoom, placePlayerAndTargets } from "../../adapters/sokoban/generate.js";
 import { renderText } from "../../adapters/sokoban/render-text.js";
+import { PRESETS } from "../../adapters/sokoban/config.js";
 import { BOX, FLOOR, STATIC_MASK, TARGET, WALL, countBoxes, roomProblem } from "../../adapters/sokoban/room.js";
 
 const p6 = { width: 6, height: 6, numBoxes: 1 };
@@ -18,15 +19,62 @@ describe("sokoban generation", () => {
     }
   });
 
+  it("uses gym-sokoban's reverse play by default; legacy reproduces the rooms of sokoban 1.0.0", () => {
+    // Seeds where the rules disagree (0 and 12345 above agree). The legacy rooms are what 1.0.0 generated.
+    expect(renderText(generateRoom(6, p6).room)).toBe("######\n###__#\n##O__#\n#__X_#\n#__P_#\n######");
+    expect(renderText(generateRoom(6, { ...p6, reversePlay: "legacy" }).room)).toBe("######\n###__#\n##O__#\n#__XP#\n#____#\n######");
+    expect(renderText(generateRoom(3, p8).room)).toBe("########\n#####O_#\n#__##__#\n#____X_#\n#_X__P_#\n######_#\n######O#\n########");
+    expect(renderText(generateRoom(3, { ...p8, reversePlay: "legacy" }).room)).toBe(
+      "########\n#####OP#\n#__##X_#\n#__X___#\n#______#\n######_#\n######O#\n########",
+    );
+    expect(renderText(generateRoom(5, { ...p6, reversePlay: "ragen", playerWalk: true }).room)).toBe("######\n#P__##\n#OX_##\n#_####\n######\n######");
+  });
+
+  it("RAGEN's preset walks the player away from the box as RAGEN does (player-box distances 58/40/1/0 %)", () => {
+    const ragen = PRESETS["ragen-6x6-1box"];
+    const params = { ...p6, reversePlay: ragen.reverse_play, searchDepth: ragen.search_depth, playerWalk: ragen.player_walk };
+    const distances = (p: typeof p6 & Record<string, unknown>, seeds: number): number[] => {
+      const counts = [0, 0, 0, 0, 0, 0];
+      for (let seed = 0; seed < seeds; seed++) {
+        const { room } = generateRoom(seed, p);
+        const box = room.boxes[0]!;
+        const d = Math.abs(Math.floor(box / 6) - Math.floor(room.player / 6)) + Math.abs((box % 6) - (room.player % 6));
+        counts[Math.min(d, 5)]!++;
+      }
+      return counts.map((c) => c / seeds);
+    };
+    // 1000 seeds: a binomial share's standard error is under 1.6 points, so these bands are > 3 sigma wide.
+    const share = distances(params, 1000);
+    expect(share[1]).toBeGreaterThan(0.53);
+    expect(share[1]).toBeLessThan(0.64);
+    expect(share[2]).toBeGreaterThan(0.34);
+    expect(share[2]).toBeLessThan(0.46);
+    expect(share[3]).toBeLessThan(0.05);
+    expect(share[4]! + share[5]!).toBeLessThan(0.01);
+    // gym-sokoban's player always ends next to the box it pulled last.
+    expect(distances(p6, 200)[1]).toBe(1);
+  });
+
+  it("RAGEN's larger preset generates with its search depth of 10", () => {
+    const ragen = PRESETS["ragen-8x8-2box"];
+    expect(ragen.search_depth).toBe(10);
+    for (let seed = 0; seed < 20; seed++) {
+      const { room } = generateRoom(seed, { ...p8, reversePlay: "ragen", searchDepth: 10, playerWalk: true });
+      expect(countBoxes(room.grid)).toMatchObject({ boxes: 2, boxesOnTarget: 0 });
+      expect(room.grid[room.player]! & BOX).toBe(0);
+    }
+  });
+
   it("different seeds give different rooms", () => {
     const rooms = new Set<string>();
     for (let seed = 0; seed < 50; seed++) rooms.add(renderText(generateRoom(seed, p6).room));
     expect(rooms.size).toBeGreaterThan(40);
   });
 
-  it("produces valid rooms: closed border, boxes = targets, every target uncovered", () => {
+  // 10x10/4 rooms take ~0.3-1 s each with gym's rule (its search reaches the 300 000-state cap): 4 seeds of those.
+  it("produces valid rooms: closed border, boxes = targets, every target uncovered", { timeout: 120_000 }, () => {
     for (const params of [p6, p8, { width: 10, height: 10, numBoxes: 4 }, { width: 9, height: 7, numBoxes: 2 }]) {
-      for (let seed = 0; seed < 10; seed++) {
+      for (let seed = 0; seed < (params.width === 10 ? 4 : 10); seed++) {
         const { room } = generateRoom(seed, params);
         expect(room.width).toBe(params.width);
         expect(room.height).toBe(params.height);
