@@ -15,7 +15,14 @@ import { HealthImplementation, protoPath as healthProtoPath } from "grpc-health-
 import { builtinRegistry } from "../adapters/index.js";
 import type { OperatorConfig, OperatorResources } from "../adapters/operator-resources.js";
 import type { EnvRegistry } from "../adapters/registry.js";
-import { EnvServiceService } from "../gen/ts/dynamind/env/v1/env_service_pb.js";
+import {
+  EnvServiceService,
+  type BatchStepResponse,
+  type ConnectResponse,
+  type ResetResponse,
+  type RestoreStateResponse,
+  type StepResponse,
+} from "../gen/ts/dynamind/env/v1/env_service_pb.js";
 import { EnvEngine, type EngineLimits } from "./core/engine.js";
 import { CallGuard } from "./grpc/call-guard.js";
 import { CallRegister, callPolicy } from "./grpc/call-policy.js";
@@ -23,6 +30,7 @@ import { connectHandler } from "./grpc/connect-stream.js";
 import { withSafeDecoding } from "./grpc/decoding.js";
 import { requestPrechecks } from "./grpc/request-counts.js";
 import { readRawExpand, serializeExpandReply } from "./grpc/expand-codec.js";
+import { FastEncoder } from "./grpc/fast-encode.js";
 import { createMetrics } from "./grpc/metrics.js";
 import { unaryHandlers, type RefusalLog } from "./grpc/unary-handlers.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -141,9 +149,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ),
     ],
   });
-  // Expand's request and reply are read and written in time slices (expand-codec.ts).
+  // Expand's request and reply are read and written in time slices (expand-codec.ts); the
+  // replies carrying StepResults are written by the fast encoder (fast-encode.ts), whose
+  // bytes a property test holds equal to the generated encoder's.
+  const fast = new FastEncoder();
+  const S = EnvServiceService;
   const service = {
-    ...EnvServiceService,
+    ...S,
+    step: { ...S.step, responseSerialize: (r: StepResponse) => fast.resultReply(r) },
+    reset: { ...S.reset, responseSerialize: (r: ResetResponse) => fast.resultReply(r) },
+    restoreState: { ...S.restoreState, responseSerialize: (r: RestoreStateResponse) => fast.resultReply(r) },
+    batchStep: { ...S.batchStep, responseSerialize: (r: BatchStepResponse) => fast.batchStepReply(r) },
+    connect: { ...S.connect, responseSerialize: (r: ConnectResponse) => fast.connectReply(r) },
     expand: {
       ...EnvServiceService.expand,
       requestDeserialize: readRawExpand as unknown as typeof EnvServiceService.expand.requestDeserialize,

@@ -25,8 +25,12 @@ import { renderText } from "./render-text.js";
 import { BOX, copyRoom, makeRoom, restoreInto, roomFromState, roomProblem, snapshot, type Room, type SokobanState } from "./room.js";
 import { solveRoom } from "./solver.js";
 
-/** Text commands for LLM agents; they map to the push actions 1-4 (a push falls back to a move). */
-export const TEXT_COMMANDS = ["Up", "Down", "Left", "Right"] as const;
+/**
+ * Text commands for LLM agents; they map to the push actions 1-4 (a push falls back to a move).
+ * Frozen, because every observation hands out this same list: the server's reply encoder
+ * then encodes it once (a frozen list cannot change under its identity).
+ */
+export const TEXT_COMMANDS = Object.freeze(["Up", "Down", "Left", "Right"] as const);
 
 const TEXT_TO_ACTION: ReadonlyMap<string, number> = new Map<string, number>([
   ...TEXT_COMMANDS.map((c, i) => [c.toLowerCase(), i + 1] as [string, number]),

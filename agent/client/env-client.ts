@@ -16,10 +16,11 @@ import {
   type CreateSessionResponse,
   type ExpandOptions,
 } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
-import { ObservationKind, type Action, type EnvSpec, type StateHandle } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { ObservationKind, type Action, type EnvSpec, type ObservationOptions, type StateHandle, type StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { fromAction, toAction, type ActionInput } from "./actions.js";
 import { DynamindError } from "./errors.js";
 import { toStep, type Step } from "./results.js";
+import { toObservationOptions, ValidActionsCache, type ObservationChoice } from "./observation-options.js";
 import { ROUTE_HEADER, routeOf, routeOfRequest, routeTo } from "./route.js";
 import { StreamChannel } from "./stream-channel.js";
 
@@ -47,6 +48,8 @@ export interface SessionOptions {
   config?: Record<string, unknown>;
   observationKinds?: ("text" | "image" | "ui_elements")[];
   maxSteps?: number;
+  /** What replies about this session carry (default: everything); calls may override it. */
+  observation?: ObservationChoice;
   /**
    * Behind a proxy: create the session on this server (a server id, or an id it issued),
    * e.g. the one that owns an Android device. Otherwise the proxy picks.
@@ -69,6 +72,8 @@ type Callback<Res> = (err: ServiceError | null, res?: Res) => void;
 type UnaryMethod<Req, Res> = (req: Req, metadata: Metadata, options: Partial<CallOptions>, cb: Callback<Res>) => unknown;
 
 export class EnvClient {
+  /** Valid-action lists received, by hash (sessions with validActions: "changed"). */
+  readonly validActions = new ValidActionsCache();
   readonly stubs: EnvServiceClient[];
   private readonly metadata: Metadata;
   private readonly sessionsPerServer: number[];
@@ -122,6 +127,7 @@ export class EnvClient {
         configJson: options.config === undefined ? "" : JSON.stringify(options.config),
         observationKinds: (options.observationKinds ?? []).map((k) => KIND[k]),
         maxSteps: options.maxSteps,
+        observationOptions: toObservationOptions(options.observation),
       }, this.timeoutMs, options.route === undefined ? undefined : routeTo(options.route));
       return new RemoteSession(this, server, res.sessionId, res.spec!);
     } catch (err) {
@@ -171,11 +177,11 @@ export class EnvClient {
       [...byServer.values()].map(async (group) => {
         const server = group[0]!.session.server;
         const res = await this.call<object, BatchStepResponse>(server, "batchStep", {
-          steps: group.map((g) => ({ sessionId: g.session.id, action: toAction(g.action) })),
+          steps: group.map((g) => ({ sessionId: g.session.id, action: toAction(g.action), ...g.session.asked() })),
         });
         res.items.forEach((item, k) => {
           const o = item.outcome;
-          out[group[k]!.i] = o?.$case === "result" ? toStep(o.result) : DynamindError.fromDetail(o!.error);
+          out[group[k]!.i] = o?.$case === "result" ? group[k]!.session.received(o.result) : DynamindError.fromDetail(o!.error);
         });
       }),
     );
@@ -233,18 +239,35 @@ export class RemoteSession {
     readonly initial?: Step,
   ) {}
 
-  async reset(seed?: number, options?: Record<string, unknown>): Promise<Step> {
+  /** The valid-action list this session last got (its hash), quoted so the server need not resend it. */
+  private knownHash: number | undefined;
+
+  /** `observation` replaces the session's observation options for this call. */
+  async reset(seed?: number, options?: Record<string, unknown>, observation?: ObservationChoice): Promise<Step> {
     const res = await this.client.call<object, { result: never }>(this.server, "reset", {
       sessionId: this.id,
       seed,
       optionsJson: options === undefined ? "" : JSON.stringify(options),
+      ...this.asked(observation),
     });
-    return toStep(res.result);
+    return this.received(res.result);
   }
 
-  async step(action: ActionInput): Promise<Step> {
-    const res = await this.client.call<object, { result: never }>(this.server, "step", { sessionId: this.id, action: toAction(action) });
-    return toStep(res.result);
+  async step(action: ActionInput, observation?: ObservationChoice): Promise<Step> {
+    const res = await this.client.call<object, { result: never }>(this.server, "step", { sessionId: this.id, action: toAction(action), ...this.asked(observation) });
+    return this.received(res.result);
+  }
+
+  /** The per-call observation fields of a request. */
+  asked(observation?: ObservationChoice): { observationOptions?: ObservationOptions; knownValidActionsHash?: number } {
+    return { observationOptions: toObservationOptions(observation), knownValidActionsHash: this.knownHash };
+  }
+
+  /** A reply's result with valid actions filled in from the client's cache. */
+  received(r: StepResult | undefined): Step {
+    const hash = this.client.validActions.fill(r);
+    if (hash !== undefined) this.knownHash = hash;
+    return toStep(r);
   }
 
   /** Saves the current state on the server (and as portable bytes when asked). */
@@ -262,14 +285,14 @@ export class RemoteSession {
   }
 
   /** Returns to a saved state (a handle from this server, or portable bytes from any server sharing the key). */
-  async restore(state: StateRef | Uint8Array): Promise<Step> {
+  async restore(state: StateRef | Uint8Array, observation?: ObservationChoice): Promise<Step> {
     let source;
     if (state instanceof Uint8Array) source = { $case: "portableState", portableState: Buffer.from(state) };
     else if (state.server === this.server) source = { $case: "handleId", handleId: state.id };
     else if (state.portable) source = { $case: "portableState", portableState: Buffer.from(state.portable) };
     else throw new Error(`state ${state.id} is held by server ${state.server}, this session is on server ${this.server}; clone it as portable`);
-    const res = await this.client.call<object, { result: never }>(this.server, "restoreState", { sessionId: this.id, source });
-    return toStep(res.result);
+    const res = await this.client.call<object, { result: never }>(this.server, "restoreState", { sessionId: this.id, source, ...this.asked(observation) });
+    return this.received(res.result);
   }
 
   /** A new session (on this server) starting from this session's current state. */
@@ -280,16 +303,24 @@ export class RemoteSession {
   /** Runs each action sequence from the current state (or `from`), leaving this session untouched. */
   async expand(
     sequences: ActionInput[][],
-    options: Partial<ExpandOptions> & { from?: StateRef } = {},
+    options: Partial<Pick<ExpandOptions, "returnLeafStates" | "leafObservationsOnly">> & { from?: StateRef; observation?: ObservationChoice } = {},
   ): Promise<ExpandBranch[]> {
     const res = await this.client.call<object, { branches: { steps: never[]; leafState?: StateHandle }[] }>(this.server, "expand", {
       sessionId: this.id,
       fromHandleId: options.from?.id,
       sequences: sequences.map((seq) => ({ actions: seq.map(toAction) })),
-      options: { returnLeafStates: options.returnLeafStates ?? false, leafObservationsOnly: options.leafObservationsOnly ?? false },
+      options: {
+        returnLeafStates: options.returnLeafStates ?? false,
+        leafObservationsOnly: options.leafObservationsOnly ?? false,
+        observationOptions: toObservationOptions(options.observation),
+        knownValidActionsHash: this.knownHash,
+      },
     });
+    // Filled in reply order: a list the server sent once serves the nodes after it. Expand
+    // leaves the session where it was, so its known list stays what it was.
+    const cache = this.client.validActions;
     return res.branches.map((b) => ({
-      steps: b.steps.map(toStep),
+      steps: b.steps.map((s: StepResult) => (cache.fill(s), toStep(s))),
       leaf: b.leafState ? { id: b.leafState.id, expiresAtMs: b.leafState.expiresAtMs, server: this.server } : undefined,
     }));
   }

@@ -6,3 +6,4 @@ export { DynamindError } from "./errors.js";
 export { ROUTE_HEADER, routeOf } from "./route.js";
 export type { ActionInput } from "./actions.js";
 export type { Step } from "./results.js";
+export type { ObservationChoice } from "./observation-options.js";

@@ -13,7 +13,7 @@ export interface Step {
 export function toStep(r: StepResult | undefined): Step {
   if (r === undefined) throw new Error("the server sent a reply without a result");
   return {
-    observation: r.observation ?? { text: "", image: undefined, uiElements: [], validActions: [], fingerprint: "" },
+    observation: r.observation ?? { text: "", image: undefined, uiElements: [], validActions: [], fingerprint: "", validActionsHash: undefined },
     reward: r.reward,
     terminated: r.terminated,
     truncated: r.truncated,

@@ -1,7 +1,8 @@
 /**
  * One headless Chromium per server process, shared by every web device: launched
  * lazily on the first page, closed when the last page closes. Debian's
- * /usr/bin/chromium by default (DYNAMIND_CHROMIUM overrides the path).
+ * /usr/bin/chromium by default (DYNAMIND_CHROMIUM overrides the path). Every page
+ * is the only tab of its own window, so every device is "in front" and renders.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -64,7 +65,10 @@ export async function openPage(): Promise<Page> {
   try {
     launching ??= launch();
     const { browser } = await launching;
-    return await browser.newPage();
+    // Each page gets its own window: headless Chromium draws only the front tab of a
+    // window, and a screenshot of a background tab waits for a frame that never comes
+    // (two sessions with screenshots hung). bringToFront would race between sessions.
+    return await browser.newPage({ type: "window" });
   } catch (err) {
     pages--;
     if (pages === 0) launching = undefined;

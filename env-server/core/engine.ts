@@ -39,6 +39,7 @@ import type {
   StepResponse,
 } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
 import type { ErrorDetail, StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { listsFor, SentLists, shapeResult, viewFor, type ObservationView } from "./observation-options.js";
 import type { EngineCore } from "./engine-core.js";
 import { errorDetail, toEnvError, type InternalErrorSink } from "./error-detail.js";
 import { expand } from "./expand.js";
@@ -128,7 +129,7 @@ export class EnvEngine implements EngineCore {
 
   createSession(req: CreateSessionRequest, ctx: CallContext = IN_PROCESS): CreateSessionResponse {
     this.assertAccepting();
-    const template = this.templates.get(req.envId, req.configJson, req.observationKinds, req.maxSteps);
+    const template = this.templates.get(req.envId, req.configJson, req.observationKinds, req.maxSteps, req.observationOptions);
     const session = this.sessions.create(template, ctx.client);
     ctx.scope?.add(session.id);
     return { sessionId: session.id, spec: template.spec };
@@ -147,32 +148,80 @@ export class EnvEngine implements EngineCore {
     }
     const options = parseJsonObject(req.optionsJson, "options_json");
     if (req.seed !== undefined) validateSeed(req.seed);
+    const view = viewFor(session, req.observationOptions);
     const seed = req.seed ?? randomInt(MAX_DRAWN_SEED);
     return session.exclusive(() =>
-      andThen(session.episode.reset(seed, options, { deadline }), (result) => {
+      andThen(session.episode.reset(seed, options, { deadline }, view.request), (result) => {
         session.started = true;
         this.counters.resets++;
-        return { result };
+        return { result: shapeResult(result, view, listsFor(view, req.knownValidActionsHash)) };
       }),
     );
   }
 
   step(req: StepRequest): MaybePromise<StepResponse> {
-    return andThen(this.stepOne(req), (result) => ({ result }));
+    const session = this.sessions.get(req.sessionId);
+    const view = viewFor(session, req.observationOptions);
+    return andThen(this.stepIn(session, req, view), (result) => {
+      this.counters.steps++;
+      return { result: shapeResult(result, view, listsFor(view, req.knownValidActionsHash)) };
+    });
   }
 
+  /**
+   * Per item only what must be per item (session lookup, action check, the step); the
+   * clock is read, steps counted and observations shaped once per call. Shaping runs
+   * over the finished items in order: "valid actions when changed" depends on what
+   * came earlier in the reply.
+   */
   batchStep(req: BatchStepRequest): MaybePromise<BatchStepResponse> {
-    if (req.steps.length > this.limits.maxBatchSize) {
-      throw new EnvError("CAPACITY", `a batch holds at most ${this.limits.maxBatchSize} steps, got ${req.steps.length}`);
+    const steps = req.steps;
+    if (steps.length > this.limits.maxBatchSize) {
+      throw new EnvError("CAPACITY", `a batch holds at most ${this.limits.maxBatchSize} steps, got ${steps.length}`);
     }
-    const items: MaybePromise<BatchStepItem>[] = new Array(req.steps.length);
+    const now = this.sessions.clock();
+    const items: MaybePromise<BatchStepItem>[] = new Array(steps.length);
+    let views: ObservationView[] | undefined;
     let pending = false;
-    for (let i = 0; i < req.steps.length; i++) {
-      const item = this.batchItem(req.steps[i]!);
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      let item: MaybePromise<BatchStepItem>;
+      try {
+        const session = this.sessions.getAt(step.sessionId, now);
+        const view = viewFor(session, step.observationOptions);
+        if (!view.passThrough) (views ??= new Array(steps.length))[i] = view;
+        const result = this.stepIn(session, step, view);
+        item = isPromise(result)
+          ? result.then(
+              (r): BatchStepItem => ({ outcome: { $case: "result", result: r } }),
+              (err): BatchStepItem => ({ outcome: { $case: "error", error: this.errorDetail(err) } }),
+            )
+          : { outcome: { $case: "result", result } };
+      } catch (err) {
+        item = { outcome: { $case: "error", error: this.errorDetail(err) } };
+      }
       pending ||= isPromise(item);
       items[i] = item;
     }
-    return pending ? Promise.all(items).then((all) => ({ items: all })) : { items: items as BatchStepItem[] };
+    const finish = (all: BatchStepItem[]): BatchStepResponse => {
+      let ok = 0;
+      let lists: SentLists | undefined;
+      for (let i = 0; i < all.length; i++) {
+        const outcome = all[i]!.outcome;
+        if (outcome?.$case !== "result") continue;
+        ok++;
+        const view = views?.[i];
+        if (view === undefined) continue;
+        if (view.validActions === "changed") {
+          lists ??= new SentLists(undefined);
+          lists.holds(steps[i]!.knownValidActionsHash);
+        }
+        outcome.result = shapeResult(outcome.result, view, lists);
+      }
+      this.counters.steps += ok;
+      return { items: all };
+    };
+    return pending ? Promise.all(items).then(finish) : finish(items as BatchStepItem[]);
   }
 
   cloneState(req: CloneStateRequest): MaybePromise<CloneStateResponse> {
@@ -225,30 +274,10 @@ export class EnvEngine implements EngineCore {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  private stepOne(req: StepRequest): MaybePromise<StepResult> {
-    const session = this.sessions.get(req.sessionId);
+  /** One step on a looked-up session, unshaped and uncounted (the callers do both). */
+  private stepIn(session: Session, req: StepRequest, view: ObservationView): MaybePromise<StepResult> {
     const kind = req.action?.kind;
     validateAction(session.template, kind, this.limits.maxActionTextBytes);
-    return session.exclusive(() =>
-      andThen(session.episode.step(kind), (result) => {
-        this.counters.steps++;
-        return result;
-      }),
-    );
-  }
-
-  private batchItem(req: StepRequest): MaybePromise<BatchStepItem> {
-    try {
-      const result = this.stepOne(req);
-      if (isPromise(result)) {
-        return result.then(
-          (r): BatchStepItem => ({ outcome: { $case: "result", result: r } }),
-          (err): BatchStepItem => ({ outcome: { $case: "error", error: this.errorDetail(err) } }),
-        );
-      }
-      return { outcome: { $case: "result", result } };
-    } catch (err) {
-      return { outcome: { $case: "error", error: this.errorDetail(err) } };
-    }
+    return session.step(kind, view.request);
   }
 }

@@ -25,7 +25,7 @@ const EMPTY_OBSERVATION: Observation = Object.freeze({
   uiElements: [],
   validActions: [],
   fingerprint: "",
-}) as Observation;
+}) as unknown as Observation;
 
 export class Episode<S = unknown> {
   phase: Phase = "created";
@@ -42,19 +42,20 @@ export class Episode<S = unknown> {
     readonly observationRequest: ObservationRequest,
   ) {}
 
-  reset(seed: number, options: Record<string, unknown>, call?: CallBudget): MaybePromise<StepResult> {
+  /** `request` (default: the session's) says what the observation renders. */
+  reset(seed: number, options: Record<string, unknown>, call?: CallBudget, request = this.observationRequest): MaybePromise<StepResult> {
     return andThen(this.env.reset(seed, options, call), (info) => {
       this.phase = "running";
       this.steps = 0;
       this.terminated = false;
       this.truncated = false;
       const infoJson = JSON.stringify({ seed, ...info });
-      return andThen(this.observe(), (observation) => (this.lastResult = result(observation, 0, false, false, infoJson, 0)));
+      return andThen(this.observe(request), (observation) => (this.lastResult = result(observation, 0, false, false, infoJson, 0)));
     });
   }
 
   /** Applies one action. Throws EnvError, changing nothing, when the phase or the action is wrong. */
-  step(action: Action, withObservation = true): MaybePromise<StepResult> {
+  step(action: Action, withObservation = true, request = this.observationRequest): MaybePromise<StepResult> {
     this.assertSteppable();
     return andThen(this.env.step(action), (t) => {
       const steps = ++this.steps;
@@ -68,13 +69,13 @@ export class Episode<S = unknown> {
       }
       const infoJson = serializeInfo(t.info);
       if (!withObservation) return result(EMPTY_OBSERVATION, t.reward, terminated, truncated, infoJson, steps);
-      return andThen(this.observe(), (observation) => (this.lastResult = result(observation, t.reward, terminated, truncated, infoJson, steps)));
+      return andThen(this.observe(request), (observation) => (this.lastResult = result(observation, t.reward, terminated, truncated, infoJson, steps)));
     });
   }
 
   /** The result describing the current state without acting (after restore or fork). */
-  current(): MaybePromise<StepResult> {
-    return andThen(this.observe(), (observation) => (this.lastResult = result(observation, 0, this.terminated, this.truncated, "", this.steps)));
+  current(request = this.observationRequest): MaybePromise<StepResult> {
+    return andThen(this.observe(request), (observation) => (this.lastResult = result(observation, 0, this.terminated, this.truncated, "", this.steps)));
   }
 
   snapshot(): MaybePromise<EpisodeSnapshot<S>> {
@@ -100,8 +101,8 @@ export class Episode<S = unknown> {
     if (this.phase !== "running") assertSteppable(this);
   }
 
-  private observe(): MaybePromise<Observation> {
-    return andThen(this.env.observe(this.observationRequest), toProtoObservation);
+  private observe(request: ObservationRequest): MaybePromise<Observation> {
+    return andThen(this.env.observe(request), toProtoObservation);
   }
 }
 

@@ -9,13 +9,14 @@
  * asynchronously, the session staying exclusive. Small Expands finish within their
  * first slice and stay synchronous.
  */
-import { EnvError } from "../../adapters/contract.js";
+import { EnvError, type ObservationRequest } from "../../adapters/contract.js";
 import type { Branch, ExpandRequest, ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
 import type { StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import type { EngineCore } from "./engine-core.js";
 import { assertSteppable, type Episode, type EpisodeSnapshot } from "./episode.js";
 import { andThen, isPromise, type MaybePromise } from "./maybe-promise.js";
 import { assertStarted, validateAction } from "./request-checks.js";
+import { listsFor, shapeResult, viewFor, type ObservationView, type SentLists } from "./observation-options.js";
 import { heldSnapshot, hold } from "./saved-states.js";
 import type { Session } from "./session.js";
 import { TimeSlice } from "./time-slice.js";
@@ -41,6 +42,8 @@ export function expand(core: EngineCore, req: ExpandRequest, deadline = Infinity
   }
   const leafStates = req.options?.returnLeafStates ?? false;
   const leafOnly = req.options?.leafObservationsOnly ?? false;
+  const view = viewFor(session, req.options?.observationOptions);
+  const known = req.options?.knownValidActionsHash;
   const observedNodes = leafOnly ? sequences.length : total;
   const perNode = session.episode.lastResult === undefined ? 0 : approxResultBytes(session.episode.lastResult);
   if (observedNodes * perNode > limits.maxExpandReplyBytes) {
@@ -57,9 +60,19 @@ export function expand(core: EngineCore, req: ExpandRequest, deadline = Infinity
   const start = req.fromHandleId !== undefined ? heldSnapshot(core, session, req.fromHandleId) : undefined;
   if (start === undefined) assertStarted(session);
   return session.exclusive(() => {
-    const run = new ExpandRun(core, session, leafStates, leafOnly, deadline);
-    return start === undefined ? andThen(session.episode.snapshot(), (s) => run.all(s, sequences)) : run.all(start, sequences);
+    const run = new ExpandRun(core, session, leafStates, leafOnly, deadline, view.request);
+    const reply = start === undefined ? andThen(session.episode.snapshot(), (s) => run.all(s, sequences)) : run.all(start, sequences);
+    return view.passThrough ? reply : andThen(reply, (r) => shapeBranches(r, view, listsFor(view, known)));
   });
+}
+
+/** Applies the view to every node in reply order (a valid-action list goes out at its first node only). */
+function shapeBranches(reply: ExpandResponse, view: ObservationView, lists: SentLists | undefined): ExpandResponse {
+  for (const branch of reply.branches) {
+    const steps = branch.steps;
+    for (let i = 0; i < steps.length; i++) steps[i] = shapeResult(steps[i]!, view, lists);
+  }
+  return reply;
 }
 
 /**
@@ -91,6 +104,8 @@ class ExpandRun {
     private readonly leafStates: boolean,
     private readonly leafOnly: boolean,
     private readonly deadline: number,
+    /** What each observed node renders. */
+    private readonly request: ObservationRequest,
   ) {}
 
   all(start: EpisodeSnapshot, sequences: Sequences): MaybePromise<ExpandResponse> {
@@ -144,7 +159,7 @@ class ExpandRun {
         }
         this.action = j;
         const observed = !this.leafOnly || j === actions.length - 1;
-        const r = scratch.step(actions[j]!.kind!, observed);
+        const r = scratch.step(actions[j]!.kind!, observed, this.request);
         if (isPromise(r)) {
           return r.then((res) => (this.record(steps, res) ? this.finish(steps, scratch, !observed) : loop(j + 1)));
         }
@@ -176,7 +191,7 @@ class ExpandRun {
   /** Completes a branch: the leaf's observation if it was skipped, and its saved state if asked. */
   private finish(steps: StepResult[], scratch: Episode, leafUnobserved: boolean): MaybePromise<Branch> {
     const observed = leafUnobserved
-      ? andThen(scratch.current(), (cur) => {
+      ? andThen(scratch.current(this.request), (cur) => {
           const last = steps[steps.length - 1]!;
           steps[steps.length - 1] = { ...last, observation: cur.observation };
           this.count(steps[steps.length - 1]!);

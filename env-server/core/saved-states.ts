@@ -19,6 +19,7 @@ import type { CallContext } from "./limits.js";
 import { andThen, type MaybePromise } from "./maybe-promise.js";
 import type { PortableState } from "./portable-state.js";
 import { assertCompatible, assertStarted } from "./request-checks.js";
+import { listsFor, shapeResult, viewFor } from "./observation-options.js";
 import type { Session } from "./session.js";
 import type { SessionTemplate } from "./templates.js";
 
@@ -60,6 +61,7 @@ export function restoreState(core: EngineCore, req: RestoreStateRequest): MaybeP
   const session = core.sessions.get(req.sessionId);
   const source = req.source;
   if (source === undefined) throw new EnvError("INVALID_ARGUMENT", "RestoreState needs a handle_id or portable_state");
+  const view = viewFor(session, req.observationOptions);
   let snapshot: EpisodeSnapshot;
   if (source.$case === "handleId") {
     snapshot = heldSnapshot(core, session, source.handleId);
@@ -69,7 +71,9 @@ export function restoreState(core: EngineCore, req: RestoreStateRequest): MaybeP
     snapshot = decodeSnapshot(session, opened.state);
   }
   return session.exclusive(() =>
-    andThen(session.episode.restore(snapshot), () => andThen(session.episode.current(), (result) => ({ result }))),
+    andThen(session.episode.restore(snapshot), () =>
+      andThen(session.episode.current(view.request), (result) => ({ result: shapeResult(result, view, listsFor(view, req.knownValidActionsHash)) })),
+    ),
   );
 }
 
@@ -122,7 +126,8 @@ function startChild(
       child.exclusive(() => andThen(child.episode.restore(snapshot), () => child.episode.current())),
       (result): ForkResponse => {
         ctx.scope?.add(child.id);
-        return { sessionId: child.id, spec: child.template.spec, result };
+        const view = child.template.defaultView;
+        return { sessionId: child.id, spec: child.template.spec, result: shapeResult(result, view, listsFor(view, undefined)) };
       },
     );
     return started instanceof Promise ? started.catch(discard) : started;

@@ -4,7 +4,8 @@
  * vanishes without CloseSession must not hold a slot forever).
  */
 import { randomUUID } from "node:crypto";
-import { EnvError } from "../../adapters/contract.js";
+import { EnvError, type Action, type ObservationRequest } from "../../adapters/contract.js";
+import type { StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { quote } from "../../adapters/kit/clip.js";
 import { Episode } from "./episode.js";
 import type { MaybePromise } from "./maybe-promise.js";
@@ -63,6 +64,21 @@ export class Session {
     return next;
   }
 
+  /**
+   * One step under {@link exclusive}, without the closures exclusive takes (BatchStep's
+   * per-item path): inline when nothing runs on the session, queued otherwise.
+   */
+  step(action: Action, request: ObservationRequest): MaybePromise<StepResult> {
+    if (this.tail === undefined) {
+      const value = this.episode.step(action, true, request);
+      if (value instanceof Promise) this.track(value);
+      return value;
+    }
+    const next = this.tail.then(() => this.episode.step(action, true, request));
+    this.track(next);
+    return next;
+  }
+
   async close(): Promise<void> {
     await this.tail;
     await this.episode.env.close?.();
@@ -79,12 +95,7 @@ export class Session {
 }
 
 export function createEpisode(template: SessionTemplate): Episode {
-  const kinds = template.observationKinds;
-  return new Episode(template.definition.create(template.config), template.maxSteps, {
-    text: kinds.includes("text"),
-    image: kinds.includes("image"),
-    uiElements: kinds.includes("ui_elements"),
-  });
+  return new Episode(template.definition.create(template.config), template.maxSteps, template.defaultView.request);
 }
 
 export interface SessionLimits {
@@ -140,7 +151,17 @@ export class SessionManager {
     return this.sessions.get(id);
   }
 
+  /** The clock sessions' idle times are kept on (BatchStep reads it once per call). */
+  clock(): number {
+    return this.now();
+  }
+
   get(id: string): Session {
+    return this.getAt(id, this.now());
+  }
+
+  /** {@link get} with the time given by the caller. */
+  getAt(id: string, now: number): Session {
     const session = this.sessions.get(id);
     if (session === undefined) {
       const owner = serverOf(id);
@@ -153,7 +174,7 @@ export class SessionManager {
       }
       throw new EnvError("SESSION_NOT_FOUND", `session ${quote(id)} does not exist (closed, reaped as idle, or never created)`);
     }
-    session.lastUsedAt = this.now();
+    session.lastUsedAt = now;
     return session;
   }
 

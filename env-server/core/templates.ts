@@ -7,7 +7,8 @@
 import { EnvError, type ActionKind, type CloneSupport, type EnvDefinition, type ObservationKind } from "../../adapters/contract.js";
 import { clip, quote } from "../../adapters/kit/clip.js";
 import type { EnvRegistry } from "../../adapters/registry.js";
-import { EnvSpec } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { EnvSpec, type ObservationOptions } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { checkObservationOptions, optionsKey, resolveView, type ObservationView } from "./observation-options.js";
 import { fromProtoObservationKind, toProtoSpec } from "./to-proto.js";
 
 /** Everything needed to build an equivalent session: used by Fork and to check state compatibility. */
@@ -20,6 +21,10 @@ export interface SessionTemplate {
   /** States are interchangeable between sessions with the same env id and config key. */
   readonly configKey: string;
   readonly observationKinds: readonly ObservationKind[];
+  /** The session's observation options (CreateSession), kept by its forks. */
+  readonly observationOptions: ObservationOptions | undefined;
+  /** What replies carry when a call gives no options of its own. */
+  readonly defaultView: ObservationView;
   readonly maxSteps: number;
   /** Action kinds the environment accepts (checked before it sees an action). */
   readonly acceptedKinds: ReadonlySet<ActionKind>;
@@ -57,28 +62,41 @@ export class TemplateFactory {
   }
 
   /** The template for a request, shared with every earlier request that asked for the same. */
-  get(envId: string, configJson: string, requestedKinds: readonly number[] | readonly ObservationKind[], maxSteps: number | undefined): SessionTemplate {
+  get(
+    envId: string,
+    configJson: string,
+    requestedKinds: readonly number[] | readonly ObservationKind[],
+    maxSteps: number | undefined,
+    observationOptions?: ObservationOptions,
+  ): SessionTemplate {
     if (configJson.length > MAX_CONFIG_JSON_BYTES) {
       throw new EnvError("INVALID_ARGUMENT", `config_json is longer than ${MAX_CONFIG_JSON_BYTES} characters`);
     }
     if (maxSteps !== undefined && maxSteps > this.maxStepsCap) {
       throw new EnvError("INVALID_ARGUMENT", `max_steps ${maxSteps} is above this server's cap of ${this.maxStepsCap}`);
     }
+    checkObservationOptions(observationOptions);
     const kinds = requestedKinds.map((k) => (typeof k === "number" ? toKind(k) : k));
-    const key = `${envId}\u0000${configJson}\u0000${kinds.join(",")}\u0000${maxSteps ?? ""}`;
+    const key = `${envId}\u0000${configJson}\u0000${kinds.join(",")}\u0000${maxSteps ?? ""}\u0000${optionsKey(observationOptions)}`;
     const hit = this.cache.get(key);
     if (hit !== undefined) {
       this.cache.delete(key);
       this.cache.set(key, hit);
       return hit;
     }
-    const template = this.build(this.definition(envId), configJson, kinds, maxSteps);
+    const template = this.build(this.definition(envId), configJson, kinds, maxSteps, observationOptions);
     this.cache.set(key, template);
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return template;
   }
 
-  private build(definition: EnvDefinition, configJson: string, requestedKinds: ObservationKind[], maxStepsOverride: number | undefined): SessionTemplate {
+  private build(
+    definition: EnvDefinition,
+    configJson: string,
+    requestedKinds: ObservationKind[],
+    maxStepsOverride: number | undefined,
+    observationOptions: ObservationOptions | undefined,
+  ): SessionTemplate {
     const raw = parseJsonObject(configJson, "config_json");
     const config = definition.parseConfig(raw);
     const described = definition.describe(config);
@@ -97,6 +115,8 @@ export class TemplateFactory {
       configJson: canonical,
       configKey: definition.configKey(config),
       observationKinds,
+      observationOptions,
+      defaultView: resolveView(observationKinds, observationOptions),
       maxSteps,
       acceptedKinds: new Set(described.action.kinds),
       cloneSupport: described.cloneSupport,

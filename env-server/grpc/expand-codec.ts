@@ -7,9 +7,13 @@
  */
 import type { BinaryReader } from "@bufbuild/protobuf/wire";
 import { EnvError } from "../../adapters/contract.js";
-import { ActionSequence, Branch, ExpandOptions, type ExpandRequest, type ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
+import { ActionSequence, ExpandOptions, type ExpandRequest, type ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
 import { TimeSlice } from "../core/time-slice.js";
 import { decodeStrict } from "./decoding.js";
+import { FastEncoder } from "./fast-encode.js";
+
+/** Branches are written by the fast encoder (byte-identical to Branch.encode, see fast-encode.ts). */
+const branchEncoder = new FastEncoder();
 
 const ENCODED = Symbol("encoded Expand reply");
 
@@ -68,7 +72,7 @@ export function encodeExpandReply(reply: ExpandResponse): Promise<EncodedExpandR
     for (let i = from; i < reply.branches.length; i++) {
       if (i % CLOCK_EVERY === 0 && i > from && slice.spent()) return slice.next().then(() => run(i));
       // Each branch as its repeated field 1 would be written: tag, length, message.
-      const body = Branch.encode(reply.branches[i]!).finish();
+      const body = branchEncoder.branch(reply.branches[i]!);
       parts.push(Uint8Array.of(10), varint(body.length), body);
     }
     return { [ENCODED]: Buffer.concat(parts) };

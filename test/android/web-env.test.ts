@@ -79,6 +79,27 @@ describe.skipIf(!HAVE_CHROMIUM)("android-web environment", () => {
     await Promise.all([fixed.close(), any.close()]);
   });
 
+  it("serves screenshots to several sessions at once on one server", async () => {
+    // Four devices share one headless Chromium. A device in a background tab never got a
+    // frame, so its screenshot waited forever; every device now has its own window.
+    const within = <T,>(p: Promise<T>, what: string): Promise<T> =>
+      Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${what}: no reply in 20 s (hung screenshot)`)), 20_000))]);
+    const kinds = { observationKinds: ["text", "ui_elements", "image"] as const };
+    const sessions = await Promise.all([0, 1, 2, 3].map(() => ctx.client.createSession("android-web", { observationKinds: [...kinds.observationKinds] })));
+    const firsts = await within(Promise.all(sessions.map((s, i) => s.reset(i, { task: "SystemWifiTurnOn" }))), "concurrent reset");
+    for (const f of firsts) expect(f.observation.image!.data.length).toBeGreaterThan(1000);
+    for (let round = 0; round < 2; round++) {
+      const steps = await within(Promise.all(sessions.map((s) => s.step({ action_type: "open_app", app_name: round === 0 ? "Settings" : "Clock" }))), `concurrent step ${round}`);
+      for (const st of steps) expect(st.observation.image!.data.length).toBeGreaterThan(1000);
+      // Same action on the same start: every session shows the same screen.
+      expect(new Set(steps.map((st) => Buffer.from(st.observation.image!.data).toString("base64"))).size).toBe(1);
+    }
+    const saved = await Promise.all(sessions.map((s) => s.clone()));
+    const back = await within(Promise.all(sessions.map((s, i) => s.restore(saved[i]!))), "concurrent restore");
+    for (const b of back) expect(b.observation.image!.data.length).toBeGreaterThan(1000);
+    await Promise.all(sessions.map((s) => s.close()));
+  });
+
   it("counts success only at the agent's status action", async () => {
     const s = await ctx.client.createSession("android-web");
     const first = await s.reset(2, { task: "SystemWifiTurnOn" });

@@ -91,11 +91,77 @@ def build_list_envs() -> Call:
     return "ListEnvs", pb.ListEnvsRequest(), lambda resp: list(resp.envs)
 
 
+_VALID_ACTIONS = {
+    "always": types_pb.VALID_ACTIONS_ALWAYS,
+    "changed": types_pb.VALID_ACTIONS_WHEN_CHANGED,
+    "never": types_pb.VALID_ACTIONS_NEVER,
+}
+_PARTS = {"text": "omit_text", "image": "omit_image", "ui_elements": "omit_ui_elements", "fingerprint": "omit_fingerprint", "info": "omit_info"}
+
+
+def observation_options(choice: Optional[Mapping[str, Any]]) -> Optional[types_pb.ObservationOptions]:
+    """``{"fingerprint": False, "info": False, "valid_actions": "changed"}`` -> ObservationOptions.
+    Every part (text, image, ui_elements, fingerprint, info) is sent unless set to False;
+    ``valid_actions`` is "always" (default), "changed" or "never"."""
+    if choice is None:
+        return None
+    out = types_pb.ObservationOptions()
+    for key, value in choice.items():
+        if key == "valid_actions":
+            if value not in _VALID_ACTIONS:
+                raise ValueError(f"valid_actions must be one of {sorted(_VALID_ACTIONS)}, got {value!r}")
+            out.valid_actions = _VALID_ACTIONS[value]
+        elif key in _PARTS:
+            setattr(out, _PARTS[key], value is False)
+        else:
+            raise ValueError(f"unknown observation option {key!r}; options: {sorted(_PARTS) + ['valid_actions']}")
+    return out
+
+
+def _observe(req, observation: Optional[Mapping[str, Any]], known_hash: Optional[int]):
+    """Sets a request's per-call observation fields."""
+    opts = observation_options(observation)
+    if opts is not None:
+        req.observation_options.CopyFrom(opts)
+    if known_hash is not None:
+        req.known_valid_actions_hash = known_hash
+    return req
+
+
+class ValidActionsCache:
+    """Valid-action lists a client received, by hash: with ``valid_actions="changed"`` the
+    server sends a list once and afterwards only its hash; :meth:`fill` puts the list back
+    into the observation (bounded; a miss only costs a resend next time)."""
+
+    def __init__(self, max_lists: int = 4096):
+        self._lists: Dict[int, List[str]] = {}
+        self._max = max_lists
+
+    def fill(self, result) -> Optional[int]:
+        """Completes ``result.observation.valid_actions``; returns the hash to quote next (None: none)."""
+        if result is None or not result.HasField("observation") or not result.observation.HasField("valid_actions_hash"):
+            return None
+        obs = result.observation
+        h = obs.valid_actions_hash
+        if h == 0:
+            return 0
+        if len(obs.valid_actions) > 0:
+            if h not in self._lists and len(self._lists) >= self._max:
+                self._lists.pop(next(iter(self._lists)))
+            self._lists[h] = list(obs.valid_actions)
+        elif h in self._lists:
+            obs.valid_actions.extend(self._lists[h])
+        else:
+            raise RuntimeError(f"the server left out valid actions with hash {h}, which this client never received")
+        return h
+
+
 def build_create_session(
     env_id: str,
     config: Union[None, str, Mapping[str, Any]] = None,
     observation_kinds: Optional[Iterable[Union[int, str]]] = None,
     max_steps: Optional[int] = None,
+    observation: Optional[Mapping[str, Any]] = None,
 ) -> Call:
     req = pb.CreateSessionRequest(
         env_id=env_id,
@@ -104,6 +170,7 @@ def build_create_session(
     )
     if max_steps is not None:
         req.max_steps = max_steps
+    _observe(req, observation, None)
     return "CreateSession", req, _same
 
 
@@ -112,16 +179,22 @@ def build_close_session(session_id: str) -> Call:
 
 
 def build_reset(
-    session_id: str, seed: Optional[int] = None, options: Union[None, str, Mapping[str, Any]] = None
+    session_id: str,
+    seed: Optional[int] = None,
+    options: Union[None, str, Mapping[str, Any]] = None,
+    observation: Optional[Mapping[str, Any]] = None,
+    known_hash: Optional[int] = None,
 ) -> Call:
-    req = pb.ResetRequest(session_id=session_id, options_json=json_text(options, "options"))
+    req = _observe(pb.ResetRequest(session_id=session_id, options_json=json_text(options, "options")), observation, known_hash)
     if seed is not None:
         req.seed = int(seed)
     return "Reset", req, _result
 
 
-def build_step(session_id: str, action: ActionLike) -> Call:
-    return "Step", pb.StepRequest(session_id=session_id, action=to_action(action)), _result
+def build_step(
+    session_id: str, action: ActionLike, observation: Optional[Mapping[str, Any]] = None, known_hash: Optional[int] = None
+) -> Call:
+    return "Step", _observe(pb.StepRequest(session_id=session_id, action=to_action(action)), observation, known_hash), _result
 
 
 def _batch_items(resp) -> List[Union[types_pb.StepResult, DynamindError]]:
@@ -134,8 +207,12 @@ def _batch_items(resp) -> List[Union[types_pb.StepResult, DynamindError]]:
     return out
 
 
-def build_batch_step(steps: Iterable[tuple]) -> Call:
-    req = pb.BatchStepRequest(steps=[pb.StepRequest(session_id=sid, action=to_action(a)) for sid, a in steps])
+def build_batch_step(steps: Iterable[tuple], known: Optional[Mapping[str, int]] = None) -> Call:
+    """``known``: the valid-action hash each session holds, by session id."""
+    known = known or {}
+    req = pb.BatchStepRequest(
+        steps=[_observe(pb.StepRequest(session_id=sid, action=to_action(a)), None, known.get(sid)) for sid, a in steps]
+    )
     return "BatchStep", req, _batch_items
 
 
@@ -143,8 +220,10 @@ def build_clone_state(session_id: str, portable: bool = False) -> Call:
     return "CloneState", pb.CloneStateRequest(session_id=session_id, portable=portable), _same
 
 
-def build_restore_state(session_id: str, state: StateLike) -> Call:
-    req = pb.RestoreStateRequest(session_id=session_id)
+def build_restore_state(
+    session_id: str, state: StateLike, observation: Optional[Mapping[str, Any]] = None, known_hash: Optional[int] = None
+) -> Call:
+    req = _observe(pb.RestoreStateRequest(session_id=session_id), observation, known_hash)
     if isinstance(state, (bytes, bytearray)):
         req.portable_state = bytes(state)
     elif isinstance(state, types_pb.StateHandle):
@@ -186,13 +265,16 @@ def build_expand(
     from_handle_id: Optional[HandleLike] = None,
     return_leaf_states: bool = False,
     leaf_observations_only: bool = False,
+    observation: Optional[Mapping[str, Any]] = None,
+    known_hash: Optional[int] = None,
 ) -> Call:
     req = pb.ExpandRequest(
         session_id=session_id,
         sequences=[pb.ActionSequence(actions=[to_action(a) for a in seq]) for seq in sequences],
-        options=pb.ExpandOptions(
-            return_leaf_states=return_leaf_states,
-            leaf_observations_only=leaf_observations_only,
+        options=_observe(
+            pb.ExpandOptions(return_leaf_states=return_leaf_states, leaf_observations_only=leaf_observations_only),
+            observation,
+            known_hash,
         ),
     )
     if from_handle_id is not None:

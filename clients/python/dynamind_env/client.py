@@ -8,7 +8,7 @@ The asyncio twin is :class:`dynamind_env.aio.AsyncEnvClient`.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 import grpc
 
@@ -52,6 +52,9 @@ class EnvClient:
         self._metadata = _rpc.auth_metadata(token)
         self.address = address
         self.timeout = timeout
+        # Sessions with valid_actions="changed": the lists received, and the one each session holds.
+        self._valid_actions = _rpc.ValidActionsCache()
+        self._known: Dict[str, int] = {}
 
     # -- plumbing ---------------------------------------------------------------
 
@@ -92,24 +95,31 @@ class EnvClient:
         max_steps: Optional[int] = None,
         *,
         route: Optional[str] = None,
+        observation: Optional[Mapping[str, Any]] = None,
     ) -> pb.CreateSessionResponse:
         """Opens a session. ``observation_kinds`` takes enum values or names
         (``"text"``, ``"image"``, ``"ui_elements"``). Returns ``.session_id`` and ``.spec``.
         Behind a proxy, ``route`` (a server id, or an id that server issued) picks the
-        server, e.g. the one owning an Android device; otherwise the proxy picks."""
-        method, request, unpack = _rpc.build_create_session(env_id, config, observation_kinds, max_steps)
+        server, e.g. the one owning an Android device; otherwise the proxy picks.
+        ``observation`` chooses what replies carry, e.g. ``{"fingerprint": False, "info": False,
+        "valid_actions": "changed"}`` (see ``_rpc.observation_options``); with "changed" the
+        client fills the lists the server leaves out, so results look the same."""
+        method, request, unpack = _rpc.build_create_session(env_id, config, observation_kinds, max_steps, observation)
         return unpack(self._call(method, request, route=_rpc.route_to(route) if route is not None else None))
 
     def close_session(self, session_id: str) -> None:
         self._run(_rpc.build_close_session(session_id))
+        self._known.pop(session_id, None)
 
     def reset(
         self,
         session_id: str,
         seed: Optional[int] = None,
         options: Union[None, str, Mapping[str, Any]] = None,
+        observation: Optional[Mapping[str, Any]] = None,
     ) -> types_pb.StepResult:
-        return self._run(_rpc.build_reset(session_id, seed, options))
+        """``observation`` replaces the session's observation options for this call."""
+        return self._seen(session_id, self._run(_rpc.build_reset(session_id, seed, options, observation, self._known.get(session_id))))
 
     def reset_many(self, resets: Iterable[tuple]) -> List[Union[types_pb.StepResult, DynamindError]]:
         """Resets many sessions concurrently: ``resets`` is ``[(session_id, seed, options), ...]``.
@@ -127,8 +137,16 @@ class EnvClient:
                 out.append(DynamindError.from_rpc_error(err))
         return out
 
-    def step(self, session_id: str, action: ActionLike) -> types_pb.StepResult:
-        return self._run(_rpc.build_step(session_id, action))
+    def step(self, session_id: str, action: ActionLike, observation: Optional[Mapping[str, Any]] = None) -> types_pb.StepResult:
+        """``observation`` replaces the session's observation options for this call."""
+        return self._seen(session_id, self._run(_rpc.build_step(session_id, action, observation, self._known.get(session_id))))
+
+    def _seen(self, session_id: str, result):
+        """Fills in valid actions the server left out, and remembers the list this session holds."""
+        h = self._valid_actions.fill(result)
+        if h is not None:
+            self._known[session_id] = h
+        return result
 
     def batch_step(self, steps: Iterable[tuple]) -> List[Union[types_pb.StepResult, DynamindError]]:
         """Steps many sessions: ``steps`` is ``[(session_id, action), ...]``. Each item is
@@ -137,10 +155,14 @@ class EnvClient:
         steps = list(steps)
         groups = _rpc.group_by_route([sid for sid, _ in steps])
         if len(groups) <= 1:
-            return self._run(_rpc.build_batch_step(steps))
+            results = self._run(_rpc.build_batch_step(steps, self._known))
+            for (sid, _), r in zip(steps, results):
+                if not isinstance(r, DynamindError):
+                    self._seen(sid, r)
+            return results
         futures = []
         for indexes in groups.values():
-            method, request, unpack = _rpc.build_batch_step([steps[i] for i in indexes])
+            method, request, unpack = _rpc.build_batch_step([steps[i] for i in indexes], self._known)
             metadata = _rpc.call_metadata(self._metadata, request)
             futures.append((indexes, getattr(self._stub, method).future(request, timeout=self.timeout, metadata=metadata), unpack))
         out: List[Union[types_pb.StepResult, DynamindError]] = [None] * len(steps)  # type: ignore[list-item]
@@ -150,7 +172,7 @@ class EnvClient:
             except grpc.RpcError as err:
                 raise DynamindError.from_rpc_error(err) from None
             for i, item in zip(indexes, items):
-                out[i] = item
+                out[i] = item if isinstance(item, DynamindError) else self._seen(steps[i][0], item)
         return out
 
     def clone_state(self, session_id: str, portable: bool = False) -> pb.CloneStateResponse:
@@ -158,9 +180,10 @@ class EnvClient:
         ``portable``, ``.portable_state`` (signed bytes)."""
         return self._run(_rpc.build_clone_state(session_id, portable))
 
-    def restore_state(self, session_id: str, state: StateLike) -> types_pb.StepResult:
-        """Puts the session back into ``state``: a handle id, a ``StateHandle`` or portable bytes."""
-        return self._run(_rpc.build_restore_state(session_id, state))
+    def restore_state(self, session_id: str, state: StateLike, observation: Optional[Mapping[str, Any]] = None) -> types_pb.StepResult:
+        """Puts the session back into ``state``: a handle id, a ``StateHandle`` or portable bytes.
+        ``observation={"image": False}`` asks for a lighter reply (no screenshot taken)."""
+        return self._seen(session_id, self._run(_rpc.build_restore_state(session_id, state, observation, self._known.get(session_id))))
 
     def release_state(self, handle_ids: Union[HandleLike, Iterable[HandleLike]]) -> int:
         """Drops saved states; returns how many were still held."""
@@ -188,12 +211,19 @@ class EnvClient:
         from_handle_id: Optional[HandleLike] = None,
         return_leaf_states: bool = False,
         leaf_observations_only: bool = False,
+        observation: Optional[Mapping[str, Any]] = None,
     ) -> List[pb.Branch]:
         """Runs each action sequence from the session's state (or ``from_handle_id``),
         leaving the session untouched. One ``Branch`` per sequence, in order."""
-        return self._run(
-            _rpc.build_expand(session_id, sequences, from_handle_id, return_leaf_states, leaf_observations_only)
+        branches = self._run(
+            _rpc.build_expand(
+                session_id, sequences, from_handle_id, return_leaf_states, leaf_observations_only, observation, self._known.get(session_id)
+            )
         )
+        for branch in branches:  # in reply order: a list sent once serves the nodes after it
+            for step in branch.steps:
+                self._valid_actions.fill(step)
+        return branches
 
     def expert_plan(self, session_id: str, from_handle_id: Optional[HandleLike] = None) -> pb.ExpertPlanResponse:
         """The environment expert's plan from the session's state (or ``from_handle_id``);

@@ -129,16 +129,18 @@ class ConnectResponse(_message.Message):
     def __init__(self, request_id: _Optional[int] = ..., error: _Optional[_Union[_types_pb2.ErrorDetail, _Mapping]] = ..., list_envs: _Optional[_Union[ListEnvsResponse, _Mapping]] = ..., create_session: _Optional[_Union[CreateSessionResponse, _Mapping]] = ..., close_session: _Optional[_Union[CloseSessionResponse, _Mapping]] = ..., reset: _Optional[_Union[ResetResponse, _Mapping]] = ..., step: _Optional[_Union[StepResponse, _Mapping]] = ..., batch_step: _Optional[_Union[BatchStepResponse, _Mapping]] = ..., clone_state: _Optional[_Union[CloneStateResponse, _Mapping]] = ..., restore_state: _Optional[_Union[RestoreStateResponse, _Mapping]] = ..., release_state: _Optional[_Union[ReleaseStateResponse, _Mapping]] = ..., fork: _Optional[_Union[ForkResponse, _Mapping]] = ..., expand: _Optional[_Union[ExpandResponse, _Mapping]] = ..., expert_plan: _Optional[_Union[ExpertPlanResponse, _Mapping]] = ...) -> None: ...
 
 class CreateSessionRequest(_message.Message):
-    __slots__ = ["config_json", "env_id", "max_steps", "observation_kinds"]
+    __slots__ = ["config_json", "env_id", "max_steps", "observation_kinds", "observation_options"]
     CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
     ENV_ID_FIELD_NUMBER: _ClassVar[int]
     MAX_STEPS_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_KINDS_FIELD_NUMBER: _ClassVar[int]
+    OBSERVATION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     config_json: str
     env_id: str
     max_steps: int
     observation_kinds: _containers.RepeatedScalarFieldContainer[_types_pb2.ObservationKind]
-    def __init__(self, env_id: _Optional[str] = ..., config_json: _Optional[str] = ..., observation_kinds: _Optional[_Iterable[_Union[_types_pb2.ObservationKind, str]]] = ..., max_steps: _Optional[int] = ...) -> None: ...
+    observation_options: _types_pb2.ObservationOptions
+    def __init__(self, env_id: _Optional[str] = ..., config_json: _Optional[str] = ..., observation_kinds: _Optional[_Iterable[_Union[_types_pb2.ObservationKind, str]]] = ..., max_steps: _Optional[int] = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ...) -> None: ...
 
 class CreateSessionResponse(_message.Message):
     __slots__ = ["session_id", "spec"]
@@ -149,12 +151,16 @@ class CreateSessionResponse(_message.Message):
     def __init__(self, session_id: _Optional[str] = ..., spec: _Optional[_Union[_types_pb2.EnvSpec, _Mapping]] = ...) -> None: ...
 
 class ExpandOptions(_message.Message):
-    __slots__ = ["leaf_observations_only", "return_leaf_states"]
+    __slots__ = ["known_valid_actions_hash", "leaf_observations_only", "observation_options", "return_leaf_states"]
+    KNOWN_VALID_ACTIONS_HASH_FIELD_NUMBER: _ClassVar[int]
     LEAF_OBSERVATIONS_ONLY_FIELD_NUMBER: _ClassVar[int]
+    OBSERVATION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     RETURN_LEAF_STATES_FIELD_NUMBER: _ClassVar[int]
+    known_valid_actions_hash: int
     leaf_observations_only: bool
+    observation_options: _types_pb2.ObservationOptions
     return_leaf_states: bool
-    def __init__(self, return_leaf_states: bool = ..., leaf_observations_only: bool = ...) -> None: ...
+    def __init__(self, return_leaf_states: bool = ..., leaf_observations_only: bool = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ...) -> None: ...
 
 class ExpandRequest(_message.Message):
     __slots__ = ["from_handle_id", "options", "sequences", "session_id"]
@@ -233,14 +239,18 @@ class ReleaseStateResponse(_message.Message):
     def __init__(self, released: _Optional[int] = ...) -> None: ...
 
 class ResetRequest(_message.Message):
-    __slots__ = ["options_json", "seed", "session_id"]
+    __slots__ = ["known_valid_actions_hash", "observation_options", "options_json", "seed", "session_id"]
+    KNOWN_VALID_ACTIONS_HASH_FIELD_NUMBER: _ClassVar[int]
+    OBSERVATION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_JSON_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    known_valid_actions_hash: int
+    observation_options: _types_pb2.ObservationOptions
     options_json: str
     seed: int
     session_id: str
-    def __init__(self, session_id: _Optional[str] = ..., seed: _Optional[int] = ..., options_json: _Optional[str] = ...) -> None: ...
+    def __init__(self, session_id: _Optional[str] = ..., seed: _Optional[int] = ..., options_json: _Optional[str] = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ...) -> None: ...
 
 class ResetResponse(_message.Message):
     __slots__ = ["result"]
@@ -249,14 +259,18 @@ class ResetResponse(_message.Message):
     def __init__(self, result: _Optional[_Union[_types_pb2.StepResult, _Mapping]] = ...) -> None: ...
 
 class RestoreStateRequest(_message.Message):
-    __slots__ = ["handle_id", "portable_state", "session_id"]
+    __slots__ = ["handle_id", "known_valid_actions_hash", "observation_options", "portable_state", "session_id"]
     HANDLE_ID_FIELD_NUMBER: _ClassVar[int]
+    KNOWN_VALID_ACTIONS_HASH_FIELD_NUMBER: _ClassVar[int]
+    OBSERVATION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     PORTABLE_STATE_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     handle_id: str
+    known_valid_actions_hash: int
+    observation_options: _types_pb2.ObservationOptions
     portable_state: bytes
     session_id: str
-    def __init__(self, session_id: _Optional[str] = ..., handle_id: _Optional[str] = ..., portable_state: _Optional[bytes] = ...) -> None: ...
+    def __init__(self, session_id: _Optional[str] = ..., handle_id: _Optional[str] = ..., portable_state: _Optional[bytes] = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ...) -> None: ...
 
 class RestoreStateResponse(_message.Message):
     __slots__ = ["result"]
@@ -265,12 +279,16 @@ class RestoreStateResponse(_message.Message):
     def __init__(self, result: _Optional[_Union[_types_pb2.StepResult, _Mapping]] = ...) -> None: ...
 
 class StepRequest(_message.Message):
-    __slots__ = ["action", "session_id"]
+    __slots__ = ["action", "known_valid_actions_hash", "observation_options", "session_id"]
     ACTION_FIELD_NUMBER: _ClassVar[int]
+    KNOWN_VALID_ACTIONS_HASH_FIELD_NUMBER: _ClassVar[int]
+    OBSERVATION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     action: _types_pb2.Action
+    known_valid_actions_hash: int
+    observation_options: _types_pb2.ObservationOptions
     session_id: str
-    def __init__(self, session_id: _Optional[str] = ..., action: _Optional[_Union[_types_pb2.Action, _Mapping]] = ...) -> None: ...
+    def __init__(self, session_id: _Optional[str] = ..., action: _Optional[_Union[_types_pb2.Action, _Mapping]] = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ...) -> None: ...
 
 class StepResponse(_message.Message):
     __slots__ = ["result"]

@@ -35,6 +35,10 @@ STATE_INVALID: ErrorReason
 STATE_NOT_FOUND: ErrorReason
 UNAUTHENTICATED: ErrorReason
 UNSUPPORTED: ErrorReason
+VALID_ACTIONS_ALWAYS: ValidActionsMode
+VALID_ACTIONS_MODE_UNSPECIFIED: ValidActionsMode
+VALID_ACTIONS_NEVER: ValidActionsMode
+VALID_ACTIONS_WHEN_CHANGED: ValidActionsMode
 
 class Action(_message.Message):
     __slots__ = ["index", "json", "text"]
@@ -125,18 +129,36 @@ class Image(_message.Message):
     def __init__(self, data: _Optional[bytes] = ..., mime_type: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ...) -> None: ...
 
 class Observation(_message.Message):
-    __slots__ = ["fingerprint", "image", "text", "ui_elements", "valid_actions"]
+    __slots__ = ["fingerprint", "image", "text", "ui_elements", "valid_actions", "valid_actions_hash"]
     FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
     IMAGE_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     UI_ELEMENTS_FIELD_NUMBER: _ClassVar[int]
     VALID_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    VALID_ACTIONS_HASH_FIELD_NUMBER: _ClassVar[int]
     fingerprint: str
     image: Image
     text: str
     ui_elements: _containers.RepeatedCompositeFieldContainer[UiElement]
     valid_actions: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, text: _Optional[str] = ..., image: _Optional[_Union[Image, _Mapping]] = ..., ui_elements: _Optional[_Iterable[_Union[UiElement, _Mapping]]] = ..., valid_actions: _Optional[_Iterable[str]] = ..., fingerprint: _Optional[str] = ...) -> None: ...
+    valid_actions_hash: int
+    def __init__(self, text: _Optional[str] = ..., image: _Optional[_Union[Image, _Mapping]] = ..., ui_elements: _Optional[_Iterable[_Union[UiElement, _Mapping]]] = ..., valid_actions: _Optional[_Iterable[str]] = ..., fingerprint: _Optional[str] = ..., valid_actions_hash: _Optional[int] = ...) -> None: ...
+
+class ObservationOptions(_message.Message):
+    __slots__ = ["omit_fingerprint", "omit_image", "omit_info", "omit_text", "omit_ui_elements", "valid_actions"]
+    OMIT_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    OMIT_IMAGE_FIELD_NUMBER: _ClassVar[int]
+    OMIT_INFO_FIELD_NUMBER: _ClassVar[int]
+    OMIT_TEXT_FIELD_NUMBER: _ClassVar[int]
+    OMIT_UI_ELEMENTS_FIELD_NUMBER: _ClassVar[int]
+    VALID_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    omit_fingerprint: bool
+    omit_image: bool
+    omit_info: bool
+    omit_text: bool
+    omit_ui_elements: bool
+    valid_actions: ValidActionsMode
+    def __init__(self, omit_text: bool = ..., omit_image: bool = ..., omit_ui_elements: bool = ..., omit_fingerprint: bool = ..., omit_info: bool = ..., valid_actions: _Optional[_Union[ValidActionsMode, str]] = ...) -> None: ...
 
 class StateHandle(_message.Message):
     __slots__ = ["expires_at_ms", "id"]
@@ -224,4 +246,7 @@ class CloneSupport(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ValidActionsMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -28,6 +28,7 @@ import {
   ObservationKind,
   observationKindFromJSON,
   observationKindToJSON,
+  ObservationOptions,
   StateHandle,
   StepResult,
 } from "./types_pb.js";
@@ -79,7 +80,14 @@ export interface CreateSessionRequest {
   /** Observation kinds to produce; empty for the environment's defaults. */
   observationKinds: ObservationKind[];
   /** Overrides EnvSpec.max_steps for this session's episodes (0 = none), when set. */
-  maxSteps?: number | undefined;
+  maxSteps?:
+    | number
+    | undefined;
+  /**
+   * What every reply about this session carries by default (absent: everything, as before).
+   * Forks of the session keep them; a call's own observation_options replace them for that call.
+   */
+  observationOptions?: ObservationOptions | undefined;
 }
 
 export interface CreateSessionResponse {
@@ -106,6 +114,12 @@ export interface ResetRequest {
     | undefined;
   /** Reset options as a JSON object (see EnvSpec.reset_options_schema), e.g. {"task": "..."}. */
   optionsJson: string;
+  /** This call's observation options, replacing the session's when set. */
+  observationOptions?:
+    | ObservationOptions
+    | undefined;
+  /** With VALID_ACTIONS_WHEN_CHANGED: the hash of the valid-action list the client holds (0 = none). */
+  knownValidActionsHash?: number | undefined;
 }
 
 export interface ResetResponse {
@@ -114,7 +128,15 @@ export interface ResetResponse {
 
 export interface StepRequest {
   sessionId: string;
-  action: Action | undefined;
+  action:
+    | Action
+    | undefined;
+  /** This call's observation options, replacing the session's when set. */
+  observationOptions?:
+    | ObservationOptions
+    | undefined;
+  /** With VALID_ACTIONS_WHEN_CHANGED: the hash of the valid-action list the client holds (0 = none). */
+  knownValidActionsHash?: number | undefined;
 }
 
 export interface StepResponse {
@@ -159,6 +181,15 @@ export interface RestoreStateRequest {
     /** Bytes from CloneStateResponse.portable_state, possibly from another server with the same key. */
     { $case: "portableState"; portableState: Buffer }
     | undefined;
+  /**
+   * This call's observation options, replacing the session's when set; e.g. omit_image for
+   * a quick restore on a device whose screenshot dominates the call.
+   */
+  observationOptions?:
+    | ObservationOptions
+    | undefined;
+  /** With VALID_ACTIONS_WHEN_CHANGED: the hash of the valid-action list the client holds (0 = none). */
+  knownValidActionsHash?: number | undefined;
 }
 
 export interface RestoreStateResponse {
@@ -207,6 +238,15 @@ export interface ExpandOptions {
   returnLeafStates: boolean;
   /** Fill observations only for the last step of each branch (rewards and flags are always filled). */
   leafObservationsOnly: boolean;
+  /** This call's observation options, replacing the session's when set. */
+  observationOptions?:
+    | ObservationOptions
+    | undefined;
+  /**
+   * With VALID_ACTIONS_WHEN_CHANGED: the hash of the valid-action list the client holds (0 = none);
+   * within the reply a list is sent once, at its first node in reply order.
+   */
+  knownValidActionsHash?: number | undefined;
 }
 
 export interface ExpandRequest {
@@ -411,7 +451,7 @@ export const ListEnvsResponse: MessageFns<ListEnvsResponse> = {
 };
 
 function createBaseCreateSessionRequest(): CreateSessionRequest {
-  return { envId: "", configJson: "", observationKinds: [], maxSteps: undefined };
+  return { envId: "", configJson: "", observationKinds: [], maxSteps: undefined, observationOptions: undefined };
 }
 
 export const CreateSessionRequest: MessageFns<CreateSessionRequest> = {
@@ -431,6 +471,9 @@ export const CreateSessionRequest: MessageFns<CreateSessionRequest> = {
     }
     if (message.maxSteps !== undefined) {
       writer.uint32(32).uint32(message.maxSteps);
+    }
+    if (message.observationOptions !== undefined) {
+      ObservationOptions.encode(message.observationOptions, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -490,6 +533,14 @@ export const CreateSessionRequest: MessageFns<CreateSessionRequest> = {
             message.maxSteps = reader.uint32();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.observationOptions = ObservationOptions.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -524,6 +575,11 @@ export const CreateSessionRequest: MessageFns<CreateSessionRequest> = {
         : isSet(object.max_steps)
         ? globalThis.Number(object.max_steps)
         : undefined,
+      observationOptions: isSet(object.observationOptions)
+        ? ObservationOptions.fromJSON(object.observationOptions)
+        : isSet(object.observation_options)
+        ? ObservationOptions.fromJSON(object.observation_options)
+        : undefined,
     };
   },
 
@@ -541,6 +597,9 @@ export const CreateSessionRequest: MessageFns<CreateSessionRequest> = {
     if (message.maxSteps !== undefined) {
       obj.maxSteps = Math.round(message.maxSteps);
     }
+    if (message.observationOptions !== undefined) {
+      obj.observationOptions = ObservationOptions.toJSON(message.observationOptions);
+    }
     return obj;
   },
 
@@ -553,6 +612,9 @@ export const CreateSessionRequest: MessageFns<CreateSessionRequest> = {
     message.configJson = object.configJson ?? "";
     message.observationKinds = object.observationKinds?.map((e) => e) || [];
     message.maxSteps = object.maxSteps ?? undefined;
+    message.observationOptions = (object.observationOptions !== undefined && object.observationOptions !== null)
+      ? ObservationOptions.fromPartial(object.observationOptions)
+      : undefined;
     return message;
   },
 };
@@ -772,7 +834,13 @@ export const CloseSessionResponse: MessageFns<CloseSessionResponse> = {
 };
 
 function createBaseResetRequest(): ResetRequest {
-  return { sessionId: "", seed: undefined, optionsJson: "" };
+  return {
+    sessionId: "",
+    seed: undefined,
+    optionsJson: "",
+    observationOptions: undefined,
+    knownValidActionsHash: undefined,
+  };
 }
 
 export const ResetRequest: MessageFns<ResetRequest> = {
@@ -785,6 +853,12 @@ export const ResetRequest: MessageFns<ResetRequest> = {
     }
     if (message.optionsJson !== "") {
       writer.uint32(26).string(message.optionsJson);
+    }
+    if (message.observationOptions !== undefined) {
+      ObservationOptions.encode(message.observationOptions, writer.uint32(34).fork()).join();
+    }
+    if (message.knownValidActionsHash !== undefined) {
+      writer.uint32(40).uint64(message.knownValidActionsHash);
     }
     return writer;
   },
@@ -826,6 +900,22 @@ export const ResetRequest: MessageFns<ResetRequest> = {
             message.optionsJson = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.observationOptions = ObservationOptions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.knownValidActionsHash = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -851,6 +941,16 @@ export const ResetRequest: MessageFns<ResetRequest> = {
         : isSet(object.options_json)
         ? globalThis.String(object.options_json)
         : "",
+      observationOptions: isSet(object.observationOptions)
+        ? ObservationOptions.fromJSON(object.observationOptions)
+        : isSet(object.observation_options)
+        ? ObservationOptions.fromJSON(object.observation_options)
+        : undefined,
+      knownValidActionsHash: isSet(object.knownValidActionsHash)
+        ? globalThis.Number(object.knownValidActionsHash)
+        : isSet(object.known_valid_actions_hash)
+        ? globalThis.Number(object.known_valid_actions_hash)
+        : undefined,
     };
   },
 
@@ -865,6 +965,12 @@ export const ResetRequest: MessageFns<ResetRequest> = {
     if (message.optionsJson !== "") {
       obj.optionsJson = message.optionsJson;
     }
+    if (message.observationOptions !== undefined) {
+      obj.observationOptions = ObservationOptions.toJSON(message.observationOptions);
+    }
+    if (message.knownValidActionsHash !== undefined) {
+      obj.knownValidActionsHash = Math.round(message.knownValidActionsHash);
+    }
     return obj;
   },
 
@@ -876,6 +982,10 @@ export const ResetRequest: MessageFns<ResetRequest> = {
     message.sessionId = object.sessionId ?? "";
     message.seed = object.seed ?? undefined;
     message.optionsJson = object.optionsJson ?? "";
+    message.observationOptions = (object.observationOptions !== undefined && object.observationOptions !== null)
+      ? ObservationOptions.fromPartial(object.observationOptions)
+      : undefined;
+    message.knownValidActionsHash = object.knownValidActionsHash ?? undefined;
     return message;
   },
 };
@@ -950,7 +1060,7 @@ export const ResetResponse: MessageFns<ResetResponse> = {
 };
 
 function createBaseStepRequest(): StepRequest {
-  return { sessionId: "", action: undefined };
+  return { sessionId: "", action: undefined, observationOptions: undefined, knownValidActionsHash: undefined };
 }
 
 export const StepRequest: MessageFns<StepRequest> = {
@@ -960,6 +1070,12 @@ export const StepRequest: MessageFns<StepRequest> = {
     }
     if (message.action !== undefined) {
       Action.encode(message.action, writer.uint32(18).fork()).join();
+    }
+    if (message.observationOptions !== undefined) {
+      ObservationOptions.encode(message.observationOptions, writer.uint32(26).fork()).join();
+    }
+    if (message.knownValidActionsHash !== undefined) {
+      writer.uint32(32).uint64(message.knownValidActionsHash);
     }
     return writer;
   },
@@ -993,6 +1109,22 @@ export const StepRequest: MessageFns<StepRequest> = {
             message.action = Action.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.observationOptions = ObservationOptions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.knownValidActionsHash = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1013,6 +1145,16 @@ export const StepRequest: MessageFns<StepRequest> = {
         ? globalThis.String(object.session_id)
         : "",
       action: isSet(object.action) ? Action.fromJSON(object.action) : undefined,
+      observationOptions: isSet(object.observationOptions)
+        ? ObservationOptions.fromJSON(object.observationOptions)
+        : isSet(object.observation_options)
+        ? ObservationOptions.fromJSON(object.observation_options)
+        : undefined,
+      knownValidActionsHash: isSet(object.knownValidActionsHash)
+        ? globalThis.Number(object.knownValidActionsHash)
+        : isSet(object.known_valid_actions_hash)
+        ? globalThis.Number(object.known_valid_actions_hash)
+        : undefined,
     };
   },
 
@@ -1023,6 +1165,12 @@ export const StepRequest: MessageFns<StepRequest> = {
     }
     if (message.action !== undefined) {
       obj.action = Action.toJSON(message.action);
+    }
+    if (message.observationOptions !== undefined) {
+      obj.observationOptions = ObservationOptions.toJSON(message.observationOptions);
+    }
+    if (message.knownValidActionsHash !== undefined) {
+      obj.knownValidActionsHash = Math.round(message.knownValidActionsHash);
     }
     return obj;
   },
@@ -1036,6 +1184,10 @@ export const StepRequest: MessageFns<StepRequest> = {
     message.action = (object.action !== undefined && object.action !== null)
       ? Action.fromPartial(object.action)
       : undefined;
+    message.observationOptions = (object.observationOptions !== undefined && object.observationOptions !== null)
+      ? ObservationOptions.fromPartial(object.observationOptions)
+      : undefined;
+    message.knownValidActionsHash = object.knownValidActionsHash ?? undefined;
     return message;
   },
 };
@@ -1529,7 +1681,7 @@ export const CloneStateResponse: MessageFns<CloneStateResponse> = {
 };
 
 function createBaseRestoreStateRequest(): RestoreStateRequest {
-  return { sessionId: "", source: undefined };
+  return { sessionId: "", source: undefined, observationOptions: undefined, knownValidActionsHash: undefined };
 }
 
 export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
@@ -1544,6 +1696,12 @@ export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
       case "portableState":
         writer.uint32(26).bytes(message.source.portableState);
         break;
+    }
+    if (message.observationOptions !== undefined) {
+      ObservationOptions.encode(message.observationOptions, writer.uint32(34).fork()).join();
+    }
+    if (message.knownValidActionsHash !== undefined) {
+      writer.uint32(40).uint64(message.knownValidActionsHash);
     }
     return writer;
   },
@@ -1585,6 +1743,22 @@ export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
             message.source = { $case: "portableState", portableState: Buffer.from(reader.bytes()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.observationOptions = ObservationOptions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.knownValidActionsHash = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1613,6 +1787,16 @@ export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
         : isSet(object.portable_state)
         ? { $case: "portableState", portableState: Buffer.from(bytesFromBase64(object.portable_state)) }
         : undefined,
+      observationOptions: isSet(object.observationOptions)
+        ? ObservationOptions.fromJSON(object.observationOptions)
+        : isSet(object.observation_options)
+        ? ObservationOptions.fromJSON(object.observation_options)
+        : undefined,
+      knownValidActionsHash: isSet(object.knownValidActionsHash)
+        ? globalThis.Number(object.knownValidActionsHash)
+        : isSet(object.known_valid_actions_hash)
+        ? globalThis.Number(object.known_valid_actions_hash)
+        : undefined,
     };
   },
 
@@ -1625,6 +1809,12 @@ export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
       obj.handleId = message.source.handleId;
     } else if (message.source?.$case === "portableState") {
       obj.portableState = base64FromBytes(message.source.portableState);
+    }
+    if (message.observationOptions !== undefined) {
+      obj.observationOptions = ObservationOptions.toJSON(message.observationOptions);
+    }
+    if (message.knownValidActionsHash !== undefined) {
+      obj.knownValidActionsHash = Math.round(message.knownValidActionsHash);
     }
     return obj;
   },
@@ -1649,6 +1839,10 @@ export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
         break;
       }
     }
+    message.observationOptions = (object.observationOptions !== undefined && object.observationOptions !== null)
+      ? ObservationOptions.fromPartial(object.observationOptions)
+      : undefined;
+    message.knownValidActionsHash = object.knownValidActionsHash ?? undefined;
     return message;
   },
 };
@@ -2167,7 +2361,12 @@ export const ActionSequence: MessageFns<ActionSequence> = {
 };
 
 function createBaseExpandOptions(): ExpandOptions {
-  return { returnLeafStates: false, leafObservationsOnly: false };
+  return {
+    returnLeafStates: false,
+    leafObservationsOnly: false,
+    observationOptions: undefined,
+    knownValidActionsHash: undefined,
+  };
 }
 
 export const ExpandOptions: MessageFns<ExpandOptions> = {
@@ -2177,6 +2376,12 @@ export const ExpandOptions: MessageFns<ExpandOptions> = {
     }
     if (message.leafObservationsOnly !== false) {
       writer.uint32(16).bool(message.leafObservationsOnly);
+    }
+    if (message.observationOptions !== undefined) {
+      ObservationOptions.encode(message.observationOptions, writer.uint32(26).fork()).join();
+    }
+    if (message.knownValidActionsHash !== undefined) {
+      writer.uint32(32).uint64(message.knownValidActionsHash);
     }
     return writer;
   },
@@ -2210,6 +2415,22 @@ export const ExpandOptions: MessageFns<ExpandOptions> = {
             message.leafObservationsOnly = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.observationOptions = ObservationOptions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.knownValidActionsHash = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2234,6 +2455,16 @@ export const ExpandOptions: MessageFns<ExpandOptions> = {
         : isSet(object.leaf_observations_only)
         ? globalThis.Boolean(object.leaf_observations_only)
         : false,
+      observationOptions: isSet(object.observationOptions)
+        ? ObservationOptions.fromJSON(object.observationOptions)
+        : isSet(object.observation_options)
+        ? ObservationOptions.fromJSON(object.observation_options)
+        : undefined,
+      knownValidActionsHash: isSet(object.knownValidActionsHash)
+        ? globalThis.Number(object.knownValidActionsHash)
+        : isSet(object.known_valid_actions_hash)
+        ? globalThis.Number(object.known_valid_actions_hash)
+        : undefined,
     };
   },
 
@@ -2245,6 +2476,12 @@ export const ExpandOptions: MessageFns<ExpandOptions> = {
     if (message.leafObservationsOnly !== false) {
       obj.leafObservationsOnly = message.leafObservationsOnly;
     }
+    if (message.observationOptions !== undefined) {
+      obj.observationOptions = ObservationOptions.toJSON(message.observationOptions);
+    }
+    if (message.knownValidActionsHash !== undefined) {
+      obj.knownValidActionsHash = Math.round(message.knownValidActionsHash);
+    }
     return obj;
   },
 
@@ -2255,6 +2492,10 @@ export const ExpandOptions: MessageFns<ExpandOptions> = {
     const message = createBaseExpandOptions();
     message.returnLeafStates = object.returnLeafStates ?? false;
     message.leafObservationsOnly = object.leafObservationsOnly ?? false;
+    message.observationOptions = (object.observationOptions !== undefined && object.observationOptions !== null)
+      ? ObservationOptions.fromPartial(object.observationOptions)
+      : undefined;
+    message.knownValidActionsHash = object.knownValidActionsHash ?? undefined;
     return message;
   },
 };

@@ -321,6 +321,60 @@ export function errorReasonToJSON(object: ErrorReason): string {
   }
 }
 
+/** How Observation.valid_actions is sent. */
+export enum ValidActionsMode {
+  /** VALID_ACTIONS_MODE_UNSPECIFIED - The session's choice (for a session: VALID_ACTIONS_ALWAYS). */
+  VALID_ACTIONS_MODE_UNSPECIFIED = 0,
+  /** VALID_ACTIONS_ALWAYS - In every observation (the default). */
+  VALID_ACTIONS_ALWAYS = 1,
+  /**
+   * VALID_ACTIONS_WHEN_CHANGED - With valid_actions_hash in every observation, and the list itself only when the client
+   * does not have it yet: when it differs from the call's known_valid_actions_hash and
+   * from every list earlier in the same reply (in reply order).
+   */
+  VALID_ACTIONS_WHEN_CHANGED = 2,
+  /** VALID_ACTIONS_NEVER - Never. */
+  VALID_ACTIONS_NEVER = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function validActionsModeFromJSON(object: any): ValidActionsMode {
+  switch (object) {
+    case 0:
+    case "VALID_ACTIONS_MODE_UNSPECIFIED":
+      return ValidActionsMode.VALID_ACTIONS_MODE_UNSPECIFIED;
+    case 1:
+    case "VALID_ACTIONS_ALWAYS":
+      return ValidActionsMode.VALID_ACTIONS_ALWAYS;
+    case 2:
+    case "VALID_ACTIONS_WHEN_CHANGED":
+      return ValidActionsMode.VALID_ACTIONS_WHEN_CHANGED;
+    case 3:
+    case "VALID_ACTIONS_NEVER":
+      return ValidActionsMode.VALID_ACTIONS_NEVER;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ValidActionsMode.UNRECOGNIZED;
+  }
+}
+
+export function validActionsModeToJSON(object: ValidActionsMode): string {
+  switch (object) {
+    case ValidActionsMode.VALID_ACTIONS_MODE_UNSPECIFIED:
+      return "VALID_ACTIONS_MODE_UNSPECIFIED";
+    case ValidActionsMode.VALID_ACTIONS_ALWAYS:
+      return "VALID_ACTIONS_ALWAYS";
+    case ValidActionsMode.VALID_ACTIONS_WHEN_CHANGED:
+      return "VALID_ACTIONS_WHEN_CHANGED";
+    case ValidActionsMode.VALID_ACTIONS_NEVER:
+      return "VALID_ACTIONS_NEVER";
+    case ValidActionsMode.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * Error details. Attached to a non-OK gRPC status as the binary trailer
  * `dynamind-error-bin` (and, for humans and simple clients, as the text trailers
@@ -414,6 +468,29 @@ export interface Observation {
    * so a search can de-duplicate nodes; the step counter is not part of it.
    */
   fingerprint: string;
+  /**
+   * With VALID_ACTIONS_WHEN_CHANGED only: a hash of the valid_actions list (below 2^53, so
+   * exact in every language; 0 for an empty list). valid_actions is left empty when the
+   * client already has the list with this hash (see ObservationOptions); a client keeps
+   * the lists it was sent by hash and looks this one up.
+   */
+  validActionsHash?: number | undefined;
+}
+
+/**
+ * Which parts of each observation a reply carries. Every field's zero value keeps the
+ * part, so an absent or empty ObservationOptions is today's full observation. Parts left
+ * out are also not computed where the environment can skip them (no screenshot taken).
+ * Text, image and UI elements come only when the session's observation kinds include them.
+ */
+export interface ObservationOptions {
+  omitText: boolean;
+  omitImage: boolean;
+  omitUiElements: boolean;
+  omitFingerprint: boolean;
+  /** Leave StepResult.info_json empty. */
+  omitInfo: boolean;
+  validActions: ValidActionsMode;
 }
 
 /** The outcome of Reset or of one Step. */
@@ -1440,7 +1517,7 @@ export const UiElement: MessageFns<UiElement> = {
 };
 
 function createBaseObservation(): Observation {
-  return { text: "", image: undefined, uiElements: [], validActions: [], fingerprint: "" };
+  return { text: "", image: undefined, uiElements: [], validActions: [], fingerprint: "", validActionsHash: undefined };
 }
 
 export const Observation: MessageFns<Observation> = {
@@ -1459,6 +1536,9 @@ export const Observation: MessageFns<Observation> = {
     }
     if (message.fingerprint !== "") {
       writer.uint32(42).string(message.fingerprint);
+    }
+    if (message.validActionsHash !== undefined) {
+      writer.uint32(48).uint64(message.validActionsHash);
     }
     return writer;
   },
@@ -1516,6 +1596,14 @@ export const Observation: MessageFns<Observation> = {
             message.fingerprint = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.validActionsHash = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1543,6 +1631,11 @@ export const Observation: MessageFns<Observation> = {
         ? object.valid_actions.map((e: any) => globalThis.String(e))
         : [],
       fingerprint: isSet(object.fingerprint) ? globalThis.String(object.fingerprint) : "",
+      validActionsHash: isSet(object.validActionsHash)
+        ? globalThis.Number(object.validActionsHash)
+        : isSet(object.valid_actions_hash)
+        ? globalThis.Number(object.valid_actions_hash)
+        : undefined,
     };
   },
 
@@ -1563,6 +1656,9 @@ export const Observation: MessageFns<Observation> = {
     if (message.fingerprint !== "") {
       obj.fingerprint = message.fingerprint;
     }
+    if (message.validActionsHash !== undefined) {
+      obj.validActionsHash = Math.round(message.validActionsHash);
+    }
     return obj;
   },
 
@@ -1576,6 +1672,187 @@ export const Observation: MessageFns<Observation> = {
     message.uiElements = object.uiElements?.map((e) => UiElement.fromPartial(e)) || [];
     message.validActions = object.validActions?.map((e) => e) || [];
     message.fingerprint = object.fingerprint ?? "";
+    message.validActionsHash = object.validActionsHash ?? undefined;
+    return message;
+  },
+};
+
+function createBaseObservationOptions(): ObservationOptions {
+  return {
+    omitText: false,
+    omitImage: false,
+    omitUiElements: false,
+    omitFingerprint: false,
+    omitInfo: false,
+    validActions: 0,
+  };
+}
+
+export const ObservationOptions: MessageFns<ObservationOptions> = {
+  encode(message: ObservationOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.omitText !== false) {
+      writer.uint32(8).bool(message.omitText);
+    }
+    if (message.omitImage !== false) {
+      writer.uint32(16).bool(message.omitImage);
+    }
+    if (message.omitUiElements !== false) {
+      writer.uint32(24).bool(message.omitUiElements);
+    }
+    if (message.omitFingerprint !== false) {
+      writer.uint32(32).bool(message.omitFingerprint);
+    }
+    if (message.omitInfo !== false) {
+      writer.uint32(40).bool(message.omitInfo);
+    }
+    if (message.validActions !== 0) {
+      writer.uint32(48).int32(message.validActions);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ObservationOptions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseObservationOptions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.omitText = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.omitImage = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.omitUiElements = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.omitFingerprint = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.omitInfo = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.validActions = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ObservationOptions {
+    return {
+      omitText: isSet(object.omitText)
+        ? globalThis.Boolean(object.omitText)
+        : isSet(object.omit_text)
+        ? globalThis.Boolean(object.omit_text)
+        : false,
+      omitImage: isSet(object.omitImage)
+        ? globalThis.Boolean(object.omitImage)
+        : isSet(object.omit_image)
+        ? globalThis.Boolean(object.omit_image)
+        : false,
+      omitUiElements: isSet(object.omitUiElements)
+        ? globalThis.Boolean(object.omitUiElements)
+        : isSet(object.omit_ui_elements)
+        ? globalThis.Boolean(object.omit_ui_elements)
+        : false,
+      omitFingerprint: isSet(object.omitFingerprint)
+        ? globalThis.Boolean(object.omitFingerprint)
+        : isSet(object.omit_fingerprint)
+        ? globalThis.Boolean(object.omit_fingerprint)
+        : false,
+      omitInfo: isSet(object.omitInfo)
+        ? globalThis.Boolean(object.omitInfo)
+        : isSet(object.omit_info)
+        ? globalThis.Boolean(object.omit_info)
+        : false,
+      validActions: isSet(object.validActions)
+        ? validActionsModeFromJSON(object.validActions)
+        : isSet(object.valid_actions)
+        ? validActionsModeFromJSON(object.valid_actions)
+        : 0,
+    };
+  },
+
+  toJSON(message: ObservationOptions): unknown {
+    const obj: any = {};
+    if (message.omitText !== false) {
+      obj.omitText = message.omitText;
+    }
+    if (message.omitImage !== false) {
+      obj.omitImage = message.omitImage;
+    }
+    if (message.omitUiElements !== false) {
+      obj.omitUiElements = message.omitUiElements;
+    }
+    if (message.omitFingerprint !== false) {
+      obj.omitFingerprint = message.omitFingerprint;
+    }
+    if (message.omitInfo !== false) {
+      obj.omitInfo = message.omitInfo;
+    }
+    if (message.validActions !== 0) {
+      obj.validActions = validActionsModeToJSON(message.validActions);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ObservationOptions>): ObservationOptions {
+    return ObservationOptions.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ObservationOptions>): ObservationOptions {
+    const message = createBaseObservationOptions();
+    message.omitText = object.omitText ?? false;
+    message.omitImage = object.omitImage ?? false;
+    message.omitUiElements = object.omitUiElements ?? false;
+    message.omitFingerprint = object.omitFingerprint ?? false;
+    message.omitInfo = object.omitInfo ?? false;
+    message.validActions = object.validActions ?? 0;
     return message;
   },
 };

@@ -1,0 +1,147 @@
+/**
+ * Observation options (types.proto ObservationOptions): which parts of an observation a
+ * reply carries. A session has defaults (CreateSession); a call may replace them. The
+ * default view is today's full observation and costs nothing: results pass through.
+ *
+ * Parts the environment renders (text, image, UI elements) are left out of the
+ * ObservationRequest, so their work is skipped (no screenshot). Fingerprint, info and
+ * valid actions are dropped from the result afterwards, in reply order, because "valid
+ * actions when changed" depends on what came earlier in the same reply.
+ */
+import { EnvError, type ObservationKind, type ObservationRequest } from "../../adapters/contract.js";
+import type { Session } from "./session.js";
+import { ValidActionsMode, type ObservationOptions, type Observation, type StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+
+export type ValidActionsView = "always" | "changed" | "never";
+
+/** What one call's replies carry, resolved from the session's kinds and the options in force. */
+export interface ObservationView {
+  /** What the environment is asked to render. */
+  readonly request: ObservationRequest;
+  readonly fingerprint: boolean;
+  readonly info: boolean;
+  readonly validActions: ValidActionsView;
+  /** True when results need no shaping (the default: everything, valid actions always). */
+  readonly passThrough: boolean;
+}
+
+/** Checks client-given options (enum values come off the wire as any integer). */
+export function checkObservationOptions(o: ObservationOptions | undefined): void {
+  if (o === undefined) return;
+  const m = o.validActions;
+  if (m !== ValidActionsMode.VALID_ACTIONS_MODE_UNSPECIFIED && m !== ValidActionsMode.VALID_ACTIONS_ALWAYS && m !== ValidActionsMode.VALID_ACTIONS_WHEN_CHANGED && m !== ValidActionsMode.VALID_ACTIONS_NEVER) {
+    throw new EnvError("INVALID_ARGUMENT", `observation_options.valid_actions ${Number(m)} is not a ValidActionsMode`);
+  }
+}
+
+/** The view for a session's kinds under `options` (undefined = everything). */
+export function resolveView(kinds: readonly ObservationKind[], options: ObservationOptions | undefined): ObservationView {
+  const request: ObservationRequest = {
+    text: kinds.includes("text") && !(options?.omitText ?? false),
+    image: kinds.includes("image") && !(options?.omitImage ?? false),
+    uiElements: kinds.includes("ui_elements") && !(options?.omitUiElements ?? false),
+  };
+  const mode = options?.validActions ?? ValidActionsMode.VALID_ACTIONS_MODE_UNSPECIFIED;
+  const validActions: ValidActionsView =
+    mode === ValidActionsMode.VALID_ACTIONS_WHEN_CHANGED ? "changed" : mode === ValidActionsMode.VALID_ACTIONS_NEVER ? "never" : "always";
+  const fingerprint = !(options?.omitFingerprint ?? false);
+  const info = !(options?.omitInfo ?? false);
+  return { request, fingerprint, info, validActions, passThrough: fingerprint && info && validActions === "always" };
+}
+
+/** A stable text key of options, for template caching ("" = none). */
+export function optionsKey(o: ObservationOptions | undefined): string {
+  if (o === undefined) return "";
+  return `${+o.omitText}${+o.omitImage}${+o.omitUiElements}${+o.omitFingerprint}${+o.omitInfo}${o.validActions}`;
+}
+
+/**
+ * The valid-action lists a client holds during one reply: the hash it said it has, plus
+ * every list sent earlier in the reply. Replies are bounded, so the set is too.
+ */
+export class SentLists {
+  private readonly sent = new Set<number>();
+  constructor(known: number | undefined) {
+    this.holds(known);
+  }
+  /** Records a list the client said it holds (0 or undefined: none). */
+  holds(known: number | undefined): void {
+    if (known !== undefined && known !== 0) this.sent.add(known);
+  }
+  /** True the first time a hash is offered (the list must go out), false after. */
+  first(hash: number): boolean {
+    if (this.sent.has(hash)) return false;
+    this.sent.add(hash);
+    return true;
+  }
+}
+
+/** Applies the view to one result, in reply order; returns the result to send (a shaped copy when anything changes). */
+export function shapeResult(r: StepResult, view: ObservationView, lists: SentLists | undefined): StepResult {
+  if (view.passThrough) return r;
+  const o = r.observation;
+  const infoJson = view.info ? r.infoJson : "";
+  if (o === undefined) return infoJson === r.infoJson ? r : { ...r, infoJson };
+  let validActions = o.validActions;
+  let validActionsHash: number | undefined;
+  if (view.validActions === "never") validActions = NONE;
+  else if (view.validActions === "changed") {
+    validActionsHash = validActionsHashOf(o.validActions);
+    if (validActionsHash === 0 || !(lists ?? new SentLists(undefined)).first(validActionsHash)) validActions = NONE;
+  }
+  const observation: Observation = {
+    text: o.text,
+    image: o.image,
+    uiElements: o.uiElements,
+    validActions,
+    fingerprint: view.fingerprint ? o.fingerprint : "",
+    validActionsHash,
+  };
+  return { ...r, observation, infoJson };
+}
+
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+
+/** Hashes of lists the server hands out again and again (frozen ones, like Sokoban's), by identity. */
+const FROZEN_HASHES = new WeakMap<readonly string[], number>();
+
+/**
+ * A 53-bit hash of a valid-action list (exact in every language), 0 only for the empty
+ * list: two FNV-1a 32-bit hashes with different seeds over the strings and their lengths.
+ */
+export function validActionsHashOf(list: readonly string[]): number {
+  if (list.length === 0) return 0;
+  const frozen = Object.isFrozen(list);
+  if (frozen) {
+    const hit = FROZEN_HASHES.get(list);
+    if (hit !== undefined) return hit;
+  }
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x9e3779b9;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    for (let j = 0; j < s.length; j++) {
+      const c = s.charCodeAt(j);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x05f5e0ff);
+    }
+    // The length separates ["ab","c"] from ["a","bc"].
+    a = Math.imul(a ^ (s.length + 0x10000), 0x01000193);
+    b = Math.imul(b ^ (s.length + 0x10000), 0x05f5e0ff);
+  }
+  const h = (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff) || 1;
+  if (frozen) FROZEN_HASHES.set(list, h);
+  return h;
+}
+
+/** The view a call gets: its own options when it gives them (checked first), else the session's. */
+export function viewFor(session: Pick<Session, "template">, options: ObservationOptions | undefined): ObservationView {
+  if (options === undefined) return session.template.defaultView;
+  checkObservationOptions(options);
+  return resolveView(session.template.observationKinds, options);
+}
+
+/** The lists a client holds for one reply, when the view sends valid actions only when changed. */
+export function listsFor(view: ObservationView, known: number | undefined): SentLists | undefined {
+  return view.validActions === "changed" ? new SentLists(known) : undefined;
+}
