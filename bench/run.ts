@@ -141,16 +141,20 @@ const targets = {
   },
 };
 
+const file = quick ? "bench/results/server.quick.json" : "bench/results/server.json";
+// The isolation suite writes its own section of this file (--only=isolation); a server-only run keeps it.
+const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { targets?: Record<string, unknown>; results?: Record<string, unknown> }) : {};
+const kept = previous.results?.isolation === undefined ? {} : { isolation: previous.results.isolation };
+const keptTarget = previous.targets?.otherClientStepP99UnderWorstCallMs === undefined ? {} : { otherClientStepP99UnderWorstCallMs: previous.targets.otherClientStepP99UnderWorstCallMs };
 const report = {
   generatedAt: new Date().toISOString(),
   command: `npm run bench${quick ? " -- --quick" : ""}`,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
   quick,
-  targets,
-  results,
+  targets: { ...targets, ...keptTarget },
+  results: { ...results, ...kept },
 };
 mkdirSync("bench/results", { recursive: true });
-const file = quick ? "bench/results/server.quick.json" : "bench/results/server.json";
 writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
 console.log(JSON.stringify(targets, null, 2));
 log(`wrote ${file}`);
