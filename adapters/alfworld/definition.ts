@@ -6,7 +6,11 @@ import { AlfworldEnv } from "./env.js";
 import { GOAL_TEMPLATES } from "./generate.js";
 import { TASK_TYPES, type TaskType } from "./scene.js";
 
-export const ALFWORLD_VERSION = "1.0.0";
+/**
+ * 1.1.0: ALFWorld's own splits (valid_unseen = floor plans 10, 219, 308, 424) and scenes from the
+ * layouts, so the same seed gives another episode than 1.0.0; recordings made on 1.0.0 replay as a version mismatch.
+ */
+export const ALFWORLD_VERSION = "1.1.0";
 export const ALFWORLD_MAX_STEPS = 50;
 
 const TASK_DESCRIPTIONS: Record<TaskType, string> = {
