@@ -266,7 +266,8 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
     for (; step < opts.steps; step++) {
       const tStep = performance.now();
       const lr = learningRate(step, schedule);
-      const g = dp ? await dp.step(train.examples, batchForStep(batches, step, seed), tokenizer.pad, offsetFor(batchForStep(batches, step, seed), step)) : await singleGrads(step);
+      const indices = batchForStep(batches, step, seed);
+      const g = dp ? await dp.step(train.examples, indices, tokenizer.pad, offsetFor(indices, step)) : await singleGrads(step);
       const clipped = clipByGlobalNorm(g.grads, gradClip);
       optimizer.apply(clipped.grads, lr);
       const loss = g.loss;

@@ -107,6 +107,18 @@ describe("runSft with workers", () => {
     for (const r of [one, two, again]) r.model.dispose();
   });
 
+  it("with --position-shift, 2 workers use the same per-step offsets as 1 (same losses), which differ from no shift", async () => {
+    const shifted = { ...base, model: { ...tiny, maxSeqLen: 96 }, steps: 4, checkpointEvery: 0, positionShift: true };
+    const one = await runSft({ ...shifted, outDir: path.join(dir, "s1"), workers: 1 });
+    const two = await runSft({ ...shifted, outDir: path.join(dir, "s2"), workers: 2 });
+    const plain = await runSft({ ...shifted, positionShift: false, outDir: path.join(dir, "s0"), workers: 1 });
+    const a = trainLosses(one.history);
+    const b = trainLosses(two.history);
+    for (let i = 0; i < a.length; i++) expect(Math.abs((a[i] as number) - (b[i] as number)), `step ${i + 1}`).toBeLessThan(2e-3 * Math.max(1, a[i] as number));
+    expect(trainLosses(plain.history)).not.toEqual(a);
+    for (const r of [one, two, plain]) r.model.dispose();
+  });
+
   it("resumes from a checkpoint with workers and matches an uninterrupted run", async () => {
     const opts = { ...base, batchSize: 4, workers: 2 };
     const full = await runSft({ ...opts, outDir: path.join(dir, "full"), steps: 8, checkpointEvery: 0 });
