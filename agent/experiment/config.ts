@@ -61,17 +61,20 @@ export interface ExperimentConfig {
   evalOrder?: "forward" | "reverse";
 }
 
+/** Sokoban's evaluation splits, shared by the ReSim and Dyna-GRPO experiments (seeds training never uses). */
+export const SOKOBAN_SPLITS: readonly SplitConfig[] = [
+  { name: "ID", description: "6×6, 1 box, unseen seeds", config: { preset: "6x6-1box" }, seedStart: 1_000_000 },
+  { name: "hard", description: "6×6, 1 box, optimal solution ≥ 5 steps", config: { preset: "6x6-1box", min_solution_length: 5 }, seedStart: 2_000_000 },
+  { name: "OOD", description: "8×8, 2 boxes", config: { preset: "8x8-2box" }, seedStart: 3_000_000 },
+];
+
 const SOKOBAN: EnvExperiment = {
   env: "sokoban",
   trainConfig: { preset: "6x6-1box" },
   trainEpisodes: 1500,
   trainSeedStart: 0,
   collectMaxSteps: 40,
-  splits: [
-    { name: "ID", description: "6×6, 1 box, unseen seeds", config: { preset: "6x6-1box" }, seedStart: 1_000_000 },
-    { name: "hard", description: "6×6, 1 box, optimal solution ≥ 5 steps", config: { preset: "6x6-1box", min_solution_length: 5 }, seedStart: 2_000_000 },
-    { name: "OOD", description: "8×8, 2 boxes", config: { preset: "8x8-2box" }, seedStart: 3_000_000 },
-  ],
+  splits: [...SOKOBAN_SPLITS],
   resim: { b: 8, d: 3, horizon: 20, bTrain: 2, gamma: 0.95 },
   sft: { steps: 3000, batchSize: 16, lr: 1e-3, promptLossWeight: 1, model: { dModel: 128, nLayers: 4, nHeads: 4, dFF: 512 } },
   maxNewTokens: { resim: 640, actionOnly: 24 },

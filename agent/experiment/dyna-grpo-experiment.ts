@@ -19,7 +19,7 @@ import type { ResponsePolicy } from "../eval/policy.js";
 import { RandomResponsePolicy } from "../eval/random-policy.js";
 import { parseRlConfig, type Algo, type RlConfigInput } from "../rl/config.js";
 import { runRl } from "../rl/trainer.js";
-import type { SplitConfig } from "./config.js";
+import { SOKOBAN_SPLITS, type SplitConfig } from "./config.js";
 import { lineChartSvg, renderPng, type LineSeries } from "./plot.js";
 import { meanInterval, pearson, wilson, type Interval } from "./stats.js";
 
@@ -45,19 +45,21 @@ export interface DynaGrpoExperimentConfig {
   rl: Partial<RlConfigInput>;
   /** Dyna-GRPO's n_T and n_π. */
   dyna: { nT: number; nPi: number };
+  /**
+   * The start checkpoint writes simulated plans (a DISTILL(ReSim) model; default) or
+   * answers only (a DISTILL(action-only) model: SimRollout then executes the answer,
+   * a one-action plan, and there is no Sim Score).
+   */
+  simulates?: boolean;
 }
 
-const SOKOBAN_SPLITS: SplitConfig[] = [
-  { name: "ID", description: "6×6, 1 box, unseen seeds", config: { preset: "6x6-1box" }, seedStart: 1_000_000 },
-  { name: "OOD", description: "8×8, 2 boxes", config: { preset: "8x8-2box" }, seedStart: 3_000_000 },
-];
 
 /** The powered comparison: 200 evaluation episodes per split, 3 RL seeds per algorithm. Many hours on two cores. */
 export const DYNA_SOKOBAN: DynaGrpoExperimentConfig = {
   name: "sokoban",
   env: "sokoban",
   trainConfig: { preset: "6x6-1box" },
-  splits: SOKOBAN_SPLITS,
+  splits: [...SOKOBAN_SPLITS],
   evalEpisodes: 200,
   curvePoints: 5,
   curveEpisodes: 50,
@@ -85,7 +87,27 @@ export const DYNA_TINY: DynaGrpoExperimentConfig = {
   dyna: { nT: 1, nPi: 1 },
 };
 
-export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, tiny: DYNA_TINY };
+/**
+ * From a DISTILL(action-only) checkpoint (answers only, no plans): what two cores can run
+ * while no DISTILL(ReSim) checkpoint beats the random policy (docs/results/resim.md).
+ * SimRollout executes the draft's answer (a one-action plan) and refines on the real next
+ * state; there is no Sim Score to report. One RL seed per algorithm.
+ */
+export const DYNA_SOKOBAN_ACTION: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN,
+  name: "sokoban-action",
+  simulates: false,
+  evalEpisodes: 200,
+  curvePoints: 4,
+  curveEpisodes: 100,
+  maxNewTokens: 24,
+  budget: 6_000,
+  seeds: [0],
+  rl: { groupSize: 8, groupsPerIteration: 4, maxSteps: 20, maxNewTokens: 24, beta: 0.01, clip: 0.2, lr: 1e-4, temperature: 1, minibatchSize: 32 },
+  dyna: { nT: 3, nPi: 3 },
+};
+
+export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-action": DYNA_SOKOBAN_ACTION, tiny: DYNA_TINY };
 
 export interface Row {
   method: string;
@@ -173,6 +195,9 @@ function toRow(method: string, split: string, r: EvalResult, seconds: number): R
   };
 }
 
+/** RL training tasks start here: above the SFT collection's seeds and the evaluation splits'. */
+export const TRAIN_SEED_BASE = 10_000_000;
+
 /** The RL config of one run at a budget cap (iterations enough for it: every iteration takes at least G agent steps). */
 export function runConfig(cfg: DynaGrpoExperimentConfig, algo: Algo, seed: number, cap: number) {
   const groupSize = cfg.rl.groupSize ?? 8;
@@ -184,9 +209,10 @@ export function runConfig(cfg: DynaGrpoExperimentConfig, algo: Algo, seed: numbe
       algo,
       env: cfg.env,
       envConfig: cfg.trainConfig,
+      simulates: cfg.simulates ?? true,
       seed,
-      // Each seed trains on its own tasks.
-      seedStart: seed * 1_000_003,
+      // Each RL seed trains on its own tasks, disjoint from the SFT data's (seeds 0…) and from every evaluation split's (1e6…, 2e6…, 3e6…).
+      seedStart: TRAIN_SEED_BASE + seed * 100_000,
       iterations,
       nT: cfg.dyna.nT,
       nPi: cfg.dyna.nPi,
@@ -225,7 +251,7 @@ export async function runDynaGrpoExperiment(
     await writeFile(file, JSON.stringify(out));
     return out;
   };
-  const checkpointPolicy = (dir: string) => () => CheckpointPolicy.load(dir, { simulates: true, maxNewTokens: cfg.maxNewTokens, temperature: 0 });
+  const checkpointPolicy = (dir: string) => () => CheckpointPolicy.load(dir, { simulates: cfg.simulates ?? true, maxNewTokens: cfg.maxNewTokens, temperature: 0 });
 
   const rows: Row[] = [];
   const curves: CurvePoint[] = [];
@@ -302,10 +328,17 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
   await mkdir(docs, { recursive: true });
   await writeFile(join(docs, "dyna-grpo.json"), JSON.stringify(r, null, 1));
   const c = r.config;
+  const hasSim = r.curves.some((p) => p.simScore !== null);
   const lines = [
     `# Dyna-GRPO vs GRPO vs RLOO on ${c.env} (configuration "${c.name}")`,
     "",
     `Command: \`${r.command}\` (from \`${r.from}\`), ${r.generatedAt}.`,
+    "",
+    (c.simulates ?? true)
+      ? "The start checkpoint writes simulated plans; SimRollout executes the plan its answer starts."
+      : "The start checkpoint answers without plans (DISTILL(action-only)): SimRollout executes the draft's answer, a one-action plan, and refines on the real next state. No response states a future, so there is no Sim Score.",
+    "",
+    `RL tasks: seeds from ${TRAIN_SEED_BASE} + 100000 × RL seed, disjoint from the SFT data and every evaluation split.`,
     "",
     `Each algorithm trains from the same checkpoint for ${c.budget} agent steps (every response counts), RL seeds ${c.seeds.join(", ")}; ` +
       `${c.evalEpisodes} evaluation episodes per split (greedy, at most ${c.evalMaxSteps} steps), success with Wilson 95% intervals, ` +
@@ -322,13 +355,11 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
     "",
     "Training wall time per run: " + Object.entries(r.trainSeconds).map(([run, s]) => `${run} ${Math.round(s)} s`).join(", ") + ".",
     "",
-    correlationLine(r.curves),
-    "",
+    ...(hasSim ? [correlationLine(r.curves), ""] : []),
     ...refinementLines(r.refinement ?? {}),
     `![success over training](dyna-grpo-success.png)`,
     "",
-    `![Sim Score over training](dyna-grpo-sim.png)`,
-    "",
+    ...(hasSim ? [`![Sim Score over training](dyna-grpo-sim.png)`, ""] : []),
   ];
   await writeFile(join(docs, "dyna-grpo.md"), lines.join("\n"));
   const runs = [...new Set(r.curves.map((p) => p.run))];
@@ -336,5 +367,5 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
     runs.map((run) => ({ name: run, points: r.curves.filter((p) => p.run === run && f(p) !== null).map((p) => ({ x: p.agentSteps, y: f(p)! })) }));
   const split = c.splits[0]!.name;
   await renderPng(lineChartSvg(`Success over training (${split}, ${c.curveEpisodes} episodes per point)`, "agent steps of training", series((p) => p.success)), join(docs, "dyna-grpo-success.png"));
-  await renderPng(lineChartSvg(`Sim Score over training (${split})`, "agent steps of training", series((p) => p.simScore)), join(docs, "dyna-grpo-sim.png"));
+  if (hasSim) await renderPng(lineChartSvg(`Sim Score over training (${split})`, "agent steps of training", series((p) => p.simScore)), join(docs, "dyna-grpo-sim.png"));
 }

@@ -5,7 +5,7 @@ import { connect } from "../connect.js";
 import { int } from "../options.js";
 
 /** The keys of DYNA_CONFIGS (dyna-grpo-experiment.ts loads TensorFlow.js, so it is imported only when the command runs; a test keeps the two equal). */
-export const DYNA_CONFIG_NAMES = ["sokoban", "tiny"];
+export const DYNA_CONFIG_NAMES = ["sokoban", "sokoban-action", "tiny"];
 
 export function experimentCommand(): Command {
   const experiment = new Command("experiment").description("Run a Dyna-Mind experiment end to end and write its report.");
@@ -50,13 +50,14 @@ export function experimentCommand(): Command {
   experiment
     .command("dyna-grpo")
     .description(
-      "GRPO vs RLOO vs Dyna-GRPO from one SFT checkpoint at the same agent-step budget, on Sokoban ID (6x6-1box) and OOD (8x8-2box), beside the random policy and the start checkpoint, with 95% intervals and success / Sim Score over training (dyna-grpo.md + PNGs).",
+      "GRPO vs RLOO vs Dyna-GRPO from one SFT checkpoint at the same agent-step budget, on Sokoban ID (6x6-1box), hard (optimal ≥ 5 steps) and OOD (8x8-2box), beside the random policy and the start checkpoint, with 95% intervals and success / Sim Score over training (dyna-grpo.md + PNGs).",
     )
     .requiredOption("--from <dir>", "the starting checkpoint (e.g. DISTILL(ReSim) from `experiment resim`)")
-    .addOption(new Option("--config <name>", "sokoban: 200 episodes per split, 3 seeds per algorithm; tiny: every stage on a handful of steps (CI)").choices(DYNA_CONFIG_NAMES).default("sokoban"))
+    .addOption(new Option("--config <name>", "sokoban: 200 episodes per split, 3 seeds per algorithm, from a DISTILL(ReSim) checkpoint; sokoban-action: from a DISTILL(action-only) checkpoint (answers only), 1 seed; tiny: every stage on a handful of steps (CI)").choices(DYNA_CONFIG_NAMES).default("sokoban"))
     .option("--n-t <n>", "Dyna-GRPO's simulation-improvement iterations per round (the n_T ablation: 0, 5, 10)", int)
     .option("--n-pi <n>", "Dyna-GRPO's policy-improvement iterations per round", int)
     .option("--algos <list>", "comma-separated subset of grpo,rloo,dyna-grpo (e.g. dyna-grpo alone for the ablation)")
+    .option("--seeds <list>", "comma-separated RL seeds (default: the configuration's); a rerun with more seeds resumes the finished ones")
     .option("--work <dir>", "training runs and saved evaluations (a rerun resumes them)", "runs/dyna-grpo-experiment")
     .option("--docs <dir>", "where the report goes", "docs/results")
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
@@ -67,13 +68,17 @@ export function experimentCommand(): Command {
         import("../../agent/experiment/dyna-grpo-experiment.js"),
         import("../../agent/model/backend.js"),
       ]);
+      const seeds = opts.seeds === undefined ? undefined : String(opts.seeds).split(",").map((x) => {
+        if (!/^\d{1,6}$/.test(x)) throw new Error(`--seeds: "${x.slice(0, 20)}" is not a non-negative integer`);
+        return Number(x);
+      });
       const base = DYNA_CONFIGS[opts.config]!;
       const algos = algoNames === undefined ? base.algos : (algoNames as typeof base.algos);
       await selectBackend({ logger: createLogger("dynamind") });
-      const cfg = { ...base, algos, dyna: { nT: opts.nT ?? base.dyna.nT, nPi: opts.nPi ?? base.dyna.nPi } };
+      const cfg = { ...base, algos, seeds: seeds ?? base.seeds, dyna: { nT: opts.nT ?? base.dyna.nT, nPi: opts.nPi ?? base.dyna.nPi } };
       const { client, close } = await connect(opts.address);
       try {
-        const extra = [opts.nT !== undefined ? `--n-t ${opts.nT}` : "", opts.nPi !== undefined ? `--n-pi ${opts.nPi}` : "", opts.algos ? `--algos ${opts.algos}` : ""].filter(Boolean).join(" ");
+        const extra = [opts.nT !== undefined ? `--n-t ${opts.nT}` : "", opts.nPi !== undefined ? `--n-pi ${opts.nPi}` : "", opts.algos ? `--algos ${opts.algos}` : "", seeds ? `--seeds ${seeds.join(",")}` : ""].filter(Boolean).join(" ");
         const command = `dynamind experiment dyna-grpo --from ${opts.from} --config ${cfg.name}${extra ? ` ${extra}` : ""}`;
         const r = await runDynaGrpoExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"));
         for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(28)} success ${row.success.rate.toFixed(3)}  ${row.simScore ? `Sim ${row.simScore.mean.toFixed(3)}` : ""}`);

@@ -80,6 +80,7 @@ export function trainCommand(): Command {
     .option("--max-agent-steps <n>", "stop once the run has taken this many agent steps (0 = no budget)", finite)
     .option("--checkpoint-every <n>", "checkpoint every n iterations (0 = only at the end)", finite)
     .option("--no-sim-score", "skip the exact Sim Score of responses (saves Expand calls)")
+    .option("--no-simulates", "the checkpoint answers without simulated plans (a DISTILL(action-only) model): prompts do not ask for plans, and SimRollout executes the answer")
     .option("--no-resume", "start afresh even if --out has a checkpoint")
     .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
@@ -90,6 +91,7 @@ export function trainCommand(): Command {
       for (const [flag, field] of Object.entries(FIELDS)) if (opts[flag] !== undefined) merged[field] = opts[flag];
       if (opts.env !== undefined) merged.env = opts.env;
       if (opts.simScore === false) merged.simScore = false;
+      if (opts.simulates === false) merged.simulates = false;
       if (opts.config !== undefined || opts.preset !== undefined) {
         const base = typeof file.envConfig === "object" && file.envConfig !== null ? (file.envConfig as Record<string, unknown>) : {};
         merged.envConfig = { ...base, ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
