@@ -3,7 +3,8 @@
  * checkpoints, and what SimRollout's refinement did, read from a run's metrics.
  */
 import { describe, expect, it } from "vitest";
-import { simSuccessCorrelation, summariseRefinement, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { DYNA_CONFIGS, runConfig, simSuccessCorrelation, summariseRefinement, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { CONFIGS } from "../../../agent/experiment/config.js";
 
 describe("dyna-grpo report", () => {
   it("correlates Sim Score with success over the checkpoints that have a Sim Score", () => {
@@ -36,5 +37,31 @@ describe("dyna-grpo report", () => {
     expect(s.simFirst).toBeCloseTo(0.3, 12);
     expect(s.simRefined).toBeCloseTo(0.5, 12);
     expect(summariseRefinement("").iterations).toBe(0);
+  });
+
+  it("trains every RL seed on tasks no evaluation split and no SFT collection uses", () => {
+    for (const cfg of Object.values(DYNA_CONFIGS)) {
+      for (const seed of [0, 1, 2, 9]) {
+        const rl = runConfig(cfg, "grpo", seed, cfg.budget);
+        // Every iteration draws groupsPerIteration seeds; the budget bounds the iterations.
+        const first = rl.seedStart;
+        const last = first + rl.iterations * rl.groupsPerIteration;
+        for (const split of cfg.splits) {
+          const lo = split.seedStart;
+          const hi = lo + cfg.evalEpisodes;
+          expect(last <= lo || first >= hi, `${cfg.name} seed ${seed} vs ${split.name}`).toBe(true);
+        }
+        for (const exp of Object.values(CONFIGS))
+          for (const e of exp.envs) expect(first >= e.trainSeedStart + e.trainEpisodes, `${cfg.name} vs SFT data of ${exp.name}`).toBe(true);
+        const other = runConfig(cfg, "grpo", seed + 1, cfg.budget);
+        expect(last <= other.seedStart, `${cfg.name}: seeds ${seed} and ${seed + 1} share tasks`).toBe(true);
+      }
+    }
+  });
+
+  it("runs an answers-only start without plans", () => {
+    const cfg = DYNA_CONFIGS["sokoban-action"]!;
+    expect(runConfig(cfg, "rloo", 0, 100).simulates).toBe(false);
+    expect(runConfig(DYNA_CONFIGS.sokoban!, "rloo", 0, 100).simulates).toBe(true);
   });
 });
