@@ -15,9 +15,17 @@ export const ModelConfigSchema = z
     dropout: z.number().min(0).max(0.9).default(0),
     /** Scale of the normal initialisation of weight matrices. */
     initStd: z.number().positive().default(0.02),
+    /**
+     * How attention knows where a token is. "learned": a position table added to the
+     * embeddings (GPT-2; checkpoints without this field). "rotary": queries and keys
+     * rotated by position (RoPE), so attention sees only relative offsets and a prompt
+     * longer than any training example reaches no untrained parameters.
+     */
+    positions: z.enum(["learned", "rotary"]).default("learned"),
   })
   .strict()
-  .refine((c) => c.dModel % c.nHeads === 0, { message: "dModel must be a multiple of nHeads" });
+  .refine((c) => c.dModel % c.nHeads === 0, { message: "dModel must be a multiple of nHeads" })
+  .refine((c) => c.positions !== "rotary" || (c.dModel / c.nHeads) % 2 === 0, { message: "rotary positions need an even head size (dModel / nHeads)" });
 
 export type ModelConfig = z.output<typeof ModelConfigSchema>;
 export type ModelConfigInput = z.input<typeof ModelConfigSchema>;
@@ -37,6 +45,7 @@ export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, "vocabSize"> = {
   maxSeqLen: 1024,
   dropout: 0,
   initStd: 0.02,
+  positions: "learned",
 };
 
 export function parseModelConfig(value: unknown, where = "model config"): ModelConfig {

@@ -1,6 +1,7 @@
 /**
  * A decoder-only transformer language model (GPT-2 layout: learned positions,
- * pre-LayerNorm blocks, GELU MLP, output head tied to the token embedding).
+ * pre-LayerNorm blocks, GELU MLP, output head tied to the token embedding), or with
+ * rotary positions instead of the position table (config `positions: "rotary"`).
  *
  * Weights are `tf.Variable`s named like `h.0.attn.qkv.w`; every tensor
  * computation runs inside `tf.tidy`. Token embeddings are looked up as one-hot
@@ -93,6 +94,42 @@ export interface ForwardOptions {
 
 const NEG = -1e9;
 
+/** cos and sin of each position's rotation angles, [B or 1, 1, T, dh/2]. */
+interface RotaryTables {
+  cos: tf.Tensor4D;
+  sin: tf.Tensor4D;
+}
+
+/**
+ * RoPE's angles (base 10000, the halves layout of GPT-NeoX): position p turns the
+ * pair (x_i, x_{i+dh/2}) by p · 10000^(−2i/dh). Computed here from the position
+ * ids, which are known to the caller (generation passes them; training uses
+ * start..start+T−1), so no gather, which has no gradient on wasm, is needed.
+ */
+function rotaryTables(positions: tf.Tensor2D | undefined, start: number, B: number, T: number, dh: number): RotaryTables {
+  const half = dh / 2;
+  const rows = positions ? B : 1;
+  const ids = positions ? positions.dataSync() : undefined;
+  const cos = new Float32Array(rows * T * half);
+  const sin = new Float32Array(rows * T * half);
+  for (let b = 0; b < rows; b++)
+    for (let t = 0; t < T; t++) {
+      const p = ids ? (ids[b * T + t] as number) : start + t;
+      for (let i = 0; i < half; i++) {
+        const a = p * Math.pow(10000, (-2 * i) / dh);
+        cos[(b * T + t) * half + i] = Math.cos(a);
+        sin[(b * T + t) * half + i] = Math.sin(a);
+      }
+    }
+  return { cos: tf.tensor4d(cos, [rows, 1, T, half]), sin: tf.tensor4d(sin, [rows, 1, T, half]) };
+}
+
+/** x [B, H, T, dh] rotated by the tables: (x1, x2) → (x1·cos − x2·sin, x1·sin + x2·cos). */
+function rotate(x: tf.Tensor4D, r: RotaryTables): tf.Tensor4D {
+  const [x1, x2] = tf.split(x, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
+  return tf.concat([x1.mul(r.cos).sub(x2.mul(r.sin)), x1.mul(r.sin).add(x2.mul(r.cos))], 3) as tf.Tensor4D;
+}
+
 /** Per-weight seed; never 0 (tfjs treats a falsy seed as "use Math.random"). */
 function seedOf(base: number, i: number): number {
   return ((Math.abs(Math.floor(base)) * 1000003 + i * 7919) % 2147483646) + 1;
@@ -120,7 +157,7 @@ export class TransformerLM {
     };
     const residStd = c.initStd / Math.sqrt(2 * c.nLayers);
     normal("tok_emb", [c.vocabSize, c.dModel], c.initStd);
-    normal("pos_emb", [c.maxSeqLen, c.dModel], c.initStd / 2);
+    if (c.positions === "learned") normal("pos_emb", [c.maxSeqLen, c.dModel], c.initStd / 2);
     for (let l = 0; l < c.nLayers; l++) {
       fill(`h.${l}.ln1.g`, [c.dModel], 1);
       fill(`h.${l}.ln1.b`, [c.dModel], 0);
@@ -203,7 +240,10 @@ export class TransformerLM {
     const logits = tf.tidy(() => {
       const onehot = oneHotF32(ids.reshape([B * T]) as tf.Tensor1D, c.vocabSize) as tf.Tensor2D;
       let x: tf.Tensor = matMul2d(onehot, this.p("tok_emb") as tf.Tensor2D);
-      if (opts.positions) {
+      const rotary = c.positions === "rotary" ? rotaryTables(opts.positions, offset + pastLen, B, T, dh) : undefined;
+      if (rotary) {
+        // Positions enter through the queries and keys below.
+      } else if (opts.positions) {
         x = x.add(tf.gather(this.p("pos_emb"), opts.positions.reshape([B * T])));
       } else {
         const pos = tf.slice(this.p("pos_emb"), [offset + pastLen, 0], [T, c.dModel]);
@@ -214,7 +254,12 @@ export class TransformerLM {
       for (let l = 0; l < c.nLayers; l++) {
         const h = this.layerNorm(x, `h.${l}.ln1`);
         const qkv = this.linear(h, `h.${l}.attn.qkv`).reshape([B, T, 3 * H, dh]).transpose([0, 2, 1, 3]);
-        const [q0, k0, v0] = tf.split(qkv, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        let [q0, k0, v0] = tf.split(qkv, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        if (rotary) {
+          // Keys are cached rotated, so a cached key keeps its own position.
+          q0 = rotate(q0, rotary);
+          k0 = rotate(k0, rotary);
+        }
         const q = q0.mul(1 / Math.sqrt(dh)) as tf.Tensor4D;
         let k = k0;
         let v = v0;

@@ -17,7 +17,7 @@ export function sftCommand(): Command {
     .requiredOption("--out <dir>", "output: checkpoint/ (resumable) and metrics.jsonl")
     .option("--eval-data <file>", "held-out JSONL (default: --eval-fraction of --data)")
     .option("--eval-fraction <f>", "fraction of --data held out when no --eval-data", num, 0.05)
-    .option("--config <file>", "model architecture JSON (dModel, nLayers, nHeads, dFF, maxSeqLen, dropout)")
+    .option("--config <file>", "model architecture JSON (dModel, nLayers, nHeads, dFF, maxSeqLen, dropout, positions: learned or rotary)")
     .addOption(new Option("--tokenizer <kind>", "tokenizer of a new model: fitted to the training split, or byte-level (resuming and --init use the checkpoint's)").choices(["fitted", "byte"]).default("fitted"))
     .option("--tokenizer-pieces <n>", "most pieces a fitted tokenizer keeps", int, 2048)
     .option("--init <dir>", "start from this checkpoint's weights")

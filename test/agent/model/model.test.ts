@@ -15,12 +15,16 @@ beforeAll(async () => {
   await selectBackend({ prefer: "wasm" });
 });
 
-// The same behaviour on each backend the tests can reach (wasm is what CI has; cpu is the last fallback).
-describe.each(["wasm", "cpu"])("TransformerLM on %s", (backend) => {
+// The same behaviour on each backend the tests can reach (wasm is what CI has; cpu is the last fallback), with either position encoding.
+describe.each([
+  ["wasm", "learned"],
+  ["cpu", "learned"],
+  ["wasm", "rotary"],
+] as const)("TransformerLM on %s, %s positions", (backend, positions) => {
   let model: TransformerLM;
   beforeAll(async () => {
     await tf.setBackend(backend);
-    model = new TransformerLM(tiny, { seed: 1 });
+    model = new TransformerLM({ ...tiny, positions }, { seed: 1 });
   });
   afterAll(() => model.dispose());
 
@@ -69,6 +73,63 @@ describe.each(["wasm", "cpu"])("TransformerLM on %s", (backend) => {
     await model.generate([tok.encode("xy"), tok.encode("xyz")], { maxNewTokens: 5, temperature: 0.7, seed: 1 });
     await model.generate([tok.encode("xy")], { maxNewTokens: 5, useCache: false });
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("rotary positions", () => {
+  beforeAll(async () => {
+    await tf.setBackend("wasm");
+  });
+
+  it("see only relative offsets: a sequence gives the same logits at any start position", () => {
+    const model = new TransformerLM({ ...tiny, positions: "rotary" }, { seed: 3 });
+    const ids = tf.tensor2d([[257, 5, 9, 11, 40, 2]], [1, 6], "int32");
+    const at0 = model.forward(ids).logits;
+    const at37 = model.forward(ids, { positionOffset: 37 }).logits;
+    expect(tf.max(tf.abs(at0.sub(at37))).dataSync()[0]).toBeLessThan(1e-4);
+    // A learned table does not: the same shift changes the logits.
+    const learned = new TransformerLM(tiny, { seed: 3 });
+    const l0 = learned.forward(ids).logits;
+    const l37 = learned.forward(ids, { positionOffset: 37 }).logits;
+    expect(tf.max(tf.abs(l0.sub(l37))).dataSync()[0]).toBeGreaterThan(1e-3);
+    tf.dispose([ids, at0, at37, l0, l37]);
+    model.dispose();
+    learned.dispose();
+  });
+
+  it("have no position table, and trains: gradients reach every weight", () => {
+    const model = new TransformerLM({ ...tiny, positions: "rotary" }, { seed: 4 });
+    expect([...model.params.keys()]).not.toContain("pos_emb");
+    const ids = tf.tensor2d([[257, 5, 9, 11]], [1, 4], "int32");
+    const tg = tf.tensor2d([[5, 9, 11, 2]], [1, 4], "int32");
+    const w = tf.ones([1, 4]) as tf.Tensor2D;
+    const { grads, value } = tf.variableGrads(() => model.maskedLoss(ids, tg, w, true));
+    for (const [name, g] of Object.entries(grads)) expect(tf.sum(tf.abs(g)).dataSync()[0], name).toBeGreaterThan(0);
+    expect(Object.keys(grads)).toHaveLength(model.params.size);
+    tf.dispose([ids, tg, w, value, ...Object.values(grads)]);
+    model.dispose();
+  });
+
+  it("checkpoints keep the encoding; a config without the field is the learned table", async () => {
+    const { parseModelConfig } = await import("../../../agent/model/config.js");
+    expect(parseModelConfig(tiny).positions).toBe("learned");
+    expect(() => parseModelConfig({ ...tiny, nHeads: 32, dModel: 32, positions: "rotary" })).toThrow(/even head size/);
+    const dir = mkdtempSync(path.join(tmpdir(), "dynamind-rope-"));
+    try {
+      const model = new TransformerLM({ ...tiny, positions: "rotary" }, { seed: 5 });
+      await saveCheckpoint(path.join(dir, "c"), { model, tokenizer: tok, trainer: {} });
+      const loaded = await loadCheckpoint(path.join(dir, "c"));
+      expect(loaded.model.config.positions).toBe("rotary");
+      const ids = tf.tensor2d([[257, 1, 2, 3]], [1, 4], "int32");
+      const a = model.forward(ids).logits;
+      const b = loaded.model.forward(ids).logits;
+      expect(Array.from(await a.data())).toEqual(Array.from(await b.data()));
+      tf.dispose([ids, a, b]);
+      model.dispose();
+      loaded.model.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
