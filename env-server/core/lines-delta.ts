@@ -4,11 +4,14 @@
  *
  * Why lines, and why copy-or-insert runs: the engine knows no environment, and the
  * observations worth delta-coding change by whole lines. A Sokoban move rewrites one to
- * three grid rows in place; an ALFWorld step adds and drops a command or two in a sorted
- * list of dozens, which shifts every entry after it (index-by-index edits would resend
- * the tail). Runs copied from anywhere in the base cover both, and the ops stay a few
- * small varints. Character-level diffs would save a little more on long lines at a cost
- * per character on the hot path, and would no longer be generic over lists.
+ * three adjacent grid rows in place; an ALFWorld step adds and drops a command or two in
+ * a sorted list of dozens, which shifts every entry after it (index-by-index edits would
+ * resend the tail). One format, runs copied from anywhere in the base plus inserted
+ * lines, covers both in a few small varints. The server builds texts' deltas as one
+ * splice (common leading and trailing lines kept, the middle replaced: a character scan,
+ * no allocation but the middle lines — the hot path of a grid step) and lists' deltas by
+ * matching runs (diffLines). Character-level diffs would save a little more on long lines
+ * at a cost per character, and would no longer be generic over lists.
  */
 
 /** The edits of one delta: triples (insert, from, count) and the inserted lines (LinesDelta without its base). */
@@ -104,4 +107,51 @@ function firstAtOrAfter(at: number[], min: number): number {
     else hi = mid;
   }
   return lo < at.length ? at[lo]! : at[0]!;
+}
+
+/**
+ * A text's edits from `base` as one splice: the lines both share at the start and at the
+ * end are copied, the lines between are inserted. Found by one scan for the common
+ * character prefix and suffix; only the replaced middle is split into lines.
+ */
+export function spliceLines(base: string, next: string): LineEdits {
+  const la = base.length;
+  const lb = next.length;
+  const max = la < lb ? la : lb;
+  let p = 0;
+  while (p < max && base.charCodeAt(p) === next.charCodeAt(p)) p++;
+  // All of `next` is the base's first lines (identical texts included): copy them.
+  if (p === lb && (la === lb || base.charCodeAt(lb) === 10)) return { ops: [0, 0, lineCount(next)], lines: [] };
+  let s = 0;
+  while (s < max - p && base.charCodeAt(la - 1 - s) === next.charCodeAt(lb - 1 - s)) s++;
+  // Whole lines inside the common prefix (each ends with a newline before p) …
+  let head = 0;
+  let headEnd = 0; // where the first differing line starts (in both texts)
+  for (let i = base.indexOf("\n"); i >= 0 && i < p; i = base.indexOf("\n", i + 1)) {
+    head++;
+    headEnd = i + 1;
+  }
+  // … and inside the common suffix (each starts after a newline at or after the suffix's start).
+  let tail = 0;
+  let tailStart = lb; // where the first shared trailing line starts in `next`
+  for (let i = next.lastIndexOf("\n"); i >= lb - s && i >= headEnd; i = i > 0 ? next.lastIndexOf("\n", i - 1) : -1) {
+    tail++;
+    tailStart = i + 1;
+  }
+  const baseLines = lineCount(base);
+  const nextLines = lineCount(next);
+  const middle = nextLines - head - tail;
+  const ops: number[] = [];
+  if (head > 0) ops.push(0, 0, head);
+  // The middle, without the newline that ends it (it belongs to the tail's first line break).
+  const lines = middle > 0 ? next.slice(headEnd, tail > 0 ? tailStart - 1 : lb).split("\n") : [];
+  if (middle > 0 || tail > 0) ops.push(middle, tail > 0 ? baseLines - tail : 0, tail);
+  return { ops, lines };
+}
+
+/** Lines in a text: newlines plus one ("" is one empty line). */
+export function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+  return n;
 }

@@ -12,7 +12,7 @@ import { EnvError, type ObservationKind, type ObservationRequest } from "../../a
 import type { Session } from "./session.js";
 import { ValidActionsMode, type LinesDelta, type ObservationOptions, type Observation, type StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { EMPTY_OBSERVATION } from "./episode.js";
-import { deltaBytes, diffLines, listBytes, textBytes, type LineEdits } from "./lines-delta.js";
+import { deltaBytes, diffLines, lineCount, listBytes, spliceLines, textBytes, type LineEdits } from "./lines-delta.js";
 
 export type ValidActionsView = "always" | "changed" | "never";
 
@@ -154,7 +154,7 @@ function textDeltaOf(text: string, hash: number, bases: readonly (Observation | 
       const b = bases[i];
       if (b === undefined || b === EMPTY_OBSERVATION) continue;
       baseHash = textHashOf(b.text);
-      if (held.hasText(baseHash)) edits = diffLines(b.text.split("\n"), text.split("\n"));
+      if (held.hasText(baseHash)) edits = spliceLines(b.text, text);
     }
   }
   return edits !== undefined && deltaBytes(edits) < textBytes(text) ? { baseHash, ...edits } : undefined;
@@ -173,11 +173,6 @@ function listDelta(list: readonly string[], bases: readonly (Observation | undef
   return undefined;
 }
 
-function lineCount(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
-  return n;
-}
 
 /** A text's hash (Observation.text_hash): the valid-action hash of the one-element list [text]. */
 export function textHashOf(text: string): number {

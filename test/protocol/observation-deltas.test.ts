@@ -14,7 +14,7 @@ import type { ObservationChoice } from "../../agent/client/observation-options.j
 import { applyLinesDelta, ReplyHolds } from "../../agent/client/observation-deltas.js";
 import type { Step } from "../../agent/client/results.js";
 import { EnvEngine } from "../../env-server/core/engine.js";
-import { diffLines } from "../../env-server/core/lines-delta.js";
+import { diffLines, spliceLines } from "../../env-server/core/lines-delta.js";
 import { textHashOf } from "../../env-server/core/observation-options.js";
 import { ValidActionsMode } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { useTestServer } from "../support/server.js";
@@ -264,7 +264,7 @@ describe("observation deltas", () => {
     expect(() => holds.complete({ ...r, observation: { ...r.observation, textDelta: { baseHash: 77, ops: [0, 0, 1], lines: [] } } })).toThrow(/did not rebuild/);
   });
 
-  it("diffLines and applyLinesDelta round-trip any pair of line lists", () => {
+  it("diffLines (lists) and spliceLines (texts) round-trip through applyLinesDelta for any pair", () => {
     const line = fc.constantFrom("", "#", "##__#", "go to shelf 1", "go to shelf 2", "look", "é\u{1F600}");
     fc.assert(
       fc.property(fc.array(line, { maxLength: 30 }), fc.array(line, { maxLength: 30 }), (a, b) => {
@@ -272,6 +272,17 @@ describe("observation deltas", () => {
       }),
       { numRuns: 500 },
     );
+    // Texts: one splice (shared leading and trailing lines kept), exact for any pair.
+    const textArb = fc.array(line, { maxLength: 12 }).map((ls) => ls.join("\n"));
+    fc.assert(
+      fc.property(textArb, textArb, (a, b) => {
+        expect(applyLinesDelta(a.split("\n"), spliceLines(a, b)).join("\n")).toBe(b);
+      }),
+      { numRuns: 2000 },
+    );
+    // A changed grid row costs that row only.
+    expect(spliceLines("####\n#_P#\n#__#\n####", "####\n#__#\n#_P#\n####")).toEqual({ ops: [0, 0, 1, 2, 3, 1], lines: ["#__#", "#_P#"] });
+    expect(spliceLines("a\nb", "a\nb")).toEqual({ ops: [0, 0, 2], lines: [] });
     expect(() => applyLinesDelta(["a"], { ops: [0, 0, 2], lines: [] })).toThrow(/malformed/);
     expect(() => applyLinesDelta(["a"], { ops: [1, 0, 0], lines: [] })).toThrow(/malformed/);
     expect(() => applyLinesDelta(["a"], { ops: [0, 0], lines: [] })).toThrow(/malformed/);
