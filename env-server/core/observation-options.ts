@@ -6,7 +6,9 @@
  * Parts the environment renders (text, image, UI elements) are left out of the
  * ObservationRequest, so their work is skipped (no screenshot). Fingerprint, info and
  * valid actions are dropped from the result afterwards, in reply order, because "valid
- * actions when changed" depends on what came earlier in the same reply.
+ * actions when changed" depends on what came earlier in the same reply. Deltas (text and
+ * lists as LinesDelta against what the client holds, lines-delta.ts) are made there too,
+ * for the same reason: a node's base may be a node earlier in the reply.
  */
 import { EnvError, type ObservationKind, type ObservationRequest } from "../../adapters/contract.js";
 import type { Session } from "./session.js";
@@ -172,7 +174,6 @@ function listDelta(list: readonly string[], bases: readonly (Observation | undef
   }
   return undefined;
 }
-
 
 /** A text's hash (Observation.text_hash): the valid-action hash of the one-element list [text]. */
 export function textHashOf(text: string): number {

@@ -248,6 +248,18 @@ describe("observation deltas", () => {
     await engine.close();
   });
 
+  it("are off by default: replies carry no text hash and no delta", async () => {
+    const engine = await EnvEngine.create(builtinRegistry(), {}, Buffer.alloc(32, 1));
+    const { sessionId } = engine.createSession({ envId: "alfworld", configJson: "", observationKinds: [] });
+    const first = (await engine.reset({ sessionId, seed: 3, optionsJson: "" })).result!.observation!;
+    const o = (await engine.step({ sessionId, action: { kind: { $case: "text", text: "look" } }, knownTextHash: textHashOf(first.text) })).result!.observation!;
+    expect(o.textHash).toBeUndefined();
+    expect(o.textDelta).toBeUndefined();
+    expect(o.validActionsDelta).toBeUndefined();
+    expect(o.text).not.toBe("");
+    await engine.close();
+  });
+
   it("fail the reply when the client lacks the base, instead of guessing", () => {
     const holds = new ReplyHolds();
     const r = {
