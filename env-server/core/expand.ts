@@ -72,25 +72,36 @@ export function expand(core: EngineCore, req: ExpandRequest, deadline = Infinity
  * Applies the view to every node in reply order (a valid-action list goes out at its first
  * node only). With deltas, a node's base is its parent (the branch's previous observed
  * node), else the root, else the first observed node of the branch before: the closest
- * states the client holds.
+ * states the client holds. A big reply is shaped in time slices, as the run was (deltas
+ * cost microseconds per node).
  */
-function shapeBranches(reply: ExpandResponse, view: ObservationView, lists: SentLists | undefined, root: Observation | undefined): ExpandResponse {
+function shapeBranches(reply: ExpandResponse, view: ObservationView, lists: SentLists | undefined, root: Observation | undefined): MaybePromise<ExpandResponse> {
+  const slice = new TimeSlice();
+  const branches = reply.branches;
+  // Where shaping is, kept across yields (shaped nodes no longer hold unshaped observations).
+  let b = 0;
+  let j = 0;
+  let parent: Observation | undefined;
+  let first: Observation | undefined;
   let previousFirst: Observation | undefined;
-  for (const branch of reply.branches) {
-    const steps = branch.steps;
-    let parent: Observation | undefined;
-    let first: Observation | undefined;
-    for (let i = 0; i < steps.length; i++) {
-      const o = steps[i]!.observation;
-      steps[i] = shapeResult(steps[i]!, view, lists, view.deltas ? [parent, root, previousFirst] : undefined);
-      if (o !== undefined && o !== EMPTY_OBSERVATION) {
-        parent = o;
-        first ??= o;
+  let shaped = 0;
+  const go = (): MaybePromise<ExpandResponse> => {
+    for (; b < branches.length; b++, j = 0, parent = undefined, first = undefined) {
+      const steps = branches[b]!.steps;
+      for (; j < steps.length; j++) {
+        if (++shaped % CLOCK_EVERY === 0 && slice.spent()) return slice.next().then(go);
+        const o = steps[j]!.observation;
+        steps[j] = shapeResult(steps[j]!, view, lists, view.deltas ? [parent, root, previousFirst] : undefined);
+        if (o !== undefined && o !== EMPTY_OBSERVATION) {
+          parent = o;
+          first ??= o;
+        }
       }
+      previousFirst = first ?? previousFirst;
     }
-    previousFirst = first ?? previousFirst;
-  }
-  return reply;
+    return reply;
+  };
+  return go();
 }
 
 /**

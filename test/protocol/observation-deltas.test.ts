@@ -248,6 +248,21 @@ describe("observation deltas", () => {
     await engine.close();
   });
 
+  it("rebuild a large Expand shaped across time slices (yields between nodes) exactly", async () => {
+    const full = await ctx.client.createSession("alfworld");
+    const delta = await ctx.client.createSession("alfworld", { observation: DELTAS });
+    const start = await full.reset(11);
+    await delta.reset(11);
+    const va = start.observation.validActions;
+    // 3072 nodes (under the server's reply bound for full observations): well past one 4 ms slice of shaping.
+    const seqs = Array.from({ length: 96 }, (_, b) => Array.from({ length: 32 }, (_, d) => va[(b * 7 + d * 5) % va.length]!));
+    const a = await full.expand(seqs);
+    const b = await delta.expand(seqs);
+    expect(b.map((br) => br.steps.map(seen))).toEqual(a.map((br) => br.steps.map(seen)));
+    await full.close();
+    await delta.close();
+  }, 120_000);
+
   it("are off by default: replies carry no text hash and no delta", async () => {
     const engine = await EnvEngine.create(builtinRegistry(), {}, Buffer.alloc(32, 1));
     const { sessionId } = engine.createSession({ envId: "alfworld", configJson: "", observationKinds: [] });
