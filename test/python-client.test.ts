@@ -107,6 +107,8 @@ describe.skipIf(!hasPython).each(cases)("Python client (clients/python) against 
       const output = await suite("test_[!g]*.py");
       if (hasPip) expect(output).toMatch(/test_pip_install_then_import_without_the_source_tree\b.*\.\.\. ok/);
       expect(output).toMatch(/test_reset_step_clone_restore_fork_expand\b.*\.\.\. ok/);
+      expect(output).toMatch(/test_sync_client_rebuilds_full_observations\b.*\.\.\. ok/);
+      expect(output).toMatch(/test_asyncio_client_rebuilds_full_observations\b.*\.\.\. ok/);
     },
     TIMEOUT_MS * 2,
   );

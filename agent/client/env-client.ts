@@ -21,6 +21,7 @@ import { fromAction, toAction, type ActionInput } from "./actions.js";
 import { DynamindError } from "./errors.js";
 import { toStep, type Step } from "./results.js";
 import { toObservationOptions, ValidActionsCache, type ObservationChoice } from "./observation-options.js";
+import { ReplyHolds, type DeltaCounts, type Held } from "./observation-deltas.js";
 import { ROUTE_HEADER, routeOf, routeOfRequest, routeTo } from "./route.js";
 import { StreamChannel } from "./stream-channel.js";
 
@@ -74,6 +75,8 @@ type UnaryMethod<Req, Res> = (req: Req, metadata: Metadata, options: Partial<Cal
 export class EnvClient {
   /** Valid-action lists received, by hash (sessions with validActions: "changed"). */
   readonly validActions = new ValidActionsCache();
+  /** Texts and valid-action lists rebuilt from deltas (sessions with observation.deltas). */
+  readonly deltasApplied: DeltaCounts = { text: 0, validActions: 0 };
   readonly stubs: EnvServiceClient[];
   private readonly metadata: Metadata;
   private readonly sessionsPerServer: number[];
@@ -149,7 +152,10 @@ export class EnvClient {
   /** @internal */
   forked(server: number, res: { sessionId: string; spec?: EnvSpec; result?: unknown }): RemoteSession {
     this.sessionsPerServer[server]!++;
-    return new RemoteSession(this, server, res.sessionId, res.spec!, res.result === undefined ? undefined : toStep(res.result as never));
+    const session = new RemoteSession(this, server, res.sessionId, res.spec!);
+    // The forked state's observation: what the new session holds from the start.
+    if (res.result !== undefined) session.initial = session.received(res.result as StepResult);
+    return session;
   }
 
   /** Drops saved states early. */
@@ -179,9 +185,11 @@ export class EnvClient {
         const res = await this.call<object, BatchStepResponse>(server, "batchStep", {
           steps: group.map((g) => ({ sessionId: g.session.id, action: toAction(g.action), ...g.session.asked() })),
         });
+        // One memory for the reply: an item may build on a text or list sent by an item before it.
+        const holds = this.replyHolds();
         res.items.forEach((item, k) => {
           const o = item.outcome;
-          out[group[k]!.i] = o?.$case === "result" ? group[k]!.session.received(o.result) : DynamindError.fromDetail(o!.error);
+          out[group[k]!.i] = o?.$case === "result" ? group[k]!.session.received(o.result, holds) : DynamindError.fromDetail(o!.error);
         });
       }),
     );
@@ -202,6 +210,11 @@ export class EnvClient {
     if (route !== undefined) metadata.set(ROUTE_HEADER, route);
     if (options.bindSessions) metadata.set("dynamind-session-scope", "stream");
     return new StreamChannel(this.stubs[server]!.connect(metadata), window);
+  }
+
+  /** @internal What the client holds while it reads one reply; lists it was sent before count too. */
+  replyHolds(): ReplyHolds {
+    return new ReplyHolds((hash) => this.validActions.get(hash), this.deltasApplied);
   }
 
   /** @internal */
@@ -235,12 +248,22 @@ export class RemoteSession {
     readonly server: number,
     readonly id: string,
     readonly spec: EnvSpec,
-    /** For forked sessions: the observation at the forked state. */
-    readonly initial?: Step,
   ) {}
 
-  /** The valid-action list this session last got (its hash), quoted so the server need not resend it. */
-  private knownHash: number | undefined;
+  /** For forked sessions: the observation at the forked state. */
+  initial: Step | undefined;
+
+  /** @internal Continues `plain` (a wrapper taking over a session): its first observation and what it holds. */
+  adopt(plain: RemoteSession): void {
+    this.initial = plain.initial;
+    this.held = { ...plain.held };
+  }
+
+  /**
+   * The valid-action list and text this session last got, quoted by hash so the server need
+   * not resend them (valid actions "changed") or can send deltas against them (deltas).
+   */
+  private held: Held = {};
 
   /** `observation` replaces the session's observation options for this call. */
   async reset(seed?: number, options?: Record<string, unknown>, observation?: ObservationChoice): Promise<Step> {
@@ -259,14 +282,27 @@ export class RemoteSession {
   }
 
   /** The per-call observation fields of a request. */
-  asked(observation?: ObservationChoice): { observationOptions?: ObservationOptions; knownValidActionsHash?: number } {
-    return { observationOptions: toObservationOptions(observation), knownValidActionsHash: this.knownHash };
+  asked(observation?: ObservationChoice): { observationOptions?: ObservationOptions; knownValidActionsHash?: number; knownTextHash?: number } {
+    return { observationOptions: toObservationOptions(observation), knownValidActionsHash: this.held.listHash, knownTextHash: this.held.textHash };
   }
 
-  /** A reply's result with valid actions filled in from the client's cache. */
-  received(r: StepResult | undefined): Step {
-    const hash = this.client.validActions.fill(r);
-    if (hash !== undefined) this.knownHash = hash;
+  /** A reply's result made whole (deltas applied, valid actions filled in); what it holds becomes this session's. */
+  received(r: StepResult | undefined, holds = this.client.replyHolds()): Step {
+    holds.hold(this.held);
+    const now = holds.complete(r);
+    if (now.listHash !== undefined) {
+      this.held.listHash = now.listHash;
+      this.held.list = now.list;
+      this.client.validActions.put(now.listHash, now.list as string[]);
+    }
+    if (now.textHash !== undefined) {
+      this.held.textHash = now.textHash;
+      this.held.text = now.text;
+    } else if (r?.observation !== undefined) {
+      // A reply without a text hash (deltas off for this call): the server's base moved on.
+      this.held.textHash = undefined;
+      this.held.text = undefined;
+    }
     return toStep(r);
   }
 
@@ -313,14 +349,21 @@ export class RemoteSession {
         returnLeafStates: options.returnLeafStates ?? false,
         leafObservationsOnly: options.leafObservationsOnly ?? false,
         observationOptions: toObservationOptions(options.observation),
-        knownValidActionsHash: this.knownHash,
+        knownValidActionsHash: this.held.listHash,
+        knownTextHash: this.held.textHash,
       },
     });
-    // Filled in reply order: a list the server sent once serves the nodes after it. Expand
-    // leaves the session where it was, so its known list stays what it was.
+    // Rebuilt in reply order: a list or text the server sent once serves the nodes after it.
+    // Expand leaves the session where it was, so what it holds stays what it was.
+    const holds = this.client.replyHolds();
+    holds.hold(this.held);
     const cache = this.client.validActions;
     return res.branches.map((b) => ({
-      steps: b.steps.map((s: StepResult) => (cache.fill(s), toStep(s))),
+      steps: b.steps.map((s: StepResult) => {
+        const now = holds.complete(s);
+        if (now.listHash !== undefined) cache.put(now.listHash, now.list as string[]);
+        return toStep(s);
+      }),
       leaf: b.leafState ? { id: b.leafState.id, expiresAtMs: b.leafState.expiresAtMs, server: this.server } : undefined,
     }));
   }

@@ -7,3 +7,4 @@ export { ROUTE_HEADER, routeOf } from "./route.js";
 export type { ActionInput } from "./actions.js";
 export type { Step } from "./results.js";
 export type { ObservationChoice } from "./observation-options.js";
+export { applyLinesDelta, ReplyHolds, type DeltaCounts, type Held } from "./observation-deltas.js";

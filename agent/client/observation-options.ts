@@ -15,6 +15,12 @@ export interface ObservationChoice {
   info?: boolean;
   /** "changed": the server sends a list only when this client lacks it; Step.observation.validActions is always filled. */
   validActions?: "always" | "changed" | "never";
+  /**
+   * Text (and, with validActions "changed", valid-action lists) as line deltas against what
+   * this client holds; the client rebuilds them, so Step.observation is unchanged. Pays for
+   * grid and text environments.
+   */
+  deltas?: boolean;
 }
 
 const MODES = { always: ValidActionsMode.VALID_ACTIONS_ALWAYS, changed: ValidActionsMode.VALID_ACTIONS_WHEN_CHANGED, never: ValidActionsMode.VALID_ACTIONS_NEVER } as const;
@@ -28,6 +34,7 @@ export function toObservationOptions(c: ObservationChoice | undefined): Observat
     omitFingerprint: c.fingerprint === false,
     omitInfo: c.info === false,
     validActions: c.validActions === undefined ? ValidActionsMode.VALID_ACTIONS_MODE_UNSPECIFIED : MODES[c.validActions],
+    deltas: c.deltas === true,
   };
 }
 
@@ -35,6 +42,17 @@ export function toObservationOptions(c: ObservationChoice | undefined): Observat
 export class ValidActionsCache {
   private readonly lists = new Map<number, string[]>();
   constructor(private readonly max = 4096) {}
+
+  get(hash: number): string[] | undefined {
+    return this.lists.get(hash);
+  }
+
+  /** Remembers a list received (or rebuilt from a delta). */
+  put(hash: number, list: string[]): void {
+    if (hash === 0 || this.lists.get(hash) === list) return;
+    if (!this.lists.has(hash) && this.lists.size >= this.max) this.lists.delete(this.lists.keys().next().value!);
+    this.lists.set(hash, list);
+  }
 
   /**
    * Fills in a result's valid actions from the cache when the server left them out, and

@@ -54,7 +54,8 @@ export class RecordedSession extends RemoteSession {
     private readonly options: SessionOptions,
     private readonly recording: RecordingOptions,
   ) {
-    super(plain.client, plain.server, plain.id, plain.spec, plain.initial);
+    super(plain.client, plain.server, plain.id, plain.spec);
+    this.adopt(plain);
   }
 
   /** The file the current episode is written to. */

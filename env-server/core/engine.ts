@@ -38,7 +38,7 @@ import type {
   StepRequest,
   StepResponse,
 } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
-import type { ErrorDetail, StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import type { ErrorDetail, Observation, StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { listsFor, SentLists, shapeResult, viewFor, type ObservationView } from "./observation-options.js";
 import type { EngineCore } from "./engine-core.js";
 import { errorDetail, toEnvError, type InternalErrorSink } from "./error-detail.js";
@@ -150,21 +150,24 @@ export class EnvEngine implements EngineCore {
     if (req.seed !== undefined) validateSeed(req.seed);
     const view = viewFor(session, req.observationOptions);
     const seed = req.seed ?? randomInt(MAX_DRAWN_SEED);
-    return session.exclusive(() =>
-      andThen(session.episode.reset(seed, options, { deadline }, view.request), (result) => {
+    return session.exclusive(() => {
+      const before = view.deltas ? [session.episode.lastResult?.observation] : undefined;
+      return andThen(session.episode.reset(seed, options, { deadline }, view.request), (result) => {
         session.started = true;
         this.counters.resets++;
-        return { result: shapeResult(result, view, listsFor(view, req.knownValidActionsHash)) };
-      }),
-    );
+        return { result: shapeResult(result, view, listsFor(view, req.knownValidActionsHash, req.knownTextHash), before) };
+      });
+    });
   }
 
   step(req: StepRequest): MaybePromise<StepResponse> {
     const session = this.sessions.get(req.sessionId);
     const view = viewFor(session, req.observationOptions);
+    // The delta's base is the observation before the step (the client's last one, if it says it holds it).
+    const before = view.deltas ? [session.episode.lastResult?.observation] : undefined;
     return andThen(this.stepIn(session, req, view), (result) => {
       this.counters.steps++;
-      return { result: shapeResult(result, view, listsFor(view, req.knownValidActionsHash)) };
+      return { result: shapeResult(result, view, listsFor(view, req.knownValidActionsHash, req.knownTextHash), before) };
     });
   }
 
@@ -182,6 +185,7 @@ export class EnvEngine implements EngineCore {
     const now = this.sessions.clock();
     const items: MaybePromise<BatchStepItem>[] = new Array(steps.length);
     let views: ObservationView[] | undefined;
+    let bases: (Observation | undefined)[][] | undefined;
     let pending = false;
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
@@ -190,6 +194,7 @@ export class EnvEngine implements EngineCore {
         const session = this.sessions.getAt(step.sessionId, now);
         const view = viewFor(session, step.observationOptions);
         if (!view.passThrough) (views ??= new Array(steps.length))[i] = view;
+        if (view.deltas) (bases ??= new Array(steps.length))[i] = [session.episode.lastResult?.observation];
         const result = this.stepIn(session, step, view);
         item = isPromise(result)
           ? result.then(
@@ -212,11 +217,11 @@ export class EnvEngine implements EngineCore {
         ok++;
         const view = views?.[i];
         if (view === undefined) continue;
-        if (view.validActions === "changed") {
+        if (view.validActions === "changed" || view.deltas) {
           lists ??= new SentLists(undefined);
-          lists.holds(steps[i]!.knownValidActionsHash);
+          lists.holds(steps[i]!.knownValidActionsHash, steps[i]!.knownTextHash);
         }
-        outcome.result = shapeResult(outcome.result, view, lists);
+        outcome.result = shapeResult(outcome.result, view, lists, bases?.[i]);
       }
       this.counters.steps += ok;
       return { items: all };

@@ -19,7 +19,8 @@ export interface EpisodeSnapshot<S = unknown> {
   readonly truncated: boolean;
 }
 
-const EMPTY_OBSERVATION: Observation = Object.freeze({
+/** The observation of a node Expand does not observe (leaf_observations_only); never a delta's base. */
+export const EMPTY_OBSERVATION: Observation = Object.freeze({
   text: "",
   image: undefined,
   uiElements: [],

@@ -11,9 +11,9 @@
  */
 import { EnvError, type ObservationRequest } from "../../adapters/contract.js";
 import type { Branch, ExpandRequest, ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
-import type { StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import type { Observation, StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import type { EngineCore } from "./engine-core.js";
-import { assertSteppable, type Episode, type EpisodeSnapshot } from "./episode.js";
+import { assertSteppable, EMPTY_OBSERVATION, type Episode, type EpisodeSnapshot } from "./episode.js";
 import { andThen, isPromise, type MaybePromise } from "./maybe-promise.js";
 import { assertStarted, validateAction } from "./request-checks.js";
 import { listsFor, shapeResult, viewFor, type ObservationView, type SentLists } from "./observation-options.js";
@@ -60,19 +60,48 @@ export function expand(core: EngineCore, req: ExpandRequest, deadline = Infinity
   const start = req.fromHandleId !== undefined ? heldSnapshot(core, session, req.fromHandleId) : undefined;
   if (start === undefined) assertStarted(session);
   return session.exclusive(() => {
+    // From the session's own state, its last observation is the root every branch starts from.
+    const root = start === undefined && view.deltas ? session.episode.lastResult?.observation : undefined;
     const run = new ExpandRun(core, session, leafStates, leafOnly, deadline, view.request);
     const reply = start === undefined ? andThen(session.episode.snapshot(), (s) => run.all(s, sequences)) : run.all(start, sequences);
-    return view.passThrough ? reply : andThen(reply, (r) => shapeBranches(r, view, listsFor(view, known)));
+    return view.passThrough ? reply : andThen(reply, (r) => shapeBranches(r, view, listsFor(view, known, req.options?.knownTextHash), root));
   });
 }
 
-/** Applies the view to every node in reply order (a valid-action list goes out at its first node only). */
-function shapeBranches(reply: ExpandResponse, view: ObservationView, lists: SentLists | undefined): ExpandResponse {
-  for (const branch of reply.branches) {
-    const steps = branch.steps;
-    for (let i = 0; i < steps.length; i++) steps[i] = shapeResult(steps[i]!, view, lists);
-  }
-  return reply;
+/**
+ * Applies the view to every node in reply order (a valid-action list goes out at its first
+ * node only). With deltas, a node's base is its parent (the branch's previous observed
+ * node), else the root, else the first observed node of the branch before: the closest
+ * states the client holds. A big reply is shaped in time slices, as the run was (deltas
+ * cost microseconds per node).
+ */
+function shapeBranches(reply: ExpandResponse, view: ObservationView, lists: SentLists | undefined, root: Observation | undefined): MaybePromise<ExpandResponse> {
+  const slice = new TimeSlice();
+  const branches = reply.branches;
+  // Where shaping is, kept across yields (shaped nodes no longer hold unshaped observations).
+  let b = 0;
+  let j = 0;
+  let parent: Observation | undefined;
+  let first: Observation | undefined;
+  let previousFirst: Observation | undefined;
+  let shaped = 0;
+  const go = (): MaybePromise<ExpandResponse> => {
+    for (; b < branches.length; b++, j = 0, parent = undefined, first = undefined) {
+      const steps = branches[b]!.steps;
+      for (; j < steps.length; j++) {
+        if (++shaped % CLOCK_EVERY === 0 && slice.spent()) return slice.next().then(go);
+        const o = steps[j]!.observation;
+        steps[j] = shapeResult(steps[j]!, view, lists, view.deltas ? [parent, root, previousFirst] : undefined);
+        if (o !== undefined && o !== EMPTY_OBSERVATION) {
+          parent = o;
+          first ??= o;
+        }
+      }
+      previousFirst = first ?? previousFirst;
+    }
+    return reply;
+  };
+  return go();
 }
 
 /**

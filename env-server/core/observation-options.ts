@@ -6,11 +6,15 @@
  * Parts the environment renders (text, image, UI elements) are left out of the
  * ObservationRequest, so their work is skipped (no screenshot). Fingerprint, info and
  * valid actions are dropped from the result afterwards, in reply order, because "valid
- * actions when changed" depends on what came earlier in the same reply.
+ * actions when changed" depends on what came earlier in the same reply. Deltas (text and
+ * lists as LinesDelta against what the client holds, lines-delta.ts) are made there too,
+ * for the same reason: a node's base may be a node earlier in the reply.
  */
 import { EnvError, type ObservationKind, type ObservationRequest } from "../../adapters/contract.js";
 import type { Session } from "./session.js";
-import { ValidActionsMode, type ObservationOptions, type Observation, type StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { ValidActionsMode, type LinesDelta, type ObservationOptions, type Observation, type StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { EMPTY_OBSERVATION } from "./episode.js";
+import { deltaBytes, diffLines, lineCount, listBytes, spliceLines, textBytes, type LineEdits } from "./lines-delta.js";
 
 export type ValidActionsView = "always" | "changed" | "never";
 
@@ -21,6 +25,8 @@ export interface ObservationView {
   readonly fingerprint: boolean;
   readonly info: boolean;
   readonly validActions: ValidActionsView;
+  /** Text (and, with "changed", valid-action lists) as line deltas against what the client holds. */
+  readonly deltas: boolean;
   /** True when results need no shaping (the default: everything, valid actions always). */
   readonly passThrough: boolean;
 }
@@ -46,27 +52,32 @@ export function resolveView(kinds: readonly ObservationKind[], options: Observat
     mode === ValidActionsMode.VALID_ACTIONS_WHEN_CHANGED ? "changed" : mode === ValidActionsMode.VALID_ACTIONS_NEVER ? "never" : "always";
   const fingerprint = !(options?.omitFingerprint ?? false);
   const info = !(options?.omitInfo ?? false);
-  return { request, fingerprint, info, validActions, passThrough: fingerprint && info && validActions === "always" };
+  const deltas = options?.deltas ?? false;
+  return { request, fingerprint, info, validActions, deltas, passThrough: fingerprint && info && validActions === "always" && !deltas };
 }
 
 /** A stable text key of options, for template caching ("" = none). */
 export function optionsKey(o: ObservationOptions | undefined): string {
   if (o === undefined) return "";
-  return `${+o.omitText}${+o.omitImage}${+o.omitUiElements}${+o.omitFingerprint}${+o.omitInfo}${o.validActions}`;
+  return `${+o.omitText}${+o.omitImage}${+o.omitUiElements}${+o.omitFingerprint}${+o.omitInfo}${o.validActions}${+o.deltas}`;
 }
 
 /**
- * The valid-action lists a client holds during one reply: the hash it said it has, plus
- * every list sent earlier in the reply. Replies are bounded, so the set is too.
+ * What a client holds during one reply: the valid-action list and the text its request
+ * named (known hashes), plus every list and text sent earlier in the reply, in reply
+ * order — the client rebuilds those as it reads. Replies are bounded, so the sets are too.
+ * A delta is only ever made against a base in here.
  */
 export class SentLists {
   private readonly sent = new Set<number>();
-  constructor(known: number | undefined) {
-    this.holds(known);
+  private readonly texts = new Set<number>();
+  constructor(known: number | undefined, knownText?: number) {
+    this.holds(known, knownText);
   }
-  /** Records a list the client said it holds (0 or undefined: none). */
-  holds(known: number | undefined): void {
+  /** Records what the client said it holds (0 or undefined: nothing). */
+  holds(known: number | undefined, knownText?: number): void {
     if (known !== undefined && known !== 0) this.sent.add(known);
+    if (knownText !== undefined && knownText !== 0) this.texts.add(knownText);
   }
   /** True the first time a hash is offered (the list must go out), false after. */
   first(hash: number): boolean {
@@ -74,30 +85,99 @@ export class SentLists {
     this.sent.add(hash);
     return true;
   }
+  hasList(hash: number): boolean {
+    return this.sent.has(hash);
+  }
+  hasText(hash: number): boolean {
+    return this.texts.has(hash);
+  }
+  addText(hash: number): void {
+    this.texts.add(hash);
+  }
 }
 
-/** Applies the view to one result, in reply order; returns the result to send (a shaped copy when anything changes). */
-export function shapeResult(r: StepResult, view: ObservationView, lists: SentLists | undefined): StepResult {
+/**
+ * Applies the view to one result, in reply order; returns the result to send (a shaped
+ * copy when anything changes). `bases`: unshaped observations a delta may start from,
+ * best first (the state before this one); each is used only if the client holds it.
+ */
+export function shapeResult(r: StepResult, view: ObservationView, lists: SentLists | undefined, bases?: readonly (Observation | undefined)[]): StepResult {
   if (view.passThrough) return r;
   const o = r.observation;
   const infoJson = view.info ? r.infoJson : "";
   if (o === undefined) return infoJson === r.infoJson ? r : { ...r, infoJson };
+  const held = lists ?? new SentLists(undefined);
+  const deltas = view.deltas && o !== EMPTY_OBSERVATION;
   let validActions = o.validActions;
   let validActionsHash: number | undefined;
+  let validActionsDelta: LinesDelta | undefined;
   if (view.validActions === "never") validActions = NONE;
   else if (view.validActions === "changed") {
     validActionsHash = validActionsHashOf(o.validActions);
-    if (validActionsHash === 0 || !(lists ?? new SentLists(undefined)).first(validActionsHash)) validActions = NONE;
+    if (validActionsHash === 0 || !held.first(validActionsHash)) validActions = NONE;
+    else if (deltas && bases !== undefined) {
+      validActionsDelta = listDelta(o.validActions, bases, held);
+      if (validActionsDelta !== undefined) validActions = NONE;
+    }
+  }
+  let text = o.text;
+  let textHash: number | undefined;
+  let textDelta: LinesDelta | undefined;
+  if (deltas && view.request.text) {
+    textHash = textHashOf(text);
+    textDelta = textDeltaOf(text, textHash, bases, held);
+    if (textDelta !== undefined) text = "";
+    held.addText(textHash);
   }
   const observation: Observation = {
-    text: o.text,
+    text,
     image: o.image,
     uiElements: o.uiElements,
     validActions,
     fingerprint: view.fingerprint ? o.fingerprint : "",
     validActionsHash,
+    textHash,
+    textDelta,
+    validActionsDelta,
   };
   return { ...r, observation, infoJson };
+}
+
+/**
+ * The text's delta against the text itself when the client holds it (a move into a wall),
+ * else against the first base whose text the client holds; only when shorter than the text.
+ */
+function textDeltaOf(text: string, hash: number, bases: readonly (Observation | undefined)[] | undefined, held: SentLists): LinesDelta | undefined {
+  let edits: LineEdits | undefined;
+  let baseHash = hash;
+  if (held.hasText(hash)) edits = { ops: [0, 0, lineCount(text)], lines: [] };
+  else if (bases !== undefined) {
+    for (let i = 0; i < bases.length && edits === undefined; i++) {
+      const b = bases[i];
+      if (b === undefined || b === EMPTY_OBSERVATION) continue;
+      baseHash = textHashOf(b.text);
+      if (held.hasText(baseHash)) edits = spliceLines(b.text, text);
+    }
+  }
+  return edits !== undefined && deltaBytes(edits) < textBytes(text) ? { baseHash, ...edits } : undefined;
+}
+
+/** The list's delta against the first base whose list the client holds, when shorter than the list. */
+function listDelta(list: readonly string[], bases: readonly (Observation | undefined)[], held: SentLists): LinesDelta | undefined {
+  for (let i = 0; i < bases.length; i++) {
+    const b = bases[i];
+    if (b === undefined || b === EMPTY_OBSERVATION) continue;
+    const baseHash = validActionsHashOf(b.validActions);
+    if (baseHash === 0 || !held.hasList(baseHash)) continue;
+    const edits = diffLines(b.validActions, list);
+    return deltaBytes(edits) < listBytes(list) ? { baseHash, ...edits } : undefined;
+  }
+  return undefined;
+}
+
+/** A text's hash (Observation.text_hash): the valid-action hash of the one-element list [text]. */
+export function textHashOf(text: string): number {
+  return validActionsHashOf([text]);
 }
 
 const NONE: string[] = Object.freeze([]) as unknown as string[];
@@ -142,6 +222,6 @@ export function viewFor(session: Pick<Session, "template">, options: Observation
 }
 
 /** The lists a client holds for one reply, when the view sends valid actions only when changed. */
-export function listsFor(view: ObservationView, known: number | undefined): SentLists | undefined {
-  return view.validActions === "changed" ? new SentLists(known) : undefined;
+export function listsFor(view: ObservationView, known: number | undefined, knownText?: number): SentLists | undefined {
+  return view.validActions === "changed" || view.deltas ? new SentLists(known, knownText) : undefined;
 }

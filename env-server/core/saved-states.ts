@@ -70,11 +70,14 @@ export function restoreState(core: EngineCore, req: RestoreStateRequest): MaybeP
     assertCompatible(opened.template, session.template);
     snapshot = decodeSnapshot(session, opened.state);
   }
-  return session.exclusive(() =>
-    andThen(session.episode.restore(snapshot), () =>
-      andThen(session.episode.current(view.request), (result) => ({ result: shapeResult(result, view, listsFor(view, req.knownValidActionsHash)) })),
-    ),
-  );
+  return session.exclusive(() => {
+    const before = view.deltas ? [session.episode.lastResult?.observation] : undefined;
+    return andThen(session.episode.restore(snapshot), () =>
+      andThen(session.episode.current(view.request), (result) => ({
+        result: shapeResult(result, view, listsFor(view, req.knownValidActionsHash, req.knownTextHash), before),
+      })),
+    );
+  });
 }
 
 export function releaseState(core: EngineCore, req: ReleaseStateRequest): ReleaseStateResponse {

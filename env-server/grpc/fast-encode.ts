@@ -18,7 +18,7 @@
  */
 import type { BatchStepResponse, Branch, ConnectResponse, ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
 import { ConnectResponse as ConnectResponseCodec } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
-import type { ErrorDetail, Image, Observation, StateHandle, StepResult, UiElement } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import type { ErrorDetail, Image, LinesDelta, Observation, StateHandle, StepResult, UiElement } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 
 /** The reused buffer starts here and goes back to it after a reply larger than SHRINK_ABOVE. */
 const INITIAL_BYTES = 64 * 1024;
@@ -44,6 +44,9 @@ const T_OBS_UI = 26;
 const T_OBS_VALID = 34;
 const T_OBS_FINGERPRINT = 42;
 const T_OBS_VALID_HASH = 48;
+const T_OBS_TEXT_HASH = 56;
+const T_OBS_TEXT_DELTA = 66;
+const T_OBS_VALID_DELTA = 74;
 
 /** Writes protobuf wire format into one growing, reused buffer. */
 class Out {
@@ -409,6 +412,35 @@ export class FastEncoder {
       out.tag(T_OBS_VALID_HASH);
       out.varint(o.validActionsHash);
     }
+    if (o.textHash !== undefined) {
+      out.tag(T_OBS_TEXT_HASH);
+      out.varint(o.textHash);
+    }
+    if (o.textDelta !== undefined) {
+      const m = out.open(T_OBS_TEXT_DELTA);
+      this.deltaBody(o.textDelta);
+      out.close(m);
+    }
+    if (o.validActionsDelta !== undefined) {
+      const m = out.open(T_OBS_VALID_DELTA);
+      this.deltaBody(o.validActionsDelta);
+      out.close(m);
+    }
+  }
+
+  private deltaBody(d: LinesDelta): void {
+    const out = this.out;
+    if (d.baseHash !== 0) {
+      out.tag(8);
+      out.varint(d.baseHash);
+    }
+    const ops = d.ops;
+    if (ops.length > 0) {
+      const m = out.open(18);
+      for (let i = 0; i < ops.length; i++) out.varint(ops[i]!);
+      out.close(m);
+    }
+    for (let i = 0; i < d.lines.length; i++) out.string(26, d.lines[i]!);
   }
 
   private imageBody(img: Image): void {

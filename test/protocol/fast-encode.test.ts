@@ -15,7 +15,7 @@ import {
   StepResponse,
   type BatchStepItem,
 } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
-import type { ErrorDetail, Observation, StepResult, UiElement } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import type { ErrorDetail, LinesDelta, Observation, StepResult, UiElement } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { FastEncoder } from "../../env-server/grpc/fast-encode.js";
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
@@ -60,6 +60,13 @@ const validActions = fc
   // Some lists are frozen (cached by identity), some large.
   .map(([list, freeze, big]) => (big === 0 ? Array.from({ length: 300 }, (_, i) => `go to shelf ${i}`) : freeze ? Object.freeze(list) : list));
 
+// Deltas (ObservationOptions.deltas): ops are small counts and indexes, sometimes past a varint boundary.
+const linesDelta: fc.Arbitrary<LinesDelta> = fc.record({
+  baseHash: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER })),
+  ops: fc.oneof(fc.constant<number[]>([]), fc.array(fc.oneof(fc.nat(5), uint32), { maxLength: 30 }), fc.array(fc.nat(200), { minLength: 100, maxLength: 140 })),
+  lines: fc.array(text, { maxLength: 8 }),
+});
+
 const observation: fc.Arbitrary<Observation> = fc.record({
   text,
   image: fc.option(
@@ -75,6 +82,9 @@ const observation: fc.Arbitrary<Observation> = fc.record({
   validActions: validActions as fc.Arbitrary<string[]>,
   fingerprint: fc.oneof(fc.constant(""), fc.stringMatching(/^[0-9a-f]{16}$/)),
   validActionsHash: fc.option(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), { nil: undefined }),
+  textHash: fc.option(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), { nil: undefined }),
+  textDelta: fc.option(linesDelta, { nil: undefined }),
+  validActionsDelta: fc.option(linesDelta, { nil: undefined }),
 });
 
 const info = fc.oneof(text, fc.constantFrom('{"player_moved":true,"boxes_on_target":1}', '{"seed":3}'));

@@ -18,6 +18,7 @@ const opts = (o: Partial<ObservationOptions>): ObservationOptions => ({
   omitFingerprint: false,
   omitInfo: false,
   validActions: ValidActionsMode.VALID_ACTIONS_MODE_UNSPECIFIED,
+  deltas: false,
   ...o,
 });
 const up = { kind: { $case: "index" as const, index: 1 } };

@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
+from ._deltas import Held
 from ._proto import env_service_pb2 as pb
 from ._proto import types_pb2 as types_pb
 from .errors import DynamindError
@@ -100,9 +101,11 @@ _PARTS = {"text": "omit_text", "image": "omit_image", "ui_elements": "omit_ui_el
 
 
 def observation_options(choice: Optional[Mapping[str, Any]]) -> Optional[types_pb.ObservationOptions]:
-    """``{"fingerprint": False, "info": False, "valid_actions": "changed"}`` -> ObservationOptions.
+    """``{"fingerprint": False, "info": False, "valid_actions": "changed", "deltas": True}`` -> ObservationOptions.
     Every part (text, image, ui_elements, fingerprint, info) is sent unless set to False;
-    ``valid_actions`` is "always" (default), "changed" or "never"."""
+    ``valid_actions`` is "always" (default), "changed" or "never"; ``deltas=True`` lets the
+    server send texts (and, with "changed", valid-action lists) as line deltas, which the
+    client rebuilds."""
     if choice is None:
         return None
     out = types_pb.ObservationOptions()
@@ -111,49 +114,26 @@ def observation_options(choice: Optional[Mapping[str, Any]]) -> Optional[types_p
             if value not in _VALID_ACTIONS:
                 raise ValueError(f"valid_actions must be one of {sorted(_VALID_ACTIONS)}, got {value!r}")
             out.valid_actions = _VALID_ACTIONS[value]
+        elif key == "deltas":
+            out.deltas = value is True
         elif key in _PARTS:
             setattr(out, _PARTS[key], value is False)
         else:
-            raise ValueError(f"unknown observation option {key!r}; options: {sorted(_PARTS) + ['valid_actions']}")
+            raise ValueError(f"unknown observation option {key!r}; options: {sorted(_PARTS) + ['deltas', 'valid_actions']}")
     return out
 
 
-def _observe(req, observation: Optional[Mapping[str, Any]], known_hash: Optional[int]):
-    """Sets a request's per-call observation fields."""
+def _observe(req, observation: Optional[Mapping[str, Any]], known: Optional[Held]):
+    """Sets a request's per-call observation fields: the options, and the list and text the session holds."""
     opts = observation_options(observation)
     if opts is not None:
         req.observation_options.CopyFrom(opts)
-    if known_hash is not None:
-        req.known_valid_actions_hash = known_hash
+    if known is not None:
+        if known.list_hash is not None:
+            req.known_valid_actions_hash = known.list_hash
+        if known.text_hash is not None:
+            req.known_text_hash = known.text_hash
     return req
-
-
-class ValidActionsCache:
-    """Valid-action lists a client received, by hash: with ``valid_actions="changed"`` the
-    server sends a list once and afterwards only its hash; :meth:`fill` puts the list back
-    into the observation (bounded; a miss only costs a resend next time)."""
-
-    def __init__(self, max_lists: int = 4096):
-        self._lists: Dict[int, List[str]] = {}
-        self._max = max_lists
-
-    def fill(self, result) -> Optional[int]:
-        """Completes ``result.observation.valid_actions``; returns the hash to quote next (None: none)."""
-        if result is None or not result.HasField("observation") or not result.observation.HasField("valid_actions_hash"):
-            return None
-        obs = result.observation
-        h = obs.valid_actions_hash
-        if h == 0:
-            return 0
-        if len(obs.valid_actions) > 0:
-            if h not in self._lists and len(self._lists) >= self._max:
-                self._lists.pop(next(iter(self._lists)))
-            self._lists[h] = list(obs.valid_actions)
-        elif h in self._lists:
-            obs.valid_actions.extend(self._lists[h])
-        else:
-            raise RuntimeError(f"the server left out valid actions with hash {h}, which this client never received")
-        return h
 
 
 def build_create_session(
@@ -183,18 +163,18 @@ def build_reset(
     seed: Optional[int] = None,
     options: Union[None, str, Mapping[str, Any]] = None,
     observation: Optional[Mapping[str, Any]] = None,
-    known_hash: Optional[int] = None,
+    known: Optional[Held] = None,
 ) -> Call:
-    req = _observe(pb.ResetRequest(session_id=session_id, options_json=json_text(options, "options")), observation, known_hash)
+    req = _observe(pb.ResetRequest(session_id=session_id, options_json=json_text(options, "options")), observation, known)
     if seed is not None:
         req.seed = int(seed)
     return "Reset", req, _result
 
 
 def build_step(
-    session_id: str, action: ActionLike, observation: Optional[Mapping[str, Any]] = None, known_hash: Optional[int] = None
+    session_id: str, action: ActionLike, observation: Optional[Mapping[str, Any]] = None, known: Optional[Held] = None
 ) -> Call:
-    return "Step", _observe(pb.StepRequest(session_id=session_id, action=to_action(action)), observation, known_hash), _result
+    return "Step", _observe(pb.StepRequest(session_id=session_id, action=to_action(action)), observation, known), _result
 
 
 def _batch_items(resp) -> List[Union[types_pb.StepResult, DynamindError]]:
@@ -207,8 +187,8 @@ def _batch_items(resp) -> List[Union[types_pb.StepResult, DynamindError]]:
     return out
 
 
-def build_batch_step(steps: Iterable[tuple], known: Optional[Mapping[str, int]] = None) -> Call:
-    """``known``: the valid-action hash each session holds, by session id."""
+def build_batch_step(steps: Iterable[tuple], known: Optional[Mapping[str, Held]] = None) -> Call:
+    """``known``: what each session holds (see _deltas.Observations), by session id."""
     known = known or {}
     req = pb.BatchStepRequest(
         steps=[_observe(pb.StepRequest(session_id=sid, action=to_action(a)), None, known.get(sid)) for sid, a in steps]
@@ -221,9 +201,9 @@ def build_clone_state(session_id: str, portable: bool = False) -> Call:
 
 
 def build_restore_state(
-    session_id: str, state: StateLike, observation: Optional[Mapping[str, Any]] = None, known_hash: Optional[int] = None
+    session_id: str, state: StateLike, observation: Optional[Mapping[str, Any]] = None, known: Optional[Held] = None
 ) -> Call:
-    req = _observe(pb.RestoreStateRequest(session_id=session_id), observation, known_hash)
+    req = _observe(pb.RestoreStateRequest(session_id=session_id), observation, known)
     if isinstance(state, (bytes, bytearray)):
         req.portable_state = bytes(state)
     elif isinstance(state, types_pb.StateHandle):
@@ -266,7 +246,7 @@ def build_expand(
     return_leaf_states: bool = False,
     leaf_observations_only: bool = False,
     observation: Optional[Mapping[str, Any]] = None,
-    known_hash: Optional[int] = None,
+    known: Optional[Held] = None,
 ) -> Call:
     req = pb.ExpandRequest(
         session_id=session_id,
@@ -274,7 +254,7 @@ def build_expand(
         options=_observe(
             pb.ExpandOptions(return_leaf_states=return_leaf_states, leaf_observations_only=leaf_observations_only),
             observation,
-            known_hash,
+            known,
         ),
     )
     if from_handle_id is not None:

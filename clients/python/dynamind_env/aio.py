@@ -27,6 +27,7 @@ from . import _rpc
 from ._proto import env_service_pb2 as pb
 from ._proto import env_service_pb2_grpc as pb_grpc
 from ._proto import types_pb2 as types_pb
+from ._deltas import Observations
 from ._rpc import ActionLike, HandleLike, StateLike
 from .env import _info, observation_to_dict
 from .errors import DynamindError
@@ -57,6 +58,13 @@ class AsyncEnvClient:
         self._metadata = _rpc.auth_metadata(token)
         self.address = address
         self.timeout = timeout
+        # What each session holds, as in the sync client: lists left out and deltas are filled in here.
+        self._obs = Observations()
+
+    @property
+    def deltas_applied(self) -> int:
+        """Texts and valid-action lists rebuilt from deltas so far (sessions with ``deltas=True``)."""
+        return self._obs.deltas_applied
 
     async def _run(self, call: "_rpc.Call", route: Optional[str] = None):
         method, request, unpack = call
@@ -87,28 +95,37 @@ class AsyncEnvClient:
         max_steps: Optional[int] = None,
         *,
         route: Optional[str] = None,
+        observation: Optional[Mapping[str, Any]] = None,
     ) -> pb.CreateSessionResponse:
-        call = _rpc.build_create_session(env_id, config, observation_kinds, max_steps)
+        """``observation`` as in the sync client, e.g. ``{"valid_actions": "changed", "deltas": True}``."""
+        call = _rpc.build_create_session(env_id, config, observation_kinds, max_steps, observation)
         return await self._run(call, _rpc.route_to(route) if route is not None else None)
 
     async def close_session(self, session_id: str) -> None:
         await self._run(_rpc.build_close_session(session_id))
+        self._obs.forget(session_id)
 
-    async def reset(self, session_id: str, seed: Optional[int] = None, options=None) -> types_pb.StepResult:
-        return await self._run(_rpc.build_reset(session_id, seed, options))
+    async def reset(
+        self, session_id: str, seed: Optional[int] = None, options=None, observation: Optional[Mapping[str, Any]] = None
+    ) -> types_pb.StepResult:
+        result = await self._run(_rpc.build_reset(session_id, seed, options, observation, self._obs.known(session_id)))
+        return self._obs.seen(session_id, result)
 
-    async def step(self, session_id: str, action: ActionLike) -> types_pb.StepResult:
-        return await self._run(_rpc.build_step(session_id, action))
+    async def step(self, session_id: str, action: ActionLike, observation: Optional[Mapping[str, Any]] = None) -> types_pb.StepResult:
+        result = await self._run(_rpc.build_step(session_id, action, observation, self._obs.known(session_id)))
+        return self._obs.seen(session_id, result)
 
     async def batch_step(self, steps: Iterable[tuple]) -> List[Union[types_pb.StepResult, DynamindError]]:
         steps = list(steps)
         groups = list(_rpc.group_by_route([sid for sid, _ in steps]).values())
+        known = self._obs.known_all()
         if len(groups) <= 1:
-            return await self._run(_rpc.build_batch_step(steps))
+            return self._obs.seen_batch([sid for sid, _ in steps], await self._run(_rpc.build_batch_step(steps, known)))
         # Behind a proxy, one BatchStep per server involved.
-        replies = await asyncio.gather(*(self._run(_rpc.build_batch_step([steps[i] for i in g])) for g in groups))
+        replies = await asyncio.gather(*(self._run(_rpc.build_batch_step([steps[i] for i in g], known)) for g in groups))
         out: list = [None] * len(steps)
         for indexes, items in zip(groups, replies):
+            self._obs.seen_batch([steps[i][0] for i in indexes], items)
             for i, item in zip(indexes, items):
                 out[i] = item
         return out
@@ -116,8 +133,11 @@ class AsyncEnvClient:
     async def clone_state(self, session_id: str, portable: bool = False) -> pb.CloneStateResponse:
         return await self._run(_rpc.build_clone_state(session_id, portable))
 
-    async def restore_state(self, session_id: str, state: StateLike) -> types_pb.StepResult:
-        return await self._run(_rpc.build_restore_state(session_id, state))
+    async def restore_state(
+        self, session_id: str, state: StateLike, observation: Optional[Mapping[str, Any]] = None
+    ) -> types_pb.StepResult:
+        result = await self._run(_rpc.build_restore_state(session_id, state, observation, self._obs.known(session_id)))
+        return self._obs.seen(session_id, result)
 
     async def release_state(self, handle_ids) -> int:
         if isinstance(handle_ids, (str, types_pb.StateHandle)):
@@ -134,7 +154,9 @@ class AsyncEnvClient:
         handle_id: Optional[HandleLike] = None,
         portable_state: Optional[bytes] = None,
     ) -> pb.ForkResponse:
-        return await self._run(_rpc.build_fork(session_id, handle_id, portable_state))
+        forked = await self._run(_rpc.build_fork(session_id, handle_id, portable_state))
+        self._obs.seen(forked.session_id, forked.result)
+        return forked
 
     async def expand(
         self,
@@ -143,10 +165,14 @@ class AsyncEnvClient:
         from_handle_id: Optional[HandleLike] = None,
         return_leaf_states: bool = False,
         leaf_observations_only: bool = False,
+        observation: Optional[Mapping[str, Any]] = None,
     ) -> List[pb.Branch]:
-        return await self._run(
-            _rpc.build_expand(session_id, sequences, from_handle_id, return_leaf_states, leaf_observations_only)
+        branches = await self._run(
+            _rpc.build_expand(
+                session_id, sequences, from_handle_id, return_leaf_states, leaf_observations_only, observation, self._obs.known(session_id)
+            )
         )
+        return self._obs.seen_expand(session_id, branches)
 
     async def expert_plan(self, session_id: str, from_handle_id: Optional[HandleLike] = None) -> pb.ExpertPlanResponse:
         return await self._run(_rpc.build_expert_plan(session_id, from_handle_id))
@@ -172,6 +198,7 @@ class AsyncDynamindEnv:
         max_steps: Optional[int] = None,
         timeout: Optional[float] = 30.0,
         client: Optional[AsyncEnvClient] = None,
+        observation: Optional[Mapping[str, Any]] = None,
     ) -> "AsyncDynamindEnv":
         owns = client is None
         if client is None:
@@ -179,7 +206,7 @@ class AsyncDynamindEnv:
                 raise ValueError("give an address or a client")
             client = AsyncEnvClient(address, token=token, timeout=timeout)
         try:
-            created = await client.create_session(env_id, config, observation_kinds, max_steps)
+            created = await client.create_session(env_id, config, observation_kinds, max_steps, observation=observation)
         except BaseException:
             if owns:
                 await client.close()

@@ -16,6 +16,7 @@ from . import _rpc
 from ._proto import env_service_pb2 as pb
 from ._proto import env_service_pb2_grpc as pb_grpc
 from ._proto import types_pb2 as types_pb
+from ._deltas import Observations
 from ._rpc import ActionLike, HandleLike, StateLike, parse_info, to_action
 from .errors import DynamindError
 
@@ -52,9 +53,9 @@ class EnvClient:
         self._metadata = _rpc.auth_metadata(token)
         self.address = address
         self.timeout = timeout
-        # Sessions with valid_actions="changed": the lists received, and the one each session holds.
-        self._valid_actions = _rpc.ValidActionsCache()
-        self._known: Dict[str, int] = {}
+        # What each session holds (valid-action list, text), named in requests so the server
+        # can leave lists out ("changed") or send deltas; replies are made whole here.
+        self._obs = Observations()
 
     # -- plumbing ---------------------------------------------------------------
 
@@ -109,7 +110,7 @@ class EnvClient:
 
     def close_session(self, session_id: str) -> None:
         self._run(_rpc.build_close_session(session_id))
-        self._known.pop(session_id, None)
+        self._obs.forget(session_id)
 
     def reset(
         self,
@@ -119,34 +120,36 @@ class EnvClient:
         observation: Optional[Mapping[str, Any]] = None,
     ) -> types_pb.StepResult:
         """``observation`` replaces the session's observation options for this call."""
-        return self._seen(session_id, self._run(_rpc.build_reset(session_id, seed, options, observation, self._known.get(session_id))))
+        return self._seen(session_id, self._run(_rpc.build_reset(session_id, seed, options, observation, self._obs.known(session_id))))
 
     def reset_many(self, resets: Iterable[tuple]) -> List[Union[types_pb.StepResult, DynamindError]]:
         """Resets many sessions concurrently: ``resets`` is ``[(session_id, seed, options), ...]``.
         Like :meth:`batch_step`, each item is a ``StepResult`` or a returned :class:`DynamindError`."""
         futures = []
         for session_id, seed, options in resets:
-            method, request, unpack = _rpc.build_reset(session_id, seed, options)
+            method, request, unpack = _rpc.build_reset(session_id, seed, options, None, self._obs.known(session_id))
             metadata = _rpc.call_metadata(self._metadata, request)
-            futures.append((getattr(self._stub, method).future(request, timeout=self.timeout, metadata=metadata), unpack))
+            futures.append((session_id, getattr(self._stub, method).future(request, timeout=self.timeout, metadata=metadata), unpack))
         out: List[Union[types_pb.StepResult, DynamindError]] = []
-        for future, unpack in futures:
+        for session_id, future, unpack in futures:
             try:
-                out.append(unpack(future.result()))
+                out.append(self._seen(session_id, unpack(future.result())))
             except grpc.RpcError as err:
                 out.append(DynamindError.from_rpc_error(err))
         return out
 
     def step(self, session_id: str, action: ActionLike, observation: Optional[Mapping[str, Any]] = None) -> types_pb.StepResult:
         """``observation`` replaces the session's observation options for this call."""
-        return self._seen(session_id, self._run(_rpc.build_step(session_id, action, observation, self._known.get(session_id))))
+        return self._seen(session_id, self._run(_rpc.build_step(session_id, action, observation, self._obs.known(session_id))))
 
     def _seen(self, session_id: str, result):
-        """Fills in valid actions the server left out, and remembers the list this session holds."""
-        h = self._valid_actions.fill(result)
-        if h is not None:
-            self._known[session_id] = h
-        return result
+        """Fills in valid actions the server left out and applies deltas; remembers what the session holds."""
+        return self._obs.seen(session_id, result)
+
+    @property
+    def deltas_applied(self) -> int:
+        """Texts and valid-action lists rebuilt from deltas so far (sessions with ``deltas=True``)."""
+        return self._obs.deltas_applied
 
     def batch_step(self, steps: Iterable[tuple]) -> List[Union[types_pb.StepResult, DynamindError]]:
         """Steps many sessions: ``steps`` is ``[(session_id, action), ...]``. Each item is
@@ -155,14 +158,11 @@ class EnvClient:
         steps = list(steps)
         groups = _rpc.group_by_route([sid for sid, _ in steps])
         if len(groups) <= 1:
-            results = self._run(_rpc.build_batch_step(steps, self._known))
-            for (sid, _), r in zip(steps, results):
-                if not isinstance(r, DynamindError):
-                    self._seen(sid, r)
-            return results
+            results = self._run(_rpc.build_batch_step(steps, self._obs.known_all()))
+            return self._obs.seen_batch([sid for sid, _ in steps], results)
         futures = []
         for indexes in groups.values():
-            method, request, unpack = _rpc.build_batch_step([steps[i] for i in indexes], self._known)
+            method, request, unpack = _rpc.build_batch_step([steps[i] for i in indexes], self._obs.known_all())
             metadata = _rpc.call_metadata(self._metadata, request)
             futures.append((indexes, getattr(self._stub, method).future(request, timeout=self.timeout, metadata=metadata), unpack))
         out: List[Union[types_pb.StepResult, DynamindError]] = [None] * len(steps)  # type: ignore[list-item]
@@ -171,8 +171,9 @@ class EnvClient:
                 items = unpack(future.result())
             except grpc.RpcError as err:
                 raise DynamindError.from_rpc_error(err) from None
+            self._obs.seen_batch([steps[i][0] for i in indexes], items)
             for i, item in zip(indexes, items):
-                out[i] = item if isinstance(item, DynamindError) else self._seen(steps[i][0], item)
+                out[i] = item
         return out
 
     def clone_state(self, session_id: str, portable: bool = False) -> pb.CloneStateResponse:
@@ -183,7 +184,7 @@ class EnvClient:
     def restore_state(self, session_id: str, state: StateLike, observation: Optional[Mapping[str, Any]] = None) -> types_pb.StepResult:
         """Puts the session back into ``state``: a handle id, a ``StateHandle`` or portable bytes.
         ``observation={"image": False}`` asks for a lighter reply (no screenshot taken)."""
-        return self._seen(session_id, self._run(_rpc.build_restore_state(session_id, state, observation, self._known.get(session_id))))
+        return self._seen(session_id, self._run(_rpc.build_restore_state(session_id, state, observation, self._obs.known(session_id))))
 
     def release_state(self, handle_ids: Union[HandleLike, Iterable[HandleLike]]) -> int:
         """Drops saved states; returns how many were still held."""
@@ -202,7 +203,9 @@ class EnvClient:
     ) -> pb.ForkResponse:
         """Opens a new session copying a session's current state, a saved state or
         portable bytes (exactly one). Returns ``.session_id``, ``.spec`` and ``.result``."""
-        return self._run(_rpc.build_fork(session_id, handle_id, portable_state))
+        forked = self._run(_rpc.build_fork(session_id, handle_id, portable_state))
+        self._obs.seen(forked.session_id, forked.result)
+        return forked
 
     def expand(
         self,
@@ -217,13 +220,11 @@ class EnvClient:
         leaving the session untouched. One ``Branch`` per sequence, in order."""
         branches = self._run(
             _rpc.build_expand(
-                session_id, sequences, from_handle_id, return_leaf_states, leaf_observations_only, observation, self._known.get(session_id)
+                session_id, sequences, from_handle_id, return_leaf_states, leaf_observations_only, observation, self._obs.known(session_id)
             )
         )
-        for branch in branches:  # in reply order: a list sent once serves the nodes after it
-            for step in branch.steps:
-                self._valid_actions.fill(step)
-        return branches
+        # In reply order: a list or text sent once serves the nodes after it.
+        return self._obs.seen_expand(session_id, branches)
 
     def expert_plan(self, session_id: str, from_handle_id: Optional[HandleLike] = None) -> pb.ExpertPlanResponse:
         """The environment expert's plan from the session's state (or ``from_handle_id``);

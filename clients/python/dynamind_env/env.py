@@ -71,6 +71,8 @@ class DynamindEnv:
         max_steps: overrides the spec's step budget (0 = none).
         timeout: per-call deadline in seconds.
         client: an existing :class:`EnvClient` to share (then ``close`` leaves it open).
+        observation: what replies carry, e.g. ``{"valid_actions": "changed", "deltas": True}``
+            (observations come out whole either way).
     """
 
     def __init__(
@@ -84,6 +86,7 @@ class DynamindEnv:
         max_steps: Optional[int] = None,
         timeout: Optional[float] = 30.0,
         client: Optional[EnvClient] = None,
+        observation: Optional[Mapping[str, Any]] = None,
     ):
         if client is None:
             if address is None:
@@ -95,7 +98,7 @@ class DynamindEnv:
         self.client = client
         self.session_id: Optional[str] = None
         try:
-            created = client.create_session(env_id, config, observation_kinds, max_steps)
+            created = client.create_session(env_id, config, observation_kinds, max_steps, observation=observation)
         except BaseException:
             if self._owns_client:
                 client.close()

@@ -151,16 +151,18 @@ class CreateSessionResponse(_message.Message):
     def __init__(self, session_id: _Optional[str] = ..., spec: _Optional[_Union[_types_pb2.EnvSpec, _Mapping]] = ...) -> None: ...
 
 class ExpandOptions(_message.Message):
-    __slots__ = ["known_valid_actions_hash", "leaf_observations_only", "observation_options", "return_leaf_states"]
+    __slots__ = ["known_text_hash", "known_valid_actions_hash", "leaf_observations_only", "observation_options", "return_leaf_states"]
+    KNOWN_TEXT_HASH_FIELD_NUMBER: _ClassVar[int]
     KNOWN_VALID_ACTIONS_HASH_FIELD_NUMBER: _ClassVar[int]
     LEAF_OBSERVATIONS_ONLY_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     RETURN_LEAF_STATES_FIELD_NUMBER: _ClassVar[int]
+    known_text_hash: int
     known_valid_actions_hash: int
     leaf_observations_only: bool
     observation_options: _types_pb2.ObservationOptions
     return_leaf_states: bool
-    def __init__(self, return_leaf_states: bool = ..., leaf_observations_only: bool = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ...) -> None: ...
+    def __init__(self, return_leaf_states: bool = ..., leaf_observations_only: bool = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ..., known_text_hash: _Optional[int] = ...) -> None: ...
 
 class ExpandRequest(_message.Message):
     __slots__ = ["from_handle_id", "options", "sequences", "session_id"]
@@ -239,18 +241,20 @@ class ReleaseStateResponse(_message.Message):
     def __init__(self, released: _Optional[int] = ...) -> None: ...
 
 class ResetRequest(_message.Message):
-    __slots__ = ["known_valid_actions_hash", "observation_options", "options_json", "seed", "session_id"]
+    __slots__ = ["known_text_hash", "known_valid_actions_hash", "observation_options", "options_json", "seed", "session_id"]
+    KNOWN_TEXT_HASH_FIELD_NUMBER: _ClassVar[int]
     KNOWN_VALID_ACTIONS_HASH_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_JSON_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    known_text_hash: int
     known_valid_actions_hash: int
     observation_options: _types_pb2.ObservationOptions
     options_json: str
     seed: int
     session_id: str
-    def __init__(self, session_id: _Optional[str] = ..., seed: _Optional[int] = ..., options_json: _Optional[str] = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ...) -> None: ...
+    def __init__(self, session_id: _Optional[str] = ..., seed: _Optional[int] = ..., options_json: _Optional[str] = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ..., known_text_hash: _Optional[int] = ...) -> None: ...
 
 class ResetResponse(_message.Message):
     __slots__ = ["result"]
@@ -259,18 +263,20 @@ class ResetResponse(_message.Message):
     def __init__(self, result: _Optional[_Union[_types_pb2.StepResult, _Mapping]] = ...) -> None: ...
 
 class RestoreStateRequest(_message.Message):
-    __slots__ = ["handle_id", "known_valid_actions_hash", "observation_options", "portable_state", "session_id"]
+    __slots__ = ["handle_id", "known_text_hash", "known_valid_actions_hash", "observation_options", "portable_state", "session_id"]
     HANDLE_ID_FIELD_NUMBER: _ClassVar[int]
+    KNOWN_TEXT_HASH_FIELD_NUMBER: _ClassVar[int]
     KNOWN_VALID_ACTIONS_HASH_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     PORTABLE_STATE_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     handle_id: str
+    known_text_hash: int
     known_valid_actions_hash: int
     observation_options: _types_pb2.ObservationOptions
     portable_state: bytes
     session_id: str
-    def __init__(self, session_id: _Optional[str] = ..., handle_id: _Optional[str] = ..., portable_state: _Optional[bytes] = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ...) -> None: ...
+    def __init__(self, session_id: _Optional[str] = ..., handle_id: _Optional[str] = ..., portable_state: _Optional[bytes] = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ..., known_text_hash: _Optional[int] = ...) -> None: ...
 
 class RestoreStateResponse(_message.Message):
     __slots__ = ["result"]
@@ -279,16 +285,18 @@ class RestoreStateResponse(_message.Message):
     def __init__(self, result: _Optional[_Union[_types_pb2.StepResult, _Mapping]] = ...) -> None: ...
 
 class StepRequest(_message.Message):
-    __slots__ = ["action", "known_valid_actions_hash", "observation_options", "session_id"]
+    __slots__ = ["action", "known_text_hash", "known_valid_actions_hash", "observation_options", "session_id"]
     ACTION_FIELD_NUMBER: _ClassVar[int]
+    KNOWN_TEXT_HASH_FIELD_NUMBER: _ClassVar[int]
     KNOWN_VALID_ACTIONS_HASH_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     action: _types_pb2.Action
+    known_text_hash: int
     known_valid_actions_hash: int
     observation_options: _types_pb2.ObservationOptions
     session_id: str
-    def __init__(self, session_id: _Optional[str] = ..., action: _Optional[_Union[_types_pb2.Action, _Mapping]] = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ...) -> None: ...
+    def __init__(self, session_id: _Optional[str] = ..., action: _Optional[_Union[_types_pb2.Action, _Mapping]] = ..., observation_options: _Optional[_Union[_types_pb2.ObservationOptions, _Mapping]] = ..., known_valid_actions_hash: _Optional[int] = ..., known_text_hash: _Optional[int] = ...) -> None: ...
 
 class StepResponse(_message.Message):
     __slots__ = ["result"]

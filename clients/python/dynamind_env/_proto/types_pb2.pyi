@@ -128,37 +128,55 @@ class Image(_message.Message):
     width: int
     def __init__(self, data: _Optional[bytes] = ..., mime_type: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ...) -> None: ...
 
+class LinesDelta(_message.Message):
+    __slots__ = ["base_hash", "lines", "ops"]
+    BASE_HASH_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    OPS_FIELD_NUMBER: _ClassVar[int]
+    base_hash: int
+    lines: _containers.RepeatedScalarFieldContainer[str]
+    ops: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, base_hash: _Optional[int] = ..., ops: _Optional[_Iterable[int]] = ..., lines: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class Observation(_message.Message):
-    __slots__ = ["fingerprint", "image", "text", "ui_elements", "valid_actions", "valid_actions_hash"]
+    __slots__ = ["fingerprint", "image", "text", "text_delta", "text_hash", "ui_elements", "valid_actions", "valid_actions_delta", "valid_actions_hash"]
     FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
     IMAGE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_DELTA_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
+    TEXT_HASH_FIELD_NUMBER: _ClassVar[int]
     UI_ELEMENTS_FIELD_NUMBER: _ClassVar[int]
+    VALID_ACTIONS_DELTA_FIELD_NUMBER: _ClassVar[int]
     VALID_ACTIONS_FIELD_NUMBER: _ClassVar[int]
     VALID_ACTIONS_HASH_FIELD_NUMBER: _ClassVar[int]
     fingerprint: str
     image: Image
     text: str
+    text_delta: LinesDelta
+    text_hash: int
     ui_elements: _containers.RepeatedCompositeFieldContainer[UiElement]
     valid_actions: _containers.RepeatedScalarFieldContainer[str]
+    valid_actions_delta: LinesDelta
     valid_actions_hash: int
-    def __init__(self, text: _Optional[str] = ..., image: _Optional[_Union[Image, _Mapping]] = ..., ui_elements: _Optional[_Iterable[_Union[UiElement, _Mapping]]] = ..., valid_actions: _Optional[_Iterable[str]] = ..., fingerprint: _Optional[str] = ..., valid_actions_hash: _Optional[int] = ...) -> None: ...
+    def __init__(self, text: _Optional[str] = ..., image: _Optional[_Union[Image, _Mapping]] = ..., ui_elements: _Optional[_Iterable[_Union[UiElement, _Mapping]]] = ..., valid_actions: _Optional[_Iterable[str]] = ..., fingerprint: _Optional[str] = ..., valid_actions_hash: _Optional[int] = ..., text_hash: _Optional[int] = ..., text_delta: _Optional[_Union[LinesDelta, _Mapping]] = ..., valid_actions_delta: _Optional[_Union[LinesDelta, _Mapping]] = ...) -> None: ...
 
 class ObservationOptions(_message.Message):
-    __slots__ = ["omit_fingerprint", "omit_image", "omit_info", "omit_text", "omit_ui_elements", "valid_actions"]
+    __slots__ = ["deltas", "omit_fingerprint", "omit_image", "omit_info", "omit_text", "omit_ui_elements", "valid_actions"]
+    DELTAS_FIELD_NUMBER: _ClassVar[int]
     OMIT_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
     OMIT_IMAGE_FIELD_NUMBER: _ClassVar[int]
     OMIT_INFO_FIELD_NUMBER: _ClassVar[int]
     OMIT_TEXT_FIELD_NUMBER: _ClassVar[int]
     OMIT_UI_ELEMENTS_FIELD_NUMBER: _ClassVar[int]
     VALID_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    deltas: bool
     omit_fingerprint: bool
     omit_image: bool
     omit_info: bool
     omit_text: bool
     omit_ui_elements: bool
     valid_actions: ValidActionsMode
-    def __init__(self, omit_text: bool = ..., omit_image: bool = ..., omit_ui_elements: bool = ..., omit_fingerprint: bool = ..., omit_info: bool = ..., valid_actions: _Optional[_Union[ValidActionsMode, str]] = ...) -> None: ...
+    def __init__(self, omit_text: bool = ..., omit_image: bool = ..., omit_ui_elements: bool = ..., omit_fingerprint: bool = ..., omit_info: bool = ..., valid_actions: _Optional[_Union[ValidActionsMode, str]] = ..., deltas: bool = ...) -> None: ...
 
 class StateHandle(_message.Message):
     __slots__ = ["expires_at_ms", "id"]

@@ -119,7 +119,11 @@ export interface ResetRequest {
     | ObservationOptions
     | undefined;
   /** With VALID_ACTIONS_WHEN_CHANGED: the hash of the valid-action list the client holds (0 = none). */
-  knownValidActionsHash?: number | undefined;
+  knownValidActionsHash?:
+    | number
+    | undefined;
+  /** With ObservationOptions.deltas: the text_hash of the text the client holds for this session (0 = none). */
+  knownTextHash?: number | undefined;
 }
 
 export interface ResetResponse {
@@ -136,7 +140,11 @@ export interface StepRequest {
     | ObservationOptions
     | undefined;
   /** With VALID_ACTIONS_WHEN_CHANGED: the hash of the valid-action list the client holds (0 = none). */
-  knownValidActionsHash?: number | undefined;
+  knownValidActionsHash?:
+    | number
+    | undefined;
+  /** With ObservationOptions.deltas: the text_hash of the text the client holds for this session (0 = none). */
+  knownTextHash?: number | undefined;
 }
 
 export interface StepResponse {
@@ -189,7 +197,11 @@ export interface RestoreStateRequest {
     | ObservationOptions
     | undefined;
   /** With VALID_ACTIONS_WHEN_CHANGED: the hash of the valid-action list the client holds (0 = none). */
-  knownValidActionsHash?: number | undefined;
+  knownValidActionsHash?:
+    | number
+    | undefined;
+  /** With ObservationOptions.deltas: the text_hash of the text the client holds for this session (0 = none). */
+  knownTextHash?: number | undefined;
 }
 
 export interface RestoreStateResponse {
@@ -246,7 +258,14 @@ export interface ExpandOptions {
    * With VALID_ACTIONS_WHEN_CHANGED: the hash of the valid-action list the client holds (0 = none);
    * within the reply a list is sent once, at its first node in reply order.
    */
-  knownValidActionsHash?: number | undefined;
+  knownValidActionsHash?:
+    | number
+    | undefined;
+  /**
+   * With ObservationOptions.deltas: the text_hash of the text the client holds for the
+   * session (0 = none); it serves as a base only when expanding from the session's state.
+   */
+  knownTextHash?: number | undefined;
 }
 
 export interface ExpandRequest {
@@ -840,6 +859,7 @@ function createBaseResetRequest(): ResetRequest {
     optionsJson: "",
     observationOptions: undefined,
     knownValidActionsHash: undefined,
+    knownTextHash: undefined,
   };
 }
 
@@ -859,6 +879,9 @@ export const ResetRequest: MessageFns<ResetRequest> = {
     }
     if (message.knownValidActionsHash !== undefined) {
       writer.uint32(40).uint64(message.knownValidActionsHash);
+    }
+    if (message.knownTextHash !== undefined) {
+      writer.uint32(48).uint64(message.knownTextHash);
     }
     return writer;
   },
@@ -916,6 +939,14 @@ export const ResetRequest: MessageFns<ResetRequest> = {
             message.knownValidActionsHash = longToNumber(reader.uint64());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.knownTextHash = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -951,6 +982,11 @@ export const ResetRequest: MessageFns<ResetRequest> = {
         : isSet(object.known_valid_actions_hash)
         ? globalThis.Number(object.known_valid_actions_hash)
         : undefined,
+      knownTextHash: isSet(object.knownTextHash)
+        ? globalThis.Number(object.knownTextHash)
+        : isSet(object.known_text_hash)
+        ? globalThis.Number(object.known_text_hash)
+        : undefined,
     };
   },
 
@@ -971,6 +1007,9 @@ export const ResetRequest: MessageFns<ResetRequest> = {
     if (message.knownValidActionsHash !== undefined) {
       obj.knownValidActionsHash = Math.round(message.knownValidActionsHash);
     }
+    if (message.knownTextHash !== undefined) {
+      obj.knownTextHash = Math.round(message.knownTextHash);
+    }
     return obj;
   },
 
@@ -986,6 +1025,7 @@ export const ResetRequest: MessageFns<ResetRequest> = {
       ? ObservationOptions.fromPartial(object.observationOptions)
       : undefined;
     message.knownValidActionsHash = object.knownValidActionsHash ?? undefined;
+    message.knownTextHash = object.knownTextHash ?? undefined;
     return message;
   },
 };
@@ -1060,7 +1100,13 @@ export const ResetResponse: MessageFns<ResetResponse> = {
 };
 
 function createBaseStepRequest(): StepRequest {
-  return { sessionId: "", action: undefined, observationOptions: undefined, knownValidActionsHash: undefined };
+  return {
+    sessionId: "",
+    action: undefined,
+    observationOptions: undefined,
+    knownValidActionsHash: undefined,
+    knownTextHash: undefined,
+  };
 }
 
 export const StepRequest: MessageFns<StepRequest> = {
@@ -1076,6 +1122,9 @@ export const StepRequest: MessageFns<StepRequest> = {
     }
     if (message.knownValidActionsHash !== undefined) {
       writer.uint32(32).uint64(message.knownValidActionsHash);
+    }
+    if (message.knownTextHash !== undefined) {
+      writer.uint32(40).uint64(message.knownTextHash);
     }
     return writer;
   },
@@ -1125,6 +1174,14 @@ export const StepRequest: MessageFns<StepRequest> = {
             message.knownValidActionsHash = longToNumber(reader.uint64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.knownTextHash = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1155,6 +1212,11 @@ export const StepRequest: MessageFns<StepRequest> = {
         : isSet(object.known_valid_actions_hash)
         ? globalThis.Number(object.known_valid_actions_hash)
         : undefined,
+      knownTextHash: isSet(object.knownTextHash)
+        ? globalThis.Number(object.knownTextHash)
+        : isSet(object.known_text_hash)
+        ? globalThis.Number(object.known_text_hash)
+        : undefined,
     };
   },
 
@@ -1172,6 +1234,9 @@ export const StepRequest: MessageFns<StepRequest> = {
     if (message.knownValidActionsHash !== undefined) {
       obj.knownValidActionsHash = Math.round(message.knownValidActionsHash);
     }
+    if (message.knownTextHash !== undefined) {
+      obj.knownTextHash = Math.round(message.knownTextHash);
+    }
     return obj;
   },
 
@@ -1188,6 +1253,7 @@ export const StepRequest: MessageFns<StepRequest> = {
       ? ObservationOptions.fromPartial(object.observationOptions)
       : undefined;
     message.knownValidActionsHash = object.knownValidActionsHash ?? undefined;
+    message.knownTextHash = object.knownTextHash ?? undefined;
     return message;
   },
 };
@@ -1681,7 +1747,13 @@ export const CloneStateResponse: MessageFns<CloneStateResponse> = {
 };
 
 function createBaseRestoreStateRequest(): RestoreStateRequest {
-  return { sessionId: "", source: undefined, observationOptions: undefined, knownValidActionsHash: undefined };
+  return {
+    sessionId: "",
+    source: undefined,
+    observationOptions: undefined,
+    knownValidActionsHash: undefined,
+    knownTextHash: undefined,
+  };
 }
 
 export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
@@ -1702,6 +1774,9 @@ export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
     }
     if (message.knownValidActionsHash !== undefined) {
       writer.uint32(40).uint64(message.knownValidActionsHash);
+    }
+    if (message.knownTextHash !== undefined) {
+      writer.uint32(48).uint64(message.knownTextHash);
     }
     return writer;
   },
@@ -1759,6 +1834,14 @@ export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
             message.knownValidActionsHash = longToNumber(reader.uint64());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.knownTextHash = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1797,6 +1880,11 @@ export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
         : isSet(object.known_valid_actions_hash)
         ? globalThis.Number(object.known_valid_actions_hash)
         : undefined,
+      knownTextHash: isSet(object.knownTextHash)
+        ? globalThis.Number(object.knownTextHash)
+        : isSet(object.known_text_hash)
+        ? globalThis.Number(object.known_text_hash)
+        : undefined,
     };
   },
 
@@ -1815,6 +1903,9 @@ export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
     }
     if (message.knownValidActionsHash !== undefined) {
       obj.knownValidActionsHash = Math.round(message.knownValidActionsHash);
+    }
+    if (message.knownTextHash !== undefined) {
+      obj.knownTextHash = Math.round(message.knownTextHash);
     }
     return obj;
   },
@@ -1843,6 +1934,7 @@ export const RestoreStateRequest: MessageFns<RestoreStateRequest> = {
       ? ObservationOptions.fromPartial(object.observationOptions)
       : undefined;
     message.knownValidActionsHash = object.knownValidActionsHash ?? undefined;
+    message.knownTextHash = object.knownTextHash ?? undefined;
     return message;
   },
 };
@@ -2366,6 +2458,7 @@ function createBaseExpandOptions(): ExpandOptions {
     leafObservationsOnly: false,
     observationOptions: undefined,
     knownValidActionsHash: undefined,
+    knownTextHash: undefined,
   };
 }
 
@@ -2382,6 +2475,9 @@ export const ExpandOptions: MessageFns<ExpandOptions> = {
     }
     if (message.knownValidActionsHash !== undefined) {
       writer.uint32(32).uint64(message.knownValidActionsHash);
+    }
+    if (message.knownTextHash !== undefined) {
+      writer.uint32(40).uint64(message.knownTextHash);
     }
     return writer;
   },
@@ -2431,6 +2527,14 @@ export const ExpandOptions: MessageFns<ExpandOptions> = {
             message.knownValidActionsHash = longToNumber(reader.uint64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.knownTextHash = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2465,6 +2569,11 @@ export const ExpandOptions: MessageFns<ExpandOptions> = {
         : isSet(object.known_valid_actions_hash)
         ? globalThis.Number(object.known_valid_actions_hash)
         : undefined,
+      knownTextHash: isSet(object.knownTextHash)
+        ? globalThis.Number(object.knownTextHash)
+        : isSet(object.known_text_hash)
+        ? globalThis.Number(object.known_text_hash)
+        : undefined,
     };
   },
 
@@ -2482,6 +2591,9 @@ export const ExpandOptions: MessageFns<ExpandOptions> = {
     if (message.knownValidActionsHash !== undefined) {
       obj.knownValidActionsHash = Math.round(message.knownValidActionsHash);
     }
+    if (message.knownTextHash !== undefined) {
+      obj.knownTextHash = Math.round(message.knownTextHash);
+    }
     return obj;
   },
 
@@ -2496,6 +2608,7 @@ export const ExpandOptions: MessageFns<ExpandOptions> = {
       ? ObservationOptions.fromPartial(object.observationOptions)
       : undefined;
     message.knownValidActionsHash = object.knownValidActionsHash ?? undefined;
+    message.knownTextHash = object.knownTextHash ?? undefined;
     return message;
   },
 };

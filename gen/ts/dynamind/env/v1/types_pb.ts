@@ -474,7 +474,53 @@ export interface Observation {
    * client already has the list with this hash (see ObservationOptions); a client keeps
    * the lists it was sent by hash and looks this one up.
    */
-  validActionsHash?: number | undefined;
+  validActionsHash?:
+    | number
+    | undefined;
+  /**
+   * With ObservationOptions.deltas, in every observation whose session renders text: the
+   * hash of text (valid_actions_hash's function over the one-element list [text]). A client
+   * keeps the text it last got for a session under this hash and names it in the next
+   * call's known_text_hash, so the server may send a delta against it.
+   */
+  textHash?:
+    | number
+    | undefined;
+  /**
+   * With ObservationOptions.deltas: when set, text is empty and is this delta applied to the
+   * lines of the text with hash text_delta.base_hash (lines split and joined at "\n").
+   */
+  textDelta?:
+    | LinesDelta
+    | undefined;
+  /**
+   * With ObservationOptions.deltas and VALID_ACTIONS_WHEN_CHANGED: when set, valid_actions is
+   * empty and is this delta applied to the list with hash valid_actions_delta.base_hash;
+   * its result has valid_actions_hash.
+   */
+  validActionsDelta?: LinesDelta | undefined;
+}
+
+/**
+ * A list of lines (a text's lines, or a valid-action list) as edits of a base list the
+ * client holds. The base is named by its hash, never implied: a client that does not hold
+ * a text or list with base_hash must fail the reply, not guess. The server sends a delta
+ * only against a base the client holds: the one the call's known_text_hash or
+ * known_valid_actions_hash names, or one sent (in full or as a delta) earlier in the same
+ * reply, in reply order; otherwise, and whenever the delta would not be shorter, the full
+ * value.
+ */
+export interface LinesDelta {
+  /** The base's hash: a text_hash or a valid_actions_hash. */
+  baseHash: number;
+  /**
+   * The result, as triples (insert, from, count): append the next `insert` entries of
+   * `lines`, then the base's entries [from, from + count). Every entry of `lines` is used
+   * exactly once; a triple reaching past the base is malformed.
+   */
+  ops: number[];
+  /** The entries not taken from the base, in order. */
+  lines: string[];
 }
 
 /**
@@ -491,6 +537,13 @@ export interface ObservationOptions {
   /** Leave StepResult.info_json empty. */
   omitInfo: boolean;
   validActions: ValidActionsMode;
+  /**
+   * Send text, and valid-action lists under VALID_ACTIONS_WHEN_CHANGED, as LinesDelta
+   * against what the client holds when that is shorter (Observation.text_hash,
+   * text_delta, valid_actions_delta). Meant for grid and text environments, whose
+   * observations change by a few lines (a Sokoban row, an ALFWorld command or two).
+   */
+  deltas: boolean;
 }
 
 /** The outcome of Reset or of one Step. */
@@ -1517,7 +1570,17 @@ export const UiElement: MessageFns<UiElement> = {
 };
 
 function createBaseObservation(): Observation {
-  return { text: "", image: undefined, uiElements: [], validActions: [], fingerprint: "", validActionsHash: undefined };
+  return {
+    text: "",
+    image: undefined,
+    uiElements: [],
+    validActions: [],
+    fingerprint: "",
+    validActionsHash: undefined,
+    textHash: undefined,
+    textDelta: undefined,
+    validActionsDelta: undefined,
+  };
 }
 
 export const Observation: MessageFns<Observation> = {
@@ -1539,6 +1602,15 @@ export const Observation: MessageFns<Observation> = {
     }
     if (message.validActionsHash !== undefined) {
       writer.uint32(48).uint64(message.validActionsHash);
+    }
+    if (message.textHash !== undefined) {
+      writer.uint32(56).uint64(message.textHash);
+    }
+    if (message.textDelta !== undefined) {
+      LinesDelta.encode(message.textDelta, writer.uint32(66).fork()).join();
+    }
+    if (message.validActionsDelta !== undefined) {
+      LinesDelta.encode(message.validActionsDelta, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1604,6 +1676,30 @@ export const Observation: MessageFns<Observation> = {
             message.validActionsHash = longToNumber(reader.uint64());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.textHash = longToNumber(reader.uint64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.textDelta = LinesDelta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.validActionsDelta = LinesDelta.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1636,6 +1732,21 @@ export const Observation: MessageFns<Observation> = {
         : isSet(object.valid_actions_hash)
         ? globalThis.Number(object.valid_actions_hash)
         : undefined,
+      textHash: isSet(object.textHash)
+        ? globalThis.Number(object.textHash)
+        : isSet(object.text_hash)
+        ? globalThis.Number(object.text_hash)
+        : undefined,
+      textDelta: isSet(object.textDelta)
+        ? LinesDelta.fromJSON(object.textDelta)
+        : isSet(object.text_delta)
+        ? LinesDelta.fromJSON(object.text_delta)
+        : undefined,
+      validActionsDelta: isSet(object.validActionsDelta)
+        ? LinesDelta.fromJSON(object.validActionsDelta)
+        : isSet(object.valid_actions_delta)
+        ? LinesDelta.fromJSON(object.valid_actions_delta)
+        : undefined,
     };
   },
 
@@ -1659,6 +1770,15 @@ export const Observation: MessageFns<Observation> = {
     if (message.validActionsHash !== undefined) {
       obj.validActionsHash = Math.round(message.validActionsHash);
     }
+    if (message.textHash !== undefined) {
+      obj.textHash = Math.round(message.textHash);
+    }
+    if (message.textDelta !== undefined) {
+      obj.textDelta = LinesDelta.toJSON(message.textDelta);
+    }
+    if (message.validActionsDelta !== undefined) {
+      obj.validActionsDelta = LinesDelta.toJSON(message.validActionsDelta);
+    }
     return obj;
   },
 
@@ -1673,6 +1793,132 @@ export const Observation: MessageFns<Observation> = {
     message.validActions = object.validActions?.map((e) => e) || [];
     message.fingerprint = object.fingerprint ?? "";
     message.validActionsHash = object.validActionsHash ?? undefined;
+    message.textHash = object.textHash ?? undefined;
+    message.textDelta = (object.textDelta !== undefined && object.textDelta !== null)
+      ? LinesDelta.fromPartial(object.textDelta)
+      : undefined;
+    message.validActionsDelta = (object.validActionsDelta !== undefined && object.validActionsDelta !== null)
+      ? LinesDelta.fromPartial(object.validActionsDelta)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseLinesDelta(): LinesDelta {
+  return { baseHash: 0, ops: [], lines: [] };
+}
+
+export const LinesDelta: MessageFns<LinesDelta> = {
+  encode(message: LinesDelta, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.baseHash !== 0) {
+      writer.uint32(8).uint64(message.baseHash);
+    }
+    if (message.ops.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.ops) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    for (const v of message.lines) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LinesDelta {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLinesDelta();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.baseHash = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.ops.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.ops.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lines.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LinesDelta {
+    return {
+      baseHash: isSet(object.baseHash)
+        ? globalThis.Number(object.baseHash)
+        : isSet(object.base_hash)
+        ? globalThis.Number(object.base_hash)
+        : 0,
+      ops: globalThis.Array.isArray(object?.ops) ? object.ops.map((e: any) => globalThis.Number(e)) : [],
+      lines: globalThis.Array.isArray(object?.lines) ? object.lines.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: LinesDelta): unknown {
+    const obj: any = {};
+    if (message.baseHash !== 0) {
+      obj.baseHash = Math.round(message.baseHash);
+    }
+    if (message.ops?.length) {
+      obj.ops = message.ops.map((e) => Math.round(e));
+    }
+    if (message.lines?.length) {
+      obj.lines = message.lines;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<LinesDelta>): LinesDelta {
+    return LinesDelta.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LinesDelta>): LinesDelta {
+    const message = createBaseLinesDelta();
+    message.baseHash = object.baseHash ?? 0;
+    message.ops = object.ops?.map((e) => e) || [];
+    message.lines = object.lines?.map((e) => e) || [];
     return message;
   },
 };
@@ -1685,6 +1931,7 @@ function createBaseObservationOptions(): ObservationOptions {
     omitFingerprint: false,
     omitInfo: false,
     validActions: 0,
+    deltas: false,
   };
 }
 
@@ -1707,6 +1954,9 @@ export const ObservationOptions: MessageFns<ObservationOptions> = {
     }
     if (message.validActions !== 0) {
       writer.uint32(48).int32(message.validActions);
+    }
+    if (message.deltas !== false) {
+      writer.uint32(56).bool(message.deltas);
     }
     return writer;
   },
@@ -1772,6 +2022,14 @@ export const ObservationOptions: MessageFns<ObservationOptions> = {
             message.validActions = reader.int32() as any;
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.deltas = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1816,6 +2074,7 @@ export const ObservationOptions: MessageFns<ObservationOptions> = {
         : isSet(object.valid_actions)
         ? validActionsModeFromJSON(object.valid_actions)
         : 0,
+      deltas: isSet(object.deltas) ? globalThis.Boolean(object.deltas) : false,
     };
   },
 
@@ -1839,6 +2098,9 @@ export const ObservationOptions: MessageFns<ObservationOptions> = {
     if (message.validActions !== 0) {
       obj.validActions = validActionsModeToJSON(message.validActions);
     }
+    if (message.deltas !== false) {
+      obj.deltas = message.deltas;
+    }
     return obj;
   },
 
@@ -1853,6 +2115,7 @@ export const ObservationOptions: MessageFns<ObservationOptions> = {
     message.omitFingerprint = object.omitFingerprint ?? false;
     message.omitInfo = object.omitInfo ?? false;
     message.validActions = object.validActions ?? 0;
+    message.deltas = object.deltas ?? false;
     return message;
   },
 };
