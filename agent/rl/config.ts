@@ -41,6 +41,15 @@ export const RlConfigSchema = z
     epochs: int(1).max(16).default(1),
     /** Sequences per gradient step. */
     minibatchSize: int(1).max(1024).default(16),
+    /**
+     * How an episode's steps share the loss. "episode": each step weighs 1 / (its
+     * episode's steps), so every episode counts once, and since a group's advantages
+     * sum to zero, tokens every response shares (the answer markup) get no net push.
+     * "step": every step counts 1, so long episodes, mostly failures in a step-capped
+     * task, outweigh short successes and push the shared markup down; with a small
+     * answers-only model that broke 23% of its greedy answers within 6,000 steps.
+     */
+    stepWeighting: z.enum(["episode", "step"]).default("episode"),
     /** Sampling temperature of rollouts (the objective's log-probabilities are at temperature 1). */
     temperature: z.number().gt(0).max(10).default(1),
     topP: z.number().gt(0).max(1).default(1),

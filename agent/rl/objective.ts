@@ -7,8 +7,9 @@
  *   k3_t    = exp(log π_ref(y_t) − log π(y_t)) − (log π_ref(y_t) − log π(y_t)) − 1
  *
  * k3 is Schulman's unbiased, always non-negative estimator of KL(π ‖ π_ref) from
- * samples of π. The loss is the mean over every response token of the minibatch
- * (token-level, not per-sequence-then-mean), so long responses are not down-weighted.
+ * samples of π. The loss is a weighted sum over response tokens (token-level, so long
+ * responses are not down-weighted): `mask` carries each token's weight, and the sum
+ * is divided by `normalizer` (default: the minibatch's total weight, i.e. the mean).
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -21,10 +22,16 @@ export interface ObjectiveInputs {
   refLogprobs: tf.Tensor2D;
   /** Each token's advantage [B, T] (its episode's). */
   advantages: tf.Tensor2D;
-  /** 1 on response tokens, 0 on prompt and padding [B, T]. */
+  /** Each response token's weight (1 unless samples are weighted), 0 on prompt and padding [B, T]. */
   mask: tf.Tensor2D;
   clip: number;
   beta: number;
+  /**
+   * The loss is Σ weight · loss_t / normalizer. A caller that splits one update's samples
+   * into minibatches passes one normalizer for all of them, so each minibatch keeps its
+   * share of the whole set's weighting instead of being renormalised on its own.
+   */
+  normalizer?: number;
 }
 
 export interface ObjectiveTensors {
@@ -37,7 +44,7 @@ export interface ObjectiveTensors {
 
 export function clippedObjective(x: ObjectiveInputs): ObjectiveTensors {
   return tf.tidy(() => {
-    const n = tf.maximum(x.mask.sum(), 1);
+    const n = tf.maximum(x.mask.sum(), 1e-12);
     const ratio = tf.exp(x.logprobs.sub(x.oldLogprobs));
     const unclipped = ratio.mul(x.advantages);
     const clipped = tf.clipByValue(ratio, 1 - x.clip, 1 + x.clip).mul(x.advantages);
@@ -45,7 +52,7 @@ export function clippedObjective(x: ObjectiveInputs): ObjectiveTensors {
     const d = x.refLogprobs.sub(x.logprobs);
     const k3 = tf.exp(d).sub(d).sub(1);
     const perToken = surrogate.neg().add(k3.mul(x.beta));
-    const loss = perToken.mul(x.mask).sum().div(n) as tf.Scalar;
+    const loss = perToken.mul(x.mask).sum().div(x.normalizer !== undefined ? tf.scalar(Math.max(x.normalizer, 1e-12)) : n) as tf.Scalar;
     const kl = k3.mul(x.mask).sum().div(n) as tf.Scalar;
     const cut = tf.less(clipped, unclipped).cast("float32");
     const clipFraction = cut.mul(x.mask).sum().div(n) as tf.Scalar;

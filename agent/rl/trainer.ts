@@ -144,6 +144,11 @@ export function iterationEpisodes(cfg: RlConfig, it: ScheduledIteration): { seed
   return { seeds, specs };
 }
 
+/** The loss weight of each of an episode's steps (RlConfig.stepWeighting). */
+export function stepWeight(cfg: RlConfig, e: Episode): number {
+  return cfg.stepWeighting === "episode" ? 1 / Math.max(1, e.turns.length) : 1;
+}
+
 /** Per-episode advantages, normalised within each group. */
 export function groupAdvantages(cfg: RlConfig, episodes: readonly Episode[]): number[] {
   const out = new Array<number>(episodes.length).fill(0);
@@ -167,7 +172,7 @@ export function refinementSamples(cfg: RlConfig, episodes: readonly Episode[]): 
     for (const e of group.filter((x) => x.spec.sim)) {
       const a = refineAdvantage(e.return, e.success, simMean, plainMean);
       positive += a;
-      for (const t of e.turns) if (t.refinement) samples.push({ prompt: t.refinement.input, completion: t.completion, advantage: a });
+      for (const t of e.turns) if (t.refinement) samples.push({ prompt: t.refinement.input, completion: t.completion, advantage: a, weight: stepWeight(cfg, e) });
     }
   }
   return { samples, positive };
@@ -270,7 +275,7 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
       const { episodes, timing } = await runEpisodes({ client: opts.client, sampler, tokenizer, cfg }, specs, cfg.seed * 7919 + it.index);
       const tUpdate = performance.now();
       const adv = groupAdvantages(cfg, episodes);
-      const main: Sample[] = episodes.flatMap((e, i) => e.turns.map((t) => ({ prompt: t.prompt, completion: t.completion, advantage: adv[i]! })));
+      const main: Sample[] = episodes.flatMap((e, i) => e.turns.map((t) => ({ prompt: t.prompt, completion: t.completion, advantage: adv[i]!, weight: stepWeight(cfg, e) })));
       const update = await policyUpdate(model, reference, optimizer, main, updateOpts(cfg.seed + it.index));
       let refineUpdate: UpdateStats | null = null;
       let refinePositive = 0;

@@ -18,6 +18,8 @@ export interface Sample {
   prompt: readonly number[];
   completion: readonly number[];
   advantage: number;
+  /** Weight of this sample's tokens in the loss (default 1; see RlConfig.stepWeighting). */
+  weight?: number;
 }
 
 export interface UpdateOptions {
@@ -68,7 +70,7 @@ function pack(samples: readonly Sample[], old: readonly number[][], ref: readonl
     }
     for (let j = 0; j < s.completion.length; j++) {
       const at = b * T + s.prompt.length - 1 + j;
-      mask[at] = 1;
+      mask[at] = s.weight ?? 1;
       oldLp[at] = old[b]![j]!;
       refLp[at] = ref[b]![j]!;
       adv[at] = s.advantage;
@@ -96,8 +98,12 @@ export async function policyUpdate(model: TransformerLM, reference: TransformerL
   const nameOf = new Map(vars.map((v, i) => [v.name, [...model.params.keys()][i]!]));
   const rng = new SeededRng(opts.seed);
   const order = kept.map((_, i) => i);
+  // One normalizer for every minibatch: the whole set's weighted token mean, spread over its minibatches.
+  const minibatches = Math.ceil(kept.length / opts.minibatchSize);
+  const normalizer = kept.reduce((a, s) => a + (s.weight ?? 1) * s.completion.length, 0) / minibatches;
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    if (epoch > 0) rng.shuffle(order);
+    // Samples arrive episode by episode; unshuffled, a minibatch would hold one episode's steps, all with one advantage.
+    rng.shuffle(order);
     for (let i = 0; i < order.length; i += opts.minibatchSize) {
       const idx = order.slice(i, i + opts.minibatchSize);
       const p = pack(
@@ -109,7 +115,7 @@ export async function policyUpdate(model: TransformerLM, reference: TransformerL
       let clipFraction: tf.Scalar | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logprobs = model.tokenLogprobs(p.ids, p.targets);
-        const o = clippedObjective({ logprobs, oldLogprobs: p.oldLp, refLogprobs: p.refLp, advantages: p.adv, mask: p.mask, clip: opts.clip, beta: opts.beta });
+        const o = clippedObjective({ logprobs, oldLogprobs: p.oldLp, refLogprobs: p.refLp, advantages: p.adv, mask: p.mask, clip: opts.clip, beta: opts.beta, normalizer });
         kl = tf.keep(o.kl);
         clipFraction = tf.keep(o.clipFraction);
         return o.loss;

@@ -28,6 +28,7 @@ const FIELDS = {
   gradClip: "gradClip",
   epochs: "epochs",
   minibatchSize: "minibatchSize",
+  stepWeighting: "stepWeighting",
   temperature: "temperature",
   topP: "topP",
   maxSteps: "maxSteps",
@@ -66,6 +67,7 @@ export function trainCommand(): Command {
     .option("--grad-clip <norm>", "global gradient-norm clip (0 = off)", finite)
     .option("--epochs <n>", "passes over each iteration's samples", finite)
     .option("--minibatch-size <n>", "sequences per gradient step", finite)
+    .addOption(new Option("--step-weighting <how>", "episode: each episode's steps share one weight (default); step: every step weighs 1").choices(["episode", "step"]))
     .option("--temperature <t>", "sampling temperature of rollouts", finite)
     .option("--top-p <p>", "nucleus sampling mass", finite)
     .option("--max-steps <n>", "step cap per episode", finite)

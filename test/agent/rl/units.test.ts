@@ -94,6 +94,38 @@ describe("the clipped objective with the k3 KL penalty", () => {
   });
 });
 
+describe("weighting an episode's steps", () => {
+  it("with episode weighting, tokens every response shares get no net push from a group whose failures run longer", async () => {
+    const { stepWeight } = await import("../../../agent/rl/trainer.js");
+    // One group: two 3-step successes, two 20-step failures (a step-capped task).
+    const lengths = [3, 3, 20, 20];
+    const adv = grpoAdvantages([9.8, 9.8, -2, -2]);
+    const push = (weighting: "episode" | "step") => {
+      const cfg = parseRlConfig({ algo: "grpo", stepWeighting: weighting });
+      // Σ over every step's sample of weight · advantage: what a token in every response (the answer markup) is pushed by.
+      return lengths.reduce((a, n, i) => a + n * stepWeight(cfg, { turns: new Array(n).fill({}) } as never) * adv[i]!, 0);
+    };
+    expect(push("episode")).toBeCloseTo(0, 12);
+    expect(push("step")).toBeLessThan(-10);
+    expect(parseRlConfig({ algo: "grpo" }).stepWeighting).toBe("episode");
+  });
+
+  it("divides by the normalizer it is given, so minibatches keep the whole set's weighting", async () => {
+    const ln = Math.log;
+    const x = {
+      logprobs: tf.tensor2d([[ln(0.5), ln(0.5)]]),
+      oldLogprobs: tf.tensor2d([[ln(0.5), ln(0.5)]]),
+      refLogprobs: tf.tensor2d([[ln(0.5), ln(0.5)]]),
+      advantages: tf.tensor2d([[1, 1]]),
+      mask: tf.tensor2d([[0.25, 0.25]]),
+      clip: 0.2,
+      beta: 0,
+    };
+    expect((await clippedObjective(x).loss.data())[0]).toBeCloseTo(-1, 6); // weighted mean
+    expect((await clippedObjective({ ...x, normalizer: 2 }).loss.data())[0]).toBeCloseTo(-0.25, 6); // Σ w·(−ratio·A) / 2
+  });
+});
+
 describe("one policy update", () => {
   it("raises the log-probability of a positive-advantage completion and lowers a negative one", async () => {
     const cfg = { vocabSize: 16, dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 16 };
