@@ -57,6 +57,11 @@ export interface UiElement {
   packageName: string;
   resourceName: string;
   resourceId: string;
+  /** AndroidWorld's normalised bbox: bboxPixels divided by the screen's width and height. */
+  bbox: { xMin: number; xMax: number; yMin: number; yMax: number } | undefined;
+  tooltip: string;
+  /** Backend extras AndroidWorld's fields do not carry (tree depth, UiAutomator2 attributes); bounded by the backend. */
+  metadata: { [key: string]: string };
 }
 
 /** What an environment returns from {@link Environment.observe}. */
