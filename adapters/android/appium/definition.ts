@@ -12,7 +12,7 @@ import { stepBudget } from "../task.js";
 import { Adb, spawnAdbRunner, type AdbRunner } from "./adb.js";
 import { ANDROID_APPS, findApp } from "./apps.js";
 import { configJsonSchemaFor, deviceTable, parseAppiumConfig, type AppiumSessionConfig } from "./config.js";
-import { AppiumDevice, type AppiumDeviceOptions } from "./device.js";
+import { AppiumDevice, probeDevice, type AppiumDeviceOptions } from "./device.js";
 import { APPIUM_TASKS, APPIUM_TASKS_BY_NAME, type AppiumTask } from "./tasks.js";
 import { defaultStatePath, EmulatorPool, readPoolStateSync, type PoolEntry } from "../../../emulator/pool/pool.js";
 import { OperatorResources, type AndroidDeviceEntry, type AndroidResources } from "../../operator-resources.js";
@@ -170,6 +170,11 @@ export function createAppiumDefinition(resources: OperatorResources = OperatorRe
     create: (config) => {
       const { config: resolved, onDeviceLost } = resolveDevice(config, resources.android, env);
       return createAppiumEnv(resolved, { onDeviceLost });
+    },
+    prepare: async (config) => {
+      const { config: resolved } = resolveDevice(config, resources.android, env);
+      const run = spawnAdbRunner({ adbPath: resolved.adb_path, serverPort: resolved.adb_server_port });
+      await probeDevice({ appiumUrl: resolved.appium_url, adb: new Adb(run, resolved.serial) });
     },
   };
 }

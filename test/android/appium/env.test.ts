@@ -269,6 +269,21 @@ describe("AppiumDevice self-healing and stable observation", () => {
     expect(connects()).toBe(2);
   });
 
+  it("an Appium transport failure in open_app is a retryable INTERNAL error, not the agent's INVALID_ACTION", async () => {
+    const { env, driver } = setup([fixture("home-launcher")]);
+    await env.reset(0, { task: "OpenAppTaskEval" });
+    await env.observe(OBS);
+    driver.failures.set("executeScript", [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })]);
+    const err = await env.step(json({ action_type: "open_app", app_name: "Markor" })).then(
+      () => undefined,
+      (e: unknown) => e as EnvError,
+    );
+    expect(err).toMatchObject({ reason: "INTERNAL", retryable: true });
+    expect(err!.message).toMatch(/connection to Appium broke during mobile: activateApp/);
+    // The name itself is still the agent's mistake.
+    await expect(env.step(json({ action_type: "open_app", app_name: "Nope" }))).rejects.toMatchObject({ reason: "INVALID_ACTION" });
+  });
+
   it("does not repeat input whose fate is unknown, and says to retry", async () => {
     const driver = new FakeDriver(fixture("home-launcher"));
     driver.failures.set("performActions", [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })]);

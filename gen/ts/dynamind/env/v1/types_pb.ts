@@ -211,6 +211,11 @@ export enum ErrorReason {
    * held only in its memory do not, so a retry may then get SESSION_NOT_FOUND.
    */
   SERVER_UNREACHABLE = 17,
+  /**
+   * DEVICE_UNAVAILABLE - The device a session drives (an Android emulator or phone, or its Appium server) does
+   * not answer. Retryable: the operator may bring it back; nothing was changed.
+   */
+  DEVICE_UNAVAILABLE = 18,
   UNRECOGNIZED = -1,
 }
 
@@ -270,6 +275,9 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 17:
     case "SERVER_UNREACHABLE":
       return ErrorReason.SERVER_UNREACHABLE;
+    case 18:
+    case "DEVICE_UNAVAILABLE":
+      return ErrorReason.DEVICE_UNAVAILABLE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -315,6 +323,8 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "INTERNAL";
     case ErrorReason.SERVER_UNREACHABLE:
       return "SERVER_UNREACHABLE";
+    case ErrorReason.DEVICE_UNAVAILABLE:
+      return "DEVICE_UNAVAILABLE";
     case ErrorReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
