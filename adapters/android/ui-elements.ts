@@ -72,7 +72,8 @@ function quote(s: string): string {
 export function renderElementLine(e: UiElement, index: number): string {
   const parts = [`[${index}]`, e.className.replace(/^android\.(widget|view)\./, "")];
   if (e.text) parts.push(quote(e.text));
-  if (e.contentDescription) parts.push(`(${e.contentDescription})`);
+  // One line per element, whatever the app put in a description (real ones hold newlines).
+  if (e.contentDescription) parts.push(`(${e.contentDescription.replace(/\r?\n/g, " ")})`);
   if (e.hintText && !e.text) parts.push(`hint:${quote(e.hintText)}`);
   if (e.tooltip && !e.text && !e.contentDescription) parts.push(`tooltip:${quote(e.tooltip)}`);
   if (e.isClickable) parts.push("clickable");
