@@ -57,6 +57,11 @@ export interface UiElement {
   packageName: string;
   resourceName: string;
   resourceId: string;
+  /** AndroidWorld's normalised bbox: bboxPixels divided by the screen's width and height. */
+  bbox: { xMin: number; xMax: number; yMin: number; yMax: number } | undefined;
+  tooltip: string;
+  /** Backend extras AndroidWorld's fields do not carry (tree depth, UiAutomator2 attributes); bounded by the backend. */
+  metadata: { [key: string]: string };
 }
 
 /** What an environment returns from {@link Environment.observe}. */
@@ -197,6 +202,12 @@ export interface EnvDefinition<C = unknown> {
   /** A stable string identifying configs whose states are interchangeable. */
   configKey(config: C): string;
   create(config: C): Environment;
+  /**
+   * For environments that drive something outside the server (a device): checks, within
+   * seconds, that it answers, before CreateSession makes a session for it. Throws a
+   * retryable EnvError (DEVICE_UNAVAILABLE) when it does not. Absent = nothing to check.
+   */
+  prepare?(config: C): Promise<void>;
 }
 
 /** Machine-readable failure reasons shared by environments and the server. */
@@ -216,6 +227,7 @@ export type ErrorReason =
   | "DEADLINE"
   | "SHUTTING_DOWN"
   | "UNSUPPORTED"
+  | "DEVICE_UNAVAILABLE"
   | "INTERNAL";
 
 /** An error with a reason; environments throw it for bad input, before changing anything. */

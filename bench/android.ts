@@ -72,7 +72,7 @@ export async function runAndroidWebBench(opts: { quick?: boolean } = {}): Promis
     const reset = summary(resets);
     return {
       env: "android-web",
-      device: "browser-hosted phone (emulator/web-device) in headless Chromium " + "(/usr/bin/chromium), 1080×2400 screen, screenshot PNG 360×800",
+      device: "browser-hosted phone (emulator/web-device) in headless Chromium " + "(/usr/bin/chromium), 1080×2400 screen, screenshot PNG 1080×2400 (the default since env 1.1.0; 360×800 before)",
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "?" },
       quick: !!opts.quick,
       cold_start_ms: coldStartMs,

@@ -34,11 +34,15 @@ export interface PixelBox {
  * fields (with the box named `bbox`, possibly absent for off-screen nodes), plus
  * `depth` and `childCount` for the tree's shape.
  */
-export type RawNode = Omit<UiElement, "bboxPixels"> & {
+export type RawNode = Omit<UiElement, "bboxPixels" | "bbox" | "tooltip" | "metadata"> & {
   depth: number;
   /** Number of child nodes (0 = leaf). */
   childCount: number;
+  /** The box in screen pixels (the element's bbox_pixels); zero-area boxes are real (AndroidWorld keeps them). */
   bbox: PixelBox | undefined;
+  tooltip?: string;
+  /** Extras the backend knows about the node (kept in UiElement.metadata). */
+  metadata?: Record<string, string>;
 };
 
 /** Hardware/system keys the action space uses. */

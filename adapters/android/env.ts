@@ -6,7 +6,9 @@
  *
  * Rewards: 0 on every step except `status`, whose reward is the task's success score
  * (0..1); `status` terminates the episode and `info.success` says whether the score is 1.
- * `status` with goal_status "infeasible" scores 0 (every task here is feasible).
+ * `status` with goal_status "infeasible" is scored the same way: AndroidWorld's runner
+ * ends the episode on either status and scores it by the task's `is_successful` on the
+ * device (`agent_successful = task_successful if done`), never by what the agent claimed.
  */
 import { EnvError, type Action, type Environment, type Observation, type ObservationRequest, type Transition, type UiElement } from "../contract.js";
 import { shortName } from "../kit/short-text.js";
@@ -15,6 +17,7 @@ import { Rng } from "../kit/rng.js";
 import { parseAndroidAction, type AndroidAction } from "./action.js";
 import type { DeviceBackend, RawNode } from "./device.js";
 import { stepBudget, type AndroidTask, type TaskParams } from "./task.js";
+import { scrollDrag, swipeDrag } from "./gesture.js";
 import { elementCenter, renderElements, toUiElements } from "./ui-elements.js";
 
 /** A saved Android state: the device snapshot plus the episode's task and answer. */
@@ -104,10 +107,10 @@ export class AndroidEnv<D extends DeviceBackend> implements Environment<AndroidS
     const d = this.device as unknown as Partial<CombinedRead>;
     if (typeof d.treeAndState === "function") {
       const { tree, state } = await d.treeAndState();
-      this.elements = toUiElements(tree);
+      this.elements = toUiElements(tree, this.device.screen);
       this.deviceStateJson = state;
     } else {
-      this.elements = toUiElements(await this.device.elementTree());
+      this.elements = toUiElements(await this.device.elementTree(), this.device.screen);
       this.deviceStateJson = this.device.captureState ? JSON.stringify(await this.device.captureState()) : undefined;
     }
     return this.elements;
@@ -121,11 +124,11 @@ export class AndroidEnv<D extends DeviceBackend> implements Environment<AndroidS
     else throw new EnvError("INVALID_ACTION", `index actions are not accepted: ${ACTION_KINDS_HINT}`);
     const elements = await this.read();
     const a = parseAndroidAction(json, elements.length);
-    this.checkAction(a, elements);
+    this.checkAction(a);
 
     switch (a.action_type) {
       case "status": {
-        const score = a.goal_status === "complete" ? clamp01(await task.isSuccessful(this.device, this.params, this.answer ?? undefined)) : 0;
+        const score = clamp01(await task.isSuccessful(this.device, this.params, this.answer ?? undefined));
         return { reward: score, terminated: true, info: { success: score >= 1, score, goal_status: a.goal_status } };
       }
       case "answer":
@@ -140,15 +143,18 @@ export class AndroidEnv<D extends DeviceBackend> implements Environment<AndroidS
     return { reward: 0, terminated: false, info: undefined };
   }
 
-  /** Rejects what the schema cannot: points off the screen, typing with nowhere to type. */
-  private checkAction(a: AndroidAction, elements: UiElement[]): void {
-    const t = a as { x?: number; y?: number; index?: number };
+  /**
+   * Rejects what the schema cannot: a point off the screen, for the actions that tap it
+   * (scroll and swipe ignore x,y, as AndroidWorld does, and `unknown` does nothing).
+   * AndroidWorld would send such a tap to adb, which drops it; here it is an error that
+   * changes nothing, so the agent learns its point was wrong.
+   */
+  private checkAction(a: AndroidAction): void {
+    if (a.action_type === "scroll" || a.action_type === "swipe" || a.action_type === "unknown") return;
+    const t = a as { x?: number; y?: number };
     const { width, height } = this.device.screen;
-    if (t.x !== undefined && t.y !== undefined && (t.x >= width || t.y >= height)) {
+    if (t.x !== undefined && t.y !== undefined && (t.x < 0 || t.y < 0 || t.x >= width || t.y >= height)) {
       throw new EnvError("INVALID_ACTION", `${a.action_type}: point (${t.x},${t.y}) is off the ${width}×${height} screen`);
-    }
-    if (a.action_type === "input_text" && t.index === undefined && t.x === undefined && !elements.some((e) => e.isFocused && e.isEditable)) {
-      throw new EnvError("INVALID_ACTION", "input_text: no text field is focused; give the field's index (or x,y)");
     }
     // open_app names are checked by the device, which changes nothing for an unknown name.
   }
@@ -172,6 +178,8 @@ export class AndroidEnv<D extends DeviceBackend> implements Environment<AndroidS
         return;
       }
       case "input_text": {
+        // AndroidWorld types nothing (not even the tap) for an empty text.
+        if (a.text === "") return;
         const p = this.target(a, elements);
         if (p) await d.tap(p.x, p.y);
         if (a.clear_text) await d.clearText();
@@ -185,29 +193,30 @@ export class AndroidEnv<D extends DeviceBackend> implements Environment<AndroidS
         return d.pressKey("home");
       case "navigate_back":
         return d.pressKey("back");
-      case "scroll":
+      case "scroll": {
+        // `if action.index:` in AndroidWorld: index 0 scrolls the whole screen, not element 0.
+        const drag = scrollDrag(a.direction, a.index ? elements[a.index]!.bboxPixels : undefined, d.screen);
+        return d.swipe(drag.from.x, drag.from.y, drag.to.x, drag.to.y);
+      }
       case "swipe": {
-        const box = a.index !== undefined ? elements[a.index]!.bboxPixels! : { xMin: 0, xMax: d.screen.width, yMin: 0, yMax: d.screen.height };
-        const sw = a as { x?: number; y?: number };
-        const from = sw.x !== undefined && sw.y !== undefined ? { x: sw.x, y: sw.y } : { x: Math.round((box.xMin + box.xMax) / 2), y: Math.round((box.yMin + box.yMax) / 2) };
-        // scroll moves the content (the finger goes the other way); swipe moves the finger.
-        const fingerDir = a.action_type === "swipe" ? a.direction : ({ up: "down", down: "up", left: "right", right: "left" } as const)[a.direction];
-        const to = { ...from };
-        if (fingerDir === "up") to.y = box.yMin;
-        else if (fingerDir === "down") to.y = box.yMax - 1;
-        else if (fingerDir === "left") to.x = box.xMin;
-        else to.x = box.xMax - 1;
-        return d.swipe(from.x, from.y, to.x, to.y);
+        const drag = swipeDrag(a.direction, d.screen);
+        return d.swipe(drag.from.x, drag.from.y, drag.to.x, drag.to.y);
       }
       case "open_app":
         try {
           await d.openApp(a.app_name);
         } catch (err) {
+          // A backend's own EnvError keeps its code: an Appium transport failure is a retryable
+          // INTERNAL, not the agent's mistake. A plain error is the device refusing the name.
+          if (err instanceof EnvError) throw err;
           throw new EnvError("INVALID_ACTION", `open_app: ${(err as Error).message}`);
         }
         return;
       case "wait":
         return d.wait(1);
+      case "unknown":
+        // A step that does nothing, as AndroidWorld's actuation prints and moves on.
+        return;
       default:
         return;
     }

@@ -2,24 +2,31 @@
  * AndroidWorld's UI-element list, built from a device's raw view tree, and its
  * compact text rendering for LLMs.
  *
- * List rules (AndroidWorld): keep every leaf node, every node with a content
- * description and every scrollable node, in tree order; invisible nodes (no box on
- * screen) are dropped. The position in the list is the action's `index`.
+ * List rules (AndroidWorld's `forest_to_ui_elements` with invisible elements
+ * excluded): keep every leaf node, every node with a content description and every
+ * scrollable node, in tree order; nodes not visible to the user are dropped, but a
+ * visible node with a zero-area box is kept, as AndroidWorld keeps it. The position
+ * in the list is the action's `index`.
  */
 import type { UiElement } from "../contract.js";
-import type { RawNode } from "./device.js";
+import type { RawNode, ScreenSize } from "./device.js";
 
-export function toUiElements(nodes: readonly RawNode[]): UiElement[] {
+/**
+ * The element list of a raw tree. With `screen`, each element also gets AndroidWorld's
+ * normalised `bbox` (pixels / screen size); without it `bbox` is absent, as AndroidWorld
+ * leaves it when it is not given the screen size.
+ */
+export function toUiElements(nodes: readonly RawNode[], screen?: ScreenSize): UiElement[] {
   const out: UiElement[] = [];
   for (const n of nodes) {
     if (!n.isVisible || n.bbox === undefined) continue;
-    if (n.bbox.xMax <= n.bbox.xMin || n.bbox.yMax <= n.bbox.yMin) continue;
     if (n.childCount > 0 && n.contentDescription === "" && !n.isScrollable) continue;
+    const b = n.bbox;
     out.push({
       text: n.text,
       contentDescription: n.contentDescription,
       className: n.className,
-      bboxPixels: { ...n.bbox },
+      bboxPixels: { ...b },
       hintText: n.hintText,
       isChecked: n.isChecked,
       isCheckable: n.isCheckable,
@@ -35,16 +42,22 @@ export function toUiElements(nodes: readonly RawNode[]): UiElement[] {
       packageName: n.packageName,
       resourceName: n.resourceName,
       resourceId: n.resourceId,
+      bbox: screen ? { xMin: b.xMin / screen.width, xMax: b.xMax / screen.width, yMin: b.yMin / screen.height, yMax: b.yMax / screen.height } : undefined,
+      tooltip: n.tooltip ?? "",
+      metadata: { ...n.metadata },
     });
   }
   return out;
 }
 
-/** The centre of an element's box, in screen pixels (where a click on it lands). */
+/**
+ * Where a click on an element lands: the centre of its pixel box, truncated to
+ * integers as AndroidWorld does (`int((x_min + x_max) / 2)`).
+ */
 export function elementCenter(e: UiElement): { x: number; y: number } {
   const b = e.bboxPixels;
   if (b === undefined) throw new Error("element has no bounding box");
-  return { x: Math.round((b.xMin + b.xMax) / 2), y: Math.round((b.yMin + b.yMax) / 2) };
+  return { x: Math.trunc((b.xMin + b.xMax) / 2), y: Math.trunc((b.yMin + b.yMax) / 2) };
 }
 
 function quote(s: string): string {
@@ -52,15 +65,17 @@ function quote(s: string): string {
 }
 
 /**
- * One line per element: `[index] Class "text" (content desc) hint:"..." flags @(x,y)`.
+ * One line per element: `[index] Class "text" (content desc) hint:"..." tooltip:"..." flags @(x,y)`.
  * The class drops its `android.widget.` prefix; flags list only what is true
  * (clickable, editable, scrollable, checkable checked/unchecked, selected, focused, disabled).
  */
 export function renderElementLine(e: UiElement, index: number): string {
   const parts = [`[${index}]`, e.className.replace(/^android\.(widget|view)\./, "")];
   if (e.text) parts.push(quote(e.text));
-  if (e.contentDescription) parts.push(`(${e.contentDescription})`);
+  // One line per element, whatever the app put in a description (real ones hold newlines).
+  if (e.contentDescription) parts.push(`(${e.contentDescription.replace(/\r?\n/g, " ")})`);
   if (e.hintText && !e.text) parts.push(`hint:${quote(e.hintText)}`);
+  if (e.tooltip && !e.text && !e.contentDescription) parts.push(`tooltip:${quote(e.tooltip)}`);
   if (e.isClickable) parts.push("clickable");
   if (e.isLongClickable) parts.push("long-clickable");
   if (e.isEditable) parts.push("editable");

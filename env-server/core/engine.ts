@@ -127,6 +127,19 @@ export class EnvEngine implements EngineCore {
     return this.listCache;
   }
 
+  /**
+   * CreateSession as the handlers serve it: an environment that drives an outside device
+   * (`EnvDefinition.prepare`) is checked first, so a session is never made for a device
+   * that is not there; every other environment is created at once, synchronously.
+   */
+  openSession(req: CreateSessionRequest, ctx: CallContext = IN_PROCESS): MaybePromise<CreateSessionResponse> {
+    this.assertAccepting();
+    const template = this.templates.get(req.envId, req.configJson, req.observationKinds, req.maxSteps, req.observationOptions);
+    const definition = template.definition;
+    if (!definition.prepare) return this.createSession(req, ctx);
+    return definition.prepare(template.config).then(() => this.createSession(req, ctx));
+  }
+
   createSession(req: CreateSessionRequest, ctx: CallContext = IN_PROCESS): CreateSessionResponse {
     this.assertAccepting();
     const template = this.templates.get(req.envId, req.configJson, req.observationKinds, req.maxSteps, req.observationOptions);

@@ -70,5 +70,6 @@ export const GRPC_CODE: Record<EnvErrorReason, number> = {
   DEADLINE: 4,
   SHUTTING_DOWN: 14,
   UNSUPPORTED: 12,
+  DEVICE_UNAVAILABLE: 14,
   INTERNAL: 13,
 };

@@ -60,7 +60,7 @@ export function connectHandler(engine: EnvEngine, guard: CallGuard, metrics: Rpc
       case "listEnvs":
         return { $case: "listEnvs", listEnvs: engine.listEnvs() };
       case "createSession":
-        return { $case: "createSession", createSession: engine.createSession(req.createSession, ctx) };
+        return andThen(engine.openSession(req.createSession, ctx), (createSession): Response => ({ $case: "createSession", createSession }));
       case "closeSession":
         return engine.closeSession(req.closeSession).then((closeSession) => ({ $case: "closeSession" as const, closeSession }));
       case "reset":

@@ -498,5 +498,24 @@ export class FastEncoder {
     if (e.packageName !== "") out.string(138, e.packageName);
     if (e.resourceName !== "") out.string(146, e.resourceName);
     if (e.resourceId !== "") out.string(154, e.resourceId);
+    const nb = e.bbox;
+    if (nb !== undefined) {
+      const m = out.open(162);
+      if (nb.xMin !== 0) out.double(9, nb.xMin);
+      if (nb.xMax !== 0) out.double(17, nb.xMax);
+      if (nb.yMin !== 0) out.double(25, nb.yMin);
+      if (nb.yMax !== 0) out.double(33, nb.yMax);
+      out.close(m);
+    }
+    if (e.tooltip !== "") out.string(170, e.tooltip);
+    // Map entries in Object.entries order, empty key/value left out: as ts-proto's encoder writes them.
+    const meta = e.metadata;
+    for (const key of Object.keys(meta)) {
+      const m = out.open(178);
+      const value = meta[key]!;
+      if (key !== "") out.string(10, key);
+      if (value !== "") out.string(18, value);
+      out.close(m);
+    }
   }
 }

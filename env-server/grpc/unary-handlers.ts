@@ -54,7 +54,7 @@ export function unaryHandlers(
 
   return {
     listEnvs: unary("ListEnvs", () => engine.listEnvs()),
-    createSession: unary("CreateSession", (req, _d, ctx) => engine.createSession(req, ctx)),
+    createSession: unary("CreateSession", (req, _d, ctx) => engine.openSession(req, ctx)),
     closeSession: unary("CloseSession", (req) => engine.closeSession(req)),
     reset: unary("Reset", (req, deadline) => engine.reset(req, deadline)),
     step: unary("Step", (req) => engine.step(req)),

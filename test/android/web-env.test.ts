@@ -19,7 +19,7 @@ describe.skipIf(!HAVE_CHROMIUM)("android-web environment", () => {
       [{ action_type: "click", index: n }, /out of range/],
       [{ action_type: "click", index: 999 }, /out of range/],
       [{ action_type: "input_text", index: 0 }, /invalid input_text action/],
-      [{ action_type: "input_text", text: "x" }, /no text field is focused/],
+      [{ action_type: "click", index: "first" }, /invalid click action/],
       [{ action_type: "click" }, /needs an index or x,y/],
       [{ action_type: "click", index: 1, x: 3, y: 4 }, /either index or x,y/],
       [{ action_type: "click", x: 5000, y: 10 }, /off the 1080×2400 screen/],
@@ -100,7 +100,7 @@ describe.skipIf(!HAVE_CHROMIUM)("android-web environment", () => {
     await Promise.all(sessions.map((s) => s.close()));
   });
 
-  it("counts success only at the agent's status action", async () => {
+  it("counts success only at the agent's status action, and scores infeasible as AndroidWorld does (by the task's check)", async () => {
     const s = await ctx.client.createSession("android-web");
     const first = await s.reset(2, { task: "SystemWifiTurnOn" });
     const steps = scriptedSolution("SystemWifiTurnOn", first.info.params as never);
@@ -108,7 +108,9 @@ describe.skipIf(!HAVE_CHROMIUM)("android-web environment", () => {
     expect(out.every((x) => x.reward === 0 && !x.terminated)).toBe(true);
     const infeasible = await s.step({ action_type: "status", goal_status: "infeasible" });
     expect(infeasible.terminated).toBe(true);
-    expect(infeasible.reward).toBe(0);
+    // The wifi is on: AndroidWorld scores the device, not the agent's claim.
+    expect(infeasible.reward).toBe(1);
+    expect(infeasible.info).toMatchObject({ success: true, goal_status: "infeasible" });
     await s.close();
   });
 });

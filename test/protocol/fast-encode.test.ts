@@ -31,6 +31,8 @@ const text = fc.oneof(
   fc.integer({ min: 16370, max: 16400 }).map((n) => "a".repeat(n)),
 );
 const int32 = fc.oneof(fc.constant(0), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -5, max: 3000 }));
+/** Normalised coordinates: 0, fractions, -0, values past the screen. */
+const unit = fc.oneof(fc.constant(0), fc.constant(-0), fc.double({ min: -2, max: 2, noNaN: true }), fc.integer({ min: 0, max: 2400 }).map((n) => n / 2400));
 const uint32 = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 120, max: 20000 }));
 
 const uiElement: fc.Arbitrary<UiElement> = fc.record({
@@ -53,6 +55,9 @@ const uiElement: fc.Arbitrary<UiElement> = fc.record({
   packageName: text,
   resourceName: text,
   resourceId: text,
+  bbox: fc.option(fc.record({ xMin: unit, xMax: unit, yMin: unit, yMax: unit }), { nil: undefined }),
+  tooltip: text,
+  metadata: fc.oneof(fc.constant({}), fc.dictionary(fc.oneof(fc.constant(""), text, fc.constantFrom("depth", "7", "password")), text, { maxKeys: 5 })),
 });
 
 const validActions = fc

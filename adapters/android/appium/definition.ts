@@ -12,13 +12,14 @@ import { stepBudget } from "../task.js";
 import { Adb, spawnAdbRunner, type AdbRunner } from "./adb.js";
 import { ANDROID_APPS, findApp } from "./apps.js";
 import { configJsonSchemaFor, deviceTable, parseAppiumConfig, type AppiumSessionConfig } from "./config.js";
-import { AppiumDevice, type AppiumDeviceOptions } from "./device.js";
+import { AppiumDevice, probeDevice, type AppiumDeviceOptions } from "./device.js";
 import { APPIUM_TASKS, APPIUM_TASKS_BY_NAME, type AppiumTask } from "./tasks.js";
 import { defaultStatePath, EmulatorPool, readPoolStateSync, type PoolEntry } from "../../../emulator/pool/pool.js";
 import { OperatorResources, type AndroidDeviceEntry, type AndroidResources } from "../../operator-resources.js";
 
 export const APPIUM_ENV_ID = "android-appium";
-const VERSION = "1.0.0";
+// 1.1.0: AndroidWorld's swipe, scroll-index-0, truncation and infeasible scoring; bbox, tooltip, metadata.
+const VERSION = "1.1.0";
 const DEFAULT_MAX_STEPS = Math.max(...APPIUM_TASKS.map(stepBudget));
 
 const resetOptionsSchema = z.strictObject({ task: z.enum(APPIUM_TASKS.map((t) => t.name) as [string, ...string[]]).optional() });
@@ -30,11 +31,12 @@ function instructions(): string {
     "Answer with one JSON action per step:",
     '{"action_type":"click","index":N} or with "x","y" instead of "index"; same for "double_tap" and "long_press".',
     '{"action_type":"input_text","text":"...","index":N} taps the field, types the text and presses Enter ("clear_text":true empties it first).',
-    '{"action_type":"scroll","direction":"up|down|left|right"} (optionally "index" of a scrollable element) reveals content in that direction;',
-    '"swipe" moves the finger in the direction. {"action_type":"navigate_back"}, {"action_type":"navigate_home"}, {"action_type":"keyboard_enter"},',
+    '{"action_type":"scroll","direction":"up|down|left|right"} (optionally "index" of a scrollable element, 1 and up: AndroidWorld treats index 0 as the whole screen) reveals content in that direction;',
+    '"swipe" drags across the whole screen (down: top to bottom, up: bottom to top, left: left edge to right, right: right edge to left). {"action_type":"navigate_back"}, {"action_type":"navigate_home"}, {"action_type":"keyboard_enter"},',
     `{"action_type":"open_app","app_name":"..."} (apps: ${ANDROID_APPS.map((a) => a.name).join(", ")}), {"action_type":"wait"} (1 s),`,
     '{"action_type":"answer","text":"..."} for questions, and finally {"action_type":"status","goal_status":"complete"} (or "infeasible") to end the episode.',
-    "The episode is scored only when you end it with status: reward 1 if the device state satisfies the goal, else 0.",
+    '{"action_type":"unknown"} does nothing (a step). "index" may be a numeric string; x,y may be floats (truncated).',
+    "The episode is scored only when you end it with status (complete or infeasible alike, as AndroidWorld): reward 1 if the device state satisfies the goal, else 0.",
   ].join("\n");
 }
 
@@ -168,6 +170,11 @@ export function createAppiumDefinition(resources: OperatorResources = OperatorRe
     create: (config) => {
       const { config: resolved, onDeviceLost } = resolveDevice(config, resources.android, env);
       return createAppiumEnv(resolved, { onDeviceLost });
+    },
+    prepare: async (config) => {
+      const { config: resolved } = resolveDevice(config, resources.android, env);
+      const run = spawnAdbRunner({ adbPath: resolved.adb_path, serverPort: resolved.adb_server_port });
+      await probeDevice({ appiumUrl: resolved.appium_url, adb: new Adb(run, resolved.serial) });
     },
   };
 }

@@ -20,7 +20,7 @@ import { EnvError } from "../../contract.js";
 import type { DeviceBackend, DeviceKey, RawNode, Screenshot, ScreenSize } from "../device.js";
 import { toUiElements } from "../ui-elements.js";
 import type { UiElement } from "../../contract.js";
-import { Adb } from "./adb.js";
+import { Adb, type AdbResult } from "./adb.js";
 import { ANDROID_APPS, findApp } from "./apps.js";
 import { parsePageSource, type PageSource } from "./page-source.js";
 import {
@@ -117,10 +117,58 @@ export async function webdriverioConnect(url: URL, capabilities: Record<string, 
     path: url.pathname || "/",
     capabilities: capabilities as WebdriverIO.Capabilities,
     logLevel: "warn",
-    connectionRetryCount: 1,
+    // Never resend: a command whose connection broke may have reached the device (a second tap, a
+    // second typed text). call() decides what may be repeated, and only reads are.
+    connectionRetryCount: 0,
     connectionRetryTimeout: 120_000,
   });
   return browser as unknown as AppiumDriver;
+}
+
+/** How long {@link probeDevice} waits for each answer. */
+export const PROBE_TIMEOUT_MS = 3000;
+
+export interface ProbeOptions {
+  appiumUrl: string;
+  adb: Adb;
+  timeoutMs?: number;
+  /** The HTTP client (tests inject one; default: global fetch). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Checks, within seconds, that a device can be driven: the Appium server answers
+ * `GET /status` and adb reports the device online (`get-state` = "device"). Throws a
+ * retryable DEVICE_UNAVAILABLE EnvError saying which of the two is missing; CreateSession
+ * runs it, so a client learns at once instead of on a Reset that hangs on a dead device.
+ */
+export async function probeDevice(options: ProbeOptions): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
+  const serial = options.adb.serial;
+  const get = options.fetch ?? fetch;
+  const status = new URL("status", options.appiumUrl.endsWith("/") ? options.appiumUrl : `${options.appiumUrl}/`);
+  let answer: string;
+  try {
+    const res = await get(status, { signal: AbortSignal.timeout(timeoutMs) });
+    answer = res.ok ? "" : `HTTP ${res.status}`;
+  } catch (err) {
+    const e = err as { name?: string; cause?: { code?: string } };
+    answer = e.name === "TimeoutError" ? `no answer in ${timeoutMs} ms` : (e.cause?.code ?? (err as Error).message ?? String(err));
+  }
+  if (answer !== "") {
+    throw new EnvError("DEVICE_UNAVAILABLE", `the Appium server for ${serial} does not answer (${answer}); the operator starts it (scripts/appium/start.sh)`, true);
+  }
+  let r: AdbResult;
+  try {
+    r = await options.adb.run(["-s", serial, "get-state"], { timeoutMs });
+  } catch (err) {
+    // adb missing or unable to start: the device cannot be reached from this server either.
+    throw new EnvError("DEVICE_UNAVAILABLE", `device ${serial} cannot be reached: ${(err as Error).message}`, true);
+  }
+  if (r.code !== 0 || r.stdout.trim() !== "device") {
+    const why = (r.stderr || r.stdout).trim().split("\n").slice(-1)[0] || (r.code === -1 ? `no answer in ${timeoutMs} ms` : `exit ${r.code}`);
+    throw new EnvError("DEVICE_UNAVAILABLE", `device ${serial} is not online (adb get-state: ${why}); the operator starts it (dynamind emulator start)`, true);
+  }
 }
 
 /** How an error from a WebDriver call should be handled. */
@@ -207,9 +255,9 @@ export class AppiumDevice implements DeviceBackend {
       driver = await connect(this.url, caps);
     } catch (err) {
       throw new EnvError(
-        "INTERNAL",
-        `could not open an Appium session on ${this.options.serial} at ${this.url.href}: ${(err as Error).message ?? err} ` +
-          `(is the server running? scripts/appium/start.sh; is the device listed by adb devices?)`,
+        "DEVICE_UNAVAILABLE",
+        `could not open an Appium session on ${this.options.serial}: ${(err as Error).message ?? err} ` +
+          `(the operator checks that the Appium server runs, scripts/appium/start.sh, and that adb lists the device)`,
         true,
       );
     }
@@ -265,7 +313,7 @@ export class AppiumDevice implements DeviceBackend {
     const hook = this.options.onDeviceLost;
     if (!hook || this.relaunchesLeft <= 0) {
       throw new EnvError(
-        "INTERNAL",
+        "DEVICE_UNAVAILABLE",
         `device ${this.options.serial} is gone (${(cause as Error)?.message ?? cause})` + (hook ? "; relaunch attempts are used up" : "; no pool manages it, restart it and retry"),
         true,
       );

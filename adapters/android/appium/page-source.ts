@@ -173,6 +173,27 @@ function flag(attrs: Record<string, string>, name: string, fallback = false): bo
   return v === undefined ? fallback : v === "true";
 }
 
+/** Attributes read into AndroidWorld's fields; every other one goes to metadata. */
+const MAPPED = new Set([
+  "class", "text", "content-desc", "bounds", "hint", "checked", "checkable", "clickable", "editable", "enabled", "focused",
+  "focusable", "long-clickable", "scrollable", "selected", "displayed", "visible-to-user", "package", "resource-id", "tooltip-text",
+]);
+/** Bounds on metadata, so a hostile or runaway page source cannot blow up every element. */
+const METADATA_MAX_KEYS = 24;
+const METADATA_MAX_CHARS = 200;
+
+/** The node's tree depth plus its UiAutomator2 attributes that have no AndroidWorld field, bounded. */
+function metadataOf(attrs: Record<string, string>, depth: number): Record<string, string> {
+  const out: Record<string, string> = { depth: String(depth) };
+  let n = 1;
+  for (const [k, v] of Object.entries(attrs)) {
+    if (MAPPED.has(k)) continue;
+    if (n++ >= METADATA_MAX_KEYS) break;
+    out[k.slice(0, 64)] = v.length > METADATA_MAX_CHARS ? v.slice(0, METADATA_MAX_CHARS) : v;
+  }
+  return out;
+}
+
 /** One node's fields as the shared {@link RawNode} (AndroidWorld's UIElement plus tree shape). */
 export function toRawNode(node: XmlNode, depth: number): RawNode {
   const a = node.attrs;
@@ -202,6 +223,8 @@ export function toRawNode(node: XmlNode, depth: number): RawNode {
     packageName: a.package ?? "",
     resourceName: slash >= 0 ? resourceId.slice(slash + 4) : resourceId,
     resourceId,
+    tooltip: a["tooltip-text"] ?? "",
+    metadata: metadataOf(a, depth),
   };
 }
 
@@ -254,5 +277,7 @@ export function parsePageSource(xml: string): PageSource {
     throw err;
   }
   const nodes = rawNodesFromTree(root);
-  return { nodes, elements: toUiElements(nodes), screen: screenInfo(root) };
+  const screen = screenInfo(root);
+  const size = screen.width && screen.height && screen.rotation % 2 === 0 ? { width: screen.width, height: screen.height } : undefined;
+  return { nodes, elements: toUiElements(nodes, size), screen };
 }

@@ -10,10 +10,10 @@
  *   `clear_text`; `mobile: type` (Unicode-safe typing into the focused field); Enter.
  * - keyboard_enter / navigate_back / navigate_home: `mobile: pressKey` with keycodes
  *   66 / 4 / 3.
- * - scroll: a drag from the centre of the element (or screen) toward the edge
- *   opposite `direction` (scrolling down drags the finger up).
- * - swipe: the inverse, the finger moves in `direction`, from the element's centre
- *   (or the point, or the screen's centre) to the edge of the element (or screen).
+ * - scroll / swipe: a drag along AndroidWorld's pixels (`../gesture.ts`): scroll from the
+ *   centre of the element (or the screen, when index is absent or 0) to the edge opposite
+ *   `direction`; swipe edge to edge across the whole screen.
+ * - unknown: nothing (AndroidWorld's no-op step).
  *
  * These are exactly the device calls the shared environment (`../env.ts`) makes
  * through {@link AppiumDevice}'s DeviceBackend methods; the tests check both agree.
@@ -22,6 +22,8 @@
  */
 import { EnvError, type UiElement } from "../../contract.js";
 import type { AndroidAction } from "../action.js";
+import { scrollDrag, swipeDrag } from "../gesture.js";
+import { elementCenter } from "../ui-elements.js";
 import { ANDROID_APPS, findApp } from "./apps.js";
 
 /** Android key codes used by the action space. */
@@ -73,21 +75,11 @@ export interface Plan {
 
 type Box = NonNullable<UiElement["bboxPixels"]>;
 
-function boxOf(elements: readonly UiElement[], index: number, what: string): Box {
+function elementPoint(elements: readonly UiElement[], index: number, what: string): Point {
   const el = elements[index];
   if (!el) throw new EnvError("INVALID_ACTION", `${what}: index ${index} is out of range: the screen has ${elements.length} elements`);
-  const b = el.bboxPixels;
-  if (!b || b.xMax <= b.xMin || b.yMax <= b.yMin) throw new EnvError("INVALID_ACTION", `${what}: element ${index} has no on-screen bounds; use x,y instead`);
-  return b;
-}
-
-/** The centre of a box, rounded as the shared environment does (`elementCenter` in ../ui-elements.ts). */
-export function centre(b: Box): Point {
-  return { x: Math.round((b.xMin + b.xMax) / 2), y: Math.round((b.yMin + b.yMax) / 2) };
-}
-
-function clampToScreen(p: Point, screen: ScreenSize): Point {
-  return { x: Math.min(Math.max(0, p.x), screen.width - 1), y: Math.min(Math.max(0, p.y), screen.height - 1) };
+  if (!el.bboxPixels) throw new EnvError("INVALID_ACTION", `${what}: element ${index} has no bounds; use x,y instead`);
+  return elementCenter(el);
 }
 
 function finger(actions: PointerItem[]): PointerSequence {
@@ -123,28 +115,6 @@ export function pressKeyCommand(keycode: number, metastate?: number): DriverComm
   return { kind: "execute", script: "mobile: pressKey", args: metastate === undefined ? { keycode } : { keycode, metastate } };
 }
 
-type Direction = "up" | "down" | "left" | "right";
-
-/** Where a drag starting at `from` ends: the last pixel inside `box` in `direction` (boxes exclude their max edge). */
-function dragEnd(from: Point, box: Box, direction: Direction): Point {
-  switch (direction) {
-    case "up":
-      return { x: from.x, y: box.yMin };
-    case "down":
-      return { x: from.x, y: box.yMax - 1 };
-    case "left":
-      return { x: box.xMin, y: from.y };
-    case "right":
-      return { x: box.xMax - 1, y: from.y };
-  }
-}
-
-const OPPOSITE: Record<Direction, Direction> = { up: "down", down: "up", left: "right", right: "left" };
-
-function screenBox(screen: ScreenSize): Box {
-  return { xMin: 0, yMin: 0, xMax: screen.width, yMax: screen.height };
-}
-
 /**
  * Maps a validated action (see `parseAndroidAction`) to driver commands, given the
  * element list the agent saw and the screen size. Throws EnvError(INVALID_ACTION)
@@ -154,9 +124,9 @@ function screenBox(screen: ScreenSize): Box {
 export function planAction(action: AndroidAction, elements: readonly UiElement[], screen: ScreenSize): Plan {
   const type = action.action_type;
   const target = (a: { index?: number; x?: number; y?: number }): Point | undefined => {
-    if (a.index !== undefined) return centre(boxOf(elements, a.index, type));
+    if (a.index !== undefined) return elementPoint(elements, a.index, type);
     if (a.x !== undefined && a.y !== undefined) {
-      if (a.x >= screen.width || a.y >= screen.height) {
+      if (a.x < 0 || a.y < 0 || a.x >= screen.width || a.y >= screen.height) {
         throw new EnvError("INVALID_ACTION", `${type}: point (${a.x}, ${a.y}) is off the ${screen.width}x${screen.height} screen`);
       }
       return { x: a.x, y: a.y };
@@ -178,14 +148,13 @@ export function planAction(action: AndroidAction, elements: readonly UiElement[]
       return { action, commands: [longPressCommand(p)], point: p };
     }
     case "input_text": {
+      // AndroidWorld does nothing at all for an empty text.
+      if (action.text === "") return { action, commands: [] };
       const p = target(action);
-      if (!p && !elements.some((e) => e.isFocused && e.isEditable)) {
-        throw new EnvError("INVALID_ACTION", "input_text: no text field is focused; give the field's index (or x,y)");
-      }
       const commands: DriverCommand[] = [];
       if (p) commands.push(tapCommand(p));
       if (action.clear_text) commands.push({ kind: "clear_focused" });
-      if (action.text !== "") commands.push({ kind: "execute", script: "mobile: type", args: { text: action.text } });
+      commands.push({ kind: "execute", script: "mobile: type", args: { text: action.text } });
       commands.push(pressKeyCommand(KEYCODE.ENTER));
       return p ? { action, commands, point: p } : { action, commands };
     }
@@ -195,14 +164,13 @@ export function planAction(action: AndroidAction, elements: readonly UiElement[]
       return { action, commands: [pressKeyCommand(KEYCODE.BACK)] };
     case "navigate_home":
       return { action, commands: [pressKeyCommand(KEYCODE.HOME)] };
-    case "scroll":
+    case "scroll": {
+      if (action.index) elementPoint(elements, action.index, type);
+      const { from, to } = scrollDrag(action.direction, action.index ? elements[action.index]!.bboxPixels : undefined, screen);
+      return { action, commands: [dragCommand(from, to)], point: from };
+    }
     case "swipe": {
-      const box = action.index !== undefined ? boxOf(elements, action.index, type) : screenBox(screen);
-      const point = action.action_type === "swipe" ? target({ x: action.x, y: action.y }) : undefined;
-      const from = point ?? centre(box);
-      // scroll moves the content (the finger goes the other way); swipe moves the finger.
-      const fingerDir = action.action_type === "swipe" ? action.direction : OPPOSITE[action.direction];
-      const to = clampToScreen(dragEnd(from, box, fingerDir), screen);
+      const { from, to } = swipeDrag(action.direction, screen);
       return { action, commands: [dragCommand(from, to)], point: from };
     }
     case "open_app": {
@@ -216,6 +184,7 @@ export function planAction(action: AndroidAction, elements: readonly UiElement[]
       return { action, commands: [{ kind: "sleep", ms: GESTURE.wait }] };
     case "status":
     case "answer":
+    case "unknown":
       return { action, commands: [] };
   }
 }

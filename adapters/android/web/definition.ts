@@ -12,7 +12,8 @@ import { AndroidEnv } from "../env.js";
 import { stepBudget } from "../task.js";
 import { WEB_TASKS } from "./tasks.js";
 
-export const ANDROID_WEB_VERSION = "1.0.0";
+// 1.1.0: AndroidWorld's swipe, scroll-index-0, truncation and infeasible scoring; full-size screenshots by default; bbox, tooltip, metadata.
+export const ANDROID_WEB_VERSION = "1.1.0";
 
 const TASK_NAMES = WEB_TASKS.map((t) => t.name);
 /** Without a fixed task the budget must fit every task; each episode's own budget is in reset info (task_max_steps). */
@@ -21,7 +22,10 @@ export const ANDROID_WEB_DEFAULT_MAX_STEPS = Math.max(...WEB_TASKS.map(stepBudge
 const configSchema = z
   .object({
     task: z.string().optional().describe("Fix the task for every episode (then max_steps is its AndroidWorld budget, int(10 × complexity)); reset option task overrides it per episode"),
-    screenshot: z.enum(["third", "full"]).optional().describe('Screenshot size: "third" = 360×800 PNG (default, fast), "full" = 1080×2400 PNG. Element boxes are always in 1080×2400 pixels'),
+    screenshot: z
+      .enum(["full", "third"])
+      .optional()
+      .describe('Screenshot size: "full" = 1080×2400 PNG (default; the same pixel space as the element boxes, as AndroidWorld), "third" = 360×800 PNG (opt-in, cheaper): scale 1/3, so a screenshot pixel (x,y) is element-box pixel (3x,3y)'),
   })
   .strict();
 const resetOptionsSchema = z
@@ -39,7 +43,7 @@ function parseConfig(raw: unknown): AndroidWebConfig {
   if (r.data.task !== undefined && !TASK_NAMES.includes(r.data.task)) {
     throw new EnvError("INVALID_ARGUMENT", `invalid android-web config: unknown task ${JSON.stringify(shortName(r.data.task, 64))}; valid tasks: ${TASK_NAMES.join(", ")}`);
   }
-  return { task: r.data.task, screenshot: r.data.screenshot ?? "third" };
+  return { task: r.data.task, screenshot: r.data.screenshot ?? "full" };
 }
 
 export const ANDROID_INSTRUCTIONS = [
@@ -49,12 +53,20 @@ export const ANDROID_INSTRUCTIONS = [
   '- {"action_type":"click","index":N} (or "x","y" in screen pixels, 1080×2400); also "double_tap" and "long_press"',
   '- {"action_type":"input_text","text":"...","index":N} taps the field, types the text, then presses Enter; add "clear_text":true to replace the field\'s text',
   '- {"action_type":"keyboard_enter"}, {"action_type":"navigate_back"}, {"action_type":"navigate_home"}, {"action_type":"wait"}',
-  '- {"action_type":"scroll","direction":"up|down|left|right"} (optionally "index" of a scrollable element); {"action_type":"swipe","direction":...} moves the finger instead',
+  '- {"action_type":"scroll","direction":"up|down|left|right"} scrolls the screen (or the element "index", 1 and up: AndroidWorld treats index 0 as the whole screen); {"action_type":"swipe","direction":...} drags across the whole screen (down: top to bottom, up: bottom to top, left: left edge to right, right: right edge to left)',
   '- {"action_type":"open_app","app_name":"Contacts"}',
   '- {"action_type":"answer","text":"..."} gives the answer of a question task (then still end with status)',
-  '- {"action_type":"status","goal_status":"complete"} (or "infeasible") ends the episode; only then is the task checked: reward = success score (0..1).',
+  '- {"action_type":"status","goal_status":"complete"} (or "infeasible") ends the episode; only then is the task checked, either way: reward = success score (0..1).',
+  '- {"action_type":"unknown"} does nothing (a step). "index" may be a numeric string; x,y may be floats (truncated).',
   `Action types: ${ACTION_TYPES.join(", ")}. A malformed action, an unknown type, an index out of range or a missing field is rejected and changes nothing.`,
 ].join("\n");
+
+/** The screenshot's scale, said in the spec so that an agent can map image pixels to element boxes. */
+function screenshotNote(screenshot: AndroidWebConfig["screenshot"]): string {
+  return screenshot === "third"
+    ? "Screenshots are 360×800, scale 1/3 of the 1080×2400 element-box pixels (config screenshot: third)."
+    : "Screenshots are 1080×2400, the element boxes' pixel space (scale 1).";
+}
 
 function describe(config: AndroidWebConfig | undefined): EnvSpec {
   const c = config ?? parseConfig({});
@@ -62,7 +74,9 @@ function describe(config: AndroidWebConfig | undefined): EnvSpec {
   return {
     id: "android-web",
     version: ANDROID_WEB_VERSION,
-    description: `AndroidWorld-style tasks (${WEB_TASKS.length}) on a browser-hosted phone (9 apps modelled on AndroidWorld's, headless Chromium): AndroidWorld's JSON actions and element list. A fast stand-in, not AndroidWorld.`,
+    description:
+      `AndroidWorld-style tasks (${WEB_TASKS.length}) on a browser-hosted phone (9 apps modelled on AndroidWorld's, headless Chromium): AndroidWorld's JSON actions and element list. A fast stand-in, not AndroidWorld. ` +
+      screenshotNote(c.screenshot),
     observationKinds: ["text", "image", "ui_elements"],
     defaultObservationKinds: ["text", "ui_elements"],
     action: {

@@ -29,12 +29,15 @@ from .client import ActionLike, DynamindError, EnvClient, StateLike, parse_info
 def _ui_element(el: types_pb.UiElement) -> Dict[str, Any]:
     out: Dict[str, Any] = {}
     for field in el.DESCRIPTOR.fields:
-        if field.name == "bbox_pixels":
-            if el.HasField("bbox_pixels"):
-                b = el.bbox_pixels
-                out["bbox_pixels"] = {"x_min": b.x_min, "x_max": b.x_max, "y_min": b.y_min, "y_max": b.y_max}
+        if field.name in ("bbox_pixels", "bbox"):
+            # Boxes as AndroidWorld's BoundingBox fields; None when the element has none.
+            if el.HasField(field.name):
+                b = getattr(el, field.name)
+                out[field.name] = {"x_min": b.x_min, "x_max": b.x_max, "y_min": b.y_min, "y_max": b.y_max}
             else:
-                out["bbox_pixels"] = None
+                out[field.name] = None
+        elif field.name == "metadata":
+            out["metadata"] = dict(el.metadata)
         else:
             out[field.name] = getattr(el, field.name)
     return out

@@ -30,7 +30,9 @@ Spaces are read from the environment's ``EnvSpec``:
   ``"text"`` (:class:`UnicodeText`), ``"image"`` (``Box(0, 255, (H, W, 3), uint8)``; the
   shape is read from a first reset when ``image_shape`` is not given) and
   ``"ui_elements"`` (a ``Sequence`` of ``Dict``, AndroidWorld's UIElement fields; booleans
-  as ``Discrete(2)``, ``bbox_pixels`` as ``[x_min, x_max, y_min, y_max]``, -1 when absent).
+  as ``Discrete(2)``, ``bbox_pixels`` as int32 and the normalised ``bbox`` as float64
+  ``[x_min, x_max, y_min, y_max]``, -1 when absent; the free-form ``metadata`` map has no
+  fixed space and is left out here — :class:`DynamindEnv` returns it).
 
 ``info`` carries the step's ``info_json`` plus ``step_index``, ``valid_actions`` (the
 admissible actions, when the environment knows them) and ``fingerprint``.
@@ -89,6 +91,7 @@ def ui_element_space(text_max_length: int = TEXT_MAX_LENGTH) -> spaces.Dict:
     fields: Dict[str, spaces.Space] = {name: UnicodeText(text_max_length) for name in _UI_STRINGS}
     fields.update({name: spaces.Discrete(2) for name in _UI_BOOLS})
     fields["bbox_pixels"] = spaces.Box(low=_I32.min, high=_I32.max, shape=(4,), dtype=np.int32)
+    fields["bbox"] = spaces.Box(low=-np.inf, high=np.inf, shape=(4,), dtype=np.float64)
     return spaces.Dict(fields)
 
 
@@ -100,6 +103,11 @@ def _ui_element(el: types_pb.UiElement) -> Dict[str, Any]:
         out["bbox_pixels"] = np.array([b.x_min, b.x_max, b.y_min, b.y_max], dtype=np.int32)
     else:
         out["bbox_pixels"] = np.full(4, -1, dtype=np.int32)
+    if el.HasField("bbox"):
+        n = el.bbox
+        out["bbox"] = np.array([n.x_min, n.x_max, n.y_min, n.y_max], dtype=np.float64)
+    else:
+        out["bbox"] = np.full(4, -1.0, dtype=np.float64)
     return out
 
 

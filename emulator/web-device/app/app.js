@@ -508,7 +508,11 @@
       for (const c of el.children) children += walk(c, isNode ? depth + 1 : depth, childClip, pkg);
       if (!isNode) return children;
       const box = { l: Math.max(clip.l, r.left), t: Math.max(clip.t, r.top), r: Math.min(clip.r, r.right), b: Math.min(clip.b, r.bottom) };
-      const visible = box.r > box.l && box.b > box.t && getComputedStyle(el).visibility !== "hidden";
+      // Android keeps a visible view whose box has no area (AndroidWorld lists it): a rendered
+      // zero-width or zero-height element inside its clip is visible; one clipped away is not.
+      const rendered = el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+      const zero = r.width === 0 || r.height === 0;
+      const visible = rendered && (zero ? box.r >= box.l && box.b >= box.t : box.r > box.l && box.b > box.t);
       const editable = el.tagName === "INPUT" || el.tagName === "TEXTAREA";
       const role = el.getAttribute("role");
       const id = el.dataset.id || "";
@@ -535,6 +539,8 @@
         packageName: pkg,
         resourceName: id,
         resourceId: id ? `${pkg}:id/${id}` : "",
+        tooltip: el.getAttribute("title") || "",
+        metadata: { depth: String(depth) },
       };
       return 1;
     };

@@ -130,7 +130,7 @@ describe("android-appium environment over a fake device", () => {
     const obs = await env.observe(OBS);
     expect(obs.uiElements).toHaveLength(10);
     expect(obs.text).toContain("Goal: Turn wifi on.");
-    expect(obs.text).toContain('[4] TextView "Settings" (Settings) clickable long-clickable @(416,1662)');
+    expect(obs.text).toContain('[4] TextView "Settings" (Settings) clickable long-clickable @(415,1661)');
     expect(obs.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
 
@@ -141,7 +141,12 @@ describe("android-appium environment over a fake device", () => {
       ["home-launcher", { action_type: "double_tap", x: 100, y: 200 }],
       ["contacts-editor", { action_type: "input_text", text: "Ada Lovelace", index: 4, clear_text: true }],
       ["settings-wifi", { action_type: "scroll", direction: "down", index: 1 }],
+      ["settings-wifi", { action_type: "scroll", direction: "up", index: "0" }],
       ["markor-recycler", { action_type: "swipe", direction: "left" }],
+      ["markor-recycler", { action_type: "swipe", direction: "down", index: 2 }],
+      ["home-launcher", { action_type: "click", x: 415.7, y: 1661.2 }],
+      ["contacts-editor", { action_type: "input_text", text: "", index: 4 }],
+      ["home-launcher", { action_type: "unknown" }],
       ["home-launcher", { action_type: "navigate_back" }],
       ["home-launcher", { action_type: "navigate_home" }],
       ["home-launcher", { action_type: "keyboard_enter" }],
@@ -197,6 +202,23 @@ describe("android-appium environment over a fake device", () => {
     wifi = "0";
     expect(await env.step(json({ action_type: "status", goal_status: "complete" }))).toMatchObject({ reward: 0, terminated: true });
     expect(await env.step(json({ action_type: "status", goal_status: "infeasible" }))).toMatchObject({ reward: 0 });
+    // AndroidWorld scores "infeasible" as it scores "complete": by the task's check on the device.
+    await env.reset(0, { task: "SystemWifiTurnOn" });
+    wifi = "1";
+    expect(await env.step(json({ action_type: "status", goal_status: "infeasible" }))).toMatchObject({
+      reward: 1,
+      terminated: true,
+      info: { success: true, goal_status: "infeasible" },
+    });
+  });
+
+  it("an unknown action is a step that sends nothing", async () => {
+    const { env, driver } = setup([fixture("home-launcher")]);
+    await env.reset(0, { task: "SystemWifiTurnOn" });
+    await env.observe(OBS);
+    driver.calls = [];
+    expect(await env.step(json({ action_type: "unknown" }))).toMatchObject({ reward: 0, terminated: false });
+    expect(driver.inputs()).toEqual([]);
   });
 
   it("clones and restores through emulator snapshots, and deletes them on close", async () => {
@@ -245,6 +267,21 @@ describe("AppiumDevice self-healing and stable observation", () => {
     const src = await d.pageSource();
     expect(src.elements).toHaveLength(10);
     expect(connects()).toBe(2);
+  });
+
+  it("an Appium transport failure in open_app is a retryable INTERNAL error, not the agent's INVALID_ACTION", async () => {
+    const { env, driver } = setup([fixture("home-launcher")]);
+    await env.reset(0, { task: "OpenAppTaskEval" });
+    await env.observe(OBS);
+    driver.failures.set("executeScript", [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })]);
+    const err = await env.step(json({ action_type: "open_app", app_name: "Markor" })).then(
+      () => undefined,
+      (e: unknown) => e as EnvError,
+    );
+    expect(err).toMatchObject({ reason: "INTERNAL", retryable: true });
+    expect(err!.message).toMatch(/connection to Appium broke during mobile: activateApp/);
+    // The name itself is still the agent's mistake.
+    await expect(env.step(json({ action_type: "open_app", app_name: "Nope" }))).rejects.toMatchObject({ reason: "INVALID_ACTION" });
   });
 
   it("does not repeat input whose fate is unknown, and says to retry", async () => {

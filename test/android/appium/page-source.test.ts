@@ -46,6 +46,11 @@ describe("UiAutomator2 page source parsing", () => {
       packageName: "com.google.android.contacts",
       resourceName: "",
       resourceId: "",
+      // bboxPixels over the <hierarchy width height> screen, as AndroidWorld normalises.
+      bbox: { xMin: 189 / 1080, xMax: 1038 / 1080, yMin: 640 / 2400, yMax: 787 / 2400 },
+      tooltip: "",
+      // The tree depth and the attributes AndroidWorld's fields do not carry.
+      metadata: { depth: "4", index: "0", password: "false" },
     });
     const save = elements.find((e) => e.text === "Save")!;
     expect(save.resourceId).toBe("com.google.android.contacts:id/toolbar_button");

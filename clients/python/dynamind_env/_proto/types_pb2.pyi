@@ -15,6 +15,7 @@ CLONE_SUPPORT_SERVER_HANDLE: CloneSupport
 CLONE_SUPPORT_UNSPECIFIED: CloneSupport
 DEADLINE: ErrorReason
 DESCRIPTOR: _descriptor.FileDescriptor
+DEVICE_UNAVAILABLE: ErrorReason
 ENV_NOT_FOUND: ErrorReason
 EPISODE_ENDED: ErrorReason
 EPISODE_NOT_STARTED: ErrorReason
@@ -138,6 +139,18 @@ class LinesDelta(_message.Message):
     ops: _containers.RepeatedScalarFieldContainer[int]
     def __init__(self, base_hash: _Optional[int] = ..., ops: _Optional[_Iterable[int]] = ..., lines: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class NormalizedBoundingBox(_message.Message):
+    __slots__ = ["x_max", "x_min", "y_max", "y_min"]
+    X_MAX_FIELD_NUMBER: _ClassVar[int]
+    X_MIN_FIELD_NUMBER: _ClassVar[int]
+    Y_MAX_FIELD_NUMBER: _ClassVar[int]
+    Y_MIN_FIELD_NUMBER: _ClassVar[int]
+    x_max: float
+    x_min: float
+    y_max: float
+    y_min: float
+    def __init__(self, x_min: _Optional[float] = ..., x_max: _Optional[float] = ..., y_min: _Optional[float] = ..., y_max: _Optional[float] = ...) -> None: ...
+
 class Observation(_message.Message):
     __slots__ = ["fingerprint", "image", "text", "text_delta", "text_hash", "ui_elements", "valid_actions", "valid_actions_delta", "valid_actions_hash"]
     FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
@@ -213,7 +226,15 @@ class TaskInfo(_message.Message):
     def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., config_json: _Optional[str] = ...) -> None: ...
 
 class UiElement(_message.Message):
-    __slots__ = ["bbox_pixels", "class_name", "content_description", "hint_text", "is_checkable", "is_checked", "is_clickable", "is_editable", "is_enabled", "is_focusable", "is_focused", "is_long_clickable", "is_scrollable", "is_selected", "is_visible", "package_name", "resource_id", "resource_name", "text"]
+    __slots__ = ["bbox", "bbox_pixels", "class_name", "content_description", "hint_text", "is_checkable", "is_checked", "is_clickable", "is_editable", "is_enabled", "is_focusable", "is_focused", "is_long_clickable", "is_scrollable", "is_selected", "is_visible", "metadata", "package_name", "resource_id", "resource_name", "text", "tooltip"]
+    class MetadataEntry(_message.Message):
+        __slots__ = ["key", "value"]
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    BBOX_FIELD_NUMBER: _ClassVar[int]
     BBOX_PIXELS_FIELD_NUMBER: _ClassVar[int]
     CLASS_NAME_FIELD_NUMBER: _ClassVar[int]
     CONTENT_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -229,10 +250,13 @@ class UiElement(_message.Message):
     IS_SCROLLABLE_FIELD_NUMBER: _ClassVar[int]
     IS_SELECTED_FIELD_NUMBER: _ClassVar[int]
     IS_VISIBLE_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
     PACKAGE_NAME_FIELD_NUMBER: _ClassVar[int]
     RESOURCE_ID_FIELD_NUMBER: _ClassVar[int]
     RESOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
+    TOOLTIP_FIELD_NUMBER: _ClassVar[int]
+    bbox: NormalizedBoundingBox
     bbox_pixels: BoundingBox
     class_name: str
     content_description: str
@@ -248,11 +272,13 @@ class UiElement(_message.Message):
     is_scrollable: bool
     is_selected: bool
     is_visible: bool
+    metadata: _containers.ScalarMap[str, str]
     package_name: str
     resource_id: str
     resource_name: str
     text: str
-    def __init__(self, text: _Optional[str] = ..., content_description: _Optional[str] = ..., class_name: _Optional[str] = ..., bbox_pixels: _Optional[_Union[BoundingBox, _Mapping]] = ..., hint_text: _Optional[str] = ..., is_checked: bool = ..., is_checkable: bool = ..., is_clickable: bool = ..., is_editable: bool = ..., is_enabled: bool = ..., is_focused: bool = ..., is_focusable: bool = ..., is_long_clickable: bool = ..., is_scrollable: bool = ..., is_selected: bool = ..., is_visible: bool = ..., package_name: _Optional[str] = ..., resource_name: _Optional[str] = ..., resource_id: _Optional[str] = ...) -> None: ...
+    tooltip: str
+    def __init__(self, text: _Optional[str] = ..., content_description: _Optional[str] = ..., class_name: _Optional[str] = ..., bbox_pixels: _Optional[_Union[BoundingBox, _Mapping]] = ..., hint_text: _Optional[str] = ..., is_checked: bool = ..., is_checkable: bool = ..., is_clickable: bool = ..., is_editable: bool = ..., is_enabled: bool = ..., is_focused: bool = ..., is_focusable: bool = ..., is_long_clickable: bool = ..., is_scrollable: bool = ..., is_selected: bool = ..., is_visible: bool = ..., package_name: _Optional[str] = ..., resource_name: _Optional[str] = ..., resource_id: _Optional[str] = ..., bbox: _Optional[_Union[NormalizedBoundingBox, _Mapping]] = ..., tooltip: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ObservationKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -211,6 +211,11 @@ export enum ErrorReason {
    * held only in its memory do not, so a retry may then get SESSION_NOT_FOUND.
    */
   SERVER_UNREACHABLE = 17,
+  /**
+   * DEVICE_UNAVAILABLE - The device a session drives (an Android emulator or phone, or its Appium server) does
+   * not answer. Retryable: the operator may bring it back; nothing was changed.
+   */
+  DEVICE_UNAVAILABLE = 18,
   UNRECOGNIZED = -1,
 }
 
@@ -270,6 +275,9 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 17:
     case "SERVER_UNREACHABLE":
       return ErrorReason.SERVER_UNREACHABLE;
+    case 18:
+    case "DEVICE_UNAVAILABLE":
+      return ErrorReason.DEVICE_UNAVAILABLE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -315,6 +323,8 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "INTERNAL";
     case ErrorReason.SERVER_UNREACHABLE:
       return "SERVER_UNREACHABLE";
+    case ErrorReason.DEVICE_UNAVAILABLE:
+      return "DEVICE_UNAVAILABLE";
     case ErrorReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -427,6 +437,17 @@ export interface BoundingBox {
 }
 
 /**
+ * A bounding box as fractions of the screen's width and height (AndroidWorld's
+ * normalised `bbox`: bbox_pixels divided by the screen size).
+ */
+export interface NormalizedBoundingBox {
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+}
+
+/**
  * One on-screen element, with AndroidWorld's UIElement fields. Its position in
  * Observation.ui_elements is the `index` a JSON action refers to.
  */
@@ -450,6 +471,22 @@ export interface UiElement {
   packageName: string;
   resourceName: string;
   resourceId: string;
+  /**
+   * AndroidWorld's normalised bbox (bbox_pixels / screen size); absent when the
+   * element has no box.
+   */
+  bbox: NormalizedBoundingBox | undefined;
+  tooltip: string;
+  /**
+   * Backend-specific extras that AndroidWorld's fields do not carry (e.g. the node's
+   * tree depth, UiAutomator2 attributes such as "password" or "drawing-order").
+   */
+  metadata: { [key: string]: string };
+}
+
+export interface UiElement_MetadataEntry {
+  key: string;
+  value: string;
 }
 
 /**
@@ -1118,6 +1155,139 @@ export const BoundingBox: MessageFns<BoundingBox> = {
   },
 };
 
+function createBaseNormalizedBoundingBox(): NormalizedBoundingBox {
+  return { xMin: 0, xMax: 0, yMin: 0, yMax: 0 };
+}
+
+export const NormalizedBoundingBox: MessageFns<NormalizedBoundingBox> = {
+  encode(message: NormalizedBoundingBox, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.xMin !== 0) {
+      writer.uint32(9).double(message.xMin);
+    }
+    if (message.xMax !== 0) {
+      writer.uint32(17).double(message.xMax);
+    }
+    if (message.yMin !== 0) {
+      writer.uint32(25).double(message.yMin);
+    }
+    if (message.yMax !== 0) {
+      writer.uint32(33).double(message.yMax);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NormalizedBoundingBox {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNormalizedBoundingBox();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.xMin = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.xMax = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.yMin = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.yMax = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NormalizedBoundingBox {
+    return {
+      xMin: isSet(object.xMin)
+        ? globalThis.Number(object.xMin)
+        : isSet(object.x_min)
+        ? globalThis.Number(object.x_min)
+        : 0,
+      xMax: isSet(object.xMax)
+        ? globalThis.Number(object.xMax)
+        : isSet(object.x_max)
+        ? globalThis.Number(object.x_max)
+        : 0,
+      yMin: isSet(object.yMin)
+        ? globalThis.Number(object.yMin)
+        : isSet(object.y_min)
+        ? globalThis.Number(object.y_min)
+        : 0,
+      yMax: isSet(object.yMax)
+        ? globalThis.Number(object.yMax)
+        : isSet(object.y_max)
+        ? globalThis.Number(object.y_max)
+        : 0,
+    };
+  },
+
+  toJSON(message: NormalizedBoundingBox): unknown {
+    const obj: any = {};
+    if (message.xMin !== 0) {
+      obj.xMin = floatToJson(message.xMin);
+    }
+    if (message.xMax !== 0) {
+      obj.xMax = floatToJson(message.xMax);
+    }
+    if (message.yMin !== 0) {
+      obj.yMin = floatToJson(message.yMin);
+    }
+    if (message.yMax !== 0) {
+      obj.yMax = floatToJson(message.yMax);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<NormalizedBoundingBox>): NormalizedBoundingBox {
+    return NormalizedBoundingBox.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<NormalizedBoundingBox>): NormalizedBoundingBox {
+    const message = createBaseNormalizedBoundingBox();
+    message.xMin = object.xMin ?? 0;
+    message.xMax = object.xMax ?? 0;
+    message.yMin = object.yMin ?? 0;
+    message.yMax = object.yMax ?? 0;
+    return message;
+  },
+};
+
 function createBaseUiElement(): UiElement {
   return {
     text: "",
@@ -1139,6 +1309,9 @@ function createBaseUiElement(): UiElement {
     packageName: "",
     resourceName: "",
     resourceId: "",
+    bbox: undefined,
+    tooltip: "",
+    metadata: {},
   };
 }
 
@@ -1201,6 +1374,15 @@ export const UiElement: MessageFns<UiElement> = {
     if (message.resourceId !== "") {
       writer.uint32(154).string(message.resourceId);
     }
+    if (message.bbox !== undefined) {
+      NormalizedBoundingBox.encode(message.bbox, writer.uint32(162).fork()).join();
+    }
+    if (message.tooltip !== "") {
+      writer.uint32(170).string(message.tooltip);
+    }
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      UiElement_MetadataEntry.encode({ key: key as any, value }, writer.uint32(178).fork()).join();
+    });
     return writer;
   },
 
@@ -1369,6 +1551,33 @@ export const UiElement: MessageFns<UiElement> = {
             message.resourceId = reader.string();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.bbox = NormalizedBoundingBox.decode(reader, reader.uint32());
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.tooltip = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            const entry22 = UiElement_MetadataEntry.decode(reader, reader.uint32());
+            if (entry22.value !== undefined) {
+              message.metadata[entry22.key] = entry22.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1474,6 +1683,22 @@ export const UiElement: MessageFns<UiElement> = {
         : isSet(object.resource_id)
         ? globalThis.String(object.resource_id)
         : "",
+      bbox: isSet(object.bbox) ? NormalizedBoundingBox.fromJSON(object.bbox) : undefined,
+      tooltip: isSet(object.tooltip) ? globalThis.String(object.tooltip) : "",
+      metadata: isObject(object.metadata)
+        ? (globalThis.Object.entries(object.metadata) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -1536,6 +1761,21 @@ export const UiElement: MessageFns<UiElement> = {
     if (message.resourceId !== "") {
       obj.resourceId = message.resourceId;
     }
+    if (message.bbox !== undefined) {
+      obj.bbox = NormalizedBoundingBox.toJSON(message.bbox);
+    }
+    if (message.tooltip !== "") {
+      obj.tooltip = message.tooltip;
+    }
+    if (message.metadata) {
+      const entries = globalThis.Object.entries(message.metadata) as [string, string][];
+      if (entries.length > 0) {
+        obj.metadata = {};
+        entries.forEach(([k, v]) => {
+          obj.metadata[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -1565,6 +1805,104 @@ export const UiElement: MessageFns<UiElement> = {
     message.packageName = object.packageName ?? "";
     message.resourceName = object.resourceName ?? "";
     message.resourceId = object.resourceId ?? "";
+    message.bbox = (object.bbox !== undefined && object.bbox !== null)
+      ? NormalizedBoundingBox.fromPartial(object.bbox)
+      : undefined;
+    message.tooltip = object.tooltip ?? "";
+    message.metadata = (globalThis.Object.entries(object.metadata ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseUiElement_MetadataEntry(): UiElement_MetadataEntry {
+  return { key: "", value: "" };
+}
+
+export const UiElement_MetadataEntry: MessageFns<UiElement_MetadataEntry> = {
+  encode(message: UiElement_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UiElement_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUiElement_MetadataEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UiElement_MetadataEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: UiElement_MetadataEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<UiElement_MetadataEntry>): UiElement_MetadataEntry {
+    return UiElement_MetadataEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UiElement_MetadataEntry>): UiElement_MetadataEntry {
+    const message = createBaseUiElement_MetadataEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -2985,6 +3323,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {
