@@ -16,7 +16,7 @@ export interface SmsThread { number: string; name: string; messages: SmsMessage[
 /** amount in cents; date YYYY-MM-DD. */
 export interface Expense { id: number; name: string; amount: number; category: string; note: string; date: string }
 export interface CalendarEvent { id: number; title: string; description: string; location: string; date: string; hour: number; minute: number; durationMin: number }
-export interface TaskItem { id: number; title: string; due: string; priority: "high" | "medium" | "low"; completed: boolean }
+export interface TaskItem { id: number; title: string; due: string; priority: "high" | "medium" | "low" | "none"; completed: boolean }
 export interface FileItem { folder: string; name: string; size: number }
 
 export interface DeviceState {
@@ -35,7 +35,7 @@ export interface DeviceState {
     tab: "alarm" | "timer" | "stopwatch";
     alarms: Alarm[];
     timer: { digits: string; running: boolean; endsAt: number };
-    stopwatch: { running: boolean; base: number; startedAt: number };
+    stopwatch: { running: boolean; base: number; startedAt: number; laps?: number[] };
   };
   notes: Note[];
   sms: SmsThread[];

@@ -163,6 +163,7 @@
     timerStop: () => { const t = S.clock.timer; t.running = false; t.digits = ""; t.endsAt = 0; },
     swToggle: () => { const w = S.clock.stopwatch; if (w.running) { w.base += S.time - w.startedAt; w.running = false; } else { w.running = true; w.startedAt = S.time; } },
     swReset: () => { S.clock.stopwatch = { running: false, base: 0, startedAt: 0 }; },
+    swLap: () => { const w = S.clock.stopwatch; if (w.running) (w.laps = w.laps || []).push(w.base + S.time - w.startedAt); },
     // contacts
     contactNew: () => { clearForms("c_"); push("contacts.edit"); },
     contactLabel: (l) => { S.forms.c_label = l; },
@@ -236,7 +237,9 @@
       const title = form("ev_title").trim(), date = form("ev_date", today()).trim(), time = form("ev_time", pad2(new Date(S.time).getUTCHours() + 1) + ":00").trim();
       const tm = /^(\d{1,2}):(\d{2})$/.exec(time);
       if (!title || !/^\d{4}-\d{2}-\d{2}$/.test(date) || !tm || Number(tm[1]) > 23 || Number(tm[2]) > 59) { S.dialog = { kind: "msg", title: "Check the event", text: "Title, date (YYYY-MM-DD) and time (HH:MM) are required." }; return; }
-      S.calendar.push({ id: newId(), title, description: form("ev_desc").trim(), location: form("ev_location").trim(), date, hour: Number(tm[1]), minute: Number(tm[2]), durationMin: 60 });
+      const dur = form("ev_duration", "60").trim();
+      if (!/^\d{1,4}$/.test(dur) || Number(dur) < 1) { S.dialog = { kind: "msg", title: "Check the event", text: "The duration is a number of minutes." }; return; }
+      S.calendar.push({ id: newId(), title, description: form("ev_desc").trim(), location: form("ev_location").trim(), date, hour: Number(tm[1]), minute: Number(tm[2]), durationMin: Number(dur) });
       clearForms("ev_");
       pop();
     },
@@ -272,7 +275,10 @@
 
   // ---------- screens ----------
   function stopwatchText() {
-    const w = S.clock.stopwatch, ms = w.base + (w.running ? S.time - w.startedAt : 0);
+    const w = S.clock.stopwatch;
+    return durationText(w.base + (w.running ? S.time - w.startedAt : 0));
+  }
+  function durationText(ms) {
     const cs = Math.floor(ms / 10) % 100, s = Math.floor(ms / 1000) % 60, m = Math.floor(ms / 60000);
     return `${pad2(m)}:${pad2(s)}.${pad2(cs)}`;
   }
@@ -306,10 +312,11 @@
       } else {
         const w = S.clock.stopwatch;
         const moved = w.base > 0 || w.running;
-        body = `<div class="scroll">${tv(stopwatchText(), "big", { id: "stopwatch_time_text" })}<div class="btnrow" style="justify-content:center">${moved && !w.running ? btn("Reset", "swReset", undefined, "btn flat", { id: "reset" }) : ""}</div><button class="fab" style="left:152px"${a({ cls: "android.widget.ImageButton", desc: w.running ? "Pause" : "Start", glyph: w.running ? "❚❚" : "▶", act: "swToggle", id: "fab" })}></button></div>`;
+        const laps = (w.laps || []).map((ms, i) => tv(`Lap ${i + 1}  ${durationText(ms)}`, "detail", { id: "lap_time" })).join("");
+        body = `<div class="scroll">${tv(stopwatchText(), "big", { id: "stopwatch_time_text" })}<div class="btnrow" style="justify-content:center">${moved && !w.running ? btn("Reset", "swReset", undefined, "btn flat", { id: "reset" }) : ""}${w.running ? ibtn("Lap", "⏱", "swLap", undefined, { id: "left_button" }) : ""}</div>${laps}<button class="fab" style="left:152px"${a({ cls: "android.widget.ImageButton", desc: w.running ? "Pause" : "Start", glyph: w.running ? "❚❚" : "▶", act: "swToggle", id: "fab" })}></button></div>`;
       }
       const tabs = ["alarm", "timer", "stopwatch"].map((x) => `<button class="tab${x === tab ? " sel" : ""}"${a({ cls: "android.widget.TextView", act: "clockTab", arg: x, sel: x === tab, id: "tab_" + x })}>${x[0].toUpperCase() + x.slice(1)}</button>`).join("");
-      return appbar("Clock", { back: false }) + `<div class="tabpane">${body}</div>` + `<div class="tabs"${a({ cls: "android.widget.LinearLayout", id: "tabs" })}>${tabs}</div>`;
+      return appbar(tab[0].toUpperCase() + tab.slice(1), { back: false }) + `<div class="tabpane">${body}</div>` + `<div class="tabs"${a({ cls: "android.widget.LinearLayout", id: "tabs" })}>${tabs}</div>`;
     },
     "clock.alarmEdit": () => appbar("Add alarm", { actions: btn("Save", "alarmSave", undefined, "btn", { id: "save" }) }) + list("clock.alarmEdit", field("al_hour", "Hour (0-23)") + field("al_minute", "Minute (0-59)") + field("al_label", "Label")),
 
@@ -366,11 +373,11 @@
       }
       return appbar("Simple Calendar Pro", { back: false }) + list("calendar", html || tv("No upcoming events", "empty"), fab("New event", "eventNew"));
     },
-    "calendar.edit": () => appbar("New event", { actions: btn("Save", "eventSave", undefined, "btn", { id: "save" }) }) + list("calendar.edit", field("ev_title", "Title", { id: "event_title" }) + field("ev_location", "Location", { id: "event_location" }) + field("ev_desc", "Description", { id: "event_description" }) + tv("Date (YYYY-MM-DD)", "header") + field("ev_date", "Date", { value: today(), id: "event_start_date" }) + tv("Start time (HH:MM)", "header") + field("ev_time", "Time", { value: pad2(new Date(S.time).getUTCHours() + 1) + ":00", id: "event_start_time" })),
+    "calendar.edit": () => appbar("New event", { actions: btn("Save", "eventSave", undefined, "btn", { id: "save" }) }) + list("calendar.edit", field("ev_title", "Title", { id: "event_title" }) + field("ev_location", "Location", { id: "event_location" }) + field("ev_desc", "Description", { id: "event_description" }) + tv("Date (YYYY-MM-DD)", "header") + field("ev_date", "Date", { value: today(), id: "event_start_date" }) + tv("Start time (HH:MM)", "header") + field("ev_time", "Time", { value: pad2(new Date(S.time).getUTCHours() + 1) + ":00", id: "event_start_time" }) + tv("Duration (minutes)", "header") + field("ev_duration", "Duration", { value: "60", id: "event_duration" })),
     "calendar.view": () => {
       const e = S.calendar.find((x) => x.id === top().id);
       if (!e) return appbar("Event") + tv("Event not found", "empty");
-      return appbar(e.title) + list("calendar.view", tv(e.title, "big", { id: "event_title" }) + tv(`${e.date} ${pad2(e.hour)}:${pad2(e.minute)}`, "detail", { id: "event_date_time" }) + (e.location ? tv("Location: " + e.location, "detail", { id: "event_location" }) : "") + (e.description ? tv(e.description, "detail", { id: "event_description" }) : "") + `<div class="btnrow">${btn("Delete", "eventDelete", e.id, "btn flat", { id: "delete" })}</div>`);
+      return appbar(e.title) + list("calendar.view", tv(e.title, "big", { id: "event_title" }) + tv(`${e.date} ${pad2(e.hour)}:${pad2(e.minute)} (${e.durationMin} min)`, "detail", { id: "event_date_time" }) + (e.location ? tv("Location: " + e.location, "detail", { id: "event_location" }) : "") + (e.description ? tv(e.description, "detail", { id: "event_description" }) : "") + `<div class="btnrow">${btn("Delete", "eventDelete", e.id, "btn flat", { id: "delete" })}</div>`);
     },
 
     "tasks.main": () => {
