@@ -145,12 +145,33 @@ const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
   SimpleSmsSend: (p) => [open("Simple SMS Messenger"), click("Start conversation"), type("Add Contact or Number", str(p.number)), type("Type a message", str(p.message)), click("Send"), done],
   SimpleSmsReply: (p) => [open("Simple SMS Messenger"), click(str(p.number)), type("Type a message", str(p.message)), click("Send"), done],
   SimpleSmsReplyMostRecent: (p) => [open("Simple SMS Messenger"), (els) => ({ action_type: "click", index: find(els, (e) => e.resourceName === "conversation_address", "a conversation") }), type("Type a message", str(p.message)), click("Send"), done],
+  SimpleSmsSendReceivedAddress: (p) => [open("Simple SMS Messenger"), click("Start conversation"), type("Add Contact or Number", str(p.name1)), type("Type a message", str(p.message)), click("Send"), done],
+  MarkorCreateNoteAndSms: (p) => [
+    open("Markor"),
+    click("Create a new note"),
+    type("Name", noteOf(p)),
+    type("Start writing…", str(p.text)),
+    click("Save"),
+    open("Simple SMS Messenger"),
+    click("Start conversation"),
+    type("Add Contact or Number", str(p.number)),
+    type("Type a message", str(p.text)),
+    click("Send"),
+    done,
+  ],
   SimpleSmsResend: (p) => [open("Simple SMS Messenger"), click(str(p.name)), type("Type a message", str(p.message)), click("Send"), done],
   ExpenseAddSingle: addExpenses,
   ExpenseAddMultiple: addExpenses,
   ExpenseDeleteSingle: deleteExpenses,
   ExpenseDeleteMultiple: deleteExpenses,
   ExpenseDeleteMultiple2: deleteExpenses,
+  ExpenseAddMultipleFromMarkor: addExpenses,
+  ExpenseDeleteDuplicates2: (p) => {
+    // Near-copies share the name: pick the row by its details (category · date · amount).
+    const e = parsed<Expense[]>(p.expenses).at(-1)!;
+    const detail = `${e.category} · ${e.date} · $${(e.amount / 100).toFixed(2)}`;
+    return [open("Pro Expense"), ...seek(byLabel(detail)), click(detail), click("Delete"), click("OK"), done];
+  },
   ExpenseDeleteDuplicates: (p) => [open("Pro Expense"), click(parsed<Expense[]>(p.expenses).at(-1)!.name), click("Delete"), click("OK"), done],
   SimpleCalendarAddOneEvent: addEvent,
   SimpleCalendarAddOneEventTomorrow: addEvent,

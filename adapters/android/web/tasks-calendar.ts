@@ -206,3 +206,39 @@ export const CALENDAR_TASKS: readonly WebTask[] = [
     answer: (p) => p.location,
   }),
 ];
+
+const MONTH_INDEX: Record<string, number> = Object.fromEntries(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"].map((m, i) => [m, i + 1]));
+
+/** "<month name> <day> <year> <hour>:<minutes>" compared as a date and a time (AndroidWorld's DATE_MATCH and TIME_MATCH). */
+function sameDateTime(given: string | undefined, expected: string): boolean {
+  const parse = (s: string) => {
+    const m = /^\s*([A-Za-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}),?\s+(?:at\s+)?(\d{1,2}):(\d{2})\s*$/.exec(s);
+    if (!m || !MONTH_INDEX[m[1]!.toLowerCase()]) return undefined;
+    return [MONTH_INDEX[m[1]!.toLowerCase()], Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])].join("/");
+  };
+  return given !== undefined && parse(given) !== undefined && parse(given) === parse(expected);
+}
+
+const PEOPLE = ["Amanda", "John", "David", "Lucas", "James", "Ava", "Isabella", "Mia", "Elijah", "Charlotte", "Emily", "Muhammad", "Sofia", "Mateo", "Aaliyah", "Daniel"];
+const MONTH_NAMES = Object.keys(MONTH_INDEX).map((m) => m[0]!.toUpperCase() + m.slice(1));
+
+export const CALENDAR_MORE_TASKS: readonly WebTask[] = [
+  def({
+    name: "SimpleCalendarNextMeetingWithPerson",
+    app: "Simple Calendar Pro",
+    description: "question: when the next meeting with a person is (a date and a time)",
+    params: (rng) => {
+      const person = rng.pick(PEOPLE);
+      const date = rng.pick(DATES);
+      const e = at(rng, date, rng.pick(TIMES), { title: `Drinks with ${person}` });
+      const evs = rng.shuffle([e, ...noise(rng, 10, (x) => !(x.title.includes(person) && x.date === date))]);
+      const d = new Date(`${date}T00:00:00Z`);
+      const answer = `${MONTH_NAMES[d.getUTCMonth()]} ${d.getUTCDate()} ${d.getUTCFullYear()} ${String(e.hour).padStart(2, "0")}:${String(e.minute).padStart(2, "0")}`;
+      return { person, answer, events: JSON.stringify(withIds(evs)) };
+    },
+    goal: (p) => `When is my next meeting with ${p.person} in Simple Calendar Pro? Express your answer in the format <month name> <day> <year> <hour in 24-hour format>:<minutes>.`,
+    setup: (p) => ({ calendar: json(p.events) }),
+    check: (_s, p, answer) => Number(sameDateTime(answer, p.answer)),
+    answer: (p) => p.answer,
+  }),
+];

@@ -9,7 +9,7 @@
 import type { Rng } from "../../kit/rng.js";
 import type { Expense } from "../../../emulator/web-device/state.js";
 import { fuzzyMatch } from "../fuzzy.js";
-import { def, json, norm, october, onlyAdded, onlyRemoved, randint, type WebTask } from "./task-kit.js";
+import { def, json, norm, october, onlyAdded, onlyRemoved, randint, sample, type WebTask } from "./task-kit.js";
 
 /** A few of AndroidWorld's _EXPENSE_NAMES per category. */
 const NAMES: Record<string, string[]> = {
@@ -108,5 +108,43 @@ export const EXPENSE_TASKS: readonly WebTask[] = [
       const [a, b] = before.slice(-2) as [Expense, Expense];
       return Number(onlyRemoved(before, s.expenses, [a.id]) || onlyRemoved(before, s.expenses, [b.id]));
     },
+  }),
+];
+
+export const EXPENSE_MORE_TASKS: readonly WebTask[] = [
+  def({
+    name: "ExpenseDeleteDuplicates2",
+    app: "Pro Expense",
+    description: "delete one of two identical expenses among 37 others and 3 near-copies (other amount and date)",
+    params: (rng) => {
+      const [target, ...others] = distinct(rng, 38) as [Omit<Expense, "id">, ...Omit<Expense, "id">[]];
+      const variants = sample(rng, Array.from({ length: 950 }, (_, i) => 50 + i), 3).map((d) => ({ ...target, amount: target.amount + d, date: october(randint(rng, 1, 15)) }));
+      return { expenses: JSON.stringify(withIds([...others, ...variants, target, target])) };
+    },
+    goal: () => "Delete all but one of any expenses in arduia pro expense that are exact duplicates, ensuring at least one instance of each unique expense remains.",
+    setup: (p) => ({ expenses: json(p.expenses) }),
+    check: (s, p) => {
+      const before = json<Expense[]>(p.expenses);
+      const [a, b] = before.slice(-2) as [Expense, Expense];
+      return Number(onlyRemoved(before, s.expenses, [a.id]) || onlyRemoved(before, s.expenses, [b.id]));
+    },
+  }),
+  def({
+    name: "ExpenseAddMultipleFromMarkor",
+    app: "Pro Expense",
+    description: "log the reimbursable transactions listed in a Markor note (2 of 102 rows; 100 expenses already logged)",
+    params: (rng) => {
+      const targets = distinct(rng, 2);
+      const noise: Omit<Expense, "id">[] = [];
+      while (noise.length < 100) {
+        const e = expense(rng);
+        if (!targets.some((t) => t.name === e.name)) noise.push(e);
+      }
+      const marked = targets.map((t) => ({ ...t, note: `${t.note}. Reimbursable.` }));
+      return { targets: JSON.stringify(targets), noise: JSON.stringify(noise), file: asText(rng.shuffle([...marked, ...noise]), "csv") };
+    },
+    goal: () => "Go through the transactions in my_expenses.txt in Markor. Log the reimbursable transactions in the arduia pro expense.",
+    setup: (p) => ({ expenses: withIds(json(p.noise)), notes: [{ name: "my_expenses.txt", content: p.file, mtime: Date.UTC(2023, 9, 15, 12) }] }),
+    check: (s, p) => Number(onlyAdded(withIds(json(p.noise)), s.expenses, json<Omit<Expense, "id">[]>(p.targets), addedAs)),
   }),
 ];

@@ -114,3 +114,39 @@ export const SMS_TASKS: readonly WebTask[] = [
     },
   }),
 ];
+
+/** AndroidWorld's event addresses (SimpleSmsSendReceivedAddress). */
+const ADDRESSES = ["123 Main St Girdwood, AK, 99587", "6 Elm St, Birmingham, AL, 35217", "789 E Oak St, Phoenix AZ 85006", "1011 S Maple St, Little Rock, AR, 72204", "1415 W Cedar Ave Denver, CO, 80223", "968 Spruce St, Hartford, CT, 06103", "1819 Birch Ct, Dover, DE, 19901", "2021 Poplar St, Atlanta, GA, 30340"];
+
+export const SMS_MORE_TASKS: readonly WebTask[] = [
+  def({
+    name: "SimpleSmsSendReceivedAddress",
+    app: "Simple SMS Messenger",
+    description: "forward an address one contact texted to another contact (SMS app in front at the end)",
+    params: (rng) => {
+      const name1 = `${rng.pick(FIRST)} ${rng.pick(LAST)}`;
+      let name2 = name1;
+      while (name2 === name1) name2 = `${rng.pick(FIRST)} ${rng.pick(LAST)}`;
+      const number = phoneNumber(rng);
+      return { name1, number, name2, number2: otherNumber(rng, number), message: rng.pick(ADDRESSES) };
+    },
+    goal: (p) => `Text the address of the event to ${p.name1} that ${p.name2} just sent me in Simple SMS Messenger`,
+    setup: (p) => {
+      const person = (id: number, name: string, phone: string) => ({ id, first: name.split(" ")[0]!, last: name.split(" ")[1]!, phone, label: "Mobile" });
+      return { contacts: [person(1, p.name1, p.number), person(2, p.name2, p.number2)], sms: [incoming(p.number2, p.message, 1, p.name2)] };
+    },
+    check: (s, p) => Number(wasSent(s, p.number, p.message) && inSmsApp(s)),
+  }),
+  def({
+    name: "MarkorCreateNoteAndSms",
+    app: "Markor",
+    description: "create a note, then text its content to a number (half for each; the SMS half needs the SMS app in front)",
+    params: (rng) => ({ file_name: `${rng.pick(["plan", "memo", "list", "draft"])}_${randint(rng, 1, 999)}${rng.pick([".md", ".txt"])}`, text: rng.pick(SENTENCES), number: phoneNumber(rng) }),
+    goal: (p) => `Create a new note in Markor named ${p.file_name} with the following text: ${p.text}. Share the entire content of the note with the phone number ${p.number} via SMS using Simple SMS Messenger`,
+    setup: () => ({ notes: [], sms: [] }),
+    check: (s, p) => {
+      const note = s.notes.find((n) => n.name === p.file_name);
+      return (Number(fuzzyMatch(note?.content.trim(), p.text)) + Number(wasSent(s, p.number, p.text) && inSmsApp(s))) / 2;
+    },
+  }),
+];

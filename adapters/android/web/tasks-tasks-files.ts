@@ -72,6 +72,11 @@ export const TASKS_APP_TASKS: readonly WebTask[] = [
     const items = sample(rng, TITLES, 3).map((title) => item(rng, { title, due: date, completed: false }));
     return { vars: { date: rewordDate(date, rng) }, items, excluded: (x) => x.due <= date && !x.completed, answer: items.map((t) => t.title).join(", ") };
   }),
+  question("TasksCompletedTasksForDate", "question: the completed tasks due on a date", (v) => `Which tasks have I completed for ${v.date} in Tasks app? ${LIST_HINT}`, (rng) => {
+    const date = october(randint(rng, 10, 20));
+    const items = sample(rng, TITLES, 3).map((title) => item(rng, { title, due: date, completed: true }));
+    return { vars: { date: rewordDate(date, rng) }, items, excluded: (x) => x.due === date, answer: items.map((t) => t.title).join(", ") };
+  }),
   question(
     "TasksDueNextWeek",
     "question: how many tasks are due next week (a number)",

@@ -7,16 +7,27 @@
  * screen, the element list.
  */
 import { TODAY } from "../../../emulator/web-device/state.js";
-import { CALENDAR_TASKS } from "./tasks-calendar.js";
-import { EXPENSE_TASKS } from "./tasks-expense.js";
+import { CALENDAR_MORE_TASKS, CALENDAR_TASKS } from "./tasks-calendar.js";
+import { EXPENSE_MORE_TASKS, EXPENSE_TASKS } from "./tasks-expense.js";
 import { MARKOR_TASKS } from "./tasks-markor.js";
-import { SMS_TASKS } from "./tasks-sms.js";
+import { SMS_MORE_TASKS, SMS_TASKS } from "./tasks-sms.js";
 import { SYSTEM_TASKS } from "./tasks-system.js";
 import { FILES_TASKS, TASKS_APP_TASKS } from "./tasks-tasks-files.js";
 import type { WebTask } from "./task-kit.js";
 
 export type { WebTask };
 
-export const WEB_TASKS: readonly WebTask[] = [...SYSTEM_TASKS, ...MARKOR_TASKS, ...SMS_TASKS, ...EXPENSE_TASKS, ...CALENDAR_TASKS, ...TASKS_APP_TASKS, ...FILES_TASKS];
+export const WEB_TASKS: readonly WebTask[] = [
+  ...SYSTEM_TASKS,
+  ...MARKOR_TASKS,
+  ...SMS_TASKS,
+  ...SMS_MORE_TASKS,
+  ...EXPENSE_TASKS,
+  ...EXPENSE_MORE_TASKS,
+  ...CALENDAR_TASKS,
+  ...CALENDAR_MORE_TASKS,
+  ...TASKS_APP_TASKS,
+  ...FILES_TASKS,
+];
 
 export { TODAY };

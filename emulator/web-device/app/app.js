@@ -266,8 +266,11 @@
   }
   function sendSms(to, body) {
     const norm = (x) => x.replace(/[^0-9+]/g, "");
-    let th = S.sms.find((t) => norm(t.number) === norm(to) || (t.name && t.name.toLowerCase() === to.toLowerCase()));
-    if (!th) { th = { number: to, name: "", messages: [] }; S.sms.push(th); }
+    // The recipient field takes a contact's name too, as Simple SMS Messenger's does.
+    const contact = S.contacts.find((c) => `${c.first} ${c.last}`.trim().toLowerCase() === to.trim().toLowerCase());
+    if (contact) to = contact.phone;
+    let th = S.sms.find((t) => (norm(to) !== "" && norm(t.number) === norm(to)) || (t.name && t.name.toLowerCase() === to.toLowerCase()));
+    if (!th) { th = { number: to, name: contact ? `${contact.first} ${contact.last}`.trim() : "", messages: [] }; S.sms.push(th); }
     th.messages.push({ from: "me", text: body, time: S.time });
     return th;
   }
