@@ -44,6 +44,9 @@ const tapAt = (cls: string, fx: number): SolutionStep => (els) => {
 /** Scrolls down until an element matching `pred` is on screen (at most `tries` scrolls), then does nothing. */
 const seek = (pred: (e: UiElement) => boolean, tries = 8): SolutionStep[] =>
   Array.from({ length: tries }, (): SolutionStep => (els) => (els.some(pred) ? null : { action_type: "scroll", direction: "down" }));
+/** Like `seek`, for a condition over the whole screen. */
+const seekWith = (visible: (els: readonly UiElement[]) => boolean, tries = 8): SolutionStep[] =>
+  Array.from({ length: tries }, (): SolutionStep => (els) => (visible(els) ? null : { action_type: "scroll", direction: "down" }));
 const str = (v: unknown) => String(v);
 const list = (v: unknown) => v as string[];
 const parsed = <T>(v: unknown) => JSON.parse(str(v)) as T;
@@ -87,11 +90,26 @@ function deleteEventsOn(p: TaskParams): SolutionStep[] {
   const rows = parsed<CalendarEvent[]>(p.events)
     .filter((e) => e.date === date)
     .sort((x, y) => x.hour * 60 + x.minute - (y.hour * 60 + y.minute) || x.id - y.id);
-  const label = (e: CalendarEvent) => `${pad2(e.hour)}:${pad2(e.minute)} ${e.title}`;
-  return [open("Simple Calendar Pro"), ...rows.flatMap((e) => [...seek(startsWith(label(e))), clickStarting(label(e)), click("Delete"), click("OK")]), done];
+  // Rows of other dates may read the same ("07:30 Book club"): look under the date's header only.
+  const under = (e: CalendarEvent) => (els: readonly UiElement[]) => {
+    const header = els.findIndex((x) => x.text.startsWith(`${date} (`));
+    const label = `${pad2(e.hour)}:${pad2(e.minute)} ${e.title}`;
+    return header < 0 ? -1 : els.findIndex((x, i) => i > header && x.text.startsWith(label));
+  };
+  const clickUnder = (e: CalendarEvent): SolutionStep => (els) => {
+    const i = under(e)(els);
+    if (i < 0) throw new Error(`scripted solution: no ${e.title} under ${date} on screen`);
+    return { action_type: "click", index: i };
+  };
+  return [open("Simple Calendar Pro"), ...rows.flatMap((e) => [...seekWith((els) => under(e)(els) >= 0), clickUnder(e), click("Delete"), click("OK")]), done];
 }
 
 const noteOf = (p: TaskParams) => str(p.file_name);
+/** Long-presses a text field (its text menu) and takes `item` (Copy, Paste). */
+const fieldMenu = (hint: string, item: string): SolutionStep[] => [
+  (els) => ({ action_type: "long_press", index: find(els, (e) => e.isEditable && e.hintText === hint, `field ${JSON.stringify(hint)}`) }),
+  click(item),
+];
 
 const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
   SystemWifiTurnOn: wifi,
@@ -134,6 +152,8 @@ const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
   },
   MarkorChangeNoteContent: (p) => [open("Markor"), click(noteOf(p)), type("Start writing…", str(p.updated_content), true), click("Navigate up"), done],
   MarkorAddNoteHeader: (p) => [open("Markor"), click(noteOf(p)), type("Start writing…", `${str(p.header)}\n\n${str(p.original_content)}`, true), click("Save"), done],
+  MarkorCreateFolder: (p) => [open("Markor"), click("Create folder"), type("Folder name", str(p.folder_name)), done],
+  MarkorMoveNote: (p) => [open("Markor"), click(str(p.source_folder)), longPress(noteOf(p)), click("Move"), click(str(p.destination_folder)), done],
   MarkorMergeNotes: (p) => [
     open("Markor"),
     click("Create a new note"),
@@ -177,6 +197,14 @@ const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
   SimpleCalendarAddOneEventTomorrow: addEvent,
   SimpleCalendarAddOneEventInTwoWeeks: addEvent,
   SimpleCalendarAddOneEventRelativeDay: addEvent,
+  SimpleCalendarAddRepeatingEvent: (p) => {
+    const steps = addEvent(p);
+    return [...steps.slice(0, -2), click(p.repeat_rule === "daily" ? "Daily" : "Weekly"), ...steps.slice(-2)];
+  },
+  SystemCopyToClipboard: (p) => [open("Contacts"), click("Create contact"), type("First name", str(p.clipboard_content)), ...fieldMenu("First name", "Copy"), done],
+  MarkorCreateNoteFromClipboard: (p) => [open("Markor"), click("Create a new note"), type("Name", noteOf(p)), ...fieldMenu("Start writing…", "Paste"), click("Save"), done],
+  SimpleSmsSendClipboardContent: (p) => [open("Simple SMS Messenger"), click("Start conversation"), type("Add Contact or Number", str(p.number)), ...fieldMenu("Type a message", "Paste"), click("Send"), done],
+  FilesMoveFile: (p) => [open("Files"), click(str(p.source_folder)), longPress(noteOf(p)), click("Move to"), click(str(p.destination_folder)), done],
   SimpleCalendarDeleteOneEvent: (p) => {
     const e = parsed<CalendarEvent[]>(p.events).at(-1)!;
     const label = `${pad2(e.hour)}:${pad2(e.minute)} ${e.title}`;

@@ -224,6 +224,25 @@ const MONTH_NAMES = Object.keys(MONTH_INDEX).map((m) => m[0]!.toUpperCase() + m.
 
 export const CALENDAR_MORE_TASKS: readonly WebTask[] = [
   def({
+    name: "SimpleCalendarAddRepeatingEvent",
+    app: "Simple Calendar Pro",
+    description: "create an event that repeats daily or weekly",
+    params: (rng) => {
+      const date = october(randint(rng, 1, 31));
+      const target = event(rng, date, { minute: 0, location: "" });
+      const others = noise(rng, randint(rng, 0, 20), (e) => e.title !== target.title);
+      return { ...ymd(date), hour: target.hour, duration_mins: target.durationMin, event_title: target.title, event_description: target.description, repeat_rule: rng.pick(["daily", "weekly"]), events: JSON.stringify(withIds(others)) };
+    },
+    goal: (p) =>
+      `In Simple Calendar Pro, create a recurring calendar event titled '${p.event_title}' starting on ${p.year}-${p.month}-${p.day} at ${p.hour}h. The event recurs ${p.repeat_rule}, forever, and lasts for ${p.duration_mins} minutes each occurrence. The event description should be '${p.event_description}'.`,
+    setup: (p) => ({ calendar: json(p.events) }),
+    check: (s, p) => {
+      const date = october(Number(p.day));
+      const ok = (_: null, e: CalendarEvent) => e.date === date && e.hour === p.hour && e.minute === 0 && e.durationMin === p.duration_mins && e.repeat === p.repeat_rule && fuzzyMatch(e.title, p.event_title) && fuzzyMatch(e.description, p.event_description);
+      return Number(onlyAdded(json<CalendarEvent[]>(p.events), s.calendar, [null], ok));
+    },
+  }),
+  def({
     name: "SimpleCalendarNextMeetingWithPerson",
     app: "Simple Calendar Pro",
     description: "question: when the next meeting with a person is (a date and a time)",

@@ -137,3 +137,44 @@ export const MARKOR_TASKS: readonly WebTask[] = [
     },
   }),
 ];
+
+const SUBFOLDERS = ["BookNotes", "CodeSnippets", "DailyNotes", "FitnessPlans", "MeetingMinutes", "PersonalJournal", "RecipeCollections", "StudyGuides", "TravelItineraries", "WorkProjects"];
+
+/** Markor's folders: the empty ones it lists plus every folder a note's name runs through. */
+function folders(s: { notes: Note[]; markorFolders?: string[] }): Set<string> {
+  const all = new Set(s.markorFolders ?? []);
+  for (const n of s.notes) {
+    const parts = n.name.split("/");
+    for (let i = 1; i < parts.length; i++) all.add(parts.slice(0, i).join("/"));
+  }
+  return all;
+}
+
+export const MARKOR_FOLDER_TASKS: readonly WebTask[] = [
+  def({
+    name: "MarkorCreateFolder",
+    app: "Markor",
+    description: "create a folder in Markor's top folder",
+    // AndroidWorld names it after the clock ("folder_%Y%m%d_%H%M%S"); here a seeded time on the device's day.
+    params: (rng) => ({ folder_name: `folder_20231015_${[rng.int(24), rng.int(60), rng.int(60)].map((n) => String(n).padStart(2, "0")).join("")}`, notes: JSON.stringify(noise(rng)) }),
+    goal: (p) => `Create a new folder in Markor named ${p.folder_name}.`,
+    setup: (p) => ({ notes: json<Note[]>(p.notes) }),
+    check: (s, p) => Number(folders(s).has(p.folder_name)),
+  }),
+  def({
+    name: "MarkorMoveNote",
+    app: "Markor",
+    description: "move a note from one folder to another",
+    params: (rng) => {
+      const [source_folder, destination_folder] = sample(rng, SUBFOLDERS, 2) as [string, string];
+      const file_name = noteName(rng);
+      return { file_name, source_folder, destination_folder, notes: JSON.stringify(noise(rng, [file_name]).map((n) => ({ ...n, name: `${source_folder}/${n.name}` }))) };
+    },
+    goal: (p) => `In Markor, move the note ${p.file_name} from ${p.source_folder} to ${p.destination_folder}.`,
+    setup: (p) => ({ notes: [...json<Note[]>(p.notes), { name: `${p.source_folder}/${p.file_name}`, content: "Moving notes", mtime: minutesAgo(30) }], markorFolders: [p.destination_folder] }),
+    check: (s, p) => {
+      const at = (folder: string) => s.notes.some((n) => n.name === `${folder}/${p.file_name}`);
+      return Number(at(p.destination_folder) && !at(p.source_folder) && json<Note[]>(p.notes).every((n) => s.notes.some((x) => x.name === n.name)));
+    },
+  }),
+];

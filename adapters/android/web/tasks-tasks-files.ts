@@ -105,7 +105,35 @@ export const TASKS_APP_TASKS: readonly WebTask[] = [
 /** AndroidWorld's EMULATOR_DIRECTORIES, with the kind of file each holds (its noise candidates' extension). */
 const FOLDERS: Record<string, string> = { Alarms: ".mp3", DCIM: ".jpg", Documents: ".pdf", Download: ".pdf", Movies: ".mp4", Music: ".mp3", Notifications: ".mp3", Pictures: ".jpg", Podcasts: ".mp3", Ringtones: ".mp3" };
 
+/** `n` distinct file names of a folder's kind. */
+function fileNames(rng: Rng, ext: string, n: number): string[] {
+  const names = new Set<string>();
+  while (names.size < n) names.add(randomFileName(rng) + ext);
+  return [...names];
+}
+
 export const FILES_TASKS: readonly WebTask[] = [
+  def({
+    name: "FilesMoveFile",
+    app: "Files",
+    description: "move a file from one folder to another (the other files stay put)",
+    params: (rng) => {
+      const [source_folder, destination_folder] = sample(rng, Object.keys(FOLDERS), 2) as [string, string];
+      const [file_name, ...noise] = fileNames(rng, FOLDERS[source_folder]!, 4) as [string, ...string[]];
+      return { file_name, source_folder, destination_folder, noise, others: fileNames(rng, FOLDERS[destination_folder]!, 2) };
+    },
+    goal: (p) => `Move the file ${p.file_name} from ${p.source_folder} within the sdk_gphone_x86_64 storage area to the ${p.destination_folder} within the same sdk_gphone_x86_64 storage area in the Android filesystem.`,
+    setup: (p) => ({
+      files: [
+        ...[p.file_name, ...p.noise].map((name, i): FileItem => ({ folder: p.source_folder, name, size: 10 + i * 7 })),
+        ...p.others.map((name, i): FileItem => ({ folder: p.destination_folder, name, size: 40 + i * 3 })),
+      ],
+    }),
+    check: (s, p) => {
+      const at = (folder: string, name: string) => s.files.some((f) => f.folder === folder && f.name === name);
+      return Number(at(p.destination_folder, p.file_name) && !at(p.source_folder, p.file_name) && p.noise.every((n) => at(p.source_folder, n)) && p.others.every((n) => at(p.destination_folder, n)));
+    },
+  }),
   def({
     name: "FilesDeleteFile",
     app: "Files",

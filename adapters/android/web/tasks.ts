@@ -8,8 +8,9 @@
  */
 import { TODAY } from "../../../emulator/web-device/state.js";
 import { CALENDAR_MORE_TASKS, CALENDAR_TASKS } from "./tasks-calendar.js";
+import { CLIPBOARD_TASKS } from "./tasks-clipboard.js";
 import { EXPENSE_MORE_TASKS, EXPENSE_TASKS } from "./tasks-expense.js";
-import { MARKOR_TASKS } from "./tasks-markor.js";
+import { MARKOR_FOLDER_TASKS, MARKOR_TASKS } from "./tasks-markor.js";
 import { SMS_MORE_TASKS, SMS_TASKS } from "./tasks-sms.js";
 import { SYSTEM_TASKS } from "./tasks-system.js";
 import { FILES_TASKS, TASKS_APP_TASKS } from "./tasks-tasks-files.js";
@@ -20,6 +21,7 @@ export type { WebTask };
 export const WEB_TASKS: readonly WebTask[] = [
   ...SYSTEM_TASKS,
   ...MARKOR_TASKS,
+  ...MARKOR_FOLDER_TASKS,
   ...SMS_TASKS,
   ...SMS_MORE_TASKS,
   ...EXPENSE_TASKS,
@@ -28,6 +30,7 @@ export const WEB_TASKS: readonly WebTask[] = [
   ...CALENDAR_MORE_TASKS,
   ...TASKS_APP_TASKS,
   ...FILES_TASKS,
+  ...CLIPBOARD_TASKS,
 ];
 
 export { TODAY };

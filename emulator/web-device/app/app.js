@@ -46,6 +46,7 @@
       contacts: [],
       clock: { tab: "alarm", alarms: [], timer: { digits: "", running: false, endsAt: 0 }, stopwatch: { running: false, base: 0, startedAt: 0 } },
       notes: [],
+      markorFolders: [],
       sms: [],
       expenses: [],
       calendar: [],
@@ -96,7 +97,7 @@
   function field(key, hint, opts = {}) {
     const v = form(key, opts.value ?? "");
     const tag = opts.multiline ? "textarea" : "input";
-    const common = ` data-field="${esc(key)}" placeholder="${esc(hint)}"${a({ cls: "android.widget.EditText", id: opts.id ?? key, act: "focus", arg: key })}${opts.enter ? ` data-enter="${esc(opts.enter)}"` : ""}`;
+    const common = ` data-field="${esc(key)}" placeholder="${esc(hint)}"${a({ cls: "android.widget.EditText", id: opts.id ?? key, act: "focus", arg: key, long: "fieldMenu", larg: key })}${opts.enter ? ` data-enter="${esc(opts.enter)}"` : ""}`;
     return `<label class="field"${a({ cls: "android.widget.FrameLayout" })}>${tag === "input" ? `<input${common} value="${esc(v)}">` : `<textarea${common}>${esc(v)}</textarea>`}</label>`;
   }
   function appbar(title, { back = true, actions = "" } = {}) {
@@ -145,6 +146,9 @@
       S.settings.brightness = Math.max(0, Math.min(100, v));
     },
     dialogCancel: () => { S.dialog = null; S.focus = null; },
+    fieldCopy: (key) => { S.clipboard = form(key); S.dialog = S.dialog && S.dialog.prev; S.focus = key; },
+    fieldPaste: (key) => { S.forms[key] = form(key) + S.clipboard; S.dialog = S.dialog && S.dialog.prev; S.focus = key; },
+    fieldMenuClose: () => { S.dialog = S.dialog && S.dialog.prev; },
     // clock
     clockTab: (tab) => { S.clock.tab = tab; S.focus = null; },
     alarmNew: () => { clearForms("al_"); push("clock.alarmEdit"); },
@@ -184,6 +188,7 @@
       let name = form("mk_name").trim();
       if (!name) return;
       if (!/\.[a-z0-9]+$/i.test(name)) name += ".md";
+      if (top().path) name = top().path + "/" + name;
       if (!S.notes.some((n) => n.name === name)) S.notes.push({ name, content: "", mtime: S.time });
       clearForms("mk_");
       openNote(name);
@@ -194,8 +199,38 @@
       openNote(name);
     },
     noteSave: () => saveNote(),
-    selSelectAll: () => { const t = top(); t.sel = t.s === "markor.main" ? S.notes.map((n) => n.name) : filesIn(t.path).map((f) => f.name); },
+    selSelectAll: () => { const t = top(); t.sel = t.s === "markor.main" ? S.notes.filter((n) => inDir(n.name, t.path || "")).map((n) => n.name) : filesIn(t.path).map((f) => f.name); },
+    // Markor folders: note names carry their folder ("BookNotes/a.md"); empty folders are listed in S.markorFolders.
+    markorDir: (path) => push("markor.main", { path, sel: [] }),
+    markorFolderNew: () => { clearForms("mk_"); S.dialog = { kind: "markorFolder" }; S.focus = "mk_folder"; },
+    markorFolderOk: () => {
+      const name = form("mk_folder").trim();
+      if (!name || name.includes("/")) return;
+      const full = (top().path ? top().path + "/" : "") + name;
+      S.markorFolders = S.markorFolders || [];
+      if (!markorDirsAll().includes(full)) S.markorFolders.push(full);
+      clearForms("mk_");
+      S.dialog = null;
+    },
+    markorMove: () => { S.dialog = { kind: "markorMoveTo" }; },
+    markorMoveTo: (dest) => {
+      const t = top();
+      for (const n of S.notes) {
+        if (!t.sel.includes(n.name)) continue;
+        const to = (dest ? dest + "/" : "") + baseName(n.name);
+        if (!S.notes.some((x) => x.name === to)) n.name = to;
+      }
+      t.sel = [];
+      S.dialog = null;
+    },
     selDelete: () => { const t = top(); S.dialog = { kind: "confirm", title: "Delete", text: `Delete ${t.sel.length} item(s)?`, ok: "selDeleteOk" }; },
+    selMove: () => { S.dialog = { kind: "moveTo" }; },
+    selMoveTo: (dest) => {
+      const t = top();
+      if (dest !== t.path) for (const f of S.files) if (f.folder === t.path && t.sel.includes(f.name) && !S.files.some((g) => g.folder === dest && g.name === f.name)) f.folder = dest;
+      t.sel = [];
+      S.dialog = null;
+    },
     selDeleteOk: () => {
       const t = top();
       if (t.s === "markor.main") S.notes = S.notes.filter((n) => !t.sel.includes(n.name));
@@ -239,10 +274,13 @@
       if (!title || !/^\d{4}-\d{2}-\d{2}$/.test(date) || !tm || Number(tm[1]) > 23 || Number(tm[2]) > 59) { S.dialog = { kind: "msg", title: "Check the event", text: "Title, date (YYYY-MM-DD) and time (HH:MM) are required." }; return; }
       const dur = form("ev_duration", "60").trim();
       if (!/^\d{1,4}$/.test(dur) || Number(dur) < 1) { S.dialog = { kind: "msg", title: "Check the event", text: "The duration is a number of minutes." }; return; }
-      S.calendar.push({ id: newId(), title, description: form("ev_desc").trim(), location: form("ev_location").trim(), date, hour: Number(tm[1]), minute: Number(tm[2]), durationMin: Number(dur) });
+      const ev = { id: newId(), title, description: form("ev_desc").trim(), location: form("ev_location").trim(), date, hour: Number(tm[1]), minute: Number(tm[2]), durationMin: Number(dur) };
+      if (form("ev_repeat", "none") !== "none") ev.repeat = form("ev_repeat");
+      S.calendar.push(ev);
       clearForms("ev_");
       pop();
     },
+    eventRepeat: (v) => { S.forms.ev_repeat = v; },
     eventOpen: (id) => push("calendar.view", { id: Number(id) }),
     eventDelete: (id) => { S.dialog = { kind: "confirm", title: "Delete event?", text: "", ok: "eventDeleteOk", arg: id }; },
     eventDeleteOk: (id) => { S.calendar = S.calendar.filter((e) => e.id !== Number(id)); S.dialog = null; pop(); },
@@ -254,9 +292,19 @@
     fileOpen: (name) => { const t = top(); if (t.sel && t.sel.length) toggleSel(t, name); },
   };
   const LONG = {
+    // A text field's long press opens its text menu (over any open dialog, which comes back after).
+    fieldMenu: (key) => { S.focus = key; S.dialog = { kind: "fieldMenu", key, prev: S.dialog }; },
     noteSelect: (name) => { const t = top(); t.sel = t.sel || []; if (!t.sel.includes(name)) t.sel.push(name); },
     fileSelect: (name) => { const t = top(); t.sel = t.sel || []; if (!t.sel.includes(name)) t.sel.push(name); },
   };
+  const baseName = (name) => name.slice(name.lastIndexOf("/") + 1);
+  /** Whether `name` sits directly in folder `dir` ("" = Markor's top folder). */
+  const inDir = (name, dir) => (dir ? name.startsWith(dir + "/") && !name.slice(dir.length + 1).includes("/") : !name.includes("/"));
+  function markorDirsAll() {
+    const all = new Set(S.markorFolders || []);
+    for (const n of S.notes) { const parts = n.name.split("/"); for (let i = 1; i < parts.length; i++) all.add(parts.slice(0, i).join("/")); }
+    return [...all].sort();
+  }
   function toggleSel(t, name) { t.sel = t.sel.includes(name) ? t.sel.filter((x) => x !== name) : [...t.sel, name]; }
   function timerSeconds(d) { const p = d.padStart(6, "0"); return Number(p.slice(0, 2)) * 3600 + Number(p.slice(2, 4)) * 60 + Number(p.slice(4, 6)); }
   function openNote(name) { const n = S.notes.find((x) => x.name === name); S.forms.mk_content = n ? n.content : ""; S.dialog = null; push("markor.edit", { name }); }
@@ -274,6 +322,7 @@
     th.messages.push({ from: "me", text: body, time: S.time });
     return th;
   }
+  const FOLDERS = ["Alarms", "DCIM", "Documents", "Download", "Movies", "Music", "Notifications", "Pictures", "Podcasts", "Ringtones"];
   const filesIn = (path) => S.files.filter((f) => f.folder === path).sort((x, y) => x.name.localeCompare(y.name));
 
   // ---------- screens ----------
@@ -338,10 +387,11 @@
     },
 
     "markor.main": () => {
-      const t = top(), sel = t.sel || [];
-      const actions = sel.length ? ibtn("Select all", "☰", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Delete", "🗑", "selDelete", undefined, { id: "action_delete" }) : "";
-      const notes = [...S.notes].sort((x, y) => x.name.localeCompare(y.name));
-      return appbar(sel.length ? `${sel.length} selected` : "Markor", { back: sel.length > 0, actions }) + list("markor", notes.length === 0 ? tv("No notes", "empty") : notes.map((n) => row(n.name, new Date(n.mtime).toISOString().slice(0, 16).replace("T", " "), { act: "noteOpen", arg: n.name, long: "noteSelect", larg: n.name, sel: sel.includes(n.name), pid: "ui__filesystem_item__title" })).join(""), sel.length ? "" : fab("Create a new note", "noteNew"));
+      const t = top(), sel = t.sel || [], dir = t.path || "";
+      const actions = sel.length ? ibtn("Select all", "☰", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Move", "➔", "markorMove", undefined, { id: "action_move" }) + ibtn("Delete", "🗑", "selDelete", undefined, { id: "action_delete" }) : ibtn("Create folder", "⊞", "markorFolderNew", undefined, { id: "action_new_folder" });
+      const notes = S.notes.filter((n) => inDir(n.name, dir)).sort((x, y) => x.name.localeCompare(y.name));
+      const dirs = markorDirsAll().filter((f) => inDir(f, dir)).map((f) => row(baseName(f), "Folder", { act: "markorDir", arg: f, pid: "ui__filesystem_item__title" })).join("");
+      return appbar(sel.length ? `${sel.length} selected` : dir ? baseName(dir) : "Markor", { back: sel.length > 0 || dir !== "", actions }) + list("markor" + (dir ? "/" + dir : ""), notes.length === 0 && !dirs ? tv("No notes", "empty") : dirs + notes.map((n) => row(baseName(n.name), new Date(n.mtime).toISOString().slice(0, 16).replace("T", " "), { act: "noteOpen", arg: n.name, long: "noteSelect", larg: n.name, sel: sel.includes(n.name), pid: "ui__filesystem_item__title" })).join(""), sel.length ? "" : fab("Create a new note", "noteNew"));
     },
     "markor.edit": () => appbar(top().name, { actions: ibtn("Save", "💾", "noteSave", undefined, { id: "action_save" }) }) + `<div class="scroll"${a({ cls: "android.widget.ScrollView", id: "document__fragment__edit__content_editor__scrolling_parent" })}>${field("mk_content", "Start writing…", { multiline: true, id: "document__fragment__edit__highlighting_editor" })}</div>`,
 
@@ -376,11 +426,11 @@
       }
       return appbar("Simple Calendar Pro", { back: false }) + list("calendar", html || tv("No upcoming events", "empty"), fab("New event", "eventNew"));
     },
-    "calendar.edit": () => appbar("New event", { actions: btn("Save", "eventSave", undefined, "btn", { id: "save" }) }) + list("calendar.edit", field("ev_title", "Title", { id: "event_title" }) + field("ev_location", "Location", { id: "event_location" }) + field("ev_desc", "Description", { id: "event_description" }) + tv("Date (YYYY-MM-DD)", "header") + field("ev_date", "Date", { value: today(), id: "event_start_date" }) + tv("Start time (HH:MM)", "header") + field("ev_time", "Time", { value: pad2(new Date(S.time).getUTCHours() + 1) + ":00", id: "event_start_time" }) + tv("Duration (minutes)", "header") + field("ev_duration", "Duration", { value: "60", id: "event_duration" })),
+    "calendar.edit": () => appbar("New event", { actions: btn("Save", "eventSave", undefined, "btn", { id: "save" }) }) + list("calendar.edit", field("ev_title", "Title", { id: "event_title" }) + field("ev_location", "Location", { id: "event_location" }) + field("ev_desc", "Description", { id: "event_description" }) + tv("Date (YYYY-MM-DD)", "header") + field("ev_date", "Date", { value: today(), id: "event_start_date" }) + tv("Start time (HH:MM)", "header") + field("ev_time", "Time", { value: pad2(new Date(S.time).getUTCHours() + 1) + ":00", id: "event_start_time" }) + tv("Duration (minutes)", "header") + field("ev_duration", "Duration", { value: "60", id: "event_duration" }) + tv("Repeat", "header") + `<div class="btnrow"${a({ cls: "android.widget.LinearLayout" })}>${[["none", "No repetition"], ["daily", "Daily"], ["weekly", "Weekly"]].map(([v, l]) => btn(l, "eventRepeat", v, v === form("ev_repeat", "none") ? "btn on" : "btn flat", { sel: v === form("ev_repeat", "none"), id: "repeat_" + v })).join("")}</div>`),
     "calendar.view": () => {
       const e = S.calendar.find((x) => x.id === top().id);
       if (!e) return appbar("Event") + tv("Event not found", "empty");
-      return appbar(e.title) + list("calendar.view", tv(e.title, "big", { id: "event_title" }) + tv(`${e.date} ${pad2(e.hour)}:${pad2(e.minute)} (${e.durationMin} min)`, "detail", { id: "event_date_time" }) + (e.location ? tv("Location: " + e.location, "detail", { id: "event_location" }) : "") + (e.description ? tv(e.description, "detail", { id: "event_description" }) : "") + `<div class="btnrow">${btn("Delete", "eventDelete", e.id, "btn flat", { id: "delete" })}</div>`);
+      return appbar(e.title) + list("calendar.view", tv(e.title, "big", { id: "event_title" }) + tv(`${e.date} ${pad2(e.hour)}:${pad2(e.minute)} (${e.durationMin} min)${e.repeat ? ", repeats " + e.repeat : ""}`, "detail", { id: "event_date_time" }) + (e.location ? tv("Location: " + e.location, "detail", { id: "event_location" }) : "") + (e.description ? tv(e.description, "detail", { id: "event_description" }) : "") + `<div class="btnrow">${btn("Delete", "eventDelete", e.id, "btn flat", { id: "delete" })}</div>`);
     },
 
     "tasks.main": () => {
@@ -394,23 +444,30 @@
     },
 
     "files.main": () => {
-      const folders = ["Alarms", "DCIM", "Documents", "Download", "Movies", "Music", "Notifications", "Pictures", "Podcasts", "Ringtones"];
-      return appbar("Internal storage", { back: false }) + list("files", folders.map((f) => row(f, `${filesIn(f).length} items`, { act: "folderOpen", arg: f, before: `<span aria-hidden="true">📁</span>` })).join(""));
+      return appbar("Internal storage", { back: false }) + list("files", FOLDERS.map((f) => row(f, `${filesIn(f).length} items`, { act: "folderOpen", arg: f, before: `<span aria-hidden="true">📁</span>` })).join(""));
     },
     "files.folder": () => {
       const t = top(), sel = t.sel || [];
       const fs = filesIn(t.path);
-      const actions = sel.length ? ibtn("Select all", "☰", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Delete", "🗑", "selDelete", undefined, { id: "action_delete" }) : "";
+      const actions = sel.length ? ibtn("Select all", "☰", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Move to", "➔", "selMove", undefined, { id: "action_move" }) + ibtn("Delete", "🗑", "selDelete", undefined, { id: "action_delete" }) : "";
       return appbar(sel.length ? `${sel.length} selected` : t.path, { actions }) + list("files." + t.path, fs.length === 0 ? tv("No items", "empty") : fs.map((f) => row(f.name, `${f.size} kB`, { act: "fileOpen", arg: f.name, long: "fileSelect", larg: f.name, sel: sel.includes(f.name) })).join(""));
     },
   };
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
 
-  function dialogView() {
-    const d = S.dialog;
+  function dialogView(shown) {
+    const d = shown || S.dialog;
     if (!d) return "";
     if (d.kind === "confirm") return dialogHtml(d.title, d.text, "", btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", d.ok, d.arg, "btn", { id: "button1" }));
     if (d.kind === "msg") return dialogHtml(d.title, d.text, "", btn("OK", "dialogCancel", undefined, "btn", { id: "button1" }));
+    if (d.kind === "markorFolder") return dialogHtml("Create a new folder", "", field("mk_folder", "Folder name", { id: "new_folder_dialog__name", enter: "markorFolderOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "markorFolderOk", undefined, "btn", { id: "button1" }));
+    if (d.kind === "markorMoveTo") return dialogHtml("Move to", "", list("markor.moveTo", [row("Markor (top folder)", "", { act: "markorMoveTo", arg: "" }), ...markorDirsAll().map((f) => row(f, "", { act: "markorMoveTo", arg: f }))].join("")), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }));
+    if (d.kind === "moveTo") return dialogHtml("Move to", "", list("files.moveTo", FOLDERS.filter((f) => f !== top().path).map((f) => row(f, "", { act: "selMoveTo", arg: f })).join("")), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }));
+    if (d.kind === "fieldMenu") {
+      const under = d.prev ? dialogView.call(null, d.prev) : "";
+      const items = (form(d.key) ? btn("Copy", "fieldCopy", d.key, "btn flat", { id: "copy" }) : "") + (S.clipboard ? btn("Paste", "fieldPaste", d.key, "btn flat", { id: "paste" }) : "");
+      return under + dialogHtml("Text", "", "", (items || tv("Nothing to copy or paste", "dtext")) + btn("Close", "fieldMenuClose", undefined, "btn flat", { id: "close" }));
+    }
     if (d.kind === "markorNew") return dialogHtml("Create a new note", "", field("mk_name", "Name", { id: "new_file_dialog__name", enter: "noteNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "noteNewOk", undefined, "btn", { id: "button1" }));
     return "";
   }
