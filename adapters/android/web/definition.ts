@@ -12,7 +12,8 @@ import { AndroidEnv } from "../env.js";
 import { stepBudget } from "../task.js";
 import { WEB_TASKS } from "./tasks.js";
 
-export const ANDROID_WEB_VERSION = "1.0.0";
+/** 1.1.0: issue 11 gave the tasks AndroidWorld's parameters, noise data and goals, so a seed draws another episode than 1.0.0. */
+export const ANDROID_WEB_VERSION = "1.1.0";
 
 const TASK_NAMES = WEB_TASKS.map((t) => t.name);
 /** Without a fixed task the budget must fit every task; each episode's own budget is in reset info (task_max_steps). */
