@@ -9,6 +9,7 @@
  */
 import type { DeviceBackend } from "../device.js";
 import { androidWorldComplexity } from "../androidworld.js";
+import { fuzzyMatch } from "../fuzzy.js";
 import type { AndroidTask } from "../task.js";
 import { toUiElements } from "../ui-elements.js";
 import type { Rng } from "../../kit/rng.js";
@@ -205,7 +206,7 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     name: "SimpleSmsSend",
     app: "Simple SMS Messenger",
     template: "Send a text message using Simple SMS Messenger to {number} with message: {message}",
-    check: "content://sms/sent has a message with that address and body",
+    check: "content://sms/sent has a message to that address whose body fuzzy-matches, and Simple SMS Messenger is in front (AndroidWorld's rule)",
     params: (rng) => ({ number: phone(rng), message: rng.pick(SENTENCES) }),
     async initialize(d) {
       await d.adb.shell("content delete --uri content://sms");
@@ -213,14 +214,15 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     },
     async score(d, p) {
       const rows = await d.adb.contentQuery("content://sms/sent", ["address", "body"]);
-      return rows.some((r) => normalizePhone(r.address ?? "") === normalizePhone(p.number!) && (r.body ?? "").trim() === p.message!.trim());
+      const sent = rows.some((r) => normalizePhone(r.address ?? "") === normalizePhone(p.number!) && fuzzyMatch(r.body ?? "", p.message!));
+      return sent && (await d.adb.foregroundPackage()) === "com.simplemobiletools.smsmessenger";
     },
   }),
   task({
     name: "MarkorCreateNote",
     app: "Markor",
     template: "Create a new note in Markor named {file_name} with the following text: {text}",
-    check: "/sdcard/Markor/{file_name} exists and holds the text",
+    check: "/sdcard/Markor/{file_name} exists and its text fuzzy-matches",
     params: (rng) => ({ file_name: noteName(rng, ".md"), text: rng.pick(SENTENCES) }),
     async initialize(d) {
       await resetMarkor(d);
@@ -228,7 +230,7 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     },
     async score(d, p) {
       const body = await d.adb.readFile(`${MARKOR_DIR}/${p.file_name}`);
-      return body !== undefined && body.trim() === p.text!.trim();
+      return body !== undefined && fuzzyMatch(body.trim(), p.text!);
     },
   }),
   task({
@@ -281,7 +283,7 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     name: "ClockStopWatchRunning",
     app: "Clock",
     template: "Run the stopwatch.",
-    check: "the Clock app is in front and its stopwatch shows a Pause control (read from the screen, as AndroidWorld does)",
+    check: "the Clock app is in front and its stopwatch shows Pause and Lap controls (read from the screen, as AndroidWorld does)",
     async initialize(d) {
       await d.appData.clear(CLOCK);
       await goHome(d);
@@ -289,7 +291,8 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     async score(d) {
       if ((await d.adb.foregroundPackage()) !== CLOCK) return false;
       const elements = toUiElements(await d.elementTree());
-      return elements.some((e) => e.packageName === CLOCK && /^pause$/i.test(e.contentDescription || e.text));
+      const shows = (label: string) => elements.some((e) => e.packageName === CLOCK && e.contentDescription === label);
+      return shows("Pause") && shows("Lap");
     },
   }),
 ];
