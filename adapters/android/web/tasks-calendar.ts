@@ -41,7 +41,8 @@ const ymd = (iso: string) => ({ year: "2023", month: "10", day: String(Number(is
 
 // ---------- adding and deleting ----------
 
-function addTask(name: string, description: string, day: (rng: Rng) => number, template: (p: Record<string, string | number>) => string): WebTask {
+/** An event to add; `repeats`: AndroidWorld's recurring variant (daily or weekly), whose goal reads differently. */
+function addTask(name: string, description: string, day: (rng: Rng) => number, goal: (p: Record<string, string | number>) => string, repeats = false): WebTask {
   return def({
     name,
     app: "Simple Calendar Pro",
@@ -50,17 +51,23 @@ function addTask(name: string, description: string, day: (rng: Rng) => number, t
       const date = october(day(rng));
       const target = event(rng, date, { minute: 0, location: "" });
       const others = noise(rng, randint(rng, 0, 20), (e) => e.title !== target.title);
-      return { ...ymd(date), day_of_week: weekday(date), hour: target.hour, duration_mins: target.durationMin, event_title: target.title, event_description: target.description, events: JSON.stringify(withIds(others)) };
+      const repeat: Record<string, string> = repeats ? { repeat_rule: rng.pick(["daily", "weekly"]) } : {};
+      return { ...ymd(date), day_of_week: weekday(date), hour: target.hour, duration_mins: target.durationMin, event_title: target.title, event_description: target.description, ...repeat, events: JSON.stringify(withIds(others)) };
     },
-    goal: (p) => `In Simple Calendar Pro, create a calendar event ${template(p)} at ${p.hour}h with the title '${p.event_title}' and the description '${p.event_description}'. The event should last for ${p.duration_mins} mins.`,
+    goal,
     setup: (p) => ({ calendar: json(p.events) }),
     check: (s, p) => {
       const date = october(Number(p.day));
-      const ok = (_: null, e: CalendarEvent) => e.date === date && e.hour === p.hour && e.minute === 0 && e.durationMin === p.duration_mins && fuzzyMatch(e.title, p.event_title) && fuzzyMatch(e.description, p.event_description);
+      const ok = (_: null, e: CalendarEvent) =>
+        e.date === date && e.hour === p.hour && e.minute === 0 && e.durationMin === p.duration_mins && e.repeat === (p as Record<string, unknown>).repeat_rule && fuzzyMatch(e.title, String(p.event_title)) && fuzzyMatch(e.description, String(p.event_description));
       return Number(onlyAdded(json<CalendarEvent[]>(p.events), s.calendar, [null], ok));
     },
   });
 }
+
+/** AndroidWorld's one-event goal, the date given by `when` ("on 2023-10-5", "for tomorrow" ...). */
+const addGoal = (when: (p: Record<string, string | number>) => string) => (p: Record<string, string | number>) =>
+  `In Simple Calendar Pro, create a calendar event ${when(p)} at ${p.hour}h with the title '${p.event_title}' and the description '${p.event_description}'. The event should last for ${p.duration_mins} mins.`;
 
 function deleteOnDay(name: string, description: string, n: number, day: (rng: Rng) => number, goal: (p: Record<string, string | number>) => string): WebTask {
   return def({
@@ -129,10 +136,10 @@ function question(name: string, description: string, template: (v: Record<string
 const at = (rng: Rng, date: string, time: string, o: Partial<Ev> = {}) => event(rng, date, { ...parseTime(time), ...o });
 
 export const CALENDAR_TASKS: readonly WebTask[] = [
-  addTask("SimpleCalendarAddOneEvent", "create an event on a date and hour with a title, description and duration", (rng) => randint(rng, 1, 31), (p) => `on ${p.year}-${p.month}-${p.day}`),
-  addTask("SimpleCalendarAddOneEventTomorrow", "create an event for tomorrow", () => 16, () => "for tomorrow"),
-  addTask("SimpleCalendarAddOneEventInTwoWeeks", "create an event in two weeks from today", () => 29, () => "in two weeks from today"),
-  addTask("SimpleCalendarAddOneEventRelativeDay", "create an event for this <weekday>", (rng) => randint(rng, 16, 21), (p) => `for this ${p.day_of_week}`),
+  addTask("SimpleCalendarAddOneEvent", "create an event on a date and hour with a title, description and duration", (rng) => randint(rng, 1, 31), addGoal((p) => `on ${p.year}-${p.month}-${p.day}`)),
+  addTask("SimpleCalendarAddOneEventTomorrow", "create an event for tomorrow", () => 16, addGoal(() => "for tomorrow")),
+  addTask("SimpleCalendarAddOneEventInTwoWeeks", "create an event in two weeks from today", () => 29, addGoal(() => "in two weeks from today")),
+  addTask("SimpleCalendarAddOneEventRelativeDay", "create an event for this <weekday>", (rng) => randint(rng, 16, 21), addGoal((p) => `for this ${p.day_of_week}`)),
   def({
     name: "SimpleCalendarDeleteOneEvent",
     app: "Simple Calendar Pro",
@@ -223,25 +230,14 @@ const PEOPLE = ["Amanda", "John", "David", "Lucas", "James", "Ava", "Isabella", 
 const MONTH_NAMES = Object.keys(MONTH_INDEX).map((m) => m[0]!.toUpperCase() + m.slice(1));
 
 export const CALENDAR_MORE_TASKS: readonly WebTask[] = [
-  def({
-    name: "SimpleCalendarAddRepeatingEvent",
-    app: "Simple Calendar Pro",
-    description: "create an event that repeats daily or weekly",
-    params: (rng) => {
-      const date = october(randint(rng, 1, 31));
-      const target = event(rng, date, { minute: 0, location: "" });
-      const others = noise(rng, randint(rng, 0, 20), (e) => e.title !== target.title);
-      return { ...ymd(date), hour: target.hour, duration_mins: target.durationMin, event_title: target.title, event_description: target.description, repeat_rule: rng.pick(["daily", "weekly"]), events: JSON.stringify(withIds(others)) };
-    },
-    goal: (p) =>
+  addTask(
+    "SimpleCalendarAddRepeatingEvent",
+    "create an event that repeats daily or weekly",
+    (rng) => randint(rng, 1, 31),
+    (p) =>
       `In Simple Calendar Pro, create a recurring calendar event titled '${p.event_title}' starting on ${p.year}-${p.month}-${p.day} at ${p.hour}h. The event recurs ${p.repeat_rule}, forever, and lasts for ${p.duration_mins} minutes each occurrence. The event description should be '${p.event_description}'.`,
-    setup: (p) => ({ calendar: json(p.events) }),
-    check: (s, p) => {
-      const date = october(Number(p.day));
-      const ok = (_: null, e: CalendarEvent) => e.date === date && e.hour === p.hour && e.minute === 0 && e.durationMin === p.duration_mins && e.repeat === p.repeat_rule && fuzzyMatch(e.title, p.event_title) && fuzzyMatch(e.description, p.event_description);
-      return Number(onlyAdded(json<CalendarEvent[]>(p.events), s.calendar, [null], ok));
-    },
-  }),
+    true,
+  ),
   def({
     name: "SimpleCalendarNextMeetingWithPerson",
     app: "Simple Calendar Pro",

@@ -87,6 +87,12 @@ function deleteTask(name: string, n: number, noise: number, description: string)
   });
 }
 
+/** The last two rows are the duplicates: exactly one of them is gone, nothing else changed. */
+function oneDuplicateRemoved(before: Expense[], after: Expense[]): number {
+  const [a, b] = before.slice(-2) as [Expense, Expense];
+  return Number(onlyRemoved(before, after, [a.id]) || onlyRemoved(before, after, [b.id]));
+}
+
 export const EXPENSE_TASKS: readonly WebTask[] = [
   addTask("ExpenseAddSingle", 1, "add one expense given as csv or a text block (10 other expenses present)"),
   addTask("ExpenseAddMultiple", 3, "add three expenses given as csv or text blocks (10 other expenses present)"),
@@ -103,11 +109,7 @@ export const EXPENSE_TASKS: readonly WebTask[] = [
     },
     goal: () => "Delete all but one of any expenses in arduia pro expense that are exact duplicates, ensuring at least one instance of each unique expense remains.",
     setup: (p) => ({ expenses: json(p.expenses) }),
-    check: (s, p) => {
-      const before = json<Expense[]>(p.expenses);
-      const [a, b] = before.slice(-2) as [Expense, Expense];
-      return Number(onlyRemoved(before, s.expenses, [a.id]) || onlyRemoved(before, s.expenses, [b.id]));
-    },
+    check: (s, p) => oneDuplicateRemoved(json(p.expenses), s.expenses),
   }),
 ];
 
@@ -123,11 +125,7 @@ export const EXPENSE_MORE_TASKS: readonly WebTask[] = [
     },
     goal: () => "Delete all but one of any expenses in arduia pro expense that are exact duplicates, ensuring at least one instance of each unique expense remains.",
     setup: (p) => ({ expenses: json(p.expenses) }),
-    check: (s, p) => {
-      const before = json<Expense[]>(p.expenses);
-      const [a, b] = before.slice(-2) as [Expense, Expense];
-      return Number(onlyRemoved(before, s.expenses, [a.id]) || onlyRemoved(before, s.expenses, [b.id]));
-    },
+    check: (s, p) => oneDuplicateRemoved(json(p.expenses), s.expenses),
   }),
   def({
     name: "ExpenseAddMultipleFromMarkor",
