@@ -49,6 +49,7 @@ export async function runAndroidWebBench(opts: { quick?: boolean } = {}): Promis
         const plan = scriptedSolution(task, info.params as never).slice(0, -1); // all but status
         for (const [i, s] of plan.entries()) {
           const action = s(obs.uiElements as UiElement[]);
+          if (action === null) continue;
           const withImage = i % 2 === 0;
           t = performance.now();
           await env.step({ $case: "json", json: JSON.stringify(action) });

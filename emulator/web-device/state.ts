@@ -15,8 +15,8 @@ export interface SmsMessage { from: "me" | "them"; text: string; time: number }
 export interface SmsThread { number: string; name: string; messages: SmsMessage[] }
 /** amount in cents; date YYYY-MM-DD. */
 export interface Expense { id: number; name: string; amount: number; category: string; note: string; date: string }
-export interface CalendarEvent { id: number; title: string; description: string; location: string; date: string; hour: number; minute: number; durationMin: number }
-export interface TaskItem { id: number; title: string; due: string; priority: "high" | "medium" | "low"; completed: boolean }
+export interface CalendarEvent { id: number; title: string; description: string; location: string; date: string; hour: number; minute: number; durationMin: number; repeat?: "daily" | "weekly" }
+export interface TaskItem { id: number; title: string; due: string; priority: "high" | "medium" | "low" | "none"; completed: boolean }
 export interface FileItem { folder: string; name: string; size: number }
 
 export interface DeviceState {
@@ -35,9 +35,11 @@ export interface DeviceState {
     tab: "alarm" | "timer" | "stopwatch";
     alarms: Alarm[];
     timer: { digits: string; running: boolean; endsAt: number };
-    stopwatch: { running: boolean; base: number; startedAt: number };
+    stopwatch: { running: boolean; base: number; startedAt: number; laps?: number[] };
   };
   notes: Note[];
+  /** Markor folders that hold no note (a note's folder is the prefix of its name, "BookNotes/a.md"). */
+  markorFolders?: string[];
   sms: SmsThread[];
   expenses: Expense[];
   calendar: CalendarEvent[];

@@ -19,7 +19,9 @@ export async function play(session: RemoteSession, first: Step, steps: SolutionS
   let cur = first;
   for (const s of steps) {
     if (cur.terminated || cur.truncated) break;
-    cur = await session.step(s(cur.observation.uiElements as unknown as UiElement[]) as unknown as Record<string, unknown>);
+    const action = s(cur.observation.uiElements as unknown as UiElement[]);
+    if (action === null) continue; // nothing to do on this screen (e.g. the sought row is already visible)
+    cur = await session.step(action as unknown as Record<string, unknown>);
     out.push(cur);
   }
   return out;

@@ -8,6 +8,8 @@
  * agent ends the episode with `status` (AndroidWorld counts a run only then).
  */
 import type { DeviceBackend } from "../device.js";
+import { androidWorldComplexity } from "../androidworld.js";
+import { fuzzyMatch } from "../fuzzy.js";
 import type { AndroidTask } from "../task.js";
 import { toUiElements } from "../ui-elements.js";
 import type { Rng } from "../../kit/rng.js";
@@ -34,7 +36,6 @@ interface TaskSpec {
   name: string;
   app: string;
   template: string;
-  complexity: number;
   check: string;
   params?: (rng: Rng) => StringParams;
   initialize(device: AdbDevice, p: StringParams): Promise<void>;
@@ -45,7 +46,7 @@ function task(spec: TaskSpec): AppiumTask {
   return {
     name: spec.name,
     app: spec.app,
-    complexity: spec.complexity,
+    complexity: androidWorldComplexity(spec.name),
     template: spec.template,
     check: spec.check,
     description: `${spec.template} (check: ${spec.check})`,
@@ -108,7 +109,6 @@ function toggleTask(name: string, thing: "wifi" | "bluetooth", on: boolean): App
     name,
     app: "Settings",
     template: `Turn ${thing} ${on ? "on" : "off"}.`,
-    complexity: 1,
     check: `settings get global ${thing === "wifi" ? "wifi_on" : "bluetooth_on"} is ${on ? "on" : "0"}`,
     async initialize(d) {
       await (thing === "wifi" ? wifi(d, !on) : bluetooth(d, !on));
@@ -125,7 +125,6 @@ function brightnessTask(name: string, max: boolean): AppiumTask {
     name,
     app: "Settings",
     template: `Turn brightness to the ${max ? "max" : "min"} value.`,
-    complexity: 1,
     check: `settings get system screen_brightness is ${max ? "255" : "at most 1"}`,
     async initialize(d) {
       await d.adb.putSetting("system", "screen_brightness_mode", "0");
@@ -151,7 +150,6 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     name: "TurnOffWifiAndTurnOnBluetooth",
     app: "Settings",
     template: "Turn off WiFi, then enable bluetooth",
-    complexity: 2,
     check: "wifi_on is 0 and bluetooth_on is 1",
     async initialize(d) {
       await wifi(d, true);
@@ -166,7 +164,6 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     name: "OpenAppTaskEval",
     app: "any",
     template: "Open the {app_name} app. Clear any pop-ups that may appear by granting all permissions that are required.",
-    complexity: 1,
     check: "the resumed activity (dumpsys activity) belongs to the app's package",
     params: (rng) => ({ app_name: rng.pick(OPENABLE) }),
     async initialize(d) {
@@ -180,7 +177,6 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     name: "TurnOnWifiAndOpenApp",
     app: "Settings",
     template: "Turn on Wifi, then open the {app_name} app",
-    complexity: 2,
     check: "wifi_on is on and the resumed activity belongs to the app",
     params: (rng) => ({ app_name: rng.pick(OPENABLE) }),
     async initialize(d) {
@@ -195,7 +191,6 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     name: "ContactsAddContact",
     app: "Contacts",
     template: "Create a new contact for {name}. Their number is {number}.",
-    complexity: 1.2,
     check: "content://com.android.contacts/data/phones has a row with that display_name and number",
     params: (rng) => ({ name: `${rng.pick(FIRST)} ${rng.pick(LAST)}`, number: fmtPhone(phone(rng)) }),
     async initialize(d) {
@@ -211,8 +206,7 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     name: "SimpleSmsSend",
     app: "Simple SMS Messenger",
     template: "Send a text message using Simple SMS Messenger to {number} with message: {message}",
-    complexity: 1.2,
-    check: "content://sms/sent has a message with that address and body",
+    check: "content://sms/sent has a message to that address whose body fuzzy-matches, and Simple SMS Messenger is in front (AndroidWorld's rule)",
     params: (rng) => ({ number: phone(rng), message: rng.pick(SENTENCES) }),
     async initialize(d) {
       await d.adb.shell("content delete --uri content://sms");
@@ -220,15 +214,15 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     },
     async score(d, p) {
       const rows = await d.adb.contentQuery("content://sms/sent", ["address", "body"]);
-      return rows.some((r) => normalizePhone(r.address ?? "") === normalizePhone(p.number!) && (r.body ?? "").trim() === p.message!.trim());
+      const sent = rows.some((r) => normalizePhone(r.address ?? "") === normalizePhone(p.number!) && fuzzyMatch(r.body ?? "", p.message!));
+      return sent && (await d.adb.foregroundPackage()) === "com.simplemobiletools.smsmessenger";
     },
   }),
   task({
     name: "MarkorCreateNote",
     app: "Markor",
     template: "Create a new note in Markor named {file_name} with the following text: {text}",
-    complexity: 1.6,
-    check: "/sdcard/Markor/{file_name} exists and holds the text",
+    check: "/sdcard/Markor/{file_name} exists and its text fuzzy-matches",
     params: (rng) => ({ file_name: noteName(rng, ".md"), text: rng.pick(SENTENCES) }),
     async initialize(d) {
       await resetMarkor(d);
@@ -236,14 +230,13 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     },
     async score(d, p) {
       const body = await d.adb.readFile(`${MARKOR_DIR}/${p.file_name}`);
-      return body !== undefined && body.trim() === p.text!.trim();
+      return body !== undefined && fuzzyMatch(body.trim(), p.text!);
     },
   }),
   task({
     name: "MarkorCreateFolder",
     app: "Markor",
     template: "Create a new folder in Markor named {folder_name}.",
-    complexity: 1,
     check: "/sdcard/Markor/{folder_name} is a directory",
     params: (rng) => ({ folder_name: `${rng.pick(WORDS)}_${rng.int(1000)}` }),
     async initialize(d) {
@@ -259,7 +252,6 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     name: "MarkorDeleteAllNotes",
     app: "Markor",
     template: "Delete all my notes in Markor.",
-    complexity: 1.4,
     check: "no files are left under /sdcard/Markor",
     params: (rng) => ({ notes: [0, 1, 2].map(() => noteName(rng, ".md")).join(",") }),
     async initialize(d, p) {
@@ -275,7 +267,6 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     name: "FilesDeleteFile",
     app: "Files",
     template: "Delete the file {file_name} from the Android filesystem located in the {subfolder} folder within the sdk_gphone_x86_64 storage area.",
-    complexity: 2,
     check: "the file is gone and its folder is still there",
     params: (rng) => ({ file_name: noteName(rng, ".txt"), subfolder: rng.pick(FOLDERS) }),
     async initialize(d, p) {
@@ -292,8 +283,7 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     name: "ClockStopWatchRunning",
     app: "Clock",
     template: "Run the stopwatch.",
-    complexity: 1,
-    check: "the Clock app is in front and its stopwatch shows a Pause control (read from the screen, as AndroidWorld does)",
+    check: "the Clock app is in front and its stopwatch shows Pause and Lap controls (read from the screen, as AndroidWorld does)",
     async initialize(d) {
       await d.appData.clear(CLOCK);
       await goHome(d);
@@ -301,7 +291,8 @@ export const APPIUM_TASKS: readonly AppiumTask[] = [
     async score(d) {
       if ((await d.adb.foregroundPackage()) !== CLOCK) return false;
       const elements = toUiElements(await d.elementTree());
-      return elements.some((e) => e.packageName === CLOCK && /^pause$/i.test(e.contentDescription || e.text));
+      const shows = (label: string) => elements.some((e) => e.packageName === CLOCK && e.contentDescription === label);
+      return shows("Pause") && shows("Lap");
     },
   }),
 ];

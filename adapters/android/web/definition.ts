@@ -12,7 +12,7 @@ import { AndroidEnv } from "../env.js";
 import { stepBudget } from "../task.js";
 import { WEB_TASKS } from "./tasks.js";
 
-// 1.1.0: AndroidWorld's swipe, scroll-index-0, truncation and infeasible scoring; full-size screenshots by default; bbox, tooltip, metadata.
+/** 1.1.0 (issue 11): AndroidWorld's tasks (parameters, noise data, goals: a seed draws another episode than 1.0.0), swipe, scroll-index-0, truncation and infeasible scoring; full-size screenshots by default; bbox, tooltip, metadata. */
 export const ANDROID_WEB_VERSION = "1.1.0";
 
 const TASK_NAMES = WEB_TASKS.map((t) => t.name);

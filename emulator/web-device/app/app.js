@@ -46,6 +46,7 @@
       contacts: [],
       clock: { tab: "alarm", alarms: [], timer: { digits: "", running: false, endsAt: 0 }, stopwatch: { running: false, base: 0, startedAt: 0 } },
       notes: [],
+      markorFolders: [],
       sms: [],
       expenses: [],
       calendar: [],
@@ -96,7 +97,7 @@
   function field(key, hint, opts = {}) {
     const v = form(key, opts.value ?? "");
     const tag = opts.multiline ? "textarea" : "input";
-    const common = ` data-field="${esc(key)}" placeholder="${esc(hint)}"${a({ cls: "android.widget.EditText", id: opts.id ?? key, act: "focus", arg: key })}${opts.enter ? ` data-enter="${esc(opts.enter)}"` : ""}`;
+    const common = ` data-field="${esc(key)}" placeholder="${esc(hint)}"${a({ cls: "android.widget.EditText", id: opts.id ?? key, act: "focus", arg: key, long: "fieldMenu", larg: key })}${opts.enter ? ` data-enter="${esc(opts.enter)}"` : ""}`;
     return `<label class="field"${a({ cls: "android.widget.FrameLayout" })}>${tag === "input" ? `<input${common} value="${esc(v)}">` : `<textarea${common}>${esc(v)}</textarea>`}</label>`;
   }
   function appbar(title, { back = true, actions = "" } = {}) {
@@ -145,6 +146,9 @@
       S.settings.brightness = Math.max(0, Math.min(100, v));
     },
     dialogCancel: () => { S.dialog = null; S.focus = null; },
+    fieldCopy: (key) => { S.clipboard = form(key); S.dialog = S.dialog && S.dialog.prev; S.focus = key; },
+    fieldPaste: (key) => { S.forms[key] = form(key) + S.clipboard; S.dialog = S.dialog && S.dialog.prev; S.focus = key; },
+    fieldMenuClose: () => { S.dialog = S.dialog && S.dialog.prev; },
     // clock
     clockTab: (tab) => { S.clock.tab = tab; S.focus = null; },
     alarmNew: () => { clearForms("al_"); push("clock.alarmEdit"); },
@@ -163,6 +167,7 @@
     timerStop: () => { const t = S.clock.timer; t.running = false; t.digits = ""; t.endsAt = 0; },
     swToggle: () => { const w = S.clock.stopwatch; if (w.running) { w.base += S.time - w.startedAt; w.running = false; } else { w.running = true; w.startedAt = S.time; } },
     swReset: () => { S.clock.stopwatch = { running: false, base: 0, startedAt: 0 }; },
+    swLap: () => { const w = S.clock.stopwatch; if (w.running) (w.laps = w.laps || []).push(w.base + S.time - w.startedAt); },
     // contacts
     contactNew: () => { clearForms("c_"); push("contacts.edit"); },
     contactLabel: (l) => { S.forms.c_label = l; },
@@ -183,6 +188,7 @@
       let name = form("mk_name").trim();
       if (!name) return;
       if (!/\.[a-z0-9]+$/i.test(name)) name += ".md";
+      if (top().path) name = top().path + "/" + name;
       if (!S.notes.some((n) => n.name === name)) S.notes.push({ name, content: "", mtime: S.time });
       clearForms("mk_");
       openNote(name);
@@ -193,8 +199,38 @@
       openNote(name);
     },
     noteSave: () => saveNote(),
-    selSelectAll: () => { const t = top(); t.sel = t.s === "markor.main" ? S.notes.map((n) => n.name) : filesIn(t.path).map((f) => f.name); },
+    selSelectAll: () => { const t = top(); t.sel = t.s === "markor.main" ? S.notes.filter((n) => inDir(n.name, t.path || "")).map((n) => n.name) : filesIn(t.path).map((f) => f.name); },
+    // Markor folders: note names carry their folder ("BookNotes/a.md"); empty folders are listed in S.markorFolders.
+    markorDir: (path) => push("markor.main", { path, sel: [] }),
+    markorFolderNew: () => { clearForms("mk_"); S.dialog = { kind: "markorFolder" }; S.focus = "mk_folder"; },
+    markorFolderOk: () => {
+      const name = form("mk_folder").trim();
+      if (!name || name.includes("/")) return;
+      const full = (top().path ? top().path + "/" : "") + name;
+      S.markorFolders = S.markorFolders || [];
+      if (!markorDirsAll().includes(full)) S.markorFolders.push(full);
+      clearForms("mk_");
+      S.dialog = null;
+    },
+    markorMove: () => { S.dialog = { kind: "markorMoveTo" }; },
+    markorMoveTo: (dest) => {
+      const t = top();
+      for (const n of S.notes) {
+        if (!t.sel.includes(n.name)) continue;
+        const to = (dest ? dest + "/" : "") + baseName(n.name);
+        if (!S.notes.some((x) => x.name === to)) n.name = to;
+      }
+      t.sel = [];
+      S.dialog = null;
+    },
     selDelete: () => { const t = top(); S.dialog = { kind: "confirm", title: "Delete", text: `Delete ${t.sel.length} item(s)?`, ok: "selDeleteOk" }; },
+    selMove: () => { S.dialog = { kind: "moveTo" }; },
+    selMoveTo: (dest) => {
+      const t = top();
+      if (dest !== t.path) for (const f of S.files) if (f.folder === t.path && t.sel.includes(f.name) && !S.files.some((g) => g.folder === dest && g.name === f.name)) f.folder = dest;
+      t.sel = [];
+      S.dialog = null;
+    },
     selDeleteOk: () => {
       const t = top();
       if (t.s === "markor.main") S.notes = S.notes.filter((n) => !t.sel.includes(n.name));
@@ -236,10 +272,15 @@
       const title = form("ev_title").trim(), date = form("ev_date", today()).trim(), time = form("ev_time", pad2(new Date(S.time).getUTCHours() + 1) + ":00").trim();
       const tm = /^(\d{1,2}):(\d{2})$/.exec(time);
       if (!title || !/^\d{4}-\d{2}-\d{2}$/.test(date) || !tm || Number(tm[1]) > 23 || Number(tm[2]) > 59) { S.dialog = { kind: "msg", title: "Check the event", text: "Title, date (YYYY-MM-DD) and time (HH:MM) are required." }; return; }
-      S.calendar.push({ id: newId(), title, description: form("ev_desc").trim(), location: form("ev_location").trim(), date, hour: Number(tm[1]), minute: Number(tm[2]), durationMin: 60 });
+      const dur = form("ev_duration", "60").trim();
+      if (!/^\d{1,4}$/.test(dur) || Number(dur) < 1) { S.dialog = { kind: "msg", title: "Check the event", text: "The duration is a number of minutes." }; return; }
+      const ev = { id: newId(), title, description: form("ev_desc").trim(), location: form("ev_location").trim(), date, hour: Number(tm[1]), minute: Number(tm[2]), durationMin: Number(dur) };
+      if (form("ev_repeat", "none") !== "none") ev.repeat = form("ev_repeat");
+      S.calendar.push(ev);
       clearForms("ev_");
       pop();
     },
+    eventRepeat: (v) => { S.forms.ev_repeat = v; },
     eventOpen: (id) => push("calendar.view", { id: Number(id) }),
     eventDelete: (id) => { S.dialog = { kind: "confirm", title: "Delete event?", text: "", ok: "eventDeleteOk", arg: id }; },
     eventDeleteOk: (id) => { S.calendar = S.calendar.filter((e) => e.id !== Number(id)); S.dialog = null; pop(); },
@@ -251,9 +292,19 @@
     fileOpen: (name) => { const t = top(); if (t.sel && t.sel.length) toggleSel(t, name); },
   };
   const LONG = {
+    // A text field's long press opens its text menu (over any open dialog, which comes back after).
+    fieldMenu: (key) => { S.focus = key; S.dialog = { kind: "fieldMenu", key, prev: S.dialog }; },
     noteSelect: (name) => { const t = top(); t.sel = t.sel || []; if (!t.sel.includes(name)) t.sel.push(name); },
     fileSelect: (name) => { const t = top(); t.sel = t.sel || []; if (!t.sel.includes(name)) t.sel.push(name); },
   };
+  const baseName = (name) => name.slice(name.lastIndexOf("/") + 1);
+  /** Whether `name` sits directly in folder `dir` ("" = Markor's top folder). */
+  const inDir = (name, dir) => (dir ? name.startsWith(dir + "/") && !name.slice(dir.length + 1).includes("/") : !name.includes("/"));
+  function markorDirsAll() {
+    const all = new Set(S.markorFolders || []);
+    for (const n of S.notes) { const parts = n.name.split("/"); for (let i = 1; i < parts.length; i++) all.add(parts.slice(0, i).join("/")); }
+    return [...all].sort();
+  }
   function toggleSel(t, name) { t.sel = t.sel.includes(name) ? t.sel.filter((x) => x !== name) : [...t.sel, name]; }
   function timerSeconds(d) { const p = d.padStart(6, "0"); return Number(p.slice(0, 2)) * 3600 + Number(p.slice(2, 4)) * 60 + Number(p.slice(4, 6)); }
   function openNote(name) { const n = S.notes.find((x) => x.name === name); S.forms.mk_content = n ? n.content : ""; S.dialog = null; push("markor.edit", { name }); }
@@ -263,16 +314,23 @@
   }
   function sendSms(to, body) {
     const norm = (x) => x.replace(/[^0-9+]/g, "");
-    let th = S.sms.find((t) => norm(t.number) === norm(to) || (t.name && t.name.toLowerCase() === to.toLowerCase()));
-    if (!th) { th = { number: to, name: "", messages: [] }; S.sms.push(th); }
+    // The recipient field takes a contact's name too, as Simple SMS Messenger's does.
+    const contact = S.contacts.find((c) => `${c.first} ${c.last}`.trim().toLowerCase() === to.trim().toLowerCase());
+    if (contact) to = contact.phone;
+    let th = S.sms.find((t) => (norm(to) !== "" && norm(t.number) === norm(to)) || (t.name && t.name.toLowerCase() === to.toLowerCase()));
+    if (!th) { th = { number: to, name: contact ? `${contact.first} ${contact.last}`.trim() : "", messages: [] }; S.sms.push(th); }
     th.messages.push({ from: "me", text: body, time: S.time });
     return th;
   }
+  const FOLDERS = ["Alarms", "DCIM", "Documents", "Download", "Movies", "Music", "Notifications", "Pictures", "Podcasts", "Ringtones"];
   const filesIn = (path) => S.files.filter((f) => f.folder === path).sort((x, y) => x.name.localeCompare(y.name));
 
   // ---------- screens ----------
   function stopwatchText() {
-    const w = S.clock.stopwatch, ms = w.base + (w.running ? S.time - w.startedAt : 0);
+    const w = S.clock.stopwatch;
+    return durationText(w.base + (w.running ? S.time - w.startedAt : 0));
+  }
+  function durationText(ms) {
     const cs = Math.floor(ms / 10) % 100, s = Math.floor(ms / 1000) % 60, m = Math.floor(ms / 60000);
     return `${pad2(m)}:${pad2(s)}.${pad2(cs)}`;
   }
@@ -306,10 +364,11 @@
       } else {
         const w = S.clock.stopwatch;
         const moved = w.base > 0 || w.running;
-        body = `<div class="scroll">${tv(stopwatchText(), "big", { id: "stopwatch_time_text" })}<div class="btnrow" style="justify-content:center">${moved && !w.running ? btn("Reset", "swReset", undefined, "btn flat", { id: "reset" }) : ""}</div><button class="fab" style="left:152px"${a({ cls: "android.widget.ImageButton", desc: w.running ? "Pause" : "Start", glyph: w.running ? "❚❚" : "▶", act: "swToggle", id: "fab" })}></button></div>`;
+        const laps = (w.laps || []).map((ms, i) => tv(`Lap ${i + 1}  ${durationText(ms)}`, "detail", { id: "lap_time" })).join("");
+        body = `<div class="scroll">${tv(stopwatchText(), "big", { id: "stopwatch_time_text" })}<div class="btnrow" style="justify-content:center">${moved && !w.running ? btn("Reset", "swReset", undefined, "btn flat", { id: "reset" }) : ""}${w.running ? ibtn("Lap", "⏱", "swLap", undefined, { id: "left_button" }) : ""}</div>${laps}<button class="fab" style="left:152px"${a({ cls: "android.widget.ImageButton", desc: w.running ? "Pause" : "Start", glyph: w.running ? "❚❚" : "▶", act: "swToggle", id: "fab" })}></button></div>`;
       }
       const tabs = ["alarm", "timer", "stopwatch"].map((x) => `<button class="tab${x === tab ? " sel" : ""}"${a({ cls: "android.widget.TextView", act: "clockTab", arg: x, sel: x === tab, id: "tab_" + x })}>${x[0].toUpperCase() + x.slice(1)}</button>`).join("");
-      return appbar("Clock", { back: false }) + `<div class="tabpane">${body}</div>` + `<div class="tabs"${a({ cls: "android.widget.LinearLayout", id: "tabs" })}>${tabs}</div>`;
+      return appbar(tab[0].toUpperCase() + tab.slice(1), { back: false }) + `<div class="tabpane">${body}</div>` + `<div class="tabs"${a({ cls: "android.widget.LinearLayout", id: "tabs" })}>${tabs}</div>`;
     },
     "clock.alarmEdit": () => appbar("Add alarm", { actions: btn("Save", "alarmSave", undefined, "btn", { id: "save" }) }) + list("clock.alarmEdit", field("al_hour", "Hour (0-23)") + field("al_minute", "Minute (0-59)") + field("al_label", "Label")),
 
@@ -328,10 +387,11 @@
     },
 
     "markor.main": () => {
-      const t = top(), sel = t.sel || [];
-      const actions = sel.length ? ibtn("Select all", "☰", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Delete", "🗑", "selDelete", undefined, { id: "action_delete" }) : "";
-      const notes = [...S.notes].sort((x, y) => x.name.localeCompare(y.name));
-      return appbar(sel.length ? `${sel.length} selected` : "Markor", { back: sel.length > 0, actions }) + list("markor", notes.length === 0 ? tv("No notes", "empty") : notes.map((n) => row(n.name, new Date(n.mtime).toISOString().slice(0, 16).replace("T", " "), { act: "noteOpen", arg: n.name, long: "noteSelect", larg: n.name, sel: sel.includes(n.name), pid: "ui__filesystem_item__title" })).join(""), sel.length ? "" : fab("Create a new note", "noteNew"));
+      const t = top(), sel = t.sel || [], dir = t.path || "";
+      const actions = sel.length ? ibtn("Select all", "☰", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Move", "➔", "markorMove", undefined, { id: "action_move" }) + ibtn("Delete", "🗑", "selDelete", undefined, { id: "action_delete" }) : ibtn("Create folder", "⊞", "markorFolderNew", undefined, { id: "action_new_folder" });
+      const notes = S.notes.filter((n) => inDir(n.name, dir)).sort((x, y) => x.name.localeCompare(y.name));
+      const dirs = markorDirsAll().filter((f) => inDir(f, dir)).map((f) => row(baseName(f), "Folder", { act: "markorDir", arg: f, pid: "ui__filesystem_item__title" })).join("");
+      return appbar(sel.length ? `${sel.length} selected` : dir ? baseName(dir) : "Markor", { back: sel.length > 0 || dir !== "", actions }) + list("markor" + (dir ? "/" + dir : ""), notes.length === 0 && !dirs ? tv("No notes", "empty") : dirs + notes.map((n) => row(baseName(n.name), new Date(n.mtime).toISOString().slice(0, 16).replace("T", " "), { act: "noteOpen", arg: n.name, long: "noteSelect", larg: n.name, sel: sel.includes(n.name), pid: "ui__filesystem_item__title" })).join(""), sel.length ? "" : fab("Create a new note", "noteNew"));
     },
     "markor.edit": () => appbar(top().name, { actions: ibtn("Save", "💾", "noteSave", undefined, { id: "action_save" }) }) + `<div class="scroll"${a({ cls: "android.widget.ScrollView", id: "document__fragment__edit__content_editor__scrolling_parent" })}>${field("mk_content", "Start writing…", { multiline: true, id: "document__fragment__edit__highlighting_editor" })}</div>`,
 
@@ -366,11 +426,11 @@
       }
       return appbar("Simple Calendar Pro", { back: false }) + list("calendar", html || tv("No upcoming events", "empty"), fab("New event", "eventNew"));
     },
-    "calendar.edit": () => appbar("New event", { actions: btn("Save", "eventSave", undefined, "btn", { id: "save" }) }) + list("calendar.edit", field("ev_title", "Title", { id: "event_title" }) + field("ev_location", "Location", { id: "event_location" }) + field("ev_desc", "Description", { id: "event_description" }) + tv("Date (YYYY-MM-DD)", "header") + field("ev_date", "Date", { value: today(), id: "event_start_date" }) + tv("Start time (HH:MM)", "header") + field("ev_time", "Time", { value: pad2(new Date(S.time).getUTCHours() + 1) + ":00", id: "event_start_time" })),
+    "calendar.edit": () => appbar("New event", { actions: btn("Save", "eventSave", undefined, "btn", { id: "save" }) }) + list("calendar.edit", field("ev_title", "Title", { id: "event_title" }) + field("ev_location", "Location", { id: "event_location" }) + field("ev_desc", "Description", { id: "event_description" }) + tv("Date (YYYY-MM-DD)", "header") + field("ev_date", "Date", { value: today(), id: "event_start_date" }) + tv("Start time (HH:MM)", "header") + field("ev_time", "Time", { value: pad2(new Date(S.time).getUTCHours() + 1) + ":00", id: "event_start_time" }) + tv("Duration (minutes)", "header") + field("ev_duration", "Duration", { value: "60", id: "event_duration" }) + tv("Repeat", "header") + `<div class="btnrow"${a({ cls: "android.widget.LinearLayout" })}>${[["none", "No repetition"], ["daily", "Daily"], ["weekly", "Weekly"]].map(([v, l]) => btn(l, "eventRepeat", v, v === form("ev_repeat", "none") ? "btn on" : "btn flat", { sel: v === form("ev_repeat", "none"), id: "repeat_" + v })).join("")}</div>`),
     "calendar.view": () => {
       const e = S.calendar.find((x) => x.id === top().id);
       if (!e) return appbar("Event") + tv("Event not found", "empty");
-      return appbar(e.title) + list("calendar.view", tv(e.title, "big", { id: "event_title" }) + tv(`${e.date} ${pad2(e.hour)}:${pad2(e.minute)}`, "detail", { id: "event_date_time" }) + (e.location ? tv("Location: " + e.location, "detail", { id: "event_location" }) : "") + (e.description ? tv(e.description, "detail", { id: "event_description" }) : "") + `<div class="btnrow">${btn("Delete", "eventDelete", e.id, "btn flat", { id: "delete" })}</div>`);
+      return appbar(e.title) + list("calendar.view", tv(e.title, "big", { id: "event_title" }) + tv(`${e.date} ${pad2(e.hour)}:${pad2(e.minute)} (${e.durationMin} min)${e.repeat ? ", repeats " + e.repeat : ""}`, "detail", { id: "event_date_time" }) + (e.location ? tv("Location: " + e.location, "detail", { id: "event_location" }) : "") + (e.description ? tv(e.description, "detail", { id: "event_description" }) : "") + `<div class="btnrow">${btn("Delete", "eventDelete", e.id, "btn flat", { id: "delete" })}</div>`);
     },
 
     "tasks.main": () => {
@@ -384,23 +444,30 @@
     },
 
     "files.main": () => {
-      const folders = ["Alarms", "DCIM", "Documents", "Download", "Movies", "Music", "Notifications", "Pictures", "Podcasts", "Ringtones"];
-      return appbar("Internal storage", { back: false }) + list("files", folders.map((f) => row(f, `${filesIn(f).length} items`, { act: "folderOpen", arg: f, before: `<span aria-hidden="true">📁</span>` })).join(""));
+      return appbar("Internal storage", { back: false }) + list("files", FOLDERS.map((f) => row(f, `${filesIn(f).length} items`, { act: "folderOpen", arg: f, before: `<span aria-hidden="true">📁</span>` })).join(""));
     },
     "files.folder": () => {
       const t = top(), sel = t.sel || [];
       const fs = filesIn(t.path);
-      const actions = sel.length ? ibtn("Select all", "☰", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Delete", "🗑", "selDelete", undefined, { id: "action_delete" }) : "";
+      const actions = sel.length ? ibtn("Select all", "☰", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Move to", "➔", "selMove", undefined, { id: "action_move" }) + ibtn("Delete", "🗑", "selDelete", undefined, { id: "action_delete" }) : "";
       return appbar(sel.length ? `${sel.length} selected` : t.path, { actions }) + list("files." + t.path, fs.length === 0 ? tv("No items", "empty") : fs.map((f) => row(f.name, `${f.size} kB`, { act: "fileOpen", arg: f.name, long: "fileSelect", larg: f.name, sel: sel.includes(f.name) })).join(""));
     },
   };
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
 
-  function dialogView() {
-    const d = S.dialog;
+  function dialogView(shown) {
+    const d = shown || S.dialog;
     if (!d) return "";
     if (d.kind === "confirm") return dialogHtml(d.title, d.text, "", btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", d.ok, d.arg, "btn", { id: "button1" }));
     if (d.kind === "msg") return dialogHtml(d.title, d.text, "", btn("OK", "dialogCancel", undefined, "btn", { id: "button1" }));
+    if (d.kind === "markorFolder") return dialogHtml("Create a new folder", "", field("mk_folder", "Folder name", { id: "new_folder_dialog__name", enter: "markorFolderOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "markorFolderOk", undefined, "btn", { id: "button1" }));
+    if (d.kind === "markorMoveTo") return dialogHtml("Move to", "", list("markor.moveTo", [row("Markor (top folder)", "", { act: "markorMoveTo", arg: "" }), ...markorDirsAll().map((f) => row(f, "", { act: "markorMoveTo", arg: f }))].join("")), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }));
+    if (d.kind === "moveTo") return dialogHtml("Move to", "", list("files.moveTo", FOLDERS.filter((f) => f !== top().path).map((f) => row(f, "", { act: "selMoveTo", arg: f })).join("")), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }));
+    if (d.kind === "fieldMenu") {
+      const under = d.prev ? dialogView.call(null, d.prev) : "";
+      const items = (form(d.key) ? btn("Copy", "fieldCopy", d.key, "btn flat", { id: "copy" }) : "") + (S.clipboard ? btn("Paste", "fieldPaste", d.key, "btn flat", { id: "paste" }) : "");
+      return under + dialogHtml("Text", "", "", (items || tv("Nothing to copy or paste", "dtext")) + btn("Close", "fieldMenuClose", undefined, "btn flat", { id: "close" }));
+    }
     if (d.kind === "markorNew") return dialogHtml("Create a new note", "", field("mk_name", "Name", { id: "new_file_dialog__name", enter: "noteNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "noteNewOk", undefined, "btn", { id: "button1" }));
     return "";
   }

@@ -106,10 +106,14 @@ describe("AndroidWorld tasks (success checks over recorded adb outputs)", () => 
     expect(init.calls[0]).toBe("-s emulator-5554 shell pm clear com.android.providers.contacts");
   });
 
-  it("SimpleSmsSend queries content://sms/sent", async () => {
-    const { device } = fakeDevice([["content query", SMS_QUERY]]);
+  it("SimpleSmsSend queries content://sms/sent, fuzzy on the body, with Simple SMS Messenger in front", async () => {
+    const smsFront: [string, string] = ["dumpsys activity", "  ResumedActivity: ActivityRecord{1 u0 com.simplemobiletools.smsmessenger/.activities.MainActivity t4}"];
+    const { device } = fakeDevice([["content query", SMS_QUERY], smsFront]);
     expect(await task("SimpleSmsSend").isSuccessful(device, { number: "5550102030", message: "Dinner at 7, at the usual place." }, undefined)).toBe(1);
+    expect(await task("SimpleSmsSend").isSuccessful(device, { number: "5550102030", message: "dinner at 7 at the usual place" }, undefined)).toBe(1);
     expect(await task("SimpleSmsSend").isSuccessful(device, { number: "5550102030", message: "other" }, undefined)).toBe(0);
+    const home = fakeDevice([["content query", SMS_QUERY], ["dumpsys activity", "  ResumedActivity: ActivityRecord{1 u0 com.google.android.apps.nexuslauncher/.NexusLauncherActivity t1}"]]).device;
+    expect(await task("SimpleSmsSend").isSuccessful(home, { number: "5550102030", message: "Dinner at 7, at the usual place." }, undefined)).toBe(0);
   });
 
   it("Markor tasks read files under /sdcard/Markor", async () => {
@@ -137,11 +141,12 @@ describe("AndroidWorld tasks (success checks over recorded adb outputs)", () => 
     expect(await task("OpenAppTaskEval").isSuccessful(device, { app_name: "Clock" }, undefined)).toBe(0);
   });
 
-  it("ClockStopWatchRunning reads the Clock's screen for a Pause control", async () => {
-    const clock = `<hierarchy rotation="0"><android.widget.FrameLayout package="com.google.android.deskclock" class="android.widget.FrameLayout" bounds="[0,0][1080,2400]" displayed="true"><android.widget.ImageButton package="com.google.android.deskclock" class="android.widget.ImageButton" content-desc="Pause" bounds="[420,1900][660,2140]" displayed="true" /></android.widget.FrameLayout></hierarchy>`;
+  it("ClockStopWatchRunning reads the Clock's screen for Pause and Lap controls", async () => {
+    const clock = `<hierarchy rotation="0"><android.widget.FrameLayout package="com.google.android.deskclock" class="android.widget.FrameLayout" bounds="[0,0][1080,2400]" displayed="true"><android.widget.ImageButton package="com.google.android.deskclock" class="android.widget.ImageButton" content-desc="Lap" bounds="[100,1900][340,2140]" displayed="true" /><android.widget.ImageButton package="com.google.android.deskclock" class="android.widget.ImageButton" content-desc="Pause" bounds="[420,1900][660,2140]" displayed="true" /></android.widget.FrameLayout></hierarchy>`;
     const front = [["dumpsys activity", "  ResumedActivity: ActivityRecord{1 u0 com.google.android.deskclock/com.android.deskclock.DeskClock t3}"]] as [string, string][];
     expect(await task("ClockStopWatchRunning").isSuccessful(fakeDevice(front, clock).device, {}, undefined)).toBe(1);
     expect(await task("ClockStopWatchRunning").isSuccessful(fakeDevice(front, clock.replace("Pause", "Start")).device, {}, undefined)).toBe(0);
+    expect(await task("ClockStopWatchRunning").isSuccessful(fakeDevice(front, clock.replace('content-desc="Lap"', 'content-desc="Reset"')).device, {}, undefined)).toBe(0);
   });
 
   it("per-app data snapshots copy /data/data and fall back to pm clear", async () => {
