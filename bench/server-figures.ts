@@ -42,6 +42,9 @@ const SOKOBAN = { preset: "6x6-1box", report_optimal: false };
 /** Moves that never end an episode (max steps off): a 6×6 room keeps the player busy. */
 const move = (i: number) => 5 + (i % 4);
 
+/** Told when a timed window starts and ends (the profile run keeps only the samples inside it). */
+export type Marker = (phase: "start" | "end") => void;
+
 /** One measurement: items (env steps, tree nodes, messages) per second, server CPU µs per item. */
 export interface Rate {
   perSec: number;
@@ -205,7 +208,7 @@ export class ServerFigures {
    * Connect stream: `messages` pre-encoded requests pipelined with at most `window` unanswered,
    * cycling through `frames`, then the echo stream of the same sizes and window; `items` per message.
    */
-  private async streamPair(frames: Buffer[], items: number, messages: number, window: number): Promise<Paired> {
+  private async streamPair(frames: Buffer[], items: number, messages: number, window: number, mark?: Marker): Promise<Paired> {
     const call = this.raw.connect();
     const waiting: ((b: Buffer) => void)[] = [];
     call.on("data", (b: Buffer) => waiting.shift()?.(b));
@@ -224,9 +227,11 @@ export class ServerFigures {
     const check = ConnectResponse.decode(await new Promise<Buffer>((r) => (waiting.push(r), call.write(frames[0]!))));
     if (check.response?.$case === "error") throw new Error(`the stream bench's request failed: ${check.response.error.message}`);
     const cpu0 = await this.cpuUs();
+    mark?.("start");
     const t0 = performance.now();
     await pump(messages);
     const sec = (performance.now() - t0) / 1000;
+    mark?.("end");
     const cpu = (await this.cpuUs()) - cpu0;
     call.end();
     const requestBytes = frames[0]!.length;
@@ -240,7 +245,7 @@ export class ServerFigures {
   }
 
   /** One Step per Connect message over `sessions` sessions, `window` messages in flight. */
-  async streamSteps(sessions: number, messages: number, window: number): Promise<Paired> {
+  async streamSteps(sessions: number, messages: number, window: number, mark?: Marker): Promise<Paired> {
     const all = await this.sessions(sessions);
     const frames = Array.from({ length: sessions * 4 }, (_, i) =>
       Buffer.from(ConnectRequest.encode({
@@ -248,7 +253,7 @@ export class ServerFigures {
         request: { $case: "step", step: { sessionId: all[i % sessions]!.s.id, action: { kind: { $case: "index", index: move(Math.floor(i / sessions)) } } } },
       }).finish()),
     );
-    const r = await this.streamPair(frames, 1, messages, window);
+    const r = await this.streamPair(frames, 1, messages, window, mark);
     await Promise.all(all.map(({ s }) => s.close()));
     return r;
   }
