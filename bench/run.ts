@@ -11,6 +11,7 @@ import { EnvClient } from "../agent/client/index.js";
 import { expandNodes } from "./grpc-bench.js";
 import { runAlfworldBench } from "./alfworld.js";
 import { runAndroidWebBench } from "./android.js";
+import { runAndroidGrpcBench } from "./android-grpc.js";
 import { runResimBench } from "./resim.js";
 import { runAgentModelBench } from "./agent-model.js";
 import { runRlBench } from "./rl.js";
@@ -140,12 +141,14 @@ async function agentSuite(): Promise<void> {
 async function androidSuite(): Promise<void> {
   log("android-web (Chromium)");
   const results = await runAndroidWebBench({ quick });
+  const overGrpc = await runAndroidGrpcBench({ quick, log });
   const report = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench${quick ? " -- --quick" : ""}`,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
     quick,
     ...results,
+    overGrpc,
   };
   const file = quick ? "bench/results/android.quick.json" : "bench/results/android.json";
   writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
