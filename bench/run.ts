@@ -7,18 +7,15 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { builtinRegistry } from "../adapters/index.js";
 import { EnvClient } from "../agent/client/index.js";
-import { EnvEngine } from "../env-server/core/engine.js";
-import type { StepResult } from "../gen/ts/dynamind/env/v1/types_pb.js";
-import { batchBreakdown, workerRoundTripUs } from "./breakdown.js";
-import { batchStep, batchStepAcrossServers, echoFloor, expandNodes, streamBatches, streamSteps, unaryStep } from "./grpc-bench.js";
+import { expandNodes } from "./grpc-bench.js";
 import { runAlfworldBench } from "./alfworld.js";
 import { runAndroidWebBench } from "./android.js";
+import { runAndroidGrpcBench } from "./android-grpc.js";
 import { runResimBench } from "./resim.js";
 import { runAgentModelBench } from "./agent-model.js";
 import { runRlBench } from "./rl.js";
-import { measureSokobanInProcess } from "./sokoban-inprocess.js";
+import { runServerSuite } from "./server-suite.js";
 import { startServerProcess } from "./server-child.js";
 import { runIsolationBench } from "./isolation.js";
 import { runScaleBench } from "./scale.js";
@@ -27,137 +24,35 @@ import { existsSync, readFileSync } from "node:fs";
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const scale = quick ? 0.1 : 1;
+// --reps=N: repetitions of each server figure (default 3, 1 with --quick).
+const repsArg = process.argv.find((a) => a.startsWith("--reps="))?.slice("--reps=".length);
+const reps = repsArg === undefined ? (quick ? 1 : 3) : Math.max(1, Number.parseInt(repsArg, 10) || 1);
 const n = (x: number) => Math.max(1, Math.round(x * scale));
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
 
-/** Server-side cost of a step with everything but the transport: engine, episode, observation. */
-async function engineStep(steps: number): Promise<{ stepsPerSec: number }> {
-  const engine = await EnvEngine.create(builtinRegistry(), {}, Buffer.alloc(32, 7));
-  const { sessionId } = engine.createSession({ envId: "sokoban", configJson: '{"report_optimal":false}', observationKinds: [], maxSteps: 0 });
-  await engine.reset({ sessionId, seed: 1, optionsJson: "" });
-  const actions = [5, 6, 7, 8].map((index) => ({ kind: { $case: "index" as const, index } }));
-  let sink = 0;
-  const loop = (k: number) => {
-    for (let i = 0; i < k; i++) sink += (engine.step({ sessionId, action: actions[i & 3] }) as { result: StepResult }).result.reward;
-  };
-  loop(50_000);
-  const t0 = performance.now();
-  loop(steps);
-  const sec = (performance.now() - t0) / 1000;
-  if (Number.isNaN(sink)) throw new Error("unreachable");
-  return { stepsPerSec: Math.round(steps / sec) };
-}
-
-/** Issue #2 figures → bench/results/server.json. */
+/** Issue 2 and 12 figures → bench/results/server.json (bench/server-suite.ts). */
 async function serverSuite(): Promise<void> {
-  const results: Record<string, unknown> = {};
-
-  log("in-process Sokoban (raw environment)");
-  const raw6 = await measureSokobanInProcess("6x6-1box", n(5_000_000), n(2_000_000));
-  const raw10 = await measureSokobanInProcess("10x10-4box", n(5_000_000), n(2_000_000));
-  results.inProcess = {
-    sokoban6x6: raw6,
-    sokoban10x10: raw10,
-    engineStepWithObservation: await engineStep(n(500_000)),
-    batchStepServerCost: await batchBreakdown(n(400)),
-    workerThreadRoundTripUs: await workerRoundTripUs(n(5000)),
+  const { targets, results } = await runServerSuite({ repetitions: reps, scale, log });
+  const file = quick ? "bench/results/server.quick.json" : "bench/results/server.json";
+  // The isolation suite writes its own section of this file (--only=isolation); a server-only run keeps it.
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { targets?: Record<string, unknown>; results?: Record<string, unknown> }) : {};
+  const kept = previous.results?.isolation === undefined ? {} : { isolation: previous.results.isolation };
+  const keptTarget = previous.targets?.otherClientStepP99UnderWorstCallMs === undefined ? {} : { otherClientStepP99UnderWorstCallMs: previous.targets.otherClientStepP99UnderWorstCallMs };
+  const report = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench -- --only=server${quick ? " --quick" : ""}${repsArg === undefined ? "" : ` --reps=${reps}`}`,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
+    quick,
+    targets: { ...targets, ...keptTarget },
+    results: { ...results, ...kept },
   };
-
-  log("starting the server process");
-  const server = await startServerProcess();
-  const client = new EnvClient(server.address);
-  try {
-    log("grpc-js unary floor (echo)");
-    const floor = await echoFloor(server.echoAddress, n(10_000));
-    log("unary Step");
-    const unary = await unaryStep(client, n(10_000));
-    log("BatchStep");
-    const batch256 = await batchStep(client, 256, n(400), 1);
-    const batch1024 = await batchStep(client, 1024, n(150), 2);
-    log("Connect stream");
-    const stream = await streamSteps(client, 64, n(100_000), 256);
-    const streamBatch = await streamBatches(client, 256, n(600), 4);
-    log("Expand 16×5");
-    const expandFull = await expandNodes(client, n(2000), 16, 5, 1, false);
-    const expandLeaf = await expandNodes(client, n(2000), 16, 5, 1, true);
-    const expandConcurrent = await expandNodes(client, n(2000), 16, 5, 4, true);
-    log("BatchStep across two server processes");
-    const second = await startServerProcess();
-    const pair = new EnvClient({ addresses: [server.address, second.address] });
-    let twoProcesses;
-    try {
-      twoProcesses = await batchStepAcrossServers(pair, 256, n(300));
-    } finally {
-      pair.close();
-      second.stop();
-    }
-    results.overTheWire = {
-      grpcUnaryFloor: floor,
-      unaryStep: unary,
-      unaryStepOverFloorUs: Math.round((unary.p50Us - floor.p50Us) * 10) / 10,
-      batchStep256: batch256,
-      batchStep1024x2: batch1024,
-      connectStreamWindow256: stream,
-      connectStreamBatchStep256Window4: streamBatch,
-      batchStep256TwoServerProcesses: twoProcesses,
-      expand16x5: { fullObservations: expandFull, leafObservationsOnly: expandLeaf, leafOnly4Concurrent: expandConcurrent },
-    };
-  } finally {
-    client.close();
-    server.stop();
-}
-
-const wire = results.overTheWire as {
-  unaryStep: { p50Us: number };
-  batchStep256: { envStepsPerSec: number };
-  batchStep1024x2: { envStepsPerSec: number };
-  connectStreamWindow256: { envStepsPerSec: number };
-  connectStreamBatchStep256Window4: { envStepsPerSec: number };
-  expand16x5: Record<string, { nodesPerSec: number }>;
-};
-const best = (...xs: number[]) => Math.max(...xs);
-const batchOrStream = best(
-  wire.batchStep256.envStepsPerSec,
-  wire.batchStep1024x2.envStepsPerSec,
-  wire.connectStreamWindow256.envStepsPerSec,
-  wire.connectStreamBatchStep256Window4.envStepsPerSec,
-);
-const targets = {
-  inProcessStepsPerSec: { target: ">= 2000000", measured: raw6.stepsPerSec, met: raw6.stepsPerSec >= 2e6 },
-  cloneRestoreNs: { target: "<= 1000", measured: raw10.cloneRestoreNs, met: raw10.cloneRestoreNs <= 1000 },
-  unaryStepP50Us: { target: "<= 200", measured: wire.unaryStep.p50Us, met: wire.unaryStep.p50Us <= 200 },
-  batchOrStreamEnvStepsPerSec: {
-    target: ">= 300000",
-    measured: batchOrStream,
-    met: batchOrStream >= 3e5,
-  },
-  expandNodesPerSec: {
-    target: ">= 20000 (16 sequences x 5 actions)",
-    measured: best(...Object.values(wire.expand16x5).map((x) => x.nodesPerSec)),
-    met: best(...Object.values(wire.expand16x5).map((x) => x.nodesPerSec)) >= 2e4,
-  },
-};
-
-const file = quick ? "bench/results/server.quick.json" : "bench/results/server.json";
-// The isolation suite writes its own section of this file (--only=isolation); a server-only run keeps it.
-const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { targets?: Record<string, unknown>; results?: Record<string, unknown> }) : {};
-const kept = previous.results?.isolation === undefined ? {} : { isolation: previous.results.isolation };
-const keptTarget = previous.targets?.otherClientStepP99UnderWorstCallMs === undefined ? {} : { otherClientStepP99UnderWorstCallMs: previous.targets.otherClientStepP99UnderWorstCallMs };
-const report = {
-  generatedAt: new Date().toISOString(),
-  command: `npm run bench${quick ? " -- --quick" : ""}`,
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
-  quick,
-  targets: { ...targets, ...keptTarget },
-  results: { ...results, ...kept },
-};
-mkdirSync("bench/results", { recursive: true });
-writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
-console.log(JSON.stringify(targets, null, 2));
-log(`wrote ${file}`);
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+  console.log(JSON.stringify(targets, null, 2));
+  log(`wrote ${file}`);
 }
 
 /**
@@ -246,12 +141,14 @@ async function agentSuite(): Promise<void> {
 async function androidSuite(): Promise<void> {
   log("android-web (Chromium)");
   const results = await runAndroidWebBench({ quick });
+  const overGrpc = await runAndroidGrpcBench({ quick, log });
   const report = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench${quick ? " -- --quick" : ""}`,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
     quick,
     ...results,
+    overGrpc,
   };
   const file = quick ? "bench/results/android.quick.json" : "bench/results/android.json";
   writeFileSync(file, JSON.stringify(report, null, 2) + "\n");

@@ -1,13 +1,14 @@
 /**
  * The server side of the benchmark, run as its own process (as in deployment):
  * the dynamind server, and a bare grpc-js echo service on another port whose
- * round trip is the floor every unary figure is compared with.
+ * methods are the transport reference every figure is compared with, and which
+ * reports this process's CPU time (bench/echo-service.ts).
  * Prints one JSON line {address, echoAddress} when ready.
  */
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { createLogger } from "../env-server/logger.js";
 import { startServer } from "../env-server/server.js";
-import { ECHO_SERVICE } from "./echo-service.js";
+import { ECHO_SERVICE, echoImplementation } from "./echo-service.js";
 
 
 // DYNAMIND_SERVER_ID: the scale bench names its servers so that a proxy can route to them.
@@ -18,7 +19,7 @@ const server = await startServer({
   limits: { maxSessions: 100_000 },
 });
 const echo = new Server();
-echo.addService(ECHO_SERVICE, { echo: (call: { request: Buffer }, cb: (e: null, r: Buffer) => void) => cb(null, call.request) });
+echo.addService(ECHO_SERVICE, echoImplementation());
 const echoPort = await new Promise<number>((resolve, reject) =>
   echo.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
 );

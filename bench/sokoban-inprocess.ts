@@ -61,6 +61,37 @@ export async function measureSokobanInProcess(preset = "10x10-4box", steps = 5_0
   };
 }
 
+/**
+ * A step followed by the observation the server computes for a text session: the grid
+ * text and the fingerprint (what every Step reply carries), steps/s. The bare step above
+ * is the environment alone; this is the figure to put beside gym-sokoban's step, which
+ * also returns an observation.
+ */
+export function measureSokobanStepWithObservation(preset = "6x6-1box", steps = 1_000_000): { preset: string; stepsPerSec: number } {
+  const env = new SokobanEnv(parseSokobanConfig({ preset, report_optimal: false }));
+  env.reset(1, {});
+  const start = env.cloneState();
+  const rng = Rng.fromSeed(99);
+  const actions: Action[] = Array.from({ length: 9 }, (_, index) => ({ $case: "index", index }));
+  const plan = new Uint8Array(1 << 16).map(() => 1 + rng.int(8));
+  const request = { text: true, image: false, uiElements: false };
+  let sink = 0;
+  const run = (n: number): void => {
+    for (let i = 0; i < n; i++) {
+      const t = env.step(actions[plan[i & 0xffff]!]!);
+      const o = env.observe(request);
+      sink += t.reward + o.text.length + o.fingerprint.length;
+      if (t.terminated) env.restoreState(start);
+    }
+  };
+  run(50_000);
+  const t0 = process.hrtime.bigint();
+  run(steps);
+  const ns = Number(process.hrtime.bigint() - t0);
+  if (Number.isNaN(sink)) throw new Error("unreachable");
+  return { preset, stepsPerSec: Math.round(steps / (ns / 1e9)) };
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const preset of ["6x6-1box", "10x10-4box"]) {
     const r = await measureSokobanInProcess(preset);

@@ -97,16 +97,29 @@ export function callPolicy(options: CallPolicyOptions, register: CallRegister): 
       finish();
       call.sendStatus({ code, details: err.message, metadata: statusMetadata(err) });
     };
+    const ms = streaming ? options.streamIdleTimeoutMs : options.requestTimeoutMs;
+    // A stream's messages only note the time: re-arming a timer per message (clearTimeout +
+    // setTimeout, twice per request and reply) was a measurable share of a Connect Step's
+    // server CPU. The timer, when it fires, waits out what is left since the last message.
+    let lastActivity = 0;
+    const expire = (): void => {
+      timer = undefined;
+      const left = streaming ? lastActivity + ms - performance.now() : 0;
+      if (left > 1) {
+        timer = setTimeout(expire, left);
+        timer.unref();
+        return;
+      }
+      const message = streaming
+        ? `the stream was idle for ${ms} ms (no message either way) and was closed`
+        : `the request did not arrive within ${ms} ms of the call's start`;
+      refuse(Status.DEADLINE_EXCEEDED, new EnvError("DEADLINE", message));
+    };
     const arm = (): void => {
       stop();
-      const ms = streaming ? options.streamIdleTimeoutMs : options.requestTimeoutMs;
       if (ms <= 0) return;
-      timer = setTimeout(() => {
-        const message = streaming
-          ? `the stream was idle for ${ms} ms (no message either way) and was closed`
-          : `the request did not arrive within ${ms} ms of the call's start`;
-        refuse(Status.DEADLINE_EXCEEDED, new EnvError("DEADLINE", message));
-      }, ms);
+      lastActivity = performance.now();
+      timer = setTimeout(expire, ms);
       timer.unref();
     };
 
@@ -127,8 +140,9 @@ export function callPolicy(options: CallPolicyOptions, register: CallRegister): 
             mdNext(metadata);
           },
           onReceiveMessage(message: unknown, msgNext: (m: unknown) => void) {
-            if (streaming) arm();
-            else stop();
+            if (!streaming) stop();
+            else if (timer === undefined) arm();
+            else lastActivity = performance.now();
             msgNext(message);
           },
           onReceiveHalfClose(hcNext: () => void) {
@@ -141,7 +155,7 @@ export function callPolicy(options: CallPolicyOptions, register: CallRegister): 
         });
       },
       sendMessage(message: unknown, msgNext: (m: unknown) => void) {
-        if (streaming && timer !== undefined) arm();
+        if (streaming && timer !== undefined) lastActivity = performance.now();
         msgNext(message);
       },
       sendStatus(status: PartialStatusObject, statusNext: (s: PartialStatusObject) => void) {

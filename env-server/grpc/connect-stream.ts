@@ -28,6 +28,24 @@ export const SESSION_SCOPE_HEADER = "dynamind-session-scope";
 
 type Request = NonNullable<ConnectRequest["request"]>;
 type Response = NonNullable<ConnectResponse["response"]>;
+type ConnectResponseOf<K extends Response["$case"]> = Extract<Response, { $case: K }> extends infer R ? R[K & keyof R] : never;
+
+// Reply wrappers and metric labels made once, not per message.
+const asReset = (reset: ConnectResponseOf<"reset">): Response => ({ $case: "reset", reset });
+const asStep = (step: ConnectResponseOf<"step">): Response => ({ $case: "step", step });
+const asBatchStep = (batchStep: ConnectResponseOf<"batchStep">): Response => ({ $case: "batchStep", batchStep });
+const asCloneState = (cloneState: ConnectResponseOf<"cloneState">): Response => ({ $case: "cloneState", cloneState });
+const asRestoreState = (restoreState: ConnectResponseOf<"restoreState">): Response => ({ $case: "restoreState", restoreState });
+const asFork = (fork: ConnectResponseOf<"fork">): Response => ({ $case: "fork", fork });
+const asExpand = (expand: ConnectResponseOf<"expand">): Response => ({ $case: "expand", expand });
+const asExpertPlan = (expertPlan: ConnectResponseOf<"expertPlan">): Response => ({ $case: "expertPlan", expertPlan });
+const LABELS = new Map<string, string>();
+function labelOf(msg: ConnectRequest): string {
+  const method = msg.request?.$case ?? "none";
+  let label = LABELS.get(method);
+  if (label === undefined) LABELS.set(method, (label = `Connect.${method}`));
+  return label;
+}
 
 /** Sessions that close with the stream that created them. */
 class StreamScope implements SessionScope {
@@ -64,23 +82,23 @@ export function connectHandler(engine: EnvEngine, guard: CallGuard, metrics: Rpc
       case "closeSession":
         return engine.closeSession(req.closeSession).then((closeSession) => ({ $case: "closeSession" as const, closeSession }));
       case "reset":
-        return andThen(engine.reset(req.reset, deadline), (reset): Response => ({ $case: "reset", reset }));
+        return andThen(engine.reset(req.reset, deadline), asReset);
       case "step":
-        return andThen(engine.step(req.step), (step): Response => ({ $case: "step", step }));
+        return andThen(engine.step(req.step), asStep);
       case "batchStep":
-        return andThen(engine.batchStep(req.batchStep), (batchStep): Response => ({ $case: "batchStep", batchStep }));
+        return andThen(engine.batchStep(req.batchStep), asBatchStep);
       case "cloneState":
-        return andThen(engine.cloneState(req.cloneState), (cloneState): Response => ({ $case: "cloneState", cloneState }));
+        return andThen(engine.cloneState(req.cloneState), asCloneState);
       case "restoreState":
-        return andThen(engine.restoreState(req.restoreState), (restoreState): Response => ({ $case: "restoreState", restoreState }));
+        return andThen(engine.restoreState(req.restoreState), asRestoreState);
       case "releaseState":
         return { $case: "releaseState", releaseState: engine.releaseState(req.releaseState) };
       case "fork":
-        return andThen(engine.fork(req.fork, ctx), (fork): Response => ({ $case: "fork", fork }));
+        return andThen(engine.fork(req.fork, ctx), asFork);
       case "expand":
-        return andThen(engine.expand(req.expand, deadline), (expand): Response => ({ $case: "expand", expand }));
+        return andThen(engine.expand(req.expand, deadline), asExpand);
       case "expertPlan":
-        return andThen(engine.expertPlan(req.expertPlan, deadline), (expertPlan): Response => ({ $case: "expertPlan", expertPlan }));
+        return andThen(engine.expertPlan(req.expertPlan, deadline), asExpertPlan);
     }
   };
 
@@ -104,27 +122,35 @@ export function connectHandler(engine: EnvEngine, guard: CallGuard, metrics: Rpc
       }
     };
 
+    // Answers are made by functions of the stream, not closures of each request: a Step
+    // per message is the hot path, and its sync answer then allocates nothing but the reply.
+    const answered = (msg: ConnectRequest, started: number, r: Response): void => {
+      metrics.observe(labelOf(msg), (performance.now() - started) / 1000, undefined);
+      reply(msg.requestId, r);
+    };
+    const failedWith = (msg: ConnectRequest, started: number, err: unknown): void => {
+      const e = engine.toEnvError(err);
+      const label = labelOf(msg);
+      metrics.observe(label, (performance.now() - started) / 1000, e.reason);
+      onRefused(label, peer, e.reason, e.message);
+      reply(msg.requestId, { $case: "error", error: engine.errorDetail(e) });
+    };
+
     const handle = (msg: ConnectRequest, undecodable?: EnvError): MaybePromise<void> => {
       const started = performance.now();
-      const method = msg.request?.$case ?? "none";
-      const fail = (err: unknown): void => {
-        const e = engine.toEnvError(err);
-        metrics.observe(`Connect.${method}`, (performance.now() - started) / 1000, e.reason);
-        onRefused(`Connect.${method}`, peer, e.reason, e.message);
-        reply(msg.requestId, { $case: "error", error: engine.errorDetail(e) });
-      };
       try {
         if (undecodable !== undefined) throw undecodable;
         if (msg.request === undefined) throw new EnvError("INVALID_ARGUMENT", `request ${msg.requestId} carries no call`);
         const res = dispatch(msg.request, ctx, deadline);
-        const ok = (r: Response): void => {
-          metrics.observe(`Connect.${method}`, (performance.now() - started) / 1000, undefined);
-          reply(msg.requestId, r);
-        };
-        if (isPromise(res)) return res.then(ok, fail);
-        ok(res);
+        if (isPromise(res)) {
+          return res.then(
+            (r) => answered(msg, started, r),
+            (err: unknown) => failedWith(msg, started, err),
+          );
+        }
+        answered(msg, started, res);
       } catch (err) {
-        fail(err);
+        failedWith(msg, started, err);
       }
     };
 

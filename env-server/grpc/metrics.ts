@@ -3,7 +3,7 @@
  * share a process in tests). Gauges that mirror engine state are computed at
  * scrape time instead of being updated on the hot path.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from "prom-client";
 import type { EnvEngine } from "../core/engine.js";
 
 export interface RpcMetrics {
@@ -22,13 +22,12 @@ export function createMetrics(engine: EnvEngine): RpcMetrics {
   // prom-client's nodejs_active_{handles,requests,resources}_total are gauges named like counters
   // (`promtool check metrics` refuses them); each is the sum of its labelled nodejs_active_* twin.
   for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
-  const duration = new Histogram({
-    name: "dynamind_rpc_duration_seconds",
-    help: "Server-side duration of EnvService calls (Connect stream: per request).",
-    labelNames: ["method"],
-    buckets: [25e-6, 50e-6, 100e-6, 200e-6, 500e-6, 1e-3, 2e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1, 5],
-    registers: [registry],
-  });
+  const duration = new DurationHistogram(
+    "dynamind_rpc_duration_seconds",
+    "Server-side duration of EnvService calls (Connect stream: per request).",
+    [25e-6, 50e-6, 100e-6, 200e-6, 500e-6, 1e-3, 2e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1, 5],
+  );
+  registry.registerMetric(duration as unknown as Metric);
   const errors = new Counter({
     name: "dynamind_rpc_errors_total",
     help: "Failed EnvService calls by reason.",
@@ -65,13 +64,10 @@ export function createMetrics(engine: EnvEngine): RpcMetrics {
       this.set(engine.states.bytes);
     },
   });
-  const children = new Map<string, Histogram.Internal<"method">>();
   return {
     registry,
     observe(method, seconds, reason) {
-      let child = children.get(method);
-      if (child === undefined) children.set(method, (child = duration.labels(method)));
-      child.observe(seconds);
+      duration.series(method).observe(seconds);
       if (reason !== undefined) errors.inc({ method, reason });
     },
   };
@@ -87,4 +83,72 @@ function mirror(registry: Registry, name: string, help: string, read: () => numb
       this.inc(read());
     },
   });
+}
+
+/** One method's series: counts per bucket (not cumulative), sum and count. */
+class Series {
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(private readonly bounds: readonly number[]) {
+    this.counts = new Float64Array(bounds.length);
+  }
+
+  observe(seconds: number): void {
+    const b = this.bounds;
+    for (let i = 0; i < b.length; i++) {
+      if (seconds <= b[i]!) {
+        this.counts[i]!++;
+        break;
+      }
+    }
+    this.sum += seconds;
+    this.count++;
+  }
+}
+
+/**
+ * The RPC duration histogram, labelled by method. prom-client's Histogram builds and
+ * validates a label hash on every observation, the largest cost of the server's own in
+ * a Connect stream of one Step per message (bench/profile-connect.ts); here a method's
+ * series is a map lookup and an observation a bucket search and three additions. A
+ * scrape gets the values prom-client's Histogram would give, in its format.
+ */
+class DurationHistogram {
+  readonly type = "histogram";
+  readonly aggregator = "sum";
+  private readonly byMethod = new Map<string, Series>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly bounds: readonly number[],
+  ) {}
+
+  series(method: string): Series {
+    let s = this.byMethod.get(method);
+    if (s === undefined) this.byMethod.set(method, (s = new Series(this.bounds)));
+    return s;
+  }
+
+  reset(): void {
+    this.byMethod.clear();
+  }
+
+  async get() {
+    const values: { labels: Record<string, string | number>; sharedLabels: { method: string }; value: number; metricName: string }[] = [];
+    for (const [method, s] of this.byMethod) {
+      const sharedLabels = { method };
+      let acc = 0;
+      this.bounds.forEach((le, i) => {
+        acc += s.counts[i]!;
+        values.push({ labels: { le }, sharedLabels, value: acc, metricName: `${this.name}_bucket` });
+      });
+      values.push({ labels: { le: "+Inf" }, sharedLabels, value: s.count, metricName: `${this.name}_bucket` });
+      values.push({ labels: {}, sharedLabels, value: s.sum, metricName: `${this.name}_sum` });
+      values.push({ labels: {}, sharedLabels, value: s.count, metricName: `${this.name}_count` });
+    }
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
 }

@@ -166,6 +166,31 @@ describe("streams", () => {
     }
   });
 
+  it("stay open while messages keep coming, past the stream idle timeout in all, and close once idle", async () => {
+    // The idle timer is not re-armed per message but waits out what is left since the last
+    // one; 25 messages 100 ms apart span 2.5 idle timeouts of 1 s, a wide margin either way.
+    const small = await startTestServer({ streamIdleTimeoutMs: 1000 });
+    try {
+      const c = rawClient(small.server.address);
+      clients.push(c);
+      const stream = rawConnect(c);
+      let closed = false;
+      void stream.status.then(() => (closed = true));
+      for (let i = 1; i <= 25; i++) {
+        stream.send(connectFrame(i, 2, ListEnvsRequest.encode({}).finish()));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await until(() => stream.replies.length === 25);
+      expect(closed).toBe(false);
+      const status = await stream.status;
+      expect([status.code, status.reason]).toEqual([4, "DEADLINE"]);
+      expect(status.details).toMatch(/idle for 1000 ms/);
+    } finally {
+      small.client.close();
+      await small.server.stop(1000);
+    }
+  });
+
   it("cut a unary request that trickles in slower than the request timeout", async () => {
     const small = await startTestServer({ requestTimeoutMs: 300 });
     const session = http2Connect(`http://${small.server.address}`);
