@@ -35,7 +35,7 @@ interface ServerReport {
       sokoban6x6StepWithServerObservation: { stepsPerSec: number };
       gymSokoban6x6: { available: boolean; reason?: string; stepsPerSec_raw?: number; stepsPerSec_tiny_rgb_array?: number };
     };
-    overTheWire: Record<string, Figure> & { alfworldExpand16x5Bytes: { defaultBytesPerNode: number; validActionsWhenChangedBytesPerNode: number } };
+    overTheWire: Record<string, Figure> & { alfworldExpand16x5Bytes: { defaultBytesPerNode: number; validActionsWhenChangedBytesPerNode: number; withDeltasBytesPerNode?: number } };
     workers: {
       cores: number;
       oneProcessTwoCallers: { envStepsPerSec: Spread; envStepsPerServerCpuSecond: Spread };
@@ -80,7 +80,7 @@ export function serverFiguresBlock(report: ServerReport): string {
     row("the leaf-only `Expand` with 4 callers", w.expand16x5LeafOnly4Callers!, "nodes/s", "—"),
     row("`BatchStep` 256, 2 callers on one server process", w.batchStep256TwoCallersOneProcess!, "env steps/s", "—"),
     `| \`BatchStep\` 256, 2 calls in flight: two server processes (\`--workers 2\`) against one (${r.workers.cores} cores, shared with the client) | ${sp(r.workers.twoProcessesOneCallerEach.envStepsPerSec)} against ${sp(r.workers.oneProcessTwoCallers.envStepsPerSec)} env steps/s: ${sp(r.workers.ratioTwoProcessesToOne, r2)}× | — | — | per server CPU-second: ${num(r.workers.twoProcessesOneCallerEach.envStepsPerServerCpuSecond.median)} against ${num(r.workers.oneProcessTwoCallers.envStepsPerServerCpuSecond.median)} env steps | — |`,
-    `| ALFWorld \`Expand\` 16 × 5, reply bytes per node | ${w.alfworldExpand16x5Bytes.validActionsWhenChangedBytesPerNode} B with valid actions when changed, ${w.alfworldExpand16x5Bytes.defaultBytesPerNode} B by default | — | — | — | ≤ 250 B (${met(t.alfworldExpandBytesPerNodeValidActionsWhenChanged!.met)}) |`,
+    `| ALFWorld \`Expand\` 16 × 5, reply bytes per node | ${w.alfworldExpand16x5Bytes.validActionsWhenChangedBytesPerNode} B with valid actions when changed, ${w.alfworldExpand16x5Bytes.withDeltasBytesPerNode ?? "—"} B adding deltas, ${w.alfworldExpand16x5Bytes.defaultBytesPerNode} B by default | — | — | — | ≤ 250 B (${met(t.alfworldExpandBytesPerNodeValidActionsWhenChanged!.met)} when changed; ${t.alfworldExpandBytesPerNodeWithDeltas ? met(t.alfworldExpandBytesPerNodeWithDeltas.met) : "—"} with deltas) |`,
     `| Sokoban 6×6 in-process: bare step / step + the observation the server sends (text, fingerprint) / gym-sokoban | ${num(r.inProcess.sokoban6x6.stepsPerSec)} / ${num(r.inProcess.sokoban6x6StepWithServerObservation.stepsPerSec)} steps/s / ${gym.available ? `${num(gym.stepsPerSec_raw!)} (raw), ${num(gym.stepsPerSec_tiny_rgb_array!)} (tiny_rgb_array)` : `unavailable (${gym.reason?.replace(/^unavailable: /, "")})`} | — | — | — | bare step ≥ 2 M (${met(t.inProcessStepsPerSec!.met)}) |`,
     `| Sokoban clone + restore, in-process | ${r.inProcess.sokoban10x10.cloneRestoreNs} ns | — | — | — | ≤ 1000 ns (${met(t.cloneRestoreNs!.met)}) |`,
   ];

@@ -277,7 +277,7 @@ export class ServerFigures {
    * default view and with valid actions sent only when changed (the client quoting the
    * root's list, as the TS and Python clients do).
    */
-  async alfworldExpandBytes(sequences = 16, depth = 5): Promise<{ defaultBytesPerNode: number; validActionsWhenChangedBytesPerNode: number; nodes: number }> {
+  async alfworldExpandBytes(sequences = 16, depth = 5): Promise<{ defaultBytesPerNode: number; validActionsWhenChangedBytesPerNode: number; withDeltasBytesPerNode: number; nodes: number }> {
     const s = await this.client.createSession("alfworld", { maxSteps: 0 });
     const root = await s.reset(1);
     const valid = root.observation.validActions;
@@ -296,7 +296,9 @@ export class ServerFigures {
     };
     const plain = await bytesPerNode();
     const cached = await bytesPerNode({ validActions: "changed" }, root.observation.validActionsHash);
+    // Deltas: each node's text and changed list as line edits of its parent's (the root's are the base the client holds).
+    const deltas = await bytesPerNode({ validActions: "changed", deltas: true }, root.observation.validActionsHash);
     await s.close();
-    return { defaultBytesPerNode: plain.bytes, validActionsWhenChangedBytesPerNode: cached.bytes, nodes: plain.nodes };
+    return { defaultBytesPerNode: plain.bytes, validActionsWhenChangedBytesPerNode: cached.bytes, withDeltasBytesPerNode: deltas.bytes, nodes: plain.nodes };
   }
 }

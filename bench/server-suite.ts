@@ -195,6 +195,7 @@ export async function runServerSuite(o: ServerSuiteOptions): Promise<{ targets: 
     })(),
     connectStream1StepToEchoStream: target(">= 0.8", w.connectStream1StepPerMessage.ratioToEcho, w.connectStream1StepPerMessage.ratioToEcho.median >= 0.8),
     alfworldExpandBytesPerNodeValidActionsWhenChanged: target("<= 250", alfworldBytes.validActionsWhenChangedBytesPerNode, alfworldBytes.validActionsWhenChangedBytesPerNode <= 250, `default view: ${alfworldBytes.defaultBytesPerNode} B`),
+    alfworldExpandBytesPerNodeWithDeltas: target("<= 250", alfworldBytes.withDeltasBytesPerNode, alfworldBytes.withDeltasBytesPerNode <= 250, "valid actions when changed, text and lists as line deltas of the parent node"),
     inProcessStepsPerSec: target(">= 2000000 (bare step)", raw6.stepsPerSec, raw6.stepsPerSec >= 2e6),
     cloneRestoreNs: target("<= 1000", raw10.cloneRestoreNs, raw10.cloneRestoreNs <= 1000),
   };
