@@ -126,7 +126,8 @@ describe.each(ids)("environment %s", (envId) => {
       { numRuns: 25 },
     );
     await s.close();
-  });
+    // Up to 25 × 25 steps; android-web renders a 1080×2400 screenshot on each (~50 s alone on 2 cores).
+  }, 180_000);
 
   it("moves a state between sessions as portable bytes, when it supports them", async () => {
     const a = await open();
