@@ -91,11 +91,12 @@ export const DYNA_TINY: DynaGrpoExperimentConfig = {
 /**
  * From a DISTILL(action-only) checkpoint (answers only, no plans): what two cores can run
  * while no DISTILL(ReSim) checkpoint beats the random policy (docs/results/resim.md).
- * GRPO and RLOO only: that checkpoint's 128-token context cannot hold a refinement input
- * (state, draft and real next state, ~200 tokens), so SimRollout would skip every
- * refinement, and a checkpoint trained with a longer context and --position-shift stayed
- * at chance (32% of 100 ID rooms). `--algos dyna-grpo` still runs it (refinements counted
- * as skipped). There is no Sim Score to report: no response states a future.
+ * GRPO and RLOO by default: the ReSim experiment's action-only students have a 128-token
+ * learned position table, which cannot hold a refinement input (state, draft and real next
+ * state, ~200 tokens), so SimRollout would skip every refinement. A student with rotary
+ * positions and a longer context can: `--algos grpo,dyna-grpo` from it. There is no Sim
+ * Score to report: no response states a future. lr 1e-5: at 1e-4 both algorithms lost
+ * ground within 1,500 agent steps (docs/results/dyna-grpo.md).
  */
 export const DYNA_SOKOBAN_ACTION: DynaGrpoExperimentConfig = {
   ...DYNA_SOKOBAN,
@@ -108,7 +109,7 @@ export const DYNA_SOKOBAN_ACTION: DynaGrpoExperimentConfig = {
   budget: 6_000,
   seeds: [0],
   algos: ["grpo", "rloo"],
-  rl: { groupSize: 8, groupsPerIteration: 4, maxSteps: 20, maxNewTokens: 24, beta: 0.01, clip: 0.2, lr: 1e-4, temperature: 1, minibatchSize: 32 },
+  rl: { groupSize: 8, groupsPerIteration: 4, maxSteps: 20, maxNewTokens: 24, beta: 0.01, clip: 0.2, lr: 1e-5, temperature: 1, minibatchSize: 32 },
   dyna: { nT: 3, nPi: 3 },
 };
 
