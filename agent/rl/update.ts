@@ -31,6 +31,32 @@ export interface UpdateOptions {
   minibatchSize: number;
   /** Orders the minibatches of later epochs. */
   seed: number;
+  /**
+   * Most padded tokens (rows × longest row) one forward/backward pass holds: a larger
+   * minibatch runs as micro-batches whose gradients add up to the minibatch's (the
+   * loss's one normalizer makes the sum exact). Bounds wasm memory on long inputs such
+   * as refinement prompts. Default 4096.
+   */
+  microbatchTokens?: number;
+}
+
+/** Splits one minibatch (sample indices) into runs whose padded size stays within `budget` tokens. */
+export function microbatches(lengths: readonly number[], budget: number): number[][] {
+  const out: number[][] = [];
+  let cur: number[] = [];
+  let longest = 0;
+  lengths.forEach((len, i) => {
+    const next = Math.max(longest, len);
+    if (cur.length > 0 && next * (cur.length + 1) > budget) {
+      out.push(cur);
+      cur = [];
+      longest = 0;
+    }
+    cur.push(i);
+    longest = Math.max(longest, len);
+  });
+  if (cur.length > 0) out.push(cur);
+  return out;
 }
 
 export interface UpdateStats {
@@ -106,33 +132,53 @@ export async function policyUpdate(model: TransformerLM, reference: TransformerL
     rng.shuffle(order);
     for (let i = 0; i < order.length; i += opts.minibatchSize) {
       const idx = order.slice(i, i + opts.minibatchSize);
-      const p = pack(
-        idx.map((k) => kept[k]!),
-        idx.map((k) => old[k]!),
-        idx.map((k) => ref[k]!),
-      );
-      let kl: tf.Scalar | undefined;
-      let clipFraction: tf.Scalar | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const logprobs = model.tokenLogprobs(p.ids, p.targets);
-        const o = clippedObjective({ logprobs, oldLogprobs: p.oldLp, refLogprobs: p.refLp, advantages: p.adv, mask: p.mask, clip: opts.clip, beta: opts.beta, normalizer });
-        kl = tf.keep(o.kl);
-        clipFraction = tf.keep(o.clipFraction);
-        return o.loss;
-      }, vars);
       const named = new Map<string, tf.Tensor>();
-      for (const [k, g] of Object.entries(grads)) named.set(nameOf.get(k) ?? k, g);
+      let loss = 0;
+      let klSum = 0;
+      let clipSum = 0;
+      let weightSum = 0;
+      for (const part of microbatches(idx.map((k) => kept[k]!.prompt.length + kept[k]!.completion.length - 1), opts.microbatchTokens ?? 4096)) {
+        const sub = part.map((j) => idx[j]!);
+        const p = pack(
+          sub.map((k) => kept[k]!),
+          sub.map((k) => old[k]!),
+          sub.map((k) => ref[k]!),
+        );
+        let kl: tf.Scalar | undefined;
+        let clipFraction: tf.Scalar | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const logprobs = model.tokenLogprobs(p.ids, p.targets);
+          const o = clippedObjective({ logprobs, oldLogprobs: p.oldLp, refLogprobs: p.refLp, advantages: p.adv, mask: p.mask, clip: opts.clip, beta: opts.beta, normalizer });
+          kl = tf.keep(o.kl);
+          clipFraction = tf.keep(o.clipFraction);
+          return o.loss;
+        }, vars);
+        for (const [k, g] of Object.entries(grads)) {
+          const name = nameOf.get(k) ?? k;
+          const prev = named.get(name);
+          named.set(name, prev ? tf.tidy(() => prev.add(g)) : g);
+          if (prev) tf.dispose([prev, g]);
+        }
+        // kl and clipFraction are weighted means within the micro-batch: weigh them back by its token weight.
+        const w = sub.reduce((a, k) => a + (kept[k]!.weight ?? 1) * kept[k]!.completion.length, 0);
+        const [l, kv, cv] = await Promise.all([value, kl!, clipFraction!].map(async (t) => (await t.data())[0]!));
+        tf.dispose([value, kl!, clipFraction!, p.ids, p.targets, p.mask, p.oldLp, p.refLp, p.adv]);
+        loss += l;
+        klSum += kv * w;
+        clipSum += cv * w;
+        weightSum += w;
+        if (epoch === 0) stats.tokens += p.tokens;
+      }
       const clipped = clipByGlobalNorm(named, opts.gradClip);
       optimizer.apply(clipped.grads, opts.lr);
-      const [loss, k, c, norm] = await Promise.all([value, kl!, clipFraction!, clipped.norm].map(async (t) => (await t.data())[0]!));
-      tf.dispose([value, kl!, clipFraction!, clipped.norm, p.ids, p.targets, p.mask, p.oldLp, p.refLp, p.adv, ...named.values(), ...clipped.grads.values()]);
+      const norm = (await clipped.norm.data())[0]!;
+      tf.dispose([clipped.norm, ...named.values(), ...clipped.grads.values()]);
       if (!Number.isFinite(loss)) throw new Error(`the RL loss became ${loss}; lower the learning rate`);
       stats.gradientSteps++;
       stats.loss += loss;
-      stats.kl += k;
-      stats.clipFraction += c;
+      stats.kl += weightSum > 0 ? klSum / weightSum : 0;
+      stats.clipFraction += weightSum > 0 ? clipSum / weightSum : 0;
       stats.gradNorm += norm;
-      if (epoch === 0) stats.tokens += p.tokens;
     }
   }
   const n = stats.gradientSteps;

@@ -159,6 +159,37 @@ describe("one policy update", () => {
   });
 });
 
+describe("micro-batches", () => {
+  it("split a minibatch by padded tokens, and the update equals one pass over the whole minibatch", async () => {
+    const { microbatches } = await import("../../../agent/rl/update.js");
+    expect(microbatches([10, 10, 10, 30], 40)).toEqual([[0, 1, 2], [3]]);
+    expect(microbatches([50], 10)).toEqual([[0]]);
+    const cfg = { vocabSize: 16, dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 32 };
+    const samples = [
+      { prompt: [1, 2, 3], completion: [4, 5, 6], advantage: 1, weight: 0.5 },
+      { prompt: [1, 2], completion: [7, 8, 9, 10], advantage: -1, weight: 0.25 },
+      { prompt: [3, 3, 3, 3], completion: [11], advantage: 0.5, weight: 1 },
+    ];
+    const run = async (microbatchTokens: number) => {
+      const model = new TransformerLM(cfg, { seed: 5 });
+      const reference = new TransformerLM(cfg, { seed: 6 });
+      const optimizer = new AdamW(model.params, (n) => model.decayed(n), { weightDecay: 0 });
+      const stats = await policyUpdate(model, reference, optimizer, samples, { clip: 0.2, beta: 0.04, lr: 1e-2, gradClip: 1, epochs: 1, minibatchSize: 8, seed: 0, microbatchTokens });
+      const w = await model.params.get("tok_emb")!.data();
+      model.dispose();
+      reference.dispose();
+      optimizer.dispose();
+      return { stats, w: Array.from(w) };
+    };
+    const whole = await run(1_000_000);
+    const split = await run(6);
+    expect(split.stats.gradientSteps).toBe(1);
+    expect(split.stats.loss).toBeCloseTo(whole.stats.loss, 5);
+    expect(split.stats.kl).toBeCloseTo(whole.stats.kl, 5);
+    for (let i = 0; i < whole.w.length; i++) expect(split.w[i]).toBeCloseTo(whole.w[i]!, 5);
+  });
+});
+
 describe("the RL config", () => {
   it("fills defaults and lays out Dyna-GRPO's rounds", () => {
     const c = parseRlConfig({ algo: "dyna-grpo", groupSize: 4, nT: 2, nPi: 1, rounds: 2 });
