@@ -3,7 +3,7 @@
  * Sokoban (6x6, 10x10) and ALFWorld: `npx tsx scripts/observation-bytes.ts [steps]`.
  * The measuring code is env-server/grpc/observation-bytes.ts (the bench's hook).
  */
-import { measureObservationBytes } from "../env-server/grpc/observation-bytes.js";
+import { measureObservationBytes } from "../bench/observation-bytes.js";
 
 const steps = Number(process.argv[2] ?? 400);
 const cases = [

@@ -144,3 +144,16 @@ describe("observation options through the TS client", () => {
     await Promise.all([a.close(), b.close()]);
   });
 });
+
+describe("the valid-action hash, written on both sides of the wire", () => {
+  it("is the same function in the server and in the TS client", async () => {
+    const fc = (await import("fast-check")).default;
+    const client = await import("../../agent/client/observation-deltas.js");
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: "grapheme" }), { maxLength: 12 }), (list) => {
+        expect(client.validActionsHashOf(list)).toBe(validActionsHashOf(list));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

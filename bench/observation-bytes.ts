@@ -10,12 +10,12 @@
  * Not a gRPC measurement: HTTP/2 and gRPC framing add the same ~14 bytes per message
  * whatever the options.
  */
-import { builtinRegistry } from "../../adapters/index.js";
-import { ReplyHolds, type Held } from "../../agent/client/observation-deltas.js";
-import { ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
-import { ValidActionsMode, type ObservationOptions, type StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
-import { EnvEngine } from "../core/engine.js";
-import { FastEncoder } from "./fast-encode.js";
+import { builtinRegistry } from "../adapters/index.js";
+import { ReplyHolds, type Held } from "../agent/client/observation-deltas.js";
+import { ExpandResponse } from "../gen/ts/dynamind/env/v1/env_service_pb.js";
+import { ValidActionsMode, type ObservationOptions, type StepResult } from "../gen/ts/dynamind/env/v1/types_pb.js";
+import { EnvEngine } from "../env-server/core/engine.js";
+import { FastEncoder } from "../env-server/grpc/fast-encode.js";
 
 export interface ObservationBytesCase {
   envId: string;
