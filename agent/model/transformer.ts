@@ -106,8 +106,12 @@ interface RotaryTables {
  * ids, which are known to the caller (generation passes them; training uses
  * start..start+T−1), so no gather, which has no gradient on wasm, is needed.
  */
+const INV_FREQ = new Map<number, Float64Array>();
+
 function rotaryTables(positions: tf.Tensor2D | undefined, start: number, B: number, T: number, dh: number): RotaryTables {
   const half = dh / 2;
+  let inv = INV_FREQ.get(dh);
+  if (!inv) INV_FREQ.set(dh, (inv = Float64Array.from({ length: half }, (_, i) => Math.pow(10000, (-2 * i) / dh))));
   const rows = positions ? B : 1;
   const ids = positions ? positions.dataSync() : undefined;
   const cos = new Float32Array(rows * T * half);
@@ -116,7 +120,7 @@ function rotaryTables(positions: tf.Tensor2D | undefined, start: number, B: numb
     for (let t = 0; t < T; t++) {
       const p = ids ? (ids[b * T + t] as number) : start + t;
       for (let i = 0; i < half; i++) {
-        const a = p * Math.pow(10000, (-2 * i) / dh);
+        const a = p * inv[i]!;
         cos[(b * T + t) * half + i] = Math.cos(a);
         sin[(b * T + t) * half + i] = Math.sin(a);
       }
