@@ -152,6 +152,11 @@ export interface ObservationRequest {
   text: boolean;
   image: boolean;
   uiElements: boolean;
+  /**
+   * false: the reply leaves the fingerprint out, so an environment may skip hashing its
+   * state and return "". Absent means true (in-process users always get it).
+   */
+  fingerprint?: boolean;
 }
 
 /**

@@ -87,7 +87,7 @@ export class AlfworldEnv implements Environment<AlfworldState> {
       image: undefined,
       uiElements: [],
       validActions: w.admissible(),
-      fingerprint: hashBytes(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), w.scene.hash),
+      fingerprint: request.fingerprint === false ? "" : hashBytes(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), w.scene.hash),
     };
   }
 

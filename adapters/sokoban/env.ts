@@ -165,7 +165,7 @@ export class SokobanEnv implements Environment<SokobanState> {
       image: request.image ? renderImage(room, this.config.image) : undefined,
       uiElements: [],
       validActions: TEXT_COMMANDS,
-      fingerprint: hashBytes(room.grid, room.player),
+      fingerprint: request.fingerprint === false ? "" : hashBytes(room.grid, room.player),
     };
   }
 

@@ -42,15 +42,16 @@ export function checkObservationOptions(o: ObservationOptions | undefined): void
 
 /** The view for a session's kinds under `options` (undefined = everything). */
 export function resolveView(kinds: readonly ObservationKind[], options: ObservationOptions | undefined): ObservationView {
+  const fingerprint = !(options?.omitFingerprint ?? false);
   const request: ObservationRequest = {
     text: kinds.includes("text") && !(options?.omitText ?? false),
     image: kinds.includes("image") && !(options?.omitImage ?? false),
     uiElements: kinds.includes("ui_elements") && !(options?.omitUiElements ?? false),
+    fingerprint,
   };
   const mode = options?.validActions ?? ValidActionsMode.VALID_ACTIONS_MODE_UNSPECIFIED;
   const validActions: ValidActionsView =
     mode === ValidActionsMode.VALID_ACTIONS_WHEN_CHANGED ? "changed" : mode === ValidActionsMode.VALID_ACTIONS_NEVER ? "never" : "always";
-  const fingerprint = !(options?.omitFingerprint ?? false);
   const info = !(options?.omitInfo ?? false);
   const deltas = options?.deltas ?? false;
   return { request, fingerprint, info, validActions, deltas, passThrough: fingerprint && info && validActions === "always" && !deltas };
@@ -105,7 +106,7 @@ export function shapeResult(r: StepResult, view: ObservationView, lists: SentLis
   if (view.passThrough) return r;
   const o = r.observation;
   const infoJson = view.info ? r.infoJson : "";
-  if (o === undefined) return infoJson === r.infoJson ? r : { ...r, infoJson };
+  if (o === undefined) return infoJson === r.infoJson ? r : { observation: o, reward: r.reward, terminated: r.terminated, truncated: r.truncated, infoJson, stepIndex: r.stepIndex };
   const held = lists ?? new SentLists(undefined);
   const deltas = view.deltas && o !== EMPTY_OBSERVATION;
   let validActions = o.validActions;
@@ -140,7 +141,8 @@ export function shapeResult(r: StepResult, view: ObservationView, lists: SentLis
     textDelta,
     validActionsDelta,
   };
-  return { ...r, observation, infoJson };
+  // Built field by field in the order episode.ts builds results: one object shape for shaped and unshaped results keeps the encoder monomorphic.
+  return { observation, reward: r.reward, terminated: r.terminated, truncated: r.truncated, infoJson, stepIndex: r.stepIndex };
 }
 
 /**

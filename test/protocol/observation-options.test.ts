@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { builtinRegistry } from "../../adapters/index.js";
 import { useTestServer } from "../support/server.js";
 import { EnvEngine } from "../../env-server/core/engine.js";
-import { validActionsHashOf } from "../../env-server/core/observation-options.js";
+import { resolveView, validActionsHashOf } from "../../env-server/core/observation-options.js";
 import { ValidActionsMode, type ObservationOptions, type StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 
 const SOKOBAN = '{"dim_room":[6,6],"num_boxes":1}';
@@ -108,6 +108,12 @@ describe("observation options", () => {
     expect(light.result!.observation!.text).toBe(first.observation!.text);
     const full = await engine.restoreState({ sessionId: id, source: { $case: "handleId", handleId: handle!.id } });
     expect(full.result!.observation!.image!.data).toEqual(first.observation!.image!.data);
+  });
+
+  it("ask the environment for a fingerprint only when the reply carries one", () => {
+    expect(resolveView(["text"], undefined).request.fingerprint).toBe(true);
+    const lean = resolveView(["text"], opts({ omitFingerprint: true }));
+    expect(lean.request).toEqual({ text: true, image: false, uiElements: false, fingerprint: false });
   });
 
   it("refuse an unknown valid-actions mode before anything changes", async () => {

@@ -40,6 +40,8 @@ describe("sokoban env", () => {
     expect(o.image).toBeUndefined();
     expect(o.validActions).toEqual(["Up", "Down", "Left", "Right"]);
     expect(o.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    // A reply that omits the fingerprint lets the env skip hashing; nothing else changes.
+    expect(env.observe({ text: true, image: false, uiElements: false, fingerprint: false })).toEqual({ ...o, fingerprint: "" });
     const img = env.observe({ text: false, image: true, uiElements: false }).image!;
     expect(img).toMatchObject({ mimeType: "image/png", width: 6, height: 6 });
     const png = PNG.sync.read(Buffer.from(img.data));
