@@ -4,7 +4,7 @@
  * truncation at the step budget, and snapshots that include all of it.
  * Environments implement only their dynamics; this wrapper is the same for all.
  */
-import { EnvError, type Action, type CallBudget, type Environment, type ObservationRequest, type Observation as EnvObservation } from "../../adapters/contract.js";
+import { EnvError, type Action, type CallBudget, type Environment, type ObservationRequest, type Observation as EnvObservation, type Transition } from "../../adapters/contract.js";
 import type { Observation, StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { andThen, type MaybePromise } from "./maybe-promise.js";
 
@@ -58,20 +58,27 @@ export class Episode<S = unknown> {
   /** Applies one action. Throws EnvError, changing nothing, when the phase or the action is wrong. */
   step(action: Action, withObservation = true, request = this.observationRequest): MaybePromise<StepResult> {
     this.assertSteppable();
-    return andThen(this.env.step(action), (t) => {
-      const steps = ++this.steps;
-      const terminated = t.terminated;
-      // Gymnasium semantics: truncation only when the episode did not end on its own.
-      const truncated = !terminated && this.maxSteps > 0 && steps >= this.maxSteps;
-      if (terminated || truncated) {
-        this.phase = "ended";
-        this.terminated = terminated;
-        this.truncated = truncated;
-      }
-      const infoJson = serializeInfo(t.info);
-      if (!withObservation) return result(EMPTY_OBSERVATION, t.reward, terminated, truncated, infoJson, steps);
-      return andThen(this.observe(request), (observation) => (this.lastResult = result(observation, t.reward, terminated, truncated, infoJson, steps)));
-    });
+    const t = this.env.step(action);
+    // Synchronous environments take no closure per step: the hot path of BatchStep.
+    return t instanceof Promise ? t.then((done) => this.stepped(done, withObservation, request)) : this.stepped(t, withObservation, request);
+  }
+
+  /** The episode bookkeeping after the environment applied an action, then the observation. */
+  private stepped(t: Transition, withObservation: boolean, request: ObservationRequest): MaybePromise<StepResult> {
+    const steps = ++this.steps;
+    const terminated = t.terminated;
+    // Gymnasium semantics: truncation only when the episode did not end on its own.
+    const truncated = !terminated && this.maxSteps > 0 && steps >= this.maxSteps;
+    if (terminated || truncated) {
+      this.phase = "ended";
+      this.terminated = terminated;
+      this.truncated = truncated;
+    }
+    const infoJson = serializeInfo(t.info);
+    if (!withObservation) return result(EMPTY_OBSERVATION, t.reward, terminated, truncated, infoJson, steps);
+    const o = this.env.observe(request);
+    if (o instanceof Promise) return o.then((observation) => (this.lastResult = result(toProtoObservation(observation), t.reward, terminated, truncated, infoJson, steps)));
+    return (this.lastResult = result(toProtoObservation(o), t.reward, terminated, truncated, infoJson, steps));
   }
 
   /** The result describing the current state without acting (after restore or fork). */
