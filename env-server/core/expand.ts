@@ -9,7 +9,7 @@
  * asynchronously, the session staying exclusive. Small Expands finish within their
  * first slice and stay synchronous.
  */
-import { EnvError, type ObservationRequest } from "../../adapters/contract.js";
+import { EnvError } from "../../adapters/contract.js";
 import type { Branch, ExpandRequest, ExpandResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
 import type { Observation, StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import type { EngineCore } from "./engine-core.js";
@@ -45,7 +45,7 @@ export function expand(core: EngineCore, req: ExpandRequest, deadline = Infinity
   const view = viewFor(session, req.options?.observationOptions);
   const known = req.options?.knownValidActionsHash;
   const observedNodes = leafOnly ? sequences.length : total;
-  const perNode = session.episode.lastResult === undefined ? 0 : approxResultBytes(session.episode.lastResult);
+  const perNode = session.episode.lastResult === undefined ? 0 : approxResultBytes(session.episode.lastResult, view);
   if (observedNodes * perNode > limits.maxExpandReplyBytes) {
     throw new EnvError(
       "CAPACITY",
@@ -62,7 +62,7 @@ export function expand(core: EngineCore, req: ExpandRequest, deadline = Infinity
   return session.exclusive(() => {
     // From the session's own state, its last observation is the root every branch starts from.
     const root = start === undefined && view.deltas ? session.episode.lastResult?.observation : undefined;
-    const run = new ExpandRun(core, session, leafStates, leafOnly, deadline, view.request);
+    const run = new ExpandRun(core, session, leafStates, leafOnly, deadline, view);
     const reply = start === undefined ? andThen(session.episode.snapshot(), (s) => run.all(s, sequences)) : run.all(start, sequences);
     return view.passThrough ? reply : andThen(reply, (r) => shapeBranches(r, view, listsFor(view, known, req.options?.knownTextHash), root));
   });
@@ -106,13 +106,22 @@ function shapeBranches(reply: ExpandResponse, view: ObservationView, lists: Sent
 
 /**
  * Bytes a StepResult takes on the wire, roughly (within tens of bytes); used to bound
- * replies without encoding them twice.
+ * replies without encoding them twice. With a view, only the parts it sends count, so a
+ * lean Expand (no fingerprint, no info, no valid actions) may hold more nodes. Valid
+ * actions "when changed" still count in full: an ALFWorld list can change at every node.
+ * Deltas are not counted: their size is known only after shaping.
  */
-export function approxResultBytes(r: StepResult): number {
+export function approxResultBytes(r: StepResult, view?: ObservationView): number {
+  const info = view === undefined || view.info ? r.infoJson.length : 0;
   const o = r.observation;
-  if (o === undefined) return 32 + r.infoJson.length;
-  let n = 48 + o.text.length + o.fingerprint.length + r.infoJson.length + (o.image?.data.length ?? 0) + 160 * o.uiElements.length;
-  for (let i = 0; i < o.validActions.length; i++) n += o.validActions[i]!.length + 2;
+  if (o === undefined) return 32 + info;
+  const request = view?.request;
+  let n = 48 + info;
+  if (request === undefined || request.text) n += o.text.length;
+  if (request === undefined || request.fingerprint !== false) n += o.fingerprint.length;
+  if (request === undefined || request.image) n += o.image?.data.length ?? 0;
+  if (request === undefined || request.uiElements) n += 160 * o.uiElements.length;
+  if (view === undefined || view.validActions !== "never") for (let i = 0; i < o.validActions.length; i++) n += o.validActions[i]!.length + 2;
   return n;
 }
 
@@ -133,8 +142,8 @@ class ExpandRun {
     private readonly leafStates: boolean,
     private readonly leafOnly: boolean,
     private readonly deadline: number,
-    /** What each observed node renders. */
-    private readonly request: ObservationRequest,
+    /** What each observed node renders and its reply carries. */
+    private readonly view: ObservationView,
   ) {}
 
   all(start: EpisodeSnapshot, sequences: Sequences): MaybePromise<ExpandResponse> {
@@ -188,7 +197,7 @@ class ExpandRun {
         }
         this.action = j;
         const observed = !this.leafOnly || j === actions.length - 1;
-        const r = scratch.step(actions[j]!.kind!, observed, this.request);
+        const r = scratch.step(actions[j]!.kind!, observed, this.view.request);
         if (isPromise(r)) {
           return r.then((res) => (this.record(steps, res) ? this.finish(steps, scratch, !observed) : loop(j + 1)));
         }
@@ -208,7 +217,7 @@ class ExpandRun {
   }
 
   private count(r: StepResult): void {
-    this.replyBytes += approxResultBytes(r);
+    this.replyBytes += approxResultBytes(r, this.view);
     if (this.replyBytes > this.core.limits.maxExpandReplyBytes) {
       throw new EnvError(
         "CAPACITY",
@@ -220,7 +229,7 @@ class ExpandRun {
   /** Completes a branch: the leaf's observation if it was skipped, and its saved state if asked. */
   private finish(steps: StepResult[], scratch: Episode, leafUnobserved: boolean): MaybePromise<Branch> {
     const observed = leafUnobserved
-      ? andThen(scratch.current(this.request), (cur) => {
+      ? andThen(scratch.current(this.view.request), (cur) => {
           const last = steps[steps.length - 1]!;
           steps[steps.length - 1] = { ...last, observation: cur.observation };
           this.count(steps[steps.length - 1]!);

@@ -116,6 +116,19 @@ describe("observation options", () => {
     expect(lean.request).toEqual({ text: true, image: false, uiElements: false, fingerprint: false });
   });
 
+  it("bound an Expand reply by the parts it carries, so a lean Expand holds more nodes", async () => {
+    // A full Sokoban 6x6 node is ~190 bytes by the server's estimate; a lean one (no fingerprint, info or valid actions) ~90.
+    const engine = await EnvEngine.create(builtinRegistry(), { maxExpandReplyBytes: 16 * 130 }, Buffer.alloc(32, 1));
+    const { id } = await session(engine);
+    const sequences = Array.from({ length: 16 }, () => ({ actions: [up] }));
+    const call = (observationOptions?: ObservationOptions) =>
+      engine.expand({ sessionId: id, sequences, options: { returnLeafStates: false, leafObservationsOnly: false, observationOptions } });
+    await expect(Promise.resolve().then(() => call())).rejects.toMatchObject({ reason: "CAPACITY" });
+    const lean = await call(opts({ omitFingerprint: true, omitInfo: true, validActions: ValidActionsMode.VALID_ACTIONS_NEVER }));
+    expect(lean.branches).toHaveLength(16);
+    expect(lean.branches[0]!.steps[0]!.observation!.fingerprint).toBe("");
+  });
+
   it("refuse an unknown valid-actions mode before anything changes", async () => {
     const engine = await engineWith();
     const { id } = await session(engine);
