@@ -24,6 +24,7 @@ import { toObservationOptions, ValidActionsCache, type ObservationChoice } from 
 import { ReplyHolds, type DeltaCounts, type Held } from "./observation-deltas.js";
 import { ROUTE_HEADER, routeOf, routeOfRequest, routeTo } from "./route.js";
 import { StreamChannel } from "./stream-channel.js";
+import { StreamHolds } from "./stream-holds.js";
 
 export interface ClientOptions {
   /** One or more "host:port" addresses. */
@@ -209,7 +210,8 @@ export class EnvClient {
     const metadata = this.metadata.clone();
     if (route !== undefined) metadata.set(ROUTE_HEADER, route);
     if (options.bindSessions) metadata.set("dynamind-session-scope", "stream");
-    return new StreamChannel(this.stubs[server]!.connect(metadata), window);
+    const holds = new StreamHolds(() => this.replyHolds(), (hash, list) => this.validActions.put(hash, list as string[]));
+    return new StreamChannel(this.stubs[server]!.connect(metadata), window, holds);
   }
 
   /** @internal What the client holds while it reads one reply; lists it was sent before count too. */

@@ -6,6 +6,7 @@
 import type { ClientDuplexStream } from "@grpc/grpc-js";
 import type { ConnectRequest, ConnectResponse } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
 import { DynamindError } from "./errors.js";
+import type { SentHolds, StreamHolds } from "./stream-holds.js";
 
 type Request = NonNullable<ConnectRequest["request"]>;
 type Response = NonNullable<ConnectResponse["response"]>;
@@ -13,6 +14,8 @@ type Response = NonNullable<ConnectResponse["response"]>;
 interface Pending {
   resolve(r: Response): void;
   reject(e: Error): void;
+  request: Request;
+  sent: SentHolds | undefined;
 }
 
 export class StreamChannel {
@@ -24,6 +27,8 @@ export class StreamChannel {
   constructor(
     private readonly call: ClientDuplexStream<ConnectRequest, ConnectResponse>,
     readonly window: number,
+    /** Rebuilds deltas and cached lists in replies (the client's; absent: replies as sent). */
+    private readonly holds?: StreamHolds,
   ) {
     call.on("data", (msg: ConnectResponse) => {
       const p = this.pending.get(msg.requestId);
@@ -33,7 +38,15 @@ export class StreamChannel {
       const r = msg.response;
       if (r === undefined) p.reject(new Error(`reply ${msg.requestId} carries nothing`));
       else if (r.$case === "error") p.reject(DynamindError.fromDetail(r.error));
-      else p.resolve(r);
+      else if (p.sent === undefined || this.holds === undefined) p.resolve(r);
+      else {
+        try {
+          this.holds.received(p.request, p.sent, r);
+          p.resolve(r);
+        } catch (err) {
+          p.reject(err as Error);
+        }
+      }
     });
     const fail = (err: Error): void => {
       this.failure = err;
@@ -54,8 +67,9 @@ export class StreamChannel {
     while (this.pending.size >= this.window && this.failure === undefined) await new Promise<void>((r) => this.waiters.push(r));
     if (this.failure) throw this.failure;
     const requestId = this.nextId++;
+    const sent = this.holds?.prepare(request);
     return new Promise<Response>((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
+      this.pending.set(requestId, { resolve, reject, request, sent });
       this.call.write({ requestId, request });
     });
   }

@@ -10,13 +10,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { builtinRegistry } from "../../adapters/index.js";
 import type { EnvClient, RemoteSession, StateRef } from "../../agent/client/index.js";
-import type { ObservationChoice } from "../../agent/client/observation-options.js";
+import { toObservationOptions, type ObservationChoice } from "../../agent/client/observation-options.js";
 import { applyLinesDelta, ReplyHolds } from "../../agent/client/observation-deltas.js";
 import type { Step } from "../../agent/client/results.js";
 import { EnvEngine } from "../../env-server/core/engine.js";
 import { diffLines, spliceLines } from "../../env-server/core/lines-delta.js";
 import { textHashOf } from "../../env-server/core/observation-options.js";
-import { ValidActionsMode } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { ValidActionsMode, type StepResult } from "../../gen/ts/dynamind/env/v1/types_pb.js";
 import { useTestServer } from "../support/server.js";
 
 const DELTAS: ObservationChoice = { deltas: true, validActions: "changed" };
@@ -314,4 +314,63 @@ describe("observation deltas", () => {
     expect(() => applyLinesDelta(["a"], { ops: [1, 0, 0], lines: [] })).toThrow(/malformed/);
     expect(() => applyLinesDelta(["a"], { ops: [0, 0], lines: [] })).toThrow(/malformed/);
   });
+});
+
+describe("observation deltas on the Connect stream", () => {
+  const ctx = useTestServer();
+
+  it("are rebuilt by the stream client, pipelined or not, equal to a full-observation twin", async () => {
+    const before = { ...ctx.client.deltasApplied };
+    const stream = ctx.client.stream(0, 16);
+    const options = toObservationOptions(DELTAS);
+    const created = await stream.request({ $case: "createSession", createSession: { envId: "alfworld", configJson: "{}", observationKinds: [], maxSteps: 0, observationOptions: options } });
+    if (created.$case !== "createSession") throw new Error("unexpected reply");
+    const id = created.createSession.sessionId;
+    const twin = await ctx.client.createSession("alfworld", {});
+    const text = (r: { result?: StepResult }) => ({ text: r.result!.observation!.text, va: [...r.result!.observation!.validActions] });
+    const reset = await stream.request({ $case: "reset", reset: { sessionId: id, seed: 3, optionsJson: "" } });
+    let last = await twin.reset(3);
+    expect(reset.$case === "reset" && text(reset.reset)).toEqual({ text: last.observation.text, va: [...last.observation.validActions] });
+
+    // The actions come from the twin, so both sides take the same path.
+    const plan: string[] = [];
+    const twinSteps: Step[] = [];
+    for (let k = 0; k < 12 && !last.terminated && !last.truncated; k++) {
+      plan.push(action(last, 7 * k + 1));
+      last = await twin.step(plan[k]!);
+      twinSteps.push(last);
+    }
+    const step = (a: string) => stream.request({ $case: "step", step: { sessionId: id, action: { kind: { $case: "text", text: a } } } });
+    // First half one at a time, second half all in flight at once (each names what was held when it left).
+    const half = Math.floor(plan.length / 2);
+    const replies = [];
+    for (const a of plan.slice(0, half)) replies.push(await step(a));
+    replies.push(...(await Promise.all(plan.slice(half).map(step))));
+    replies.forEach((r, k) => {
+      const o = twinSteps[k]!.observation;
+      expect(r.$case === "step" && text(r.step)).toEqual({ text: o.text, va: [...o.validActions] });
+    });
+    // A Sokoban grid changes a line or two per move: text deltas, here inside BatchSteps naming the session twice.
+    const sok = await stream.request({ $case: "createSession", createSession: { envId: "sokoban", configJson: '{"dim_room":[8,8],"num_boxes":1}', observationKinds: [], maxSteps: 0, observationOptions: options } });
+    if (sok.$case !== "createSession") throw new Error("unexpected reply");
+    const sid = sok.createSession.sessionId;
+    const grid = await ctx.client.createSession("sokoban", { config: { dim_room: [8, 8], num_boxes: 1 } });
+    await stream.request({ $case: "reset", reset: { sessionId: sid, seed: 11, optionsJson: "" } });
+    await grid.reset(11);
+    const textBefore = ctx.client.deltasApplied.text;
+    for (let k = 0; k < 6; k++) {
+      const moves = [5 + (k % 4), 5 + ((k + 1) % 4)];
+      const batch = await stream.request({ $case: "batchStep", batchStep: { steps: moves.map((index) => ({ sessionId: sid, action: { kind: { $case: "index", index } } })) } });
+      if (batch.$case !== "batchStep") throw new Error("unexpected reply");
+      for (const [j, index] of moves.entries()) {
+        const o = (await grid.step(index)).observation;
+        const item = batch.batchStep.items[j]!.outcome;
+        expect(item?.$case === "result" && text(item)).toEqual({ text: o.text, va: [...o.validActions] });
+      }
+    }
+    expect(ctx.client.deltasApplied.text).toBeGreaterThan(textBefore);
+    // ALFWorld's admissible commands change a little per step: deltas, not whole lists.
+    expect(ctx.client.deltasApplied.validActions).toBeGreaterThan(before.validActions);
+    stream.close();
+  }, 60_000);
 });
