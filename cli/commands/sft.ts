@@ -37,6 +37,11 @@ export function sftCommand(): Command {
     .option("--seed <n>", "initialisation and data-order seed", int, 0)
     .option("--workers <n>", "data-parallel replicas, one thread each (default: one per core on wasm/cpu; 1 = single thread)", int)
     .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
+    .option(
+      "--world-model <objectives>",
+      "mix in world-model examples derived from the training split's plans (Dyna-Think's auxiliary objectives): next-state, critique, or both comma-separated",
+    )
+    .option("--world-model-fraction <f>", "fraction of the training examples that are world-model examples, 0–1", num, 0.3)
     .option("--no-progress", "no progress bar")
     .action(async (opts) => {
       requireFiles({ "--data": opts.data, "--eval-data": opts.evalData, "--config": opts.config });
@@ -58,8 +63,16 @@ export function sftCommand(): Command {
       ]);
       const logger = createLogger("dynamind-sft");
       await selectBackend({ prefer: opts.backend as BackendPreference, logger });
-      const train = await loadChatJsonl(opts.data);
-      const evalSet = opts.evalData ? await loadChatJsonl(opts.evalData) : undefined;
+      let train = await loadChatJsonl(opts.data);
+      let evalSet = opts.evalData ? await loadChatJsonl(opts.evalData) : undefined;
+      if (opts.worldModel !== undefined) {
+        const { withWorldModel } = await import("../../agent/train/world-model-mix.js");
+        // The held-out split is the one a run without world-model data holds out, and it stays policy-only.
+        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, evalFraction: opts.evalFraction, seed: opts.seed });
+        logger.info(mixed.report, "world-model examples mixed in");
+        train = mixed.train;
+        evalSet = mixed.eval;
+      }
       const result = await runSft({
         train,
         eval: evalSet,

@@ -26,6 +26,22 @@ describe("dynamind sft", () => {
     await expect(sftCommand().exitOverride().configureOutput({ writeErr: () => {} }).parseAsync(["--data", data, "--out", outB, "--tokenizer", "bpe"], { from: "user" })).rejects.toThrow(/--tokenizer.*bpe.*invalid/);
   });
 
+  it("mixes world-model examples from the training split's plans into the run (--world-model)", async () => {
+    const data = path.join(dir, "resim.jsonl");
+    const plan = (from: string, to: string) => `<think>\n<plan id=1>\n<action>Up</action>\n<state>\n${to}\n</state>\n<value>1.00</value>\n</plan>\n</think>\n<answer>Up</answer>`;
+    const line = (s: string, t: string) => JSON.stringify({ messages: [{ role: "user", content: `Current observation:\n${s}` }, { role: "assistant", content: plan(s, t) }] });
+    writeFileSync(data, ["#P\n#_", "#_\nP_", "_P\n#_", "P#\n__"].map((s, i) => line(s, `${s}${i}`)).join("\n") + "\n");
+    const cfg = path.join(dir, "wm.json");
+    writeFileSync(cfg, JSON.stringify({ dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 256 }));
+    const out = path.join(dir, "out-wm");
+    await sftCommand().parseAsync(["--data", data, "--out", out, "--config", cfg, "--steps", "2", "--workers", "1", "--backend", "wasm", "--no-progress", "--eval-fraction", "0.25", "--world-model", "next-state,critique", "--world-model-fraction", "0.5"], { from: "user" });
+    expect(existsSync(path.join(out, "checkpoint", "weights.bin"))).toBe(true);
+    const actionOnly = path.join(dir, "action-only.jsonl");
+    writeFileSync(actionOnly, JSON.stringify({ messages: [{ role: "user", content: "Current observation:\n#P" }, { role: "assistant", content: "<answer>Up</answer>" }] }) + "\n");
+    await expect(sftCommand().parseAsync(["--data", actionOnly, "--out", path.join(dir, "o5"), "--world-model", "next-state", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/hold plans with states/);
+    await expect(sftCommand().parseAsync(["--data", data, "--out", path.join(dir, "o6"), "--world-model", "dreams", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/--world-model takes next-state, critique/);
+  });
+
   it("refuses examples longer than the context, with the longest named", async () => {
     const data = path.join(dir, "long.jsonl");
     writeFileSync(data, JSON.stringify({ messages: [{ role: "user", content: "#".repeat(100) }, { role: "assistant", content: "Up" }], metadata: { env: "sokoban", seed: 4 } }) + "\n");

@@ -1,0 +1,49 @@
+/**
+ * World-model examples mixed into an SFT run's training split. They are derived from the
+ * training split only, after the held-out examples are set aside exactly as a run
+ * without them would set them aside: the held-out loss stays a policy loss over the same
+ * examples, and no held-out state reaches training through a transition.
+ */
+import { splitHeldOut, type ChatExample } from "./dataset.js";
+import { chainsFromResim, mixExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
+
+export interface WorldModelMixOptions {
+  /** Comma-separated objectives (next-state, critique). */
+  objectives: string;
+  /** Fraction of the resulting training examples that are world-model examples. */
+  fraction: number;
+  /** The run's held-out fraction, used when no held-out set is given. */
+  evalFraction: number;
+  seed: number;
+}
+
+export interface WorldModelMix {
+  train: ChatExample[];
+  eval: ChatExample[];
+  report: { objectives: WorldModelObjective[]; policy: number; chains: number; available: number; mixed: number; fraction: number };
+}
+
+export function parseObjectives(text: string): WorldModelObjective[] {
+  const names = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const bad = names.filter((n) => !(WORLD_MODEL_OBJECTIVES as readonly string[]).includes(n));
+  if (names.length === 0 || bad.length > 0) {
+    throw new Error(`--world-model takes ${WORLD_MODEL_OBJECTIVES.join(", ")} (comma-separated), got ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  return [...new Set(names)] as WorldModelObjective[];
+}
+
+export function withWorldModel(data: readonly ChatExample[], heldOut: readonly ChatExample[] | undefined, opts: WorldModelMixOptions): WorldModelMix {
+  const objectives = parseObjectives(opts.objectives);
+  const split = heldOut !== undefined ? { train: [...data], eval: [...heldOut] } : splitHeldOut(data, opts.evalFraction, opts.seed);
+  const chains = chainsFromResim(split.train);
+  if (chains.length === 0) {
+    throw new Error("--world-model needs training examples whose responses hold plans with states (ReSim data); this data has none");
+  }
+  const aux = worldModelExamples(chains, objectives);
+  const { examples, auxUsed } = mixExamples(split.train, aux, opts.fraction, opts.seed);
+  return {
+    train: examples,
+    eval: split.eval,
+    report: { objectives, policy: split.train.length, chains: chains.length, available: aux.length, mixed: auxUsed, fraction: opts.fraction },
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * World-model objectives (Dyna-Think's auxiliary SFT tasks): examples that teach the
+ * model the environment's dynamics apart from the policy, mixed into its training data.
+ *
+ * - next-state: (state, action) → the real next state, in the response format's own
+ *   `<state>` block, so the skill is the one a ReSim response uses.
+ * - critique: given a state, a plan with predicted states and the real outcome, say
+ *   step by step where the prediction was wrong and what really happens.
+ *
+ * Real transitions come for free: every plan in a ReSim example is a chain of real
+ * states (the search executed it), and recordings hold every step a client took.
+ * Nothing here names an environment: states are text, compared line by line.
+ */
+import type { ActionInput } from "../client/actions.js";
+import { actionText } from "../format/prompt.js";
+import { parseResponse } from "../format/response.js";
+import type { Recording } from "../record/format.js";
+import { SeededRng } from "../model/rng.js";
+import type { ChatExample } from "./dataset.js";
+
+export type WorldModelObjective = "next-state" | "critique";
+export const WORLD_MODEL_OBJECTIVES: readonly WorldModelObjective[] = ["next-state", "critique"];
+
+/** One real transition; reward and done only where the source knows them (recordings). */
+export interface Transition {
+  state: string;
+  action: ActionInput;
+  next: string;
+  reward?: number;
+  done?: boolean;
+}
+
+/** A real chain from one state: the actions of a plan and the states they led to. */
+export interface Chain {
+  start: string;
+  steps: { action: ActionInput; state: string }[];
+}
+
+const CURRENT = "Current observation:\n";
+
+/** The state a ReSim prompt shows last (its current observation), or undefined. */
+export function currentState(example: ChatExample): string | undefined {
+  const user = [...example.messages].reverse().find((m) => m.role === "user");
+  if (user === undefined) return undefined;
+  const at = user.content.lastIndexOf(CURRENT);
+  if (at < 0) return undefined;
+  // The compact prompt ends with the state; the full one adds a blank line and the valid actions.
+  const rest = user.content.slice(at + CURRENT.length);
+  const end = rest.indexOf("\n\nValid actions:");
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** The real chains in ReSim examples: each plan of each response, from the example's current state. */
+export function chainsFromResim(examples: readonly ChatExample[]): Chain[] {
+  const out: Chain[] = [];
+  for (const ex of examples) {
+    const start = currentState(ex);
+    const reply = ex.messages.find((m) => m.role === "assistant");
+    if (start === undefined || reply === undefined) continue;
+    for (const plan of parseResponse(reply.content).plans) if (plan.steps.length > 0) out.push({ start, steps: plan.steps });
+  }
+  return out;
+}
+
+/** The chains a recording walked: one from each reset or restore, through the steps after it (refused steps change nothing). */
+export function chainsFromRecording(rec: Recording): Chain[] {
+  const out: Chain[] = [];
+  let chain: Chain | undefined;
+  for (const e of rec.events) {
+    if (e.type === "reset" || e.type === "restore") out.push((chain = { start: e.result.observation.text, steps: [] }));
+    else if (e.result !== undefined && chain !== undefined) chain.steps.push({ action: e.action, state: e.result.observation.text });
+  }
+  return out.filter((c) => c.steps.length > 0);
+}
+
+/** Transitions of recordings, with the reward and end flag each step really had. */
+export function transitionsFromRecording(rec: Recording): Transition[] {
+  const out: Transition[] = [];
+  let state: string | undefined;
+  for (const e of rec.events) {
+    if (e.type === "reset" || e.type === "restore") state = e.result.observation.text;
+    else if (e.result !== undefined && state !== undefined) {
+      const next = e.result.observation.text;
+      out.push({ state, action: e.action, next, reward: e.result.reward, done: e.result.terminated || e.result.truncated });
+      state = next;
+    }
+  }
+  return out;
+}
+
+/** Every (state, action) of the chains once, first seen first: trees share prefixes, so ReSim data repeats them. */
+export function transitionsOf(chains: readonly Chain[]): Transition[] {
+  const seen = new Set<string>();
+  const out: Transition[] = [];
+  for (const c of chains) {
+    let state = c.start;
+    for (const s of c.steps) {
+      const key = `${state}\u0000${actionText(s.action)}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push({ state, action: s.action, next: s.state });
+      }
+      state = s.state;
+    }
+  }
+  return out;
+}
+
+/** The next-state prompt: the same "Current observation" layout the policy reads, then the action. */
+export function nextStatePrompt(state: string, action: ActionInput): string {
+  return `${CURRENT}${state}\nAction: ${actionText(action)}\nPredict the next observation.`;
+}
+
+export function nextStateExample(t: Transition): ChatExample {
+  const extra = t.reward === undefined ? "" : `\n<reward>${t.reward}</reward>\n<done>${t.done ? "yes" : "no"}</done>`;
+  return {
+    messages: [
+      { role: "user", content: nextStatePrompt(t.state, t.action) },
+      { role: "assistant", content: `<state>\n${t.next}\n</state>${extra}` },
+    ],
+    metadata: { objective: "next-state" },
+  };
+}
+
+/** Predicts the states of a chain; the critique objective teaches the model to correct such predictions. */
+export type Predictor = (start: string, actions: readonly ActionInput[]) => string[];
+
+/**
+ * The trivial simulator: nothing changes. Its mistakes are exactly the cells or lines an
+ * action changes, so critiques of it point at what each action does.
+ */
+export const copyPredictor: Predictor = (start, actions) => actions.map(() => start);
+
+/**
+ * Critique text, line by line: where each predicted state differs from the real one.
+ * Deterministic (the critique is a target, not a model's guess), bounded by the states.
+ */
+export function critique(chain: Chain, predicted: readonly string[]): string {
+  const lines: string[] = [];
+  let wrong = 0;
+  chain.steps.forEach((s, k) => {
+    const real = s.state.split("\n");
+    const guess = (predicted[k] ?? "").split("\n");
+    const diffs: string[] = [];
+    for (let i = 0; i < Math.max(real.length, guess.length); i++) {
+      if (real[i] === guess[i]) continue;
+      diffs.push(`line ${i + 1} is "${real[i] ?? ""}", not "${guess[i] ?? ""}"`);
+    }
+    const head = `Step ${k + 1} (${actionText(s.action)}):`;
+    if (diffs.length === 0) lines.push(`${head} predicted correctly.`);
+    else {
+      wrong++;
+      lines.push(`${head} wrong: ${diffs.join("; ")}.`);
+    }
+  });
+  lines.push(wrong === 0 ? "The plan was simulated correctly." : `${wrong} of ${chain.steps.length} predicted states were wrong.`);
+  return lines.join("\n");
+}
+
+export function critiqueExample(chain: Chain, predicted: readonly string[]): ChatExample {
+  const plan = chain.steps.map((s, k) => `<action>${actionText(s.action)}</action>\n<state>\n${predicted[k] ?? ""}\n</state>`).join("\n");
+  const real = chain.steps.map((s) => `<state>\n${s.state}\n</state>`).join("\n");
+  return {
+    messages: [
+      { role: "user", content: `${CURRENT}${chain.start}\nA plan and its predicted states:\n${plan}\nWhat really happened:\n${real}\nSay what the prediction got wrong.` },
+      { role: "assistant", content: critique(chain, predicted) },
+    ],
+    metadata: { objective: "critique" },
+  };
+}
+
+/** World-model examples of the chosen objectives from real chains (critiques of `predictor`'s predictions). */
+export function worldModelExamples(chains: readonly Chain[], objectives: readonly WorldModelObjective[], predictor: Predictor = copyPredictor): ChatExample[] {
+  const out: ChatExample[] = [];
+  if (objectives.includes("next-state")) for (const t of transitionsOf(chains)) out.push(nextStateExample(t));
+  if (objectives.includes("critique")) {
+    for (const c of chains) out.push(critiqueExample(c, predictor(c.start, c.steps.map((s) => s.action))));
+  }
+  return out;
+}
+
+/**
+ * The policy examples plus auxiliary ones making up `fraction` of the result (0 ≤ f < 1),
+ * drawn by a seeded shuffle (repeating the auxiliary set only when it is too small).
+ */
+export function mixExamples(policy: readonly ChatExample[], aux: readonly ChatExample[], fraction: number, seed: number): { examples: ChatExample[]; auxUsed: number } {
+  if (!(fraction >= 0 && fraction < 1)) throw new Error(`the auxiliary fraction must be in [0, 1), got ${fraction}`);
+  if (fraction === 0 || aux.length === 0) return { examples: [...policy], auxUsed: 0 };
+  const want = Math.round((policy.length * fraction) / (1 - fraction));
+  const rng = new SeededRng(seed + 29);
+  const picked: ChatExample[] = [];
+  while (picked.length < want) {
+    const order = rng.shuffle(aux.map((_, i) => i));
+    for (const i of order) {
+      if (picked.length === want) break;
+      picked.push(aux[i]!);
+    }
+  }
+  return { examples: [...policy, ...picked], auxUsed: picked.length };
+}

@@ -1,0 +1,140 @@
+/** World-model objectives: real chains out of ReSim examples and recordings, next-state and critique examples, mixing. */
+import { describe, expect, it } from "vitest";
+import { parseSokobanConfig } from "../../../adapters/sokoban/config.js";
+import { SokobanEnv } from "../../../adapters/sokoban/env.js";
+import { buildPrompt } from "../../../agent/format/prompt.js";
+import { writeResponse } from "../../../agent/format/response.js";
+import type { Recording } from "../../../agent/record/format.js";
+import type { ChatExample } from "../../../agent/train/dataset.js";
+import {
+  chainsFromRecording,
+  chainsFromResim,
+  copyPredictor,
+  critique,
+  currentState,
+  mixExamples,
+  transitionsFromRecording,
+  transitionsOf,
+  worldModelExamples,
+} from "../../../agent/train/world-model.js";
+import { withWorldModel } from "../../../agent/train/world-model-mix.js";
+import { splitHeldOut } from "../../../agent/train/dataset.js";
+import type { EnvSpec } from "../../../gen/ts/dynamind/env/v1/types_pb.js";
+
+const TEXT = { text: true, image: false, uiElements: false };
+
+/** A ReSim-shaped example over real Sokoban dynamics: plans of real states from the current one. */
+function resimExample(seed: number, plans: string[][], style: "compact" | "full"): { example: ChatExample; env: SokobanEnv } {
+  const env = new SokobanEnv(parseSokobanConfig({ preset: "6x6-1box" }));
+  env.reset(seed, {});
+  const root = env.cloneState();
+  const start = env.observe(TEXT);
+  const simulated = plans.map((actions, id) => {
+    env.restoreState(root);
+    return { id: id + 1, value: 0, steps: actions.map((a) => (env.step({ $case: "text", text: a }), { action: a, state: env.observe(TEXT).text })) };
+  });
+  env.restoreState(root);
+  const spec = { instructions: "Push the box onto the target." } as EnvSpec;
+  const prompt = buildPrompt(spec, { ...start, image: undefined, validActions: [...start.validActions] } as never, [], true, style);
+  return { example: { messages: [...prompt, { role: "assistant", content: writeResponse(simulated, "Plan 1 is best.", plans[0]![0]!) }] }, env };
+}
+
+describe("world-model data", () => {
+  it("reads the real chains of ReSim examples, each transition true to the environment", () => {
+    for (const style of ["compact", "full"] as const) {
+      const { example, env } = resimExample(3, [["Up", "Left"], ["Up", "Right"], ["Down"]], style);
+      const start = currentState(example)!;
+      expect(start).toBe(env.observe(TEXT).text);
+      const chains = chainsFromResim([example]);
+      expect(chains.map((c) => c.steps.map((s) => s.action))).toEqual([["Up", "Left"], ["Up", "Right"], ["Down"]]);
+      // The shared first step (Up) is one transition, not two.
+      const ts = transitionsOf(chains);
+      expect(ts).toHaveLength(4);
+      // Every transition is what the environment does from its state.
+      const root = env.cloneState();
+      const real = new Set<string>();
+      for (const c of chains) {
+        env.restoreState(root);
+        for (const s of c.steps) {
+          const before = env.observe(TEXT).text;
+          env.step({ $case: "text", text: String(s.action) });
+          real.add(`${before}|${String(s.action)}|${env.observe(TEXT).text}`);
+        }
+      }
+      for (const t of ts) expect(real.has(`${t.state}|${String(t.action)}|${t.next}`)).toBe(true);
+    }
+  });
+
+  it("reads recordings: chains restart at restores, refused steps change nothing, rewards and ends are kept", () => {
+    const obs = (text: string) => ({ text, uiElements: [], validActions: [], fingerprint: "" });
+    const res = (text: string, reward = 0, terminated = false) => ({ observation: obs(text), reward, terminated, truncated: false, info: {}, stepIndex: 0 });
+    const rec: Recording = {
+      header: { type: "header", format: "dynamind-recording", version: 1, env: "x", config: {}, seed: 1, observationKinds: [], recorder: "client", startedAt: "" },
+      events: [
+        { type: "reset", ms: 0, at: 0, result: res("A") },
+        { type: "step", ms: 0, at: 0, action: "go", result: res("B") },
+        { type: "step", ms: 0, at: 0, action: "bad", error: { reason: "INVALID_ACTION", message: "no" } },
+        { type: "step", ms: 0, at: 0, action: "go", result: res("C", 1, true) },
+        { type: "restore", ms: 0, at: 0, to: 1, result: res("B") },
+        { type: "step", ms: 0, at: 0, action: "back", result: res("A") },
+      ],
+    };
+    expect(chainsFromRecording(rec)).toEqual([
+      { start: "A", steps: [{ action: "go", state: "B" }, { action: "go", state: "C" }] },
+      { start: "B", steps: [{ action: "back", state: "A" }] },
+    ]);
+    expect(transitionsFromRecording(rec)).toEqual([
+      { state: "A", action: "go", next: "B", reward: 0, done: false },
+      { state: "B", action: "go", next: "C", reward: 1, done: true },
+      { state: "B", action: "back", next: "A", reward: 0, done: false },
+    ]);
+  });
+
+  it("critiques a prediction line by line, and says so when it was right", () => {
+    const chain = { start: "#_P\n#X_", steps: [{ action: "Left", state: "#P_\n#X_" }, { action: "Down", state: "#P_\n#X_" }] };
+    const text = critique(chain, copyPredictor(chain.start, ["Left", "Down"]));
+    expect(text).toBe('Step 1 (Left): wrong: line 1 is "#P_", not "#_P".\nStep 2 (Down): wrong: line 1 is "#P_", not "#_P".\n2 of 2 predicted states were wrong.');
+    expect(critique(chain, ["#P_\n#X_", "#P_\n#X_"])).toMatch(/predicted correctly\.\nStep 2 \(Down\): predicted correctly\.\nThe plan was simulated correctly\.$/);
+  });
+
+  it("writes next-state examples in the response's own state block, and critiques of the copy predictor", () => {
+    const { example } = resimExample(5, [["Right"], ["Left", "Left"]], "compact");
+    const out = worldModelExamples(chainsFromResim([example]), ["next-state", "critique"]);
+    const next = out.filter((e) => e.metadata?.objective === "next-state");
+    const crit = out.filter((e) => e.metadata?.objective === "critique");
+    expect(next).toHaveLength(3);
+    expect(crit).toHaveLength(2);
+    expect(next[0]!.messages[0]!.content).toMatch(/^Current observation:\n[\s\S]+\nAction: Right\nPredict the next observation\.$/);
+    expect(next[0]!.messages[1]!.content).toMatch(/^<state>\n[\s\S]+\n<\/state>$/);
+    expect(crit[1]!.messages[1]!.content).toMatch(/Step 2 \(Left\)/);
+  });
+
+  it("mixes auxiliary examples in at the asked fraction, seeded, repeating a small set only when it must", () => {
+    const ex = (tag: string): ChatExample => ({ messages: [{ role: "user", content: tag }, { role: "assistant", content: tag }] });
+    const policy = Array.from({ length: 70 }, (_, i) => ex(`p${i}`));
+    const aux = Array.from({ length: 100 }, (_, i) => ex(`a${i}`));
+    const a = mixExamples(policy, aux, 0.3, 1);
+    expect(a.auxUsed).toBe(30);
+    expect(a.examples).toHaveLength(100);
+    expect(new Set(a.examples.slice(70).map((e) => e.messages[0]!.content)).size).toBe(30);
+    expect(mixExamples(policy, aux, 0.3, 1)).toEqual(a);
+    expect(mixExamples(policy, aux, 0.3, 2).examples).not.toEqual(a.examples);
+    const small = mixExamples(policy, aux.slice(0, 10), 0.5, 1);
+    expect(small.auxUsed).toBe(70);
+    expect(mixExamples(policy, aux, 0, 1).examples).toEqual(policy);
+    expect(() => mixExamples(policy, aux, 1, 1)).toThrow(/fraction/);
+  });
+
+  it("hold out the same policy examples as a run without them, and derive world-model data from the training split only", () => {
+    const examples = Array.from({ length: 20 }, (_, i) => resimExample(i, [["Up"], ["Left", "Down"]], "compact").example);
+    const plain = splitHeldOut(examples, 0.2, 7);
+    const mixed = withWorldModel(examples, undefined, { objectives: "next-state", fraction: 0.25, evalFraction: 0.2, seed: 7 });
+    expect(mixed.eval).toEqual(plain.eval);
+    expect(mixed.train.slice(0, plain.train.length)).toEqual(plain.train);
+    expect(mixed.report).toMatchObject({ policy: 16, mixed: 5 });
+    // Every world-model state is a state the training split shows (a prompt's or a plan's), so nothing held out leaks in.
+    const trainStates = new Set(chainsFromResim(plain.train).flatMap((c) => [c.start, ...c.steps.map((x) => x.state)]));
+    const aux = mixed.train.slice(plain.train.length);
+    for (const e of aux) expect(trainStates.has(currentState(e)!.split("\nAction:")[0]!)).toBe(true);
+  });
+});
