@@ -5,10 +5,10 @@
  * examples, and no held-out state reaches training through a transition.
  */
 import { splitHeldOut, type ChatExample } from "./dataset.js";
-import { chainsFromResim, mixExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
+import { chainsFromResim, mixExamples, refinementExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
 
 export interface WorldModelMixOptions {
-  /** Comma-separated objectives (next-state, critique). */
+  /** Comma-separated objectives (next-state, critique, refine). */
   objectives: string;
   /** Fraction of the resulting training examples that are world-model examples. */
   fraction: number;
@@ -40,6 +40,7 @@ export function withWorldModel(data: readonly ChatExample[], heldOut: readonly C
     throw new Error("--world-model needs training examples whose responses hold plans with states (ReSim data); this data has none");
   }
   const aux = worldModelExamples(chains, objectives);
+  if (objectives.includes("refine")) aux.push(...refinementExamples(split.train));
   const { examples, auxUsed } = mixExamples(split.train, aux, opts.fraction, opts.seed);
   return {
     train: examples,

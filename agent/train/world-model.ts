@@ -6,6 +6,10 @@
  *   `<state>` block, so the skill is the one a ReSim response uses.
  * - critique: given a state, a plan with predicted states and the real outcome, say
  *   step by step where the prediction was wrong and what really happens.
+ * - refine: SimRollout's refinement input (agent/format/refinement.ts) — a draft whose
+ *   plan states are the copy predictor's, plus the real future of that plan — answered
+ *   with the ReSim response. A small model never shown this input answers it worse than
+ *   it drafts (docs/results/dyna-grpo.md); this teaches the format before Dyna-GRPO.
  *
  * Real transitions come for free: every plan in a ReSim example is a chain of real
  * states (the search executed it), and recordings hold every step a client took.
@@ -13,13 +17,14 @@
  */
 import type { ActionInput } from "../client/actions.js";
 import { actionText } from "../format/prompt.js";
-import { parseResponse } from "../format/response.js";
+import { refinementMessages } from "../format/refinement.js";
+import { parseResponse, writePlan } from "../format/response.js";
 import type { Recording } from "../record/format.js";
 import { SeededRng } from "../model/rng.js";
 import type { ChatExample } from "./dataset.js";
 
-export type WorldModelObjective = "next-state" | "critique";
-export const WORLD_MODEL_OBJECTIVES: readonly WorldModelObjective[] = ["next-state", "critique"];
+export type WorldModelObjective = "next-state" | "critique" | "refine";
+export const WORLD_MODEL_OBJECTIVES: readonly WorldModelObjective[] = ["next-state", "critique", "refine"];
 
 /** One real transition; reward and done only where the source knows them (recordings). */
 export interface Transition {
@@ -175,6 +180,33 @@ export function worldModelExamples(chains: readonly Chain[], objectives: readonl
   if (objectives.includes("next-state")) for (const t of transitionsOf(chains)) out.push(nextStateExample(t));
   if (objectives.includes("critique")) {
     for (const c of chains) out.push(critiqueExample(c, predictor(c.start, c.steps.map((s) => s.action))));
+  }
+  return out;
+}
+
+/**
+ * Refinement examples from ReSim examples: the draft is the response with every plan's
+ * states replaced by the copy predictor's, the real future is the executed plan's real
+ * states (the one starting with the answer, as SimRollout picks it), the target is the
+ * response itself. Examples without a plan are skipped.
+ */
+export function refinementExamples(examples: readonly ChatExample[]): ChatExample[] {
+  const out: ChatExample[] = [];
+  for (const ex of examples) {
+    const start = currentState(ex);
+    const k = ex.messages.findIndex((m) => m.role === "assistant");
+    if (start === undefined || k < 0) continue;
+    const response = ex.messages[k]!.content;
+    const parsed = parseResponse(response);
+    const plans = parsed.plans.filter((p) => p.steps.length > 0);
+    if (plans.length === 0) continue;
+    const answer = parsed.answer === undefined ? undefined : actionText(parsed.answer);
+    const executed = plans.find((p) => actionText(p.steps[0]!.action) === answer) ?? plans[0]!;
+    let draft = response;
+    for (const p of plans) draft = draft.replace(writePlan(p), writePlan({ ...p, steps: p.steps.map((s) => ({ ...s, state: start })) }));
+    if (draft === response) continue; // plans not written by writePlan: no draft can be made faithfully
+    const future = { rejected: false, states: executed.steps.map((s) => ({ action: s.action, text: s.state, terminated: false, truncated: false, success: false })) };
+    out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), draft, future), { role: "assistant", content: response }], metadata: { objective: "refine" } });
   }
   return out;
 }

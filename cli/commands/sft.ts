@@ -39,7 +39,7 @@ export function sftCommand(): Command {
     .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
     .option(
       "--world-model <objectives>",
-      "mix in world-model examples derived from the training split's plans (Dyna-Think's auxiliary objectives): next-state, critique, or both comma-separated",
+      "mix in world-model examples derived from the training split's plans (Dyna-Think's auxiliary objectives): next-state, critique, refine (SimRollout's refinement input, for Dyna-GRPO), comma-separated",
     )
     .option("--world-model-fraction <f>", "fraction of the training examples that are world-model examples, 0–1", num, 0.3)
     .option("--no-progress", "no progress bar")

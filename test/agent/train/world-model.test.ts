@@ -13,10 +13,12 @@ import {
   critique,
   currentState,
   mixExamples,
+  refinementExamples,
   transitionsFromRecording,
   transitionsOf,
   worldModelExamples,
 } from "../../../agent/train/world-model.js";
+import { REAL_FUTURE_HEADER, REFINE_HEADER } from "../../../agent/format/refinement.js";
 import { withWorldModel } from "../../../agent/train/world-model-mix.js";
 import { splitHeldOut } from "../../../agent/train/dataset.js";
 import type { EnvSpec } from "../../../gen/ts/dynamind/env/v1/types_pb.js";
@@ -136,5 +138,23 @@ describe("world-model data", () => {
     const trainStates = new Set(chainsFromResim(plain.train).flatMap((c) => [c.start, ...c.steps.map((x) => x.state)]));
     const aux = mixed.train.slice(plain.train.length);
     for (const e of aux) expect(trainStates.has(currentState(e)!.split("\nAction:")[0]!)).toBe(true);
+  });
+
+  it("teach SimRollout's refinement input: a draft with copied states, the executed plan's real future, the ReSim response as the answer", () => {
+    const { example } = resimExample(2, [["Down", "Right"], ["Up"]], "compact");
+    const [refine] = refinementExamples([example]);
+    const start = currentState(example)!;
+    const response = example.messages[1]!.content;
+    expect(refine!.messages.at(-1)).toEqual({ role: "assistant", content: response });
+    const input = refine!.messages[0]!.content;
+    const draft = input.slice(input.indexOf(REFINE_HEADER) + REFINE_HEADER.length, input.indexOf(REAL_FUTURE_HEADER));
+    // The draft keeps the plans' actions and values, with every state the current one.
+    expect(draft.match(/<state>\n([\s\S]*?)\n<\/state>/g)!.every((b) => b === `<state>\n${start}\n</state>`)).toBe(true);
+    expect(draft).toContain("<answer>Down</answer>");
+    // The real future is plan 1's (it starts with the answer), its real states in order.
+    const realStates = chainsFromResim([example])[0]!.steps.map((s) => s.state);
+    expect(input.slice(input.indexOf(REAL_FUTURE_HEADER))).toContain(`Action: Down\nObservation:\n${realStates[0]}\nAction: Right\nObservation:\n${realStates[1]}`);
+    // Action-only examples have no plan to refine.
+    expect(refinementExamples([{ messages: [{ role: "user", content: "Current observation:\n#P" }, { role: "assistant", content: "<answer>Up</answer>" }] }])).toEqual([]);
   });
 });

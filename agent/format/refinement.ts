@@ -1,0 +1,41 @@
+/**
+ * The refinement input of SimRollout (Dyna-GRPO): the state's prompt with the draft
+ * response and the real future states of its plan appended. The RL rollouts write it,
+ * and SFT data that teaches a small model to answer it (agent/train/world-model.ts)
+ * writes the same bytes.
+ */
+import type { ActionInput } from "../client/actions.js";
+import { actionText, type ChatMessage } from "./prompt.js";
+
+/** What executing a draft's plan really gave (SimRollout's RealFuture, structurally). */
+export interface FutureStates {
+  states: readonly { action: ActionInput; text: string; terminated: boolean; truncated: boolean; success: boolean }[];
+  rejected: boolean;
+}
+
+export const REFINE_HEADER = "Your draft response:";
+export const REAL_FUTURE_HEADER = "What really happens when the draft's plan is executed from the current observation:";
+export const REFINE_INSTRUCTION = "Use what really happens to write an improved response, then give the next action as <answer>ACTION</answer>.";
+
+/**
+ * The refinement input: the state's prompt, with the draft response and the real
+ * future states appended to its last user message (the model sees one prompt, in
+ * the chat template it was trained on).
+ */
+export function refinementMessages(prompt: readonly ChatMessage[], response: string, future: FutureStates): ChatMessage[] {
+  const lines: string[] = ["", "", REFINE_HEADER, response.trim(), "", REAL_FUTURE_HEADER];
+  if (future.rejected) lines.push("The environment rejected an action of the plan.");
+  else if (future.states.length === 0) lines.push("The draft states no plan or action to execute.");
+  for (const s of future.states) {
+    lines.push(`Action: ${actionText(s.action)}`, "Observation:", s.text);
+    if (s.terminated) lines.push(s.success ? "The episode ends: success." : "The episode ends: failure.");
+    else if (s.truncated) lines.push("The episode is cut off here.");
+  }
+  lines.push("", REFINE_INSTRUCTION);
+  const out = prompt.map((m) => ({ ...m }));
+  let last = out.length - 1;
+  while (last >= 0 && out[last]!.role !== "user") last--;
+  if (last < 0) throw new Error("the prompt has no user message to refine");
+  out[last] = { role: "user", content: out[last]!.content + lines.join("\n") };
+  return out;
+}
