@@ -2,7 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { rejection, startTestServer, useTestServer } from "../support/server.js";
 
-const ttl = useTestServer({ limits: { stateTtlMs: 150 }, stateKey: "key-of-server-A-0123456789" });
+// The TTL is long enough that no other test here meets it on a loaded machine (clone → fork,
+// clone → restore), and the expiry test waits it out with a margin.
+const TTL_MS = 1500;
+const ttl = useTestServer({ limits: { stateTtlMs: TTL_MS }, stateKey: "key-of-server-A-0123456789" });
 const tiny = useTestServer({ limits: { maxStates: 3 } });
 const other = useTestServer({ stateKey: "key-of-server-B-0123456789" });
 
@@ -12,7 +15,7 @@ describe("server-held states", () => {
     await s.reset(1);
     const saved = await s.clone();
     expect(saved.expiresAtMs).toBeGreaterThan(Date.now());
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, TTL_MS + 200));
     const err = await rejection(s.restore(saved));
     expect([err.code, err.reason]).toEqual([5, "STATE_EXPIRED"]);
   });
