@@ -256,6 +256,8 @@ export class AndroidEnv<D extends DeviceBackend> implements Environment<AndroidS
       if (e.isLongClickable) out.push(JSON.stringify({ action_type: "long_press", x, y }));
     }
     if (elements.some((e) => e.isScrollable)) out.push('{"action_type":"scroll","direction":"down"}', '{"action_type":"scroll","direction":"up"}');
+    // Swipes reach the system UI no tap reaches: down from the top edge pulls the quick settings, up opens the app drawer.
+    out.push('{"action_type":"swipe","direction":"down"}', '{"action_type":"swipe","direction":"up"}');
     out.push('{"action_type":"navigate_back"}', '{"action_type":"navigate_home"}', '{"action_type":"wait"}');
     for (const app_name of this.device.appNames()) out.push(JSON.stringify({ action_type: "open_app", app_name }));
     return out;

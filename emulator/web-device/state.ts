@@ -29,7 +29,14 @@ export interface DeviceState {
   forms: Record<string, string>;
   scroll: Record<string, number>;
   clipboard: string;
-  settings: { wifi: boolean; bluetooth: boolean; brightness: number };
+  /** Read by the Settings app and the quick settings shade alike. Airplane mode on turns Wi-Fi and Bluetooth off (`beforeAirplane` restores them). */
+  settings: { wifi: boolean; bluetooth: boolean; brightness: number; airplane?: boolean; beforeAirplane?: { wifi: boolean; bluetooth: boolean } };
+  /** System UI: the quick settings shade is pulled down. */
+  shade?: boolean;
+  /** The on-screen keyboard's one-shot shift and its letters ("abc") or symbols ("sym") page. */
+  kb?: { shift: boolean; page: "abc" | "sym" };
+  /** Overview: apps left, most recent first, with the screens to resume. */
+  recents?: { app: string; stack: Screen[] }[];
   contacts: Contact[];
   clock: {
     tab: "alarm" | "timer" | "stopwatch";

@@ -13,7 +13,12 @@ import { stepBudget } from "../task.js";
 import { WEB_TASKS } from "./tasks.js";
 
 /** 1.1.0 (issue 11): AndroidWorld's tasks (parameters, noise data, goals: a seed draws another episode than 1.0.0), swipe, scroll-index-0, truncation and infeasible scoring; full-size screenshots by default; bbox, tooltip, metadata. */
-export const ANDROID_WEB_VERSION = "1.1.0";
+/**
+ * 1.2.0 (issue 11, the phone): a system UI — navigation bar, quick settings, app drawer, Overview, a keyboard whose
+ * keys are elements, date and time pickers, SVG icons. Every screen gains elements and a 48 px bar, so
+ * observations (element lists, boxes, screenshots) differ from 1.1.0's for the same state.
+ */
+export const ANDROID_WEB_VERSION = "1.2.0";
 
 const TASK_NAMES = WEB_TASKS.map((t) => t.name);
 /** Without a fixed task the budget must fit every task; each episode's own budget is in reset info (task_max_steps). */

@@ -11,6 +11,11 @@
  * swipe), system keys (back, home) and text typed into the focused field. The host
  * reads the screen with __dev.tree(): every view node in tree order with its box.
  *
+ * Around the apps sits a system UI, itself part of S: a navigation bar (Back, Home,
+ * Overview), quick settings pulled down from the top edge (S.shade; its tiles switch
+ * S.settings, which the Settings app shows), an app drawer and Overview (launcher
+ * screens), and an on-screen keyboard whose keys are elements (S.kb).
+ *
  * Plain browser JavaScript, no build step, no network.
  */
 (() => {
@@ -19,15 +24,15 @@
   const START_TIME = Date.UTC(2023, 9, 15, 15, 34, 0);
 
   const APPS = [
-    { id: "contacts", name: "Contacts", pkg: "com.google.android.contacts", glyph: "C", color: "#1a73e8", aliases: ["contacts", "google contacts"] },
-    { id: "clock", name: "Clock", pkg: "com.google.android.deskclock", glyph: "◷", color: "#5f6368", aliases: ["clock", "deskclock"] },
-    { id: "markor", name: "Markor", pkg: "net.gsantner.markor", glyph: "M", color: "#388e3c", aliases: ["markor", "notes"] },
-    { id: "sms", name: "Simple SMS Messenger", pkg: "com.simplemobiletools.smsmessenger", glyph: "✉", color: "#0288d1", aliases: ["simple sms messenger", "simple sms", "sms", "messages", "messaging"] },
-    { id: "settings", name: "Settings", pkg: "com.android.settings", glyph: "⚙", color: "#455a64", aliases: ["settings", "system settings"] },
-    { id: "expense", name: "Pro Expense", pkg: "com.arduia.expense", glyph: "$", color: "#f57c00", aliases: ["pro expense", "arduia pro expense", "expense", "expenses"] },
-    { id: "calendar", name: "Simple Calendar Pro", pkg: "com.simplemobiletools.calendar.pro", glyph: "▦", color: "#d32f2f", aliases: ["simple calendar pro", "simple calendar", "calendar"] },
-    { id: "tasks", name: "Tasks", pkg: "org.tasks", glyph: "✓", color: "#7b1fa2", aliases: ["tasks", "tasks.org"] },
-    { id: "files", name: "Files", pkg: "com.google.android.documentsui", glyph: "▤", color: "#00796b", aliases: ["files", "file manager", "documentsui"] },
+    { id: "contacts", name: "Contacts", pkg: "com.google.android.contacts", icon: "person", color: "#1a73e8", aliases: ["contacts", "google contacts"] },
+    { id: "clock", name: "Clock", pkg: "com.google.android.deskclock", icon: "clock", color: "#5f6368", aliases: ["clock", "deskclock"] },
+    { id: "markor", name: "Markor", pkg: "net.gsantner.markor", icon: "edit", color: "#388e3c", aliases: ["markor", "notes"] },
+    { id: "sms", name: "Simple SMS Messenger", pkg: "com.simplemobiletools.smsmessenger", icon: "chat", color: "#0288d1", aliases: ["simple sms messenger", "simple sms", "sms", "messages", "messaging"] },
+    { id: "settings", name: "Settings", pkg: "com.android.settings", icon: "settings", color: "#455a64", aliases: ["settings", "system settings"] },
+    { id: "expense", name: "Pro Expense", pkg: "com.arduia.expense", icon: "money", color: "#f57c00", aliases: ["pro expense", "arduia pro expense", "expense", "expenses"] },
+    { id: "calendar", name: "Simple Calendar Pro", pkg: "com.simplemobiletools.calendar.pro", icon: "calendar", color: "#d32f2f", aliases: ["simple calendar pro", "simple calendar", "calendar"] },
+    { id: "tasks", name: "Tasks", pkg: "org.tasks", icon: "checkbox", color: "#7b1fa2", aliases: ["tasks", "tasks.org"] },
+    { id: "files", name: "Files", pkg: "com.google.android.documentsui", icon: "folder", color: "#00796b", aliases: ["files", "file manager", "documentsui"] },
   ];
   const APP_BY_ID = Object.fromEntries(APPS.map((a) => [a.id, a]));
   const LAUNCHER_PKG = "com.google.android.apps.nexuslauncher";
@@ -42,7 +47,10 @@
       forms: {},
       scroll: {},
       clipboard: "",
-      settings: { wifi: true, bluetooth: false, brightness: 50 },
+      settings: { wifi: true, bluetooth: false, brightness: 50, airplane: false },
+      shade: false, // quick settings pulled down over the screen
+      kb: { shift: false, page: "abc" }, // the on-screen keyboard's shift and letters/symbols page
+      recents: [], // Overview: apps left, most recent first, each with its screen stack
       contacts: [],
       clock: { tab: "alarm", alarms: [], timer: { digits: "", running: false, endsAt: 0 }, stopwatch: { running: false, base: 0, startedAt: 0 } },
       notes: [],
@@ -70,8 +78,54 @@
   const form = (k, dflt = "") => (k in S.forms ? S.forms[k] : dflt);
   const newId = () => S.nextId++;
 
+
+  // ---------- icons ----------
+  // Every icon is inline SVG (Material-style 24×24 paths), so the screen needs no emoji or
+  // symbol font: a machine without them renders the same pixels, not tofu boxes.
+  const P = (d) => `<path d="${d}"/>`;
+  const ICONS = {
+    add: P("M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z"),
+    arrowBack: P("M20 11H7.83l5.59-5.59L12 4l-8 8 8 8 1.41-1.41L7.83 13H20v-2z"),
+    forward: P("M12 4l-1.41 1.41L16.17 11H4v2h12.17l-5.58 5.59L12 20l8-8z"),
+    play: P("M8 5v14l11-7z"),
+    pause: P("M6 19h4V5H6v14zm8-14v14h4V5h-4z"),
+    delete: P("M6 19c0 1.1.9 2 2 2h8c1.1 0 2-.9 2-2V7H6v12zM19 4h-3.5l-1-1h-5l-1 1H5v2h14V4z"),
+    backspace: P("M22 3H7c-.69 0-1.23.35-1.59.88L0 12l5.41 8.11c.36.53.9.89 1.59.89h15c1.1 0 2-.9 2-2V5c0-1.1-.9-2-2-2zm-3 12.59L17.59 17 14 13.41 10.41 17 9 15.59 12.59 12 9 8.41 10.41 7 14 10.59 17.59 7 19 8.41 15.41 12 19 15.59z"),
+    send: P("M2.01 21L23 12 2.01 3 2 10l15 2-15 2z"),
+    folder: P("M10 4H4c-1.1 0-1.99.9-1.99 2L2 18c0 1.1.9 2 2 2h16c1.1 0 2-.9 2-2V8c0-1.1-.9-2-2-2h-8l-2-2z"),
+    newFolder: P("M20 6h-8l-2-2H4c-1.11 0-1.99.89-1.99 2L2 18c0 1.11.89 2 2 2h16c1.11 0 2-.89 2-2V8c0-1.11-.89-2-2-2zm-1 8h-3v3h-2v-3h-3v-2h3V9h2v3h3v2z"),
+    check: P("M9 16.17L4.83 12l-1.42 1.41L9 19 21 7l-1.41-1.41z"),
+    save: P("M17 3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.1 0 2-.9 2-2V7l-4-4zm-5 16c-1.66 0-3-1.34-3-3s1.34-3 3-3 3 1.34 3 3-1.34 3-3 3zm3-10H5V5h10v4z"),
+    menu: P("M3 18h18v-2H3v2zm0-5h18v-2H3v2zm0-7v2h18V6H3z"),
+    timer: P("M15 1H9v2h6V1zm-4 13h2V8h-2v6zm8.03-6.61l1.42-1.42c-.43-.51-.9-.99-1.41-1.41l-1.42 1.42C16.07 4.74 14.12 4 12 4c-4.97 0-9 4.03-9 9s4.02 9 9 9 9-4.03 9-9c0-2.12-.74-4.07-1.97-5.61zM12 20c-3.87 0-7-3.13-7-7s3.13-7 7-7 7 3.13 7 7-3.13 7-7 7z"),
+    bluetooth: P("M17.71 7.71L12 2h-1v7.59L6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 11 14.41V22h1l5.71-5.71-4.3-4.29 4.3-4.29zM13 5.83l1.88 1.88L13 9.59V5.83zm1.88 10.46L13 18.17v-3.76l1.88 1.88z"),
+    wifi: P("M1 9l2 2c4.97-4.97 13.03-4.97 18 0l2-2C16.93 2.93 7.08 2.93 1 9zm8 8l3 3 3-3c-1.65-1.66-4.34-1.66-6 0zm-4-4l2 2c2.76-2.76 7.24-2.76 10 0l2-2C15.14 9.14 8.87 9.14 5 13z"),
+    wifiOff: `<g opacity="0.4">${P("M1 9l2 2c4.97-4.97 13.03-4.97 18 0l2-2C16.93 2.93 7.08 2.93 1 9zm8 8l3 3 3-3c-1.65-1.66-4.34-1.66-6 0zm-4-4l2 2c2.76-2.76 7.24-2.76 10 0l2-2C15.14 9.14 8.87 9.14 5 13z")}</g><path d="M3 3l18 18" stroke="currentColor" stroke-width="2"/>`,
+    battery: P("M15.67 4H14V2h-4v2H8.33C7.6 4 7 4.6 7 5.33v15.33C7 21.4 7.6 22 8.33 22h7.33c.74 0 1.34-.6 1.34-1.33V5.33C17 4.6 16.4 4 15.67 4z"),
+    airplane: P("M21 16v-2l-8-5V3.5c0-.83-.67-1.5-1.5-1.5S10 2.67 10 3.5V9l-8 5v2l8-2.5V19l-2 1.5V22l3.5-1 3.5 1v-1.5L13 19v-5.5l8 2.5z"),
+    brightness: P("M20 8.69V4h-4.69L12 .69 8.69 4H4v4.69L.69 12 4 15.31V20h4.69L12 23.31 15.31 20H20v-4.69L23.31 12 20 8.69zM12 18c-3.31 0-6-2.69-6-6s2.69-6 6-6 6 2.69 6 6-2.69 6-6 6z"),
+    person: P("M12 12c2.21 0 4-1.79 4-4s-1.79-4-4-4-4 1.79-4 4 1.79 4 4 4zm0 2c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z"),
+    clock: P("M11.99 2C6.47 2 2 6.48 2 12s4.47 10 9.99 10C17.52 22 22 17.52 22 12S17.52 2 11.99 2zM12 20c-4.42 0-8-3.58-8-8s3.58-8 8-8 8 3.58 8 8-3.58 8-8 8zm.5-13H11v6l5.25 3.15.75-1.23-4.5-2.67z"),
+    edit: P("M3 17.25V21h3.75L17.81 9.94l-3.75-3.75L3 17.25zM20.71 7.04a.996.996 0 0 0 0-1.41l-2.34-2.34a.996.996 0 0 0-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z"),
+    chat: P("M20 2H4c-1.1 0-1.99.9-1.99 2L2 22l4-4h14c1.1 0 2-.9 2-2V4c0-1.1-.9-2-2-2zM6 9h12v2H6V9zm8 5H6v-2h8v2zm4-6H6V6h12v2z"),
+    settings: `<circle cx="12" cy="12" r="7" fill="none" stroke="currentColor" stroke-width="4" stroke-dasharray="3.3 2.2"/><circle cx="12" cy="12" r="5.5" fill="none" stroke="currentColor" stroke-width="2.5"/>`,
+    money: P("M11.8 10.9c-2.27-.59-3-1.2-3-2.15 0-1.09 1.01-1.85 2.7-1.85 1.78 0 2.44.85 2.5 2.1h2.21c-.07-1.72-1.12-3.3-3.21-3.81V3h-3v2.16c-1.94.42-3.5 1.68-3.5 3.61 0 2.31 1.91 3.46 4.7 4.13 2.5.6 3 1.48 3 2.41 0 .69-.49 1.79-2.7 1.79-2.06 0-2.87-.92-2.98-2.1h-2.2c.12 2.19 1.76 3.42 3.68 3.83V21h3v-2.15c1.95-.37 3.5-1.5 3.5-3.55 0-2.84-2.43-3.81-4.7-4.4z"),
+    calendar: P("M19 4h-1V2h-2v2H8V2H6v2H5c-1.11 0-1.99.9-1.99 2L3 20a2 2 0 0 0 2 2h14c1.1 0 2-.9 2-2V6c0-1.1-.9-2-2-2zm0 16H5V10h14v10zM9 14H7v-2h2v2zm4 0h-2v-2h2v2zm4 0h-2v-2h2v2z"),
+    checkbox: P("M19 3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.11 0 2-.9 2-2V5c0-1.1-.89-2-2-2zm-9 14l-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9z"),
+    shift: P("M12 3.5L3 13h5v7h8v-7h5z"),
+    enter: P("M19 7v4H5.83l3.58-3.59L8 6l-6 6 6 6 1.41-1.41L5.83 13H21V7z"),
+    chevronLeft: P("M15.41 7.41L14 6l-6 6 6 6 1.41-1.41L10.83 12z"),
+    chevronRight: P("M10 6L8.59 7.41 13.17 12l-4.58 4.59L10 18l6-6z"),
+    navBack: `<path d="M17 5L6 12l11 7z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>`,
+    navHome: `<circle cx="12" cy="12" r="7" fill="none" stroke="currentColor" stroke-width="2"/>`,
+    navRecents: `<rect x="6" y="6" width="12" height="12" rx="2" fill="none" stroke="currentColor" stroke-width="2"/>`,
+  };
+  /** An icon as decoration: aria-hidden, so the element tree sees only its labelled parent. */
+  const icon = (name, size = 24, color = "currentColor") => `<svg aria-hidden="true" width="${size}" height="${size}" viewBox="0 0 24 24" fill="${color}" style="color:${color}">${ICONS[name] || ""}</svg>`;
+  const appIcon = (ap) => `<span class="glyph" aria-hidden="true" style="background:${ap.color}">${icon(ap.icon, 28, "#fff")}</span>`;
+
   function a(o) {
-    // attributes: {cls, id, desc, act, arg, long, larg, sel, checked, role, glyph, scroll, pkg}
+    // attributes: {cls, id, desc, act, arg, long, larg, sel, checked, role, scroll, pkg}
     let s = "";
     if (o.cls) s += ` data-cls="${esc(o.cls)}"`;
     if (o.id) s += ` data-id="${esc(o.id)}"`;
@@ -83,25 +137,25 @@
     if (o.sel) s += ` data-selected="1"`;
     if (o.role) s += ` role="${o.role}"`;
     if (o.checked !== undefined) s += ` aria-checked="${o.checked ? "true" : "false"}"`;
-    if (o.glyph) s += ` data-glyph="${esc(o.glyph)}"`;
     if (o.scroll) s += ` data-scroll="${esc(o.scroll)}"`;
     if (o.pkg) s += ` data-pkg="${esc(o.pkg)}"`;
     return s;
   }
   const tv = (text, cls = "", o = {}) => `<div class="${cls}"${a({ cls: "android.widget.TextView", ...o })}>${esc(text)}</div>`;
   const btn = (text, act, arg, cls = "btn", o = {}) => `<button class="${cls}"${a({ cls: "android.widget.Button", act, arg, ...o })}>${esc(text)}</button>`;
-  const ibtn = (desc, glyph, act, arg, o = {}) => `<button class="iconbtn"${a({ cls: "android.widget.ImageButton", desc, glyph, act, arg, ...o })}></button>`;
-  const fab = (desc, act, arg) => `<button class="fab"${a({ cls: "android.widget.ImageButton", desc, glyph: "+", act, arg, id: "fab" })}></button>`;
+  const ibtn = (desc, ic, act, arg, o = {}) => `<button class="iconbtn"${a({ cls: "android.widget.ImageButton", desc, act, arg, ...o })}>${icon(ic)}</button>`;
+  const fab = (desc, act, arg, ic = "add", style = "") => `<button class="fab"${style ? ` style="${style}"` : ""}${a({ cls: "android.widget.ImageButton", desc, act, arg, id: "fab" })}>${icon(ic, 28)}</button>`;
   const sw = (on, act, arg, id) => `<button class="switch${on ? " on" : ""}"${a({ cls: "android.widget.Switch", role: "switch", checked: on, act, arg, id })}></button>`;
-  const cb = (on, act, arg, id) => `<button class="checkbox${on ? " on" : ""}"${a({ cls: "android.widget.CheckBox", role: "checkbox", checked: on, act, arg, id, glyph: on ? "✓" : "" })}></button>`;
+  const cb = (on, act, arg, id) => `<button class="checkbox${on ? " on" : ""}"${a({ cls: "android.widget.CheckBox", role: "checkbox", checked: on, act, arg, id })}>${on ? icon("check", 20) : ""}</button>`;
   function field(key, hint, opts = {}) {
     const v = form(key, opts.value ?? "");
     const tag = opts.multiline ? "textarea" : "input";
     const common = ` data-field="${esc(key)}" placeholder="${esc(hint)}"${a({ cls: "android.widget.EditText", id: opts.id ?? key, act: "focus", arg: key, long: "fieldMenu", larg: key })}${opts.enter ? ` data-enter="${esc(opts.enter)}"` : ""}`;
     return `<label class="field"${a({ cls: "android.widget.FrameLayout" })}>${tag === "input" ? `<input${common} value="${esc(v)}">` : `<textarea${common}>${esc(v)}</textarea>`}</label>`;
   }
+  const pickRow = (fieldHtml, button) => `<div class="fieldrow"${a({ cls: "android.widget.LinearLayout" })}>${fieldHtml}${button}</div>`;
   function appbar(title, { back = true, actions = "" } = {}) {
-    return `<div class="appbar"${a({ cls: "android.view.ViewGroup", id: "toolbar" })}>${back ? ibtn("Navigate up", "←", "up") : ""}${tv(title, "title", { id: "toolbar_title" })}${actions}</div>`;
+    return `<div class="appbar"${a({ cls: "android.view.ViewGroup", id: "toolbar" })}>${back ? ibtn("Navigate up", "arrowBack", "up") : ""}${tv(title, "title", { id: "toolbar_title" })}${actions}</div>`;
   }
   const list = (key, inner, extra = "") => `<div class="scroll"${a({ cls: "androidx.recyclerview.widget.RecyclerView", scroll: key, id: "list" })}><div${a({ cls: "android.widget.LinearLayout" })}>${inner}</div></div>${extra}`;
   function row(primary, secondary, o = {}) {
@@ -119,7 +173,38 @@
     S.focus = null;
     if (S.stack.length > 1) S.stack.pop();
   }
-  function goHome() { S.stack = [{ s: "home" }]; S.focus = null; S.dialog = null; }
+  function goHome() { remember(); S.stack = [{ s: "home" }]; S.focus = null; S.dialog = null; S.shade = false; }
+  /** Records the app being left in Overview's list (most recent first), with its screens, so Overview resumes it. */
+  function remember() {
+    const app = S.stack.length > 1 ? appOf(S.stack[1].s) : undefined;
+    if (!app) return;
+    S.recents = [{ app: app.id, stack: JSON.parse(JSON.stringify(S.stack.slice(1))) }, ...(S.recents || []).filter((x) => x.app !== app.id)];
+  }
+  /** The system back key: closes the shade, then the keyboard, then a dialog, then the screen. */
+  function sysBack() {
+    if (S.shade) S.shade = false;
+    else if (S.focus) S.focus = null;
+    else if (S.dialog) S.dialog = null;
+    else if (top().s !== "home") leave();
+  }
+  function sysHome() { if (top().s === "markor.edit") saveNote(); goHome(); }
+  function setAirplane(on) {
+    // As Android by default: airplane mode turns Wi-Fi and Bluetooth off, and turning it off restores them.
+    const st = S.settings;
+    if (Boolean(st.airplane) === on) return;
+    st.airplane = on;
+    if (on) { st.beforeAirplane = { wifi: st.wifi, bluetooth: st.bluetooth }; st.wifi = false; st.bluetooth = false; }
+    else { const b = st.beforeAirplane || {}; st.wifi = st.wifi || Boolean(b.wifi); st.bluetooth = st.bluetooth || Boolean(b.bluetooth); delete st.beforeAirplane; }
+  }
+  const kbState = () => (S.kb = S.kb || { shift: false, page: "abc" });
+  /** A field's shown text: its default (e.g. today's date) until it is edited. The DOM is a function of S. */
+  function fieldValue(key) {
+    const el = phone.querySelector(`[data-field="${CSS.escape(key)}"]`);
+    return el ? el.value : form(key);
+  }
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+  const daysIn = (y, m) => new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const num = (v) => (String(v).trim() === "" ? NaN : Number(v));
   function openApp(id) { goHome(); S.stack.push({ s: id + ".main" }); }
   function clearForms(prefix) { for (const k of Object.keys(S.forms)) if (k.startsWith(prefix)) delete S.forms[k]; }
 
@@ -136,8 +221,64 @@
     up: () => leave(),
     open: (id) => openApp(id),
     push: (s) => push(s),
-    focus: (key) => { S.focus = key; },
-    toggle: (k) => { S.settings[k] = !S.settings[k]; },
+    focus: (key) => { S.focus = key; S.kb = { shift: false, page: "abc" }; },
+    toggle: (k) => { if (k === "airplane") setAirplane(!S.settings.airplane); else S.settings[k] = !S.settings[k]; },
+    // system UI: navigation bar, quick settings, app drawer, Overview
+    navBack: () => sysBack(),
+    navHome: () => sysHome(),
+    navRecents: () => { if (top().s === "home.recents") { goHome(); return; } sysHome(); push("home.recents"); },
+    recentOpen: (id) => {
+      const r = (S.recents || []).find((x) => x.app === id);
+      if (!r) return;
+      S.recents = [r, ...S.recents.filter((x) => x !== r)];
+      S.stack = [{ s: "home" }, ...JSON.parse(JSON.stringify(r.stack))];
+      S.focus = null; S.dialog = null;
+      const t = top();
+      if (t.s === "markor.edit") { const n = S.notes.find((x) => x.name === t.name); S.forms.mk_content = n ? n.content : ""; }
+    },
+    recentsClear: () => { S.recents = []; goHome(); },
+    qsToggle: (k) => ACT.toggle(k),
+    qsSettings: () => openApp("settings"),
+    // on-screen keyboard: keys edit the focused field at its end, where the caret always is
+    kbKey: (c) => {
+      if (!S.focus) return;
+      const kb = kbState();
+      S.forms[S.focus] = fieldValue(S.focus) + c;
+      if (kb.shift) kb.shift = false; // shift is one-shot, as on Gboard
+    },
+    kbDel: () => { if (S.focus) S.forms[S.focus] = fieldValue(S.focus).slice(0, -1); },
+    kbShift: () => { const kb = kbState(); kb.shift = !kb.shift; },
+    kbPage: (page) => { const kb = kbState(); kb.page = page; kb.shift = false; },
+    kbEnter: () => enter(phone.querySelector(`[data-field="${CSS.escape(S.focus || "")}"]`)),
+    // date and time pickers; each writes the field(s) it was opened for
+    pickDate: (key) => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(fieldValue(key).trim());
+      const d = m && !Number.isNaN(Date.UTC(+m[1], +m[2] - 1, +m[3])) && +m[2] >= 1 && +m[2] <= 12 && +m[3] >= 1 && +m[3] <= daysIn(+m[1], +m[2] - 1) ? { y: +m[1], m: +m[2] - 1, d: +m[3] } : (() => { const t = new Date(S.time); return { y: t.getUTCFullYear(), m: t.getUTCMonth(), d: t.getUTCDate() }; })();
+      S.focus = null;
+      S.dialog = { kind: "datePicker", key, ...d, vy: d.y, vm: d.m };
+    },
+    dpMonth: (delta) => { const d = S.dialog, t = new Date(Date.UTC(d.vy, d.vm + Number(delta), 1)); d.vy = t.getUTCFullYear(); d.vm = t.getUTCMonth(); },
+    dpDay: (n) => { const d = S.dialog; d.y = d.vy; d.m = d.vm; d.d = Number(n); },
+    dpOk: () => { const d = S.dialog; S.forms[d.key] = `${d.y}-${pad2(d.m + 1)}-${pad2(d.d)}`; S.dialog = null; },
+    pickTime: (target) => {
+      // target "al": the alarm's hour and minute fields; otherwise one HH:MM field
+      let h = NaN, m = NaN;
+      if (target === "al") { h = num(fieldValue("al_hour")); m = num(fieldValue("al_minute")); }
+      else { const x = /^(\d{1,2}):(\d{2})$/.exec(fieldValue(target).trim()); if (x) { h = Number(x[1]); m = Number(x[2]); } }
+      const ok = (v, max) => Number.isInteger(v) && v >= 0 && v <= max;
+      const now = new Date(S.time);
+      S.focus = null;
+      S.dialog = { kind: "timePicker", target, h: ok(h, 23) ? h : now.getUTCHours(), m: ok(m, 59) ? m : now.getUTCMinutes() };
+    },
+    tpHour: (h) => { S.dialog.h = Number(h); },
+    tpMinute: (m) => { S.dialog.m = Number(m); },
+    tpStep: (delta) => { const d = S.dialog; d.m = (d.m + Number(delta) + 60) % 60; },
+    tpOk: () => {
+      const d = S.dialog;
+      if (d.target === "al") { S.forms.al_hour = String(d.h); S.forms.al_minute = String(d.m); }
+      else S.forms[d.target] = pad2(d.h) + ":" + pad2(d.m);
+      S.dialog = null;
+    },
     seek: (_arg, el, ev) => {
       const r = el.getBoundingClientRect();
       let v = Math.round(((ev.clientX - r.left) / r.width) * 100);
@@ -335,14 +476,21 @@
     return `${pad2(m)}:${pad2(s)}.${pad2(cs)}`;
   }
   const SCREENS = {
-    home: () => `<div class="home"${a({ cls: "android.widget.FrameLayout", pkg: LAUNCHER_PKG, id: "workspace" })}>${APPS.map((ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}><span class="glyph" aria-hidden="true" style="background:${ap.color}">${esc(ap.glyph)}</span><span class="label">${esc(ap.name)}</span></button>`).join("")}</div>`,
+    home: () => `<div class="home"${a({ cls: "android.widget.FrameLayout", pkg: LAUNCHER_PKG, id: "workspace" })}>${APPS.map(appTile).join("")}</div>`,
+    // The app drawer: every app, by name (a swipe up on the home screen opens it).
+    "home.drawer": () => `<div class="drawer"${a({ cls: "android.widget.FrameLayout", id: "apps_view" })}>${tv("All apps", "drawer-title", { id: "all_apps_header" })}<div class="scroll"${a({ cls: "androidx.recyclerview.widget.RecyclerView", scroll: "drawer", id: "apps_list_view" })}><div class="drawer-grid"${a({ cls: "android.widget.LinearLayout" })}>${[...APPS].sort((x, y) => x.name.localeCompare(y.name)).map(appTile).join("")}</div></div></div>`,
+    // Overview (the navigation bar's square): recently left apps; a tap resumes one where it was.
+    "home.recents": () => {
+      const rs = (S.recents || []).filter((x) => APP_BY_ID[x.app]);
+      return `<div class="recents"${a({ cls: "android.widget.FrameLayout", id: "overview_panel" })}>${tv("Recent apps", "drawer-title", { id: "overview_title" })}${rs.length === 0 ? tv("No recent items", "empty") : list("recents", rs.map((x) => row(APP_BY_ID[x.app].name, "", { act: "recentOpen", arg: x.app, before: appIcon(APP_BY_ID[x.app]), pid: "snapshot_title" })).join("")) + `<div class="btnrow" style="justify-content:center">${btn("Clear all", "recentsClear", undefined, "btn flat", { id: "clear_all" })}</div>`}</div>`;
+    },
 
     "settings.main": () => appbar("Settings", { back: false }) + list("settings", [
       row("Network & internet", "Wi‑Fi: " + (S.settings.wifi ? "On" : "Off"), { act: "push", arg: "settings.network" }),
       row("Connected devices", "Bluetooth: " + (S.settings.bluetooth ? "On" : "Off"), { act: "push", arg: "settings.connected" }),
       row("Display", "Brightness " + S.settings.brightness + "%", { act: "push", arg: "settings.display" }),
     ].join("")),
-    "settings.network": () => appbar("Network & internet") + list("settings.network", row("Wi‑Fi", S.settings.wifi ? "On" : "Off", { act: "toggle", arg: "wifi", after: sw(S.settings.wifi, "toggle", "wifi", "switch_widget") })),
+    "settings.network": () => appbar("Network & internet") + list("settings.network", row("Wi‑Fi", S.settings.wifi ? "On" : "Off", { act: "toggle", arg: "wifi", after: sw(S.settings.wifi, "toggle", "wifi", "switch_widget") }) + row("Airplane mode", S.settings.airplane ? "On" : "Off", { act: "toggle", arg: "airplane", after: sw(Boolean(S.settings.airplane), "toggle", "airplane", "airplane_switch") })),
     "settings.connected": () => appbar("Connected devices") + list("settings.connected", row("Bluetooth", S.settings.bluetooth ? "On" : "Off", { act: "toggle", arg: "bluetooth", after: sw(S.settings.bluetooth, "toggle", "bluetooth", "switch_widget") })),
     "settings.display": () => appbar("Display") + list("settings.display", tv("Brightness level", "header", { id: "title" }) + `<button class="seek"${a({ cls: "android.widget.SeekBar", act: "seek", id: "seekbar", desc: "Brightness level " + S.settings.brightness + "%" })}><div class="fill" style="width:${S.settings.brightness}%"></div></button>` + tv(S.settings.brightness + "%", "detail", { id: "value" })),
 
@@ -359,18 +507,18 @@
         } else {
           const p = t.digits.padStart(6, "0");
           const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0"].map((d) => (d ? btn(d, "digit", d, "", { id: "digit_" + d }) : "<span></span>")).join("");
-          body = `<div class="scroll">${tv(`${p.slice(0, 2)}h ${p.slice(2, 4)}m ${p.slice(4, 6)}s`, "big", { id: "timer_setup_time" })}<div class="keypad">${keys}${ibtn("Delete", "⌫", "digitDel", undefined, { id: "timer_setup_delete" })}</div>${t.digits ? `<button class="fab" style="left:152px"${a({ cls: "android.widget.ImageButton", desc: "Start", glyph: "▶", act: "timerStart", id: "fab" })}></button>` : ""}</div>`;
+          body = `<div class="scroll">${tv(`${p.slice(0, 2)}h ${p.slice(2, 4)}m ${p.slice(4, 6)}s`, "big", { id: "timer_setup_time" })}<div class="keypad">${keys}${ibtn("Delete", "backspace", "digitDel", undefined, { id: "timer_setup_delete" })}</div>${t.digits ? fab("Start", "timerStart", undefined, "play", "left:152px") : ""}</div>`;
         }
       } else {
         const w = S.clock.stopwatch;
         const moved = w.base > 0 || w.running;
         const laps = (w.laps || []).map((ms, i) => tv(`Lap ${i + 1}  ${durationText(ms)}`, "detail", { id: "lap_time" })).join("");
-        body = `<div class="scroll">${tv(stopwatchText(), "big", { id: "stopwatch_time_text" })}<div class="btnrow" style="justify-content:center">${moved && !w.running ? btn("Reset", "swReset", undefined, "btn flat", { id: "reset" }) : ""}${w.running ? ibtn("Lap", "⏱", "swLap", undefined, { id: "left_button" }) : ""}</div>${laps}<button class="fab" style="left:152px"${a({ cls: "android.widget.ImageButton", desc: w.running ? "Pause" : "Start", glyph: w.running ? "❚❚" : "▶", act: "swToggle", id: "fab" })}></button></div>`;
+        body = `<div class="scroll">${tv(stopwatchText(), "big", { id: "stopwatch_time_text" })}<div class="btnrow" style="justify-content:center">${moved && !w.running ? btn("Reset", "swReset", undefined, "btn flat", { id: "reset" }) : ""}${w.running ? ibtn("Lap", "timer", "swLap", undefined, { id: "left_button" }) : ""}</div>${laps}${fab(w.running ? "Pause" : "Start", "swToggle", undefined, w.running ? "pause" : "play", "left:152px")}</div>`;
       }
       const tabs = ["alarm", "timer", "stopwatch"].map((x) => `<button class="tab${x === tab ? " sel" : ""}"${a({ cls: "android.widget.TextView", act: "clockTab", arg: x, sel: x === tab, id: "tab_" + x })}>${x[0].toUpperCase() + x.slice(1)}</button>`).join("");
       return appbar(tab[0].toUpperCase() + tab.slice(1), { back: false }) + `<div class="tabpane">${body}</div>` + `<div class="tabs"${a({ cls: "android.widget.LinearLayout", id: "tabs" })}>${tabs}</div>`;
     },
-    "clock.alarmEdit": () => appbar("Add alarm", { actions: btn("Save", "alarmSave", undefined, "btn", { id: "save" }) }) + list("clock.alarmEdit", field("al_hour", "Hour (0-23)") + field("al_minute", "Minute (0-59)") + field("al_label", "Label")),
+    "clock.alarmEdit": () => appbar("Add alarm", { actions: btn("Save", "alarmSave", undefined, "btn", { id: "save" }) }) + list("clock.alarmEdit", field("al_hour", "Hour (0-23)") + field("al_minute", "Minute (0-59)") + `<div class="btnrow"${a({ cls: "android.widget.LinearLayout" })}>${btn("Pick time", "pickTime", "al", "btn flat", { id: "pick_time" })}</div>` + field("al_label", "Label")),
 
     "contacts.main": () => {
       const cs = [...S.contacts].sort((x, y) => `${x.first} ${x.last}`.localeCompare(`${y.first} ${y.last}`) || x.id - y.id);
@@ -388,21 +536,21 @@
 
     "markor.main": () => {
       const t = top(), sel = t.sel || [], dir = t.path || "";
-      const actions = sel.length ? ibtn("Select all", "☰", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Move", "➔", "markorMove", undefined, { id: "action_move" }) + ibtn("Delete", "🗑", "selDelete", undefined, { id: "action_delete" }) : ibtn("Create folder", "⊞", "markorFolderNew", undefined, { id: "action_new_folder" });
+      const actions = sel.length ? ibtn("Select all", "menu", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Move", "forward", "markorMove", undefined, { id: "action_move" }) + ibtn("Delete", "delete", "selDelete", undefined, { id: "action_delete" }) : ibtn("Create folder", "newFolder", "markorFolderNew", undefined, { id: "action_new_folder" });
       const notes = S.notes.filter((n) => inDir(n.name, dir)).sort((x, y) => x.name.localeCompare(y.name));
       const dirs = markorDirsAll().filter((f) => inDir(f, dir)).map((f) => row(baseName(f), "Folder", { act: "markorDir", arg: f, pid: "ui__filesystem_item__title" })).join("");
       return appbar(sel.length ? `${sel.length} selected` : dir ? baseName(dir) : "Markor", { back: sel.length > 0 || dir !== "", actions }) + list("markor" + (dir ? "/" + dir : ""), notes.length === 0 && !dirs ? tv("No notes", "empty") : dirs + notes.map((n) => row(baseName(n.name), new Date(n.mtime).toISOString().slice(0, 16).replace("T", " "), { act: "noteOpen", arg: n.name, long: "noteSelect", larg: n.name, sel: sel.includes(n.name), pid: "ui__filesystem_item__title" })).join(""), sel.length ? "" : fab("Create a new note", "noteNew"));
     },
-    "markor.edit": () => appbar(top().name, { actions: ibtn("Save", "💾", "noteSave", undefined, { id: "action_save" }) }) + `<div class="scroll"${a({ cls: "android.widget.ScrollView", id: "document__fragment__edit__content_editor__scrolling_parent" })}>${field("mk_content", "Start writing…", { multiline: true, id: "document__fragment__edit__highlighting_editor" })}</div>`,
+    "markor.edit": () => appbar(top().name, { actions: ibtn("Save", "save", "noteSave", undefined, { id: "action_save" }) }) + `<div class="scroll"${a({ cls: "android.widget.ScrollView", id: "document__fragment__edit__content_editor__scrolling_parent" })}>${field("mk_content", "Start writing…", { multiline: true, id: "document__fragment__edit__highlighting_editor" })}</div>`,
 
     "sms.main": () => {
       const th = [...S.sms].sort((x, y) => lastTime(y) - lastTime(x) || x.number.localeCompare(y.number));
       return appbar("Simple SMS Messenger", { back: false }) + list("sms", th.length === 0 ? tv("No conversations", "empty") : th.map((t) => row(t.name || t.number, t.messages.length ? t.messages[t.messages.length - 1].text : "", { act: "smsOpen", arg: t.number, pid: "conversation_address", sid: "conversation_body_short" })).join(""), fab("Start conversation", "smsNew"));
     },
-    "sms.new": () => appbar("New conversation") + list("sms.new", field("sms_to", "Add Contact or Number", { id: "new_conversation_address" }) + field("sms_new_body", "Type a message", { id: "thread_type_message", enter: "" }) + `<div class="btnrow">${ibtn("Send", "➤", "smsSendNew", undefined, { id: "thread_send_message" })}</div>`),
+    "sms.new": () => appbar("New conversation") + list("sms.new", field("sms_to", "Add Contact or Number", { id: "new_conversation_address" }) + field("sms_new_body", "Type a message", { id: "thread_type_message", enter: "" }) + `<div class="btnrow">${ibtn("Send", "send", "smsSendNew", undefined, { id: "thread_send_message" })}</div>`),
     "sms.thread": () => {
       const t = S.sms.find((x) => x.number === top().number) || { number: top().number, name: "", messages: [] };
-      return appbar(t.name || t.number) + list("sms.thread." + t.number, t.messages.map((m) => `<div class="bubble ${m.from}"${a({ cls: "android.widget.TextView", id: "thread_message_body" })}>${esc(m.text)}</div>`).join("")) + `<div class="composer"${a({ cls: "android.widget.LinearLayout" })}>${field("sms_body", "Type a message", { id: "thread_type_message" })}${ibtn("Send", "➤", "smsSend", undefined, { id: "thread_send_message" })}</div>`;
+      return appbar(t.name || t.number) + list("sms.thread." + t.number, t.messages.map((m) => `<div class="bubble ${m.from}"${a({ cls: "android.widget.TextView", id: "thread_message_body" })}>${esc(m.text)}</div>`).join("")) + `<div class="composer"${a({ cls: "android.widget.LinearLayout" })}>${field("sms_body", "Type a message", { id: "thread_type_message" })}${ibtn("Send", "send", "smsSend", undefined, { id: "thread_send_message" })}</div>`;
     },
 
     "expense.main": () => {
@@ -426,7 +574,7 @@
       }
       return appbar("Simple Calendar Pro", { back: false }) + list("calendar", html || tv("No upcoming events", "empty"), fab("New event", "eventNew"));
     },
-    "calendar.edit": () => appbar("New event", { actions: btn("Save", "eventSave", undefined, "btn", { id: "save" }) }) + list("calendar.edit", field("ev_title", "Title", { id: "event_title" }) + field("ev_location", "Location", { id: "event_location" }) + field("ev_desc", "Description", { id: "event_description" }) + tv("Date (YYYY-MM-DD)", "header") + field("ev_date", "Date", { value: today(), id: "event_start_date" }) + tv("Start time (HH:MM)", "header") + field("ev_time", "Time", { value: pad2(new Date(S.time).getUTCHours() + 1) + ":00", id: "event_start_time" }) + tv("Duration (minutes)", "header") + field("ev_duration", "Duration", { value: "60", id: "event_duration" }) + tv("Repeat", "header") + `<div class="btnrow"${a({ cls: "android.widget.LinearLayout" })}>${[["none", "No repetition"], ["daily", "Daily"], ["weekly", "Weekly"]].map(([v, l]) => btn(l, "eventRepeat", v, v === form("ev_repeat", "none") ? "btn on" : "btn flat", { sel: v === form("ev_repeat", "none"), id: "repeat_" + v })).join("")}</div>`),
+    "calendar.edit": () => appbar("New event", { actions: btn("Save", "eventSave", undefined, "btn", { id: "save" }) }) + list("calendar.edit", field("ev_title", "Title", { id: "event_title" }) + field("ev_location", "Location", { id: "event_location" }) + field("ev_desc", "Description", { id: "event_description" }) + tv("Date (YYYY-MM-DD)", "header") + pickRow(field("ev_date", "Date", { value: today(), id: "event_start_date" }), ibtn("Pick date", "calendar", "pickDate", "ev_date", { id: "event_start_date_picker" })) + tv("Start time (HH:MM)", "header") + pickRow(field("ev_time", "Time", { value: pad2(new Date(S.time).getUTCHours() + 1) + ":00", id: "event_start_time" }), ibtn("Pick time", "clock", "pickTime", "ev_time", { id: "event_start_time_picker" })) + tv("Duration (minutes)", "header") + field("ev_duration", "Duration", { value: "60", id: "event_duration" }) + tv("Repeat", "header") + `<div class="btnrow"${a({ cls: "android.widget.LinearLayout" })}>${[["none", "No repetition"], ["daily", "Daily"], ["weekly", "Weekly"]].map(([v, l]) => btn(l, "eventRepeat", v, v === form("ev_repeat", "none") ? "btn on" : "btn flat", { sel: v === form("ev_repeat", "none"), id: "repeat_" + v })).join("")}</div>`),
     "calendar.view": () => {
       const e = S.calendar.find((x) => x.id === top().id);
       if (!e) return appbar("Event") + tv("Event not found", "empty");
@@ -444,15 +592,16 @@
     },
 
     "files.main": () => {
-      return appbar("Internal storage", { back: false }) + list("files", FOLDERS.map((f) => row(f, `${filesIn(f).length} items`, { act: "folderOpen", arg: f, before: `<span aria-hidden="true">📁</span>` })).join(""));
+      return appbar("Internal storage", { back: false }) + list("files", FOLDERS.map((f) => row(f, `${filesIn(f).length} items`, { act: "folderOpen", arg: f, before: icon("folder", 24, "#5f6368") })).join(""));
     },
     "files.folder": () => {
       const t = top(), sel = t.sel || [];
       const fs = filesIn(t.path);
-      const actions = sel.length ? ibtn("Select all", "☰", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Move to", "➔", "selMove", undefined, { id: "action_move" }) + ibtn("Delete", "🗑", "selDelete", undefined, { id: "action_delete" }) : "";
+      const actions = sel.length ? ibtn("Select all", "menu", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Move to", "forward", "selMove", undefined, { id: "action_move" }) + ibtn("Delete", "delete", "selDelete", undefined, { id: "action_delete" }) : "";
       return appbar(sel.length ? `${sel.length} selected` : t.path, { actions }) + list("files." + t.path, fs.length === 0 ? tv("No items", "empty") : fs.map((f) => row(f.name, `${f.size} kB`, { act: "fileOpen", arg: f.name, long: "fileSelect", larg: f.name, sel: sel.includes(f.name) })).join(""));
     },
   };
+  const appTile = (ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}>${appIcon(ap)}<span class="label">${esc(ap.name)}</span></button>`;
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
 
   function dialogView(shown) {
@@ -468,8 +617,61 @@
       const items = (form(d.key) ? btn("Copy", "fieldCopy", d.key, "btn flat", { id: "copy" }) : "") + (S.clipboard ? btn("Paste", "fieldPaste", d.key, "btn flat", { id: "paste" }) : "");
       return under + dialogHtml("Text", "", "", (items || tv("Nothing to copy or paste", "dtext")) + btn("Close", "fieldMenuClose", undefined, "btn flat", { id: "close" }));
     }
+    if (d.kind === "datePicker") return datePickerView(d);
+    if (d.kind === "timePicker") return timePickerView(d);
     if (d.kind === "markorNew") return dialogHtml("Create a new note", "", field("mk_name", "Name", { id: "new_file_dialog__name", enter: "noteNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "noteNewOk", undefined, "btn", { id: "button1" }));
     return "";
+  }
+
+  function datePickerView(d) {
+    const iso = `${d.y}-${pad2(d.m + 1)}-${pad2(d.d)}`;
+    const head = tv(`${dayName(iso)}, ${MONTHS[d.m].slice(0, 3)} ${d.d} ${d.y}`, "pk-head", { id: "date_picker_header_date" });
+    const nav = `<div class="pk-nav"${a({ cls: "android.widget.LinearLayout" })}>${ibtn("Previous month", "chevronLeft", "dpMonth", -1, { id: "prev" })}${tv(`${MONTHS[d.vm]} ${d.vy}`, "pk-month", { id: "month_view" })}${ibtn("Next month", "chevronRight", "dpMonth", 1, { id: "next" })}</div>`;
+    let cells = ["S", "M", "T", "W", "T", "F", "S"].map((w) => `<span class="pk-wd" aria-hidden="true">${w}</span>`).join("");
+    cells += "<span></span>".repeat(new Date(Date.UTC(d.vy, d.vm, 1)).getUTCDay());
+    for (let i = 1; i <= daysIn(d.vy, d.vm); i++) {
+      const on = d.vy === d.y && d.vm === d.m && i === d.d;
+      // Android's month view describes each day as "dd MMMM yyyy".
+      cells += `<button class="pk-cell${on ? " on" : ""}"${a({ cls: "android.view.View", act: "dpDay", arg: i, desc: `${pad2(i)} ${MONTHS[d.vm]} ${d.vy}`, sel: on })}>${i}</button>`;
+    }
+    const grid = `<div class="pk-grid"${a({ cls: "android.view.View", id: "month_grid" })}>${cells}</div>`;
+    return dialogHtml("Select date", "", head + nav + grid, btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "dpOk", undefined, "btn", { id: "button1" }));
+  }
+  function timePickerView(d) {
+    const cell = (text, act, arg, desc, on) => `<button class="pk-cell${on ? " on" : ""}"${a({ cls: "android.view.View", act, arg, desc, sel: on })}>${text}</button>`;
+    const hours = Array.from({ length: 24 }, (_, h) => cell(pad2(h), "tpHour", h, `${h} o'clock`, h === d.h)).join("");
+    const minutes = Array.from({ length: 12 }, (_, i) => cell(pad2(i * 5), "tpMinute", i * 5, `${i * 5} minutes`, i * 5 === d.m)).join("");
+    const inner = tv(`${pad2(d.h)}:${pad2(d.m)}`, "pk-head", { id: "time_header" }) + tv("Hour", "header") + `<div class="pk-grid six"${a({ cls: "android.view.View", id: "hours" })}>${hours}</div>` + tv("Minute", "header") + `<div class="pk-grid six"${a({ cls: "android.view.View", id: "minutes" })}>${minutes}</div>` + `<div class="pk-nav"${a({ cls: "android.widget.LinearLayout" })}>${ibtn("Previous minute", "chevronLeft", "tpStep", -1, { id: "minute_down" })}${tv("1 minute", "pk-month")}${ibtn("Next minute", "chevronRight", "tpStep", 1, { id: "minute_up" })}</div>`;
+    return dialogHtml("Select time", "", inner, btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "tpOk", undefined, "btn", { id: "button1" }));
+  }
+
+  // ---------- system UI: keyboard, navigation bar, quick settings ----------
+  const IME_PKG = "com.google.android.inputmethod.latin";
+  const SYSUI_PKG = "com.android.systemui";
+  function keyboardView() {
+    if (!S.focus) return "";
+    const kb = kbState();
+    const key = (label, act, arg, o = {}) => `<button class="key${o.cls ? " " + o.cls : ""}"${a({ cls: "android.widget.Button", act, arg, desc: o.desc, id: o.id, sel: o.sel })}>${o.ic ? icon(o.ic, 22) : esc(label)}</button>`;
+    const chars = (str) => [...str].map((c) => { const t = kb.shift ? c.toUpperCase() : c; return key(t, "kbKey", t); }).join("");
+    const rowOf = (inner) => `<div class="krow">${inner}</div>`;
+    const del = key("", "kbDel", undefined, { desc: "Delete", ic: "backspace", cls: "wide", id: "key_delete" });
+    const bottom = (pageKey) => rowOf(pageKey + key(",", "kbKey", ",") + key("", "kbKey", " ", { desc: "Space", cls: "space", id: "key_space" }) + key(".", "kbKey", ".") + key("", "kbEnter", undefined, { desc: "Enter", ic: "enter", cls: "wide", id: "key_enter" }));
+    const rows = kb.page === "sym"
+      ? rowOf(chars("1234567890")) + rowOf(chars("@#$_&-+()/")) + rowOf(chars("*\"':;!?=%") + del) + bottom(key("ABC", "kbPage", "abc", { cls: "wide", id: "key_letters" }))
+      : rowOf(chars("qwertyuiop")) + rowOf(chars("asdfghjkl")) + rowOf(key("", "kbShift", undefined, { desc: "Shift", ic: "shift", cls: "wide", id: "key_shift", sel: kb.shift }) + chars("zxcvbnm") + del) + bottom(key("?123", "kbPage", "sym", { cls: "wide", id: "key_symbols" }));
+    return `<div class="keyboard"${a({ cls: "android.widget.FrameLayout", pkg: IME_PKG, id: "keyboard_view" })}>${rows}</div>`;
+  }
+  function navbarView() {
+    const b = (desc, act, id, ic) => `<button class="navbtn"${a({ cls: "android.widget.ImageView", desc, act, id })}>${icon(ic, 22)}</button>`;
+    return `<div class="navbar"${a({ cls: "android.widget.FrameLayout", pkg: SYSUI_PKG, id: "navigation_bar_frame" })}>${b("Back", "navBack", "back", "navBack")}${b("Home", "navHome", "home", "navHome")}${b("Overview", "navRecents", "recent_apps", "navRecents")}</div>`;
+  }
+  function shadeView() {
+    if (!S.shade) return "";
+    const st = S.settings;
+    const tile = (k, label, ic, on) => `<button class="qs-tile${on ? " on" : ""}"${a({ cls: "android.widget.Switch", role: "switch", checked: on, desc: label, act: "qsToggle", arg: k, id: "tile_" + k })}>${icon(ic, 22)}<span class="qs-text">${tv(label, "qs-label", { id: "tile_label" })}${tv(on ? "On" : "Off", "qs-state", { id: "app_label" })}</span></button>`;
+    const tiles = tile("wifi", "Wi-Fi", st.wifi ? "wifi" : "wifiOff", Boolean(st.wifi)) + tile("bluetooth", "Bluetooth", "bluetooth", Boolean(st.bluetooth)) + tile("airplane", "Airplane mode", "airplane", Boolean(st.airplane));
+    const slider = `<div class="qs-bright"${a({ cls: "android.widget.LinearLayout", id: "brightness_slider" })}>${icon("brightness", 20)}<button class="seek qs-seek"${a({ cls: "android.widget.SeekBar", act: "seek", id: "slider", desc: "Display brightness " + st.brightness + "%" })}><div class="fill" style="width:${st.brightness}%"></div></button></div>`;
+    return `<div class="shade"${a({ cls: "android.widget.FrameLayout", pkg: SYSUI_PKG, id: "notification_panel" })}><div class="qs"${a({ cls: "android.widget.LinearLayout", id: "quick_settings_panel" })}>${tv(clockText(S.time), "qs-clock", { id: "date_time" })}<div class="qs-grid"${a({ cls: "android.view.ViewGroup", id: "qs_tiles" })}>${tiles}</div>${slider}<div class="btnrow" style="justify-content:flex-end">${ibtn("Open settings", "settings", "qsSettings", undefined, { id: "settings_button" })}</div></div></div>`;
   }
 
   function appOf(screen) { return APP_BY_ID[screen.split(".")[0]]; }
@@ -479,9 +681,10 @@
     const app = appOf(t.s);
     const pkg = app ? app.pkg : LAUNCHER_PKG;
     const view = (SCREENS[t.s] || (() => tv("Unknown screen", "empty")))();
-    const sb = `<div class="statusbar"${a({ cls: "android.widget.FrameLayout", pkg: "com.android.systemui", id: "status_bar" })}>${tv(clockText(S.time), "sb-time", { id: "clock" })}<div class="sb-icons"${a({ cls: "android.widget.LinearLayout" })}>${S.settings.bluetooth ? `<span${a({ cls: "android.widget.ImageView", desc: "Bluetooth on", glyph: "ᛒ" })}></span>` : ""}<span${a({ cls: "android.widget.ImageView", desc: S.settings.wifi ? "Wifi signal full." : "Wifi off.", glyph: S.settings.wifi ? "◥" : "◌" })}></span><span${a({ cls: "android.widget.ImageView", desc: "Battery 100 percent.", glyph: "▮" })}></span></div></div>`;
-    const kb = S.focus ? `<div class="keyboard" aria-hidden="true">${"qwertyuiopasdfghjkl⇧zxcvbnm⌫".split("").map((c) => `<span>${c}</span>`).join("")}</div>` : "";
-    phone.innerHTML = sb + `<div class="screen"${a({ cls: "android.widget.FrameLayout", pkg, id: "content" })}>${view}${dialogView()}</div>` + kb;
+    const st = S.settings;
+    const sbIcon = (desc, ic) => `<span class="sb-icon"${a({ cls: "android.widget.ImageView", desc })}>${icon(ic, 14)}</span>`;
+    const sb = `<div class="statusbar"${a({ cls: "android.widget.FrameLayout", pkg: SYSUI_PKG, id: "status_bar" })}>${tv(clockText(S.time), "sb-time", { id: "clock" })}<div class="sb-icons"${a({ cls: "android.widget.LinearLayout" })}>${st.airplane ? sbIcon("Airplane mode on.", "airplane") : ""}${st.bluetooth ? sbIcon("Bluetooth on", "bluetooth") : ""}${sbIcon(st.wifi ? "Wifi signal full." : "Wifi off.", st.wifi ? "wifi" : "wifiOff")}${sbIcon("Battery 100 percent.", "battery")}</div></div>`;
+    phone.innerHTML = sb + `<div class="screen"${a({ cls: "android.widget.FrameLayout", pkg, id: "content" })}>${view}${dialogView()}</div>` + keyboardView() + navbarView() + shadeView();
     for (const el of phone.querySelectorAll("[data-scroll]")) el.scrollTop = S.scroll[el.dataset.scroll] || 0;
     if (S.focus) {
       const el = phone.querySelector(`[data-field="${CSS.escape(S.focus)}"]`);
@@ -496,6 +699,16 @@
   function run(fn) {
     fn();
     render();
+  }
+
+  /** Enter in a text field: a new line in a multi-line one, else the field's action or the keyboard's "done". */
+  function enter(el) {
+    if (!el) return;
+    const key = el.dataset.field;
+    if (el.tagName === "TEXTAREA") { S.forms[key] = el.value + "\n"; return; }
+    const act = el.dataset.enter;
+    if (act && ACT[act]) ACT[act]();
+    else S.focus = null;
   }
 
   // ---------- input ----------
@@ -513,13 +726,29 @@
     down = null;
     if (Math.hypot(dx, dy) < 8) return;
     swallowClick = true;
-    if (sc && Math.abs(dy) >= Math.abs(dx)) {
+    const vertical = Math.abs(dy) >= Math.abs(dx);
+    if (vertical && systemSwipe(ev.clientY - dy, dy)) return;
+    if (sc && vertical) {
       const key = sc.dataset.scroll;
       const max = Math.max(0, sc.scrollHeight - sc.clientHeight);
       const v = Math.max(0, Math.min(max, (S.scroll[key] || 0) - dy));
       run(() => { S.scroll[key] = v; });
     }
   }, true);
+  const STATUSBAR_H = 24; // CSS px: a swipe that starts here pulls down the shade
+  const SWIPE_MIN = 80; // CSS px of travel the system gestures need
+  /** The system's vertical swipes, before the app's scrolling; true when one was taken. */
+  function systemSwipe(fromY, dy) {
+    if (S.shade) { // the open shade takes every swipe; up closes it
+      if (dy <= -SWIPE_MIN) run(() => { S.shade = false; });
+      return true;
+    }
+    if (fromY < STATUSBAR_H && dy >= SWIPE_MIN) { run(() => { S.shade = true; }); return true; }
+    const t = top().s;
+    if (t === "home" && !S.dialog && dy <= -SWIPE_MIN) { run(() => push("home.drawer")); return true; }
+    if (t === "home.drawer" && dy >= SWIPE_MIN && !(S.scroll.drawer > 0)) { run(() => pop()); return true; }
+    return false;
+  }
   document.addEventListener("click", (ev) => {
     if (swallowClick) { swallowClick = false; return; }
     const el = ev.target.closest ? ev.target.closest("[data-act]") : null;
@@ -537,11 +766,7 @@
     if (el.tagName === "TEXTAREA") return; // a new line
     ev.preventDefault();
     if (el.tagName !== "INPUT") return;
-    const act = el.dataset.enter;
-    run(() => {
-      if (act && ACT[act]) ACT[act]();
-      else S.focus = null; // the keyboard's "done"
-    });
+    run(() => enter(el));
   }, true);
   document.addEventListener("contextmenu", (ev) => ev.preventDefault(), true);
 
@@ -631,16 +856,8 @@
     /** Merges task data into the state (top-level keys replaced). */
     patch(json) { Object.assign(S, JSON.parse(json)); render(); return true; },
     tree,
-    back() {
-      run(() => {
-        if (S.focus) S.focus = null; // back first hides the keyboard
-        else if (S.dialog) S.dialog = null;
-        else if (top().s === "home") return;
-        else leave();
-      });
-      return true;
-    },
-    home() { run(() => { const t = top(); if (t.s === "markor.edit") saveNote(); goHome(); }); return true; },
+    back() { run(sysBack); return true; },
+    home() { run(sysHome); return true; },
     openApp(name) {
       const n = String(name).trim().toLowerCase();
       const app = APPS.find((x) => x.name.toLowerCase() === n || x.aliases.includes(n) || x.pkg === n);
