@@ -17,7 +17,7 @@
  *   named `dynamind-…`; the value is the snapshot name (server-held, not portable).
  */
 import { EnvError } from "../../contract.js";
-import type { DeviceBackend, DeviceKey, RawNode, Screenshot, ScreenSize } from "../device.js";
+import type { DeviceBackend, DeviceKey, RawNode, Screenshot, ScreenSize } from "../../../emulator/device/contract.js";
 import { toUiElements } from "../ui-elements.js";
 import type { UiElement } from "../../contract.js";
 import { Adb, type AdbResult } from "./adb.js";

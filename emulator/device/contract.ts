@@ -1,6 +1,8 @@
 /**
  * The device interface shared by the Android environment's backends: the
  * browser-hosted device (`emulator/web-device/`) and Appium (`adapters/android/appium/`).
+ * It lives under emulator/ so the dependency points one way: adapters build on
+ * device-level code, and nothing under emulator/ imports from adapters/ (a test checks).
  *
  * The environment model (actions, element list, tasks, episodes) is written once
  * against {@link DeviceBackend}; a backend only moves pixels and reads the screen.
@@ -19,8 +21,6 @@
  *   reports cloneSupport "none". A captured state is a JSON-serialisable value.
  */
 
-import type { UiElement } from "../contract.js";
-
 /** A rectangle in screen pixels (inclusive min, exclusive max). */
 export interface PixelBox {
   xMin: number;
@@ -31,10 +31,31 @@ export interface PixelBox {
 
 /**
  * One node of the device's view tree, before filtering: AndroidWorld's UIElement
- * fields (with the box named `bbox`, possibly absent for off-screen nodes), plus
- * `depth` and `childCount` for the tree's shape.
+ * fields (the box named `bbox`, in pixels, possibly absent for off-screen nodes),
+ * plus `depth` and `childCount` for the tree's shape. The fields are spelled out
+ * rather than derived from the environment contract's UiElement so this module
+ * needs nothing from adapters/; `adapters/android/ui-elements.ts` builds a UiElement
+ * from every field, so a field missing here fails to compile there.
  */
-export type RawNode = Omit<UiElement, "bboxPixels" | "bbox" | "tooltip" | "metadata"> & {
+export interface RawNode {
+  text: string;
+  contentDescription: string;
+  className: string;
+  hintText: string;
+  isChecked: boolean;
+  isCheckable: boolean;
+  isClickable: boolean;
+  isEditable: boolean;
+  isEnabled: boolean;
+  isFocused: boolean;
+  isFocusable: boolean;
+  isLongClickable: boolean;
+  isScrollable: boolean;
+  isSelected: boolean;
+  isVisible: boolean;
+  packageName: string;
+  resourceName: string;
+  resourceId: string;
   depth: number;
   /** Number of child nodes (0 = leaf). */
   childCount: number;
@@ -43,7 +64,7 @@ export type RawNode = Omit<UiElement, "bboxPixels" | "bbox" | "tooltip" | "metad
   tooltip?: string;
   /** Extras the backend knows about the node (kept in UiElement.metadata). */
   metadata?: Record<string, string>;
-};
+}
 
 /** Hardware/system keys the action space uses. */
 export type DeviceKey = "back" | "home" | "enter";
