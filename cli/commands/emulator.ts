@@ -7,6 +7,7 @@
  * Appium server (android.appium_url, or APPIUM_URL).
  */
 import { Command, InvalidArgumentError } from "commander";
+import { AdbSpawnError } from "../../emulator/device/adb.js";
 import { EmulatorPool, PoolError, type EntryStatus, type PoolEntry } from "../../emulator/pool/pool.js";
 
 function positiveInt(v: string): number {
@@ -35,7 +36,8 @@ async function run(fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    if (err instanceof PoolError) {
+    // A missing adb is the operator's to fix, like a missing emulator: one line, no stack.
+    if (err instanceof PoolError || err instanceof AdbSpawnError) {
       console.error(`dynamind emulator: ${err.message}`);
       process.exitCode = 1;
       return;

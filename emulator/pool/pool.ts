@@ -15,7 +15,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { spawnAdbRunner, type AdbRunner } from "../../adapters/android/appium/adb.js";
+import { spawnAdbRunner, type AdbRunner } from "../device/adb.js";
 import { allocateSlots, serialOf, slotPorts, type SlotPorts } from "./ports.js";
 
 export interface PoolEntry {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AdbRunner } from "../../../adapters/android/appium/adb.js";
+import type { AdbRunner } from "../../../emulator/device/adb.js";
 import { EmulatorPool, MAX_RESTARTS, PoolError, readPoolStateSync } from "../../../emulator/pool/pool.js";
 import { allocateSlots, allPorts, MAX_SLOTS, serialOf, slotPorts } from "../../../emulator/pool/ports.js";
 import { createAppiumDefinition } from "../../../adapters/android/appium/definition.js";
