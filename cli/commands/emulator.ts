@@ -58,11 +58,12 @@ export function emulatorCommand(): Command {
       .option("--avd <name>", "the AVD to run", "AndroidWorldAvd")
       .option("--emulator <path>", "the emulator binary (default $ANDROID_SDK_ROOT/emulator/emulator)")
       .option("--boot-timeout <s>", "seconds to wait for each boot", positiveInt, 300)
+      .option("--emulator-arg <arg>", "one more emulator flag or value, repeatable (e.g. --emulator-arg -gpu --emulator-arg swiftshader_indirect); kept for relaunches", (v: string, prev: string[]) => [...prev, v], [] as string[])
       .option("--json", "print the started emulators as JSON"),
   ).action((opts) =>
     run(async () => {
       const pool = new EmulatorPool({ statePath: opts.state, adbPath: opts.adb, emulatorPath: opts.emulator });
-      const started = await pool.start({ count: opts.count, avd: opts.avd, bootTimeoutMs: opts.bootTimeout * 1000 });
+      const started = await pool.start({ count: opts.count, avd: opts.avd, bootTimeoutMs: opts.bootTimeout * 1000, emulatorArgs: opts.emulatorArg });
       if (opts.json) console.log(JSON.stringify(started, null, 2));
       else for (const e of started) console.log(`booted ${describeEntry(e)}`);
     }),
