@@ -1,0 +1,170 @@
+/**
+ * deploy/android-emulator/start.sh, the KVM recipe's entry point, tested here without an emulator, a
+ * Docker engine or KVM: its argument handling (valid and invalid), what --dry-run says it would run,
+ * that its fixed ports stay out of the pool's port plan, and that a real run on a machine without
+ * what it needs stops before starting anything.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { allPorts, MAX_SLOTS, slotPorts } from "../emulator/pool/ports.js";
+
+const SCRIPT = "deploy/android-emulator/start.sh";
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
+  const home = mkdtempSync(join(tmpdir(), "dm-recipe-"));
+  return new Promise((resolve) => {
+    execFile("bash", [SCRIPT, ...args], { env: { PATH: process.env.PATH, HOME: home, DYNAMIND_HOME: join(home, "dm"), ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The commands a dry run shows, each as the argument list bash reads back from its `+ ...` line. */
+function commands(stdout: string): string[][] {
+  return stdout
+    .split("\n")
+    .filter((l) => l.startsWith("+ "))
+    .map((l) => execFileSync("bash", ["-c", `a=(${l.slice(2)}); printf '%s\\0' "\${a[@]}"`], { encoding: "utf8" }).split("\0").slice(0, -1));
+}
+
+function configOf(stdout: string): unknown {
+  const lines = stdout.split("\n");
+  const at = lines.findIndex((l) => l.startsWith("# write ") && l.endsWith("android-server.json:"));
+  expect(at, stdout).toBeGreaterThanOrEqual(0);
+  return JSON.parse(lines[at + 1]!);
+}
+
+describe("deploy/android-emulator/start.sh", () => {
+  it("prints its usage with --help and exits 0", async () => {
+    const r = await start(["--help"]);
+    expect(r.code).toBe(0);
+    for (const opt of ["--count N", "--avd NAME", "--appium on|off", "--appium-port", "--appium-url", "--install-apps DIR", "--dry-run"]) expect(r.stdout).toContain(opt);
+  });
+
+  it("--dry-run shows Appium, the pool of N emulators, AndroidWorld's settings, the server config and dynamind serve, in that order", async () => {
+    const r = await start(["--dry-run", "--count", "3", "--host", "0.0.0.0", "--metrics-port=9464", "--gpu", "host", "--memory", "4096"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const cmds = commands(r.stdout);
+    const home = /--state (\S+)\/emulators\.json/.exec(r.stdout)![1]!;
+    expect(cmds[0]!.slice(0, 3)).toEqual(["env", "APPIUM_HOST=127.0.0.1", "APPIUM_PORT=4723"]);
+    expect(cmds[0]!.at(-3)).toMatch(/scripts\/appium\/start\.sh$/);
+    const pool = cmds.find((c) => c.includes("emulator") && c.includes("start"))!;
+    expect(pool.slice(2)).toEqual([
+      "emulator", "start", "--count", "3", "--avd", "AndroidWorldAvd", "--boot-timeout", "300", "--state", `${home}/emulators.json`, "--adb", "adb",
+      "--emulator-arg", "-gpu", "--emulator-arg", "host", "--emulator-arg", "-memory", "--emulator-arg", "4096",
+    ]);
+    expect(cmds.filter((c) => c.some((a) => a.includes("window_animation_scale 0.0")))).toHaveLength(1);
+    expect(configOf(r.stdout)).toEqual({ android: { adb: "adb", pool_state: `${home}/emulators.json`, appium_url: "http://127.0.0.1:4723" } });
+    const serve = cmds.at(-1)!;
+    expect(serve.slice(2)).toEqual(["serve", "--host", "0.0.0.0", "--port", "50051", "--server-config", `${home}/android-server.json`, "--metrics-port", "9464"]);
+    expect(cmds.indexOf(pool)).toBeGreaterThan(0);
+  });
+
+  it("with --appium off, starts no Appium and gives the sessions the named server", async () => {
+    const r = await start(["--dry-run", "--appium", "off", "--appium-url", "http://appium.internal:4723/wd/hub", "--state", "/var/lib/dm/pool.json"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain("appium/start.sh");
+    expect(configOf(r.stdout)).toEqual({ android: { adb: "adb", pool_state: "/var/lib/dm/pool.json", appium_url: "http://appium.internal:4723/wd/hub" } });
+    expect(r.stdout).toContain("--server-config /var/lib/dm/android-server.json");
+  });
+
+  it("--install-apps boots the AVD writable once, outside the pool's ports, and installs every APK (names with spaces intact) before the pool starts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dm-apks-"));
+    for (const f of ["net.gsantner.markor_146.apk", "my app.apk", "Liechtenstein_europe.obf", "notes.txt"]) writeFileSync(join(dir, f), "");
+    const r = await start(["--dry-run", "--install-apps", dir, "--avd", "Pixel_6_API_33"]);
+    expect(r.code).toBe(0);
+    const cmds = commands(r.stdout);
+    const boot = cmds.find((c) => c.includes("-avd"))!;
+    expect(boot).toEqual(["env", "ANDROID_ADB_SERVER_PORT=15036", "emulator", "-avd", "Pixel_6_API_33", "-port", "5682", "-no-window", "-no-audio", "-no-boot-anim", "-no-snapshot", "-gpu", "swiftshader_indirect", "-memory", "2048"]);
+    expect(boot).not.toContain("-read-only");
+    // The provisioning emulator may run beside a live pool: its console, adb and adb-server ports are no slot's.
+    const slotPortsAll = new Set(Array.from({ length: MAX_SLOTS }, (_, i) => allPorts(slotPorts(i))).flat());
+    for (const p of [5682, 5683, 15036]) expect(slotPortsAll.has(p), `port ${p}`).toBe(false);
+    const installs = cmds.filter((c) => c.includes("install")).map((c) => c.at(-1));
+    expect(installs).toEqual([join(dir, "my app.apk"), join(dir, "net.gsantner.markor_146.apk")]);
+    expect(cmds.some((c) => c.includes("push") && c.includes(join(dir, "Liechtenstein_europe.obf")))).toBe(true);
+    expect(cmds.some((c) => c.join(" ").endsWith("settings put secure sms_default_application com.simplemobiletools.smsmessenger"))).toBe(true);
+    const kill = cmds.findIndex((c) => c.includes("emu") && c.includes("kill"));
+    const pool = cmds.findIndex((c) => c.includes("start") && c.includes("--count"));
+    expect(kill).toBeGreaterThan(0);
+    expect(pool).toBeGreaterThan(kill);
+    expect(r.stdout).toContain(`skipped when ${join(r.stdout.match(/when (\S+)\/Pixel_6_API_33\.avd/)![1]!, "Pixel_6_API_33.avd")}/dynamind-apps-installed exists`);
+  });
+
+  it("accepts up to the pool's MAX_SLOTS emulators", async () => {
+    expect((await start(["--dry-run", "--count", String(MAX_SLOTS)])).code).toBe(0);
+    const over = await start(["--dry-run", "--count", String(MAX_SLOTS + 1)]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain(`--count must be in 1..${MAX_SLOTS}`);
+  });
+
+  const invalid: [string[], RegExp][] = [
+    [["--count", "0"], /--count must be in 1\.\.64, got 0/],
+    [["--count", "two"], /--count must be a whole number, got 'two'/],
+    [["--count"], /--count needs a value/],
+    [["--count", "--dry-run"], /--count needs a value/],
+    [["--avd", "../../etc"], /--avd must be 1\.\.64 letters/],
+    [["--avd", "-bad"], /--avd needs a value/],
+    [["--appium", "maybe"], /--appium must be on or off, got 'maybe'/],
+    [["--appium", "off"], /--appium off needs --appium-url/],
+    [["--appium", "off", "--appium-url", "file:///etc/passwd"], /--appium-url must be an http\(s\) URL/],
+    [["--appium-url", "http://x:4723"], /--appium-url is for --appium off/],
+    [["--port", "80"], /--port must be in 1024\.\.65535, got 80/],
+    [["--port", "4723"], /--port, --metrics-port and --appium-port must differ \(got 4723 4723\)/],
+    [["--metrics-port", "50051"], /must differ/],
+    [["--host", "a;reboot"], /--host must be an address or host name/],
+    [["--gpu", "metal"], /--gpu must be one of/],
+    [["--memory", "512"], /--memory must be in 1024\.\.16384/],
+    [["--boot-timeout", "1"], /--boot-timeout must be in 10\.\.3600/],
+    [["--install-apps", "/nonexistent/dynamind"], /--install-apps: \/nonexistent\/dynamind is not a directory/],
+    [["--install-apps", "deploy"], /--install-apps: no \.apk files in deploy/],
+    [["--frobnicate"], /unknown option '--frobnicate'/],
+    [["--dry-run=yes"], /--dry-run takes no value/],
+  ];
+  it.each(invalid)("refuses %j with exit 2, one clear line, and runs nothing", async (args, message) => {
+    const r = await start([...args, "--dry-run"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")[0]).toMatch(message);
+    expect(r.stderr).toContain("see --help");
+    expect(r.stdout).toBe("");
+  });
+
+  it("a real run on a machine without KVM access or adb stops before starting anything", async () => {
+    const home = mkdtempSync(join(tmpdir(), "dm-recipe-real-"));
+    const r = await start(["--count", "1"], { ADB: "/nonexistent/dynamind-test/adb", DYNAMIND_HOME: home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no \/dev\/kvm|\/dev\/kvm is not readable and writable|adb \(\/nonexistent\/dynamind-test\/adb\) is not on PATH/);
+    expect(r.stdout).toBe("");
+    expect(existsSync(join(home, "emulators.json"))).toBe(false);
+    expect(existsSync(join(home, "android-server.json"))).toBe(false);
+  });
+
+  it("is shellcheck-clean (when shellcheck is installed)", (ctx) => {
+    try {
+      execFileSync("shellcheck", ["--version"], { stdio: "ignore" });
+    } catch {
+      console.warn("deploy-android-emulator.test.ts: shellcheck is not installed (apt-get install shellcheck); not run");
+      ctx.skip();
+    }
+    expect(() => execFileSync("shellcheck", [SCRIPT], { encoding: "utf8" })).not.toThrow();
+  });
+
+  it("lists AndroidWorld's app files the Dockerfile downloads, one name per line", () => {
+    const names = readFileSync("deploy/android-emulator/androidworld-apps.txt", "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+    expect(names).toContain("net.gsantner.markor_146.apk");
+    expect(names).toContain("com.simplemobiletools.smsmessenger_85.apk");
+    for (const n of names) expect(n).toMatch(/^[A-Za-z0-9._-]+\.(apk|obf)$/);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
