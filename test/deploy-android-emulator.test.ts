@@ -1,15 +1,17 @@
 /**
  * deploy/android-emulator/start.sh, the KVM recipe's entry point, tested here without an emulator, a
- * Docker engine or KVM: its argument handling (valid and invalid), what --dry-run says it would run,
+ * Docker engine or KVM (and its Dockerfile, read but never built): its argument handling (valid and invalid), what --dry-run says it would run,
  * that its fixed ports stay out of the pool's port plan, and that a real run on a machine without
  * what it needs stops before starting anything.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_AVD } from "../emulator/pool/pool.js";
 import { allPorts, MAX_SLOTS, slotPorts } from "../emulator/pool/ports.js";
+import { copiedPaths, copyProblems, dockerInstructions } from "./support/dockerfile.js";
 
 const SCRIPT = "deploy/android-emulator/start.sh";
 
@@ -166,5 +168,38 @@ describe("deploy/android-emulator/start.sh", () => {
     expect(names).toContain("com.simplemobiletools.smsmessenger_85.apk");
     for (const n of names) expect(n).toMatch(/^[A-Za-z0-9._-]+\.(apk|obf)$/);
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe("deploy/android-emulator/Dockerfile (read, not built: no Docker engine here)", () => {
+  const steps = dockerInstructions(readFileSync("deploy/android-emulator/Dockerfile", "utf8"));
+    const arg = (name: string) => steps.find(([kw, a]) => kw === "ARG" && a.startsWith(`${name}=`))?.[1].slice(name.length + 1).replace(/^"|"$/g, "");
+
+  it("builds AndroidWorld's device: Pixel 6, API 33, google_apis x86_64, the AVD name start.sh and the pool use", () => {
+    expect(arg("SYSTEM_IMAGE")).toBe("system-images;android-33;google_apis;x86_64");
+    expect(arg("API_LEVEL")).toBe("33");
+    expect(arg("AVD_DEVICE")).toBe("pixel_6");
+    expect(arg("AVD_NAME")).toBe(DEFAULT_AVD);
+    expect(readFileSync(SCRIPT, "utf8")).toMatch(new RegExp(`^avd=${DEFAULT_AVD}$`, "m"));
+    expect(steps.some(([kw, a]) => kw === "RUN" && a.includes("sdkmanager --install platform-tools emulator"))).toBe(true);
+    expect(steps.some(([kw, a]) => kw === "RUN" && a.includes("scripts/appium/install.sh"))).toBe(true);
+  });
+
+  it("COPYs only paths that exist and are not excluded by .dockerignore, including every folder the build compiles", () => {
+    const copied = copiedPaths(steps);
+    expect(copyProblems(copied)).toEqual([]);
+    const build = JSON.parse(readFileSync("tsconfig.build.json", "utf8")) as { include: string[] };
+    // npm install builds packages/client too (package.json "build"), so its folder must be there.
+    for (const dir of [...build.include, "packages", "scripts/appium", "deploy/android-emulator"]) expect(copied, dir).toContain(dir);
+  });
+
+  it("runs start.sh, executable, as a non-root user created before", () => {
+    const users = steps.map(([kw, a], i) => [kw, a, i] as const).filter(([kw]) => kw === "USER");
+    const [, user, at] = users.at(-1)!;
+    expect(user).not.toMatch(/^(root|0)(:|$)/);
+    expect(at).toBeLessThan(steps.findIndex(([kw]) => kw === "ENTRYPOINT"));
+    expect(steps.slice(0, at).some(([kw, a]) => kw === "RUN" && a.includes("useradd") && a.includes(user))).toBe(true);
+    expect(steps.find(([kw]) => kw === "ENTRYPOINT")?.[1]).toBe(`["${SCRIPT}", "--host", "0.0.0.0"]`);
+    expect(statSync(SCRIPT).mode & 0o111).not.toBe(0);
   });
 });
