@@ -30,14 +30,11 @@ export interface PixelBox {
 }
 
 /**
- * One node of the device's view tree, before filtering: AndroidWorld's UIElement
- * fields (the box named `bbox`, in pixels, possibly absent for off-screen nodes),
- * plus `depth` and `childCount` for the tree's shape. The fields are spelled out
- * rather than derived from the environment contract's UiElement so this module
- * needs nothing from adapters/; `adapters/android/ui-elements.ts` builds a UiElement
- * from every field, so a field missing here fails to compile there.
+ * AndroidWorld's UIElement fields as a device reads them from a view node. The one
+ * list of them: the environment contract's UiElement (`adapters/contract.ts`) extends
+ * it with the fields the environment computes (boxes, tooltip, metadata).
  */
-export interface RawNode {
+export interface ViewNodeFields {
   text: string;
   contentDescription: string;
   className: string;
@@ -56,6 +53,14 @@ export interface RawNode {
   packageName: string;
   resourceName: string;
   resourceId: string;
+}
+
+/**
+ * One node of the device's view tree, before filtering: AndroidWorld's UIElement
+ * fields (the box named `bbox`, in pixels, possibly absent for off-screen nodes),
+ * plus `depth` and `childCount` for the tree's shape.
+ */
+export interface RawNode extends ViewNodeFields {
   depth: number;
   /** Number of child nodes (0 = leaf). */
   childCount: number;
