@@ -219,21 +219,34 @@ describe("deploy/android-emulator/start.sh, run for real against a stand-in SDK"
   const blocked = realRunBlocked();
   if (blocked) console.warn(`deploy-android-emulator.test.ts: real run skipped — ${blocked}`);
 
-  it.skipIf(blocked !== "")("starts the pool and dynamind serve with a config naming them, and stops both on SIGTERM", async () => {
-    // A stand-in emulator that just stays up, and an adb that reports every device booted.
+  it.skipIf(blocked !== "")("installs the apps into the AVD (leaving the marker that skips it next time), starts the pool and dynamind serve with a config naming them, and stops both on SIGTERM", async () => {
+    // A stand-in emulator that stays up until its console is told `emu kill`, and an adb that reports every device booted.
     const dir = mkdtempSync(join(tmpdir(), "dm-recipe-sdk-"));
     const log = join(dir, "log");
     mkdirSync(join(dir, "sdk/emulator"), { recursive: true });
-    writeFileSync(join(dir, "sdk/emulator/emulator"), `#!/bin/sh\necho "emulator $*" >>${log}\nexec sleep 300\n`);
-    writeFileSync(join(dir, "adb"), `#!/bin/sh\necho "adb $*" >>${log}\ncase "$*" in *boot_completed*) echo 1;; *get-state*) echo device;; esac\n`);
+    writeFileSync(
+      join(dir, "sdk/emulator/emulator"),
+      `#!/bin/sh\necho "emulator $*" >>${log}\np=""; prev=""; for a in "$@"; do [ "$prev" = "-port" ] && p=$a; prev=$a; done\necho $$ >${dir}/emu-$p.pid\nexec sleep 300\n`,
+    );
+    writeFileSync(
+      join(dir, "adb"),
+      `#!/bin/sh\necho "adb $*" >>${log}\ncase "$*" in\n  *boot_completed*) echo 1;;\n  *get-state*) echo device;;\n` +
+        `  *"emu kill"*) n=$(echo "$*" | sed -n 's/.*-s emulator-\\([0-9]*\\).*/\\1/p'); kill "$(cat ${dir}/emu-$n.pid)";;\nesac\n`,
+    );
     chmodSync(join(dir, "sdk/emulator/emulator"), 0o755);
     chmodSync(join(dir, "adb"), 0o755);
+    const apps = join(dir, "apps");
+    mkdirSync(apps);
+    for (const f of ["net.gsantner.markor_146.apk", "org.tasks_130605.apk"]) writeFileSync(join(apps, f), "");
+    const avdDir = join(dir, ".android/avd/AndroidWorldAvd.avd");
+    mkdirSync(avdDir, { recursive: true });
     const home = join(dir, "dm");
     const [port] = await freePorts(1);
-    const child = spawn("bash", [SCRIPT, "--count", "1", "--appium", "off", "--appium-url", "http://127.0.0.1:9", "--port", String(port), "--boot-timeout", "60"], {
-      env: { PATH: process.env.PATH, HOME: dir, DYNAMIND_HOME: home, ANDROID_SDK_ROOT: join(dir, "sdk"), ADB: join(dir, "adb") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "bash",
+      [SCRIPT, "--count", "1", "--appium", "off", "--appium-url", "http://127.0.0.1:9", "--port", String(port), "--boot-timeout", "60", "--install-apps", apps],
+      { env: { PATH: process.env.PATH, HOME: dir, DYNAMIND_HOME: home, ANDROID_SDK_ROOT: join(dir, "sdk"), ADB: join(dir, "adb") }, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -247,7 +260,14 @@ describe("deploy/android-emulator/start.sh, run for real against a stand-in SDK"
       });
       const pool = JSON.parse(readFileSync(join(home, "emulators.json"), "utf8")) as { emulators: { serial: string; emulatorArgs: string[] }[] };
       expect(pool.emulators.map((e) => [e.serial, e.emulatorArgs])).toEqual([["emulator-5554", ["-gpu", "swiftshader_indirect", "-memory", "2048"]]]);
-      expect(readFileSync(log, "utf8")).toContain("shell settings put global window_animation_scale 0.0");
+      const calls = readFileSync(log, "utf8");
+      expect(calls).toContain("shell settings put global window_animation_scale 0.0");
+      // The apps went into the AVD through a writable emulator on console 5682, which was shut down before the pool started.
+      expect(calls).toContain(`adb -P 15036 -s emulator-5682 install -r -g ${join(apps, "net.gsantner.markor_146.apk")}`);
+      expect(calls).toContain(`adb -P 15036 -s emulator-5682 install -r -g ${join(apps, "org.tasks_130605.apk")}`);
+      expect(calls.indexOf("emulator-5682 emu kill")).toBeLessThan(calls.indexOf("-port 5554"));
+      expect(calls).toMatch(/emulator -avd AndroidWorldAvd -port 5682 -no-window -no-audio -no-boot-anim -no-snapshot -gpu/);
+      expect(existsSync(join(avdDir, "dynamind-apps-installed"))).toBe(true);
       child.kill("SIGTERM");
       expect(await exited).not.toBeNull();
       expect(out).toMatch(/stopped slot 0 \(emulator-5554\)/);

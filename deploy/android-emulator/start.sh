@@ -210,6 +210,7 @@ run_bg() {
 
 appium_pid=""
 serve_pid=""
+provision_pid=""
 pool_started=0
 cleanup() {
   local status=$?
@@ -218,6 +219,7 @@ cleanup() {
     kill -TERM "$serve_pid" 2>/dev/null || true
     wait "$serve_pid" 2>/dev/null || true
   fi
+  if [[ -n $provision_pid ]]; then kill -TERM "$provision_pid" 2>/dev/null || true; fi
   if ((pool_started)); then "${dynamind[@]}" emulator stop --state "$state" --adb "$adb" || true; fi
   if [[ -n $appium_pid ]]; then kill -TERM "$appium_pid" 2>/dev/null || true; fi
   exit "$status"
@@ -247,12 +249,16 @@ install_apps() {
     echo "$prog: AndroidWorld's apps are already in AVD $avd ($marker); not installing again"
     return 0
   fi
+  if ((dry_run == 0)) && [[ ! -d $avd_home/$avd.avd ]]; then
+    fail "AVD $avd is not in $avd_home (set ANDROID_AVD_HOME, or create it: avdmanager create avd -n $avd -k 'system-images;android-33;google_apis;x86_64' -d pixel_6)"
+  fi
   ((dry_run == 0)) || echo "# install AndroidWorld's apps into AVD $avd once (skipped when $marker exists)"
   run "$adb" -P "$provision_adb_server" start-server
   # Writable (no -read-only): what is installed now is in the AVD every pool emulator starts from.
   run_bg env ANDROID_ADB_SERVER_PORT="$provision_adb_server" "$emulator_bin" -avd "$avd" -port "$provision_console" \
     -no-window -no-audio -no-boot-anim -no-snapshot "${emulator_flags[@]}"
   pid=$bg_pid
+  provision_pid=$pid
   if ((dry_run)); then echo "# wait until $serial reports sys.boot_completed=1 (at most $boot_timeout s)"; else wait_boot "$provision_adb_server" "$serial" "$pid"; fi
   run "$adb" -P "$provision_adb_server" -s "$serial" root
   run "$adb" -P "$provision_adb_server" -s "$serial" wait-for-device
@@ -268,7 +274,18 @@ install_apps() {
   androidworld_settings "$provision_adb_server" "$serial"
   run "$adb" -P "$provision_adb_server" -s "$serial" emu kill
   if ((dry_run == 0)); then
+    # The marker is written only after a clean exit: a killed emulator may not have saved what was installed.
+    local i
+    for ((i = 0; i < 60; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL "$pid" 2>/dev/null || true
+      fail "emulator $serial did not exit within 60 s of 'emu kill'; killed it. The apps may not be saved: run --install-apps again"
+    fi
     wait "$pid" || true
+    provision_pid=""
     touch "$marker"
   fi
   run "$adb" -P "$provision_adb_server" kill-server
