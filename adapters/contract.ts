@@ -8,6 +8,8 @@
  * episode phases, limits, metrics — lives in `env-server/core`, not here.
  */
 
+import type { ViewNodeFields } from "../emulator/device/contract.js";
+
 /** What an environment can show. */
 export type ObservationKind = "text" | "image" | "ui_elements";
 
@@ -36,27 +38,9 @@ export interface ImageObservation {
   height: number;
 }
 
-/** AndroidWorld's UIElement fields. */
-export interface UiElement {
-  text: string;
-  contentDescription: string;
-  className: string;
+/** AndroidWorld's UIElement fields: those a device reads from a view node (`ViewNodeFields`), and the boxes, tooltip and metadata. */
+export interface UiElement extends ViewNodeFields {
   bboxPixels: { xMin: number; xMax: number; yMin: number; yMax: number } | undefined;
-  hintText: string;
-  isChecked: boolean;
-  isCheckable: boolean;
-  isClickable: boolean;
-  isEditable: boolean;
-  isEnabled: boolean;
-  isFocused: boolean;
-  isFocusable: boolean;
-  isLongClickable: boolean;
-  isScrollable: boolean;
-  isSelected: boolean;
-  isVisible: boolean;
-  packageName: string;
-  resourceName: string;
-  resourceId: string;
   /** AndroidWorld's normalised bbox: bboxPixels divided by the screen's width and height. */
   bbox: { xMin: number; xMax: number; yMin: number; yMax: number } | undefined;
   tooltip: string;

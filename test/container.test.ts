@@ -3,29 +3,16 @@
  * user, health check, Chromium and COPY sources, and the health-check script against a real server.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { copiedPaths, copyProblems, dockerInstructions } from "./support/dockerfile.js";
 import { useTestServer } from "./support/server.js";
 
 const exec = promisify(execFile);
 const ctx = useTestServer();
 
-/** Dockerfile instructions as [KEYWORD, arguments], continuation lines joined and comments dropped. */
-function instructions(text: string): [string, string][] {
-  return text
-    .replace(/\\\n/g, " ")
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => {
-      const [kw, ...rest] = l.split(/\s+/);
-      return [kw!.toUpperCase(), rest.join(" ")];
-    });
-}
-
-const steps = instructions(readFileSync("Dockerfile", "utf8"));
-const ignored = readFileSync(".dockerignore", "utf8").split("\n").map((l) => l.trim()).filter(Boolean);
+const steps = dockerInstructions(readFileSync("Dockerfile", "utf8"));
 
 describe("the Dockerfile", () => {
   it("runs as a non-root user from before its entry point to the end", () => {
@@ -46,11 +33,8 @@ describe("the Dockerfile", () => {
   });
 
   it("COPYs only paths that exist and are not excluded by .dockerignore, including every folder the build compiles", () => {
-    const copied = steps.filter(([kw]) => kw === "COPY").flatMap(([, args]) => args.split(/\s+/).filter((a) => !a.startsWith("--")).slice(0, -1));
-    for (const src of copied) {
-      expect(existsSync(src), src).toBe(true);
-      expect(ignored.some((pattern) => src === pattern || src.startsWith(`${pattern}/`)), `${src} is in .dockerignore`).toBe(false);
-    }
+    const copied = copiedPaths(steps);
+    expect(copyProblems(copied)).toEqual([]);
     const build = JSON.parse(readFileSync("tsconfig.build.json", "utf8")) as { include: string[] };
     for (const dir of build.include) expect(copied, `the build compiles ${dir}/`).toContain(dir);
     for (const file of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "bin", "proto"]) expect(copied).toContain(file);

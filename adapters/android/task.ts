@@ -7,7 +7,7 @@
  * episode logic (`episode.ts`) enforces that, not the tasks.
  */
 import type { Rng } from "../kit/rng.js";
-import type { DeviceBackend } from "./device.js";
+import type { DeviceBackend } from "../../emulator/device/contract.js";
 
 /** Task parameters: a JSON object (they travel in reset info and portable states). */
 export type TaskParams = Record<string, string | number | boolean | string[] | number[]>;

@@ -9,7 +9,7 @@
  * in the list is the action's `index`.
  */
 import type { UiElement } from "../contract.js";
-import type { RawNode, ScreenSize } from "./device.js";
+import type { RawNode, ScreenSize } from "../../emulator/device/contract.js";
 
 /**
  * The element list of a raw tree. With `screen`, each element also gets AndroidWorld's

@@ -7,6 +7,7 @@
  * Appium server (android.appium_url, or APPIUM_URL).
  */
 import { Command, InvalidArgumentError } from "commander";
+import { AdbSpawnError } from "../../emulator/device/adb.js";
 import { EmulatorPool, PoolError, type EntryStatus, type PoolEntry } from "../../emulator/pool/pool.js";
 
 function positiveInt(v: string): number {
@@ -35,7 +36,8 @@ async function run(fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    if (err instanceof PoolError) {
+    // A missing adb is the operator's to fix, like a missing emulator: one line, no stack.
+    if (err instanceof PoolError || err instanceof AdbSpawnError) {
       console.error(`dynamind emulator: ${err.message}`);
       process.exitCode = 1;
       return;
@@ -56,11 +58,12 @@ export function emulatorCommand(): Command {
       .option("--avd <name>", "the AVD to run", "AndroidWorldAvd")
       .option("--emulator <path>", "the emulator binary (default $ANDROID_SDK_ROOT/emulator/emulator)")
       .option("--boot-timeout <s>", "seconds to wait for each boot", positiveInt, 300)
+      .option("--emulator-arg <arg>", "one more emulator flag or value, repeatable (e.g. --emulator-arg -gpu --emulator-arg swiftshader_indirect); kept for relaunches", (v: string, prev: string[]) => [...prev, v], [] as string[])
       .option("--json", "print the started emulators as JSON"),
   ).action((opts) =>
     run(async () => {
       const pool = new EmulatorPool({ statePath: opts.state, adbPath: opts.adb, emulatorPath: opts.emulator });
-      const started = await pool.start({ count: opts.count, avd: opts.avd, bootTimeoutMs: opts.bootTimeout * 1000 });
+      const started = await pool.start({ count: opts.count, avd: opts.avd, bootTimeoutMs: opts.bootTimeout * 1000, emulatorArgs: opts.emulatorArg });
       if (opts.json) console.log(JSON.stringify(started, null, 2));
       else for (const e of started) console.log(`booted ${describeEntry(e)}`);
     }),

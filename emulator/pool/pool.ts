@@ -15,7 +15,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { spawnAdbRunner, type AdbRunner } from "../../adapters/android/appium/adb.js";
+import { spawnAdbRunner, type AdbRunner } from "../device/adb.js";
 import { allocateSlots, serialOf, slotPorts, type SlotPorts } from "./ports.js";
 
 export interface PoolEntry {
@@ -26,6 +26,8 @@ export interface PoolEntry {
   ports: SlotPorts;
   startedAt: string;
   restarts: number;
+  /** Extra emulator flags it was started with; a relaunch reuses them. */
+  emulatorArgs?: string[];
 }
 
 export interface PoolState {
@@ -76,6 +78,18 @@ export class PoolError extends Error {
 
 export const DEFAULT_AVD = "AndroidWorldAvd";
 export const MAX_RESTARTS = 3;
+
+/** Flags the pool sets per slot; an extra flag that changed them would break the port plan or the shared AVD. */
+const POOL_FLAGS = new Set(["-avd", "-port", "-ports", "-grpc", "-read-only", "-writable-system"]);
+
+/** Checks extra emulator flags (operator input): none may take over what the pool decides. */
+export function checkEmulatorArgs(extra: readonly string[]): string[] {
+  for (const a of extra) {
+    const flag = a.startsWith("--") ? a.slice(1) : a;
+    if (POOL_FLAGS.has(flag) || flag.startsWith("@")) throw new PoolError(`emulator flag ${a} is the pool's to set (it picks the AVD, ports and read-only mode per slot)`);
+  }
+  return [...extra];
+}
 
 function defaultSpawner(command: string, args: readonly string[], env: NodeJS.ProcessEnv): { pid: number } {
   const child = nodeSpawn(command, [...args], { env, detached: true, stdio: "ignore" });
@@ -214,7 +228,9 @@ export class EmulatorPool {
     const ports = slotPorts(slot);
     const env = { ...this.env, ANDROID_SDK_ROOT: this.sdkRoot(binary), ANDROID_ADB_SERVER_PORT: String(ports.adbServer) };
     const { pid } = this.spawner(binary, this.emulatorArgs(avd, ports, extra, readOnly), env);
-    return { slot, avd, serial: serialOf(ports), pid, ports, startedAt: this.now().toISOString(), restarts: 0 };
+    const entry: PoolEntry = { slot, avd, serial: serialOf(ports), pid, ports, startedAt: this.now().toISOString(), restarts: 0 };
+    if (extra.length > 0) entry.emulatorArgs = [...extra];
+    return entry;
   }
 
   private async adb(entry: PoolEntry, args: string[], timeoutMs = 15_000): Promise<{ ok: boolean; out: string }> {
@@ -243,6 +259,7 @@ export class EmulatorPool {
   /** Launches `count` more emulators and waits until all have booted. */
   async start(options: StartOptions): Promise<PoolEntry[]> {
     if (!Number.isInteger(options.count) || options.count < 1) throw new PoolError(`--count must be a positive integer, got ${options.count}`);
+    const extra = checkEmulatorArgs(options.emulatorArgs ?? []);
     const binary = this.emulatorBinary();
     const avd = options.avd ?? DEFAULT_AVD;
     const state = await this.state();
@@ -252,7 +269,7 @@ export class EmulatorPool {
     for (const slot of slots) {
       const ports = slotPorts(slot);
       await this.adbFor(ports.adbServer)(["start-server"], { timeoutMs: 30_000 });
-      started.push(this.launch(binary, avd, slot, options.emulatorArgs ?? [], true));
+      started.push(this.launch(binary, avd, slot, extra, true));
     }
     await this.save({ version: 1, emulators: [...live, ...started].sort((a, b) => a.slot - b.slot) });
     await Promise.all(started.map((e) => this.waitForBoot(e, options.bootTimeoutMs, options.pollMs)));
@@ -302,7 +319,7 @@ export class EmulatorPool {
   }
 
   /**
-   * Relaunches one slot with the same ports (a dead or hung emulator), at most
+   * Relaunches one slot with the same ports and flags (a dead or hung emulator), at most
    * {@link MAX_RESTARTS} times over the entry's life; waits for boot.
    */
   async relaunch(slot: number, options: { bootTimeoutMs?: number; pollMs?: number; emulatorArgs?: readonly string[] } = {}): Promise<PoolEntry> {
@@ -310,10 +327,11 @@ export class EmulatorPool {
     const old = state.emulators.find((e) => e.slot === slot);
     if (!old) throw new PoolError(`no emulator in slot ${slot} (see dynamind emulator status)`);
     if (old.restarts >= MAX_RESTARTS) throw new PoolError(`emulator ${old.serial} was relaunched ${old.restarts} times already; giving up (stop it and start a new one)`);
+    const extra = checkEmulatorArgs(options.emulatorArgs ?? old.emulatorArgs ?? []);
     const binary = this.emulatorBinary();
     await this.terminate(old);
     await this.adbFor(old.ports.adbServer)(["start-server"], { timeoutMs: 30_000 });
-    const fresh = { ...this.launch(binary, old.avd, slot, options.emulatorArgs ?? [], true), restarts: old.restarts + 1 };
+    const fresh = { ...this.launch(binary, old.avd, slot, extra, true), restarts: old.restarts + 1 };
     await this.save({ version: 1, emulators: state.emulators.map((e) => (e.slot === slot ? fresh : e)) });
     await this.waitForBoot(fresh, options.bootTimeoutMs, options.pollMs);
     return fresh;

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Page } from "puppeteer-core";
 import { packageRoot } from "../../env-server/package-root.js";
-import type { DeviceBackend, DeviceKey, RawNode, Screenshot } from "../../adapters/android/device.js";
+import type { DeviceBackend, DeviceKey, RawNode, Screenshot } from "../device/contract.js";
 import { closePage, openPage } from "./browser.js";
 import type { DeviceState } from "./state.js";
 

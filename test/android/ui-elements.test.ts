@@ -1,6 +1,6 @@
 /** AndroidWorld's element-list rules and the text rendering, on hand-made trees (no browser). */
 import { describe, expect, it } from "vitest";
-import type { RawNode } from "../../adapters/android/device.js";
+import type { RawNode } from "../../emulator/device/contract.js";
 import { elementCenter, renderElementLine, toUiElements } from "../../adapters/android/ui-elements.js";
 import { answersMatch, stepBudget } from "../../adapters/android/task.js";
 

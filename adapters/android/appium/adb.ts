@@ -1,63 +1,12 @@
 /**
- * adb through an injectable runner. Success checks, resets and emulator snapshots
- * all go through {@link Adb}, so tests replay recorded outputs with a fake runner
- * and no device.
- *
- * One adb server per emulator: every call names the server port (`-P`, and
- * ANDROID_ADB_SERVER_PORT for tools that adb itself starts), because a single
- * shared server fails under concurrency.
+ * adb commands for one device, over the host's adb runner (`emulator/device/adb.ts`,
+ * injectable). Success checks, resets and emulator snapshots all go through
+ * {@link Adb}, so tests replay recorded outputs with a fake runner and no device.
+ * Failures become the environment's errors here: a missing adb binary is the
+ * operator's INVALID_ARGUMENT, anything else a (possibly retryable) INTERNAL.
  */
-import { spawn } from "node:child_process";
+import { AdbSpawnError, type AdbResult, type AdbRunner } from "../../../emulator/device/adb.js";
 import { EnvError } from "../../contract.js";
-
-export interface AdbResult {
-  stdout: string;
-  stderr: string;
-  /** Exit status; -1 when the process could not start or was killed by the timeout. */
-  code: number;
-}
-
-/** Runs `adb <args>` (without -P/-s: the {@link Adb} wrapper adds them). */
-export type AdbRunner = (args: readonly string[], options?: { timeoutMs?: number }) => Promise<AdbResult>;
-
-export interface SpawnAdbOptions {
-  /** The adb binary; default "adb" on PATH (Debian's `adb` package works). */
-  adbPath?: string;
-  /** This device's adb server port; default 5037. */
-  serverPort?: number;
-}
-
-/** A runner that spawns the adb binary. A missing binary gives a clear error, not ENOENT. */
-export function spawnAdbRunner(options: SpawnAdbOptions = {}): AdbRunner {
-  const bin = options.adbPath ?? "adb";
-  const port = options.serverPort;
-  return (args, { timeoutMs = 30_000 } = {}) =>
-    new Promise((resolve, reject) => {
-      const full = port !== undefined ? ["-P", String(port), ...args] : [...args];
-      const env = port !== undefined ? { ...process.env, ANDROID_ADB_SERVER_PORT: String(port) } : process.env;
-      const child = spawn(bin, full, { env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      let killed = false;
-      const timer = setTimeout(() => {
-        killed = true;
-        child.kill("SIGKILL");
-      }, timeoutMs);
-      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-      child.on("error", (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        if (err.code === "ENOENT") {
-          reject(new EnvError("INVALID_ARGUMENT", `adb not found ("${bin}"); install platform-tools (Debian: apt-get install adb) or set android.adb in the server config`));
-        } else reject(new EnvError("INTERNAL", `adb could not start: ${err.message}`, true));
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        if (killed) stderr += `\n(adb ${args.join(" ")} timed out after ${timeoutMs} ms)`;
-        resolve({ stdout, stderr, code: killed ? -1 : (code ?? -1) });
-      });
-    });
-}
 
 /** Quotes one argument for the device's /system/bin/sh. */
 export function shQuote(s: string): string {
@@ -73,7 +22,13 @@ export class Adb {
   ) {}
 
   private async call(args: string[], what: string, timeoutMs?: number): Promise<string> {
-    const r = await this.run(["-s", this.serial, ...args], timeoutMs === undefined ? undefined : { timeoutMs });
+    let r: AdbResult;
+    try {
+      r = await this.run(["-s", this.serial, ...args], timeoutMs === undefined ? undefined : { timeoutMs });
+    } catch (err) {
+      if (err instanceof AdbSpawnError) throw new EnvError(err.missing ? "INVALID_ARGUMENT" : "INTERNAL", err.message, !err.missing);
+      throw err;
+    }
     if (r.code !== 0) {
       const detail = (r.stderr || r.stdout).trim().split("\n").slice(-3).join(" | ");
       const gone = /device .* not found|device offline|no devices|unauthorized|cannot connect|closed/i.test(detail);

@@ -17,10 +17,11 @@
  *   named `dynamind-…`; the value is the snapshot name (server-held, not portable).
  */
 import { EnvError } from "../../contract.js";
-import type { DeviceBackend, DeviceKey, RawNode, Screenshot, ScreenSize } from "../device.js";
+import type { DeviceBackend, DeviceKey, RawNode, Screenshot, ScreenSize } from "../../../emulator/device/contract.js";
 import { toUiElements } from "../ui-elements.js";
 import type { UiElement } from "../../contract.js";
-import { Adb, type AdbResult } from "./adb.js";
+import type { AdbResult } from "../../../emulator/device/adb.js";
+import { Adb } from "./adb.js";
 import { ANDROID_APPS, findApp } from "./apps.js";
 import { parsePageSource, type PageSource } from "./page-source.js";
 import {

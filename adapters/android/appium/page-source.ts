@@ -18,7 +18,7 @@
  * in that list is the action's `index`.
  */
 import { EnvError, type UiElement } from "../../contract.js";
-import type { PixelBox, RawNode } from "../device.js";
+import type { PixelBox, RawNode } from "../../../emulator/device/contract.js";
 import { toUiElements } from "../ui-elements.js";
 
 /** One node of the page source: its tag and its attributes, decoded. */

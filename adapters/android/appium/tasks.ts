@@ -7,7 +7,7 @@
  * the task's start condition; `isSuccessful` returns 0..1 and is asked when the
  * agent ends the episode with `status` (AndroidWorld counts a run only then).
  */
-import type { DeviceBackend } from "../device.js";
+import type { DeviceBackend } from "../../../emulator/device/contract.js";
 import { androidWorldComplexity } from "../androidworld.js";
 import { fuzzyMatch } from "../fuzzy.js";
 import type { AndroidTask } from "../task.js";

@@ -1,7 +1,7 @@
 /** Test doubles for the Appium backend: a recording WebDriver and a scripted adb. */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { AdbResult, AdbRunner } from "../../../adapters/android/appium/adb.js";
+import type { AdbResult, AdbRunner } from "../../../emulator/device/adb.js";
 import type { AppiumDriver } from "../../../adapters/android/appium/device.js";
 
 export function fixture(name: string): string {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AdbRunner } from "../../../adapters/android/appium/adb.js";
+import type { AdbRunner } from "../../../emulator/device/adb.js";
 import { EmulatorPool, MAX_RESTARTS, PoolError, readPoolStateSync } from "../../../emulator/pool/pool.js";
 import { allocateSlots, allPorts, MAX_SLOTS, serialOf, slotPorts } from "../../../emulator/pool/ports.js";
 import { createAppiumDefinition } from "../../../adapters/android/appium/definition.js";
@@ -18,6 +18,43 @@ describe("emulator pool ports", () => {
     expect(slotPorts(1)).toEqual({ console: 5556, adb: 5557, grpc: 8555, adbServer: 15038, systemPort: 8201, mjpegServerPort: 7811, chromedriverPort: 9517 });
     expect(serialOf(slotPorts(2))).toBe("emulator-5558");
     expect(() => slotPorts(MAX_SLOTS)).toThrow(RangeError);
+  });
+
+  it("keeps every slot inside the emulator's rules: even consoles in 5554..5682, adb = console + 1, serial named by the console", () => {
+    for (let i = 0; i < MAX_SLOTS; i++) {
+      const p = slotPorts(i);
+      expect(p.console % 2, `slot ${i}`).toBe(0);
+      // The emulator refuses a -port outside 5554..5682; its adb port is the console's + 1.
+      expect(p.console).toBeGreaterThanOrEqual(5554);
+      expect(p.console).toBeLessThanOrEqual(5682);
+      expect(p.adb).toBe(p.console + 1);
+      // adb names an emulator by its console port, and android-appium finds the device by that serial.
+      expect(serialOf(p)).toBe(`emulator-${p.console}`);
+      for (const port of allPorts(p)) {
+        expect(port).toBeGreaterThanOrEqual(1024);
+        expect(port).toBeLessThanOrEqual(65535);
+      }
+    }
+  });
+
+  it("leaves the ports a host's other servers use by default free: adb's 5037, Appium's 4723, dynamind serve's 50051 and metrics 9464", () => {
+    const all = new Set(Array.from({ length: MAX_SLOTS }, (_, i) => allPorts(slotPorts(i))).flat());
+    expect(all.size).toBe(MAX_SLOTS * 7);
+    for (const port of [5037, 4723, 50051, 9464]) expect(all.has(port), `port ${port}`).toBe(false);
+  });
+
+  it("refuses slots outside 0..MAX_SLOTS-1 and non-integer slots", () => {
+    for (const bad of [-1, MAX_SLOTS, 1.5, Number.NaN]) expect(() => slotPorts(bad), String(bad)).toThrow(RangeError);
+    expect(slotPorts(MAX_SLOTS - 1).console).toBe(5554 + 2 * (MAX_SLOTS - 1));
+  });
+
+  it("allocates ascending, never a taken slot, and never more than the host holds", async () => {
+    const taken = new Set([0, 2, 5]);
+    const slots = await allocateSlots(4, taken, async () => true);
+    expect(slots).toEqual([1, 3, 4, 6]);
+    expect(slots.some((s) => taken.has(s))).toBe(false);
+    expect(await allocateSlots(MAX_SLOTS, new Set(), async () => true)).toHaveLength(MAX_SLOTS);
+    await expect(allocateSlots(MAX_SLOTS + 1, new Set(), async () => true)).rejects.toThrow(/only 64 of 65 emulator slots are free/);
   });
 
   it("skips taken slots and slots with a busy port", async () => {
@@ -104,6 +141,20 @@ describe("emulator pool", () => {
     const stopped = await pool.stop();
     expect(stopped).toHaveLength(1);
     expect(await pool.status()).toEqual([]);
+  });
+
+  it("passes extra emulator flags, keeps them for relaunches, and refuses flags that are the pool's to set", async () => {
+    const { pool, spawned, statePath } = harness();
+    const flags = ["-gpu", "swiftshader_indirect", "-memory", "2048"];
+    await pool.start({ count: 1, emulatorArgs: flags });
+    expect(spawned[0]!.args.slice(-4)).toEqual(flags);
+    expect(readPoolStateSync(statePath).emulators[0]!.emulatorArgs).toEqual(flags);
+    await pool.relaunch(0);
+    expect(spawned[1]!.args.slice(-4)).toEqual(flags);
+    for (const bad of [["-port", "5600"], ["-avd", "Other"], ["@Other"], ["-read-only"], ["--grpc", "9000"]]) {
+      await expect(pool.start({ count: 1, emulatorArgs: bad }), bad.join(" ")).rejects.toThrow(/is the pool's to set/);
+    }
+    expect(spawned).toHaveLength(2);
   });
 
   it("fails a boot clearly when the emulator process dies", async () => {
