@@ -15,7 +15,7 @@ import { shortName } from "../kit/short-text.js";
 import { hashString } from "../kit/hash.js";
 import { Rng } from "../kit/rng.js";
 import { parseAndroidAction, type AndroidAction } from "./action.js";
-import type { DeviceBackend, RawNode } from "./device.js";
+import type { DeviceBackend, RawNode } from "../../emulator/device/contract.js";
 import { stepBudget, type AndroidTask, type TaskParams } from "./task.js";
 import { scrollDrag, swipeDrag } from "./gesture.js";
 import { elementCenter, renderElements, toUiElements } from "./ui-elements.js";

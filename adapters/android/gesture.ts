@@ -18,7 +18,7 @@
  * 2400), one pixel past the last one. W3C pointer actions (Appium) and the browser refuse
  * or drop points outside the viewport, so a point on that edge is moved one pixel in.
  */
-import type { PixelBox, ScreenSize } from "./device.js";
+import type { PixelBox, ScreenSize } from "../../emulator/device/contract.js";
 
 export type Direction = "up" | "down" | "left" | "right";
 

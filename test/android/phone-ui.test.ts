@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "puppeteer-core";
-import type { RawNode } from "../../adapters/android/device.js";
+import type { RawNode } from "../../emulator/device/contract.js";
 import { scrollDrag, swipeDrag } from "../../adapters/android/gesture.js";
 import { closePage, openPage } from "../../emulator/web-device/browser.js";
 import { APP_NAMES, appUrl, SCREEN, WebDevice } from "../../emulator/web-device/web-device.js";
