@@ -22,6 +22,8 @@ COPY agent agent
 COPY cli cli
 COPY emulator emulator
 COPY env-server env-server
+# The build also compiles the client workspace (package.json "workspaces"), so npm install needs it.
+COPY packages packages
 COPY scripts/healthcheck.mjs scripts/healthcheck.mjs
 # The optional native TensorFlow packages are for training on a GPU, not for serving environments.
 RUN npm install --no-audit --no-fund --omit=optional \

@@ -37,6 +37,9 @@ describe("the Dockerfile", () => {
     expect(copyProblems(copied)).toEqual([]);
     const build = JSON.parse(readFileSync("tsconfig.build.json", "utf8")) as { include: string[] };
     for (const dir of build.include) expect(copied, `the build compiles ${dir}/`).toContain(dir);
+    // npm install builds the workspaces too (the "build" script compiles packages/client).
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { workspaces?: string[] };
+    for (const ws of pkg.workspaces ?? []) expect(copied.some((c) => ws === c || ws.startsWith(`${c}/`)), `the workspace ${ws}`).toBe(true);
     for (const file of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "bin", "proto"]) expect(copied).toContain(file);
   });
 });
