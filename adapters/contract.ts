@@ -121,6 +121,8 @@ export interface EnvSpec {
   resetOptionsSchema: Record<string, unknown>;
   /** The environment implements {@link Environment.expertPlan}. */
   hasExpert?: boolean;
+  /** A model, not the real dynamics, produces the transitions (the `dream` environment); clients can tell. */
+  learned?: boolean;
 }
 
 /** What an environment's expert proposes from a state. */
