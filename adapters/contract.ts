@@ -213,6 +213,8 @@ export interface EnvDefinition<C = unknown> {
    * For environments that drive something outside the server (a device): checks, within
    * seconds, that it answers, before CreateSession makes a session for it. Throws a
    * retryable EnvError (DEVICE_UNAVAILABLE) when it does not. Absent = nothing to check.
+   * Also where an environment must build something for a new config (dream's live replay
+   * buffer) without holding the event loop: CreateSession awaits it before `create`.
    */
   prepare?(config: C): Promise<void>;
 }

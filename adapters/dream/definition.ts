@@ -23,7 +23,7 @@ export const DEFAULT_BASES = ["sokoban", "alfworld", "example-corridor"];
 export const LIVE_SEED_BASE = 1_000_000_007;
 
 /** Distinct live buffers (base configs) kept; more are refilled when asked for again. */
-const LIVE_CACHE = 8;
+const LIVE_CACHE = 16;
 
 /** Longest observation text a prompt shows. */
 const MAX_PROMPT_TEXT = 4000;
@@ -39,6 +39,23 @@ interface ParsedDream extends DreamConfig {
  * episodes × steps.
  */
 export function fillLive(def: EnvDefinition, baseConfig: unknown, episodes: number, maxSteps: number): RealTransition[] {
+  const out: RealTransition[] = [];
+  for (let e = 0; e < episodes; e++) out.push(...playLive(def, baseConfig, e, maxSteps));
+  return out;
+}
+
+/** {@link fillLive} one episode at a time, with `pause()` between episodes (what a server uses, in prepare). */
+export async function fillLiveSliced(def: EnvDefinition, baseConfig: unknown, episodes: number, maxSteps: number, pause: () => Promise<void>): Promise<RealTransition[]> {
+  const out: RealTransition[] = [];
+  for (let e = 0; e < episodes; e++) {
+    out.push(...playLive(def, baseConfig, e, maxSteps));
+    await pause();
+  }
+  return out;
+}
+
+/** Live episode `e`: seeded random play from reset seed LIVE_SEED_BASE + e. */
+function playLive(def: EnvDefinition, baseConfig: unknown, e: number, maxSteps: number): RealTransition[] {
   const env: Environment = def.create(baseConfig);
   const spec = def.describe(baseConfig);
   const steps = spec.maxSteps > 0 ? Math.min(spec.maxSteps, maxSteps) : maxSteps;
@@ -50,22 +67,20 @@ export function fillLive(def: EnvDefinition, baseConfig: unknown, episodes: numb
   const request = { text: true, image: false, uiElements: false, fingerprint: false };
   const out: RealTransition[] = [];
   try {
-    for (let e = 0; e < episodes; e++) {
-      const seed = LIVE_SEED_BASE + e;
-      sync(env.reset(seed, {}));
-      let obs = sync(env.observe(request));
-      const rng = Rng.fromSeed(seed, 0x11fe);
-      for (let t = 0; t < steps; t++) {
-        let action: string;
-        if (obs.validActions.length > 0) action = obs.validActions[rng.int(obs.validActions.length)]!;
-        else if (names.length > 0 && spec.action.kinds.includes("text")) action = names[rng.int(names.length)]!;
-        else break;
-        const tr = sync(env.step({ $case: "text", text: action }));
-        const next = sync(env.observe(request));
-        out.push({ state: obs.text, action, next: next.text, reward: tr.reward, terminated: tr.terminated, success: tr.terminated && tr.reward > 0, nextValidActions: [...next.validActions] });
-        if (tr.terminated) break;
-        obs = next;
-      }
+    const seed = LIVE_SEED_BASE + e;
+    sync(env.reset(seed, {}));
+    let obs = sync(env.observe(request));
+    const rng = Rng.fromSeed(seed, 0x11fe);
+    for (let t = 0; t < steps; t++) {
+      let action: string;
+      if (obs.validActions.length > 0) action = obs.validActions[rng.int(obs.validActions.length)]!;
+      else if (names.length > 0 && spec.action.kinds.includes("text")) action = names[rng.int(names.length)]!;
+      else break;
+      const tr = sync(env.step({ $case: "text", text: action }));
+      const next = sync(env.observe(request));
+      out.push({ state: obs.text, action, next: next.text, reward: tr.reward, terminated: tr.terminated, success: tr.terminated && tr.reward > 0, nextValidActions: [...next.validActions] });
+      if (tr.terminated) break;
+      obs = next;
     }
   } finally {
     void env.close?.();
@@ -141,6 +156,13 @@ export async function createDreamDefinition(resources: OperatorResources | undef
     return { ...c, baseParsed, baseKey };
   };
 
+  const remember = (key: string, b: ReplayBuffer): ReplayBuffer => {
+    // Most recently used last, so the first is the one to drop.
+    live.delete(key);
+    live.set(key, b);
+    if (live.size > LIVE_CACHE) live.delete(live.keys().next().value!);
+    return b;
+  };
   const bufferFor = (c: ParsedDream): ReplayBuffer => {
     const key = `${c.base}\u0000${c.baseKey}`;
     if (c.buffer !== LIVE_BUFFER) {
@@ -149,17 +171,27 @@ export async function createDreamDefinition(resources: OperatorResources | undef
       if (!b) indexed.set(k, (b = new ReplayBuffer(recorded.get(c.buffer)!.get(key)!)));
       return b;
     }
-    let b = live.get(key);
-    if (b) {
-      // Most recently used last, so the first is the one to drop.
-      live.delete(key);
-      live.set(key, b);
-      return b;
+    const b = live.get(key);
+    if (b) return remember(key, b);
+    // In-process users (tests, trainers) and a fork after its buffer left the cache fill
+    // here, inline; a server has filled it in prepare, in slices.
+    return remember(key, new ReplayBuffer(fillLive(baseOf(c.base), c.baseParsed, operator.live_episodes, operator.live_max_steps).slice(0, operator.max_buffer)));
+  };
+  /** Live buffers being filled, so that concurrent CreateSessions of one base config fill once. */
+  const filling = new Map<string, Promise<void>>();
+  const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const prepare = (c: ParsedDream): Promise<void> => {
+    const key = `${c.base}\u0000${c.baseKey}`;
+    if (c.buffer !== LIVE_BUFFER || live.has(key)) return Promise.resolve();
+    let p = filling.get(key);
+    if (!p) {
+      p = fillLiveSliced(baseOf(c.base), c.baseParsed, operator.live_episodes, operator.live_max_steps, pause)
+        .then((t) => ReplayBuffer.sliced(t.slice(0, operator.max_buffer), pause))
+        .then((b) => void remember(key, b))
+        .finally(() => filling.delete(key));
+      filling.set(key, p);
     }
-    b = new ReplayBuffer(fillLive(baseOf(c.base), c.baseParsed, operator.live_episodes, operator.live_max_steps).slice(0, operator.max_buffer));
-    live.set(key, b);
-    if (live.size > LIVE_CACHE) live.delete(live.keys().next().value!);
-    return b;
+    return p;
   };
 
   return {
@@ -167,6 +199,9 @@ export async function createDreamDefinition(resources: OperatorResources | undef
     describe: (config) => describeDream(config ?? parse({}), baseOf((config ?? parse({})).base), schema),
     parseConfig: parse,
     configKey: (c) => JSON.stringify([c.base, c.baseKey, c.model, c.buffer, c.k, c.history, c.maxTokens, c.temperature]),
+    // Fills a live buffer before the session is made, a slice at a time, so a new base
+    // config does not hold the event loop that every other client shares.
+    prepare,
     create: (c) => {
       const def = baseOf(c.base);
       return new DreamEnv(c, {

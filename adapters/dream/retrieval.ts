@@ -72,10 +72,10 @@ export class ReplayBuffer {
   private readonly vectors: SparseVector[];
   private readonly actions: string[];
 
-  constructor(transitions: readonly RealTransition[]) {
+  /** `counts`: the states' n-gram counts when already computed (see {@link ReplayBuffer.sliced}). */
+  constructor(transitions: readonly RealTransition[], counts: readonly Map<string, number>[] = transitions.map((t) => grams(t.state))) {
     this.transitions = transitions;
     this.actions = transitions.map((t) => normaliseAction(t.action));
-    const counts = transitions.map((t) => grams(t.state));
     for (const c of counts) {
       for (const g of c.keys()) {
         let id = this.vocab.get(g);
@@ -88,6 +88,24 @@ export class ReplayBuffer {
       }
     }
     this.vectors = counts.map((c) => this.vector(c));
+  }
+
+  /**
+   * The same buffer, built without holding the event loop for long: the n-gram counts are
+   * taken in slices of about `sliceMs`, with `pause()` between them (a server's other calls
+   * run there); the remaining vocabulary pass is a fraction of the work.
+   */
+  static async sliced(transitions: readonly RealTransition[], pause: () => Promise<void>, sliceMs = 4): Promise<ReplayBuffer> {
+    const counts: Map<string, number>[] = [];
+    let since = Date.now();
+    for (const t of transitions) {
+      counts.push(grams(t.state));
+      if (Date.now() - since >= sliceMs) {
+        await pause();
+        since = Date.now();
+      }
+    }
+    return new ReplayBuffer(transitions, counts);
   }
 
   get size(): number {

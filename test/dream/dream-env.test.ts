@@ -85,6 +85,25 @@ describe("dream: what is real and what is learned", () => {
     expect((t.info!.neighbours as number[])[0]).toBe(0);
   });
 
+  it("fills a live buffer in prepare, in slices, with the same transitions as inline", async () => {
+    const sliced = await dream({ dream: { live_episodes: 6 } });
+    const inline = await dream({ dream: { live_episodes: 6 } });
+    const config = sliced.parseConfig({ base: "sokoban", model: "nearest-neighbour" });
+    await Promise.all([sliced.prepare!(config), sliced.prepare!(config)]);
+    const play = async (def: EnvDefinition) => {
+      const env = def.create(def.parseConfig({ base: "sokoban" }));
+      await env.reset(LIVE_SEED_BASE + 2, {});
+      const out: unknown[] = [];
+      for (const a of ["Up", "Left", "Down", "Right"]) {
+        const t = await env.step(text(a));
+        out.push(t, (env.observe(view) as Observation).text);
+        if (t.terminated) break;
+      }
+      return out;
+    };
+    expect(await play(sliced)).toEqual(await play(inline));
+  });
+
   it("is the same episode in two separately built definitions (two engines)", async () => {
     const play = async () => {
       const env = await open(await dream(), { base: "example-corridor", base_config: { length: 6 } });
