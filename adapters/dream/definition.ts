@@ -132,8 +132,13 @@ export async function createDreamDefinition(resources: OperatorResources | undef
   for (const [name, model] of extra.models ?? []) models.set(name, model);
 
   const recorded = new Map<string, RecordedTransitions>();
-  for (const [name, entry] of Object.entries(operator.buffers ?? {})) recorded.set(name, await loadRecordings(name, entry.recordings, bases, operator.max_buffer));
+  // Recorded buffers are indexed here, at server start, so no client call pays for it.
   const indexed = new Map<string, ReplayBuffer>();
+  for (const [name, entry] of Object.entries(operator.buffers ?? {})) {
+    const groups = await loadRecordings(name, entry.recordings, bases, operator.max_buffer);
+    recorded.set(name, groups);
+    for (const [key, transitions] of groups) indexed.set(`${name}\u0000${key}`, new ReplayBuffer(transitions));
+  }
   const live = new Map<string, ReplayBuffer>();
 
   const bounds: ClientBounds = {
@@ -165,12 +170,7 @@ export async function createDreamDefinition(resources: OperatorResources | undef
   };
   const bufferFor = (c: ParsedDream): ReplayBuffer => {
     const key = `${c.base}\u0000${c.baseKey}`;
-    if (c.buffer !== LIVE_BUFFER) {
-      const k = `${c.buffer}\u0000${key}`;
-      let b = indexed.get(k);
-      if (!b) indexed.set(k, (b = new ReplayBuffer(recorded.get(c.buffer)!.get(key)!)));
-      return b;
-    }
+    if (c.buffer !== LIVE_BUFFER) return indexed.get(`${c.buffer}\u0000${key}`)!;
     const b = live.get(key);
     if (b) return remember(key, b);
     // In-process users (tests, trainers) and a fork after its buffer left the cache fill

@@ -11,7 +11,7 @@
  * nothing that a later step could change.
  */
 import { z } from "zod";
-import { EnvError, type Action, type Environment, type EnvSpec, type MaybePromise, type Observation, type ObservationRequest, type Transition } from "../contract.js";
+import { EnvError, type Action, type CallBudget, type Environment, type EnvSpec, type MaybePromise, type Observation, type ObservationRequest, type Transition } from "../contract.js";
 import { clip } from "../kit/clip.js";
 import { hashString } from "../kit/hash.js";
 import { Rng } from "../kit/rng.js";
@@ -82,7 +82,7 @@ export class DreamEnv implements Environment<DreamState> {
     this.fixedActions = parts.baseSpec.action.discreteNames;
   }
 
-  reset(seed: number, options: Record<string, unknown>): MaybePromise<Record<string, unknown>> {
+  reset(seed: number, options: Record<string, unknown>, call?: CallBudget): MaybePromise<Record<string, unknown>> {
     this.base ??= this.parts.createBase();
     const base = this.base;
     const started = (info: Record<string, unknown> | undefined) => {
@@ -93,7 +93,8 @@ export class DreamEnv implements Environment<DreamState> {
       };
       return o instanceof Promise ? o.then(begin) : begin(o);
     };
-    const r = base.reset(seed, options);
+    // The budget goes with it: a base env's heavy reset (room generation) leaves the event loop as it would alone.
+    const r = base.reset(seed, options, call);
     return r instanceof Promise ? r.then(started) : started(r);
   }
 
