@@ -124,6 +124,7 @@ export async function createDreamDefinition(resources: OperatorResources | undef
   const operator: DreamOperatorConfig = resources?.dream ?? parseDreamOperatorConfig({});
   const baseIds = (operator.bases ?? DEFAULT_BASES).filter((id) => id !== "dream" && registry.has(id));
   if (operator.bases) for (const id of operator.bases) if (!registry.has(id)) throw new Error(`dream: base env "${id}" is not registered`);
+  if (baseIds.length === 0) throw new Error("dream: no base env to wrap (none of its bases is registered)");
   const bases = new Map<string, EnvDefinition>();
   for (const id of baseIds) bases.set(id, await registry.get(id));
 
