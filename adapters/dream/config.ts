@@ -101,7 +101,7 @@ export function clientConfigSchema(b: ClientBounds) {
     base: (b.bases.length > 0 ? z.enum(b.bases as [string, ...string[]]) : oneOf([], "base env")).default(b.bases.includes("sokoban") ? "sokoban" : (b.bases[0] ?? "sokoban")).describe("the env whose spec, start states and tasks are wrapped"),
     base_config: z.record(z.string(), z.unknown()).default({}).describe("the base env's session config (validated by the base env)"),
     model: (b.models.length > 0 ? z.enum(b.models as [string, ...string[]]) : oneOf([], "model")).default(BUILTIN_MODEL).describe("a transition model the operator configured, by name"),
-    buffer: (b.buffers.length > 0 ? z.enum(b.buffers as [string, ...string[]]) : oneOf([], "buffer")).default(LIVE_BUFFER).describe("a replay buffer the operator configured, by name"),
+    buffer: (b.buffers.length > 0 ? z.enum(b.buffers as [string, ...string[]]) : oneOf([], "buffer")).default(b.buffers[0] ?? LIVE_BUFFER).describe('a replay buffer the operator configured, by name (default "live" when the operator keeps it)'),
     k: z.number().int().min(0).max(8).default(3).describe("real transitions retrieved per step"),
     history: z.number().int().min(0).max(32).default(4).describe("steps of history in the prompt"),
     max_tokens: z.number().int().min(16).max(b.maxTokens).default(Math.min(512, b.maxTokens)),

@@ -142,21 +142,24 @@ export async function createDreamDefinition(resources: OperatorResources | undef
   }
   const live = new Map<string, ReplayBuffer>();
 
+  const buffers = [...(operator.live_episodes > 0 ? [LIVE_BUFFER] : []), ...[...recorded.keys()].sort()];
+  if (buffers.length === 0) throw new Error("dream: no replay buffer (live_episodes is 0 and no recordings are configured)");
   const bounds: ClientBounds = {
     models: [...models.keys()].sort(),
-    buffers: [...(operator.live_episodes > 0 ? [LIVE_BUFFER] : []), ...[...recorded.keys()].sort()],
+    buffers,
     bases: baseIds,
     maxTokens: operator.max_tokens,
   };
   const schema = z.toJSONSchema(clientConfigSchema(bounds), { unrepresentable: "any" }) as Record<string, unknown>;
 
   const baseOf = (id: string): EnvDefinition => bases.get(id)!;
-  const parse = (raw: unknown): ParsedDream => {
+  /** `covered`: refuse a buffer without transitions of this base config (describe(undefined) skips it: ListEnvs must always answer). */
+  const parse = (raw: unknown, covered = true): ParsedDream => {
     const c = parseClientConfig(raw, bounds);
     const def = baseOf(c.base);
     const baseParsed = def.parseConfig(c.baseConfig);
     const baseKey = def.configKey(baseParsed);
-    if (c.buffer !== LIVE_BUFFER && (recorded.get(c.buffer)!.get(`${c.base}\u0000${baseKey}`)?.length ?? 0) === 0) {
+    if (covered && c.buffer !== LIVE_BUFFER && (recorded.get(c.buffer)!.get(`${c.base}\u0000${baseKey}`)?.length ?? 0) === 0) {
       throw new EnvError("INVALID_ARGUMENT", `dream config: buffer "${c.buffer}" holds no real transitions of ${c.base} with this config`);
     }
     return { ...c, baseParsed, baseKey };
@@ -197,8 +200,11 @@ export async function createDreamDefinition(resources: OperatorResources | undef
 
   return {
     id: "dream",
-    describe: (config) => describeDream(config ?? parse({}), baseOf((config ?? parse({})).base), schema),
-    parseConfig: parse,
+    describe: (config) => {
+      const c = config ?? parse({}, false);
+      return describeDream(c, baseOf(c.base), schema);
+    },
+    parseConfig: (raw) => parse(raw),
     configKey: (c) => JSON.stringify([c.base, c.baseKey, c.model, c.buffer, c.k, c.history, c.maxTokens, c.temperature]),
     // Fills a live buffer before the session is made, a slice at a time, so a new base
     // config does not hold the event loop that every other client shares.

@@ -259,6 +259,10 @@ describe("dream: operator sources", () => {
     expect(t.info!.neighbours).toEqual([1, 0]);
     expect((env.observe(view) as Observation).text).toBe(s2.observation.text);
     expect(await reasonOf(() => def.parseConfig({ buffer: "live" }))).toBe("INVALID_ARGUMENT");
+    // The only buffer is the default, and describing the default never needs it to cover the config.
+    expect((def.parseConfig({}) as { buffer: string }).buffer).toBe("rec");
+    expect(def.describe(undefined).learned).toBe(true);
+    await expect(dream({ dream: { live_episodes: 0 } })).rejects.toThrow(/no replay buffer/);
     expect(await reasonOf(() => def.parseConfig({ buffer: "rec", base_config: { preset: "8x8-2box" } }))).toBe("INVALID_ARGUMENT");
   });
 
