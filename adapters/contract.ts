@@ -105,6 +105,8 @@ export interface EnvSpec {
   resetOptionsSchema: Record<string, unknown>;
   /** The environment implements {@link Environment.expertPlan}. */
   hasExpert?: boolean;
+  /** A model, not the real dynamics, produces the transitions (the `dream` environment); clients can tell. */
+  learned?: boolean;
 }
 
 /** What an environment's expert proposes from a state. */
@@ -195,6 +197,8 @@ export interface EnvDefinition<C = unknown> {
    * For environments that drive something outside the server (a device): checks, within
    * seconds, that it answers, before CreateSession makes a session for it. Throws a
    * retryable EnvError (DEVICE_UNAVAILABLE) when it does not. Absent = nothing to check.
+   * Also where an environment must build something for a new config (dream's live replay
+   * buffer) without holding the event loop: CreateSession awaits it before `create`.
    */
   prepare?(config: C): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { EnvError } from "./contract.js";
+import { dreamOperatorSchema, parseDreamOperatorConfig, parseEndpointFlag, parseNamedPath, type DreamOperatorConfig } from "./dream/config.js";
 import { listDataSet, type DataSetListing, type ListLimits } from "./kit/data-files.js";
 import { shortName } from "./kit/short-text.js";
 
@@ -45,6 +46,7 @@ export const operatorConfigSchema = z.strictObject({
       devices: z.record(name, androidDeviceSchema).optional(),
     })
     .optional(),
+  dream: dreamOperatorSchema.optional().describe("the dream env's transition models, replay buffers and bounds (adapters/dream/README.md)"),
 });
 
 export type OperatorConfig = z.input<typeof operatorConfigSchema>;
@@ -62,6 +64,8 @@ export interface AndroidResources {
 export class OperatorResources {
   private readonly dataSets = new Map<string, DataSetListing>();
   readonly android: AndroidResources;
+  /** The dream env's models, buffers and bounds (paths and URLs; clients name them). */
+  readonly dream: DreamOperatorConfig;
 
   /** Throws Error (for the operator, with paths) when the config or a data set is unusable. */
   constructor(config: OperatorConfig = {}, limits?: ListLimits) {
@@ -75,6 +79,7 @@ export class OperatorResources {
       poolAppiumUrl: a.appium_url,
       devices: new Map(Object.entries(a.devices ?? {})),
     };
+    this.dream = parseDreamOperatorConfig(parsed.data.dream ?? {});
   }
 
   static readonly EMPTY = new OperatorResources();
@@ -137,12 +142,37 @@ export function readOperatorConfigFile(file: string): OperatorConfig {
       adb: c.android.adb !== undefined && /[\\/]/.test(c.android.adb) ? resolve(base, c.android.adb) : c.android.adb,
       pool_state: rel(c.android.pool_state),
     },
+    dream: c.dream && {
+      ...c.dream,
+      models: c.dream.models && Object.fromEntries(Object.entries(c.dream.models).map(([k, m]) => [k, "checkpoint" in m ? { checkpoint: resolve(base, m.checkpoint) } : m])),
+      buffers: c.dream.buffers && Object.fromEntries(Object.entries(c.dream.buffers).map(([k, b]) => [k, { recordings: b.recordings.map((p) => resolve(base, p)) }])),
+    },
   };
 }
 
-/** A server config file (optional) with `--data` flags over it (a flag wins over the file's entry of the same name). */
-export function operatorConfigFrom(options: { serverConfig?: string; data?: string[] }): OperatorConfig {
+/** The dream flags: --dream-endpoint NAME=MODEL@URL, --dream-checkpoint NAME=DIR, --dream-recordings NAME=PATH (repeatable). */
+export interface DreamFlags {
+  dreamEndpoint?: string[];
+  dreamCheckpoint?: string[];
+  dreamRecordings?: string[];
+}
+
+/** A server config file (optional) with `--data` and dream flags over it (a flag wins over the file's entry of the same name). */
+export function operatorConfigFrom(options: { serverConfig?: string; data?: string[] } & DreamFlags): OperatorConfig {
   const base = options.serverConfig ? readOperatorConfigFile(options.serverConfig) : {};
   const flags = Object.fromEntries((options.data ?? []).map(parseDataFlag));
-  return { ...base, data: { ...(base.data ?? {}), ...flags } };
+  const out: OperatorConfig = { ...base, data: { ...(base.data ?? {}), ...flags } };
+  const endpoints = (options.dreamEndpoint ?? []).map(parseEndpointFlag);
+  const checkpoints = (options.dreamCheckpoint ?? []).map((v) => parseNamedPath("--dream-checkpoint", v)).map(([n, p]) => [n, { checkpoint: resolve(p) }] as const);
+  const recordings = new Map<string, string[]>();
+  for (const [n, p] of (options.dreamRecordings ?? []).map((v) => parseNamedPath("--dream-recordings", v))) recordings.set(n, [...(recordings.get(n) ?? []), resolve(p)]);
+  if (endpoints.length + checkpoints.length + recordings.size > 0) {
+    const d = base.dream ?? {};
+    out.dream = {
+      ...d,
+      models: { ...(d.models ?? {}), ...Object.fromEntries([...endpoints, ...checkpoints]) },
+      buffers: { ...(d.buffers ?? {}), ...Object.fromEntries([...recordings].map(([n, paths]) => [n, { recordings: paths }])) },
+    };
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { EnvClient } from "../agent/client/index.js";
 import { RecordingEnvClient } from "../agent/record/index.js";
 import { createLogger } from "../env-server/logger.js";
 import { startServer, type RunningServer } from "../env-server/server.js";
+import type { DreamFlags } from "../adapters/operator-resources.js";
 import { operatorResourcesFrom } from "./operator-options.js";
 
 export interface Connection {
@@ -20,12 +21,13 @@ export interface Connection {
  */
 export async function connect(
   addresses: string | string[] | undefined,
-  operator: { data?: string[]; serverConfig?: string; record?: string } = {},
+  operator: { data?: string[]; serverConfig?: string; record?: string } & DreamFlags = {},
 ): Promise<Connection> {
   let server: RunningServer | undefined;
   const embedded = addresses === undefined || addresses.length === 0;
-  if (!embedded && ((operator.data?.length ?? 0) > 0 || operator.serverConfig)) {
-    throw new Error("--data and --server-config configure the embedded server; a running server (--address) has its own");
+  const dreamFlags = [operator.dreamEndpoint, operator.dreamCheckpoint, operator.dreamRecordings].some((f) => (f?.length ?? 0) > 0);
+  if (!embedded && ((operator.data?.length ?? 0) > 0 || operator.serverConfig || dreamFlags)) {
+    throw new Error("--data, --server-config and the --dream-* flags configure the embedded server; a running server (--address) has its own");
   }
   if (embedded) server = await startServer({ port: 0, logger: createLogger("dynamind", "warn"), resources: operatorResourcesFrom(operator) });
   const options = { addresses: addresses ?? server!.address };

@@ -31,6 +31,7 @@ export function envsCommand(): Command {
         console.log(`  observations: ${short(s.observationKinds.map(observationKindToJSON), "OBSERVATION_KIND_")}`);
         console.log(`  actions:      ${short(s.actionSpec!.kinds.map(actionKindToJSON), "ACTION_KIND_")}`);
         console.log(`  clone:        ${short([cloneSupportToJSON(s.cloneSupport)], "CLONE_SUPPORT_")}   max steps: ${s.maxSteps}`);
+        if (s.learned) console.log("  dynamics:     learned (a model generates the transitions; only the start state is real)");
         for (const t of s.tasks) console.log(`  task ${t.name.padEnd(14)} ${t.description}   ${t.configJson}`);
       }
     });

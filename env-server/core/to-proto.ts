@@ -40,6 +40,7 @@ export function toProtoSpec(spec: EnvSpecInfo): EnvSpec {
     configSchema: JSON.stringify(spec.configSchema),
     resetOptionsSchema: JSON.stringify(spec.resetOptionsSchema),
     hasExpert: spec.hasExpert ?? false,
+    learned: spec.learned ?? false,
   };
 }
 

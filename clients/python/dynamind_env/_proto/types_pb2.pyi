@@ -76,7 +76,7 @@ class BoundingBox(_message.Message):
     def __init__(self, x_min: _Optional[int] = ..., x_max: _Optional[int] = ..., y_min: _Optional[int] = ..., y_max: _Optional[int] = ...) -> None: ...
 
 class EnvSpec(_message.Message):
-    __slots__ = ["action_spec", "clone_support", "config_schema", "default_observation_kinds", "description", "has_expert", "id", "instructions", "max_steps", "observation_kinds", "reset_options_schema", "tasks", "version"]
+    __slots__ = ["action_spec", "clone_support", "config_schema", "default_observation_kinds", "description", "has_expert", "id", "instructions", "learned", "max_steps", "observation_kinds", "reset_options_schema", "tasks", "version"]
     ACTION_SPEC_FIELD_NUMBER: _ClassVar[int]
     CLONE_SUPPORT_FIELD_NUMBER: _ClassVar[int]
     CONFIG_SCHEMA_FIELD_NUMBER: _ClassVar[int]
@@ -85,6 +85,7 @@ class EnvSpec(_message.Message):
     HAS_EXPERT_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     INSTRUCTIONS_FIELD_NUMBER: _ClassVar[int]
+    LEARNED_FIELD_NUMBER: _ClassVar[int]
     MAX_STEPS_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_KINDS_FIELD_NUMBER: _ClassVar[int]
     RESET_OPTIONS_SCHEMA_FIELD_NUMBER: _ClassVar[int]
@@ -98,12 +99,13 @@ class EnvSpec(_message.Message):
     has_expert: bool
     id: str
     instructions: str
+    learned: bool
     max_steps: int
     observation_kinds: _containers.RepeatedScalarFieldContainer[ObservationKind]
     reset_options_schema: str
     tasks: _containers.RepeatedCompositeFieldContainer[TaskInfo]
     version: str
-    def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., description: _Optional[str] = ..., observation_kinds: _Optional[_Iterable[_Union[ObservationKind, str]]] = ..., default_observation_kinds: _Optional[_Iterable[_Union[ObservationKind, str]]] = ..., action_spec: _Optional[_Union[ActionSpec, _Mapping]] = ..., clone_support: _Optional[_Union[CloneSupport, str]] = ..., max_steps: _Optional[int] = ..., instructions: _Optional[str] = ..., tasks: _Optional[_Iterable[_Union[TaskInfo, _Mapping]]] = ..., config_schema: _Optional[str] = ..., reset_options_schema: _Optional[str] = ..., has_expert: bool = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., description: _Optional[str] = ..., observation_kinds: _Optional[_Iterable[_Union[ObservationKind, str]]] = ..., default_observation_kinds: _Optional[_Iterable[_Union[ObservationKind, str]]] = ..., action_spec: _Optional[_Union[ActionSpec, _Mapping]] = ..., clone_support: _Optional[_Union[CloneSupport, str]] = ..., max_steps: _Optional[int] = ..., instructions: _Optional[str] = ..., tasks: _Optional[_Iterable[_Union[TaskInfo, _Mapping]]] = ..., config_schema: _Optional[str] = ..., reset_options_schema: _Optional[str] = ..., has_expert: bool = ..., learned: bool = ...) -> None: ...
 
 class ErrorDetail(_message.Message):
     __slots__ = ["code", "message", "reason", "retryable"]

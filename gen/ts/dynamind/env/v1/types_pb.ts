@@ -644,6 +644,12 @@ export interface EnvSpec {
   resetOptionsSchema: string;
   /** The environment has an expert (an optimal solver or a scripted planner) that ExpertPlan asks. */
   hasExpert: boolean;
+  /**
+   * The dynamics are learned, not real: a model generates each next observation, reward and
+   * end of episode (the `dream` environment). Only the start state may be real; a client
+   * that needs real transitions (evaluation, sim-to-real checks) must not trust these.
+   */
+  learned: boolean;
 }
 
 /** A reference to a saved state held by the server. */
@@ -2880,6 +2886,7 @@ function createBaseEnvSpec(): EnvSpec {
     configSchema: "",
     resetOptionsSchema: "",
     hasExpert: false,
+    learned: false,
   };
 }
 
@@ -2931,6 +2938,9 @@ export const EnvSpec: MessageFns<EnvSpec> = {
     }
     if (message.hasExpert !== false) {
       writer.uint32(104).bool(message.hasExpert);
+    }
+    if (message.learned !== false) {
+      writer.uint32(112).bool(message.learned);
     }
     return writer;
   },
@@ -3072,6 +3082,14 @@ export const EnvSpec: MessageFns<EnvSpec> = {
             message.hasExpert = reader.bool();
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.learned = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3133,6 +3151,7 @@ export const EnvSpec: MessageFns<EnvSpec> = {
         : isSet(object.has_expert)
         ? globalThis.Boolean(object.has_expert)
         : false,
+      learned: isSet(object.learned) ? globalThis.Boolean(object.learned) : false,
     };
   },
 
@@ -3177,6 +3196,9 @@ export const EnvSpec: MessageFns<EnvSpec> = {
     if (message.hasExpert !== false) {
       obj.hasExpert = message.hasExpert;
     }
+    if (message.learned !== false) {
+      obj.learned = message.learned;
+    }
     return obj;
   },
 
@@ -3200,6 +3222,7 @@ export const EnvSpec: MessageFns<EnvSpec> = {
     message.configSchema = object.configSchema ?? "";
     message.resetOptionsSchema = object.resetOptionsSchema ?? "";
     message.hasExpert = object.hasExpert ?? false;
+    message.learned = object.learned ?? false;
     return message;
   },
 };
