@@ -8,6 +8,20 @@ export function int(value: string): number {
   return n;
 }
 
+/** commander parser for non-negative finite numbers. */
+export function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative number, got "${value}"`);
+  return n;
+}
+
+/** commander parser for positive finite numbers (a learning rate). */
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  return n;
+}
+
 /** commander parser for a JSON object. */
 export function jsonObject(value: string): Record<string, unknown> {
   let parsed: unknown;

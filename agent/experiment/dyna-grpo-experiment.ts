@@ -51,6 +51,8 @@ export interface DynaGrpoExperimentConfig {
    * a one-action plan, and there is no Sim Score).
    */
   simulates?: boolean;
+  /** The learning rate is in each run's name (set when a sweep overrides it): runs at different rates never share a directory. */
+  lrInRunNames?: boolean;
 }
 
 
@@ -112,6 +114,16 @@ export const DYNA_SOKOBAN_ACTION: DynaGrpoExperimentConfig = {
   rl: { groupSize: 8, groupsPerIteration: 4, maxSteps: 20, maxNewTokens: 24, beta: 0.01, clip: 0.2, lr: 1e-5, temperature: 1, minibatchSize: 32 },
   dyna: { nT: 3, nPi: 3 },
 };
+
+/**
+ * A training run's name, which is also its directory: n_T and n_π are in Dyna-GRPO's
+ * name and an overridden learning rate in every name, so an ablation or a sweep never
+ * resumes another setting's checkpoint.
+ */
+export function runName(cfg: Pick<DynaGrpoExperimentConfig, "dyna" | "rl" | "lrInRunNames">, algo: Algo, seed: number): string {
+  const lr = cfg.lrInRunNames ? ` lr=${cfg.rl.lr}` : "";
+  return algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi}${lr} seed ${seed}` : `${algo}${lr} seed ${seed}`;
+}
 
 export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-action": DYNA_SOKOBAN_ACTION, tiny: DYNA_TINY };
 
@@ -275,8 +287,7 @@ export async function runDynaGrpoExperiment(
   const refinement: Record<string, RefinementSummary> = {};
   for (const algo of cfg.algos) {
     for (const seed of cfg.seeds) {
-      // n_T and n_π are in Dyna-GRPO's name, so an ablation run never resumes another's checkpoint.
-      const run = algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi} seed ${seed}` : `${algo} seed ${seed}`;
+      const run = runName(cfg, algo, seed);
       const out = join(dirs.work, slug(run));
       curves.push({ run, agentSteps: 0, success: start.result.successRate, simScore: start.result.sim.changed });
       for (let k = 1; k <= cfg.curvePoints; k++) {

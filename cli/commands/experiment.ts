@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { CONFIGS } from "../../agent/experiment/config.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
-import { int } from "../options.js";
+import { int, positiveNumber } from "../options.js";
 
 /** The keys of DYNA_CONFIGS (dyna-grpo-experiment.ts loads TensorFlow.js, so it is imported only when the command runs; a test keeps the two equal). */
 export const DYNA_CONFIG_NAMES = ["sokoban", "sokoban-action", "tiny"];
@@ -58,6 +58,8 @@ export function experimentCommand(): Command {
     .option("--n-pi <n>", "Dyna-GRPO's policy-improvement iterations per round", int)
     .option("--algos <list>", "comma-separated subset of grpo,rloo,dyna-grpo (e.g. dyna-grpo alone for the ablation)")
     .option("--seeds <list>", "comma-separated RL seeds (default: the configuration's); a rerun with more seeds resumes the finished ones")
+    .option("--lr <lr>", "learning rate of every run (default: the configuration's); in the runs' names, so a sweep never resumes another rate's run", positiveNumber)
+    .option("--budget <n>", "agent steps per run (default: the configuration's); a rerun with a larger budget continues the runs", int)
     .option("--work <dir>", "training runs and saved evaluations (a rerun resumes them)", "runs/dyna-grpo-experiment")
     .option("--docs <dir>", "where the report goes", "docs/results")
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
@@ -75,10 +77,19 @@ export function experimentCommand(): Command {
       const base = DYNA_CONFIGS[opts.config]!;
       const algos = algoNames === undefined ? base.algos : (algoNames as typeof base.algos);
       await selectBackend({ logger: createLogger("dynamind") });
-      const cfg = { ...base, algos, seeds: seeds ?? base.seeds, dyna: { nT: opts.nT ?? base.dyna.nT, nPi: opts.nPi ?? base.dyna.nPi } };
+      if (opts.budget !== undefined && opts.budget < 1) throw new Error("--budget must be at least 1 agent step");
+      const cfg = {
+        ...base,
+        algos,
+        seeds: seeds ?? base.seeds,
+        dyna: { nT: opts.nT ?? base.dyna.nT, nPi: opts.nPi ?? base.dyna.nPi },
+        budget: opts.budget ?? base.budget,
+        rl: { ...base.rl, lr: opts.lr ?? base.rl.lr },
+        lrInRunNames: opts.lr !== undefined,
+      };
       const { client, close } = await connect(opts.address);
       try {
-        const extra = [opts.nT !== undefined ? `--n-t ${opts.nT}` : "", opts.nPi !== undefined ? `--n-pi ${opts.nPi}` : "", opts.algos ? `--algos ${opts.algos}` : "", seeds ? `--seeds ${seeds.join(",")}` : ""].filter(Boolean).join(" ");
+        const extra = [opts.nT !== undefined ? `--n-t ${opts.nT}` : "", opts.nPi !== undefined ? `--n-pi ${opts.nPi}` : "", opts.algos ? `--algos ${opts.algos}` : "", seeds ? `--seeds ${seeds.join(",")}` : "", opts.lr !== undefined ? `--lr ${opts.lr}` : "", opts.budget !== undefined ? `--budget ${opts.budget}` : ""].filter(Boolean).join(" ");
         const command = `dynamind experiment dyna-grpo --from ${opts.from} --config ${cfg.name}${extra ? ` ${extra}` : ""}`;
         const r = await runDynaGrpoExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"));
         for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(28)} success ${row.success.rate.toFixed(3)}  ${row.simScore ? `Sim ${row.simScore.mean.toFixed(3)}` : ""}`);

@@ -1,14 +1,9 @@
 import { readFileSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import type { BackendPreference } from "../../agent/model/backend.js";
 import { createLogger } from "../../env-server/logger.js";
-import { int, requireDirs, requireFiles } from "../options.js";
+import { int, nonNegative as num, requireDirs, requireFiles } from "../options.js";
 
-function num(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative number, got "${value}"`);
-  return n;
-}
 
 export function sftCommand(): Command {
   return new Command("sft")

@@ -12,7 +12,7 @@ import { SeededRng } from "../../../agent/model/rng.js";
 import { trainCommand } from "../../../cli/commands/train.js";
 import { useTestServer } from "../../support/server.js";
 import { tinyPolicy } from "./fixture.js";
-import { DYNA_TINY, runDynaGrpoExperiment } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { DYNA_SOKOBAN_ACTION, DYNA_TINY, runDynaGrpoExperiment, runName } from "../../../agent/experiment/dyna-grpo-experiment.js";
 import { createLogger } from "../../../env-server/logger.js";
 
 const hasChromium = existsSync(process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium");
@@ -157,6 +157,13 @@ describe("dynamind train", () => {
 });
 
 describe("dynamind experiment dyna-grpo (tiny)", () => {
+  it("names runs so that a learning-rate sweep or an n_T ablation never resumes another setting's run", () => {
+    expect(runName(DYNA_SOKOBAN_ACTION, "grpo", 0)).toBe("grpo seed 0");
+    const swept = { ...DYNA_SOKOBAN_ACTION, rl: { ...DYNA_SOKOBAN_ACTION.rl, lr: 3e-5 }, lrInRunNames: true };
+    expect(runName(swept, "rloo", 2)).toBe("rloo lr=0.00003 seed 2");
+    expect(runName({ ...swept, dyna: { nT: 5, nPi: 3 } }, "dyna-grpo", 1)).toBe("dyna-grpo n_T=5 n_pi=3 lr=0.00003 seed 1");
+  });
+
   it.skipIf(!hasChromium)("trains GRPO, RLOO and Dyna-GRPO to the same budget, evaluates every row with intervals and plots training (needs chromium)", async () => {
     const dir = fresh();
     const r = await runDynaGrpoExperiment(ctx.client, DYNA_TINY, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from }, "test", createLogger("test", "silent"));
