@@ -3,6 +3,7 @@ import { CONFIGS } from "../../agent/experiment/config.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
 import { int, positiveNumber } from "../options.js";
+import { addOperatorOptions } from "../operator-options.js";
 
 /** The keys of DYNA_CONFIGS (dyna-grpo-experiment.ts loads TensorFlow.js, so it is imported only when the command runs; a test keeps the two equal). */
 export const DYNA_CONFIG_NAMES = ["sokoban", "sokoban-action", "tiny"];
@@ -97,6 +98,41 @@ export function experimentCommand(): Command {
       } finally {
         await close();
       }
+    });
+  addOperatorOptions(
+    experiment
+      .command("dream-fidelity")
+      .description(
+        "How faithful the learned dream env is to the real one: a dream and a real session from the same seeds take the same random actions; exact match, accuracy on what changed and episode-end agreement per depth, beside a simulator that never changes the start state (dream.md).",
+      ),
+  )
+    .option("--bases <list>", "comma-separated base envs (their default configs; sokoban plays 6x6-1box)", "sokoban,alfworld")
+    .option("--model <name>", "dream's transition model (nearest-neighbour, or one granted by --dream-endpoint / --dream-checkpoint)", "nearest-neighbour")
+    .option("--buffer <name>", "the dream env's replay buffer: live, or one granted by --dream-recordings", "live")
+    .option("--episodes <n>", "episodes per base", int, 200)
+    .option("--depth <n>", "random actions per episode (the open-loop depth)", int, 10)
+    .option("--seed-start <n>", "first reset seed (held out: the live buffer plays seeds from 1,000,000,007)", int, 5_000_000)
+    .option("--docs <dir>", "where dream.md goes", "docs/results")
+    .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
+    .action(async (opts) => {
+      if (opts.episodes < 1 || opts.depth < 1) throw new Error("--episodes and --depth must be at least 1");
+      const { measureFidelity, writeFidelityReport } = await import("../../agent/experiment/dream-fidelity.js");
+      const bases = String(opts.bases).split(",").filter((b) => b !== "");
+      const { client, close } = await connect(opts.address, opts);
+      const results = [];
+      try {
+        for (const base of bases) {
+          const baseConfig = base === "sokoban" ? { preset: "6x6-1box" } : {};
+          const result = await measureFidelity(client, { base, baseConfig, model: opts.model, buffer: opts.buffer, episodes: opts.episodes, depth: opts.depth, seedStart: opts.seedStart, seed: 0 });
+          const command = `dynamind experiment dream-fidelity --bases ${base} --model ${opts.model} --buffer ${opts.buffer} --episodes ${opts.episodes} --depth ${opts.depth} --seed-start ${opts.seedStart}`;
+          results.push({ result, command });
+          const d1 = result.rows[0];
+          if (d1) console.log(`${base}: depth 1 exact ${(100 * d1.exact.rate).toFixed(1)}% (copy ${(100 * d1.copyExact.rate).toFixed(1)}%), changed ${d1.changed?.mean.toFixed(3)} (copy ${d1.copyChanged?.mean.toFixed(3)})`);
+        }
+      } finally {
+        await close();
+      }
+      console.log(`report: ${await writeFidelityReport(results, opts.docs)}`);
     });
   return experiment;
 }
