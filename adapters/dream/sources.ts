@@ -53,6 +53,15 @@ export async function buildModel(name: string, entry: ModelEntry, operator: Drea
     generate(req: TransitionRequest): Promise<string> {
       const run = async (): Promise<string> => {
         const ids = tokenizer.encodeChat(req.messages, true).ids;
+        // Generation would keep only the prompt's end, dropping the rules and the retrieved
+        // transitions without a word: refuse instead, as the OpenAI-compatible server does.
+        const context = model.config.maxSeqLen;
+        if (ids.length + req.maxTokens > context) {
+          throw new EnvError(
+            "CAPACITY",
+            `dream model ${name}: the prompt is ${ids.length} tokens and the reply may take ${req.maxTokens}, more than the checkpoint's context of ${context}; lower k, history or max_tokens, or serve a model with a longer context`,
+          );
+        }
         const left = req.deadline - Date.now();
         if (left <= 0) throw new EnvError("DEADLINE", "no time left for the transition model", true);
         const r = await model.generate([ids], {

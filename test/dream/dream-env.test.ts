@@ -301,10 +301,21 @@ describe("dream: operator sources", () => {
       import("../../agent/model/transformer.js"),
     ]);
     await selectBackend({ prefer: "wasm" });
-    const model = new TransformerLM({ dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 64, vocabSize: 263 }, { seed: 1 });
+    // A byte-level prompt with the rules and three retrieved transitions runs to ~2,000 tokens.
+    const model = new TransformerLM({ dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 3072, vocabSize: 263 }, { seed: 1 });
     const ck = path.join(dir, "tiny-checkpoint");
     await saveCheckpoint(ck, { model, tokenizer: new ByteTokenizer() });
     model.dispose();
+    const short = new TransformerLM({ dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 64, vocabSize: 263 }, { seed: 1 });
+    const shortCk = path.join(dir, "short-checkpoint");
+    await saveCheckpoint(shortCk, { model: short, tokenizer: new ByteTokenizer() });
+    short.dispose();
+    // A prompt longer than the context is refused, never cut down to its end; the state stays.
+    const refusing = await open(await dream({ dream: { models: { short: { checkpoint: shortCk } } } }), { model: "short", max_tokens: 16 });
+    await refusing.reset(2, {});
+    const before = refusing.observe(view) as Observation;
+    await expect(Promise.resolve().then(() => refusing.step(text("Up")))).rejects.toMatchObject({ reason: "CAPACITY", message: expect.stringMatching(/more than the checkpoint's context of 64/) });
+    expect(refusing.observe(view)).toEqual(before);
     const run = async () => {
       const def = await dream({ dream: { models: { tiny: { checkpoint: ck } } } });
       const env = await open(def, { model: "tiny", max_tokens: 16 });
