@@ -15,6 +15,7 @@ import { runAndroidGrpcBench } from "./android-grpc.js";
 import { runResimBench } from "./resim.js";
 import { runAgentModelBench } from "./agent-model.js";
 import { runRlBench } from "./rl.js";
+import { runDreamBench } from "./dream.js";
 import { runServerSuite } from "./server-suite.js";
 import { startServerProcess } from "./server-child.js";
 import { runIsolationBench } from "./isolation.js";
@@ -196,6 +197,17 @@ async function scaleSuite(): Promise<void> {
   log(`wrote ${file}`);
 }
 
+/** Issue 15 figures → bench/results/dream.json: dream-env steps/s per transition model, beside the real env's. */
+async function dreamSuite(): Promise<void> {
+  const results = await runDreamBench({ quick, log });
+  const report = { generatedAt: new Date().toISOString(), command: `npm run bench -- --only=dream${quick ? " --quick" : ""}`, quick, ...results };
+  mkdirSync("bench/results", { recursive: true });
+  const file = quick ? "bench/results/dream.quick.json" : "bench/results/dream.json";
+  writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+  console.log(JSON.stringify(results.results, null, 2));
+  log(`wrote ${file}`);
+}
+
 const suites: Record<string, () => Promise<void>> = {
   server: serverSuite,
   isolation: isolationSuite,
@@ -204,5 +216,6 @@ const suites: Record<string, () => Promise<void>> = {
   agent: agentSuite,
   rl: rlSuite,
   scale: scaleSuite,
+  dream: dreamSuite,
 };
 for (const [name, suite] of Object.entries(suites)) if (only === undefined || only === name) await suite();

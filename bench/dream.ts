@@ -1,0 +1,109 @@
+/**
+ * dream-env throughput (issue 15): steps/s of a `dream` session over gRPC with each kind
+ * of transition model, beside the real base env's steps/s through the same server and
+ * client in the same run.
+ *
+ * - nearest-neighbour: retrieval alone (what tests and CI use).
+ * - checkpoint: the project's TransformerLM at the experiments' shape (d 128, 3 layers,
+ *   byte tokenizer, untrained: the figure is the machinery's cost per generated token,
+ *   not a model's quality), generating `maxTokens` tokens per step.
+ * - endpoint: the same checkpoint behind the project's OpenAI-compatible server
+ *   (`serve-model`), over HTTP on this machine: the endpoint path's own overhead.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { EnvClient, type RemoteSession } from "../agent/client/index.js";
+import { startServer } from "../env-server/server.js";
+import { createLogger } from "../env-server/logger.js";
+import { OperatorResources } from "../adapters/operator-resources.js";
+
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  reps: number;
+}
+
+function stats(xs: number[], digits = 2): Stats {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+  return { median: r(s[Math.floor(s.length / 2)]!), min: r(s[0]!), max: r(s.at(-1)!), reps: s.length };
+}
+
+const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
+
+/** Steps/s of `steps` moves (a fresh reset when an episode ends), `reps` times. */
+async function rate(session: RemoteSession, steps: number, reps: number): Promise<Stats> {
+  const moves = ["Up", "Right", "Down", "Left"];
+  const out: number[] = [];
+  let seed = 5_000_000;
+  await session.reset(seed);
+  for (let rep = 0; rep < reps; rep++) {
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) {
+      const s = await session.step(moves[i % 4]!);
+      if (s.terminated || s.truncated) await session.reset(++seed);
+    }
+    out.push(steps / ((performance.now() - t0) / 1000));
+  }
+  return stats(out);
+}
+
+export async function runDreamBench(opts: { quick: boolean; log: (msg: string) => void }): Promise<Record<string, unknown>> {
+  const [{ selectBackend }, { saveCheckpoint }, { ByteTokenizer }, { TransformerLM }, { startModelServer }] = await Promise.all([
+    import("../agent/model/backend.js"),
+    import("../agent/model/checkpoint.js"),
+    import("../agent/model/tokenizer.js"),
+    import("../agent/model/transformer.js"),
+    import("../agent/llm/server.js"),
+  ]);
+  const backend = await selectBackend({ prefer: "wasm" });
+  const dir = mkdtempSync(join(tmpdir(), "dream-bench-"));
+  const reps = opts.quick ? 1 : 3;
+  const maxTokens = 96;
+  // A byte-level dream prompt (rules, three retrieved transitions, history) runs to ~2,000 tokens.
+  const modelShape = { dModel: 128, nLayers: 3, nHeads: 4, dFF: 512, maxSeqLen: 3072 };
+  const loadAtStart = load();
+  const model = new TransformerLM({ ...modelShape, vocabSize: new ByteTokenizer().vocabSize }, { seed: 1 });
+  const ck = join(dir, "checkpoint");
+  await saveCheckpoint(ck, { model, tokenizer: new ByteTokenizer() });
+  const served = await startModelServer({ model, tokenizer: new ByteTokenizer(), modelId: "bench", port: 0, defaultMaxTokens: maxTokens });
+  const resources = new OperatorResources({ dream: { models: { ck: { checkpoint: ck }, ep: { endpoint: served.url, model: "bench" } } } });
+  const server = await startServer({ port: 0, logger: createLogger("bench", "warn"), resources });
+  const client = new EnvClient({ addresses: server.address });
+  try {
+    const base = { preset: "6x6-1box" };
+    const real = await client.createSession("sokoban", { config: base });
+    const dream = (model: string) => client.createSession("dream", { config: { base: "sokoban", base_config: base, model, max_tokens: maxTokens } });
+    opts.log("dream bench: the real env");
+    const realRate = await rate(real, opts.quick ? 200 : 2000, reps);
+    opts.log("dream bench: nearest-neighbour");
+    const nn = await rate(await dream("nearest-neighbour"), opts.quick ? 50 : 500, reps);
+    opts.log("dream bench: checkpoint");
+    const ckRate = await rate(await dream("ck"), opts.quick ? 2 : 6, reps);
+    opts.log("dream bench: endpoint");
+    const epRate = await rate(await dream("ep"), opts.quick ? 2 : 6, reps);
+    return {
+      backend,
+      loadAverage: { start: loadAtStart, end: load() },
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+      measured:
+        "steps/s of one session over gRPC (server in this process), Sokoban 6x6-1box, moves cycling Up/Right/Down/Left; " +
+        `a model generates up to ${maxTokens} tokens per step (an untrained one: its replies are not in the reply format, so every step is the full ${maxTokens} tokens)`,
+      model: { ...modelShape, tokenizer: "byte", parameters: "untrained" },
+      results: {
+        realSokobanStepsPerSec: realRate,
+        dreamNearestNeighbourStepsPerSec: nn,
+        dreamCheckpointStepsPerSec: ckRate,
+        dreamEndpointStepsPerSec: epRate,
+      },
+    };
+  } finally {
+    client.close();
+    await server.stop(1000);
+    await served.close();
+    model.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
