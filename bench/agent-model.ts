@@ -16,7 +16,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { cpus } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { selectBackend } from "../agent/model/backend.js";
@@ -26,6 +26,7 @@ import { DataParallelTrainer } from "../agent/train/data-parallel.js";
 import type { TokenizedExample } from "../agent/train/dataset.js";
 import { AdamW, clipByGlobalNorm } from "../agent/train/optimizer.js";
 import { runGemmCeiling } from "./gemm-ceiling.js";
+import { load, stats, type Stats } from "./repetitions.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TARGET = "training >= 0.5x PyTorch CPU per core (tfjs tokens per CPU-second / PyTorch 1-thread tokens per CPU-second >= 0.5)";
@@ -51,17 +52,8 @@ interface Shape {
   genTokens: number;
 }
 
-export interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  reps: number;
-}
+export type { Stats };
 
-function stats(xs: number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: Math.round(s[Math.floor(s.length / 2)] as number), min: Math.round(s[0] as number), max: Math.round(s.at(-1) as number), reps: s.length };
-}
 
 /** Whether other work shared the cores (1-minute load average above half the cores). */
 function machineLoaded(l: number[]): string {
@@ -71,7 +63,6 @@ function machineLoaded(l: number[]): string {
     : `no: 1-minute load average ${l[0]} on ${n} cores at the start`;
 }
 
-const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
 
 /** Training throughput of the SFT step with `workers` replicas (1 = the single-thread step). */
 async function tfjsTrain(s: Shape, workers: number, mainShard = true): Promise<Record<string, unknown>> {

@@ -11,27 +11,16 @@
  *   (`serve-model`), over HTTP on this machine: the endpoint path's own overhead.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { EnvClient, type RemoteSession } from "../agent/client/index.js";
 import { startServer } from "../env-server/server.js";
 import { createLogger } from "../env-server/logger.js";
 import { OperatorResources } from "../adapters/operator-resources.js";
+import { load, stats, type Stats } from "./repetitions.js";
 
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  reps: number;
-}
 
-function stats(xs: number[], digits = 2): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-  return { median: r(s[Math.floor(s.length / 2)]!), min: r(s[0]!), max: r(s.at(-1)!), reps: s.length };
-}
 
-const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
 
 /** Steps/s of `steps` moves (a fresh reset when an episode ends), `reps` times. */
 async function rate(session: RemoteSession, steps: number, reps: number): Promise<Stats> {

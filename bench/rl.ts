@@ -7,7 +7,7 @@
  * the machinery, not what the policy learns.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { EnvClient } from "../agent/client/index.js";
 import { selectBackend } from "../agent/model/backend.js";
@@ -17,21 +17,10 @@ import { runRl, type IterationMetrics } from "../agent/rl/trainer.js";
 import { loadChatJsonl } from "../agent/train/dataset.js";
 import { runSft } from "../agent/train/sft.js";
 import { startServerProcess } from "./server-child.js";
+import { load, stats, type Stats } from "./repetitions.js";
 
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  reps: number;
-}
 
-function stats(xs: number[], digits = 0): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-  return { median: r(s[Math.floor(s.length / 2)]!), min: r(s[0]!), max: r(s.at(-1)!), reps: s.length };
-}
 
-const load = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
 
 const SFT_STEPS = (quick: boolean) => (quick ? 40 : 120);
 export const RL_BENCH_MODEL = { dModel: 64, nLayers: 2, nHeads: 2, dFF: 128, maxSeqLen: 640 };
