@@ -24,6 +24,7 @@ const SMS = "single/sms.py";
 const EXPENSE = "single/expense.py";
 const FILES = "single/files.py";
 const CALENDAR = "single/calendar/calendar.py";
+const RECIPE = "single/recipe.py";
 const IR = "information_retrieval/proto/tasks.textproto";
 
 const table: Record<string, [number, string]> = {
@@ -99,6 +100,18 @@ const table: Record<string, [number, string]> = {
   TasksIncompleteTasksOnDate: [1, IR],
   TasksDueNextWeek: [1, IR],
   TasksCompletedTasksForDate: [1, IR],
+  RecipeAddSingleRecipe: [2.4, RECIPE],
+  RecipeAddMultipleRecipes: [6, RECIPE],
+  RecipeAddMultipleRecipesFromMarkor: [6, RECIPE],
+  RecipeAddMultipleRecipesFromMarkor2: [6, RECIPE],
+  RecipeDeleteSingleRecipe: [1, RECIPE],
+  RecipeDeleteSingleWithRecipeWithNoise: [2, RECIPE],
+  RecipeDeleteMultipleRecipes: [2.4, RECIPE],
+  RecipeDeleteMultipleRecipesWithNoise: [3.4, RECIPE],
+  RecipeDeleteMultipleRecipesWithConstraint: [4, RECIPE],
+  RecipeDeleteDuplicateRecipes: [1, RECIPE],
+  RecipeDeleteDuplicateRecipes2: [2.4, RECIPE],
+  RecipeDeleteDuplicateRecipes3: [3.4, RECIPE],
 };
 
 export const ANDROID_WORLD: ReadonlyMap<string, AndroidWorldTask> = new Map(Object.entries(table).map(([name, [complexity, source]]) => [name, { complexity, source }]));

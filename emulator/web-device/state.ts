@@ -18,6 +18,8 @@ export interface Expense { id: number; name: string; amount: number; category: s
 export interface CalendarEvent { id: number; title: string; description: string; location: string; date: string; hour: number; minute: number; durationMin: number; repeat?: "daily" | "weekly" }
 export interface TaskItem { id: number; title: string; due: string; priority: "high" | "medium" | "low" | "none"; completed: boolean }
 export interface FileItem { folder: string; name: string; size: number }
+/** A Broccoli recipe: AndroidWorld's Recipe row (sqlite_schema_utils), every field text as typed; favorite 0 or 1. */
+export interface Recipe { id: number; title: string; description: string; servings: string; preparationTime: string; source: string; ingredients: string; directions: string; favorite: number }
 
 export interface DeviceState {
   /** Virtual device time (epoch ms, UTC); starts at 2023-10-15 15:34. */
@@ -52,6 +54,7 @@ export interface DeviceState {
   calendar: CalendarEvent[];
   tasks: TaskItem[];
   files: FileItem[];
+  recipes: Recipe[];
   nextId: number;
 }
 

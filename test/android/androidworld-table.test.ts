@@ -89,6 +89,18 @@ const PINNED: Record<string, [number, string]> = {
   TasksIncompleteTasksOnDate: [1, "information_retrieval/proto/tasks.textproto"],
   TasksDueNextWeek: [1, "information_retrieval/proto/tasks.textproto"],
   TasksCompletedTasksForDate: [1, "information_retrieval/proto/tasks.textproto"],
+  RecipeAddSingleRecipe: [2.4, "single/recipe.py"],
+  RecipeAddMultipleRecipes: [6, "single/recipe.py"],
+  RecipeAddMultipleRecipesFromMarkor: [6, "single/recipe.py"],
+  RecipeAddMultipleRecipesFromMarkor2: [6, "single/recipe.py"],
+  RecipeDeleteSingleRecipe: [1, "single/recipe.py"],
+  RecipeDeleteSingleWithRecipeWithNoise: [2, "single/recipe.py"],
+  RecipeDeleteMultipleRecipes: [2.4, "single/recipe.py"],
+  RecipeDeleteMultipleRecipesWithNoise: [3.4, "single/recipe.py"],
+  RecipeDeleteMultipleRecipesWithConstraint: [4, "single/recipe.py"],
+  RecipeDeleteDuplicateRecipes: [1, "single/recipe.py"],
+  RecipeDeleteDuplicateRecipes2: [2.4, "single/recipe.py"],
+  RecipeDeleteDuplicateRecipes3: [3.4, "single/recipe.py"],
 };
 /** dynamind's own tasks: no AndroidWorld class, complexity ours. */
 const OURS = ["ClockAddAlarm", "TasksCompleteTask"];

@@ -13,10 +13,10 @@ import type { RemoteSession } from "../../agent/client/index.js";
 import { useTestServer } from "../support/server.js";
 import { androidRegistry, HAVE_CHROMIUM, play } from "./helpers.js";
 
-/** Seeds for a task: two, plus one per variant where a task has several (MarkorEditNote's three templates, ExpenseAdd*'s two text forms). */
+/** Seeds for a task: two, plus one per variant where a task has several (MarkorEditNote's three templates, ExpenseAdd*'s and RecipeAdd*'s two text forms). */
 function seedsFor(name: string, i: number): number[] {
   const task = WEB_TASKS.find((t) => t.name === name)!;
-  const key = name === "MarkorEditNote" ? "edit_type" : name.startsWith("ExpenseAdd") ? "format" : undefined;
+  const key = name === "MarkorEditNote" ? "edit_type" : name.startsWith("ExpenseAdd") || name.startsWith("RecipeAdd") ? "format" : undefined;
   if (!key) return [i, 1000 + i];
   const byVariant = new Map<string, number>();
   for (let seed = 0; seed < 60; seed++) {

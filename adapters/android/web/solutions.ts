@@ -10,7 +10,7 @@
 import type { UiElement } from "../../contract.js";
 import type { AndroidAction } from "../action.js";
 import type { TaskParams } from "../task.js";
-import type { CalendarEvent, Expense, Note } from "../../../emulator/web-device/state.js";
+import type { CalendarEvent, Expense, Note, Recipe } from "../../../emulator/web-device/state.js";
 import { WEB_TASKS } from "./tasks.js";
 
 /** One scripted step: the action to take on this screen, or null to take none. */
@@ -102,6 +102,37 @@ function deleteEventsOn(p: TaskParams): SolutionStep[] {
     return { action_type: "click", index: i };
   };
   return [open("Simple Calendar Pro"), ...rows.flatMap((e) => [...seekWith((els) => under(e)(els) >= 0), clickUnder(e), click("Delete"), click("OK")]), done];
+}
+
+/** Types each recipe into Broccoli's new-recipe form (empty fields left alone). */
+function addRecipes(p: TaskParams): SolutionStep[] {
+  const fields: [Exclude<keyof Recipe, "id">, string][] = [["title", "Title"], ["description", "Description"], ["servings", "Servings"], ["preparationTime", "Preparation time"], ["source", "Source"], ["ingredients", "Ingredients"], ["directions", "Directions"]];
+  const rows = parsed<Omit<Recipe, "id">[]>(p.targets);
+  return [open("Broccoli"), ...rows.flatMap((r) => [click("Add recipe"), ...fields.filter(([k]) => String(r[k]) !== "").map(([k, hint]) => type(hint, String(r[k]))), click("Save")]), done];
+}
+
+/**
+ * Deletes recipes by id. Broccoli lists them by title, the newest first among equal
+ * titles, each row its title over its directions; rows alike in both are deleted
+ * first-shown first, which is the highest id (the tasks' targets have the highest ids).
+ */
+function deleteRecipes(p: TaskParams, ids: readonly number[]): SolutionStep[] {
+  const rows = parsed<Recipe[]>(p.recipes).sort((x, y) => x.title.localeCompare(y.title) || y.id - x.id);
+  const at = (r: Recipe) => (els: readonly UiElement[]) => els.findIndex((e, i) => e.resourceName === "recipe_title" && e.text === r.title && els[i + 1]?.text === r.directions);
+  return [
+    open("Broccoli"),
+    ...rows.filter((r) => ids.includes(r.id)).flatMap((r) => [
+      ...seekWith((els) => at(r)(els) >= 0),
+      (els: readonly UiElement[]): AndroidAction => {
+        const i = at(r)(els);
+        if (i < 0) throw new Error(`scripted solution: recipe ${r.title} not on screen`);
+        return { action_type: "click", index: i };
+      },
+      click("Delete"),
+      click("OK"),
+    ]),
+    done,
+  ];
 }
 
 const noteOf = (p: TaskParams) => str(p.file_name);
@@ -221,6 +252,18 @@ const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
     },
     done,
   ],
+  RecipeAddSingleRecipe: addRecipes,
+  RecipeAddMultipleRecipes: addRecipes,
+  RecipeAddMultipleRecipesFromMarkor: addRecipes,
+  RecipeAddMultipleRecipesFromMarkor2: addRecipes,
+  RecipeDeleteSingleRecipe: (p) => deleteRecipes(p, p.delete as number[]),
+  RecipeDeleteSingleWithRecipeWithNoise: (p) => deleteRecipes(p, p.delete as number[]),
+  RecipeDeleteMultipleRecipes: (p) => deleteRecipes(p, p.delete as number[]),
+  RecipeDeleteMultipleRecipesWithNoise: (p) => deleteRecipes(p, p.delete as number[]),
+  RecipeDeleteMultipleRecipesWithConstraint: (p) => deleteRecipes(p, p.delete as number[]),
+  RecipeDeleteDuplicateRecipes: (p) => deleteRecipes(p, [parsed<Recipe[]>(p.recipes).at(-1)!.id]),
+  RecipeDeleteDuplicateRecipes2: (p) => deleteRecipes(p, [parsed<Recipe[]>(p.recipes).at(-1)!.id]),
+  RecipeDeleteDuplicateRecipes3: (p) => deleteRecipes(p, [parsed<Recipe[]>(p.recipes).at(-1)!.id]),
   FilesDeleteFile: (p) => [open("Files"), click(str(p.subfolder)), longPress(noteOf(p)), click("Delete"), click("OK"), done],
 };
 
@@ -232,6 +275,8 @@ const WRONG: Record<string, () => SolutionStep[]> = {
   SystemBluetoothTurnOffVerify: bluetooth,
   SystemBrightnessMaxVerify: () => brightness(0),
   SystemBrightnessMinVerify: () => brightness(1),
+  // No recipe may use the ingredient (then the right answer is to delete none): delete the first recipe, never a target.
+  RecipeDeleteMultipleRecipesWithConstraint: () => [open("Broccoli"), (els) => ({ action_type: "click", index: find(els, (e) => e.resourceName === "recipe_title", "a recipe") }), click("Delete"), click("OK"), done],
 };
 
 const APP_OF: Record<string, string> = Object.fromEntries(WEB_TASKS.map((t) => [t.name, t.app]));

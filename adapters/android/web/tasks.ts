@@ -10,6 +10,7 @@ import { TODAY } from "../../../emulator/web-device/state.js";
 import { CALENDAR_MORE_TASKS, CALENDAR_TASKS } from "./tasks-calendar.js";
 import { CLIPBOARD_TASKS } from "./tasks-clipboard.js";
 import { EXPENSE_MORE_TASKS, EXPENSE_TASKS } from "./tasks-expense.js";
+import { RECIPE_TASKS } from "./tasks-recipe.js";
 import { MARKOR_FOLDER_TASKS, MARKOR_TASKS } from "./tasks-markor.js";
 import { SMS_MORE_TASKS, SMS_TASKS } from "./tasks-sms.js";
 import { SYSTEM_TASKS } from "./tasks-system.js";
@@ -31,6 +32,7 @@ export const WEB_TASKS: readonly WebTask[] = [
   ...TASKS_APP_TASKS,
   ...FILES_TASKS,
   ...CLIPBOARD_TASKS,
+  ...RECIPE_TASKS,
 ];
 
 export { TODAY };

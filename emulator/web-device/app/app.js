@@ -33,6 +33,7 @@
     { id: "calendar", name: "Simple Calendar Pro", pkg: "com.simplemobiletools.calendar.pro", icon: "calendar", color: "#d32f2f", aliases: ["simple calendar pro", "simple calendar", "calendar"] },
     { id: "tasks", name: "Tasks", pkg: "org.tasks", icon: "checkbox", color: "#7b1fa2", aliases: ["tasks", "tasks.org"] },
     { id: "files", name: "Files", pkg: "com.google.android.documentsui", icon: "folder", color: "#00796b", aliases: ["files", "file manager", "documentsui"] },
+    { id: "recipe", name: "Broccoli", pkg: "com.flauschcode.broccoli", icon: "restaurant", color: "#558b2f", aliases: ["broccoli", "broccoli app", "broccoli recipe app", "broccoli - recipe app", "recipes"] },
   ];
   const APP_BY_ID = Object.fromEntries(APPS.map((a) => [a.id, a]));
   const LAUNCHER_PKG = "com.google.android.apps.nexuslauncher";
@@ -60,6 +61,7 @@
       calendar: [],
       tasks: [],
       files: [],
+      recipes: [],
       nextId: 1,
     };
   }
@@ -111,6 +113,7 @@
     settings: `<circle cx="12" cy="12" r="7" fill="none" stroke="currentColor" stroke-width="4" stroke-dasharray="3.3 2.2"/><circle cx="12" cy="12" r="5.5" fill="none" stroke="currentColor" stroke-width="2.5"/>`,
     money: P("M11.8 10.9c-2.27-.59-3-1.2-3-2.15 0-1.09 1.01-1.85 2.7-1.85 1.78 0 2.44.85 2.5 2.1h2.21c-.07-1.72-1.12-3.3-3.21-3.81V3h-3v2.16c-1.94.42-3.5 1.68-3.5 3.61 0 2.31 1.91 3.46 4.7 4.13 2.5.6 3 1.48 3 2.41 0 .69-.49 1.79-2.7 1.79-2.06 0-2.87-.92-2.98-2.1h-2.2c.12 2.19 1.76 3.42 3.68 3.83V21h3v-2.15c1.95-.37 3.5-1.5 3.5-3.55 0-2.84-2.43-3.81-4.7-4.4z"),
     calendar: P("M19 4h-1V2h-2v2H8V2H6v2H5c-1.11 0-1.99.9-1.99 2L3 20a2 2 0 0 0 2 2h14c1.1 0 2-.9 2-2V6c0-1.1-.9-2-2-2zm0 16H5V10h14v10zM9 14H7v-2h2v2zm4 0h-2v-2h2v2zm4 0h-2v-2h2v2z"),
+    restaurant: P("M11 9H9V2H7v7H5V2H3v7c0 2.12 1.66 3.84 3.75 3.97V22h2.5v-9.03C11.34 12.84 13 11.12 13 9V2h-2v7zm5-3v8h2.5v8H21V2c-2.76 0-5 2.24-5 4z"),
     checkbox: P("M19 3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.11 0 2-.9 2-2V5c0-1.1-.89-2-2-2zm-9 14l-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9z"),
     shift: P("M12 3.5L3 13h5v7h8v-7h5z"),
     enter: P("M19 7v4H5.83l3.58-3.59L8 6l-6 6 6 6 1.41-1.41L5.83 13H21V7z"),
@@ -428,6 +431,20 @@
     // tasks
     taskToggle: (id) => { const t = S.tasks.find((x) => x.id === Number(id)); if (t) t.completed = !t.completed; },
     taskOpen: (id) => push("tasks.view", { id: Number(id) }),
+    // recipes (Broccoli): a recipe is saved with the fields as typed; a title is required
+    recipeNew: () => { clearForms("rc_"); push("recipe.edit"); },
+    recipeSave: () => {
+      const title = form("rc_title").trim();
+      if (!title) { S.dialog = { kind: "msg", title: "Missing title", text: "A recipe needs a title." }; return; }
+      const f = (k) => form("rc_" + k).trim();
+      S.recipes.push({ id: newId(), title, description: f("description"), servings: f("servings"), preparationTime: f("time"), source: f("source"), ingredients: f("ingredients"), directions: f("directions"), favorite: 0 });
+      clearForms("rc_");
+      pop();
+    },
+    recipeOpen: (id) => push("recipe.view", { id: Number(id) }),
+    recipeFavorite: (id) => { const r = S.recipes.find((x) => x.id === Number(id)); if (r) r.favorite = r.favorite ? 0 : 1; },
+    recipeDelete: (id) => { S.dialog = { kind: "confirm", title: "Delete recipe?", text: "This recipe will be deleted.", ok: "recipeDeleteOk", arg: id }; },
+    recipeDeleteOk: (id) => { S.recipes = S.recipes.filter((r) => r.id !== Number(id)); S.dialog = null; pop(); },
     // files
     folderOpen: (path) => push("files.folder", { path, sel: [] }),
     fileOpen: (name) => { const t = top(); if (t.sel && t.sel.length) toggleSel(t, name); },
@@ -600,6 +617,19 @@
       const actions = sel.length ? ibtn("Select all", "menu", "selSelectAll", undefined, { id: "action_select_all" }) + ibtn("Move to", "forward", "selMove", undefined, { id: "action_move" }) + ibtn("Delete", "delete", "selDelete", undefined, { id: "action_delete" }) : "";
       return appbar(sel.length ? `${sel.length} selected` : t.path, { actions }) + list("files." + t.path, fs.length === 0 ? tv("No items", "empty") : fs.map((f) => row(f.name, `${f.size} kB`, { act: "fileOpen", arg: f.name, long: "fileSelect", larg: f.name, sel: sel.includes(f.name) })).join(""));
     },
+  };
+  /** Broccoli lists recipes by title; among equal titles the newest first. */
+  const recipeOrder = (x, y) => x.title.localeCompare(y.title) || y.id - x.id;
+  SCREENS["recipe.main"] = () => {
+    const rs = [...S.recipes].sort(recipeOrder);
+    return appbar("Broccoli", { back: false }) + list("recipes", rs.length === 0 ? tv("No recipes yet", "empty") : rs.map((r) => row(r.title, r.directions, { act: "recipeOpen", arg: r.id, pid: "recipe_title", sid: "recipe_directions" })).join(""), fab("Add recipe", "recipeNew"));
+  };
+  SCREENS["recipe.edit"] = () => appbar("New recipe", { actions: btn("Save", "recipeSave", undefined, "btn", { id: "action_save" }) }) + list("recipe.edit", [["title", "Title"], ["description", "Description"], ["servings", "Servings"], ["time", "Preparation time"], ["source", "Source"], ["ingredients", "Ingredients"], ["directions", "Directions"]].map(([k, hint]) => field("rc_" + k, hint, { id: "recipe_" + k })).join(""));
+  SCREENS["recipe.view"] = () => {
+    const r = S.recipes.find((x) => x.id === top().id);
+    if (!r) return appbar("Recipe") + tv("Recipe not found", "empty");
+    const part = (label, v, id) => (v ? tv(label, "header") + tv(v, "detail", { id }) : "");
+    return appbar(r.title, { actions: ibtn(r.favorite ? "Remove from favorites" : "Add to favorites", "check", "recipeFavorite", r.id, { id: "action_favorite", sel: Boolean(r.favorite) }) }) + list("recipe.view", tv(r.title, "big-title", { id: "recipe_title" }) + part("Description", r.description, "recipe_description") + part("Servings", r.servings, "recipe_servings") + part("Preparation time", r.preparationTime, "recipe_time") + part("Source", r.source, "recipe_source") + part("Ingredients", r.ingredients, "recipe_ingredients") + part("Directions", r.directions, "recipe_directions") + `<div class="btnrow">${btn("Delete", "recipeDelete", r.id, "btn flat", { id: "action_delete" })}</div>`);
   };
   const appTile = (ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}>${appIcon(ap)}<span class="label">${esc(ap.name)}</span></button>`;
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
