@@ -25,6 +25,8 @@ const EXPENSE = "single/expense.py";
 const FILES = "single/files.py";
 const CALENDAR = "single/calendar/calendar.py";
 const RECIPE = "single/recipe.py";
+const CAMERA = "single/camera.py";
+const AUDIO = "single/audio_recorder.py";
 const IR = "information_retrieval/proto/tasks.textproto";
 
 const table: Record<string, [number, string]> = {
@@ -112,6 +114,10 @@ const table: Record<string, [number, string]> = {
   RecipeDeleteDuplicateRecipes: [1, RECIPE],
   RecipeDeleteDuplicateRecipes2: [2.4, RECIPE],
   RecipeDeleteDuplicateRecipes3: [3.4, RECIPE],
+  CameraTakePhoto: [1, CAMERA],
+  CameraTakeVideo: [1, CAMERA],
+  AudioRecorderRecordAudio: [1.2, AUDIO],
+  AudioRecorderRecordAudioWithFileName: [2, AUDIO],
 };
 
 export const ANDROID_WORLD: ReadonlyMap<string, AndroidWorldTask> = new Map(Object.entries(table).map(([name, [complexity, source]]) => [name, { complexity, source }]));

@@ -101,6 +101,10 @@ const PINNED: Record<string, [number, string]> = {
   RecipeDeleteDuplicateRecipes: [1, "single/recipe.py"],
   RecipeDeleteDuplicateRecipes2: [2.4, "single/recipe.py"],
   RecipeDeleteDuplicateRecipes3: [3.4, "single/recipe.py"],
+  CameraTakePhoto: [1, "single/camera.py"],
+  CameraTakeVideo: [1, "single/camera.py"],
+  AudioRecorderRecordAudio: [1.2, "single/audio_recorder.py"],
+  AudioRecorderRecordAudioWithFileName: [2, "single/audio_recorder.py"],
 };
 /** dynamind's own tasks: no AndroidWorld class, complexity ours. */
 const OURS = ["ClockAddAlarm", "TasksCompleteTask"];

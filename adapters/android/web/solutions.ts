@@ -264,6 +264,11 @@ const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
   RecipeDeleteDuplicateRecipes: (p) => deleteRecipes(p, [parsed<Recipe[]>(p.recipes).at(-1)!.id]),
   RecipeDeleteDuplicateRecipes2: (p) => deleteRecipes(p, [parsed<Recipe[]>(p.recipes).at(-1)!.id]),
   RecipeDeleteDuplicateRecipes3: (p) => deleteRecipes(p, [parsed<Recipe[]>(p.recipes).at(-1)!.id]),
+  CameraTakePhoto: () => [open("Camera"), click("Shutter"), done],
+  CameraTakeVideo: () => [open("Camera"), click("Video"), click("Start recording"), click("Stop recording"), done],
+  AudioRecorderRecordAudio: () => [open("Audio Recorder"), click("Record"), click("Stop recording"), click("OK"), done],
+  // Enter in the name field renames and closes the dialog.
+  AudioRecorderRecordAudioWithFileName: (p) => [open("Audio Recorder"), click("Record"), click("Stop recording"), type("Record name", str(p.file_name), true), done],
   FilesDeleteFile: (p) => [open("Files"), click(str(p.subfolder)), longPress(noteOf(p)), click("Delete"), click("OK"), done],
 };
 

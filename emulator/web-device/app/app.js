@@ -33,6 +33,8 @@
     { id: "calendar", name: "Simple Calendar Pro", pkg: "com.simplemobiletools.calendar.pro", icon: "calendar", color: "#d32f2f", aliases: ["simple calendar pro", "simple calendar", "calendar"] },
     { id: "tasks", name: "Tasks", pkg: "org.tasks", icon: "checkbox", color: "#7b1fa2", aliases: ["tasks", "tasks.org"] },
     { id: "files", name: "Files", pkg: "com.google.android.documentsui", icon: "folder", color: "#00796b", aliases: ["files", "file manager", "documentsui"] },
+    { id: "camera", name: "Camera", pkg: "com.android.camera2", icon: "camera", color: "#212121", aliases: ["camera", "camera app"] },
+    { id: "recorder", name: "Audio Recorder", pkg: "com.dimowner.audiorecorder", icon: "mic", color: "#c62828", aliases: ["audio recorder", "audiorecorder", "voice recorder", "recorder"] },
     { id: "recipe", name: "Broccoli", pkg: "com.flauschcode.broccoli", icon: "restaurant", color: "#558b2f", aliases: ["broccoli", "broccoli app", "broccoli recipe app", "broccoli - recipe app", "recipes"] },
   ];
   const APP_BY_ID = Object.fromEntries(APPS.map((a) => [a.id, a]));
@@ -62,6 +64,8 @@
       tasks: [],
       files: [],
       recipes: [],
+      camera: { mode: "photo", recordingSince: 0 }, // recordingSince: device time a video started, 0 when not recording
+      recorder: { startedAt: 0, recordings: [] }, // startedAt: device time a recording started, 0 when idle
       nextId: 1,
     };
   }
@@ -113,6 +117,10 @@
     settings: `<circle cx="12" cy="12" r="7" fill="none" stroke="currentColor" stroke-width="4" stroke-dasharray="3.3 2.2"/><circle cx="12" cy="12" r="5.5" fill="none" stroke="currentColor" stroke-width="2.5"/>`,
     money: P("M11.8 10.9c-2.27-.59-3-1.2-3-2.15 0-1.09 1.01-1.85 2.7-1.85 1.78 0 2.44.85 2.5 2.1h2.21c-.07-1.72-1.12-3.3-3.21-3.81V3h-3v2.16c-1.94.42-3.5 1.68-3.5 3.61 0 2.31 1.91 3.46 4.7 4.13 2.5.6 3 1.48 3 2.41 0 .69-.49 1.79-2.7 1.79-2.06 0-2.87-.92-2.98-2.1h-2.2c.12 2.19 1.76 3.42 3.68 3.83V21h3v-2.15c1.95-.37 3.5-1.5 3.5-3.55 0-2.84-2.43-3.81-4.7-4.4z"),
     calendar: P("M19 4h-1V2h-2v2H8V2H6v2H5c-1.11 0-1.99.9-1.99 2L3 20a2 2 0 0 0 2 2h14c1.1 0 2-.9 2-2V6c0-1.1-.9-2-2-2zm0 16H5V10h14v10zM9 14H7v-2h2v2zm4 0h-2v-2h2v2zm4 0h-2v-2h2v2z"),
+    camera: P("M9 2L7.17 4H4c-1.1 0-2 .9-2 2v12c0 1.1.9 2 2 2h16c1.1 0 2-.9 2-2V6c0-1.1-.9-2-2-2h-3.17L15 2H9zm3 15c-2.76 0-5-2.24-5-5s2.24-5 5-5 5 2.24 5 5-2.24 5-5 5zm0-8.2a3.2 3.2 0 1 0 0 6.4 3.2 3.2 0 0 0 0-6.4z"),
+    videocam: P("M17 10.5V7c0-.55-.45-1-1-1H4c-.55 0-1 .45-1 1v10c0 .55.45 1 1 1h12c.55 0 1-.45 1-1v-3.5l4 4v-11l-4 4z"),
+    mic: P("M12 14c1.66 0 2.99-1.34 2.99-3L15 5c0-1.66-1.34-3-3-3S9 3.34 9 5v6c0 1.66 1.34 3 3 3zm5.3-3c0 3-2.54 5.1-5.3 5.1S6.7 14 6.7 11H5c0 3.41 2.72 6.23 6 6.72V21h2v-3.28c3.28-.48 6-3.3 6-6.72h-1.7z"),
+    stop: P("M6 6h12v12H6z"),
     restaurant: P("M11 9H9V2H7v7H5V2H3v7c0 2.12 1.66 3.84 3.75 3.97V22h2.5v-9.03C11.34 12.84 13 11.12 13 9V2h-2v7zm5-3v8h2.5v8H21V2c-2.76 0-5 2.24-5 4z"),
     checkbox: P("M19 3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.11 0 2-.9 2-2V5c0-1.1-.89-2-2-2zm-9 14l-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9z"),
     shift: P("M12 3.5L3 13h5v7h8v-7h5z"),
@@ -431,6 +439,37 @@
     // tasks
     taskToggle: (id) => { const t = S.tasks.find((x) => x.id === Number(id)); if (t) t.completed = !t.completed; },
     taskOpen: (id) => push("tasks.view", { id: Number(id) }),
+    // camera: a photo lands in Pictures, a video in Movies (AndroidWorld's PHOTOS_DATA, VIDEOS_DATA), named by the device time
+    cameraMode: (mode) => { const c = cameraState(); if (!c.recordingSince) c.mode = mode; },
+    cameraShutter: () => {
+      const c = cameraState();
+      if (c.mode === "photo") { S.files.push({ folder: "Pictures", name: `IMG_${stamp(S.time)}.jpg`, size: 2400 }); return; }
+      if (!c.recordingSince) { c.recordingSince = S.time; return; }
+      const secs = Math.max(1, Math.round((S.time - c.recordingSince) / 1000));
+      S.files.push({ folder: "Movies", name: `VID_${stamp(c.recordingSince)}.mp4`, size: 900 * secs });
+      c.recordingSince = 0;
+    },
+    // audio recorder: stop saves "Record-N.m4a" and offers to rename it
+    recorderToggle: () => {
+      const r = recorderState();
+      if (!r.startedAt) { r.startedAt = S.time; return; }
+      const ms = S.time - r.startedAt;
+      let n = r.recordings.length + 1;
+      while (r.recordings.some((x) => x.name === `Record-${n}.m4a`)) n++;
+      const name = `Record-${n}.m4a`;
+      r.recordings.push({ name, durationMs: ms, size: Math.ceil(ms / 1000) * 16 });
+      r.startedAt = 0;
+      S.forms.ar_name = `Record-${n}`;
+      S.dialog = { kind: "recorderName", name };
+    },
+    recorderRename: () => {
+      const d = S.dialog, typed = form("ar_name").trim();
+      const to = typed.replace(/[\/]/g, "_") + ".m4a"; // the app adds the extension to the typed name, as the real one does
+      const rec = recorderState().recordings.find((x) => x.name === d.name);
+      if (typed && rec && !recorderState().recordings.some((x) => x !== rec && x.name === to)) rec.name = to;
+      clearForms("ar_");
+      S.dialog = null;
+    },
     // recipes (Broccoli): a recipe is saved with the fields as typed; a title is required
     recipeNew: () => { clearForms("rc_"); push("recipe.edit"); },
     recipeSave: () => {
@@ -631,6 +670,25 @@
     const part = (label, v, id) => (v ? tv(label, "header") + tv(v, "detail", { id }) : "");
     return appbar(r.title, { actions: ibtn(r.favorite ? "Remove from favorites" : "Add to favorites", "check", "recipeFavorite", r.id, { id: "action_favorite", sel: Boolean(r.favorite) }) }) + list("recipe.view", tv(r.title, "big-title", { id: "recipe_title" }) + part("Description", r.description, "recipe_description") + part("Servings", r.servings, "recipe_servings") + part("Preparation time", r.preparationTime, "recipe_time") + part("Source", r.source, "recipe_source") + part("Ingredients", r.ingredients, "recipe_ingredients") + part("Directions", r.directions, "recipe_directions") + `<div class="btnrow">${btn("Delete", "recipeDelete", r.id, "btn flat", { id: "action_delete" })}</div>`);
   };
+  // States captured before these apps existed lack their keys.
+  const cameraState = () => (S.camera = S.camera || { mode: "photo", recordingSince: 0 });
+  const recorderState = () => (S.recorder = S.recorder || { startedAt: 0, recordings: [] });
+  /** Camera file names' time stamp, e.g. 20231015_153412. */
+  const stamp = (t) => new Date(t).toISOString().slice(0, 19).replace(/-/g, "").replace("T", "_").replace(/:/g, "");
+  SCREENS["camera.main"] = () => {
+    const c = cameraState(), rec = Boolean(c.recordingSince);
+    const modes = ["photo", "video"].map((m) => `<button class="tab${m === c.mode ? " sel" : ""}"${a({ cls: "android.widget.TextView", act: "cameraMode", arg: m, sel: m === c.mode, id: "mode_" + m })}>${m === "photo" ? "Photo" : "Video"}</button>`).join("");
+    const shutterDesc = c.mode === "photo" ? "Shutter" : rec ? "Stop recording" : "Start recording";
+    const shutter = `<button class="shutter${rec ? " rec" : ""}"${a({ cls: "android.widget.ImageButton", desc: shutterDesc, act: "cameraShutter", id: "shutter_button" })}>${icon(c.mode === "photo" ? "camera" : rec ? "stop" : "videocam", 32, "#fff")}</button>`;
+    const timer = rec ? tv(durationText(S.time - c.recordingSince).slice(0, 5), "cam-timer", { id: "recording_time" }) : "";
+    return `<div class="viewfinder"${a({ cls: "android.view.View", id: "preview", desc: "Camera preview" })}>${timer}</div><div class="tabs"${a({ cls: "android.widget.LinearLayout", id: "mode_options" })}>${modes}</div><div class="cam-bar"${a({ cls: "android.widget.FrameLayout", id: "bottom_bar" })}>${shutter}</div>`;
+  };
+  SCREENS["recorder.main"] = () => {
+    const r = recorderState(), on = Boolean(r.startedAt);
+    const rows = [...r.recordings].sort((x, y) => x.name.localeCompare(y.name)).map((x) => row(x.name, durationText(x.durationMs).slice(0, 5), { pid: "list_item_name", sid: "list_item_duration" })).join("");
+    const btnRec = `<button class="fab rec-btn${on ? " on" : ""}"${a({ cls: "android.widget.ImageButton", desc: on ? "Stop recording" : "Record", act: "recorderToggle", id: "btn_record" })}>${icon(on ? "stop" : "mic", 28)}</button>`;
+    return appbar("Audio Recorder", { back: false }) + tv(on ? durationText(S.time - r.startedAt).slice(0, 5) : "00:00", "big", { id: "txt_progress" }) + list("recorder", rows || tv("No records", "empty")) + btnRec;
+  };
   const appTile = (ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}>${appIcon(ap)}<span class="label">${esc(ap.name)}</span></button>`;
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
 
@@ -649,6 +707,7 @@
     }
     if (d.kind === "datePicker") return datePickerView(d);
     if (d.kind === "timePicker") return timePickerView(d);
+    if (d.kind === "recorderName") return dialogHtml("Name the recording", "", field("ar_name", "Record name", { id: "input_name", enter: "recorderRename" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "recorderRename", undefined, "btn", { id: "button1" }));
     if (d.kind === "markorNew") return dialogHtml("Create a new note", "", field("mk_name", "Name", { id: "new_file_dialog__name", enter: "noteNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "noteNewOk", undefined, "btn", { id: "button1" }));
     return "";
   }
