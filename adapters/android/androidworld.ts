@@ -118,6 +118,10 @@ const table: Record<string, [number, string]> = {
   CameraTakeVideo: [1, CAMERA],
   AudioRecorderRecordAudio: [1.2, AUDIO],
   AudioRecorderRecordAudioWithFileName: [2, AUDIO],
+  NotesRecipeIngredientCount: [1, IR],
+  NotesMeetingAttendeeCount: [1, IR],
+  NotesIsTodo: [1, IR],
+  NotesTodoItemCount: [1, IR],
 };
 
 export const ANDROID_WORLD: ReadonlyMap<string, AndroidWorldTask> = new Map(Object.entries(table).map(([name, [complexity, source]]) => [name, { complexity, source }]));

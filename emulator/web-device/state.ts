@@ -18,6 +18,7 @@ export interface Expense { id: number; name: string; amount: number; category: s
 export interface CalendarEvent { id: number; title: string; description: string; location: string; date: string; hour: number; minute: number; durationMin: number; repeat?: "daily" | "weekly" }
 export interface TaskItem { id: number; title: string; due: string; priority: "high" | "medium" | "low" | "none"; completed: boolean }
 export interface FileItem { folder: string; name: string; size: number }
+export interface JoplinNote { id: number; folder: string; title: string; body: string; isTodo: boolean; done: boolean }
 export interface Recording { name: string; durationMs: number; size: number }
 /** A Broccoli recipe: AndroidWorld's Recipe row (sqlite_schema_utils), every field text as typed; favorite 0 or 1. */
 export interface Recipe { id: number; title: string; description: string; servings: string; preparationTime: string; source: string; ingredients: string; directions: string; favorite: number }
@@ -56,6 +57,8 @@ export interface DeviceState {
   tasks: TaskItem[];
   files: FileItem[];
   recipes: Recipe[];
+  /** Joplin's notes and to-dos, each in a notebook (`folder`). */
+  joplin: JoplinNote[];
   /** Camera: photo or video mode; recordingSince is the device time a video started (0: not recording). Captures go to `files` (Pictures, Movies). */
   camera: { mode: "photo" | "video"; recordingSince: number };
   /** Audio Recorder: startedAt is the device time a recording started (0: idle); sizes in kB. */

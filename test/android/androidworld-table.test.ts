@@ -105,6 +105,10 @@ const PINNED: Record<string, [number, string]> = {
   CameraTakeVideo: [1, "single/camera.py"],
   AudioRecorderRecordAudio: [1.2, "single/audio_recorder.py"],
   AudioRecorderRecordAudioWithFileName: [2, "single/audio_recorder.py"],
+  NotesRecipeIngredientCount: [1, "information_retrieval/proto/tasks.textproto"],
+  NotesMeetingAttendeeCount: [1, "information_retrieval/proto/tasks.textproto"],
+  NotesIsTodo: [1, "information_retrieval/proto/tasks.textproto"],
+  NotesTodoItemCount: [1, "information_retrieval/proto/tasks.textproto"],
 };
 /** dynamind's own tasks: no AndroidWorld class, complexity ours. */
 const OURS = ["ClockAddAlarm", "TasksCompleteTask"];

@@ -10,6 +10,7 @@ import { TODAY } from "../../../emulator/web-device/state.js";
 import { CALENDAR_MORE_TASKS, CALENDAR_TASKS } from "./tasks-calendar.js";
 import { CLIPBOARD_TASKS } from "./tasks-clipboard.js";
 import { EXPENSE_MORE_TASKS, EXPENSE_TASKS } from "./tasks-expense.js";
+import { JOPLIN_TASKS } from "./tasks-joplin.js";
 import { MEDIA_TASKS } from "./tasks-media.js";
 import { RECIPE_TASKS } from "./tasks-recipe.js";
 import { MARKOR_FOLDER_TASKS, MARKOR_TASKS } from "./tasks-markor.js";
@@ -35,6 +36,7 @@ export const WEB_TASKS: readonly WebTask[] = [
   ...CLIPBOARD_TASKS,
   ...RECIPE_TASKS,
   ...MEDIA_TASKS,
+  ...JOPLIN_TASKS,
 ];
 
 export { TODAY };

@@ -35,6 +35,7 @@
     { id: "files", name: "Files", pkg: "com.google.android.documentsui", icon: "folder", color: "#00796b", aliases: ["files", "file manager", "documentsui"] },
     { id: "camera", name: "Camera", pkg: "com.android.camera2", icon: "camera", color: "#212121", aliases: ["camera", "camera app"] },
     { id: "recorder", name: "Audio Recorder", pkg: "com.dimowner.audiorecorder", icon: "mic", color: "#c62828", aliases: ["audio recorder", "audiorecorder", "voice recorder", "recorder"] },
+    { id: "joplin", name: "Joplin", pkg: "net.cozic.joplin", icon: "note", color: "#1071d3", aliases: ["joplin", "joplin app"] },
     { id: "recipe", name: "Broccoli", pkg: "com.flauschcode.broccoli", icon: "restaurant", color: "#558b2f", aliases: ["broccoli", "broccoli app", "broccoli recipe app", "broccoli - recipe app", "recipes"] },
   ];
   const APP_BY_ID = Object.fromEntries(APPS.map((a) => [a.id, a]));
@@ -64,6 +65,7 @@
       tasks: [],
       files: [],
       recipes: [],
+      joplin: [], // Joplin notes: { id, folder (notebook), title, body, isTodo, done }
       camera: { mode: "photo", recordingSince: 0 }, // recordingSince: device time a video started, 0 when not recording
       recorder: { startedAt: 0, recordings: [] }, // startedAt: device time a recording started, 0 when idle
       nextId: 1,
@@ -121,6 +123,7 @@
     videocam: P("M17 10.5V7c0-.55-.45-1-1-1H4c-.55 0-1 .45-1 1v10c0 .55.45 1 1 1h12c.55 0 1-.45 1-1v-3.5l4 4v-11l-4 4z"),
     mic: P("M12 14c1.66 0 2.99-1.34 2.99-3L15 5c0-1.66-1.34-3-3-3S9 3.34 9 5v6c0 1.66 1.34 3 3 3zm5.3-3c0 3-2.54 5.1-5.3 5.1S6.7 14 6.7 11H5c0 3.41 2.72 6.23 6 6.72V21h2v-3.28c3.28-.48 6-3.3 6-6.72h-1.7z"),
     stop: P("M6 6h12v12H6z"),
+    note: P("M14 2H6c-1.1 0-1.99.9-1.99 2L4 20c0 1.1.89 2 1.99 2H18c1.1 0 2-.9 2-2V8l-6-6zm2 16H8v-2h8v2zm0-4H8v-2h8v2zm-3-5V3.5L18.5 9H13z"),
     restaurant: P("M11 9H9V2H7v7H5V2H3v7c0 2.12 1.66 3.84 3.75 3.97V22h2.5v-9.03C11.34 12.84 13 11.12 13 9V2h-2v7zm5-3v8h2.5v8H21V2c-2.76 0-5 2.24-5 4z"),
     checkbox: P("M19 3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.11 0 2-.9 2-2V5c0-1.1-.89-2-2-2zm-9 14l-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9z"),
     shift: P("M12 3.5L3 13h5v7h8v-7h5z"),
@@ -470,6 +473,10 @@
       clearForms("ar_");
       S.dialog = null;
     },
+    // Joplin: notebooks, then their notes and to-dos
+    joplinFolder: (folder) => push("joplin.folder", { folder }),
+    joplinOpen: (id) => push("joplin.note", { id: Number(id) }),
+    joplinTodo: (id) => { const n = (S.joplin || []).find((x) => x.id === Number(id)); if (n && n.isTodo) n.done = !n.done; },
     // recipes (Broccoli): a recipe is saved with the fields as typed; a title is required
     recipeNew: () => { clearForms("rc_"); push("recipe.edit"); },
     recipeSave: () => {
@@ -688,6 +695,20 @@
     const rows = [...r.recordings].sort((x, y) => x.name.localeCompare(y.name)).map((x) => row(x.name, durationText(x.durationMs).slice(0, 5), { pid: "list_item_name", sid: "list_item_duration" })).join("");
     const btnRec = `<button class="fab rec-btn${on ? " on" : ""}"${a({ cls: "android.widget.ImageButton", desc: on ? "Stop recording" : "Record", act: "recorderToggle", id: "btn_record" })}>${icon(on ? "stop" : "mic", 28)}</button>`;
     return appbar("Audio Recorder", { back: false }) + tv(on ? durationText(S.time - r.startedAt).slice(0, 5) : "00:00", "big", { id: "txt_progress" }) + list("recorder", rows || tv("No records", "empty")) + btnRec;
+  };
+  SCREENS["joplin.main"] = () => {
+    const notes = S.joplin || [];
+    const folders = [...new Set(notes.map((n) => n.folder))].sort((x, y) => x.localeCompare(y));
+    return appbar("Notebooks", { back: false }) + list("joplin", folders.length === 0 ? tv("No notebooks", "empty") : folders.map((f) => row(f, `${notes.filter((n) => n.folder === f).length} notes`, { act: "joplinFolder", arg: f, before: icon("folder", 24, "#5f6368"), pid: "folder_title" })).join(""));
+  };
+  SCREENS["joplin.folder"] = () => {
+    const t = top(), ns = (S.joplin || []).filter((n) => n.folder === t.folder).sort((x, y) => x.title.localeCompare(y.title) || x.id - y.id);
+    return appbar(t.folder) + list("joplin/" + t.folder, ns.length === 0 ? tv("No notes", "empty") : ns.map((n) => row(n.title, "", { act: "joplinOpen", arg: n.id, before: n.isTodo ? cb(Boolean(n.done), "joplinTodo", n.id, "todo_checkbox") : icon("note", 24, "#5f6368"), pid: "note_title" })).join(""));
+  };
+  SCREENS["joplin.note"] = () => {
+    const n = (S.joplin || []).find((x) => x.id === top().id);
+    if (!n) return appbar("Note") + tv("Note not found", "empty");
+    return appbar(n.title) + list("joplin.note", tv(n.title, "big-title", { id: "note_title" }) + (n.isTodo ? row("To-do", n.done ? "Completed" : "Not completed", { before: cb(Boolean(n.done), "joplinTodo", n.id, "todo_checkbox") }) : "") + tv(n.body, "detail note-body", { id: "note_body" }));
   };
   const appTile = (ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}>${appIcon(ap)}<span class="label">${esc(ap.name)}</span></button>`;
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
