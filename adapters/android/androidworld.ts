@@ -122,6 +122,12 @@ const table: Record<string, [number, string]> = {
   NotesMeetingAttendeeCount: [1, IR],
   NotesIsTodo: [1, IR],
   NotesTodoItemCount: [1, IR],
+  SportsTrackerActivitiesOnDate: [2, IR],
+  SportsTrackerActivitiesCountForWeek: [1, IR],
+  SportsTrackerActivityDuration: [1, IR],
+  SportsTrackerLongestDistanceActivity: [1, IR],
+  SportsTrackerTotalDurationForCategoryThisWeek: [1, IR],
+  SportsTrackerTotalDistanceForCategoryOverInterval: [2, IR],
 };
 
 export const ANDROID_WORLD: ReadonlyMap<string, AndroidWorldTask> = new Map(Object.entries(table).map(([name, [complexity, source]]) => [name, { complexity, source }]));

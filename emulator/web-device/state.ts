@@ -19,6 +19,8 @@ export interface CalendarEvent { id: number; title: string; description: string;
 export interface TaskItem { id: number; title: string; due: string; priority: "high" | "medium" | "low" | "none"; completed: boolean }
 export interface FileItem { folder: string; name: string; size: number }
 export interface JoplinNote { id: number; folder: string; title: string; body: string; isTodo: boolean; done: boolean }
+/** An OpenTracks activity: date YYYY-MM-DD, startTime HH:MM, duration in minutes, distance and elevations in metres. */
+export interface Track { id: number; name: string; description: string; category: string; date: string; startTime: string; durationMin: number; distanceM: number; elevationGain: number; elevationLoss: number }
 export interface Recording { name: string; durationMs: number; size: number }
 /** A Broccoli recipe: AndroidWorld's Recipe row (sqlite_schema_utils), every field text as typed; favorite 0 or 1. */
 export interface Recipe { id: number; title: string; description: string; servings: string; preparationTime: string; source: string; ingredients: string; directions: string; favorite: number }
@@ -59,6 +61,8 @@ export interface DeviceState {
   recipes: Recipe[];
   /** Joplin's notes and to-dos, each in a notebook (`folder`). */
   joplin: JoplinNote[];
+  /** OpenTracks' recorded activities. */
+  tracks: Track[];
   /** Camera: photo or video mode; recordingSince is the device time a video started (0: not recording). Captures go to `files` (Pictures, Movies). */
   camera: { mode: "photo" | "video"; recordingSince: number };
   /** Audio Recorder: startedAt is the device time a recording started (0: idle); sizes in kB. */

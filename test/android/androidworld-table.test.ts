@@ -109,6 +109,12 @@ const PINNED: Record<string, [number, string]> = {
   NotesMeetingAttendeeCount: [1, "information_retrieval/proto/tasks.textproto"],
   NotesIsTodo: [1, "information_retrieval/proto/tasks.textproto"],
   NotesTodoItemCount: [1, "information_retrieval/proto/tasks.textproto"],
+  SportsTrackerActivitiesOnDate: [2, "information_retrieval/proto/tasks.textproto"],
+  SportsTrackerActivitiesCountForWeek: [1, "information_retrieval/proto/tasks.textproto"],
+  SportsTrackerActivityDuration: [1, "information_retrieval/proto/tasks.textproto"],
+  SportsTrackerLongestDistanceActivity: [1, "information_retrieval/proto/tasks.textproto"],
+  SportsTrackerTotalDurationForCategoryThisWeek: [1, "information_retrieval/proto/tasks.textproto"],
+  SportsTrackerTotalDistanceForCategoryOverInterval: [2, "information_retrieval/proto/tasks.textproto"],
 };
 /** dynamind's own tasks: no AndroidWorld class, complexity ours. */
 const OURS = ["ClockAddAlarm", "TasksCompleteTask"];

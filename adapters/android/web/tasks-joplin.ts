@@ -9,7 +9,7 @@
  */
 import type { Rng } from "../../kit/rng.js";
 import type { JoplinNote } from "../../../emulator/web-device/state.js";
-import { answersMatch } from "../task.js";
+import { answersMatch, numberMatch } from "../task.js";
 import { def, json, randint, sample, type WebTask } from "./task-kit.js";
 
 type Note = Omit<JoplinNote, "id">;
@@ -64,13 +64,6 @@ function anyNote(rng: Rng): Note {
   if (k === 0) return recipeNote(rng, rng.pick(RECIPE_TITLES), rng.pick(QUANTITIES), rng.pick(INGREDIENTS));
   if (k === 1) return meetingNote(rng, rng.pick(MEETING_TITLES), rng.pick(ATTENDEES));
   return todoNote(rng);
-}
-
-/** AndroidWorld's NUMBER_MATCH: the answer read as a number equals the expected one. */
-export function numberMatch(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const s = given.trim().replace(/,/g, "").replace(/\.$/, "");
-  return s !== "" && Number.isFinite(Number(s)) && Number(s) === Number(expected);
 }
 
 interface Question {

@@ -12,6 +12,7 @@ import { CLIPBOARD_TASKS } from "./tasks-clipboard.js";
 import { EXPENSE_MORE_TASKS, EXPENSE_TASKS } from "./tasks-expense.js";
 import { JOPLIN_TASKS } from "./tasks-joplin.js";
 import { MEDIA_TASKS } from "./tasks-media.js";
+import { TRACKS_TASKS } from "./tasks-tracks.js";
 import { RECIPE_TASKS } from "./tasks-recipe.js";
 import { MARKOR_FOLDER_TASKS, MARKOR_TASKS } from "./tasks-markor.js";
 import { SMS_MORE_TASKS, SMS_TASKS } from "./tasks-sms.js";
@@ -37,6 +38,7 @@ export const WEB_TASKS: readonly WebTask[] = [
   ...RECIPE_TASKS,
   ...MEDIA_TASKS,
   ...JOPLIN_TASKS,
+  ...TRACKS_TASKS,
 ];
 
 export { TODAY };

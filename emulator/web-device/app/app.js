@@ -36,6 +36,7 @@
     { id: "camera", name: "Camera", pkg: "com.android.camera2", icon: "camera", color: "#212121", aliases: ["camera", "camera app"] },
     { id: "recorder", name: "Audio Recorder", pkg: "com.dimowner.audiorecorder", icon: "mic", color: "#c62828", aliases: ["audio recorder", "audiorecorder", "voice recorder", "recorder"] },
     { id: "joplin", name: "Joplin", pkg: "net.cozic.joplin", icon: "note", color: "#1071d3", aliases: ["joplin", "joplin app"] },
+    { id: "tracks", name: "OpenTracks", pkg: "de.dennisguse.opentracks", icon: "run", color: "#ef6c00", aliases: ["opentracks", "open tracks", "opentracks app", "activity tracker", "sports tracker"] },
     { id: "recipe", name: "Broccoli", pkg: "com.flauschcode.broccoli", icon: "restaurant", color: "#558b2f", aliases: ["broccoli", "broccoli app", "broccoli recipe app", "broccoli - recipe app", "recipes"] },
   ];
   const APP_BY_ID = Object.fromEntries(APPS.map((a) => [a.id, a]));
@@ -65,7 +66,8 @@
       tasks: [],
       files: [],
       recipes: [],
-      joplin: [], // Joplin notes: { id, folder (notebook), title, body, isTodo, done }
+      joplin: [],
+      tracks: [], // OpenTracks activities: { id, name, description, category, date, startTime "HH:MM", durationMin, distanceM, elevationGain, elevationLoss } // Joplin notes: { id, folder (notebook), title, body, isTodo, done }
       camera: { mode: "photo", recordingSince: 0 }, // recordingSince: device time a video started, 0 when not recording
       recorder: { startedAt: 0, recordings: [] }, // startedAt: device time a recording started, 0 when idle
       nextId: 1,
@@ -124,6 +126,7 @@
     mic: P("M12 14c1.66 0 2.99-1.34 2.99-3L15 5c0-1.66-1.34-3-3-3S9 3.34 9 5v6c0 1.66 1.34 3 3 3zm5.3-3c0 3-2.54 5.1-5.3 5.1S6.7 14 6.7 11H5c0 3.41 2.72 6.23 6 6.72V21h2v-3.28c3.28-.48 6-3.3 6-6.72h-1.7z"),
     stop: P("M6 6h12v12H6z"),
     note: P("M14 2H6c-1.1 0-1.99.9-1.99 2L4 20c0 1.1.89 2 1.99 2H18c1.1 0 2-.9 2-2V8l-6-6zm2 16H8v-2h8v2zm0-4H8v-2h8v2zm-3-5V3.5L18.5 9H13z"),
+    run: P("M13.49 5.48c1.1 0 2-.9 2-2s-.9-2-2-2-2 .9-2 2 .9 2 2 2zm-3.6 13.9l1-4.4 2.1 2v6h2v-7.5l-2.1-2 .6-3c1.3 1.5 3.3 2.5 5.5 2.5v-2c-1.9 0-3.5-1-4.3-2.4l-1-1.6c-.4-.6-1-1-1.7-1-.3 0-.5.1-.8.1l-5.2 2.2v4.7h2v-3.4l1.8-.7-1.6 8.1-4.9-1-.4 2 7 1.4z"),
     restaurant: P("M11 9H9V2H7v7H5V2H3v7c0 2.12 1.66 3.84 3.75 3.97V22h2.5v-9.03C11.34 12.84 13 11.12 13 9V2h-2v7zm5-3v8h2.5v8H21V2c-2.76 0-5 2.24-5 4z"),
     checkbox: P("M19 3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.11 0 2-.9 2-2V5c0-1.1-.89-2-2-2zm-9 14l-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9z"),
     shift: P("M12 3.5L3 13h5v7h8v-7h5z"),
@@ -477,6 +480,8 @@
     joplinFolder: (folder) => push("joplin.folder", { folder }),
     joplinOpen: (id) => push("joplin.note", { id: Number(id) }),
     joplinTodo: (id) => { const n = (S.joplin || []).find((x) => x.id === Number(id)); if (n && n.isTodo) n.done = !n.done; },
+    // OpenTracks
+    trackOpen: (id) => push("tracks.view", { id: Number(id) }),
     // recipes (Broccoli): a recipe is saved with the fields as typed; a title is required
     recipeNew: () => { clearForms("rc_"); push("recipe.edit"); },
     recipeSave: () => {
@@ -709,6 +714,19 @@
     const n = (S.joplin || []).find((x) => x.id === top().id);
     if (!n) return appbar("Note") + tv("Note not found", "empty");
     return appbar(n.title) + list("joplin.note", tv(n.title, "big-title", { id: "note_title" }) + (n.isTodo ? row("To-do", n.done ? "Completed" : "Not completed", { before: cb(Boolean(n.done), "joplinTodo", n.id, "todo_checkbox") }) : "") + tv(n.body, "detail note-body", { id: "note_body" }));
+  };
+  /** OpenTracks' figures: distance in km with two decimals, time as h:mm:ss. */
+  const km = (m) => (m / 1000).toFixed(2) + " km";
+  const hms = (min) => `${Math.floor(min / 60)}:${pad2(min % 60)}:00`;
+  SCREENS["tracks.main"] = () => {
+    const ts = [...(S.tracks || [])].sort((x, y) => (y.date + y.startTime).localeCompare(x.date + x.startTime) || y.id - x.id);
+    return appbar("OpenTracks", { back: false }) + list("tracks", ts.length === 0 ? tv("No recorded tracks", "empty") : ts.map((t) => row(t.name, `${t.category} · ${t.date} ${t.startTime} · ${km(t.distanceM)} · ${hms(t.durationMin)}`, { act: "trackOpen", arg: t.id, pid: "trackListItemName", sid: "trackListItemSummary" })).join(""));
+  };
+  SCREENS["tracks.view"] = () => {
+    const t = (S.tracks || []).find((x) => x.id === top().id);
+    if (!t) return appbar("Track") + tv("Track not found", "empty");
+    const stat = (label, v, id) => row(v, label, { pid: id, sid: id + "_label" });
+    return appbar(t.name) + list("tracks.view", tv(t.name, "big-title", { id: "track_name" }) + stat("Activity type", t.category, "activity_type") + stat("Start", `${t.date} ${t.startTime}`, "start_time") + stat("Total time", hms(t.durationMin), "total_time") + stat("Distance", km(t.distanceM), "distance") + stat("Elevation gain", t.elevationGain + " m", "elevation_gain") + stat("Elevation loss", t.elevationLoss + " m", "elevation_loss") + (t.description ? tv(t.description, "detail", { id: "description" }) : ""));
   };
   const appTile = (ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}>${appIcon(ap)}<span class="label">${esc(ap.name)}</span></button>`;
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
