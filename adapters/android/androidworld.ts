@@ -27,6 +27,7 @@ const CALENDAR = "single/calendar/calendar.py";
 const RECIPE = "single/recipe.py";
 const CAMERA = "single/camera.py";
 const AUDIO = "single/audio_recorder.py";
+const DRAW = "single/simple_draw_pro.py";
 const IR = "information_retrieval/proto/tasks.textproto";
 
 const table: Record<string, [number, string]> = {
@@ -118,6 +119,7 @@ const table: Record<string, [number, string]> = {
   CameraTakeVideo: [1, CAMERA],
   AudioRecorderRecordAudio: [1.2, AUDIO],
   AudioRecorderRecordAudioWithFileName: [2, AUDIO],
+  SimpleDrawProCreateDrawing: [1.8, DRAW],
   NotesRecipeIngredientCount: [1, IR],
   NotesMeetingAttendeeCount: [1, IR],
   NotesIsTodo: [1, IR],

@@ -63,6 +63,8 @@ export interface DeviceState {
   joplin: JoplinNote[];
   /** OpenTracks' recorded activities. */
   tracks: Track[];
+  /** Simple Draw Pro's canvas: the dots tapped (canvas CSS px). Saving writes a file into `files` (Pictures). */
+  draw: { dots: { x: number; y: number }[] };
   /** Camera: photo or video mode; recordingSince is the device time a video started (0: not recording). Captures go to `files` (Pictures, Movies). */
   camera: { mode: "photo" | "video"; recordingSince: number };
   /** Audio Recorder: startedAt is the device time a recording started (0: idle); sizes in kB. */

@@ -105,6 +105,7 @@ const PINNED: Record<string, [number, string]> = {
   CameraTakeVideo: [1, "single/camera.py"],
   AudioRecorderRecordAudio: [1.2, "single/audio_recorder.py"],
   AudioRecorderRecordAudioWithFileName: [2, "single/audio_recorder.py"],
+  SimpleDrawProCreateDrawing: [1.8, "single/simple_draw_pro.py"],
   NotesRecipeIngredientCount: [1, "information_retrieval/proto/tasks.textproto"],
   NotesMeetingAttendeeCount: [1, "information_retrieval/proto/tasks.textproto"],
   NotesIsTodo: [1, "information_retrieval/proto/tasks.textproto"],

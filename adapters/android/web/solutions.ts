@@ -269,6 +269,8 @@ const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
   AudioRecorderRecordAudio: () => [open("Audio Recorder"), click("Record"), click("Stop recording"), click("OK"), done],
   // Enter in the name field renames and closes the dialog.
   AudioRecorderRecordAudioWithFileName: (p) => [open("Audio Recorder"), click("Record"), click("Stop recording"), type("Record name", str(p.file_name), true), done],
+  // Enter in the name field saves.
+  SimpleDrawProCreateDrawing: (p) => [open("Simple Draw Pro"), click("Canvas"), click("Save"), type("File name", str(p.file_name)), done],
   FilesDeleteFile: (p) => [open("Files"), click(str(p.subfolder)), longPress(noteOf(p)), click("Delete"), click("OK"), done],
 };
 

@@ -1,6 +1,7 @@
 /**
- * android-web Camera and Audio Recorder tasks (AndroidWorld: single/camera.py,
- * single/audio_recorder.py). The camera checks count the new files in Pictures
+ * android-web Camera, Audio Recorder and Simple Draw Pro tasks (AndroidWorld:
+ * single/camera.py, single/audio_recorder.py, single/simple_draw_pro.py). The
+ * drawing task wants a file of the asked name in Pictures. The camera checks count the new files in Pictures
  * (photos) or Movies (videos): exactly one, as AndroidWorld's directory listings do.
  * The recorder checks the recordings: exactly one new non-empty one, or one with the
  * asked name — AndroidWorld looks for "{file_name}.m4a", and the app adds ".m4a" to
@@ -8,7 +9,7 @@
  */
 import type { Rng } from "../../kit/rng.js";
 import type { DeviceState, FileItem } from "../../../emulator/web-device/state.js";
-import { def, randint, randomString, type WebTask } from "./task-kit.js";
+import { def, randint, randomFileName, randomString, type WebTask } from "./task-kit.js";
 
 /** New entries of `folder` against the device's state at the start (none: the task clears it, as AndroidWorld's does). */
 const newFiles = (s: DeviceState, folder: string, before: readonly FileItem[] = []) => s.files.filter((f) => f.folder === folder && !before.some((b) => b.folder === f.folder && b.name === f.name)).length;
@@ -30,6 +31,10 @@ function modifiedFileName(rng: Rng, base: string): string {
   else mod = rng.pick(["backup", "copy", "final", "edited"]);
   return prefix ? `${mod}_${stem}${ext}` : `${stem}_${mod}${ext}`;
 }
+
+/** AndroidWorld's Simple Draw Pro name words and formats. */
+const DRAW_WORDS = ["lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit"];
+const DRAW_EXTENSIONS = [".png", ".svg", ".jpg"];
 
 export const MEDIA_TASKS: readonly WebTask[] = [
   def({
@@ -68,5 +73,14 @@ export const MEDIA_TASKS: readonly WebTask[] = [
     goal: (p) => `Record an audio clip and save it with name "${String(p.file_name)}" using Audio Recorder app.`,
     setup: () => ({ recorder: { startedAt: 0, recordings: [] } }),
     check: (s, p) => Number(s.recorder.recordings.some((r) => r.name === `${String(p.file_name)}.m4a`)),
+  }),
+  def({
+    name: "SimpleDrawProCreateDrawing",
+    app: "Simple Draw Pro",
+    description: "create a drawing and save it under a given name in Pictures",
+    params: (rng) => ({ file_name: `${rng.pick(DRAW_WORDS)}_${randomFileName(rng)}${rng.pick(DRAW_EXTENSIONS)}` }),
+    goal: (p) => `Create a new drawing in Simple Draw Pro. Name it ${String(p.file_name)}. Save it in the Pictures folder within the sdk_gphone_x86_64 storage area.`,
+    setup: () => ({ files: [] }),
+    check: (s, p) => Number(s.files.some((f) => f.folder === "Pictures" && f.name === p.file_name)),
   }),
 ];

@@ -37,6 +37,7 @@
     { id: "recorder", name: "Audio Recorder", pkg: "com.dimowner.audiorecorder", icon: "mic", color: "#c62828", aliases: ["audio recorder", "audiorecorder", "voice recorder", "recorder"] },
     { id: "joplin", name: "Joplin", pkg: "net.cozic.joplin", icon: "note", color: "#1071d3", aliases: ["joplin", "joplin app"] },
     { id: "tracks", name: "OpenTracks", pkg: "de.dennisguse.opentracks", icon: "run", color: "#ef6c00", aliases: ["opentracks", "open tracks", "opentracks app", "activity tracker", "sports tracker"] },
+    { id: "draw", name: "Simple Draw Pro", pkg: "com.simplemobiletools.draw.pro", icon: "brush", color: "#ad1457", aliases: ["simple draw pro", "simple draw", "draw"] },
     { id: "recipe", name: "Broccoli", pkg: "com.flauschcode.broccoli", icon: "restaurant", color: "#558b2f", aliases: ["broccoli", "broccoli app", "broccoli recipe app", "broccoli - recipe app", "recipes"] },
   ];
   const APP_BY_ID = Object.fromEntries(APPS.map((a) => [a.id, a]));
@@ -68,6 +69,7 @@
       recipes: [],
       joplin: [],
       tracks: [], // OpenTracks activities: { id, name, description, category, date, startTime "HH:MM", durationMin, distanceM, elevationGain, elevationLoss } // Joplin notes: { id, folder (notebook), title, body, isTodo, done }
+      draw: { dots: [] }, // Simple Draw Pro's canvas: the points tapped, in canvas CSS px
       camera: { mode: "photo", recordingSince: 0 }, // recordingSince: device time a video started, 0 when not recording
       recorder: { startedAt: 0, recordings: [] }, // startedAt: device time a recording started, 0 when idle
       nextId: 1,
@@ -127,6 +129,7 @@
     stop: P("M6 6h12v12H6z"),
     note: P("M14 2H6c-1.1 0-1.99.9-1.99 2L4 20c0 1.1.89 2 1.99 2H18c1.1 0 2-.9 2-2V8l-6-6zm2 16H8v-2h8v2zm0-4H8v-2h8v2zm-3-5V3.5L18.5 9H13z"),
     run: P("M13.49 5.48c1.1 0 2-.9 2-2s-.9-2-2-2-2 .9-2 2 .9 2 2 2zm-3.6 13.9l1-4.4 2.1 2v6h2v-7.5l-2.1-2 .6-3c1.3 1.5 3.3 2.5 5.5 2.5v-2c-1.9 0-3.5-1-4.3-2.4l-1-1.6c-.4-.6-1-1-1.7-1-.3 0-.5.1-.8.1l-5.2 2.2v4.7h2v-3.4l1.8-.7-1.6 8.1-4.9-1-.4 2 7 1.4z"),
+    brush: P("M7 14c-1.66 0-3 1.34-3 3 0 1.31-1.16 2-2 2 .92 1.22 2.49 2 4 2 2.21 0 4-1.79 4-4 0-1.66-1.34-3-3-3zm13.71-9.37l-1.34-1.34a.996.996 0 0 0-1.41 0L9 12.25 11.75 15l8.96-8.96a.996.996 0 0 0 0-1.41z"),
     restaurant: P("M11 9H9V2H7v7H5V2H3v7c0 2.12 1.66 3.84 3.75 3.97V22h2.5v-9.03C11.34 12.84 13 11.12 13 9V2h-2v7zm5-3v8h2.5v8H21V2c-2.76 0-5 2.24-5 4z"),
     checkbox: P("M19 3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.11 0 2-.9 2-2V5c0-1.1-.89-2-2-2zm-9 14l-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9z"),
     shift: P("M12 3.5L3 13h5v7h8v-7h5z"),
@@ -482,6 +485,25 @@
     joplinTodo: (id) => { const n = (S.joplin || []).find((x) => x.id === Number(id)); if (n && n.isTodo) n.done = !n.done; },
     // OpenTracks
     trackOpen: (id) => push("tracks.view", { id: Number(id) }),
+    // Simple Draw Pro: a tap draws a dot; Save writes the drawing to Pictures under the name typed
+    drawTap: (_arg, el, ev) => {
+      const r = el.getBoundingClientRect(), d = drawState();
+      if (d.dots.length < 500) d.dots.push({ x: Math.round(ev.clientX - r.left), y: Math.round(ev.clientY - r.top) });
+    },
+    drawClear: () => { drawState().dots = []; },
+    drawSaveAsk: () => { clearForms("dr_"); S.dialog = { kind: "drawSave" }; S.focus = "dr_name"; },
+    drawExt: (ext) => { S.forms.dr_ext = ext; },
+    drawSave: () => {
+      const typed = form("dr_name").trim().replace(/[\/]/g, "_");
+      if (!typed) return;
+      // A name typed with one of the formats' extensions keeps it; otherwise the chosen format's is added.
+      const name = /\.(png|svg|jpg)$/i.test(typed) ? typed : `${typed}.${form("dr_ext", "png")}`;
+      S.files = S.files.filter((f) => !(f.folder === "Pictures" && f.name === name));
+      S.files.push({ folder: "Pictures", name, size: 40 + drawState().dots.length });
+      clearForms("dr_");
+      S.dialog = null;
+      S.focus = null;
+    },
     // recipes (Broccoli): a recipe is saved with the fields as typed; a title is required
     recipeNew: () => { clearForms("rc_"); push("recipe.edit"); },
     recipeSave: () => {
@@ -728,6 +750,12 @@
     const stat = (label, v, id) => row(v, label, { pid: id, sid: id + "_label" });
     return appbar(t.name) + list("tracks.view", tv(t.name, "big-title", { id: "track_name" }) + stat("Activity type", t.category, "activity_type") + stat("Start", `${t.date} ${t.startTime}`, "start_time") + stat("Total time", hms(t.durationMin), "total_time") + stat("Distance", km(t.distanceM), "distance") + stat("Elevation gain", t.elevationGain + " m", "elevation_gain") + stat("Elevation loss", t.elevationLoss + " m", "elevation_loss") + (t.description ? tv(t.description, "detail", { id: "description" }) : ""));
   };
+  const drawState = () => (S.draw = S.draw || { dots: [] });
+  SCREENS["draw.main"] = () => {
+    const dots = drawState().dots.map((d) => `<circle cx="${d.x}" cy="${d.y}" r="6"/>`).join("");
+    const actions = ibtn("Clear", "delete", "drawClear", undefined, { id: "menu_clear" }) + ibtn("Save", "save", "drawSaveAsk", undefined, { id: "menu_save" });
+    return appbar("Simple Draw Pro", { back: false, actions }) + `<div class="canvas"${a({ cls: "android.view.View", desc: "Canvas", act: "drawTap", id: "my_canvas" })}><svg aria-hidden="true" width="100%" height="100%" fill="#ad1457">${dots}</svg></div>`;
+  };
   const appTile = (ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}>${appIcon(ap)}<span class="label">${esc(ap.name)}</span></button>`;
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
 
@@ -746,6 +774,11 @@
     }
     if (d.kind === "datePicker") return datePickerView(d);
     if (d.kind === "timePicker") return timePickerView(d);
+    if (d.kind === "drawSave") {
+      const ext = form("dr_ext", "png");
+      const exts = ["png", "svg", "jpg"].map((x) => btn(x.toUpperCase(), "drawExt", x, x === ext ? "btn on" : "btn flat", { sel: x === ext, id: "extension_" + x })).join("");
+      return dialogHtml("Save as", "Saved to Pictures", field("dr_name", "File name", { id: "save_image_filename", enter: "drawSave" }) + `<div class="btnrow"${a({ cls: "android.widget.RadioGroup", id: "save_image_radio_group" })}>${exts}</div>`, btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "drawSave", undefined, "btn", { id: "button1" }));
+    }
     if (d.kind === "recorderName") return dialogHtml("Name the recording", "", field("ar_name", "Record name", { id: "input_name", enter: "recorderRename" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "recorderRename", undefined, "btn", { id: "button1" }));
     if (d.kind === "markorNew") return dialogHtml("Create a new note", "", field("mk_name", "Name", { id: "new_file_dialog__name", enter: "noteNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "noteNewOk", undefined, "btn", { id: "button1" }));
     return "";
