@@ -28,6 +28,7 @@ const RECIPE = "single/recipe.py";
 const CAMERA = "single/camera.py";
 const AUDIO = "single/audio_recorder.py";
 const DRAW = "single/simple_draw_pro.py";
+const MUSIC = "single/retro_music.py";
 const IR = "information_retrieval/proto/tasks.textproto";
 
 const table: Record<string, [number, string]> = {
@@ -120,6 +121,10 @@ const table: Record<string, [number, string]> = {
   AudioRecorderRecordAudio: [1.2, AUDIO],
   AudioRecorderRecordAudioWithFileName: [2, AUDIO],
   SimpleDrawProCreateDrawing: [1.8, DRAW],
+  RetroCreatePlaylist: [2.4, MUSIC],
+  RetroPlayingQueue: [3.2, MUSIC],
+  RetroSavePlaylist: [5, MUSIC],
+  RetroPlaylistDuration: [3, MUSIC],
   NotesRecipeIngredientCount: [1, IR],
   NotesMeetingAttendeeCount: [1, IR],
   NotesIsTodo: [1, IR],

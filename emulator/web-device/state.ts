@@ -21,6 +21,7 @@ export interface FileItem { folder: string; name: string; size: number }
 export interface JoplinNote { id: number; folder: string; title: string; body: string; isTodo: boolean; done: boolean }
 /** An OpenTracks activity: date YYYY-MM-DD, startTime HH:MM, duration in minutes, distance and elevations in metres. */
 export interface Track { id: number; name: string; description: string; category: string; date: string; startTime: string; durationMin: number; distanceM: number; elevationGain: number; elevationLoss: number }
+export interface Song { title: string; artist: string; durationMs: number }
 export interface Recording { name: string; durationMs: number; size: number }
 /** A Broccoli recipe: AndroidWorld's Recipe row (sqlite_schema_utils), every field text as typed; favorite 0 or 1. */
 export interface Recipe { id: number; title: string; description: string; servings: string; preparationTime: string; source: string; ingredients: string; directions: string; favorite: number }
@@ -65,6 +66,8 @@ export interface DeviceState {
   tracks: Track[];
   /** Simple Draw Pro's canvas: the dots tapped (canvas CSS px). Saving writes a file into `files` (Pictures). */
   draw: { dots: { x: number; y: number }[] };
+  /** Retro Music: the songs on the device, playlists (song titles in order) and the playing queue (titles). */
+  music: { songs: Song[]; playlists: { name: string; songs: string[] }[]; queue: string[] };
   /** Camera: photo or video mode; recordingSince is the device time a video started (0: not recording). Captures go to `files` (Pictures, Movies). */
   camera: { mode: "photo" | "video"; recordingSince: number };
   /** Audio Recorder: startedAt is the device time a recording started (0: idle); sizes in kB. */

@@ -120,6 +120,8 @@ describe.skipIf(!HAVE_CHROMIUM)("android-web tasks over gRPC", () => {
     expect(await score(s, "CameraTakePhoto", 5, (p) => [...withoutDone(scriptedSolution("CameraTakePhoto", p as never)), (els) => ({ action_type: "click", index: els.findIndex((e) => e.contentDescription === "Shutter") }), done])).toBe(0);
     // A recording left under its default name is not the asked name.
     expect(await score(s, "AudioRecorderRecordAudioWithFileName", 6, () => scriptedSolution("AudioRecorderRecordAudio", {} as never))).toBe(0);
+    // A playlist made but not exported scores half of RetroSavePlaylist.
+    expect(await score(s, "RetroSavePlaylist", 9, (p) => [...withoutDone(scriptedSolution("RetroCreatePlaylist", p as never)), done])).toBe(0.5);
     // Distances compare within 10 m (the app shows kilometres); counts exactly.
     const open = (app_name: string): SolutionStep => () => ({ action_type: "open_app", app_name });
     expect(await score(s, "SportsTrackerLongestDistanceActivity", 7, (p) => [open("OpenTracks"), () => ({ action_type: "answer", text: String(Number(p.answer) + 8) }), done])).toBe(1);

@@ -10,7 +10,7 @@
 import type { UiElement } from "../../contract.js";
 import type { AndroidAction } from "../action.js";
 import type { TaskParams } from "../task.js";
-import type { CalendarEvent, Expense, Note, Recipe } from "../../../emulator/web-device/state.js";
+import type { CalendarEvent, Expense, Note, Recipe, Song } from "../../../emulator/web-device/state.js";
 import { WEB_TASKS } from "./tasks.js";
 
 /** One scripted step: the action to take on this screen, or null to take none. */
@@ -134,6 +134,24 @@ function deleteRecipes(p: TaskParams, ids: readonly number[]): SolutionStep[] {
     done,
   ];
 }
+
+/**
+ * Selects Retro Music songs in the given order (a long press on the first, taps on the
+ * rest), scrolling up or down to each: the list is by title, so a title before the
+ * first one shown is above.
+ */
+function selectSongs(p: TaskParams): SolutionStep[] {
+  const sorted = parsed<Song[]>(p.songs).map((x) => x.title).sort((a, b) => a.localeCompare(b));
+  const shown = (els: readonly UiElement[], title: string) => els.findIndex((e) => e.resourceName === "title" && e.text === title);
+  const seekSong = (title: string): SolutionStep[] =>
+    Array.from({ length: 8 }, (): SolutionStep => (els) => {
+      if (shown(els, title) >= 0) return null;
+      const first = els.find((e) => e.resourceName === "title" && sorted.includes(e.text));
+      return { action_type: "scroll", direction: first && sorted.indexOf(title) < sorted.indexOf(first.text) ? "up" : "down" };
+    });
+  return list(p.files).flatMap((title, i) => [...seekSong(title), (els: readonly UiElement[]): AndroidAction => ({ action_type: i === 0 ? "long_press" : "click", index: find(els, (e) => e.resourceName === "title" && e.text === title, JSON.stringify(title)) })]);
+}
+const newPlaylistOfSelection = (p: TaskParams): SolutionStep[] => [click("Add to playlist"), click("New playlist"), type("Playlist name", str(p.playlist_name))];
 
 const noteOf = (p: TaskParams) => str(p.file_name);
 /** Long-presses a text field (its text menu) and takes `item` (Copy, Paste). */
@@ -271,6 +289,10 @@ const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
   AudioRecorderRecordAudioWithFileName: (p) => [open("Audio Recorder"), click("Record"), click("Stop recording"), type("Record name", str(p.file_name), true), done],
   // Enter in the name field saves.
   SimpleDrawProCreateDrawing: (p) => [open("Simple Draw Pro"), click("Canvas"), click("Save"), type("File name", str(p.file_name)), done],
+  RetroCreatePlaylist: (p) => [open("Retro Music"), ...selectSongs(p), ...newPlaylistOfSelection(p), done],
+  RetroPlaylistDuration: (p) => [open("Retro Music"), ...selectSongs(p), ...newPlaylistOfSelection(p), done],
+  RetroPlayingQueue: (p) => [open("Retro Music"), ...selectSongs(p), click("Add to playing queue"), done],
+  RetroSavePlaylist: (p) => [open("Retro Music"), ...selectSongs(p), ...newPlaylistOfSelection(p), click("Playlists"), click(str(p.playlist_name)), click("Save playlist"), click("OK"), done],
   FilesDeleteFile: (p) => [open("Files"), click(str(p.subfolder)), longPress(noteOf(p)), click("Delete"), click("OK"), done],
 };
 

@@ -38,6 +38,7 @@
     { id: "joplin", name: "Joplin", pkg: "net.cozic.joplin", icon: "note", color: "#1071d3", aliases: ["joplin", "joplin app"] },
     { id: "tracks", name: "OpenTracks", pkg: "de.dennisguse.opentracks", icon: "run", color: "#ef6c00", aliases: ["opentracks", "open tracks", "opentracks app", "activity tracker", "sports tracker"] },
     { id: "draw", name: "Simple Draw Pro", pkg: "com.simplemobiletools.draw.pro", icon: "brush", color: "#ad1457", aliases: ["simple draw pro", "simple draw", "draw"] },
+    { id: "music", name: "Retro Music", pkg: "code.name.monkey.retromusic", icon: "music", color: "#3949ab", aliases: ["retro music", "retro", "music"] },
     { id: "recipe", name: "Broccoli", pkg: "com.flauschcode.broccoli", icon: "restaurant", color: "#558b2f", aliases: ["broccoli", "broccoli app", "broccoli recipe app", "broccoli - recipe app", "recipes"] },
   ];
   const APP_BY_ID = Object.fromEntries(APPS.map((a) => [a.id, a]));
@@ -69,7 +70,8 @@
       recipes: [],
       joplin: [],
       tracks: [], // OpenTracks activities: { id, name, description, category, date, startTime "HH:MM", durationMin, distanceM, elevationGain, elevationLoss } // Joplin notes: { id, folder (notebook), title, body, isTodo, done }
-      draw: { dots: [] }, // Simple Draw Pro's canvas: the points tapped, in canvas CSS px
+      draw: { dots: [] },
+      music: { songs: [], playlists: [], queue: [] }, // Retro Music: songs { title, artist, durationMs }; playlists { name, songs: titles in order }; the playing queue (titles) // Simple Draw Pro's canvas: the points tapped, in canvas CSS px
       camera: { mode: "photo", recordingSince: 0 }, // recordingSince: device time a video started, 0 when not recording
       recorder: { startedAt: 0, recordings: [] }, // startedAt: device time a recording started, 0 when idle
       nextId: 1,
@@ -130,6 +132,9 @@
     note: P("M14 2H6c-1.1 0-1.99.9-1.99 2L4 20c0 1.1.89 2 1.99 2H18c1.1 0 2-.9 2-2V8l-6-6zm2 16H8v-2h8v2zm0-4H8v-2h8v2zm-3-5V3.5L18.5 9H13z"),
     run: P("M13.49 5.48c1.1 0 2-.9 2-2s-.9-2-2-2-2 .9-2 2 .9 2 2 2zm-3.6 13.9l1-4.4 2.1 2v6h2v-7.5l-2.1-2 .6-3c1.3 1.5 3.3 2.5 5.5 2.5v-2c-1.9 0-3.5-1-4.3-2.4l-1-1.6c-.4-.6-1-1-1.7-1-.3 0-.5.1-.8.1l-5.2 2.2v4.7h2v-3.4l1.8-.7-1.6 8.1-4.9-1-.4 2 7 1.4z"),
     brush: P("M7 14c-1.66 0-3 1.34-3 3 0 1.31-1.16 2-2 2 .92 1.22 2.49 2 4 2 2.21 0 4-1.79 4-4 0-1.66-1.34-3-3-3zm13.71-9.37l-1.34-1.34a.996.996 0 0 0-1.41 0L9 12.25 11.75 15l8.96-8.96a.996.996 0 0 0 0-1.41z"),
+    music: P("M12 3v10.55c-.59-.34-1.27-.55-2-.55-2.21 0-4 1.79-4 4s1.79 4 4 4 4-1.79 4-4V7h4V3h-6z"),
+    queue: P("M15 6H3v2h12V6zm0 4H3v2h12v-2zM3 16h8v-2H3v2zM17 6v8.18c-.31-.11-.65-.18-1-.18-1.66 0-3 1.34-3 3s1.34 3 3 3 3-1.34 3-3V8h3V6h-5z"),
+    playlistAdd: P("M14 10H2v2h12v-2zm0-4H2v2h12V6zm4 8v-4h-2v4h-4v2h4v4h2v-4h4v-2h-4zM2 16h8v-2H2v2z"),
     restaurant: P("M11 9H9V2H7v7H5V2H3v7c0 2.12 1.66 3.84 3.75 3.97V22h2.5v-9.03C11.34 12.84 13 11.12 13 9V2h-2v7zm5-3v8h2.5v8H21V2c-2.76 0-5 2.24-5 4z"),
     checkbox: P("M19 3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.11 0 2-.9 2-2V5c0-1.1-.89-2-2-2zm-9 14l-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9z"),
     shift: P("M12 3.5L3 13h5v7h8v-7h5z"),
@@ -504,6 +509,42 @@
       S.dialog = null;
       S.focus = null;
     },
+    // Retro Music: a long press starts a selection (kept in tap order); a tap then adds or removes a song
+    songSelect: (title) => { const t = top(); t.sel = t.sel || []; if (!t.sel.includes(title)) t.sel.push(title); },
+    songTap: (title) => {
+      const t = top();
+      if (t.sel && t.sel.length) { toggleSel(t, title); return; }
+      musicState().queue = [title]; // playing a song starts a new queue with it, as the real player does
+    },
+    selQueue: () => { const t = top(); const m = musicState(); m.queue.push(...t.sel); t.sel = []; },
+    selPlaylist: () => { S.dialog = { kind: "musicAddTo" }; },
+    musicAddTo: (name) => {
+      const t = top(), pl = musicState().playlists.find((x) => x.name === name);
+      if (pl) pl.songs.push(...t.sel);
+      t.sel = [];
+      S.dialog = null;
+    },
+    musicNewPlaylist: () => { clearForms("mu_"); S.dialog = { kind: "musicNew", adding: Boolean(top().sel && top().sel.length) }; S.focus = "mu_name"; },
+    musicNewOk: () => {
+      const name = form("mu_name").trim(), m = musicState();
+      if (!name || m.playlists.some((x) => x.name === name)) return;
+      const t = top(), songs = S.dialog && S.dialog.adding && t.sel ? [...t.sel] : [];
+      m.playlists.push({ name, songs });
+      if (t.sel) t.sel = [];
+      clearForms("mu_");
+      S.dialog = null;
+      S.focus = null;
+    },
+    playlistOpen: (name) => push("music.playlist", { name }),
+    // "Save playlist" writes NAME.m3u into Download, as Retro Music's export does.
+    playlistSave: (name) => {
+      const pl = musicState().playlists.find((x) => x.name === name);
+      if (!pl) return;
+      const fname = name.replace(/[\/]/g, "_") + ".m3u";
+      S.files = S.files.filter((f) => !(f.folder === "Download" && f.name === fname));
+      S.files.push({ folder: "Download", name: fname, size: 1 + pl.songs.length });
+      S.dialog = { kind: "msg", title: "Playlist saved", text: `Saved to Download/${fname}` };
+    },
     // recipes (Broccoli): a recipe is saved with the fields as typed; a title is required
     recipeNew: () => { clearForms("rc_"); push("recipe.edit"); },
     recipeSave: () => {
@@ -523,6 +564,7 @@
     fileOpen: (name) => { const t = top(); if (t.sel && t.sel.length) toggleSel(t, name); },
   };
   const LONG = {
+    songSelect: (title) => ACT.songSelect(title),
     // A text field's long press opens its text menu (over any open dialog, which comes back after).
     fieldMenu: (key) => { S.focus = key; S.dialog = { kind: "fieldMenu", key, prev: S.dialog }; },
     noteSelect: (name) => { const t = top(); t.sel = t.sel || []; if (!t.sel.includes(name)) t.sel.push(name); },
@@ -756,6 +798,27 @@
     const actions = ibtn("Clear", "delete", "drawClear", undefined, { id: "menu_clear" }) + ibtn("Save", "save", "drawSaveAsk", undefined, { id: "menu_save" });
     return appbar("Simple Draw Pro", { back: false, actions }) + `<div class="canvas"${a({ cls: "android.view.View", desc: "Canvas", act: "drawTap", id: "my_canvas" })}><svg aria-hidden="true" width="100%" height="100%" fill="#ad1457">${dots}</svg></div>`;
   };
+  const musicState = () => (S.music = S.music || { songs: [], playlists: [], queue: [] });
+  const mmss = (ms) => `${Math.floor(ms / 60000)}:${pad2(Math.floor(ms / 1000) % 60)}`;
+  SCREENS["music.main"] = () => {
+    const t = top(), sel = t.sel || [], m = musicState();
+    const songs = [...m.songs].sort((x, y) => x.title.localeCompare(y.title));
+    const actions = sel.length
+      ? ibtn("Add to playing queue", "queue", "selQueue", undefined, { id: "action_add_to_current_playing" }) + ibtn("Add to playlist", "playlistAdd", "selPlaylist", undefined, { id: "action_add_to_playlist" })
+      : ibtn("Playing queue", "queue", "push", "music.queue", { id: "action_queue" }) + ibtn("Playlists", "playlistAdd", "push", "music.playlists", { id: "action_playlists" });
+    return appbar(sel.length ? `${sel.length} selected` : "Songs", { back: sel.length > 0, actions }) + list("music", songs.length === 0 ? tv("No songs", "empty") : songs.map((x) => row(x.title, `${x.artist} · ${mmss(x.durationMs)}`, { act: "songTap", arg: x.title, long: "songSelect", larg: x.title, sel: sel.includes(x.title), pid: "title", sid: "text" })).join(""));
+  };
+  SCREENS["music.queue"] = () => appbar("Playing queue") + list("music.queue", musicState().queue.length === 0 ? tv("The queue is empty", "empty") : musicState().queue.map((title, i) => row(title, `${i + 1}`, { pid: "title", sid: "text" })).join(""));
+  SCREENS["music.playlists"] = () => {
+    const pls = [...musicState().playlists].sort((x, y) => x.name.localeCompare(y.name));
+    return appbar("Playlists") + list("music.playlists", pls.length === 0 ? tv("No playlists", "empty") : pls.map((x) => row(x.name, `${x.songs.length} songs`, { act: "playlistOpen", arg: x.name, pid: "title", sid: "text" })).join(""), fab("New playlist", "musicNewPlaylist"));
+  };
+  SCREENS["music.playlist"] = () => {
+    const name = top().name, pl = musicState().playlists.find((x) => x.name === name);
+    if (!pl) return appbar("Playlist") + tv("Playlist not found", "empty");
+    const songs = pl.songs.map((title) => musicState().songs.find((x) => x.title === title)).filter(Boolean);
+    return appbar(pl.name, { actions: ibtn("Save playlist", "save", "playlistSave", pl.name, { id: "action_save_playlist" }) }) + list("music.playlist." + pl.name, songs.length === 0 ? tv("No songs", "empty") : songs.map((x) => row(x.title, `${x.artist} · ${mmss(x.durationMs)}`, { pid: "title", sid: "text" })).join(""));
+  };
   const appTile = (ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}>${appIcon(ap)}<span class="label">${esc(ap.name)}</span></button>`;
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
 
@@ -779,6 +842,8 @@
       const exts = ["png", "svg", "jpg"].map((x) => btn(x.toUpperCase(), "drawExt", x, x === ext ? "btn on" : "btn flat", { sel: x === ext, id: "extension_" + x })).join("");
       return dialogHtml("Save as", "Saved to Pictures", field("dr_name", "File name", { id: "save_image_filename", enter: "drawSave" }) + `<div class="btnrow"${a({ cls: "android.widget.RadioGroup", id: "save_image_radio_group" })}>${exts}</div>`, btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "drawSave", undefined, "btn", { id: "button1" }));
     }
+    if (d.kind === "musicAddTo") return dialogHtml("Add to playlist", "", list("music.addTo", row("New playlist", "", { act: "musicNewPlaylist", before: icon("add", 24, "#5f6368") }) + musicState().playlists.map((x) => row(x.name, `${x.songs.length} songs`, { act: "musicAddTo", arg: x.name })).join("")), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }));
+    if (d.kind === "musicNew") return dialogHtml("New playlist", "", field("mu_name", "Playlist name", { id: "playlist_name", enter: "musicNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("Create", "musicNewOk", undefined, "btn", { id: "button1" }));
     if (d.kind === "recorderName") return dialogHtml("Name the recording", "", field("ar_name", "Record name", { id: "input_name", enter: "recorderRename" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "recorderRename", undefined, "btn", { id: "button1" }));
     if (d.kind === "markorNew") return dialogHtml("Create a new note", "", field("mk_name", "Name", { id: "new_file_dialog__name", enter: "noteNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "noteNewOk", undefined, "btn", { id: "button1" }));
     return "";
