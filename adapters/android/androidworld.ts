@@ -29,6 +29,7 @@ const CAMERA = "single/camera.py";
 const AUDIO = "single/audio_recorder.py";
 const DRAW = "single/simple_draw_pro.py";
 const MUSIC = "single/retro_music.py";
+const VLC = "single/vlc.py";
 const IR = "information_retrieval/proto/tasks.textproto";
 
 const table: Record<string, [number, string]> = {
@@ -125,6 +126,8 @@ const table: Record<string, [number, string]> = {
   RetroPlayingQueue: [3.2, MUSIC],
   RetroSavePlaylist: [5, MUSIC],
   RetroPlaylistDuration: [3, MUSIC],
+  VlcCreatePlaylist: [2.8, VLC],
+  VlcCreateTwoPlaylists: [4.8, VLC],
   NotesRecipeIngredientCount: [1, IR],
   NotesMeetingAttendeeCount: [1, IR],
   NotesIsTodo: [1, IR],

@@ -22,6 +22,7 @@ export interface JoplinNote { id: number; folder: string; title: string; body: s
 /** An OpenTracks activity: date YYYY-MM-DD, startTime HH:MM, duration in minutes, distance and elevations in metres. */
 export interface Track { id: number; name: string; description: string; category: string; date: string; startTime: string; durationMin: number; distanceM: number; elevationGain: number; elevationLoss: number }
 export interface Song { title: string; artist: string; durationMs: number }
+export interface MediaLibrary { songs: Song[]; playlists: { name: string; songs: string[] }[]; queue: string[] }
 export interface Recording { name: string; durationMs: number; size: number }
 /** A Broccoli recipe: AndroidWorld's Recipe row (sqlite_schema_utils), every field text as typed; favorite 0 or 1. */
 export interface Recipe { id: number; title: string; description: string; servings: string; preparationTime: string; source: string; ingredients: string; directions: string; favorite: number }
@@ -67,7 +68,9 @@ export interface DeviceState {
   /** Simple Draw Pro's canvas: the dots tapped (canvas CSS px). Saving writes a file into `files` (Pictures). */
   draw: { dots: { x: number; y: number }[] };
   /** Retro Music: the songs on the device, playlists (song titles in order) and the playing queue (titles). */
-  music: { songs: Song[]; playlists: { name: string; songs: string[] }[]; queue: string[] };
+  music: MediaLibrary;
+  /** VLC's videos in Internal Memory/VLCVideos (a Song each: the file name as title, no artist) and playlists. */
+  vlc: MediaLibrary;
   /** Camera: photo or video mode; recordingSince is the device time a video started (0: not recording). Captures go to `files` (Pictures, Movies). */
   camera: { mode: "photo" | "video"; recordingSince: number };
   /** Audio Recorder: startedAt is the device time a recording started (0: idle); sizes in kB. */

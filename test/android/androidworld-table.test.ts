@@ -110,6 +110,8 @@ const PINNED: Record<string, [number, string]> = {
   RetroPlayingQueue: [3.2, "single/retro_music.py"],
   RetroSavePlaylist: [5, "single/retro_music.py"],
   RetroPlaylistDuration: [3, "single/retro_music.py"],
+  VlcCreatePlaylist: [2.8, "single/vlc.py"],
+  VlcCreateTwoPlaylists: [4.8, "single/vlc.py"],
   NotesRecipeIngredientCount: [1, "information_retrieval/proto/tasks.textproto"],
   NotesMeetingAttendeeCount: [1, "information_retrieval/proto/tasks.textproto"],
   NotesIsTodo: [1, "information_retrieval/proto/tasks.textproto"],

@@ -19,8 +19,8 @@ import { WEB_APPS, WEB_TASKS } from "./tasks.js";
  * observations (element lists, boxes, screenshots) differ from 1.1.0's for the same state.
  */
 /**
- * 1.3.0 (issue 11, new apps): Broccoli, Camera, Audio Recorder, Joplin, OpenTracks, Simple Draw Pro and Retro
- * Music with AndroidWorld's tasks for them (105 tasks); the home screen and drawer gain their icons, and OpenAppTaskEval / TurnOnWifiAndOpenApp draw the
+ * 1.3.0 (issue 11, new apps): Broccoli, Camera, Audio Recorder, Joplin, OpenTracks, Simple Draw Pro, Retro Music
+ * and VLC with AndroidWorld's tasks for them (107 tasks); the home screen and drawer gain their icons, and OpenAppTaskEval / TurnOnWifiAndOpenApp draw the
  * camera too, so a seed of those tasks may draw another app than in 1.2.0.
  */
 export const ANDROID_WEB_VERSION = "1.3.0";

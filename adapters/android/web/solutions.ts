@@ -140,8 +140,8 @@ function deleteRecipes(p: TaskParams, ids: readonly number[]): SolutionStep[] {
  * rest), scrolling up or down to each: the list is by title, so a title before the
  * first one shown is above.
  */
-function selectSongs(p: TaskParams): SolutionStep[] {
-  const sorted = parsed<Song[]>(p.songs).map((x) => x.title).sort((a, b) => a.localeCompare(b));
+function selectSongs(p: TaskParams, files = list(p.files), songs = parsed<Song[]>(p.songs)): SolutionStep[] {
+  const sorted = songs.map((x) => x.title).sort((a, b) => a.localeCompare(b));
   const shown = (els: readonly UiElement[], title: string) => els.findIndex((e) => e.resourceName === "title" && e.text === title);
   const seekSong = (title: string): SolutionStep[] =>
     Array.from({ length: 8 }, (): SolutionStep => (els) => {
@@ -149,9 +149,10 @@ function selectSongs(p: TaskParams): SolutionStep[] {
       const first = els.find((e) => e.resourceName === "title" && sorted.includes(e.text));
       return { action_type: "scroll", direction: first && sorted.indexOf(title) < sorted.indexOf(first.text) ? "up" : "down" };
     });
-  return list(p.files).flatMap((title, i) => [...seekSong(title), (els: readonly UiElement[]): AndroidAction => ({ action_type: i === 0 ? "long_press" : "click", index: find(els, (e) => e.resourceName === "title" && e.text === title, JSON.stringify(title)) })]);
+  return files.flatMap((title, i) => [...seekSong(title), (els: readonly UiElement[]): AndroidAction => ({ action_type: i === 0 ? "long_press" : "click", index: find(els, (e) => e.resourceName === "title" && e.text === title, JSON.stringify(title)) })]);
 }
-const newPlaylistOfSelection = (p: TaskParams): SolutionStep[] => [click("Add to playlist"), click("New playlist"), type("Playlist name", str(p.playlist_name))];
+const newPlaylistOfSelection = (p: TaskParams, name = str(p.playlist_name)): SolutionStep[] => [click("Add to playlist"), click("New playlist"), type("Playlist name", name)];
+const vlcVideos = (p: TaskParams) => parsed<{ songs: Song[] }>(p.vlc).songs;
 
 const noteOf = (p: TaskParams) => str(p.file_name);
 /** Long-presses a text field (its text menu) and takes `item` (Copy, Paste). */
@@ -293,6 +294,15 @@ const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
   RetroPlaylistDuration: (p) => [open("Retro Music"), ...selectSongs(p), ...newPlaylistOfSelection(p), done],
   RetroPlayingQueue: (p) => [open("Retro Music"), ...selectSongs(p), click("Add to playing queue"), done],
   RetroSavePlaylist: (p) => [open("Retro Music"), ...selectSongs(p), ...newPlaylistOfSelection(p), click("Playlists"), click(str(p.playlist_name)), click("Save playlist"), click("OK"), done],
+  VlcCreatePlaylist: (p) => [open("VLC"), ...selectSongs(p, list(p.files), vlcVideos(p)), ...newPlaylistOfSelection(p), done],
+  VlcCreateTwoPlaylists: (p) => [
+    open("VLC"),
+    ...selectSongs(p, list(p.files1), vlcVideos(p)),
+    ...newPlaylistOfSelection(p, str(p.playlist_name1)),
+    ...selectSongs(p, list(p.files2), vlcVideos(p)),
+    ...newPlaylistOfSelection(p, str(p.playlist_name2)),
+    done,
+  ],
   FilesDeleteFile: (p) => [open("Files"), click(str(p.subfolder)), longPress(noteOf(p)), click("Delete"), click("OK"), done],
 };
 

@@ -18,7 +18,7 @@ const newFiles = (s: DeviceState, folder: string, before: readonly FileItem[] = 
 const RECORDING_NAMES = ["interview", "meeting", "lecture", "session", "note", "conference", "webinar", "workshop", "seminar", "briefing", "discussion", "talk", "presentation", "training", "memo", "journal", "diary", "review"];
 
 /** AndroidWorld's generate_modified_file_name: a date, a random or a fixed word, as prefix or suffix before the extension. */
-function modifiedFileName(rng: Rng, base: string): string {
+export function modifiedFileName(rng: Rng, base: string): string {
   const dot = base.lastIndexOf(".");
   const [stem, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ""];
   const kind = rng.pick(["date_prefix", "random_suffix", "fixed_suffix"]);

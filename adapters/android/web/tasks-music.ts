@@ -1,5 +1,8 @@
 /**
- * android-web Retro Music tasks (AndroidWorld: single/retro_music.py). The device
+ * android-web Retro Music and VLC tasks (AndroidWorld: single/retro_music.py,
+ * single/vlc.py). VLC holds the asked videos and as many noise videos (its
+ * generate_file_name names, 20–180 s each); its checks are verify_playlist's, half a
+ * point per playlist for the two-playlist task. Retro Music: The device
  * holds 15 of its songs (titles from its list, a given name as artist, 3–5 minutes
  * each); a task names 2–5 of them (9–11 for the duration task, whose songs last 47.5
  * minutes together, so an answer exists). Checks as its: verify_playlist (the
@@ -8,8 +11,9 @@
  * score each), and a playlist of 45–50 minutes with no song in any other playlist.
  */
 import type { Rng } from "../../kit/rng.js";
-import type { DeviceState, Song } from "../../../emulator/web-device/state.js";
+import type { DeviceState, MediaLibrary, Song } from "../../../emulator/web-device/state.js";
 import { fuzzyMatch } from "../fuzzy.js";
+import { modifiedFileName } from "./tasks-media.js";
 import { def, FIRST, json, randint, sample, type WebTask } from "./task-kit.js";
 
 const SONGS = [
@@ -32,8 +36,8 @@ function listWithSum(rng: Rng, n: number, m: number): number[] {
 }
 
 /** verify_playlist: the rows of the playlist named like `name` are exactly `files`, in order. */
-function playlistIs(s: DeviceState, name: string, files: readonly string[]): boolean {
-  const named = s.music.playlists.filter((p) => fuzzyMatch(p.name, name));
+function playlistIs(s: DeviceState, name: string, files: readonly string[], library: MediaLibrary = s.music): boolean {
+  const named = library.playlists.filter((p) => fuzzyMatch(p.name, name));
   const rows = named.flatMap((p) => p.songs.map((title, i) => ({ title, i })));
   return rows.length === files.length && files.every((f, i) => rows.some((r) => r.title === f && r.i === i));
 }
@@ -104,5 +108,57 @@ export const MUSIC_TASKS: readonly WebTask[] = [
       }
       return Number(total >= 45 * MINUTE && total <= 50 * MINUTE);
     },
+  }),
+];
+
+/** AndroidWorld's VLC playlist names: a theme and a qualifier. */
+const VLC_THEMES = ["Adventure", "Comedy", "Daily Routines", "Documentary Insights", "Epic Moments", "Family Gatherings", "Fitness Challenges", "Gaming Sessions", "How To", "Mystery and Thrills", "Recipe Collection", "Road Trips", "Summer Highlights", "Tech Reviews", "Travel Guide", "Ultimate Fails"];
+const VLC_QUALIFIERS = ["Essentials", "Favorites", "Marathon", "Playlist", "Series", "Specials", "Ultimate Collection"];
+
+/** AndroidWorld's VLC generate_file_name, e.g. "clip_12_HD_final.mp4". */
+const videoName = (rng: Rng) =>
+  modifiedFileName(rng, `${rng.pick(["clip", "footage", "scene", "recording", "highlight", "moment", "episode"])}_${randint(rng, 1, 99)}_${rng.pick(["", "HD", "4K", "raw", "export"])}.mp4`);
+
+/** One VLC playlist's parameters: 2–5 files and as many noise files, all names distinct from `taken` (ours: AndroidWorld may repeat one). */
+function vlcPlaylist(rng: Rng, taken: string[]) {
+  const name = `${rng.pick(VLC_THEMES)} ${rng.pick(VLC_QUALIFIERS)}`;
+  const n = randint(rng, 2, 5);
+  const names: string[] = [];
+  while (names.length < 2 * n) {
+    const v = videoName(rng);
+    if (!taken.includes(v) && !names.includes(v)) names.push(v);
+  }
+  taken.push(...names);
+  return { name, files: names.slice(0, n), noise: names.slice(n) };
+}
+const video = (rng: Rng, title: string): Song => ({ title, artist: "", durationMs: randint(rng, 20, 180) * 1000 });
+const vlcLibrary = (rng: Rng, names: string[]) => JSON.stringify({ songs: rng.shuffle(names.map((t) => video(rng, t))), playlists: [], queue: [] });
+const vlcGoal = (name: string, files: readonly string[]) => `Create a playlist titled "${name}" with the following files in VLC (located in Internal Memory/VLCVideos), in order: ${files.join(", ")}`;
+
+export const VLC_TASKS: readonly WebTask[] = [
+  def({
+    name: "VlcCreatePlaylist",
+    app: "VLC",
+    description: "create a playlist of 2–5 given videos, in order",
+    params: (rng) => {
+      const pl = vlcPlaylist(rng, []);
+      return { playlist_name: pl.name, files: pl.files, vlc: vlcLibrary(rng, [...pl.files, ...pl.noise]) };
+    },
+    goal: (p) => vlcGoal(String(p.playlist_name), p.files as string[]),
+    setup: (p) => ({ vlc: json(p.vlc) }),
+    check: (s, p) => Number(playlistIs(s, String(p.playlist_name), p.files as string[], s.vlc)),
+  }),
+  def({
+    name: "VlcCreateTwoPlaylists",
+    app: "VLC",
+    description: "create two playlists of 2–5 given videos each, in order (half a point each)",
+    params: (rng) => {
+      const taken: string[] = [];
+      const a = vlcPlaylist(rng, taken), b = vlcPlaylist(rng, taken);
+      return { playlist_name1: a.name, files1: a.files, playlist_name2: b.name, files2: b.files, vlc: vlcLibrary(rng, taken) };
+    },
+    goal: (p) => `${vlcGoal(String(p.playlist_name1), p.files1 as string[])}. And then, create a playlist titled "${String(p.playlist_name2)}" with the following files in VLC, in order: ${(p.files2 as string[]).join(", ")}.`,
+    setup: (p) => ({ vlc: json(p.vlc) }),
+    check: (s, p) => (Number(playlistIs(s, String(p.playlist_name1), p.files1 as string[], s.vlc)) + Number(playlistIs(s, String(p.playlist_name2), p.files2 as string[], s.vlc))) / 2,
   }),
 ];

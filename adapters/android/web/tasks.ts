@@ -12,7 +12,7 @@ import { CLIPBOARD_TASKS } from "./tasks-clipboard.js";
 import { EXPENSE_MORE_TASKS, EXPENSE_TASKS } from "./tasks-expense.js";
 import { JOPLIN_TASKS } from "./tasks-joplin.js";
 import { MEDIA_TASKS } from "./tasks-media.js";
-import { MUSIC_TASKS } from "./tasks-music.js";
+import { MUSIC_TASKS, VLC_TASKS } from "./tasks-music.js";
 import { TRACKS_TASKS } from "./tasks-tracks.js";
 import { RECIPE_TASKS } from "./tasks-recipe.js";
 import { MARKOR_FOLDER_TASKS, MARKOR_TASKS } from "./tasks-markor.js";
@@ -41,6 +41,7 @@ export const WEB_TASKS: readonly WebTask[] = [
   ...JOPLIN_TASKS,
   ...TRACKS_TASKS,
   ...MUSIC_TASKS,
+  ...VLC_TASKS,
 ];
 
 /** The phone's apps that tasks run in (the launcher is the home screen, not an app); every app the phone has has tasks. */

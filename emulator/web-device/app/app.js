@@ -39,6 +39,7 @@
     { id: "tracks", name: "OpenTracks", pkg: "de.dennisguse.opentracks", icon: "run", color: "#ef6c00", aliases: ["opentracks", "open tracks", "opentracks app", "activity tracker", "sports tracker"] },
     { id: "draw", name: "Simple Draw Pro", pkg: "com.simplemobiletools.draw.pro", icon: "brush", color: "#ad1457", aliases: ["simple draw pro", "simple draw", "draw"] },
     { id: "music", name: "Retro Music", pkg: "code.name.monkey.retromusic", icon: "music", color: "#3949ab", aliases: ["retro music", "retro", "music"] },
+    { id: "vlc", name: "VLC", pkg: "org.videolan.vlc", icon: "videocam", color: "#f57c00", aliases: ["vlc", "vlc player", "vlc media player"] },
     { id: "recipe", name: "Broccoli", pkg: "com.flauschcode.broccoli", icon: "restaurant", color: "#558b2f", aliases: ["broccoli", "broccoli app", "broccoli recipe app", "broccoli - recipe app", "recipes"] },
   ];
   const APP_BY_ID = Object.fromEntries(APPS.map((a) => [a.id, a]));
@@ -71,7 +72,8 @@
       joplin: [],
       tracks: [], // OpenTracks activities: { id, name, description, category, date, startTime "HH:MM", durationMin, distanceM, elevationGain, elevationLoss } // Joplin notes: { id, folder (notebook), title, body, isTodo, done }
       draw: { dots: [] },
-      music: { songs: [], playlists: [], queue: [] }, // Retro Music: songs { title, artist, durationMs }; playlists { name, songs: titles in order }; the playing queue (titles) // Simple Draw Pro's canvas: the points tapped, in canvas CSS px
+      music: { songs: [], playlists: [], queue: [] },
+      vlc: { songs: [], playlists: [], queue: [] }, // VLC's videos (songs: { title: file name, artist: "", durationMs }) and playlists // Retro Music: songs { title, artist, durationMs }; playlists { name, songs: titles in order }; the playing queue (titles) // Simple Draw Pro's canvas: the points tapped, in canvas CSS px
       camera: { mode: "photo", recordingSince: 0 }, // recordingSince: device time a video started, 0 when not recording
       recorder: { startedAt: 0, recordings: [] }, // startedAt: device time a recording started, 0 when idle
       nextId: 1,
@@ -514,19 +516,19 @@
     songTap: (title) => {
       const t = top();
       if (t.sel && t.sel.length) { toggleSel(t, title); return; }
-      musicState().queue = [title]; // playing a song starts a new queue with it, as the real player does
+      lib().queue = [title]; // playing a song starts a new queue with it, as the real player does
     },
-    selQueue: () => { const t = top(); const m = musicState(); m.queue.push(...t.sel); t.sel = []; },
+    selQueue: () => { const t = top(); const m = lib(); m.queue.push(...t.sel); t.sel = []; },
     selPlaylist: () => { S.dialog = { kind: "musicAddTo" }; },
     musicAddTo: (name) => {
-      const t = top(), pl = musicState().playlists.find((x) => x.name === name);
+      const t = top(), pl = lib().playlists.find((x) => x.name === name);
       if (pl) pl.songs.push(...t.sel);
       t.sel = [];
       S.dialog = null;
     },
     musicNewPlaylist: () => { clearForms("mu_"); S.dialog = { kind: "musicNew", adding: Boolean(top().sel && top().sel.length) }; S.focus = "mu_name"; },
     musicNewOk: () => {
-      const name = form("mu_name").trim(), m = musicState();
+      const name = form("mu_name").trim(), m = lib();
       if (!name || m.playlists.some((x) => x.name === name)) return;
       const t = top(), songs = S.dialog && S.dialog.adding && t.sel ? [...t.sel] : [];
       m.playlists.push({ name, songs });
@@ -535,10 +537,10 @@
       S.dialog = null;
       S.focus = null;
     },
-    playlistOpen: (name) => push("music.playlist", { name }),
+    playlistOpen: (name) => push(libKey() + ".playlist", { name }),
     // "Save playlist" writes NAME.m3u into Download, as Retro Music's export does.
     playlistSave: (name) => {
-      const pl = musicState().playlists.find((x) => x.name === name);
+      const pl = lib().playlists.find((x) => x.name === name);
       if (!pl) return;
       const fname = name.replace(/[\/]/g, "_") + ".m3u";
       S.files = S.files.filter((f) => !(f.folder === "Download" && f.name === fname));
@@ -798,27 +800,37 @@
     const actions = ibtn("Clear", "delete", "drawClear", undefined, { id: "menu_clear" }) + ibtn("Save", "save", "drawSaveAsk", undefined, { id: "menu_save" });
     return appbar("Simple Draw Pro", { back: false, actions }) + `<div class="canvas"${a({ cls: "android.view.View", desc: "Canvas", act: "drawTap", id: "my_canvas" })}><svg aria-hidden="true" width="100%" height="100%" fill="#ad1457">${dots}</svg></div>`;
   };
-  const musicState = () => (S.music = S.music || { songs: [], playlists: [], queue: [] });
+  // Retro Music and VLC share their library screens and actions; each keeps its own library in S.
+  const libKey = () => (top().s.startsWith("vlc.") ? "vlc" : "music");
+  const lib = () => (S[libKey()] = S[libKey()] || { songs: [], playlists: [], queue: [] });
   const mmss = (ms) => `${Math.floor(ms / 60000)}:${pad2(Math.floor(ms / 1000) % 60)}`;
   SCREENS["music.main"] = () => {
-    const t = top(), sel = t.sel || [], m = musicState();
+    const t = top(), sel = t.sel || [], m = lib();
     const songs = [...m.songs].sort((x, y) => x.title.localeCompare(y.title));
     const actions = sel.length
       ? ibtn("Add to playing queue", "queue", "selQueue", undefined, { id: "action_add_to_current_playing" }) + ibtn("Add to playlist", "playlistAdd", "selPlaylist", undefined, { id: "action_add_to_playlist" })
       : ibtn("Playing queue", "queue", "push", "music.queue", { id: "action_queue" }) + ibtn("Playlists", "playlistAdd", "push", "music.playlists", { id: "action_playlists" });
     return appbar(sel.length ? `${sel.length} selected` : "Songs", { back: sel.length > 0, actions }) + list("music", songs.length === 0 ? tv("No songs", "empty") : songs.map((x) => row(x.title, `${x.artist} · ${mmss(x.durationMs)}`, { act: "songTap", arg: x.title, long: "songSelect", larg: x.title, sel: sel.includes(x.title), pid: "title", sid: "text" })).join(""));
   };
-  SCREENS["music.queue"] = () => appbar("Playing queue") + list("music.queue", musicState().queue.length === 0 ? tv("The queue is empty", "empty") : musicState().queue.map((title, i) => row(title, `${i + 1}`, { pid: "title", sid: "text" })).join(""));
+  SCREENS["vlc.main"] = () => {
+    const t = top(), sel = t.sel || [];
+    const videos = [...lib().songs].sort((x, y) => x.title.localeCompare(y.title));
+    const actions = sel.length ? ibtn("Add to playlist", "playlistAdd", "selPlaylist", undefined, { id: "action_add_to_playlist" }) : ibtn("Playlists", "playlistAdd", "push", "vlc.playlists", { id: "action_playlists" });
+    return appbar(sel.length ? `${sel.length} selected` : "Video", { back: sel.length > 0, actions }) + tv("Internal Memory/VLCVideos", "header", { id: "path" }) + list("vlc", videos.length === 0 ? tv("No videos", "empty") : videos.map((x) => row(x.title, mmss(x.durationMs), { act: "songTap", arg: x.title, long: "songSelect", larg: x.title, sel: sel.includes(x.title), pid: "title", sid: "text" })).join(""));
+  };
+  SCREENS["music.queue"] = () => appbar("Playing queue") + list("music.queue", lib().queue.length === 0 ? tv("The queue is empty", "empty") : lib().queue.map((title, i) => row(title, `${i + 1}`, { pid: "title", sid: "text" })).join(""));
   SCREENS["music.playlists"] = () => {
-    const pls = [...musicState().playlists].sort((x, y) => x.name.localeCompare(y.name));
-    return appbar("Playlists") + list("music.playlists", pls.length === 0 ? tv("No playlists", "empty") : pls.map((x) => row(x.name, `${x.songs.length} songs`, { act: "playlistOpen", arg: x.name, pid: "title", sid: "text" })).join(""), fab("New playlist", "musicNewPlaylist"));
+    const pls = [...lib().playlists].sort((x, y) => x.name.localeCompare(y.name));
+    return appbar("Playlists") + list(libKey() + ".playlists", pls.length === 0 ? tv("No playlists", "empty") : pls.map((x) => row(x.name, `${x.songs.length} songs`, { act: "playlistOpen", arg: x.name, pid: "title", sid: "text" })).join(""), fab("New playlist", "musicNewPlaylist"));
   };
   SCREENS["music.playlist"] = () => {
-    const name = top().name, pl = musicState().playlists.find((x) => x.name === name);
+    const name = top().name, pl = lib().playlists.find((x) => x.name === name);
     if (!pl) return appbar("Playlist") + tv("Playlist not found", "empty");
-    const songs = pl.songs.map((title) => musicState().songs.find((x) => x.title === title)).filter(Boolean);
-    return appbar(pl.name, { actions: ibtn("Save playlist", "save", "playlistSave", pl.name, { id: "action_save_playlist" }) }) + list("music.playlist." + pl.name, songs.length === 0 ? tv("No songs", "empty") : songs.map((x) => row(x.title, `${x.artist} · ${mmss(x.durationMs)}`, { pid: "title", sid: "text" })).join(""));
+    const songs = pl.songs.map((title) => lib().songs.find((x) => x.title === title)).filter(Boolean);
+    return appbar(pl.name, { actions: libKey() === "music" ? ibtn("Save playlist", "save", "playlistSave", pl.name, { id: "action_save_playlist" }) : "" }) + list(libKey() + ".playlist." + pl.name, songs.length === 0 ? tv("No songs", "empty") : songs.map((x) => row(x.title, `${x.artist ? x.artist + " · " : ""}${mmss(x.durationMs)}`, { pid: "title", sid: "text" })).join(""));
   };
+  SCREENS["vlc.playlists"] = SCREENS["music.playlists"];
+  SCREENS["vlc.playlist"] = SCREENS["music.playlist"];
   const appTile = (ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}>${appIcon(ap)}<span class="label">${esc(ap.name)}</span></button>`;
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
 
@@ -842,7 +854,7 @@
       const exts = ["png", "svg", "jpg"].map((x) => btn(x.toUpperCase(), "drawExt", x, x === ext ? "btn on" : "btn flat", { sel: x === ext, id: "extension_" + x })).join("");
       return dialogHtml("Save as", "Saved to Pictures", field("dr_name", "File name", { id: "save_image_filename", enter: "drawSave" }) + `<div class="btnrow"${a({ cls: "android.widget.RadioGroup", id: "save_image_radio_group" })}>${exts}</div>`, btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "drawSave", undefined, "btn", { id: "button1" }));
     }
-    if (d.kind === "musicAddTo") return dialogHtml("Add to playlist", "", list("music.addTo", row("New playlist", "", { act: "musicNewPlaylist", before: icon("add", 24, "#5f6368") }) + musicState().playlists.map((x) => row(x.name, `${x.songs.length} songs`, { act: "musicAddTo", arg: x.name })).join("")), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }));
+    if (d.kind === "musicAddTo") return dialogHtml("Add to playlist", "", list("music.addTo", row("New playlist", "", { act: "musicNewPlaylist", before: icon("add", 24, "#5f6368") }) + lib().playlists.map((x) => row(x.name, `${x.songs.length} songs`, { act: "musicAddTo", arg: x.name })).join("")), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }));
     if (d.kind === "musicNew") return dialogHtml("New playlist", "", field("mu_name", "Playlist name", { id: "playlist_name", enter: "musicNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("Create", "musicNewOk", undefined, "btn", { id: "button1" }));
     if (d.kind === "recorderName") return dialogHtml("Name the recording", "", field("ar_name", "Record name", { id: "input_name", enter: "recorderRename" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "recorderRename", undefined, "btn", { id: "button1" }));
     if (d.kind === "markorNew") return dialogHtml("Create a new note", "", field("mk_name", "Name", { id: "new_file_dialog__name", enter: "noteNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "noteNewOk", undefined, "btn", { id: "button1" }));
