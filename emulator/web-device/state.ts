@@ -17,7 +17,8 @@ export interface SmsThread { number: string; name: string; messages: SmsMessage[
 export interface Expense { id: number; name: string; amount: number; category: string; note: string; date: string }
 export interface CalendarEvent { id: number; title: string; description: string; location: string; date: string; hour: number; minute: number; durationMin: number; repeat?: "daily" | "weekly" }
 export interface TaskItem { id: number; title: string; due: string; priority: "high" | "medium" | "low" | "none"; completed: boolean }
-export interface FileItem { folder: string; name: string; size: number }
+/** `image`: what a picture shows (Simple Gallery draws it as pixels; the element list sees only the picture). */
+export interface FileItem { folder: string; name: string; size: number; image?: string }
 export interface JoplinNote { id: number; folder: string; title: string; body: string; isTodo: boolean; done: boolean }
 /** An OpenTracks activity: date YYYY-MM-DD, startTime HH:MM, duration in minutes, distance and elevations in metres. */
 export interface Track { id: number; name: string; description: string; category: string; date: string; startTime: string; durationMin: number; distanceM: number; elevationGain: number; elevationLoss: number }

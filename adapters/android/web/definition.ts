@@ -6,11 +6,11 @@
 import { z } from "zod";
 import { EnvError, type EnvDefinition, type EnvSpec } from "../../contract.js";
 import { shortName } from "../../kit/short-text.js";
-import { WebDevice } from "../../../emulator/web-device/web-device.js";
+import { APP_NAMES, WebDevice } from "../../../emulator/web-device/web-device.js";
 import { ACTION_TYPES, androidActionJsonSchema } from "../action.js";
 import { AndroidEnv } from "../env.js";
 import { stepBudget } from "../task.js";
-import { WEB_APPS, WEB_TASKS } from "./tasks.js";
+import { WEB_TASKS } from "./tasks.js";
 
 /** 1.1.0 (issue 11): AndroidWorld's tasks (parameters, noise data, goals: a seed draws another episode than 1.0.0), swipe, scroll-index-0, truncation and infeasible scoring; full-size screenshots by default; bbox, tooltip, metadata. */
 /**
@@ -19,8 +19,8 @@ import { WEB_APPS, WEB_TASKS } from "./tasks.js";
  * observations (element lists, boxes, screenshots) differ from 1.1.0's for the same state.
  */
 /**
- * 1.3.0 (issue 11, new apps): Broccoli, Camera, Audio Recorder, Joplin, OpenTracks, Simple Draw Pro, Retro Music
- * and VLC with AndroidWorld's tasks for them (107 tasks); the home screen and drawer gain their icons, and OpenAppTaskEval / TurnOnWifiAndOpenApp draw the
+ * 1.3.0 (issue 11, new apps): Broccoli, Camera, Audio Recorder, Joplin, OpenTracks, Simple Draw Pro, Retro Music,
+ * VLC and Simple Gallery Pro with AndroidWorld's tasks for them (109 tasks); the home screen and drawer gain their icons, and OpenAppTaskEval / TurnOnWifiAndOpenApp draw the
  * camera too, so a seed of those tasks may draw another app than in 1.2.0.
  */
 export const ANDROID_WEB_VERSION = "1.3.0";
@@ -85,7 +85,7 @@ function describe(config: AndroidWebConfig | undefined): EnvSpec {
     id: "android-web",
     version: ANDROID_WEB_VERSION,
     description:
-      `AndroidWorld-style tasks (${WEB_TASKS.length}) on a browser-hosted phone (${WEB_APPS.length} apps modelled on AndroidWorld's, headless Chromium): AndroidWorld's JSON actions and element list. A fast stand-in, not AndroidWorld. ` +
+      `AndroidWorld-style tasks (${WEB_TASKS.length}) on a browser-hosted phone (${APP_NAMES.length} apps modelled on AndroidWorld's, headless Chromium): AndroidWorld's JSON actions and element list. A fast stand-in, not AndroidWorld. ` +
       screenshotNote(c.screenshot),
     observationKinds: ["text", "image", "ui_elements"],
     defaultObservationKinds: ["text", "ui_elements"],

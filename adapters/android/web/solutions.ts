@@ -275,6 +275,8 @@ const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
   RecipeAddMultipleRecipes: addRecipes,
   RecipeAddMultipleRecipesFromMarkor: addRecipes,
   RecipeAddMultipleRecipesFromMarkor2: addRecipes,
+  RecipeAddMultipleRecipesFromImage: addRecipes,
+  ExpenseAddMultipleFromGallery: addExpenses,
   RecipeDeleteSingleRecipe: (p) => deleteRecipes(p, p.delete as number[]),
   RecipeDeleteSingleWithRecipeWithNoise: (p) => deleteRecipes(p, p.delete as number[]),
   RecipeDeleteMultipleRecipes: (p) => deleteRecipes(p, p.delete as number[]),

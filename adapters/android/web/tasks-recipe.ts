@@ -12,7 +12,7 @@
 import type { Rng } from "../../kit/rng.js";
 import type { Recipe } from "../../../emulator/web-device/state.js";
 import { fuzzyMatch } from "../fuzzy.js";
-import { def, json, onlyAdded, onlyRemoved, type P, type WebTask } from "./task-kit.js";
+import { def, json, onlyAdded, onlyRemoved, wrapText, type P, type WebTask } from "./task-kit.js";
 
 type Row = Omit<Recipe, "id">;
 
@@ -97,11 +97,12 @@ const byTitle = (a: Row, b: Row) => a.title === b.title;
 
 const withIds = (rows: readonly Row[], from = 100): Recipe[] => rows.map((r, i) => ({ id: from + i, ...r }));
 
-/** AndroidWorld's _get_rows_as_text: csv with a header, or text blocks headed "Recipe: TITLE". */
-function asText(rows: readonly Row[], format: string): string {
+/** AndroidWorld's _get_rows_as_text: csv with a header, or text blocks headed "Recipe: TITLE" (values wrapped at `wrap` if given). */
+function asText(rows: readonly Row[], format: string, wrap?: number): string {
   const fields = ["description", "servings", "preparationTime", "ingredients", "directions"] as const;
   if (format === "csv") return [["title", ...fields].join("|"), ...rows.map((r) => [r.title, ...fields.map((f) => r[f])].join("|"))].join("\n");
-  return rows.map((r) => `Recipe: ${r.title}\n${fields.map((f) => ` ${f}: ${r[f]}\n`).join("")}`).join("\n");
+  const value = (v: string) => (wrap === undefined ? v : wrapText(v, wrap));
+  return rows.map((r) => `Recipe: ${r.title}\n${fields.map((f) => ` ${f}: ${value(r[f])}\n`).join("")}`).join("\n");
 }
 
 const FREE_FORM = ["title", "description", "servings", "preparationTime", "source", "ingredients", "directions"] as const;
@@ -208,6 +209,19 @@ export const RECIPE_TASKS: readonly WebTask[] = [
     },
     goal: (p) => `Add the recipes from recipes.txt in Markor that take ${String(p.prep_time)} to prepare into the Broccoli recipe app.`,
     setup: (p) => ({ recipes: withIds(json(p.noise)), notes: [{ name: "recipes.txt", content: String(p.file), mtime: Date.UTC(2023, 9, 15, 12) }] }),
+    check: (s, p) => Number(onlyAdded(withIds(json(p.noise)), s.recipes, json<Row[]>(p.targets), addedAs)),
+  }),
+  def({
+    name: "RecipeAddMultipleRecipesFromImage",
+    app: APP,
+    description: "add the three recipes shown in a picture (recipes.jpg in Simple Gallery Pro; 10 other recipes present)",
+    params: (rng) => {
+      const targets = randomItems(rng, 3);
+      const noise = randomItems(rng, 10, (r) => targets.some((t) => t.title !== r.title));
+      return { targets: JSON.stringify(targets), noise: JSON.stringify(noise) };
+    },
+    goal: () => "Add the recipes from recipes.jpg in Simple Gallery Pro to the Broccoli recipe app.",
+    setup: (p) => ({ recipes: withIds(json(p.noise)), files: [{ folder: "DCIM", name: "recipes.jpg", size: 180, image: asText(json(p.targets), "text_block", 60) }] }),
     check: (s, p) => Number(onlyAdded(withIds(json(p.noise)), s.recipes, json<Row[]>(p.targets), addedAs)),
   }),
   deleteTask("RecipeDeleteSingleRecipe", 1, 0, "delete the one recipe"),

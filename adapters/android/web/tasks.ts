@@ -44,7 +44,4 @@ export const WEB_TASKS: readonly WebTask[] = [
   ...VLC_TASKS,
 ];
 
-/** The phone's apps that tasks run in (the launcher is the home screen, not an app); every app the phone has has tasks. */
-export const WEB_APPS: readonly string[] = [...new Set(WEB_TASKS.map((t) => t.app).filter((a) => a !== "Launcher"))];
-
 export { TODAY };

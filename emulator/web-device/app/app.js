@@ -40,6 +40,7 @@
     { id: "draw", name: "Simple Draw Pro", pkg: "com.simplemobiletools.draw.pro", icon: "brush", color: "#ad1457", aliases: ["simple draw pro", "simple draw", "draw"] },
     { id: "music", name: "Retro Music", pkg: "code.name.monkey.retromusic", icon: "music", color: "#3949ab", aliases: ["retro music", "retro", "music"] },
     { id: "vlc", name: "VLC", pkg: "org.videolan.vlc", icon: "videocam", color: "#f57c00", aliases: ["vlc", "vlc player", "vlc media player"] },
+    { id: "gallery", name: "Simple Gallery Pro", pkg: "com.simplemobiletools.gallery.pro", icon: "image", color: "#00897b", aliases: ["simple gallery pro", "simple gallery", "gallery"] },
     { id: "recipe", name: "Broccoli", pkg: "com.flauschcode.broccoli", icon: "restaurant", color: "#558b2f", aliases: ["broccoli", "broccoli app", "broccoli recipe app", "broccoli - recipe app", "recipes"] },
   ];
   const APP_BY_ID = Object.fromEntries(APPS.map((a) => [a.id, a]));
@@ -137,6 +138,7 @@
     music: P("M12 3v10.55c-.59-.34-1.27-.55-2-.55-2.21 0-4 1.79-4 4s1.79 4 4 4 4-1.79 4-4V7h4V3h-6z"),
     queue: P("M15 6H3v2h12V6zm0 4H3v2h12v-2zM3 16h8v-2H3v2zM17 6v8.18c-.31-.11-.65-.18-1-.18-1.66 0-3 1.34-3 3s1.34 3 3 3 3-1.34 3-3V8h3V6h-5z"),
     playlistAdd: P("M14 10H2v2h12v-2zm0-4H2v2h12V6zm4 8v-4h-2v4h-4v2h4v4h2v-4h4v-2h-4zM2 16h8v-2H2v2z"),
+    image: P("M21 19V5c0-1.1-.9-2-2-2H5c-1.1 0-2 .9-2 2v14c0 1.1.9 2 2 2h14c1.1 0 2-.9 2-2zM8.5 13.5l2.5 3.01L14.5 12l4.5 6H5l3.5-4.5z"),
     restaurant: P("M11 9H9V2H7v7H5V2H3v7c0 2.12 1.66 3.84 3.75 3.97V22h2.5v-9.03C11.34 12.84 13 11.12 13 9V2h-2v7zm5-3v8h2.5v8H21V2c-2.76 0-5 2.24-5 4z"),
     checkbox: P("M19 3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.11 0 2-.9 2-2V5c0-1.1-.89-2-2-2zm-9 14l-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9z"),
     shift: P("M12 3.5L3 13h5v7h8v-7h5z"),
@@ -547,6 +549,8 @@
       S.files.push({ folder: "Download", name: fname, size: 1 + pl.songs.length });
       S.dialog = { kind: "msg", title: "Playlist saved", text: `Saved to Download/${fname}` };
     },
+    // Simple Gallery Pro: the pictures in DCIM
+    galleryOpen: (name) => push("gallery.view", { name }),
     // recipes (Broccoli): a recipe is saved with the fields as typed; a title is required
     recipeNew: () => { clearForms("rc_"); push("recipe.edit"); },
     recipeSave: () => {
@@ -831,6 +835,14 @@
   };
   SCREENS["vlc.playlists"] = SCREENS["music.playlists"];
   SCREENS["vlc.playlist"] = SCREENS["music.playlist"];
+  const pictures = () => S.files.filter((f) => f.folder === "DCIM").sort((x, y) => x.name.localeCompare(y.name));
+  SCREENS["gallery.main"] = () => appbar("Simple Gallery Pro", { back: false }) + tv("DCIM", "header", { id: "directory_name" }) + list("gallery", pictures().length === 0 ? tv("No media files", "empty") : pictures().map((f) => row(f.name, `${f.size} kB`, { act: "galleryOpen", arg: f.name, before: icon("image", 24, "#00897b"), pid: "medium_name" })).join(""));
+  // A picture is pixels: its text is drawn aria-hidden, so the element list has only the ImageView (described by the file name).
+  SCREENS["gallery.view"] = () => {
+    const f = pictures().find((x) => x.name === top().name);
+    if (!f) return appbar("Picture") + tv("Picture not found", "empty");
+    return appbar(f.name) + `<div class="scroll"${a({ cls: "android.widget.ScrollView", scroll: "gallery.view", id: "media_scroll" })}><div class="picture"${a({ cls: "android.widget.ImageView", desc: f.name, id: "medium_image" })}><div class="picture-text" aria-hidden="true">${esc(f.image || "")}</div></div></div>`;
+  };
   const appTile = (ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}>${appIcon(ap)}<span class="label">${esc(ap.name)}</span></button>`;
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
 
