@@ -24,6 +24,12 @@ const SMS = "single/sms.py";
 const EXPENSE = "single/expense.py";
 const FILES = "single/files.py";
 const CALENDAR = "single/calendar/calendar.py";
+const RECIPE = "single/recipe.py";
+const CAMERA = "single/camera.py";
+const AUDIO = "single/audio_recorder.py";
+const DRAW = "single/simple_draw_pro.py";
+const MUSIC = "single/retro_music.py";
+const VLC = "single/vlc.py";
 const IR = "information_retrieval/proto/tasks.textproto";
 
 const table: Record<string, [number, string]> = {
@@ -74,6 +80,7 @@ const table: Record<string, [number, string]> = {
   ExpenseDeleteDuplicates: [1.2, EXPENSE],
   ExpenseDeleteDuplicates2: [1.8, EXPENSE],
   ExpenseAddMultipleFromMarkor: [6, EXPENSE],
+  ExpenseAddMultipleFromGallery: [6, EXPENSE],
   FilesDeleteFile: [2.2, FILES],
   FilesMoveFile: [2, FILES],
   SimpleCalendarAddOneEvent: [3.4, CALENDAR],
@@ -99,6 +106,40 @@ const table: Record<string, [number, string]> = {
   TasksIncompleteTasksOnDate: [1, IR],
   TasksDueNextWeek: [1, IR],
   TasksCompletedTasksForDate: [1, IR],
+  RecipeAddSingleRecipe: [2.4, RECIPE],
+  RecipeAddMultipleRecipes: [6, RECIPE],
+  RecipeAddMultipleRecipesFromMarkor: [6, RECIPE],
+  RecipeAddMultipleRecipesFromMarkor2: [6, RECIPE],
+  RecipeAddMultipleRecipesFromImage: [6, RECIPE],
+  RecipeDeleteSingleRecipe: [1, RECIPE],
+  RecipeDeleteSingleWithRecipeWithNoise: [2, RECIPE],
+  RecipeDeleteMultipleRecipes: [2.4, RECIPE],
+  RecipeDeleteMultipleRecipesWithNoise: [3.4, RECIPE],
+  RecipeDeleteMultipleRecipesWithConstraint: [4, RECIPE],
+  RecipeDeleteDuplicateRecipes: [1, RECIPE],
+  RecipeDeleteDuplicateRecipes2: [2.4, RECIPE],
+  RecipeDeleteDuplicateRecipes3: [3.4, RECIPE],
+  CameraTakePhoto: [1, CAMERA],
+  CameraTakeVideo: [1, CAMERA],
+  AudioRecorderRecordAudio: [1.2, AUDIO],
+  AudioRecorderRecordAudioWithFileName: [2, AUDIO],
+  SimpleDrawProCreateDrawing: [1.8, DRAW],
+  RetroCreatePlaylist: [2.4, MUSIC],
+  RetroPlayingQueue: [3.2, MUSIC],
+  RetroSavePlaylist: [5, MUSIC],
+  RetroPlaylistDuration: [3, MUSIC],
+  VlcCreatePlaylist: [2.8, VLC],
+  VlcCreateTwoPlaylists: [4.8, VLC],
+  NotesRecipeIngredientCount: [1, IR],
+  NotesMeetingAttendeeCount: [1, IR],
+  NotesIsTodo: [1, IR],
+  NotesTodoItemCount: [1, IR],
+  SportsTrackerActivitiesOnDate: [2, IR],
+  SportsTrackerActivitiesCountForWeek: [1, IR],
+  SportsTrackerActivityDuration: [1, IR],
+  SportsTrackerLongestDistanceActivity: [1, IR],
+  SportsTrackerTotalDurationForCategoryThisWeek: [1, IR],
+  SportsTrackerTotalDistanceForCategoryOverInterval: [2, IR],
 };
 
 export const ANDROID_WORLD: ReadonlyMap<string, AndroidWorldTask> = new Map(Object.entries(table).map(([name, [complexity, source]]) => [name, { complexity, source }]));

@@ -6,6 +6,7 @@
 import { ANDROID_WORLD, ANDROID_WORLD_COMMIT } from "./androidworld.js";
 import { APPIUM_TASKS } from "./appium/tasks.js";
 import { stepBudget } from "./task.js";
+import { APP_NAMES } from "../../emulator/web-device/web-device.js";
 import { WEB_TASKS } from "./web/tasks.js";
 
 interface Row {
@@ -43,6 +44,7 @@ export function androidTaskCounts(): Record<string, number> {
   const all = rows();
   return {
     "android-web": WEB_TASKS.length,
+    "android-web-apps": APP_NAMES.length,
     "android-web-androidworld": WEB_TASKS.filter((t) => ANDROID_WORLD.has(t.name)).length,
     "android-appium": APPIUM_TASKS.length,
     "android-androidworld": all.filter((r) => ANDROID_WORLD.has(r.name)).length,

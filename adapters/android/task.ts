@@ -58,3 +58,10 @@ export function answersMatch(given: string | undefined, expected: string): boole
       .join(",");
   return norm(given) === norm(expected);
 }
+
+/** AndroidWorld's NUMBER_MATCH: the answer read as a number is within `tolerance` of the expected one. */
+export function numberMatch(given: string | undefined, expected: string, tolerance = 0): boolean {
+  if (given === undefined) return false;
+  const s = given.trim().replace(/,/g, "").replace(/\.$/, "");
+  return s !== "" && Number.isFinite(Number(s)) && Math.abs(Number(s) - Number(expected)) <= tolerance;
+}

@@ -17,7 +17,16 @@ export interface SmsThread { number: string; name: string; messages: SmsMessage[
 export interface Expense { id: number; name: string; amount: number; category: string; note: string; date: string }
 export interface CalendarEvent { id: number; title: string; description: string; location: string; date: string; hour: number; minute: number; durationMin: number; repeat?: "daily" | "weekly" }
 export interface TaskItem { id: number; title: string; due: string; priority: "high" | "medium" | "low" | "none"; completed: boolean }
-export interface FileItem { folder: string; name: string; size: number }
+/** `image`: what a picture shows (Simple Gallery draws it as pixels; the element list sees only the picture). */
+export interface FileItem { folder: string; name: string; size: number; image?: string }
+export interface JoplinNote { id: number; folder: string; title: string; body: string; isTodo: boolean; done: boolean }
+/** An OpenTracks activity: date YYYY-MM-DD, startTime HH:MM, duration in minutes, distance and elevations in metres. */
+export interface Track { id: number; name: string; description: string; category: string; date: string; startTime: string; durationMin: number; distanceM: number; elevationGain: number; elevationLoss: number }
+export interface Song { title: string; artist: string; durationMs: number }
+export interface MediaLibrary { songs: Song[]; playlists: { name: string; songs: string[] }[]; queue: string[] }
+export interface Recording { name: string; durationMs: number; size: number }
+/** A Broccoli recipe: AndroidWorld's Recipe row (sqlite_schema_utils), every field text as typed; favorite 0 or 1. */
+export interface Recipe { id: number; title: string; description: string; servings: string; preparationTime: string; source: string; ingredients: string; directions: string; favorite: number }
 
 export interface DeviceState {
   /** Virtual device time (epoch ms, UTC); starts at 2023-10-15 15:34. */
@@ -52,6 +61,21 @@ export interface DeviceState {
   calendar: CalendarEvent[];
   tasks: TaskItem[];
   files: FileItem[];
+  recipes: Recipe[];
+  /** Joplin's notes and to-dos, each in a notebook (`folder`). */
+  joplin: JoplinNote[];
+  /** OpenTracks' recorded activities. */
+  tracks: Track[];
+  /** Simple Draw Pro's canvas: the dots tapped (canvas CSS px). Saving writes a file into `files` (Pictures). */
+  draw: { dots: { x: number; y: number }[] };
+  /** Retro Music: the songs on the device, playlists (song titles in order) and the playing queue (titles). */
+  music: MediaLibrary;
+  /** VLC's videos in Internal Memory/VLCVideos (a Song each: the file name as title, no artist) and playlists. */
+  vlc: MediaLibrary;
+  /** Camera: photo or video mode; recordingSince is the device time a video started (0: not recording). Captures go to `files` (Pictures, Movies). */
+  camera: { mode: "photo" | "video"; recordingSince: number };
+  /** Audio Recorder: startedAt is the device time a recording started (0: idle); sizes in kB. */
+  recorder: { startedAt: number; recordings: Recording[] };
   nextId: number;
 }
 

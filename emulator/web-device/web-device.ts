@@ -22,7 +22,7 @@ export const SCREEN = { width: 1080, height: 2400 } as const;
 /** Device time each input takes (ms). */
 const INPUT_MS = 1000;
 
-export const APP_NAMES = ["Contacts", "Clock", "Markor", "Simple SMS Messenger", "Settings", "Pro Expense", "Simple Calendar Pro", "Tasks", "Files"] as const;
+export const APP_NAMES = ["Contacts", "Clock", "Markor", "Simple SMS Messenger", "Settings", "Pro Expense", "Simple Calendar Pro", "Tasks", "Files", "Camera", "Audio Recorder", "Joplin", "OpenTracks", "Simple Draw Pro", "Retro Music", "VLC", "Simple Gallery Pro", "Broccoli"] as const;
 
 export interface WebDeviceOptions {
   /**

@@ -10,14 +10,15 @@ import { ANDROID_WORLD } from "../../adapters/android/androidworld.js";
 import { WEB_TASKS } from "../../adapters/android/web/tasks.js";
 import { scriptedSolution, wrongSolution, type SolutionStep } from "../../adapters/android/web/solutions.js";
 import type { RemoteSession } from "../../agent/client/index.js";
+import { APP_NAMES } from "../../emulator/web-device/web-device.js";
 import { useTestServer } from "../support/server.js";
 import { androidRegistry, HAVE_CHROMIUM, play } from "./helpers.js";
 
-/** Seeds for a task: two, plus one per variant where a task has several (MarkorEditNote's three templates, ExpenseAdd*'s two text forms). */
+/** Seeds for a task: two, plus one per variant where a task has several (MarkorEditNote's three templates, ExpenseAdd*'s and RecipeAdd*'s two text forms). */
 function seedsFor(name: string, i: number): number[] {
   const task = WEB_TASKS.find((t) => t.name === name)!;
-  const key = name === "MarkorEditNote" ? "edit_type" : name.startsWith("ExpenseAdd") ? "format" : undefined;
-  if (!key) return [i, 1000 + i];
+  const key = name === "MarkorEditNote" ? "edit_type" : name.startsWith("ExpenseAdd") || name.startsWith("RecipeAdd") ? "format" : undefined;
+  if (!key || !(key in task.params(Rng.fromSeed(0, 1)))) return [i, 1000 + i];
   const byVariant = new Map<string, number>();
   for (let seed = 0; seed < 60; seed++) {
     const v = String(task.params(Rng.fromSeed(seed, 1))[key]);
@@ -38,10 +39,13 @@ const done: SolutionStep = () => ({ action_type: "status", goal_status: "complet
 describe.skipIf(!HAVE_CHROMIUM)("android-web tasks over gRPC", () => {
   const ctx = useTestServer({ registry: androidRegistry() });
 
-  it("has at least 74 tasks over at least 8 apps, all but two of them AndroidWorld's", () => {
-    expect(WEB_TASKS.length).toBeGreaterThanOrEqual(74);
+  it("has at least 100 tasks over at least 14 apps, all but two of them AndroidWorld's", () => {
+    expect(WEB_TASKS.length).toBeGreaterThanOrEqual(100);
     expect(WEB_TASKS.filter((t) => !ANDROID_WORLD.has(t.name)).map((t) => t.name)).toEqual(["ClockAddAlarm", "TasksCompleteTask"]);
-    expect(new Set(WEB_TASKS.filter((t) => t.app !== "Launcher").map((t) => t.app)).size).toBeGreaterThanOrEqual(8);
+    expect(APP_NAMES.length).toBeGreaterThanOrEqual(14);
+    // Tasks run in the phone's apps (the launcher is its home screen), and every app on it serves some task.
+    for (const t of WEB_TASKS) if (t.app !== "Launcher") expect(APP_NAMES, t.name).toContain(t.app);
+    for (const app of APP_NAMES) expect(WEB_TASKS.some((t) => t.app === app || t.description.includes(app)), app).toBe(true);
   });
 
   it("solves every task with its scripted solution and fails it with a wrong one", async () => {
@@ -92,6 +96,38 @@ describe.skipIf(!HAVE_CHROMIUM)("android-web tasks over gRPC", () => {
         return [...steps.slice(0, -1), ...steps.slice(1, -1), done];
       }),
     ).toBe(0);
+    await s.close();
+  }, 120_000);
+
+  it("applies AndroidWorld's rules to the newer apps: exact row sets, fuzzy recipes, one capture, number answers", async () => {
+    const s = await ctx.client.createSession("android-web");
+    const withoutDone = (steps: SolutionStep[]) => steps.slice(0, -1);
+    // Deleting both exact duplicates leaves none: AndroidWorld scores 0.
+    expect(
+      await score(s, "RecipeDeleteDuplicateRecipes2", 3, (p) => {
+        const steps = withoutDone(scriptedSolution("RecipeDeleteDuplicateRecipes2", p as never));
+        return [...steps, ...steps.slice(1), done];
+      }),
+    ).toBe(0);
+    // A recipe typed with one character off in its directions still matches (free-form fields are fuzzy).
+    expect(
+      await score(s, "RecipeAddSingleRecipe", 4, (p) => {
+        const [r] = JSON.parse(String(p.targets)) as { directions: string }[];
+        r!.directions = r!.directions.slice(0, -1);
+        return scriptedSolution("RecipeAddSingleRecipe", { ...p, targets: JSON.stringify([r]) } as never);
+      }),
+    ).toBe(1);
+    // Two photos are not "one photo".
+    expect(await score(s, "CameraTakePhoto", 5, (p) => [...withoutDone(scriptedSolution("CameraTakePhoto", p as never)), (els) => ({ action_type: "click", index: els.findIndex((e) => e.contentDescription === "Shutter") }), done])).toBe(0);
+    // A recording left under its default name is not the asked name.
+    expect(await score(s, "AudioRecorderRecordAudioWithFileName", 6, () => scriptedSolution("AudioRecorderRecordAudio", {} as never))).toBe(0);
+    // A playlist made but not exported scores half of RetroSavePlaylist.
+    expect(await score(s, "RetroSavePlaylist", 9, (p) => [...withoutDone(scriptedSolution("RetroCreatePlaylist", p as never)), done])).toBe(0.5);
+    // Distances compare within 10 m (the app shows kilometres); counts exactly.
+    const open = (app_name: string): SolutionStep => () => ({ action_type: "open_app", app_name });
+    expect(await score(s, "SportsTrackerLongestDistanceActivity", 7, (p) => [open("OpenTracks"), () => ({ action_type: "answer", text: String(Number(p.answer) + 8) }), done])).toBe(1);
+    expect(await score(s, "SportsTrackerLongestDistanceActivity", 7, (p) => [open("OpenTracks"), () => ({ action_type: "answer", text: String(Number(p.answer) + 12) }), done])).toBe(0);
+    expect(await score(s, "NotesTodoItemCount", 8, (p) => [open("Joplin"), () => ({ action_type: "answer", text: String(Number(p.answer) + 1) }), done])).toBe(0);
     await s.close();
   }, 120_000);
 

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { EnvError, type EnvDefinition, type EnvSpec } from "../../contract.js";
 import { shortName } from "../../kit/short-text.js";
-import { WebDevice } from "../../../emulator/web-device/web-device.js";
+import { APP_NAMES, WebDevice } from "../../../emulator/web-device/web-device.js";
 import { ACTION_TYPES, androidActionJsonSchema } from "../action.js";
 import { AndroidEnv } from "../env.js";
 import { stepBudget } from "../task.js";
@@ -18,7 +18,12 @@ import { WEB_TASKS } from "./tasks.js";
  * keys are elements, date and time pickers, SVG icons. Every screen gains elements and a 48 px bar, so
  * observations (element lists, boxes, screenshots) differ from 1.1.0's for the same state.
  */
-export const ANDROID_WEB_VERSION = "1.2.0";
+/**
+ * 1.3.0 (issue 11, new apps): Broccoli, Camera, Audio Recorder, Joplin, OpenTracks, Simple Draw Pro, Retro Music,
+ * VLC and Simple Gallery Pro with AndroidWorld's tasks for them (109 tasks); the home screen and drawer gain their icons, and OpenAppTaskEval / TurnOnWifiAndOpenApp draw the
+ * camera too, so a seed of those tasks may draw another app than in 1.2.0.
+ */
+export const ANDROID_WEB_VERSION = "1.3.0";
 
 const TASK_NAMES = WEB_TASKS.map((t) => t.name);
 /** Without a fixed task the budget must fit every task; each episode's own budget is in reset info (task_max_steps). */
@@ -80,7 +85,7 @@ function describe(config: AndroidWebConfig | undefined): EnvSpec {
     id: "android-web",
     version: ANDROID_WEB_VERSION,
     description:
-      `AndroidWorld-style tasks (${WEB_TASKS.length}) on a browser-hosted phone (9 apps modelled on AndroidWorld's, headless Chromium): AndroidWorld's JSON actions and element list. A fast stand-in, not AndroidWorld. ` +
+      `AndroidWorld-style tasks (${WEB_TASKS.length}) on a browser-hosted phone (${APP_NAMES.length} apps modelled on AndroidWorld's, headless Chromium): AndroidWorld's JSON actions and element list. A fast stand-in, not AndroidWorld. ` +
       screenshotNote(c.screenshot),
     observationKinds: ["text", "image", "ui_elements"],
     defaultObservationKinds: ["text", "ui_elements"],

@@ -10,7 +10,7 @@
 import type { UiElement } from "../../contract.js";
 import type { AndroidAction } from "../action.js";
 import type { TaskParams } from "../task.js";
-import type { CalendarEvent, Expense, Note } from "../../../emulator/web-device/state.js";
+import type { CalendarEvent, Expense, Note, Recipe, Song } from "../../../emulator/web-device/state.js";
 import { WEB_TASKS } from "./tasks.js";
 
 /** One scripted step: the action to take on this screen, or null to take none. */
@@ -103,6 +103,56 @@ function deleteEventsOn(p: TaskParams): SolutionStep[] {
   };
   return [open("Simple Calendar Pro"), ...rows.flatMap((e) => [...seekWith((els) => under(e)(els) >= 0), clickUnder(e), click("Delete"), click("OK")]), done];
 }
+
+/** Types each recipe into Broccoli's new-recipe form (empty fields left alone). */
+function addRecipes(p: TaskParams): SolutionStep[] {
+  const fields: [Exclude<keyof Recipe, "id">, string][] = [["title", "Title"], ["description", "Description"], ["servings", "Servings"], ["preparationTime", "Preparation time"], ["source", "Source"], ["ingredients", "Ingredients"], ["directions", "Directions"]];
+  const rows = parsed<Omit<Recipe, "id">[]>(p.targets);
+  return [open("Broccoli"), ...rows.flatMap((r) => [click("Add recipe"), ...fields.filter(([k]) => String(r[k]) !== "").map(([k, hint]) => type(hint, String(r[k]))), click("Save")]), done];
+}
+
+/**
+ * Deletes recipes by id. Broccoli lists them by title, the newest first among equal
+ * titles, each row its title over its directions; rows alike in both are deleted
+ * first-shown first, which is the highest id (the tasks' targets have the highest ids).
+ */
+function deleteRecipes(p: TaskParams, ids: readonly number[]): SolutionStep[] {
+  const rows = parsed<Recipe[]>(p.recipes).sort((x, y) => x.title.localeCompare(y.title) || y.id - x.id);
+  const at = (r: Recipe) => (els: readonly UiElement[]) => els.findIndex((e, i) => e.resourceName === "recipe_title" && e.text === r.title && els[i + 1]?.text === r.directions);
+  return [
+    open("Broccoli"),
+    ...rows.filter((r) => ids.includes(r.id)).flatMap((r) => [
+      ...seekWith((els) => at(r)(els) >= 0),
+      (els: readonly UiElement[]): AndroidAction => {
+        const i = at(r)(els);
+        if (i < 0) throw new Error(`scripted solution: recipe ${r.title} not on screen`);
+        return { action_type: "click", index: i };
+      },
+      click("Delete"),
+      click("OK"),
+    ]),
+    done,
+  ];
+}
+
+/**
+ * Selects Retro Music songs in the given order (a long press on the first, taps on the
+ * rest), scrolling up or down to each: the list is by title, so a title before the
+ * first one shown is above.
+ */
+function selectSongs(p: TaskParams, files = list(p.files), songs = parsed<Song[]>(p.songs)): SolutionStep[] {
+  const sorted = songs.map((x) => x.title).sort((a, b) => a.localeCompare(b));
+  const shown = (els: readonly UiElement[], title: string) => els.findIndex((e) => e.resourceName === "title" && e.text === title);
+  const seekSong = (title: string): SolutionStep[] =>
+    Array.from({ length: 8 }, (): SolutionStep => (els) => {
+      if (shown(els, title) >= 0) return null;
+      const first = els.find((e) => e.resourceName === "title" && sorted.includes(e.text));
+      return { action_type: "scroll", direction: first && sorted.indexOf(title) < sorted.indexOf(first.text) ? "up" : "down" };
+    });
+  return files.flatMap((title, i) => [...seekSong(title), (els: readonly UiElement[]): AndroidAction => ({ action_type: i === 0 ? "long_press" : "click", index: find(els, (e) => e.resourceName === "title" && e.text === title, JSON.stringify(title)) })]);
+}
+const newPlaylistOfSelection = (p: TaskParams, name = str(p.playlist_name)): SolutionStep[] => [click("Add to playlist"), click("New playlist"), type("Playlist name", name)];
+const vlcVideos = (p: TaskParams) => parsed<{ songs: Song[] }>(p.vlc).songs;
 
 const noteOf = (p: TaskParams) => str(p.file_name);
 /** Long-presses a text field (its text menu) and takes `item` (Copy, Paste). */
@@ -221,6 +271,40 @@ const SOLUTIONS: Record<string, (p: TaskParams) => SolutionStep[]> = {
     },
     done,
   ],
+  RecipeAddSingleRecipe: addRecipes,
+  RecipeAddMultipleRecipes: addRecipes,
+  RecipeAddMultipleRecipesFromMarkor: addRecipes,
+  RecipeAddMultipleRecipesFromMarkor2: addRecipes,
+  RecipeAddMultipleRecipesFromImage: addRecipes,
+  ExpenseAddMultipleFromGallery: addExpenses,
+  RecipeDeleteSingleRecipe: (p) => deleteRecipes(p, p.delete as number[]),
+  RecipeDeleteSingleWithRecipeWithNoise: (p) => deleteRecipes(p, p.delete as number[]),
+  RecipeDeleteMultipleRecipes: (p) => deleteRecipes(p, p.delete as number[]),
+  RecipeDeleteMultipleRecipesWithNoise: (p) => deleteRecipes(p, p.delete as number[]),
+  RecipeDeleteMultipleRecipesWithConstraint: (p) => deleteRecipes(p, p.delete as number[]),
+  RecipeDeleteDuplicateRecipes: (p) => deleteRecipes(p, [parsed<Recipe[]>(p.recipes).at(-1)!.id]),
+  RecipeDeleteDuplicateRecipes2: (p) => deleteRecipes(p, [parsed<Recipe[]>(p.recipes).at(-1)!.id]),
+  RecipeDeleteDuplicateRecipes3: (p) => deleteRecipes(p, [parsed<Recipe[]>(p.recipes).at(-1)!.id]),
+  CameraTakePhoto: () => [open("Camera"), click("Shutter"), done],
+  CameraTakeVideo: () => [open("Camera"), click("Video"), click("Start recording"), click("Stop recording"), done],
+  AudioRecorderRecordAudio: () => [open("Audio Recorder"), click("Record"), click("Stop recording"), click("OK"), done],
+  // Enter in the name field renames and closes the dialog.
+  AudioRecorderRecordAudioWithFileName: (p) => [open("Audio Recorder"), click("Record"), click("Stop recording"), type("Record name", str(p.file_name), true), done],
+  // Enter in the name field saves.
+  SimpleDrawProCreateDrawing: (p) => [open("Simple Draw Pro"), click("Canvas"), click("Save"), type("File name", str(p.file_name)), done],
+  RetroCreatePlaylist: (p) => [open("Retro Music"), ...selectSongs(p), ...newPlaylistOfSelection(p), done],
+  RetroPlaylistDuration: (p) => [open("Retro Music"), ...selectSongs(p), ...newPlaylistOfSelection(p), done],
+  RetroPlayingQueue: (p) => [open("Retro Music"), ...selectSongs(p), click("Add to playing queue"), done],
+  RetroSavePlaylist: (p) => [open("Retro Music"), ...selectSongs(p), ...newPlaylistOfSelection(p), click("Playlists"), click(str(p.playlist_name)), click("Save playlist"), click("OK"), done],
+  VlcCreatePlaylist: (p) => [open("VLC"), ...selectSongs(p, list(p.files), vlcVideos(p)), ...newPlaylistOfSelection(p), done],
+  VlcCreateTwoPlaylists: (p) => [
+    open("VLC"),
+    ...selectSongs(p, list(p.files1), vlcVideos(p)),
+    ...newPlaylistOfSelection(p, str(p.playlist_name1)),
+    ...selectSongs(p, list(p.files2), vlcVideos(p)),
+    ...newPlaylistOfSelection(p, str(p.playlist_name2)),
+    done,
+  ],
   FilesDeleteFile: (p) => [open("Files"), click(str(p.subfolder)), longPress(noteOf(p)), click("Delete"), click("OK"), done],
 };
 
@@ -232,6 +316,8 @@ const WRONG: Record<string, () => SolutionStep[]> = {
   SystemBluetoothTurnOffVerify: bluetooth,
   SystemBrightnessMaxVerify: () => brightness(0),
   SystemBrightnessMinVerify: () => brightness(1),
+  // No recipe may use the ingredient (then the right answer is to delete none): delete the first recipe, never a target.
+  RecipeDeleteMultipleRecipesWithConstraint: () => [open("Broccoli"), (els) => ({ action_type: "click", index: find(els, (e) => e.resourceName === "recipe_title", "a recipe") }), click("Delete"), click("OK"), done],
 };
 
 const APP_OF: Record<string, string> = Object.fromEntries(WEB_TASKS.map((t) => [t.name, t.app]));

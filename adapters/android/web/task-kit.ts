@@ -104,4 +104,22 @@ export function onlyAdded<T extends { id: number }, R>(before: readonly T[], aft
   return refs.every((ref) => after.some((row) => matches(ref, row)));
 }
 
+/** Python's textwrap.wrap(text, width) joined by newlines: greedy lines of whole words (a longer word is cut). */
+export function wrapText(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    while (word.length > width) {
+      if (line) { lines.push(line); line = ""; }
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else { lines.push(line); line = word; }
+  }
+  if (line) lines.push(line);
+  return lines.join("\n");
+}
+
 export const LIST_HINT = "Answer with the titles only. If there are multiples titles, format your answer in a comma separated list.";

@@ -9,7 +9,7 @@
 import type { Rng } from "../../kit/rng.js";
 import type { Expense } from "../../../emulator/web-device/state.js";
 import { fuzzyMatch } from "../fuzzy.js";
-import { def, json, norm, october, onlyAdded, onlyRemoved, randint, sample, type WebTask } from "./task-kit.js";
+import { def, json, norm, october, onlyAdded, onlyRemoved, randint, sample, wrapText, type WebTask } from "./task-kit.js";
 
 /** A few of AndroidWorld's _EXPENSE_NAMES per category. */
 const NAMES: Record<string, string[]> = {
@@ -46,10 +46,11 @@ const withIds = (rows: readonly Omit<Expense, "id">[], from = 100): Expense[] =>
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** AndroidWorld's text forms of rows (sqlite_schema_utils.get_text_representation_of_rows). */
-function asText(rows: readonly Omit<Expense, "id">[], format: string): string {
+function asText(rows: readonly Omit<Expense, "id">[], format: string, wrap?: number): string {
   const fields = (e: Omit<Expense, "id">) => [e.name, dollars(e.amount), e.category, e.note];
   if (format === "csv") return ["name|amount_dollars|category_name|note", ...rows.map((e) => fields(e).join("|"))].join("\n");
-  return rows.map((e) => `name: ${e.name}\n amount_dollars: ${dollars(e.amount)}\n category_name: ${e.category}\n note: ${e.note}\n`).join("\n");
+  const w = (v: string) => (wrap === undefined ? v : wrapText(v, wrap));
+  return rows.map((e) => `name: ${w(e.name)}\n amount_dollars: ${dollars(e.amount)}\n category_name: ${w(e.category)}\n note: ${w(e.note)}\n`).join("\n");
 }
 
 const addedAs = (ref: Omit<Expense, "id">, row: Expense) => fuzzyMatch(row.name, ref.name) && row.amount === ref.amount && norm(row.category) === norm(ref.category) && fuzzyMatch(row.note, ref.note);
@@ -114,6 +115,22 @@ export const EXPENSE_TASKS: readonly WebTask[] = [
 ];
 
 export const EXPENSE_MORE_TASKS: readonly WebTask[] = [
+  def({
+    name: "ExpenseAddMultipleFromGallery",
+    app: "Pro Expense",
+    description: "add the three expenses shown in a picture (expenses.jpg in Simple Gallery Pro, beside 10 old pictures; 10 expenses present)",
+    params: (rng) => {
+      const targets = distinct(rng, 3);
+      return { targets: JSON.stringify(targets), noise: JSON.stringify(distinct(rng, 10, targets.map((t) => t.name))) };
+    },
+    goal: () => "Add the expenses from expenses.jpg in Simple Gallery Pro to arduia pro expense.",
+    setup: (p) => {
+      const old = asText(json(p.noise), "text_block", 60);
+      const pictures = [{ folder: "DCIM", name: "expenses.jpg", size: 120, image: asText(json(p.targets), "text_block", 60) }, ...Array.from({ length: 10 }, (_, i) => ({ folder: "DCIM", name: `old_expenses_${i}.jpg`, size: 240, image: old }))];
+      return { expenses: withIds(json(p.noise)), files: pictures };
+    },
+    check: (s, p) => Number(onlyAdded(withIds(json(p.noise)), s.expenses, json<Omit<Expense, "id">[]>(p.targets), addedAs)),
+  }),
   def({
     name: "ExpenseDeleteDuplicates2",
     app: "Pro Expense",

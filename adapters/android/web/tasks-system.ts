@@ -8,7 +8,7 @@ import { def, digits, FIRST, foreground, LAST, mean, norm, phoneNumber, type Web
 import { fuzzyMatch } from "../fuzzy.js";
 
 /** AndroidWorld's OpenAppTaskEval apps (camera, clock, contacts, settings, dialer) that the web phone has. */
-const OPENABLE = ["clock", "contacts", "settings"];
+const OPENABLE = ["camera", "clock", "contacts", "settings"];
 
 function toggle(name: string, key: "wifi" | "bluetooth", on: boolean, verify: boolean): WebTask {
   return def({

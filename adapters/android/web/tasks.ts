@@ -10,6 +10,11 @@ import { TODAY } from "../../../emulator/web-device/state.js";
 import { CALENDAR_MORE_TASKS, CALENDAR_TASKS } from "./tasks-calendar.js";
 import { CLIPBOARD_TASKS } from "./tasks-clipboard.js";
 import { EXPENSE_MORE_TASKS, EXPENSE_TASKS } from "./tasks-expense.js";
+import { JOPLIN_TASKS } from "./tasks-joplin.js";
+import { MEDIA_TASKS } from "./tasks-media.js";
+import { MUSIC_TASKS, VLC_TASKS } from "./tasks-music.js";
+import { TRACKS_TASKS } from "./tasks-tracks.js";
+import { RECIPE_TASKS } from "./tasks-recipe.js";
 import { MARKOR_FOLDER_TASKS, MARKOR_TASKS } from "./tasks-markor.js";
 import { SMS_MORE_TASKS, SMS_TASKS } from "./tasks-sms.js";
 import { SYSTEM_TASKS } from "./tasks-system.js";
@@ -31,6 +36,12 @@ export const WEB_TASKS: readonly WebTask[] = [
   ...TASKS_APP_TASKS,
   ...FILES_TASKS,
   ...CLIPBOARD_TASKS,
+  ...RECIPE_TASKS,
+  ...MEDIA_TASKS,
+  ...JOPLIN_TASKS,
+  ...TRACKS_TASKS,
+  ...MUSIC_TASKS,
+  ...VLC_TASKS,
 ];
 
 export { TODAY };

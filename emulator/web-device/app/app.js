@@ -33,6 +33,15 @@
     { id: "calendar", name: "Simple Calendar Pro", pkg: "com.simplemobiletools.calendar.pro", icon: "calendar", color: "#d32f2f", aliases: ["simple calendar pro", "simple calendar", "calendar"] },
     { id: "tasks", name: "Tasks", pkg: "org.tasks", icon: "checkbox", color: "#7b1fa2", aliases: ["tasks", "tasks.org"] },
     { id: "files", name: "Files", pkg: "com.google.android.documentsui", icon: "folder", color: "#00796b", aliases: ["files", "file manager", "documentsui"] },
+    { id: "camera", name: "Camera", pkg: "com.android.camera2", icon: "camera", color: "#212121", aliases: ["camera", "camera app"] },
+    { id: "recorder", name: "Audio Recorder", pkg: "com.dimowner.audiorecorder", icon: "mic", color: "#c62828", aliases: ["audio recorder", "audiorecorder", "voice recorder", "recorder"] },
+    { id: "joplin", name: "Joplin", pkg: "net.cozic.joplin", icon: "note", color: "#1071d3", aliases: ["joplin", "joplin app"] },
+    { id: "tracks", name: "OpenTracks", pkg: "de.dennisguse.opentracks", icon: "run", color: "#ef6c00", aliases: ["opentracks", "open tracks", "opentracks app", "activity tracker", "sports tracker"] },
+    { id: "draw", name: "Simple Draw Pro", pkg: "com.simplemobiletools.draw.pro", icon: "brush", color: "#ad1457", aliases: ["simple draw pro", "simple draw", "draw"] },
+    { id: "music", name: "Retro Music", pkg: "code.name.monkey.retromusic", icon: "music", color: "#3949ab", aliases: ["retro music", "retro", "music"] },
+    { id: "vlc", name: "VLC", pkg: "org.videolan.vlc", icon: "videocam", color: "#f57c00", aliases: ["vlc", "vlc player", "vlc media player"] },
+    { id: "gallery", name: "Simple Gallery Pro", pkg: "com.simplemobiletools.gallery.pro", icon: "image", color: "#00897b", aliases: ["simple gallery pro", "simple gallery", "gallery"] },
+    { id: "recipe", name: "Broccoli", pkg: "com.flauschcode.broccoli", icon: "restaurant", color: "#558b2f", aliases: ["broccoli", "broccoli app", "broccoli recipe app", "broccoli - recipe app", "recipes"] },
   ];
   const APP_BY_ID = Object.fromEntries(APPS.map((a) => [a.id, a]));
   const LAUNCHER_PKG = "com.google.android.apps.nexuslauncher";
@@ -60,6 +69,14 @@
       calendar: [],
       tasks: [],
       files: [],
+      recipes: [],
+      joplin: [],
+      tracks: [], // OpenTracks activities: { id, name, description, category, date, startTime "HH:MM", durationMin, distanceM, elevationGain, elevationLoss } // Joplin notes: { id, folder (notebook), title, body, isTodo, done }
+      draw: { dots: [] },
+      music: { songs: [], playlists: [], queue: [] },
+      vlc: { songs: [], playlists: [], queue: [] }, // VLC's videos (songs: { title: file name, artist: "", durationMs }) and playlists // Retro Music: songs { title, artist, durationMs }; playlists { name, songs: titles in order }; the playing queue (titles) // Simple Draw Pro's canvas: the points tapped, in canvas CSS px
+      camera: { mode: "photo", recordingSince: 0 }, // recordingSince: device time a video started, 0 when not recording
+      recorder: { startedAt: 0, recordings: [] }, // startedAt: device time a recording started, 0 when idle
       nextId: 1,
     };
   }
@@ -111,6 +128,18 @@
     settings: `<circle cx="12" cy="12" r="7" fill="none" stroke="currentColor" stroke-width="4" stroke-dasharray="3.3 2.2"/><circle cx="12" cy="12" r="5.5" fill="none" stroke="currentColor" stroke-width="2.5"/>`,
     money: P("M11.8 10.9c-2.27-.59-3-1.2-3-2.15 0-1.09 1.01-1.85 2.7-1.85 1.78 0 2.44.85 2.5 2.1h2.21c-.07-1.72-1.12-3.3-3.21-3.81V3h-3v2.16c-1.94.42-3.5 1.68-3.5 3.61 0 2.31 1.91 3.46 4.7 4.13 2.5.6 3 1.48 3 2.41 0 .69-.49 1.79-2.7 1.79-2.06 0-2.87-.92-2.98-2.1h-2.2c.12 2.19 1.76 3.42 3.68 3.83V21h3v-2.15c1.95-.37 3.5-1.5 3.5-3.55 0-2.84-2.43-3.81-4.7-4.4z"),
     calendar: P("M19 4h-1V2h-2v2H8V2H6v2H5c-1.11 0-1.99.9-1.99 2L3 20a2 2 0 0 0 2 2h14c1.1 0 2-.9 2-2V6c0-1.1-.9-2-2-2zm0 16H5V10h14v10zM9 14H7v-2h2v2zm4 0h-2v-2h2v2zm4 0h-2v-2h2v2z"),
+    camera: P("M9 2L7.17 4H4c-1.1 0-2 .9-2 2v12c0 1.1.9 2 2 2h16c1.1 0 2-.9 2-2V6c0-1.1-.9-2-2-2h-3.17L15 2H9zm3 15c-2.76 0-5-2.24-5-5s2.24-5 5-5 5 2.24 5 5-2.24 5-5 5zm0-8.2a3.2 3.2 0 1 0 0 6.4 3.2 3.2 0 0 0 0-6.4z"),
+    videocam: P("M17 10.5V7c0-.55-.45-1-1-1H4c-.55 0-1 .45-1 1v10c0 .55.45 1 1 1h12c.55 0 1-.45 1-1v-3.5l4 4v-11l-4 4z"),
+    mic: P("M12 14c1.66 0 2.99-1.34 2.99-3L15 5c0-1.66-1.34-3-3-3S9 3.34 9 5v6c0 1.66 1.34 3 3 3zm5.3-3c0 3-2.54 5.1-5.3 5.1S6.7 14 6.7 11H5c0 3.41 2.72 6.23 6 6.72V21h2v-3.28c3.28-.48 6-3.3 6-6.72h-1.7z"),
+    stop: P("M6 6h12v12H6z"),
+    note: P("M14 2H6c-1.1 0-1.99.9-1.99 2L4 20c0 1.1.89 2 1.99 2H18c1.1 0 2-.9 2-2V8l-6-6zm2 16H8v-2h8v2zm0-4H8v-2h8v2zm-3-5V3.5L18.5 9H13z"),
+    run: P("M13.49 5.48c1.1 0 2-.9 2-2s-.9-2-2-2-2 .9-2 2 .9 2 2 2zm-3.6 13.9l1-4.4 2.1 2v6h2v-7.5l-2.1-2 .6-3c1.3 1.5 3.3 2.5 5.5 2.5v-2c-1.9 0-3.5-1-4.3-2.4l-1-1.6c-.4-.6-1-1-1.7-1-.3 0-.5.1-.8.1l-5.2 2.2v4.7h2v-3.4l1.8-.7-1.6 8.1-4.9-1-.4 2 7 1.4z"),
+    brush: P("M7 14c-1.66 0-3 1.34-3 3 0 1.31-1.16 2-2 2 .92 1.22 2.49 2 4 2 2.21 0 4-1.79 4-4 0-1.66-1.34-3-3-3zm13.71-9.37l-1.34-1.34a.996.996 0 0 0-1.41 0L9 12.25 11.75 15l8.96-8.96a.996.996 0 0 0 0-1.41z"),
+    music: P("M12 3v10.55c-.59-.34-1.27-.55-2-.55-2.21 0-4 1.79-4 4s1.79 4 4 4 4-1.79 4-4V7h4V3h-6z"),
+    queue: P("M15 6H3v2h12V6zm0 4H3v2h12v-2zM3 16h8v-2H3v2zM17 6v8.18c-.31-.11-.65-.18-1-.18-1.66 0-3 1.34-3 3s1.34 3 3 3 3-1.34 3-3V8h3V6h-5z"),
+    playlistAdd: P("M14 10H2v2h12v-2zm0-4H2v2h12V6zm4 8v-4h-2v4h-4v2h4v4h2v-4h4v-2h-4zM2 16h8v-2H2v2z"),
+    image: P("M21 19V5c0-1.1-.9-2-2-2H5c-1.1 0-2 .9-2 2v14c0 1.1.9 2 2 2h14c1.1 0 2-.9 2-2zM8.5 13.5l2.5 3.01L14.5 12l4.5 6H5l3.5-4.5z"),
+    restaurant: P("M11 9H9V2H7v7H5V2H3v7c0 2.12 1.66 3.84 3.75 3.97V22h2.5v-9.03C11.34 12.84 13 11.12 13 9V2h-2v7zm5-3v8h2.5v8H21V2c-2.76 0-5 2.24-5 4z"),
     checkbox: P("M19 3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.11 0 2-.9 2-2V5c0-1.1-.89-2-2-2zm-9 14l-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9z"),
     shift: P("M12 3.5L3 13h5v7h8v-7h5z"),
     enter: P("M19 7v4H5.83l3.58-3.59L8 6l-6 6 6 6 1.41-1.41L5.83 13H21V7z"),
@@ -428,11 +457,120 @@
     // tasks
     taskToggle: (id) => { const t = S.tasks.find((x) => x.id === Number(id)); if (t) t.completed = !t.completed; },
     taskOpen: (id) => push("tasks.view", { id: Number(id) }),
+    // camera: a photo lands in Pictures, a video in Movies (AndroidWorld's PHOTOS_DATA, VIDEOS_DATA), named by the device time
+    cameraMode: (mode) => { const c = cameraState(); if (!c.recordingSince) c.mode = mode; },
+    cameraShutter: () => {
+      const c = cameraState();
+      if (c.mode === "photo") { S.files.push({ folder: "Pictures", name: `IMG_${stamp(S.time)}.jpg`, size: 2400 }); return; }
+      if (!c.recordingSince) { c.recordingSince = S.time; return; }
+      const secs = Math.max(1, Math.round((S.time - c.recordingSince) / 1000));
+      S.files.push({ folder: "Movies", name: `VID_${stamp(c.recordingSince)}.mp4`, size: 900 * secs });
+      c.recordingSince = 0;
+    },
+    // audio recorder: stop saves "Record-N.m4a" and offers to rename it
+    recorderToggle: () => {
+      const r = recorderState();
+      if (!r.startedAt) { r.startedAt = S.time; return; }
+      const ms = S.time - r.startedAt;
+      let n = r.recordings.length + 1;
+      while (r.recordings.some((x) => x.name === `Record-${n}.m4a`)) n++;
+      const name = `Record-${n}.m4a`;
+      r.recordings.push({ name, durationMs: ms, size: Math.ceil(ms / 1000) * 16 });
+      r.startedAt = 0;
+      S.forms.ar_name = `Record-${n}`;
+      S.dialog = { kind: "recorderName", name };
+    },
+    recorderRename: () => {
+      const d = S.dialog, typed = form("ar_name").trim();
+      const to = typed.replace(/[\/]/g, "_") + ".m4a"; // the app adds the extension to the typed name, as the real one does
+      const rec = recorderState().recordings.find((x) => x.name === d.name);
+      if (typed && rec && !recorderState().recordings.some((x) => x !== rec && x.name === to)) rec.name = to;
+      clearForms("ar_");
+      S.dialog = null;
+    },
+    // Joplin: notebooks, then their notes and to-dos
+    joplinFolder: (folder) => push("joplin.folder", { folder }),
+    joplinOpen: (id) => push("joplin.note", { id: Number(id) }),
+    joplinTodo: (id) => { const n = (S.joplin || []).find((x) => x.id === Number(id)); if (n && n.isTodo) n.done = !n.done; },
+    // OpenTracks
+    trackOpen: (id) => push("tracks.view", { id: Number(id) }),
+    // Simple Draw Pro: a tap draws a dot; Save writes the drawing to Pictures under the name typed
+    drawTap: (_arg, el, ev) => {
+      const r = el.getBoundingClientRect(), d = drawState();
+      if (d.dots.length < 500) d.dots.push({ x: Math.round(ev.clientX - r.left), y: Math.round(ev.clientY - r.top) });
+    },
+    drawClear: () => { drawState().dots = []; },
+    drawSaveAsk: () => { clearForms("dr_"); S.dialog = { kind: "drawSave" }; S.focus = "dr_name"; },
+    drawExt: (ext) => { S.forms.dr_ext = ext; },
+    drawSave: () => {
+      const typed = form("dr_name").trim().replace(/[\/]/g, "_");
+      if (!typed) return;
+      // A name typed with one of the formats' extensions keeps it; otherwise the chosen format's is added.
+      const name = /\.(png|svg|jpg)$/i.test(typed) ? typed : `${typed}.${form("dr_ext", "png")}`;
+      S.files = S.files.filter((f) => !(f.folder === "Pictures" && f.name === name));
+      S.files.push({ folder: "Pictures", name, size: 40 + drawState().dots.length });
+      clearForms("dr_");
+      S.dialog = null;
+      S.focus = null;
+    },
+    // Retro Music: a long press starts a selection (kept in tap order); a tap then adds or removes a song
+    songSelect: (title) => { const t = top(); t.sel = t.sel || []; if (!t.sel.includes(title)) t.sel.push(title); },
+    songTap: (title) => {
+      const t = top();
+      if (t.sel && t.sel.length) { toggleSel(t, title); return; }
+      lib().queue = [title]; // playing a song starts a new queue with it, as the real player does
+    },
+    selQueue: () => { const t = top(); const m = lib(); m.queue.push(...t.sel); t.sel = []; },
+    selPlaylist: () => { S.dialog = { kind: "musicAddTo" }; },
+    musicAddTo: (name) => {
+      const t = top(), pl = lib().playlists.find((x) => x.name === name);
+      if (pl) pl.songs.push(...t.sel);
+      t.sel = [];
+      S.dialog = null;
+    },
+    musicNewPlaylist: () => { clearForms("mu_"); S.dialog = { kind: "musicNew", adding: Boolean(top().sel && top().sel.length) }; S.focus = "mu_name"; },
+    musicNewOk: () => {
+      const name = form("mu_name").trim(), m = lib();
+      if (!name || m.playlists.some((x) => x.name === name)) return;
+      const t = top(), songs = S.dialog && S.dialog.adding && t.sel ? [...t.sel] : [];
+      m.playlists.push({ name, songs });
+      if (t.sel) t.sel = [];
+      clearForms("mu_");
+      S.dialog = null;
+      S.focus = null;
+    },
+    playlistOpen: (name) => push(libKey() + ".playlist", { name }),
+    // "Save playlist" writes NAME.m3u into Download, as Retro Music's export does.
+    playlistSave: (name) => {
+      const pl = lib().playlists.find((x) => x.name === name);
+      if (!pl) return;
+      const fname = name.replace(/[\/]/g, "_") + ".m3u";
+      S.files = S.files.filter((f) => !(f.folder === "Download" && f.name === fname));
+      S.files.push({ folder: "Download", name: fname, size: 1 + pl.songs.length });
+      S.dialog = { kind: "msg", title: "Playlist saved", text: `Saved to Download/${fname}` };
+    },
+    // Simple Gallery Pro: the pictures in DCIM
+    galleryOpen: (name) => push("gallery.view", { name }),
+    // recipes (Broccoli): a recipe is saved with the fields as typed; a title is required
+    recipeNew: () => { clearForms("rc_"); push("recipe.edit"); },
+    recipeSave: () => {
+      const title = form("rc_title").trim();
+      if (!title) { S.dialog = { kind: "msg", title: "Missing title", text: "A recipe needs a title." }; return; }
+      const f = (k) => form("rc_" + k).trim();
+      S.recipes.push({ id: newId(), title, description: f("description"), servings: f("servings"), preparationTime: f("time"), source: f("source"), ingredients: f("ingredients"), directions: f("directions"), favorite: 0 });
+      clearForms("rc_");
+      pop();
+    },
+    recipeOpen: (id) => push("recipe.view", { id: Number(id) }),
+    recipeFavorite: (id) => { const r = S.recipes.find((x) => x.id === Number(id)); if (r) r.favorite = r.favorite ? 0 : 1; },
+    recipeDelete: (id) => { S.dialog = { kind: "confirm", title: "Delete recipe?", text: "This recipe will be deleted.", ok: "recipeDeleteOk", arg: id }; },
+    recipeDeleteOk: (id) => { S.recipes = S.recipes.filter((r) => r.id !== Number(id)); S.dialog = null; pop(); },
     // files
     folderOpen: (path) => push("files.folder", { path, sel: [] }),
     fileOpen: (name) => { const t = top(); if (t.sel && t.sel.length) toggleSel(t, name); },
   };
   const LONG = {
+    songSelect: (title) => ACT.songSelect(title),
     // A text field's long press opens its text menu (over any open dialog, which comes back after).
     fieldMenu: (key) => { S.focus = key; S.dialog = { kind: "fieldMenu", key, prev: S.dialog }; },
     noteSelect: (name) => { const t = top(); t.sel = t.sel || []; if (!t.sel.includes(name)) t.sel.push(name); },
@@ -601,6 +739,110 @@
       return appbar(sel.length ? `${sel.length} selected` : t.path, { actions }) + list("files." + t.path, fs.length === 0 ? tv("No items", "empty") : fs.map((f) => row(f.name, `${f.size} kB`, { act: "fileOpen", arg: f.name, long: "fileSelect", larg: f.name, sel: sel.includes(f.name) })).join(""));
     },
   };
+  /** Broccoli lists recipes by title; among equal titles the newest first. */
+  const recipeOrder = (x, y) => x.title.localeCompare(y.title) || y.id - x.id;
+  SCREENS["recipe.main"] = () => {
+    const rs = [...S.recipes].sort(recipeOrder);
+    return appbar("Broccoli", { back: false }) + list("recipes", rs.length === 0 ? tv("No recipes yet", "empty") : rs.map((r) => row(r.title, r.directions, { act: "recipeOpen", arg: r.id, pid: "recipe_title", sid: "recipe_directions" })).join(""), fab("Add recipe", "recipeNew"));
+  };
+  SCREENS["recipe.edit"] = () => appbar("New recipe", { actions: btn("Save", "recipeSave", undefined, "btn", { id: "action_save" }) }) + list("recipe.edit", [["title", "Title"], ["description", "Description"], ["servings", "Servings"], ["time", "Preparation time"], ["source", "Source"], ["ingredients", "Ingredients"], ["directions", "Directions"]].map(([k, hint]) => field("rc_" + k, hint, { id: "recipe_" + k })).join(""));
+  SCREENS["recipe.view"] = () => {
+    const r = S.recipes.find((x) => x.id === top().id);
+    if (!r) return appbar("Recipe") + tv("Recipe not found", "empty");
+    const part = (label, v, id) => (v ? tv(label, "header") + tv(v, "detail", { id }) : "");
+    return appbar(r.title, { actions: ibtn(r.favorite ? "Remove from favorites" : "Add to favorites", "check", "recipeFavorite", r.id, { id: "action_favorite", sel: Boolean(r.favorite) }) }) + list("recipe.view", tv(r.title, "big-title", { id: "recipe_title" }) + part("Description", r.description, "recipe_description") + part("Servings", r.servings, "recipe_servings") + part("Preparation time", r.preparationTime, "recipe_time") + part("Source", r.source, "recipe_source") + part("Ingredients", r.ingredients, "recipe_ingredients") + part("Directions", r.directions, "recipe_directions") + `<div class="btnrow">${btn("Delete", "recipeDelete", r.id, "btn flat", { id: "action_delete" })}</div>`);
+  };
+  // States captured before these apps existed lack their keys.
+  const cameraState = () => (S.camera = S.camera || { mode: "photo", recordingSince: 0 });
+  const recorderState = () => (S.recorder = S.recorder || { startedAt: 0, recordings: [] });
+  /** Camera file names' time stamp, e.g. 20231015_153412. */
+  const stamp = (t) => new Date(t).toISOString().slice(0, 19).replace(/-/g, "").replace("T", "_").replace(/:/g, "");
+  SCREENS["camera.main"] = () => {
+    const c = cameraState(), rec = Boolean(c.recordingSince);
+    const modes = ["photo", "video"].map((m) => `<button class="tab${m === c.mode ? " sel" : ""}"${a({ cls: "android.widget.TextView", act: "cameraMode", arg: m, sel: m === c.mode, id: "mode_" + m })}>${m === "photo" ? "Photo" : "Video"}</button>`).join("");
+    const shutterDesc = c.mode === "photo" ? "Shutter" : rec ? "Stop recording" : "Start recording";
+    const shutter = `<button class="shutter${rec ? " rec" : ""}"${a({ cls: "android.widget.ImageButton", desc: shutterDesc, act: "cameraShutter", id: "shutter_button" })}>${icon(c.mode === "photo" ? "camera" : rec ? "stop" : "videocam", 32, "#fff")}</button>`;
+    const timer = rec ? tv(durationText(S.time - c.recordingSince).slice(0, 5), "cam-timer", { id: "recording_time" }) : "";
+    return `<div class="viewfinder"${a({ cls: "android.view.View", id: "preview", desc: "Camera preview" })}>${timer}</div><div class="tabs"${a({ cls: "android.widget.LinearLayout", id: "mode_options" })}>${modes}</div><div class="cam-bar"${a({ cls: "android.widget.FrameLayout", id: "bottom_bar" })}>${shutter}</div>`;
+  };
+  SCREENS["recorder.main"] = () => {
+    const r = recorderState(), on = Boolean(r.startedAt);
+    const rows = [...r.recordings].sort((x, y) => x.name.localeCompare(y.name)).map((x) => row(x.name, durationText(x.durationMs).slice(0, 5), { pid: "list_item_name", sid: "list_item_duration" })).join("");
+    const btnRec = `<button class="fab rec-btn${on ? " on" : ""}"${a({ cls: "android.widget.ImageButton", desc: on ? "Stop recording" : "Record", act: "recorderToggle", id: "btn_record" })}>${icon(on ? "stop" : "mic", 28)}</button>`;
+    return appbar("Audio Recorder", { back: false }) + tv(on ? durationText(S.time - r.startedAt).slice(0, 5) : "00:00", "big", { id: "txt_progress" }) + list("recorder", rows || tv("No records", "empty")) + btnRec;
+  };
+  SCREENS["joplin.main"] = () => {
+    const notes = S.joplin || [];
+    const folders = [...new Set(notes.map((n) => n.folder))].sort((x, y) => x.localeCompare(y));
+    return appbar("Notebooks", { back: false }) + list("joplin", folders.length === 0 ? tv("No notebooks", "empty") : folders.map((f) => row(f, `${notes.filter((n) => n.folder === f).length} notes`, { act: "joplinFolder", arg: f, before: icon("folder", 24, "#5f6368"), pid: "folder_title" })).join(""));
+  };
+  SCREENS["joplin.folder"] = () => {
+    const t = top(), ns = (S.joplin || []).filter((n) => n.folder === t.folder).sort((x, y) => x.title.localeCompare(y.title) || x.id - y.id);
+    return appbar(t.folder) + list("joplin/" + t.folder, ns.length === 0 ? tv("No notes", "empty") : ns.map((n) => row(n.title, "", { act: "joplinOpen", arg: n.id, before: n.isTodo ? cb(Boolean(n.done), "joplinTodo", n.id, "todo_checkbox") : icon("note", 24, "#5f6368"), pid: "note_title" })).join(""));
+  };
+  SCREENS["joplin.note"] = () => {
+    const n = (S.joplin || []).find((x) => x.id === top().id);
+    if (!n) return appbar("Note") + tv("Note not found", "empty");
+    return appbar(n.title) + list("joplin.note", tv(n.title, "big-title", { id: "note_title" }) + (n.isTodo ? row("To-do", n.done ? "Completed" : "Not completed", { before: cb(Boolean(n.done), "joplinTodo", n.id, "todo_checkbox") }) : "") + tv(n.body, "detail note-body", { id: "note_body" }));
+  };
+  /** OpenTracks' figures: distance in km with two decimals, time as h:mm:ss. */
+  const km = (m) => (m / 1000).toFixed(2) + " km";
+  const hms = (min) => `${Math.floor(min / 60)}:${pad2(min % 60)}:00`;
+  SCREENS["tracks.main"] = () => {
+    const ts = [...(S.tracks || [])].sort((x, y) => (y.date + y.startTime).localeCompare(x.date + x.startTime) || y.id - x.id);
+    return appbar("OpenTracks", { back: false }) + list("tracks", ts.length === 0 ? tv("No recorded tracks", "empty") : ts.map((t) => row(t.name, `${t.category} · ${t.date} ${t.startTime} · ${km(t.distanceM)} · ${hms(t.durationMin)}`, { act: "trackOpen", arg: t.id, pid: "trackListItemName", sid: "trackListItemSummary" })).join(""));
+  };
+  SCREENS["tracks.view"] = () => {
+    const t = (S.tracks || []).find((x) => x.id === top().id);
+    if (!t) return appbar("Track") + tv("Track not found", "empty");
+    const stat = (label, v, id) => row(v, label, { pid: id, sid: id + "_label" });
+    return appbar(t.name) + list("tracks.view", tv(t.name, "big-title", { id: "track_name" }) + stat("Activity type", t.category, "activity_type") + stat("Start", `${t.date} ${t.startTime}`, "start_time") + stat("Total time", hms(t.durationMin), "total_time") + stat("Distance", km(t.distanceM), "distance") + stat("Elevation gain", t.elevationGain + " m", "elevation_gain") + stat("Elevation loss", t.elevationLoss + " m", "elevation_loss") + (t.description ? tv(t.description, "detail", { id: "description" }) : ""));
+  };
+  const drawState = () => (S.draw = S.draw || { dots: [] });
+  SCREENS["draw.main"] = () => {
+    const dots = drawState().dots.map((d) => `<circle cx="${d.x}" cy="${d.y}" r="6"/>`).join("");
+    const actions = ibtn("Clear", "delete", "drawClear", undefined, { id: "menu_clear" }) + ibtn("Save", "save", "drawSaveAsk", undefined, { id: "menu_save" });
+    return appbar("Simple Draw Pro", { back: false, actions }) + `<div class="canvas"${a({ cls: "android.view.View", desc: "Canvas", act: "drawTap", id: "my_canvas" })}><svg aria-hidden="true" width="100%" height="100%" fill="#ad1457">${dots}</svg></div>`;
+  };
+  // Retro Music and VLC share their library screens and actions; each keeps its own library in S.
+  const libKey = () => (top().s.startsWith("vlc.") ? "vlc" : "music");
+  const lib = () => (S[libKey()] = S[libKey()] || { songs: [], playlists: [], queue: [] });
+  const mmss = (ms) => `${Math.floor(ms / 60000)}:${pad2(Math.floor(ms / 1000) % 60)}`;
+  SCREENS["music.main"] = () => {
+    const t = top(), sel = t.sel || [], m = lib();
+    const songs = [...m.songs].sort((x, y) => x.title.localeCompare(y.title));
+    const actions = sel.length
+      ? ibtn("Add to playing queue", "queue", "selQueue", undefined, { id: "action_add_to_current_playing" }) + ibtn("Add to playlist", "playlistAdd", "selPlaylist", undefined, { id: "action_add_to_playlist" })
+      : ibtn("Playing queue", "queue", "push", "music.queue", { id: "action_queue" }) + ibtn("Playlists", "playlistAdd", "push", "music.playlists", { id: "action_playlists" });
+    return appbar(sel.length ? `${sel.length} selected` : "Songs", { back: sel.length > 0, actions }) + list("music", songs.length === 0 ? tv("No songs", "empty") : songs.map((x) => row(x.title, `${x.artist} · ${mmss(x.durationMs)}`, { act: "songTap", arg: x.title, long: "songSelect", larg: x.title, sel: sel.includes(x.title), pid: "title", sid: "text" })).join(""));
+  };
+  SCREENS["vlc.main"] = () => {
+    const t = top(), sel = t.sel || [];
+    const videos = [...lib().songs].sort((x, y) => x.title.localeCompare(y.title));
+    const actions = sel.length ? ibtn("Add to playlist", "playlistAdd", "selPlaylist", undefined, { id: "action_add_to_playlist" }) : ibtn("Playlists", "playlistAdd", "push", "vlc.playlists", { id: "action_playlists" });
+    return appbar(sel.length ? `${sel.length} selected` : "Video", { back: sel.length > 0, actions }) + tv("Internal Memory/VLCVideos", "header", { id: "path" }) + list("vlc", videos.length === 0 ? tv("No videos", "empty") : videos.map((x) => row(x.title, mmss(x.durationMs), { act: "songTap", arg: x.title, long: "songSelect", larg: x.title, sel: sel.includes(x.title), pid: "title", sid: "text" })).join(""));
+  };
+  SCREENS["music.queue"] = () => appbar("Playing queue") + list("music.queue", lib().queue.length === 0 ? tv("The queue is empty", "empty") : lib().queue.map((title, i) => row(title, `${i + 1}`, { pid: "title", sid: "text" })).join(""));
+  SCREENS["music.playlists"] = () => {
+    const pls = [...lib().playlists].sort((x, y) => x.name.localeCompare(y.name));
+    return appbar("Playlists") + list(libKey() + ".playlists", pls.length === 0 ? tv("No playlists", "empty") : pls.map((x) => row(x.name, `${x.songs.length} songs`, { act: "playlistOpen", arg: x.name, pid: "title", sid: "text" })).join(""), fab("New playlist", "musicNewPlaylist"));
+  };
+  SCREENS["music.playlist"] = () => {
+    const name = top().name, pl = lib().playlists.find((x) => x.name === name);
+    if (!pl) return appbar("Playlist") + tv("Playlist not found", "empty");
+    const songs = pl.songs.map((title) => lib().songs.find((x) => x.title === title)).filter(Boolean);
+    return appbar(pl.name, { actions: libKey() === "music" ? ibtn("Save playlist", "save", "playlistSave", pl.name, { id: "action_save_playlist" }) : "" }) + list(libKey() + ".playlist." + pl.name, songs.length === 0 ? tv("No songs", "empty") : songs.map((x) => row(x.title, `${x.artist ? x.artist + " · " : ""}${mmss(x.durationMs)}`, { pid: "title", sid: "text" })).join(""));
+  };
+  SCREENS["vlc.playlists"] = SCREENS["music.playlists"];
+  SCREENS["vlc.playlist"] = SCREENS["music.playlist"];
+  const pictures = () => S.files.filter((f) => f.folder === "DCIM").sort((x, y) => x.name.localeCompare(y.name));
+  SCREENS["gallery.main"] = () => appbar("Simple Gallery Pro", { back: false }) + tv("DCIM", "header", { id: "directory_name" }) + list("gallery", pictures().length === 0 ? tv("No media files", "empty") : pictures().map((f) => row(f.name, `${f.size} kB`, { act: "galleryOpen", arg: f.name, before: icon("image", 24, "#00897b"), pid: "medium_name" })).join(""));
+  // A picture is pixels: its text is drawn aria-hidden, so the element list has only the ImageView (described by the file name).
+  SCREENS["gallery.view"] = () => {
+    const f = pictures().find((x) => x.name === top().name);
+    if (!f) return appbar("Picture") + tv("Picture not found", "empty");
+    return appbar(f.name) + `<div class="scroll"${a({ cls: "android.widget.ScrollView", scroll: "gallery.view", id: "media_scroll" })}><div class="picture"${a({ cls: "android.widget.ImageView", desc: f.name, id: "medium_image" })}><div class="picture-text" aria-hidden="true">${esc(f.image || "")}</div></div></div>`;
+  };
   const appTile = (ap) => `<button class="appicon"${a({ cls: "android.widget.TextView", act: "open", arg: ap.id, id: "icon" })}>${appIcon(ap)}<span class="label">${esc(ap.name)}</span></button>`;
   const lastTime = (t) => (t.messages.length ? t.messages[t.messages.length - 1].time : 0);
 
@@ -619,6 +861,14 @@
     }
     if (d.kind === "datePicker") return datePickerView(d);
     if (d.kind === "timePicker") return timePickerView(d);
+    if (d.kind === "drawSave") {
+      const ext = form("dr_ext", "png");
+      const exts = ["png", "svg", "jpg"].map((x) => btn(x.toUpperCase(), "drawExt", x, x === ext ? "btn on" : "btn flat", { sel: x === ext, id: "extension_" + x })).join("");
+      return dialogHtml("Save as", "Saved to Pictures", field("dr_name", "File name", { id: "save_image_filename", enter: "drawSave" }) + `<div class="btnrow"${a({ cls: "android.widget.RadioGroup", id: "save_image_radio_group" })}>${exts}</div>`, btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "drawSave", undefined, "btn", { id: "button1" }));
+    }
+    if (d.kind === "musicAddTo") return dialogHtml("Add to playlist", "", list("music.addTo", row("New playlist", "", { act: "musicNewPlaylist", before: icon("add", 24, "#5f6368") }) + lib().playlists.map((x) => row(x.name, `${x.songs.length} songs`, { act: "musicAddTo", arg: x.name })).join("")), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }));
+    if (d.kind === "musicNew") return dialogHtml("New playlist", "", field("mu_name", "Playlist name", { id: "playlist_name", enter: "musicNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("Create", "musicNewOk", undefined, "btn", { id: "button1" }));
+    if (d.kind === "recorderName") return dialogHtml("Name the recording", "", field("ar_name", "Record name", { id: "input_name", enter: "recorderRename" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "recorderRename", undefined, "btn", { id: "button1" }));
     if (d.kind === "markorNew") return dialogHtml("Create a new note", "", field("mk_name", "Name", { id: "new_file_dialog__name", enter: "noteNewOk" }), btn("Cancel", "dialogCancel", undefined, "btn flat", { id: "button2" }) + btn("OK", "noteNewOk", undefined, "btn", { id: "button1" }));
     return "";
   }
