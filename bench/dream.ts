@@ -36,7 +36,7 @@ async function rate(session: RemoteSession, steps: number, reps: number): Promis
     }
     out.push(steps / ((performance.now() - t0) / 1000));
   }
-  return stats(out);
+  return stats(out, 2);
 }
 
 export async function runDreamBench(opts: { quick: boolean; log: (msg: string) => void }): Promise<Record<string, unknown>> {
