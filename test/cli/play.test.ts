@@ -64,7 +64,11 @@ describe("play over the protocol (piped input)", () => {
   });
 
   it.skipIf(!existsSync(CHROMIUM))("taps UI element N on android-web with `tap N` (needs Chromium)", async () => {
-    const out = await play(["android-web", "--seed", "1"], "tap 6\n:q\n");
+    // The SMS app's index on the home screen, read from a first look (the launcher's layout may change).
+    const look = await play(["android-web", "--seed", "1"], ":q\n");
+    const index = /\[(\d+)\] TextView "Simple SMS Messenger"/.exec(look)?.[1];
+    expect(index).toBeDefined();
+    const out = await play(["android-web", "--seed", "1"], `tap ${index}\n:q\n`);
     expect(out).toContain("Foreground app: com.simplemobiletools.smsmessenger");
     expect(out).toContain("tap N: click UI element [N]");
     expect(out).not.toMatch(/^"y":/m);
