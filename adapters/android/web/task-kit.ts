@@ -11,7 +11,7 @@ import type { WebDevice } from "../../../emulator/web-device/web-device.js";
 import { DEVICE_START, type DeviceState } from "../../../emulator/web-device/state.js";
 import { androidWorldComplexity } from "../androidworld.js";
 import { toUiElements } from "../ui-elements.js";
-import type { AndroidTask, TaskParams } from "../task.js";
+import { answersMatch, type AndroidTask, type TaskParams } from "../task.js";
 
 export type P = Record<string, string | number | boolean | string[] | number[]>;
 
@@ -123,3 +123,55 @@ export function wrapText(text: string, width: number): string {
 }
 
 export const LIST_HINT = "Answer with the titles only. If there are multiples titles, format your answer in a comma separated list.";
+
+/** What an information question draws: the rows it is about, and what would change its answer. */
+export interface RowQuestion<Row> {
+  /** Goal variables (dates already reworded). */
+  vars: Record<string, string>;
+  rows: Row[];
+  /** Whether a noise row would change the answer (AndroidWorld's exclusion conditions). */
+  excluded: (row: Row) => boolean;
+  answer: string;
+}
+
+type RowTable = "joplin" | "tracks" | "tasks";
+
+/**
+ * An AndroidWorld information question over one app's table: the question's rows plus
+ * 5–10 noise rows (our number) that never change the answer, shuffled and numbered
+ * from `firstId`. Noise rows are drawn again until `keepNoise` accepts them.
+ */
+export function rowQuestion<Row extends object>(spec: {
+  name: string;
+  app: string;
+  description: string;
+  table: RowTable;
+  firstId: number;
+  template: (v: Record<string, string>) => string;
+  draw: (rng: Rng) => RowQuestion<Row>;
+  noiseRow: (rng: Rng) => Row;
+  keepNoise?: (row: Row, q: RowQuestion<Row>) => boolean;
+  compare?: (given: string | undefined, expected: string) => boolean;
+}): WebTask {
+  const keep = spec.keepNoise ?? ((row, q) => !q.excluded(row));
+  const compare = spec.compare ?? answersMatch;
+  return def({
+    name: spec.name,
+    app: spec.app,
+    description: spec.description,
+    params: (rng) => {
+      const q = spec.draw(rng);
+      const noise: Row[] = [];
+      for (let n = randint(rng, 5, 10); noise.length < n; ) {
+        const row = spec.noiseRow(rng);
+        if (keep(row, q)) noise.push(row);
+      }
+      const all = rng.shuffle([...q.rows, ...noise]).map((row, i) => ({ id: spec.firstId + i, ...row }));
+      return { ...q.vars, answer: q.answer, [spec.table]: JSON.stringify(all) };
+    },
+    goal: (p) => spec.template(p as Record<string, string>),
+    setup: (p) => ({ [spec.table]: json(p[spec.table]) }),
+    check: (_s, p, answer) => Number(compare(answer, String(p.answer))),
+    answer: (p) => String(p.answer),
+  });
+}

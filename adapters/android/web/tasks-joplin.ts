@@ -9,8 +9,8 @@
  */
 import type { Rng } from "../../kit/rng.js";
 import type { JoplinNote } from "../../../emulator/web-device/state.js";
-import { answersMatch, numberMatch } from "../task.js";
-import { def, json, randint, sample, type WebTask } from "./task-kit.js";
+import { numberMatch } from "../task.js";
+import { rowQuestion, type RowQuestion, sample, type WebTask } from "./task-kit.js";
 
 type Note = Omit<JoplinNote, "id">;
 
@@ -66,33 +66,8 @@ function anyNote(rng: Rng): Note {
   return todoNote(rng);
 }
 
-interface Question {
-  vars: Record<string, string>;
-  notes: Note[];
-  excluded: (n: Note) => boolean;
-  answer: string;
-}
-
-function question(name: string, description: string, template: (v: Record<string, string>) => string, draw: (rng: Rng) => Question, compare: (given: string | undefined, expected: string) => boolean = answersMatch): WebTask {
-  return def({
-    name,
-    app: "Joplin",
-    description,
-    params: (rng) => {
-      const q = draw(rng);
-      const noise: Note[] = [];
-      for (let n = randint(rng, 5, 10); noise.length < n; ) {
-        const x = anyNote(rng);
-        if (!q.excluded(x)) noise.push(x);
-      }
-      const all = rng.shuffle([...q.notes, ...noise]).map((x, i) => ({ id: 500 + i, ...x }));
-      return { ...q.vars, answer: q.answer, joplin: JSON.stringify(all) };
-    },
-    goal: (p) => template(p as Record<string, string>),
-    setup: (p) => ({ joplin: json(p.joplin) }),
-    check: (_s, p, answer) => Number(compare(answer, String(p.answer))),
-    answer: (p) => String(p.answer),
-  });
+function question(name: string, description: string, template: (v: Record<string, string>) => string, draw: (rng: Rng) => RowQuestion<Note>, compare?: (given: string | undefined, expected: string) => boolean): WebTask {
+  return rowQuestion({ name, app: "Joplin", description, table: "joplin", firstId: 500, template, draw, noiseRow: anyNote, ...(compare ? { compare } : {}) });
 }
 
 export const JOPLIN_TASKS: readonly WebTask[] = [
@@ -102,7 +77,7 @@ export const JOPLIN_TASKS: readonly WebTask[] = [
     (v) => `What quantity of ${v.ingredient} do I need for the recipe '${v.title}' in the Joplin app? Express your answer in the format <amount> <unit> where both the amount and unit exactly match the format in the recipe.`,
     (rng) => {
       const title = rng.pick(RECIPE_TITLES), q = rng.pick(QUANTITIES), i = rng.pick(INGREDIENTS);
-      return { vars: { title, ingredient: i }, notes: [recipeNote(rng, title, q, i)], excluded: (n) => n.title.includes(title), answer: q };
+      return { vars: { title, ingredient: i }, rows: [recipeNote(rng, title, q, i)], excluded: (n) => n.title.includes(title), answer: q };
     },
   ),
   question(
@@ -111,7 +86,7 @@ export const JOPLIN_TASKS: readonly WebTask[] = [
     (v) => `How many attendees were present in the meeting titled '${v.title}' in the Joplin app? Express your answer as just a single number.`,
     (rng) => {
       const title = rng.pick(MEETING_TITLES), n = rng.pick(ATTENDEES);
-      return { vars: { title }, notes: [meetingNote(rng, title, n)], excluded: (x) => x.title.includes(title), answer: n };
+      return { vars: { title }, rows: [meetingNote(rng, title, n)], excluded: (x) => x.title.includes(title), answer: n };
     },
     numberMatch,
   ),
@@ -121,7 +96,7 @@ export const JOPLIN_TASKS: readonly WebTask[] = [
     (v) => `Is the note titled '${v.title}' in the Joplin app marked as a todo item? Respond with either 'True' if it is a todo or 'False' if not.`,
     (rng) => {
       const title = rng.pick(TODO_TITLES), isTodo = rng.int(2) === 0;
-      return { vars: { title }, notes: [{ folder: rng.pick(FOLDERS), title, body: rng.pick(TODO_BODIES), isTodo, done: false }], excluded: (n) => n.title === title, answer: isTodo ? "True" : "False" };
+      return { vars: { title }, rows: [{ folder: rng.pick(FOLDERS), title, body: rng.pick(TODO_BODIES), isTodo, done: false }], excluded: (n) => n.title === title, answer: isTodo ? "True" : "False" };
     },
   ),
   question(
@@ -132,7 +107,7 @@ export const JOPLIN_TASKS: readonly WebTask[] = [
       const folder = rng.pick(FOLDERS);
       const titles = sample(rng, COUNT_TITLES, 3), bodies = sample(rng, COUNT_BODIES, 3);
       const notes = titles.map((title, k) => ({ folder, title, body: bodies[k]!, isTodo: true, done: false }));
-      return { vars: { folder }, notes, excluded: (n) => n.isTodo && n.folder === folder, answer: String(notes.length) };
+      return { vars: { folder }, rows: notes, excluded: (n) => n.isTodo && n.folder === folder, answer: String(notes.length) };
     },
     numberMatch,
   ),

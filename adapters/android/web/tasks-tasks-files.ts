@@ -7,9 +7,8 @@
  */
 import type { Rng } from "../../kit/rng.js";
 import type { FileItem, TaskItem } from "../../../emulator/web-device/state.js";
-import { answersMatch } from "../task.js";
 import { rewordDate } from "../nl-date.js";
-import { def, json, LIST_HINT, october, randint, randomFileName, sample, type WebTask } from "./task-kit.js";
+import { def, json, rowQuestion, type RowQuestion, LIST_HINT, october, randint, randomFileName, sample, type WebTask } from "./task-kit.js";
 
 const TITLES = [
   "Complete project proposal", "Review code changes", "Schedule team meeting", "Submit expense report", "Update website content", "Review quarterly goals",
@@ -21,32 +20,12 @@ type Item = Omit<TaskItem, "id">;
 
 const item = (rng: Rng, o: Partial<Item> = {}): Item => ({ title: rng.pick(TITLES), due: october(randint(rng, 10, 31)), priority: rng.pick(PRIORITY), completed: rng.int(4) === 0, ...o });
 
-interface Question {
-  vars: Record<string, string>;
-  items: Item[];
-  excluded: (t: Item) => boolean;
-  answer: string;
-}
-
-function question(name: string, description: string, template: (v: Record<string, string>) => string, draw: (rng: Rng) => Question, compare: (given: string | undefined, expected: string) => boolean = answersMatch): WebTask {
-  return def({
-    name,
-    app: "Tasks",
-    description,
-    params: (rng) => {
-      const q = draw(rng);
-      const noise: Item[] = [];
-      for (let n = randint(rng, 5, 10); noise.length < n; ) {
-        const t = item(rng);
-        if (!q.excluded(t) && !q.items.some((x) => x.title === t.title)) noise.push(t);
-      }
-      const all = rng.shuffle([...q.items, ...noise]).map((t, i) => ({ id: 300 + i, ...t }));
-      return { ...q.vars, answer: q.answer, tasks: JSON.stringify(all) };
-    },
-    goal: (p) => template(p as Record<string, string>),
-    setup: (p) => ({ tasks: json(p.tasks) }),
-    check: (_s, p, answer) => Number(compare(answer, p.answer)),
-    answer: (p) => p.answer,
+function question(name: string, description: string, template: (v: Record<string, string>) => string, draw: (rng: Rng) => RowQuestion<Item>, compare?: (given: string | undefined, expected: string) => boolean): WebTask {
+  return rowQuestion({
+    name, app: "Tasks", description, table: "tasks", firstId: 300, template, draw, ...(compare ? { compare } : {}),
+    noiseRow: (rng) => item(rng),
+    // A noise task with a question task's title would make the listed answer ambiguous.
+    keepNoise: (t, q) => !q.excluded(t) && !q.rows.some((x) => x.title === t.title),
   });
 }
 
@@ -56,26 +35,26 @@ export const TASKS_APP_TASKS: readonly WebTask[] = [
   question("TasksDueOnDate", "question: the tasks due on a date", (v) => `What tasks do I have due ${v.date} in Tasks app? ${LIST_HINT}`, (rng) => {
     const date = rng.pick(DATES);
     const items = sample(rng, TITLES, 3).map((title) => item(rng, { title, due: date }));
-    return { vars: { date: rewordDate(date, rng) }, items, excluded: (t) => t.due === date, answer: items.map((t) => t.title).join(", ") };
+    return { vars: { date: rewordDate(date, rng) }, rows: items, excluded: (t) => t.due === date, answer: items.map((t) => t.title).join(", ") };
   }),
   question("TasksHighPriorityTasks", "question: the high-priority tasks", () => `What are my high priority tasks in Tasks app? ${LIST_HINT}`, (rng) => {
     const t = item(rng, { priority: "high", due: october(randint(rng, 16, 22)), completed: false });
-    return { vars: {}, items: [t], excluded: (x) => x.priority === "high", answer: t.title };
+    return { vars: {}, rows: [t], excluded: (x) => x.priority === "high", answer: t.title };
   }),
   question("TasksHighPriorityTasksDueOnDate", "question: the high-priority tasks due on a date", (v) => `Which tasks with high priority are due ${v.date} in the Tasks app? Answer with the title only. If there are multiples titles, format your answer in a comma separated list.`, (rng) => {
     const date = rng.pick(DATES);
     const t = item(rng, { priority: "high", due: date });
-    return { vars: { date: rewordDate(date, rng) }, items: [t], excluded: (x) => x.due === date && x.priority === "high", answer: t.title };
+    return { vars: { date: rewordDate(date, rng) }, rows: [t], excluded: (x) => x.due === date && x.priority === "high", answer: t.title };
   }),
   question("TasksIncompleteTasksOnDate", "question: the incomplete tasks due by a date", (v) => `What incomplete tasks do I have still have to do by ${v.date} in Tasks app? ${LIST_HINT}`, (rng) => {
     const date = rng.pick(DATES);
     const items = sample(rng, TITLES, 3).map((title) => item(rng, { title, due: date, completed: false }));
-    return { vars: { date: rewordDate(date, rng) }, items, excluded: (x) => x.due <= date && !x.completed, answer: items.map((t) => t.title).join(", ") };
+    return { vars: { date: rewordDate(date, rng) }, rows: items, excluded: (x) => x.due <= date && !x.completed, answer: items.map((t) => t.title).join(", ") };
   }),
   question("TasksCompletedTasksForDate", "question: the completed tasks due on a date", (v) => `Which tasks have I completed for ${v.date} in Tasks app? ${LIST_HINT}`, (rng) => {
     const date = october(randint(rng, 10, 20));
     const items = sample(rng, TITLES, 3).map((title) => item(rng, { title, due: date, completed: true }));
-    return { vars: { date: rewordDate(date, rng) }, items, excluded: (x) => x.due === date, answer: items.map((t) => t.title).join(", ") };
+    return { vars: { date: rewordDate(date, rng) }, rows: items, excluded: (x) => x.due === date, answer: items.map((t) => t.title).join(", ") };
   }),
   question(
     "TasksDueNextWeek",
@@ -83,7 +62,7 @@ export const TASKS_APP_TASKS: readonly WebTask[] = [
     () => "How many tasks do I have due next week in Tasks app? Express your answer as a single integer.",
     (rng) => {
       const items = sample(rng, TITLES, 6).map((title) => item(rng, { title, due: october(randint(rng, 16, 22)) }));
-      return { vars: {}, items, excluded: (x) => x.due >= october(16) && x.due <= october(22), answer: "6" };
+      return { vars: {}, rows: items, excluded: (x) => x.due >= october(16) && x.due <= october(22), answer: "6" };
     },
     (given, expected) => given !== undefined && /^\s*-?\d+(\.0+)?\s*$/.test(given) && Number(given) === Number(expected),
   ),

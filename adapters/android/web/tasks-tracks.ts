@@ -13,7 +13,7 @@ import type { Rng } from "../../kit/rng.js";
 import type { Track } from "../../../emulator/web-device/state.js";
 import { rewordDate } from "../nl-date.js";
 import { answersMatch, numberMatch } from "../task.js";
-import { def, json, october, randint, sample, type WebTask } from "./task-kit.js";
+import { october, rowQuestion, sample, type RowQuestion, type WebTask } from "./task-kit.js";
 
 type Activity = Omit<Track, "id">;
 
@@ -62,33 +62,8 @@ function distinctActivities(rng: Rng, n: number, o: Partial<Activity>, dates?: r
 
 const inWeek = (a: Activity) => WEEK.includes(a.date);
 
-interface Question {
-  vars: Record<string, string>;
-  activities: Activity[];
-  excluded: (a: Activity) => boolean;
-  answer: string;
-}
-
-function question(name: string, description: string, template: (v: Record<string, string>) => string, draw: (rng: Rng) => Question, compare: (given: string | undefined, expected: string) => boolean): WebTask {
-  return def({
-    name,
-    app: "OpenTracks",
-    description,
-    params: (rng) => {
-      const q = draw(rng);
-      const noise: Activity[] = [];
-      for (let n = randint(rng, 5, 10); noise.length < n; ) {
-        const a = activity(rng);
-        if (!q.excluded(a)) noise.push(a);
-      }
-      const all = rng.shuffle([...q.activities, ...noise]).map((a, i) => ({ id: 700 + i, ...a }));
-      return { ...q.vars, answer: q.answer, tracks: JSON.stringify(all) };
-    },
-    goal: (p) => template(p as Record<string, string>),
-    setup: (p) => ({ tracks: json(p.tracks) }),
-    check: (_s, p, answer) => Number(compare(answer, String(p.answer))),
-    answer: (p) => String(p.answer),
-  });
+function question(name: string, description: string, template: (v: Record<string, string>) => string, draw: (rng: Rng) => RowQuestion<Activity>, compare: (given: string | undefined, expected: string) => boolean): WebTask {
+  return rowQuestion({ name, app: "OpenTracks", description, table: "tracks", firstId: 700, template, draw, noiseRow: (rng) => activity(rng), compare });
 }
 
 const withinTenMetres = (given: string | undefined, expected: string) => numberMatch(given, expected, 10);
@@ -103,7 +78,7 @@ export const TRACKS_TASKS: readonly WebTask[] = [
       const date = rng.pick([...Array.from({ length: 7 }, (_, i) => `2023-09-${24 + i}`), ...octoberDays(1, 12)]);
       const cats = sample(rng, CATEGORIES, 2);
       const activities = distinctActivities(rng, 2, { date }).map((a, i) => ({ ...a, category: cats[i]! }));
-      return { vars: { date: rewordDate(date, rng) }, activities, excluded: (a) => a.date === date, answer: cats.join(", ") };
+      return { vars: { date: rewordDate(date, rng) }, rows: activities, excluded: (a) => a.date === date, answer: cats.join(", ") };
     },
     answersMatch,
   ),
@@ -114,7 +89,7 @@ export const TRACKS_TASKS: readonly WebTask[] = [
     (rng) => {
       const category = rng.pick(CATEGORIES);
       const activities = distinctActivities(rng, 2, { category }, WEEK);
-      return { vars: { category }, activities, excluded: (a) => a.category.includes(category) && inWeek(a), answer: String(activities.length) };
+      return { vars: { category }, rows: activities, excluded: (a) => a.category.includes(category) && inWeek(a), answer: String(activities.length) };
     },
     numberMatch,
   ),
@@ -125,7 +100,7 @@ export const TRACKS_TASKS: readonly WebTask[] = [
     (rng) => {
       const date = rng.pick(octoberDays(5, 15)), category = rng.pick(CATEGORIES);
       const [a] = distinctActivities(rng, 1, { date, category });
-      return { vars: { date: rewordDate(date, rng), category }, activities: [a!], excluded: (x) => x.date === date && x.category.includes(category), answer: String(a!.durationMin) };
+      return { vars: { date: rewordDate(date, rng), category }, rows: [a!], excluded: (x) => x.date === date && x.category.includes(category), answer: String(a!.durationMin) };
     },
     numberMatch,
   ),
@@ -136,7 +111,7 @@ export const TRACKS_TASKS: readonly WebTask[] = [
     (rng) => {
       const category = rng.pick(CATEGORIES);
       const [a] = distinctActivities(rng, 1, { category }, WEEK);
-      return { vars: { category }, activities: [a!], excluded: (x) => x.category.includes(category) && x.distanceM >= a!.distanceM && inWeek(x), answer: String(a!.distanceM) };
+      return { vars: { category }, rows: [a!], excluded: (x) => x.category.includes(category) && x.distanceM >= a!.distanceM && inWeek(x), answer: String(a!.distanceM) };
     },
     withinTenMetres,
   ),
@@ -147,7 +122,7 @@ export const TRACKS_TASKS: readonly WebTask[] = [
     (rng) => {
       const category = rng.pick(CATEGORIES);
       const activities = distinctActivities(rng, 2, { category }, WEEK);
-      return { vars: { category }, activities, excluded: (a) => a.category.includes(category) && inWeek(a), answer: sum(activities.map((a) => a.durationMin)) };
+      return { vars: { category }, rows: activities, excluded: (a) => a.category.includes(category) && inWeek(a), answer: sum(activities.map((a) => a.durationMin)) };
     },
     numberMatch,
   ),
@@ -160,7 +135,7 @@ export const TRACKS_TASKS: readonly WebTask[] = [
       const activities = distinctActivities(rng, 2, { category, date: start });
       return {
         vars: { start_date: rewordDate(start, rng), end_date: rewordDate(end, rng), category },
-        activities,
+        rows: activities,
         excluded: (a) => a.category.includes(category) && a.date >= start && a.date <= end,
         answer: sum(activities.map((a) => a.distanceM)),
       };
