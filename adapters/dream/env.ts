@@ -89,7 +89,8 @@ export class DreamEnv implements Environment<DreamState> {
       const o = base.observe({ text: true, image: false, uiElements: false, fingerprint: false });
       const begin = (obs: Observation) => {
         this.state = { start: obs.text, history: [], current: obs.text, validActions: [...obs.validActions], rng: words(Rng.fromSeed(seed, 0xd4ea)), done: false };
-        return { ...info, base: this.parts.baseId, learned: true, model: this.parts.modelName };
+        // buffer_transitions: the real transitions behind this dream, which a sim-to-real comparison counts as real interaction.
+        return { ...info, base: this.parts.baseId, learned: true, model: this.parts.modelName, buffer_transitions: this.parts.buffer.transitions.length };
       };
       return o instanceof Promise ? o.then(begin) : begin(o);
     };

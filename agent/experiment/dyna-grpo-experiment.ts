@@ -8,20 +8,19 @@
  * evaluation is saved as it completes, so a rerun of the same command picks up where
  * the last one stopped.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { EnvClient } from "../client/index.js";
-import { evaluate, type EvalResult } from "../eval/evaluate.js";
 import { CheckpointPolicy } from "../eval/model-policy.js";
-import type { ResponsePolicy } from "../eval/policy.js";
 import { RandomResponsePolicy } from "../eval/random-policy.js";
 import { parseRlConfig, type Algo, type RlConfigInput } from "../rl/config.js";
 import { runRl } from "../rl/trainer.js";
 import { SOKOBAN_SPLITS, type SplitConfig } from "./config.js";
 import { lineChartSvg, renderPng, type LineSeries } from "./plot.js";
-import { meanInterval, pearson, wilson, type Interval } from "./stats.js";
+import { savedEvaluator, slug, toRow, type Row } from "./saved-eval.js";
+import { meanInterval, pearson, type Interval } from "./stats.js";
 
 export interface DynaGrpoExperimentConfig {
   name: string;
@@ -127,16 +126,6 @@ export function runName(cfg: Pick<DynaGrpoExperimentConfig, "dyna" | "rl" | "lrI
 
 export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-action": DYNA_SOKOBAN_ACTION, tiny: DYNA_TINY };
 
-export interface Row {
-  method: string;
-  split: string;
-  episodes: number;
-  success: { rate: number; ci: Interval };
-  simScore: { mean: number; ci: Interval } | undefined;
-  copyBaseline: { mean: number; ci: Interval } | undefined;
-  seconds: number;
-}
-
 export interface CurvePoint {
   run: string;
   agentSteps: number;
@@ -198,21 +187,6 @@ export function simSuccessCorrelation(curves: readonly CurvePoint[]): ReturnType
   );
 }
 
-const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
-
-function toRow(method: string, split: string, r: EvalResult, seconds: number): Row {
-  const successes = r.perEpisode.filter((p) => p.success).length;
-  return {
-    method,
-    split,
-    episodes: r.episodes,
-    success: { rate: successes / Math.max(1, r.episodes), ci: wilson(successes, r.episodes) },
-    simScore: meanInterval(r.perEpisode.flatMap((p) => (p.changed === null ? [] : [p.changed]))),
-    copyBaseline: meanInterval(r.perEpisode.flatMap((p) => (p.copyBaseline === null ? [] : [p.copyBaseline]))),
-    seconds,
-  };
-}
-
 /** RL training tasks start here: above the SFT collection's seeds and the evaluation splits'. */
 export const TRAIN_SEED_BASE = 10_000_000;
 
@@ -249,26 +223,7 @@ export async function runDynaGrpoExperiment(
   command: string,
   log: Logger,
 ): Promise<DynaGrpoResult> {
-  await mkdir(join(dirs.work, "eval"), { recursive: true });
-  const evalSaved = async (name: string, split: SplitConfig, episodes: number, policy: () => Promise<ResponsePolicy>, concurrency: number): Promise<{ result: EvalResult; seconds: number }> => {
-    const file = join(dirs.work, "eval", `${slug(name)}--${slug(split.name)}--${episodes}.json`);
-    if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as { result: EvalResult; seconds: number };
-    log.info({ method: name, split: split.name, episodes }, "evaluating");
-    const t = performance.now();
-    const result = await evaluate(client, await policy(), {
-      envId: cfg.env,
-      config: split.config,
-      seeds: Array.from({ length: episodes }, (_, i) => split.seedStart + i),
-      history: 0,
-      concurrency,
-      simScore: true,
-      promptStyle: "compact",
-      maxSteps: cfg.evalMaxSteps,
-    });
-    const out = { result, seconds: (performance.now() - t) / 1000 };
-    await writeFile(file, JSON.stringify(out));
-    return out;
-  };
+  const evalSaved = await savedEvaluator(client, cfg.env, dirs.work, cfg.evalMaxSteps, log);
   const checkpointPolicy = (dir: string) => () => CheckpointPolicy.load(dir, { simulates: cfg.simulates ?? true, maxNewTokens: cfg.maxNewTokens, temperature: 0 });
 
   const rows: Row[] = [];

@@ -11,7 +11,7 @@ export interface BarGroup {
   values: { name: string; value: number | null }[];
 }
 
-const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
+const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1"];
 
 export function barChartSvg(title: string, groups: BarGroup[], width = 900, height = 480): string {
   const names = groups[0]?.values.map((v) => v.name) ?? [];

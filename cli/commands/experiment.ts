@@ -2,11 +2,13 @@ import { Command, Option } from "commander";
 import { CONFIGS } from "../../agent/experiment/config.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
-import { int, positiveNumber } from "../options.js";
+import { int, positiveNumber, requireDirs } from "../options.js";
 import { addOperatorOptions } from "../operator-options.js";
 
 /** The keys of DYNA_CONFIGS (dyna-grpo-experiment.ts loads TensorFlow.js, so it is imported only when the command runs; a test keeps the two equal). */
 export const DYNA_CONFIG_NAMES = ["sokoban", "sokoban-action", "tiny"];
+/** The keys of SIM2REAL_CONFIGS (sim-to-real.ts loads TensorFlow.js; a test keeps the two equal). */
+export const SIM2REAL_CONFIG_NAMES = ["sokoban", "tiny"];
 
 export function experimentCommand(): Command {
   const experiment = new Command("experiment").description("Run a Dyna-Mind experiment end to end and write its report.");
@@ -95,6 +97,50 @@ export function experimentCommand(): Command {
         const r = await runDynaGrpoExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"));
         for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(28)} success ${row.success.rate.toFixed(3)}  ${row.simScore ? `Sim ${row.simScore.mean.toFixed(3)}` : ""}`);
         console.log(`report: ${opts.docs}/dyna-grpo.md`);
+      } finally {
+        await close();
+      }
+    });
+  addOperatorOptions(
+    experiment
+      .command("sim-to-real")
+      .description(
+        "Does RL in the learned dream env help in the real one? From one SFT checkpoint: GRPO in the real env, GRPO in dream, and GRPO in dream then in the real env, each evaluated in the real env beside the random policy and the start, with 95% intervals and the real transitions each arm used, dream's buffer included (sim-to-real.md + PNG).",
+      ),
+  )
+    .requiredOption("--from <dir>", "the starting checkpoint (an SFT student)")
+    .addOption(new Option("--config <name>", "sokoban: 200 real episodes per split (ID, hard), from an answers-only student (DISTILL(action-only)); tiny: every stage on a handful of steps (CI)").choices(SIM2REAL_CONFIG_NAMES).default("sokoban"))
+    .option("--model <name>", "dream's transition model (nearest-neighbour, or one granted by --dream-endpoint / --dream-checkpoint)")
+    .option("--buffer <name>", "dream's replay buffer: live, or one granted by --dream-recordings")
+    .option("--real-budget <n>", "agent steps of GRPO in the real env (default: the configuration's)", int)
+    .option("--dream-budget <n>", "agent steps of GRPO in dream (default: the configuration's)", int)
+    .option("--work <dir>", "training runs and saved evaluations (a rerun resumes them)", "runs/sim-to-real")
+    .option("--docs <dir>", "where sim-to-real.md goes", "docs/results")
+    .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
+    .action(async (opts) => {
+      for (const k of ["realBudget", "dreamBudget"] as const) if (opts[k] !== undefined && opts[k] < 1) throw new Error("--real-budget and --dream-budget must be at least 1 agent step");
+      requireDirs({ "--from": opts.from });
+      const [{ SIM2REAL_CONFIGS, runSimToRealExperiment }, { selectBackend }] = await Promise.all([import("../../agent/experiment/sim-to-real.js"), import("../../agent/model/backend.js")]);
+      const base = SIM2REAL_CONFIGS[opts.config]!;
+      const cfg = {
+        ...base,
+        realBudget: opts.realBudget ?? base.realBudget,
+        dreamBudget: opts.dreamBudget ?? base.dreamBudget,
+        dream: { ...base.dream, ...(opts.model ? { model: String(opts.model) } : {}), ...(opts.buffer ? { buffer: String(opts.buffer) } : {}) },
+      };
+      await selectBackend({ logger: createLogger("dynamind") });
+      const { client, close } = await connect(opts.address, opts);
+      try {
+        const extra = [
+          opts.model ? `--model ${opts.model}` : "",
+          opts.buffer ? `--buffer ${opts.buffer}` : "",
+          opts.realBudget !== undefined ? `--real-budget ${opts.realBudget}` : "",
+          opts.dreamBudget !== undefined ? `--dream-budget ${opts.dreamBudget}` : "",
+        ].filter(Boolean).join(" ");
+        const command = `dynamind experiment sim-to-real --from ${opts.from} --config ${cfg.name}${extra ? ` ${extra}` : ""}`;
+        const r = await runSimToRealExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"));
+        for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(30)} success ${row.success.rate.toFixed(3)}`);
+        console.log(`report: ${opts.docs}/sim-to-real.md`);
       } finally {
         await close();
       }

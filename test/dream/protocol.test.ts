@@ -17,6 +17,10 @@ describe("dream over the protocol", () => {
     const s = await ctx.client.createSession("dream", { config: { base: "alfworld", k: 2 } });
     expect(s.spec.learned).toBe(true);
     const first = await s.reset(42);
+    // The default live buffer: 32 episodes of at most 40 real steps, counted for sim-to-real comparisons.
+    expect(first.info).toMatchObject({ learned: true, base: "alfworld" });
+    expect(first.info.buffer_transitions).toBeGreaterThan(0);
+    expect(first.info.buffer_transitions).toBeLessThanOrEqual(32 * 40);
     const real = alfworldDefinition.create(alfworldDefinition.parseConfig({}));
     real.reset(42, {});
     expect(first.observation.text).toBe((real.observe({ text: true, image: false, uiElements: false }) as Observation).text);

@@ -14,6 +14,7 @@ import { useTestServer } from "../../support/server.js";
 import { tinyPolicy } from "./fixture.js";
 import { DYNA_SOKOBAN_ACTION, DYNA_TINY, runDynaGrpoExperiment, runName } from "../../../agent/experiment/dyna-grpo-experiment.js";
 import { createLogger } from "../../../env-server/logger.js";
+import { SIM2REAL_TINY, runSimToRealExperiment } from "../../../agent/experiment/sim-to-real.js";
 
 const hasChromium = existsSync(process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium");
 
@@ -180,5 +181,32 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     const md = readFileSync(path.join(dir, "docs", "dyna-grpo.md"), "utf8");
     expect(md).toMatch(/\| dyna-grpo n_T=1 n_pi=1 seed 0 \| OOD \| \d+\.\d% \[/);
     for (const png of ["dyna-grpo-success.png", "dyna-grpo-sim.png"]) expect(readFileSync(path.join(dir, "docs", png)).subarray(1, 4).toString()).toBe("PNG");
+  }, 180_000);
+});
+
+describe("dynamind experiment sim-to-real (tiny)", () => {
+  it("trains GRPO in the real env, in dream and in dream then real, and evaluates each in the real env with the real transitions counted", async () => {
+    const dir = fresh();
+    const r = await runSimToRealExperiment(ctx.client, SIM2REAL_TINY, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from }, "test", createLogger("test", "silent"));
+    const arms = ["GRPO real, seed 0", "GRPO dream, seed 0", "GRPO dream → real, seed 0"];
+    expect([...new Set(r.rows.map((x) => x.method))]).toEqual(["random policy", "start checkpoint (SFT)", ...arms]);
+    expect(r.bufferTransitions).toBeGreaterThan(0);
+    const [real, dream, warm] = r.runs;
+    expect(real).toMatchObject({ arm: "real", dreamAgentSteps: 0 });
+    expect(real!.realAgentSteps).toBeGreaterThanOrEqual(SIM2REAL_TINY.realBudget);
+    // The dream arm's only real interaction is its buffer; the warm arm adds its real training on top.
+    expect(dream).toMatchObject({ arm: "dream", realAgentSteps: 0, realTransitions: r.bufferTransitions });
+    expect(dream!.dreamAgentSteps).toBeGreaterThanOrEqual(SIM2REAL_TINY.dreamBudget);
+    expect(warm!.dreamAgentSteps).toBe(dream!.dreamAgentSteps);
+    expect(warm!.realAgentSteps).toBeGreaterThanOrEqual(SIM2REAL_TINY.realBudget);
+    expect(warm!.realTransitions).toBeGreaterThanOrEqual(r.bufferTransitions);
+    for (const row of r.rows) expect(row.success.ci.low).toBeLessThanOrEqual(row.success.rate);
+    const md = readFileSync(path.join(dir, "docs", "sim-to-real.md"), "utf8");
+    expect(md).toMatch(/\| GRPO dream → real, seed 0 \| ID \| \d+\.\d% \[/);
+    expect(readFileSync(path.join(dir, "docs", "sim-to-real.png")).subarray(1, 4).toString()).toBe("PNG");
+    // A rerun resumes: every run and evaluation is read back, nothing retrains.
+    const again = await runSimToRealExperiment(ctx.client, SIM2REAL_TINY, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from }, "test", createLogger("test", "silent"));
+    expect(again.rows).toEqual(r.rows);
+    expect(again.runs).toEqual(r.runs);
   }, 180_000);
 });

@@ -1,0 +1,73 @@
+/**
+ * Evaluations that survive a restart: each (method, split, episodes) result is written
+ * as it completes and read back on a rerun, so a long experiment resumes where it
+ * stopped. Shared by the RL experiments (dyna-grpo, sim-to-real), which evaluate every
+ * policy the same way: greedy, compact prompts, Sim Score on, on seeds training never sees.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { EnvClient } from "../client/index.js";
+import { evaluate, type EvalResult } from "../eval/evaluate.js";
+import type { ResponsePolicy } from "../eval/policy.js";
+import type { SplitConfig } from "./config.js";
+import { meanInterval, wilson, type Interval } from "./stats.js";
+
+export interface Row {
+  method: string;
+  split: string;
+  episodes: number;
+  success: { rate: number; ci: Interval };
+  simScore: { mean: number; ci: Interval } | undefined;
+  copyBaseline: { mean: number; ci: Interval } | undefined;
+  seconds: number;
+}
+
+export interface SavedEval {
+  result: EvalResult;
+  seconds: number;
+}
+
+export type EvalSaved = (method: string, split: SplitConfig, episodes: number, policy: () => Promise<ResponsePolicy>, concurrency: number) => Promise<SavedEval>;
+
+/** A file-name-safe spelling of a method or split name. */
+export const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
+
+/** An evaluator over `env` whose results live in `<work>/eval/`. */
+export async function savedEvaluator(client: EnvClient, env: string, work: string, maxSteps: number, log: Logger): Promise<EvalSaved> {
+  await mkdir(join(work, "eval"), { recursive: true });
+  return async (method, split, episodes, policy, concurrency) => {
+    const file = join(work, "eval", `${slug(method)}--${slug(split.name)}--${episodes}.json`);
+    if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as SavedEval;
+    log.info({ method, split: split.name, episodes }, "evaluating");
+    const t = performance.now();
+    const result = await evaluate(client, await policy(), {
+      envId: env,
+      config: split.config,
+      seeds: Array.from({ length: episodes }, (_, i) => split.seedStart + i),
+      history: 0,
+      concurrency,
+      simScore: true,
+      promptStyle: "compact",
+      maxSteps,
+    });
+    const out = { result, seconds: (performance.now() - t) / 1000 };
+    await writeFile(file, JSON.stringify(out));
+    return out;
+  };
+}
+
+/** A report row: success with a Wilson interval, Sim Score and the copy baseline with normal intervals. */
+export function toRow(method: string, split: string, r: EvalResult, seconds: number): Row {
+  const successes = r.perEpisode.filter((p) => p.success).length;
+  return {
+    method,
+    split,
+    episodes: r.episodes,
+    success: { rate: successes / Math.max(1, r.episodes), ci: wilson(successes, r.episodes) },
+    simScore: meanInterval(r.perEpisode.flatMap((p) => (p.changed === null ? [] : [p.changed]))),
+    copyBaseline: meanInterval(r.perEpisode.flatMap((p) => (p.copyBaseline === null ? [] : [p.copyBaseline]))),
+    seconds,
+  };
+}
