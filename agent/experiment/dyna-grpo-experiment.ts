@@ -14,12 +14,11 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { EnvClient } from "../client/index.js";
 import { CheckpointPolicy } from "../eval/model-policy.js";
-import { RandomResponsePolicy } from "../eval/random-policy.js";
 import { parseRlConfig, type Algo, type RlConfigInput } from "../rl/config.js";
 import { runRl } from "../rl/trainer.js";
 import { SOKOBAN_SPLITS, type SplitConfig } from "./config.js";
 import { lineChartSvg, renderPng, type LineSeries } from "./plot.js";
-import { savedEvaluator, slug, toRow, type Row } from "./saved-eval.js";
+import { baselineRows, savedEvaluator, slug, toRow, type Row } from "./saved-eval.js";
 import { meanInterval, pearson, type Interval } from "./stats.js";
 
 export interface DynaGrpoExperimentConfig {
@@ -226,16 +225,8 @@ export async function runDynaGrpoExperiment(
   const evalSaved = await savedEvaluator(client, cfg.env, dirs.work, cfg.evalMaxSteps, log);
   const checkpointPolicy = (dir: string) => () => CheckpointPolicy.load(dir, { simulates: cfg.simulates ?? true, maxNewTokens: cfg.maxNewTokens, temperature: 0 });
 
-  const rows: Row[] = [];
+  const rows: Row[] = await baselineRows(evalSaved, cfg.splits, cfg.evalEpisodes, checkpointPolicy(dirs.from));
   const curves: CurvePoint[] = [];
-  for (const split of cfg.splits) {
-    const r = await evalSaved("random policy", split, cfg.evalEpisodes, async () => new RandomResponsePolicy(split.seedStart), 8);
-    rows.push(toRow("random policy", split.name, r.result, r.seconds));
-  }
-  for (const split of cfg.splits) {
-    const r = await evalSaved("start checkpoint", split, cfg.evalEpisodes, checkpointPolicy(dirs.from), 8);
-    rows.push(toRow("start checkpoint (SFT)", split.name, r.result, r.seconds));
-  }
   const curveSplit = cfg.splits[0]!;
   const start = await evalSaved("start checkpoint", curveSplit, cfg.curveEpisodes, checkpointPolicy(dirs.from), 8);
   const trainSeconds: Record<string, number> = {};

@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import type { EnvClient } from "../client/index.js";
 import { evaluate, type EvalResult } from "../eval/evaluate.js";
 import type { ResponsePolicy } from "../eval/policy.js";
+import { RandomResponsePolicy } from "../eval/random-policy.js";
 import type { SplitConfig } from "./config.js";
 import { meanInterval, wilson, type Interval } from "./stats.js";
 
@@ -70,4 +71,18 @@ export function toRow(method: string, split: string, r: EvalResult, seconds: num
     copyBaseline: meanInterval(r.perEpisode.flatMap((p) => (p.copyBaseline === null ? [] : [p.copyBaseline]))),
     seconds,
   };
+}
+
+/** The two rows every RL experiment starts its table with: the random policy and the start checkpoint, on each split. */
+export async function baselineRows(evalSaved: EvalSaved, splits: readonly SplitConfig[], episodes: number, start: () => Promise<ResponsePolicy>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const split of splits) {
+    const r = await evalSaved("random policy", split, episodes, async () => new RandomResponsePolicy(split.seedStart), 8);
+    rows.push(toRow("random policy", split.name, r.result, r.seconds));
+  }
+  for (const split of splits) {
+    const r = await evalSaved("start checkpoint", split, episodes, start, 8);
+    rows.push(toRow("start checkpoint (SFT)", split.name, r.result, r.seconds));
+  }
+  return rows;
 }

@@ -19,13 +19,12 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { EnvClient } from "../client/index.js";
 import { CheckpointPolicy } from "../eval/model-policy.js";
-import { RandomResponsePolicy } from "../eval/random-policy.js";
 import { parseRlConfig, type RlConfigInput } from "../rl/config.js";
 import { runRl } from "../rl/trainer.js";
 import { SOKOBAN_SPLITS, type SplitConfig } from "./config.js";
 import { TRAIN_SEED_BASE } from "./dyna-grpo-experiment.js";
 import { barChartSvg, renderPng } from "./plot.js";
-import { savedEvaluator, slug, toRow, type Row } from "./saved-eval.js";
+import { baselineRows, savedEvaluator, slug, toRow, type Row } from "./saved-eval.js";
 
 export interface SimToRealConfig {
   name: string;
@@ -167,15 +166,7 @@ export async function runSimToRealExperiment(
     await probe.close();
   }
 
-  const rows: Row[] = [];
-  for (const split of cfg.splits) {
-    const r = await evalSaved("random policy", split, cfg.evalEpisodes, async () => new RandomResponsePolicy(split.seedStart), 8);
-    rows.push(toRow("random policy", split.name, r.result, r.seconds));
-  }
-  for (const split of cfg.splits) {
-    const r = await evalSaved("start checkpoint", split, cfg.evalEpisodes, policyAt(dirs.from), 8);
-    rows.push(toRow("start checkpoint (SFT)", split.name, r.result, r.seconds));
-  }
+  const rows: Row[] = await baselineRows(evalSaved, cfg.splits, cfg.evalEpisodes, policyAt(dirs.from));
 
   const runs: ArmRun[] = [];
   const train = async (arm: Arm, seed: number, env: string, envConfig: Record<string, unknown>, budget: number, from: string): Promise<string> => {
