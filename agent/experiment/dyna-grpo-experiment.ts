@@ -114,6 +114,27 @@ export const DYNA_SOKOBAN_ACTION: DynaGrpoExperimentConfig = {
 };
 
 /**
+ * The paper's comparison from the DISTILL(ReSim) checkpoint at what two CPU cores run in
+ * about two hours (both processes of a split run side by side): one RL seed, 1,500 agent
+ * steps, the ID and hard splits. OOD is left out: the learned-position start solves 0.5%
+ * of 8×8 rooms (docs/results/resim.md), so every run would spend ~15 minutes to confirm
+ * ~0%. n_T = n_π = 3 gives about two rounds inside the budget. lr 3e-5, one untuned choice
+ * between the two rates tried from the action-only student: 1e-5 left it where it started
+ * after as many gradient steps, 1e-4 lost ground (docs/results/dyna-grpo.md).
+ */
+export const DYNA_SOKOBAN_SHORT: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN,
+  name: "sokoban-short",
+  splits: SOKOBAN_SPLITS.filter((s) => s.name !== "OOD"),
+  curvePoints: 3,
+  curveEpisodes: 50,
+  budget: 1_500,
+  seeds: [0],
+  rl: { ...DYNA_SOKOBAN.rl, lr: 3e-5 },
+  dyna: { nT: 3, nPi: 3 },
+};
+
+/**
  * A training run's name, which is also its directory: n_T and n_π are in Dyna-GRPO's
  * name and an overridden learning rate in every name, so an ablation or a sweep never
  * resumes another setting's checkpoint.
@@ -123,7 +144,7 @@ export function runName(cfg: Pick<DynaGrpoExperimentConfig, "dyna" | "rl" | "lrI
   return algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi}${lr} seed ${seed}` : `${algo}${lr} seed ${seed}`;
 }
 
-export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-action": DYNA_SOKOBAN_ACTION, tiny: DYNA_TINY };
+export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-short": DYNA_SOKOBAN_SHORT, "sokoban-action": DYNA_SOKOBAN_ACTION, tiny: DYNA_TINY };
 
 export interface CurvePoint {
   run: string;
