@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { EnvError } from "../contract.js";
 import type { DataFile } from "../kit/data-files.js";
+import { parseClientInput, schemaPerLibrary } from "../kit/client-input.js";
 import { shortName } from "../kit/short-text.js";
 import { unknownName } from "../operator-resources.js";
 import { SPLITS, type Split } from "./generate.js";
@@ -92,17 +93,6 @@ export interface AlfworldResetOptions {
   game: number | undefined;
 }
 
-function describeIssues(error: z.ZodError, what: string): string {
-  return error.issues
-    .map((issue) => {
-      const field = issue.path.map(String).join(".") || "(root)";
-      // Keys are the client's input: cut short.
-      if (issue.code === "unrecognized_keys") return `invalid alfworld ${what}: unknown field(s) ${shortName(issue.keys.map((k) => shortName(k, 64)).join(", "), 300)}`;
-      return `invalid alfworld ${what}: ${field}: ${issue.message}`;
-    })
-    .join("; ");
-}
-
 /** A clear error for an unknown task type, listing the valid ones. */
 function checkTaskType(raw: unknown, what: string): void {
   if (typeof raw === "object" && raw !== null && "task_type" in raw) {
@@ -113,7 +103,7 @@ function checkTaskType(raw: unknown, what: string): void {
   }
 }
 
-const schemas = new WeakMap<GameLibrary, ReturnType<typeof rawConfigSchemaFor>>();
+const schemaFor = schemaPerLibrary((library: GameLibrary) => rawConfigSchemaFor(library.names));
 
 export function parseAlfworldConfig(raw: unknown, library: GameLibrary = EMPTY_GAME_LIBRARY): AlfworldConfig {
   checkTaskType(raw, "config");
@@ -122,11 +112,7 @@ export function parseAlfworldConfig(raw: unknown, library: GameLibrary = EMPTY_G
   if (gamesName !== undefined && (typeof gamesName !== "string" || !library.names.includes(gamesName))) {
     throw unknownName("alfworld", "games", gamesName, library.names, "dynamind serve --data NAME=PATH");
   }
-  let schema = schemas.get(library);
-  if (!schema) schemas.set(library, (schema = rawConfigSchemaFor(library.names)));
-  const parsed = schema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "config"), 1000));
-  const c = parsed.data;
+  const c = parseClientInput(schemaFor(library), raw, "alfworld config");
   const bad = (msg: string): never => {
     throw new EnvError("INVALID_ARGUMENT", `invalid alfworld config: ${msg}`);
   };
@@ -159,9 +145,8 @@ export function parseAlfworldConfig(raw: unknown, library: GameLibrary = EMPTY_G
 
 export function parseResetOptions(raw: unknown): AlfworldResetOptions {
   checkTaskType(raw, "reset options");
-  const parsed = rawResetOptionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "reset options"), 1000));
-  return { taskType: parsed.data.task_type, game: parsed.data.game };
+  const o = parseClientInput(rawResetOptionsSchema, raw, "alfworld reset options");
+  return { taskType: o.task_type, game: o.game };
 }
 
 export type { Scene };

@@ -9,7 +9,7 @@
  * client never gives a path, URL or key.
  */
 import { z } from "zod";
-import { EnvError } from "../contract.js";
+import { parseClientInput } from "../kit/client-input.js";
 import { shortName } from "../kit/short-text.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -110,8 +110,6 @@ export function clientConfigSchema(b: ClientBounds) {
 }
 
 export function parseClientConfig(raw: unknown, b: ClientBounds): DreamConfig {
-  const parsed = clientConfigSchema(b).safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", `dream config: ${shortName(z.prettifyError(parsed.error), 600)}`);
-  const c = parsed.data;
+  const c = parseClientInput(clientConfigSchema(b), raw, "dream config");
   return { base: c.base, baseConfig: c.base_config, model: c.model, buffer: c.buffer, k: c.k, history: c.history, maxTokens: c.max_tokens, temperature: c.temperature };
 }

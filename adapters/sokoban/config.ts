@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { EnvError } from "../contract.js";
+import { parseClientInput, schemaPerLibrary } from "../kit/client-input.js";
 import { shortName } from "../kit/short-text.js";
 import { OperatorResources, unknownName } from "../operator-resources.js";
 import { loadBoxobanDataSet, type Level } from "./boxoban.js";
@@ -145,20 +146,7 @@ export interface SokobanConfig {
   boxoban: { dataSet: string; levels: readonly Level[] } | undefined;
 }
 
-function describeIssues(error: z.ZodError, what: string): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
-      const field = path.startsWith(".") ? path.slice(1) : path || "(root)";
-      // Keys are the client's input: cut short.
-      if (issue.code === "unrecognized_keys") return `unknown field(s) ${shortName(issue.keys.map((k) => shortName(k, 64)).join(", "), 300)}`;
-      return `${field}: ${issue.message}`;
-    })
-    .map((m) => `invalid sokoban ${what}: ${m}`)
-    .join("; ");
-}
-
-const schemas = new WeakMap<LevelLibrary, ReturnType<typeof rawConfigSchemaFor>>();
+const schemaFor = schemaPerLibrary((library: LevelLibrary) => rawConfigSchemaFor(library.names));
 
 export function parseSokobanConfig(raw: unknown, library: LevelLibrary = EMPTY_LIBRARY): SokobanConfig {
   // The name is checked first, for a message that lists the granted names and cuts a long one short.
@@ -166,11 +154,7 @@ export function parseSokobanConfig(raw: unknown, library: LevelLibrary = EMPTY_L
   if (levelsName !== undefined && (typeof levelsName !== "string" || !library.names.includes(levelsName))) {
     throw unknownName("sokoban", "levels", levelsName, library.names, "dynamind serve --data NAME=PATH");
   }
-  let schema = schemas.get(library);
-  if (!schema) schemas.set(library, (schema = rawConfigSchemaFor(library.names)));
-  const parsed = schema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "config"), 1000));
-  const c = parsed.data;
+  const c = parseClientInput(schemaFor(library), raw, "sokoban config");
   const bad = (msg: string): never => {
     throw new EnvError("INVALID_ARGUMENT", `invalid sokoban config: ${msg}`);
   };
@@ -229,7 +213,5 @@ export interface SokobanResetOptions {
 }
 
 export function parseResetOptions(raw: unknown): SokobanResetOptions {
-  const parsed = rawResetOptionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new EnvError("INVALID_ARGUMENT", shortName(describeIssues(parsed.error, "reset options"), 1000));
-  return { level: parsed.data.level };
+  return { level: parseClientInput(rawResetOptionsSchema, raw, "sokoban reset options").level };
 }
