@@ -172,6 +172,10 @@ export interface RefinementSummary {
   refined: number;
   /** Refined responses whose answer differs from the first response's. */
   answerChanged: number;
+  /** Refined responses whose answer was missing or rejected; null when the metrics predate the count. */
+  rejected: number | null;
+  /** Mean refinement-input length in tokens over those iterations; null when the metrics predate it. */
+  inputTokens: number | null;
   /** Mean over those iterations of (mean SimRollout return − mean plain-rollout return). */
   meanGain: { mean: number; ci: Interval } | undefined;
   /** Mean Sim Score of the first responses and of the refined ones, over the same iterations. */
@@ -184,7 +188,18 @@ export function summariseRefinement(metricsJsonl: string): RefinementSummary {
   const its = metricsJsonl
     .split("\n")
     .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as { refined?: number; refineAnswerChanged?: number; refinementGain?: number | null; simScore?: number | null; refinedSimScore?: number | null })
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          refined?: number;
+          refineAnswerChanged?: number;
+          refinedRejected?: number;
+          refineInputTokens?: number | null;
+          refinementGain?: number | null;
+          simScore?: number | null;
+          refinedSimScore?: number | null;
+        },
+    )
     .filter((m) => (m.refined ?? 0) > 0);
   const avg = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
   const paired = its.filter((m) => typeof m.simScore === "number" && typeof m.refinedSimScore === "number");
@@ -192,6 +207,8 @@ export function summariseRefinement(metricsJsonl: string): RefinementSummary {
     iterations: its.length,
     refined: its.reduce((a, m) => a + (m.refined ?? 0), 0),
     answerChanged: its.reduce((a, m) => a + (m.refineAnswerChanged ?? 0), 0),
+    rejected: its.length > 0 && its.every((m) => typeof m.refinedRejected === "number") ? its.reduce((a, m) => a + m.refinedRejected!, 0) : null,
+    inputTokens: avg(its.flatMap((m) => (typeof m.refineInputTokens === "number" ? [m.refineInputTokens] : []))),
     meanGain: meanInterval(its.flatMap((m) => (typeof m.refinementGain === "number" ? [m.refinementGain] : []))),
     simFirst: avg(paired.map((m) => m.simScore as number)),
     simRefined: avg(paired.map((m) => m.refinedSimScore as number)),
@@ -297,11 +314,12 @@ function refinementLines(ref: Record<string, RefinementSummary>): string[] {
   return [
     "**SimRollout's refined responses against the first ones** (simulation-improvement iterations; gain = mean SimRollout return − mean plain-rollout return of the same iteration, with a 95% interval over iterations):",
     "",
-    "| run | iterations | refined responses | answer changed | return gain [95% CI] | Sim Score first → refined |",
-    "|---|---|---|---|---|---|",
+    "| run | iterations | refined responses | answer changed | refined answer missing or rejected | refinement input, tokens (mean) | return gain [95% CI] | Sim Score first → refined |",
+    "|---|---|---|---|---|---|---|---|",
     ...runs.map(
       ([run, s]) =>
         `| ${run} | ${s.iterations} | ${s.refined} | ${s.refined ? pct(s.answerChanged / s.refined) : "—"} | ` +
+        `${s.rejected !== null && s.refined ? pct(s.rejected / s.refined) : "—"} | ${s.inputTokens === null ? "—" : Math.round(s.inputTokens)} | ` +
         `${s.meanGain ? `${s.meanGain.mean.toFixed(2)} [${s.meanGain.ci.low.toFixed(2)}, ${s.meanGain.ci.high.toFixed(2)}]` : "—"} | ${f(s.simFirst)} → ${f(s.simRefined)} |`,
     ),
     "",

@@ -485,6 +485,34 @@ export class TransformerLM {
     return new Map([...this.params].map(([k, v]) => [k, v.clone()]));
   }
 
+  /**
+   * This model with a longer context, for fine-tuning on longer examples (SimRollout's
+   * refinement inputs do not fit the context a ReSim student was trained with). Every
+   * weight is kept; a learned position table gets new rows, initialised as a fresh
+   * model's are: only training on examples that reach them teaches them. Rotary models
+   * have no table: only the limit moves. This model is left as it was.
+   */
+  withContext(maxSeqLen: number, seed = 0): TransformerLM {
+    this.assertAlive();
+    const c = this.config;
+    if (!Number.isInteger(maxSeqLen) || maxSeqLen < c.maxSeqLen) throw new Error(`the context can only grow: ${maxSeqLen} is below the model's ${c.maxSeqLen} tokens`);
+    const grown = new (this.constructor as typeof TransformerLM)({ ...c, maxSeqLen }, { seed });
+    try {
+      tf.tidy(() => {
+        const weights = new Map<string, tf.Tensor>(this.params);
+        if (c.positions === "learned" && maxSeqLen > c.maxSeqLen) {
+          const fresh = grown.p("pos_emb").slice([c.maxSeqLen, 0], [maxSeqLen - c.maxSeqLen, c.dModel]);
+          weights.set("pos_emb", tf.concat([this.p("pos_emb"), fresh], 0));
+        }
+        grown.setWeights(weights);
+      });
+    } catch (err) {
+      grown.dispose();
+      throw err;
+    }
+    return grown;
+  }
+
   /** Overwrites weights; shapes must match. */
   setWeights(weights: Map<string, tf.Tensor>): void {
     for (const [name, v] of this.params) {

@@ -53,6 +53,10 @@ export interface IterationMetrics {
   plainReturn: number | null;
   refined: number;
   refineAnswerChanged: number;
+  /** Refined responses whose answer was missing or rejected: a model never taught the refinement input writes these. */
+  refinedRejected: number;
+  /** Mean length in tokens of the refinement inputs (state ⊕ draft ⊕ real futures); null when none was built. */
+  refineInputTokens: number | null;
   refineSkippedTooLong: number;
   refineNothingToExecute: number;
   /** SimRollout trajectories with A_refine = 1. */
@@ -353,6 +357,8 @@ function iterationMetrics(
     plainReturn: isSim ? mean(plain.map((e) => e.return)) : null,
     refined: turns.filter((t) => t.refinement).length,
     refineAnswerChanged: turns.filter((t) => t.refinement?.answerChanged).length,
+    refinedRejected: turns.filter((t) => t.refinement && !t.accepted).length,
+    refineInputTokens: meanOrNull(turns.flatMap((t) => (t.refinement ? [t.refinement.input.length] : []))),
     refineSkippedTooLong: turns.filter((t) => t.refineSkipped === "too-long").length,
     refineNothingToExecute: turns.filter((t) => t.refineSkipped === "nothing-to-execute").length,
     refinePositive,

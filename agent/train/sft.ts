@@ -66,6 +66,8 @@ export interface SftOptions {
   tokenizerPieces?: number;
   /** Start from this checkpoint's weights (fine-tuning) instead of a fresh model. */
   init?: string;
+  /** With `init`: grow the checkpoint's context to this many tokens (TransformerLM.withContext). */
+  initMaxSeqLen?: number;
   /** Continue from `outDir/checkpoint` when it exists (default true). */
   resume?: boolean;
   steps: number;
@@ -172,7 +174,12 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   } else if (opts.init) {
     const ck = await loadCheckpoint(opts.init, { withOptimizer: false });
     ({ model, tokenizer } = ck);
-    log?.info({ checkpoint: opts.init }, "fine-tuning from checkpoint");
+    if (opts.initMaxSeqLen !== undefined && opts.initMaxSeqLen !== model.config.maxSeqLen) {
+      const grown = model.withContext(opts.initMaxSeqLen, seed);
+      model.dispose();
+      model = grown;
+    }
+    log?.info({ checkpoint: opts.init, maxSeqLen: model.config.maxSeqLen }, "fine-tuning from checkpoint");
   } else {
     tokenizer = opts.tokenizer === "byte" ? new ByteTokenizer() : FittedTokenizer.fit(chatTexts(split.train), { maxPieces: opts.tokenizerPieces });
     model = new TransformerLM({ ...DEFAULT_MODEL_CONFIG, ...opts.model, vocabSize: tokenizer.vocabSize }, { seed });

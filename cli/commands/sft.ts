@@ -16,6 +16,7 @@ export function sftCommand(): Command {
     .addOption(new Option("--tokenizer <kind>", "tokenizer of a new model: fitted to the training split, or byte-level (resuming and --init use the checkpoint's)").choices(["fitted", "byte"]).default("fitted"))
     .option("--tokenizer-pieces <n>", "most pieces a fitted tokenizer keeps", int, 2048)
     .option("--init <dir>", "start from this checkpoint's weights")
+    .option("--max-seq-len <n>", "with --init: grow the checkpoint's context to n tokens, e.g. to fit SimRollout's refinement inputs (new rows of a learned position table start untrained)", int)
     .option("--no-resume", "start afresh even if --out has a checkpoint")
     .option("--steps <n>", "optimizer steps", int, 1000)
     .option("--batch-size <n>", "examples per batch", int, 8)
@@ -41,6 +42,7 @@ export function sftCommand(): Command {
     .action(async (opts) => {
       requireFiles({ "--data": opts.data, "--eval-data": opts.evalData, "--config": opts.config });
       requireDirs({ "--init": opts.init });
+      if (opts.maxSeqLen !== undefined && !opts.init) throw new Error("--max-seq-len grows a checkpoint's context and needs --init (a new model takes maxSeqLen from --config)");
       let model: Record<string, unknown> | undefined;
       if (opts.config) {
         try {
@@ -77,6 +79,7 @@ export function sftCommand(): Command {
         tokenizer: opts.tokenizer as "fitted" | "byte",
         tokenizerPieces: opts.tokenizerPieces,
         init: opts.init,
+        initMaxSeqLen: opts.maxSeqLen,
         resume: opts.resume,
         steps: opts.steps,
         batchSize: opts.batchSize,

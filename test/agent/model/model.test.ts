@@ -68,6 +68,26 @@ describe.each([
     expect(nucleus.tokens).toEqual(greedy.tokens);
   });
 
+  it("grows its context: the same logits where the old one reached, new positions usable, never shrinks", () => {
+    const grown = model.withContext(96, 3);
+    try {
+      expect(grown.config.maxSeqLen).toBe(96);
+      expect(model.config.maxSeqLen).toBe(64);
+      const ids = tf.tensor2d([Array.from({ length: 40 }, (_, i) => (i * 7) % 250)], [1, 40], "int32");
+      const a = model.forward(ids).logits;
+      const b = grown.forward(ids).logits;
+      expect(tf.max(tf.abs(a.sub(b))).dataSync()[0]).toBeLessThan(1e-5);
+      const long = tf.zeros([1, 90], "int32") as tf.Tensor2D;
+      const out = grown.forward(long).logits;
+      expect(out.shape).toEqual([1, 90, tok.vocabSize]);
+      expect(() => model.forward(long)).toThrow(/exceeds maxSeqLen 64/);
+      tf.dispose([ids, a, b, long, out]);
+      expect(() => model.withContext(32)).toThrow(/can only grow/);
+    } finally {
+      grown.dispose();
+    }
+  });
+
   it("does not leak tensors in generate", async () => {
     const before = tf.memory().numTensors;
     await model.generate([tok.encode("xy"), tok.encode("xyz")], { maxNewTokens: 5, temperature: 0.7, seed: 1 });

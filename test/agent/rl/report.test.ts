@@ -23,8 +23,8 @@ describe("dyna-grpo report", () => {
 
   it("summarises refinement over the iterations that refined something", () => {
     const lines = [
-      { kind: "iteration", refined: 4, refineAnswerChanged: 1, refinementGain: 2, simScore: 0.2, refinedSimScore: 0.4 },
-      { kind: "iteration", refined: 2, refineAnswerChanged: 2, refinementGain: -1, simScore: 0.4, refinedSimScore: 0.6 },
+      { kind: "iteration", refined: 4, refineAnswerChanged: 1, refinedRejected: 3, refineInputTokens: 600, refinementGain: 2, simScore: 0.2, refinedSimScore: 0.4 },
+      { kind: "iteration", refined: 2, refineAnswerChanged: 2, refinedRejected: 0, refineInputTokens: 400, refinementGain: -1, simScore: 0.4, refinedSimScore: 0.6 },
       { kind: "iteration", refined: 0, refineAnswerChanged: 0, refinementGain: null, simScore: 0.9, refinedSimScore: null },
     ]
       .map((m) => JSON.stringify(m))
@@ -33,10 +33,14 @@ describe("dyna-grpo report", () => {
     expect(s.iterations).toBe(2);
     expect(s.refined).toBe(6);
     expect(s.answerChanged).toBe(3);
+    expect(s.rejected).toBe(3);
+    expect(s.inputTokens).toBe(500);
     expect(s.meanGain?.mean).toBe(0.5);
     expect(s.simFirst).toBeCloseTo(0.3, 12);
     expect(s.simRefined).toBeCloseTo(0.5, 12);
     expect(summariseRefinement("").iterations).toBe(0);
+    // Metrics written before the count existed: unknown, not zero.
+    expect(summariseRefinement(JSON.stringify({ kind: "iteration", refined: 1 })).rejected).toBeNull();
   });
 
   it("trains every RL seed on tasks no evaluation split and no SFT collection uses", () => {

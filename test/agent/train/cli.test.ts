@@ -50,6 +50,15 @@ describe("dynamind sft", () => {
     await expect(sftCommand().parseAsync(["--data", data, "--out", path.join(dir, "o4"), "--config", cfg, "--steps", "1", "--backend", "wasm", "--no-progress"], { from: "user" })).rejects.toThrow(
       /1 of 1 examples in the training split do not fit.*\(env "sokoban", seed 4\), has 107 tokens\. Raise maxSeqLen to at least 106/,
     );
+    // A checkpoint trained at 32 tokens takes the long example once its context grows; a new model cannot be grown.
+    const short = path.join(dir, "short.jsonl");
+    writeFileSync(short, JSON.stringify({ messages: [{ role: "user", content: "#" }, { role: "assistant", content: "Up" }] }) + "\n");
+    const base = path.join(dir, "o7");
+    await sftCommand().parseAsync(["--data", short, "--out", base, "--config", cfg, "--tokenizer", "byte", "--steps", "1", "--eval-fraction", "0", "--backend", "wasm", "--no-progress"], { from: "user" });
+    const grown = path.join(dir, "o8");
+    await sftCommand().parseAsync(["--data", data, "--out", grown, "--init", path.join(base, "checkpoint"), "--max-seq-len", "128", "--steps", "1", "--eval-fraction", "0", "--backend", "wasm", "--no-progress"], { from: "user" });
+    expect(JSON.parse(readFileSync(path.join(grown, "checkpoint", "config.json"), "utf8")).model.maxSeqLen).toBe(128);
+    await expect(sftCommand().parseAsync(["--data", data, "--out", path.join(dir, "o9"), "--max-seq-len", "128"], { from: "user" })).rejects.toThrow(/needs --init/);
   });
 
   it("names the bad line of a malformed dataset and a bad config", async () => {

@@ -1,0 +1,80 @@
+/**
+ * How a checkpoint answers SimRollout's refinement input, before any RL: for N start
+ * states of the RL tasks it samples a draft (as a rollout does), executes the draft's
+ * plan from a clone, builds the refinement input, samples the refined response, and
+ * counts what Dyna-GRPO would get. A model that was never shown refinement inputs
+ * (a DISTILL(ReSim) student) writes malformed refined responses; this says how often.
+ *
+ *   node --import tsx scripts/rl/refine-probe.ts <checkpoint> [--states 32] [--seed-start 10000000] [--max-new-tokens 400] [--temperature 1]
+ */
+import { connect } from "../../cli/connect.js";
+import { selectBackend } from "../../agent/model/backend.js";
+import { loadCheckpoint } from "../../agent/model/checkpoint.js";
+import { buildPrompt } from "../../agent/format/prompt.js";
+import { parseResponse } from "../../agent/format/response.js";
+import { ModelSampler } from "../../agent/rl/sampler.js";
+import { executePlan, extractPlan, refinementMessages } from "../../agent/rl/sim-rollout.js";
+import { createLogger } from "../../env-server/logger.js";
+
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: number): number => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
+const checkpoint = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
+if (!checkpoint) throw new Error("usage: refine-probe.ts <checkpoint> [--states N] [--seed-start S] [--max-new-tokens T] [--temperature t]");
+const states = flag("--states", 32);
+const seedStart = flag("--seed-start", 10_000_000);
+
+await selectBackend({ logger: createLogger("probe", "warn") });
+const { client, close } = await connect(undefined);
+try {
+  const { model, tokenizer } = await loadCheckpoint(checkpoint, { withOptimizer: false });
+  const sampler = new ModelSampler(model, tokenizer, { maxNewTokens: flag("--max-new-tokens", 400), temperature: flag("--temperature", 1), topP: 1, minResponseTokens: 32 });
+  const sessions = await Promise.all(Array.from({ length: states }, () => client.createSession("sokoban", { config: { preset: "6x6-1box" } })));
+  const starts = await Promise.all(sessions.map((s, i) => s.reset(seedStart + i)));
+  const messages = sessions.map((s, i) => buildPrompt(s.spec, starts[i]!.observation, [], true, "compact"));
+  const prompts = messages.map((m) => tokenizer.encodeChat(m, true).ids);
+  const drafts = (await sampler.sample(prompts, 1)).completions.map((c) => tokenizer.decode(c));
+  const counts = { states, draftParsed: 0, executed: 0, fits: 0, refinedParsed: 0, refinedWithPlan: 0, answerChanged: 0 };
+  const inputs: number[][] = [];
+  const owners: number[] = [];
+  const lengths: number[] = [];
+  for (let i = 0; i < states; i++) {
+    if (parseResponse(drafts[i]!).answer !== undefined) counts.draftParsed++;
+    const plan = extractPlan(drafts[i]!, 5);
+    if (plan.source === "none") continue;
+    counts.executed++;
+    const future = await executePlan(sessions[i]!, plan.actions);
+    const input = tokenizer.encodeChat(refinementMessages(messages[i]!, drafts[i]!, future), true).ids;
+    lengths.push(input.length);
+    if (sampler.maxSeqLen - input.length < 32) continue;
+    counts.fits++;
+    inputs.push(input);
+    owners.push(i);
+  }
+  const refined = inputs.length ? (await sampler.sample(inputs, 2)).completions.map((c) => tokenizer.decode(c)) : [];
+  refined.forEach((text, k) => {
+    const r = parseResponse(text);
+    const d = parseResponse(drafts[owners[k]!]!);
+    if (r.answer !== undefined) counts.refinedParsed++;
+    if (r.plans.some((p) => p.steps.length > 0)) counts.refinedWithPlan++;
+    if (JSON.stringify(r.answer) !== JSON.stringify(d.answer)) counts.answerChanged++;
+  });
+  lengths.sort((a, b) => a - b);
+  const room = lengths.map((l) => sampler.maxSeqLen - l);
+  console.log(
+    JSON.stringify(
+      {
+        checkpoint,
+        contextTokens: sampler.maxSeqLen,
+        ...counts,
+        refineInputTokens: lengths.length ? { min: lengths[0], median: lengths[Math.floor(lengths.length / 2)], max: lengths.at(-1) } : null,
+        roomForRefinedResponse: room.length ? { min: Math.min(...room), median: room.sort((a, b) => a - b)[Math.floor(room.length / 2)] } : null,
+        draftTokensMedian: prompts.length ? drafts.map((d) => tokenizer.encode(d).length).sort((a, b) => a - b)[Math.floor(states / 2)] : null,
+        exampleRefined: refined[0]?.slice(0, 300),
+      },
+      null,
+      1,
+    ),
+  );
+} finally {
+  await close();
+}
