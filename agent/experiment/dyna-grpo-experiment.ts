@@ -215,6 +215,23 @@ export function summariseRefinement(metricsJsonl: string): RefinementSummary {
   };
 }
 
+/**
+ * Agent steps the run had taken when it stopped at a budget cap: the first iteration that
+ * reached the cap (an iteration overshoots it by up to a group's episodes). Read from the
+ * metrics, not the checkpoint, so a rerun that resumes a finished run plots each point
+ * where it was evaluated, not at the run's final count.
+ */
+export function stepsAtCap(metricsJsonl: string, cap: number): number {
+  let last = 0;
+  for (const line of metricsJsonl.split("\n")) {
+    if (line.trim() === "") continue;
+    const total = (JSON.parse(line) as { totalAgentSteps?: number }).totalAgentSteps ?? 0;
+    if (total >= cap) return total;
+    last = total;
+  }
+  return last;
+}
+
 /** Sim Score against success across every evaluated checkpoint (the paper reports r ≈ 0.7–0.96 across models). */
 export function simSuccessCorrelation(curves: readonly CurvePoint[]): ReturnType<typeof pearson> {
   const pts = curves.filter((p) => p.simScore !== null);
@@ -279,9 +296,8 @@ export async function runDynaGrpoExperiment(
         log.info({ run, budget: cap }, "training");
         const r = await runRl({ config: runConfig(cfg, algo, seed, cap), from: dirs.from, outDir: out, client, logger: log, progress: false });
         r.model.dispose();
-        const trainer = JSON.parse(readFileSync(join(out, "checkpoint", "trainer.json"), "utf8")) as { totalAgentSteps: number };
         const e = await evalSaved(`${run} at ${cap}`, curveSplit, cfg.curveEpisodes, checkpointPolicy(join(out, "checkpoint")), 8);
-        curves.push({ run, agentSteps: trainer.totalAgentSteps, success: e.result.successRate, simScore: e.result.sim.changed });
+        curves.push({ run, agentSteps: stepsAtCap(readFileSync(join(out, "metrics.jsonl"), "utf8"), cap), success: e.result.successRate, simScore: e.result.sim.changed });
       }
       if (algo === "dyna-grpo") refinement[run] = summariseRefinement(readFileSync(join(out, "metrics.jsonl"), "utf8"));
       trainSeconds[run] = readFileSync(join(out, "metrics.jsonl"), "utf8")

@@ -3,7 +3,7 @@
  * checkpoints, and what SimRollout's refinement did, read from a run's metrics.
  */
 import { describe, expect, it } from "vitest";
-import { DYNA_CONFIGS, runConfig, simSuccessCorrelation, summariseRefinement, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { DYNA_CONFIGS, runConfig, simSuccessCorrelation, stepsAtCap, summariseRefinement, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
 import { CONFIGS } from "../../../agent/experiment/config.js";
 
 describe("dyna-grpo report", () => {
@@ -41,6 +41,15 @@ describe("dyna-grpo report", () => {
     expect(summariseRefinement("").iterations).toBe(0);
     // Metrics written before the count existed: unknown, not zero.
     expect(summariseRefinement(JSON.stringify({ kind: "iteration", refined: 1 })).rejected).toBeNull();
+  });
+
+  it("places a curve point at the steps the run had when it reached the cap, also when a rerun resumes a finished run", () => {
+    const metrics = [10, 45, 130, 290, 574, 700, 1036, 1593].map((t) => JSON.stringify({ kind: "iteration", totalAgentSteps: t })).join("\n") + "\n";
+    expect(stepsAtCap(metrics, 500)).toBe(574);
+    expect(stepsAtCap(metrics, 1000)).toBe(1036);
+    expect(stepsAtCap(metrics, 1500)).toBe(1593);
+    // A run stopped early (no iteration reached the cap): its last count.
+    expect(stepsAtCap(metrics, 5000)).toBe(1593);
   });
 
   it("trains every RL seed on tasks no evaluation split and no SFT collection uses", () => {
