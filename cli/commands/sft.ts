@@ -43,6 +43,7 @@ export function sftCommand(): Command {
       requireFiles({ "--data": opts.data, "--eval-data": opts.evalData, "--config": opts.config });
       requireDirs({ "--init": opts.init });
       if (opts.maxSeqLen !== undefined && !opts.init) throw new Error("--max-seq-len grows a checkpoint's context and needs --init (a new model takes maxSeqLen from --config)");
+      if (opts.maxSeqLen !== undefined && !(opts.maxSeqLen >= 1 && opts.maxSeqLen <= 65_536)) throw new Error(`--max-seq-len must be 1–65536 tokens, got ${opts.maxSeqLen}`);
       let model: Record<string, unknown> | undefined;
       if (opts.config) {
         try {

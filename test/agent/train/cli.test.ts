@@ -59,6 +59,7 @@ describe("dynamind sft", () => {
     await sftCommand().parseAsync(["--data", data, "--out", grown, "--init", path.join(base, "checkpoint"), "--max-seq-len", "128", "--steps", "1", "--eval-fraction", "0", "--backend", "wasm", "--no-progress"], { from: "user" });
     expect(JSON.parse(readFileSync(path.join(grown, "checkpoint", "config.json"), "utf8")).model.maxSeqLen).toBe(128);
     await expect(sftCommand().parseAsync(["--data", data, "--out", path.join(dir, "o9"), "--max-seq-len", "128"], { from: "user" })).rejects.toThrow(/needs --init/);
+    await expect(sftCommand().parseAsync(["--data", data, "--out", path.join(dir, "o10"), "--init", path.join(base, "checkpoint"), "--max-seq-len", "100000000"], { from: "user" })).rejects.toThrow(/--max-seq-len must be 1–65536/);
   });
 
   it("names the bad line of a malformed dataset and a bad config", async () => {
