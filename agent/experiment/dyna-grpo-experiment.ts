@@ -135,6 +135,17 @@ export const DYNA_SOKOBAN_SHORT: DynaGrpoExperimentConfig = {
 };
 
 /**
+ * sokoban-short for a student taught the "plan" refinement input (`sft --world-model refine
+ * --refine-input plan`): the whole draft does not fit beside a refined response in a
+ * 768-token learned-position context (agent/format/refinement.ts).
+ */
+export const DYNA_SOKOBAN_SHORT_PLAN: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN_SHORT,
+  name: "sokoban-short-plan",
+  rl: { ...DYNA_SOKOBAN_SHORT.rl, refineInput: "plan" },
+};
+
+/**
  * A training run's name, which is also its directory: n_T and n_π are in Dyna-GRPO's
  * name and an overridden learning rate in every name, so an ablation or a sweep never
  * resumes another setting's checkpoint.
@@ -144,7 +155,7 @@ export function runName(cfg: Pick<DynaGrpoExperimentConfig, "dyna" | "rl" | "lrI
   return algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi}${lr} seed ${seed}` : `${algo}${lr} seed ${seed}`;
 }
 
-export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-short": DYNA_SOKOBAN_SHORT, "sokoban-action": DYNA_SOKOBAN_ACTION, tiny: DYNA_TINY };
+export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-short": DYNA_SOKOBAN_SHORT, "sokoban-short-plan": DYNA_SOKOBAN_SHORT_PLAN, "sokoban-action": DYNA_SOKOBAN_ACTION, tiny: DYNA_TINY };
 
 export interface CurvePoint {
   run: string;

@@ -3,6 +3,12 @@
  * response and the real future states of its plan appended. The RL rollouts write it,
  * and SFT data that teaches a small model to answer it (agent/train/world-model.ts)
  * writes the same bytes.
+ *
+ * Two forms. "response" is the paper's: the whole draft, then what its plan really does.
+ * "plan" leaves the draft's text out and shows only its plan's real outcome (each action
+ * is named beside its state): a ReSim draft is ~300 tokens, so with it the refined
+ * response of a 768-token student starts near position 660 and runs past every
+ * position its training reached; without it, the input is about half as long.
  */
 import type { ActionInput } from "../client/actions.js";
 import { actionText, type ChatMessage } from "./prompt.js";
@@ -15,15 +21,19 @@ export interface FutureStates {
 
 export const REFINE_HEADER = "Your draft response:";
 export const REAL_FUTURE_HEADER = "What really happens when the draft's plan is executed from the current observation:";
+export const PLAN_FUTURE_HEADER = "Your draft's plan, executed for real from the current observation:";
 export const REFINE_INSTRUCTION = "Use what really happens to write an improved response, then give the next action as <answer>ACTION</answer>.";
+
+export const REFINE_INPUT_FORMS = ["response", "plan"] as const;
+export type RefineInputForm = (typeof REFINE_INPUT_FORMS)[number];
 
 /**
  * The refinement input: the state's prompt, with the draft response and the real
  * future states appended to its last user message (the model sees one prompt, in
  * the chat template it was trained on).
  */
-export function refinementMessages(prompt: readonly ChatMessage[], response: string, future: FutureStates): ChatMessage[] {
-  const lines: string[] = ["", "", REFINE_HEADER, response.trim(), "", REAL_FUTURE_HEADER];
+export function refinementMessages(prompt: readonly ChatMessage[], response: string, future: FutureStates, form: RefineInputForm = "response"): ChatMessage[] {
+  const lines: string[] = form === "response" ? ["", "", REFINE_HEADER, response.trim(), "", REAL_FUTURE_HEADER] : ["", "", PLAN_FUTURE_HEADER];
   if (future.rejected) lines.push("The environment rejected an action of the plan.");
   else if (future.states.length === 0) lines.push("The draft states no plan or action to execute.");
   for (const s of future.states) {

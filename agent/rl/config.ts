@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { REFINE_INPUT_FORMS } from "../format/refinement.js";
 
 export const ALGOS = ["grpo", "rloo", "dyna-grpo"] as const;
 export type Algo = (typeof ALGOS)[number];
@@ -70,6 +71,13 @@ export const RlConfigSchema = z
      */
     minResponseTokens: int(1).default(32),
     refineTooLong: z.enum(["skip", "fail"]).default("skip"),
+    /**
+     * What the refinement input shows of the draft (agent/format/refinement.ts): "response",
+     * the paper's, the whole draft; "plan", only its plan's real outcome, for a student whose
+     * context cannot hold a draft and a refined response. Use the form the student was
+     * taught (`sft --world-model refine --refine-input`).
+     */
+    refineInput: z.enum(REFINE_INPUT_FORMS).default("response"),
     /** Compute the exact Sim Score of responses that state plans (Expand calls). */
     simScore: z.boolean().default(true),
     /** First task seed; iteration k, group g uses seedStart + k · groupsPerIteration + g. */

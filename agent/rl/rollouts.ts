@@ -150,7 +150,7 @@ export async function runEpisodes(ctx: RolloutContext, specs: readonly EpisodeSp
             turns[i]!.refineSkipped = "nothing-to-execute";
             return;
           }
-          const input = tokenizer.encodeChat(refinementMessages(messages[i]!, turns[i]!.text, future), true).ids;
+          const input = tokenizer.encodeChat(refinementMessages(messages[i]!, turns[i]!.text, future, cfg.refineInput), true).ids;
           const room = sampler.maxSeqLen - input.length;
           if (room < cfg.minResponseTokens) {
             // Never cut: the state, the draft or the real future would be lost without a trace.

@@ -55,4 +55,4 @@ export async function executePlan(session: RemoteSession, actions: readonly Acti
 }
 
 // The refinement input is a prompt format, shared with the SFT data that teaches it (agent/train/world-model.ts).
-export { REFINE_HEADER, REAL_FUTURE_HEADER, REFINE_INSTRUCTION, refinementMessages } from "../format/refinement.js";
+export { REFINE_HEADER, REAL_FUTURE_HEADER, PLAN_FUTURE_HEADER, REFINE_INSTRUCTION, REFINE_INPUT_FORMS, refinementMessages, type RefineInputForm } from "../format/refinement.js";

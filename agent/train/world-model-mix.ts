@@ -4,6 +4,7 @@
  * without them would set them aside: the held-out loss stays a policy loss over the same
  * examples, and no held-out state reaches training through a transition.
  */
+import type { RefineInputForm } from "../format/refinement.js";
 import { splitHeldOut, type ChatExample } from "./dataset.js";
 import { chainsFromResim, mixExamples, refinementExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
 
@@ -12,6 +13,8 @@ export interface WorldModelMixOptions {
   objectives: string;
   /** Fraction of the resulting training examples that are world-model examples. */
   fraction: number;
+  /** The refinement input's form for the refine objective (default "response", the paper's). */
+  refineInput?: RefineInputForm;
   /** The run's held-out fraction, used when no held-out set is given. */
   evalFraction: number;
   seed: number;
@@ -40,7 +43,7 @@ export function withWorldModel(data: readonly ChatExample[], heldOut: readonly C
     throw new Error("--world-model needs training examples whose responses hold plans with states (ReSim data); this data has none");
   }
   const aux = worldModelExamples(chains, objectives);
-  if (objectives.includes("refine")) aux.push(...refinementExamples(split.train));
+  if (objectives.includes("refine")) aux.push(...refinementExamples(split.train, opts.refineInput ?? "response", opts.seed));
   const { examples, auxUsed } = mixExamples(split.train, aux, opts.fraction, opts.seed);
   return {
     train: examples,

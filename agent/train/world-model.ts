@@ -7,8 +7,8 @@
  * - critique: given a state, a plan with predicted states and the real outcome, say
  *   step by step where the prediction was wrong and what really happens.
  * - refine: SimRollout's refinement input (agent/format/refinement.ts) — a draft whose
- *   plan states are the copy predictor's, plus the real future of that plan — answered
- *   with the ReSim response. A small model never shown this input answers it worse than
+ *   plan states are the copy predictor's (or, in the "plan" form, no draft text), plus the
+ *   real future of a plan — answered with the ReSim response. A small model never shown this input answers it worse than
  *   it drafts (docs/results/dyna-grpo.md); this teaches the format before Dyna-GRPO.
  *
  * Real transitions come for free: every plan in a ReSim example is a chain of real
@@ -17,7 +17,7 @@
  */
 import type { ActionInput } from "../client/actions.js";
 import { actionText } from "../format/prompt.js";
-import { refinementMessages } from "../format/refinement.js";
+import { refinementMessages, type RefineInputForm } from "../format/refinement.js";
 import { parseResponse, writePlan } from "../format/response.js";
 import type { Recording } from "../record/format.js";
 import { SeededRng } from "../model/rng.js";
@@ -185,13 +185,35 @@ export function worldModelExamples(chains: readonly Chain[], objectives: readonl
 }
 
 /**
- * Refinement examples from ReSim examples: the draft is the response with every plan's
- * states replaced by the copy predictor's, the real future is the executed plan's real
- * states (the one starting with the answer, as SimRollout picks it), the target is the
- * response itself. Examples without a plan are skipped.
+ * How each plan of a template-aggregated ReSim response ended, from its assessment line
+ * ("Plan 2: value 1.00, it reaches the goal in 1 step."), so a taught refinement input
+ * marks a terminal state as SimRollout's real one does. Plans whose line says nothing
+ * of an end (or responses another aggregator wrote) are taken as not ended.
  */
-export function refinementExamples(examples: readonly ChatExample[]): ChatExample[] {
+export function planEndings(response: string): Map<number, "success" | "failure" | "cut"> {
+  const out = new Map<number, "success" | "failure" | "cut">();
+  for (const m of response.matchAll(/^Plan (\d+): value [-\d.]+, (it reaches the goal|the episode ends without success|it runs out of steps)/gm)) {
+    out.set(Number(m[1]), m[2] === "it reaches the goal" ? "success" : m[2] === "it runs out of steps" ? "cut" : "failure");
+  }
+  return out;
+}
+
+/**
+ * Refinement examples from ReSim examples; the target is always the ReSim response itself.
+ *
+ * - "response" form: the draft is the response with every plan's states replaced by the
+ *   copy predictor's, and the real future is the plan starting with the answer (as
+ *   SimRollout picks it), so the draft and the target agree on the action.
+ * - "plan" form: no draft text, and the executed plan is drawn uniformly (seeded) among
+ *   the response's plans, so the model also sees a worse plan's real outcome and must
+ *   answer with the better one the response chooses.
+ *
+ * Examples without a plan are skipped, and in the "response" form, examples whose plans
+ * were not written by writePlan (no faithful draft can be made).
+ */
+export function refinementExamples(examples: readonly ChatExample[], form: RefineInputForm = "response", seed = 0): ChatExample[] {
   const out: ChatExample[] = [];
+  const rng = new SeededRng(seed + 31);
   for (const ex of examples) {
     const start = currentState(ex);
     const k = ex.messages.findIndex((m) => m.role === "assistant");
@@ -201,12 +223,19 @@ export function refinementExamples(examples: readonly ChatExample[]): ChatExampl
     const plans = parsed.plans.filter((p) => p.steps.length > 0);
     if (plans.length === 0) continue;
     const answer = parsed.answer === undefined ? undefined : actionText(parsed.answer);
-    const executed = plans.find((p) => actionText(p.steps[0]!.action) === answer) ?? plans[0]!;
-    let draft = response;
-    for (const p of plans) draft = draft.replace(writePlan(p), writePlan({ ...p, steps: p.steps.map((s) => ({ ...s, state: start })) }));
-    if (draft === response) continue; // plans not written by writePlan: no draft can be made faithfully
-    const future = { rejected: false, states: executed.steps.map((s) => ({ action: s.action, text: s.state, terminated: false, truncated: false, success: false })) };
-    out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), draft, future), { role: "assistant", content: response }], metadata: { objective: "refine" } });
+    let draft = "";
+    let executed = plans.find((p) => actionText(p.steps[0]!.action) === answer) ?? plans[0]!;
+    if (form === "response") {
+      draft = response;
+      for (const p of plans) draft = draft.replace(writePlan(p), writePlan({ ...p, steps: p.steps.map((s) => ({ ...s, state: start })) }));
+      if (draft === response) continue;
+    } else executed = plans[rng.int(plans.length)]!;
+    const ending = planEndings(response).get(executed.id);
+    const states = executed.steps.map((s, i) => {
+      const end = i === executed.steps.length - 1 ? ending : undefined;
+      return { action: s.action, text: s.state, terminated: end === "success" || end === "failure", truncated: end === "cut", success: end === "success" };
+    });
+    out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), draft, { rejected: false, states }, form), { role: "assistant", content: response }], metadata: { objective: "refine" } });
   }
   return out;
 }

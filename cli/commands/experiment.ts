@@ -6,7 +6,7 @@ import { int, positiveNumber, requireDirs } from "../options.js";
 import { addOperatorOptions } from "../operator-options.js";
 
 /** The keys of DYNA_CONFIGS (dyna-grpo-experiment.ts loads TensorFlow.js, so it is imported only when the command runs; a test keeps the two equal). */
-export const DYNA_CONFIG_NAMES = ["sokoban", "sokoban-short", "sokoban-action", "tiny"];
+export const DYNA_CONFIG_NAMES = ["sokoban", "sokoban-short", "sokoban-short-plan", "sokoban-action", "tiny"];
 /** The keys of SIM2REAL_CONFIGS (sim-to-real.ts loads TensorFlow.js; a test keeps the two equal). */
 export const SIM2REAL_CONFIG_NAMES = ["sokoban", "tiny"];
 
@@ -56,7 +56,7 @@ export function experimentCommand(): Command {
       "GRPO vs RLOO vs Dyna-GRPO from one SFT checkpoint at the same agent-step budget, on Sokoban ID (6x6-1box), hard (optimal ≥ 5 steps) and OOD (8x8-2box), beside the random policy and the start checkpoint, with 95% intervals and success / Sim Score over training (dyna-grpo.md + PNGs).",
     )
     .requiredOption("--from <dir>", "the starting checkpoint (e.g. DISTILL(ReSim) from `experiment resim`)")
-    .addOption(new Option("--config <name>", "sokoban: 200 episodes per split, 3 seeds per algorithm, from a DISTILL(ReSim) checkpoint; sokoban-short: the same from a DISTILL(ReSim) checkpoint at 1,500 agent steps, 1 seed, ID and hard; sokoban-action: from a DISTILL(action-only) checkpoint (answers only), 1 seed; tiny: every stage on a handful of steps (CI)").choices(DYNA_CONFIG_NAMES).default("sokoban"))
+    .addOption(new Option("--config <name>", "sokoban: 200 episodes per split, 3 seeds per algorithm, from a DISTILL(ReSim) checkpoint; sokoban-short: the same from a DISTILL(ReSim) checkpoint at 1,500 agent steps, 1 seed, ID and hard; sokoban-short-plan: sokoban-short with the \"plan\" refinement input (for a student taught it by sft --refine-input plan); sokoban-action: from a DISTILL(action-only) checkpoint (answers only), 1 seed; tiny: every stage on a handful of steps (CI)").choices(DYNA_CONFIG_NAMES).default("sokoban"))
     .option("--n-t <n>", "Dyna-GRPO's simulation-improvement iterations per round (the n_T ablation: 0, 5, 10)", int)
     .option("--n-pi <n>", "Dyna-GRPO's policy-improvement iterations per round", int)
     .option("--algos <list>", "comma-separated subset of grpo,rloo,dyna-grpo (e.g. dyna-grpo alone for the ablation)")

@@ -37,6 +37,11 @@ export function sftCommand(): Command {
       "--world-model <objectives>",
       "mix in world-model examples derived from the training split's plans (Dyna-Think's auxiliary objectives): next-state, critique, refine (SimRollout's refinement input, for Dyna-GRPO), comma-separated",
     )
+    .addOption(
+      new Option("--refine-input <form>", "the refine objective's input: response (the paper's: the whole draft, then its plan's real outcome) or plan (only the plan's real outcome, for a small context)")
+        .choices(["response", "plan"])
+        .default("response"),
+    )
     .option("--world-model-fraction <f>", "fraction of the training examples that are world-model examples, 0–1", num, 0.3)
     .option("--no-progress", "no progress bar")
     .action(async (opts) => {
@@ -66,7 +71,7 @@ export function sftCommand(): Command {
       if (opts.worldModel !== undefined) {
         const { withWorldModel } = await import("../../agent/train/world-model-mix.js");
         // The held-out split is the one a run without world-model data holds out, and it stays policy-only.
-        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, evalFraction: opts.evalFraction, seed: opts.seed });
+        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", evalFraction: opts.evalFraction, seed: opts.seed });
         logger.info(mixed.report, "world-model examples mixed in");
         train = mixed.train;
         evalSet = mixed.eval;

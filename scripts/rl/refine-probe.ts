@@ -5,7 +5,7 @@
  * counts what Dyna-GRPO would get. A model that was never shown refinement inputs
  * (a DISTILL(ReSim) student) writes malformed refined responses; this says how often.
  *
- *   node --import tsx scripts/rl/refine-probe.ts <checkpoint> [--states 32] [--seed-start 10000000] [--max-new-tokens 400] [--temperature 1]
+ *   node --import tsx scripts/rl/refine-probe.ts <checkpoint> [--states 32] [--seed-start 10000000] [--max-new-tokens 400] [--temperature 1] [--refine-input response|plan]
  */
 import { connect } from "../../cli/connect.js";
 import { selectBackend } from "../../agent/model/backend.js";
@@ -22,6 +22,8 @@ const checkpoint = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.star
 if (!checkpoint) throw new Error("usage: refine-probe.ts <checkpoint> [--states N] [--seed-start S] [--max-new-tokens T] [--temperature t]");
 const states = flag("--states", 32);
 const seedStart = flag("--seed-start", 10_000_000);
+const form = args.includes("--refine-input") ? args[args.indexOf("--refine-input") + 1] : "response";
+if (form !== "response" && form !== "plan") throw new Error("--refine-input takes response or plan");
 
 await selectBackend({ logger: createLogger("probe", "warn") });
 const { client, close } = await connect(undefined);
@@ -43,7 +45,7 @@ try {
     if (plan.source === "none") continue;
     counts.executed++;
     const future = await executePlan(sessions[i]!, plan.actions);
-    const input = tokenizer.encodeChat(refinementMessages(messages[i]!, drafts[i]!, future), true).ids;
+    const input = tokenizer.encodeChat(refinementMessages(messages[i]!, drafts[i]!, future, form), true).ids;
     lengths.push(input.length);
     if (sampler.maxSeqLen - input.length < 32) continue;
     counts.fits++;
@@ -64,6 +66,7 @@ try {
     JSON.stringify(
       {
         checkpoint,
+        refineInput: form,
         contextTokens: sampler.maxSeqLen,
         ...counts,
         refineInputTokens: lengths.length ? { min: lengths[0], median: lengths[Math.floor(lengths.length / 2)], max: lengths.at(-1) } : null,

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { parseRlConfig, type RlConfigInput } from "../../../agent/rl/config.js";
 import { runEpisodes } from "../../../agent/rl/rollouts.js";
 import type { Sampler } from "../../../agent/rl/sampler.js";
-import { REFINE_HEADER } from "../../../agent/rl/sim-rollout.js";
+import { PLAN_FUTURE_HEADER, REFINE_HEADER } from "../../../agent/rl/sim-rollout.js";
 import { refinementSamples } from "../../../agent/rl/trainer.js";
 import { ByteTokenizer } from "../../../agent/model/tokenizer.js";
 import { useTestServer } from "../../support/server.js";
@@ -24,7 +24,7 @@ function scripted(maxSeqLen = 4096): Sampler & { asked: string[] } {
         completions: prompts.map((p) => {
           const text = tokenizer.decode(p);
           asked.push(text);
-          return [...tokenizer.encode(text.includes(REFINE_HEADER) ? REFINED : DRAFT), tokenizer.end];
+          return [...tokenizer.encode(text.includes(REFINE_HEADER) || text.includes(PLAN_FUTURE_HEADER) ? REFINED : DRAFT), tokenizer.end];
         }),
       };
     },
@@ -71,6 +71,20 @@ describe("SimRollout", () => {
     expect(plain!.turns[0]!.answer).toBe("Up");
     // The draft's plan was executed without moving the episode: the Sim Score saw the start state.
     expect(turn.simScore).toBeDefined();
+  });
+
+  it("with refineInput \"plan\", refines from the plan's real future without the draft's text", async () => {
+    const session = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
+    await session.reset(5);
+    const [real] = await session.expand([["Up", "Up"]]);
+    await session.close();
+    const { episodes } = await runEpisodes({ client: ctx.client, sampler: scripted(), tokenizer, cfg: config({ refineInput: "plan" }) }, [{ seed: 5, group: 0, sim: true }], 1);
+    const turn = episodes[0]!.turns[0]!;
+    const input = tokenizer.decode(turn.refinement!.input);
+    expect(input).not.toContain(DRAFT);
+    expect(input).toContain(`Action: Up\nObservation:\n${real!.steps[0]!.observation.text}\nAction: Up\nObservation:\n${real!.steps[1]!.observation.text}`);
+    expect(turn.answer).toBe("Left");
+    expect(() => config({ refineInput: "draft" as never })).toThrow(/refineInput/);
   });
 
   it("never cuts a refinement input that does not fit: it skips the refinement, or fails when told to", async () => {

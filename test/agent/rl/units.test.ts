@@ -5,7 +5,7 @@ import { grpoAdvantages, refineAdvantage, rlooAdvantages } from "../../../agent/
 import { parseRlConfig, schedule } from "../../../agent/rl/config.js";
 import { clippedObjective } from "../../../agent/rl/objective.js";
 import { episodeReturn, stepRewards } from "../../../agent/rl/rewards.js";
-import { extractPlan, refinementMessages } from "../../../agent/rl/sim-rollout.js";
+import { extractPlan, PLAN_FUTURE_HEADER, REFINE_INSTRUCTION, refinementMessages } from "../../../agent/rl/sim-rollout.js";
 import { policyUpdate } from "../../../agent/rl/update.js";
 import { selectBackend } from "../../../agent/model/backend.js";
 import { TransformerLM } from "../../../agent/model/transformer.js";
@@ -229,5 +229,14 @@ describe("SimRollout's plan and refinement input", () => {
     const text = m[0]!.content;
     expect(text.startsWith("Current observation:\nS0\n\nYour draft response:\n<think>")).toBe(true);
     expect(text).toContain("Action: Up\nObservation:\nS1\nAction: Up\nObservation:\nS2\nThe episode ends: success.");
+  });
+
+  it("in the plan form, shows only the plan's real outcome, not the draft's text", () => {
+    const future = { rejected: false, states: [{ action: "Up", text: "S1", terminated: false, truncated: false, success: false }] };
+    const text = refinementMessages([{ role: "user", content: "Current observation:\nS0" }], response, future, "plan")[0]!.content;
+    expect(text).toBe(`Current observation:\nS0\n\n${PLAN_FUTURE_HEADER}\nAction: Up\nObservation:\nS1\n\n${REFINE_INSTRUCTION}`);
+    const full = refinementMessages([{ role: "user", content: "Current observation:\nS0" }], response, future, "response")[0]!.content;
+    expect(full.length - text.length).toBeGreaterThan(response.length);
+    expect(refinementMessages([{ role: "user", content: "x" }], response, { rejected: true, states: [] }, "plan")[0]!.content).toContain("The environment rejected an action of the plan.");
   });
 });

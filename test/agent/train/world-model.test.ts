@@ -13,12 +13,13 @@ import {
   critique,
   currentState,
   mixExamples,
+  planEndings,
   refinementExamples,
   transitionsFromRecording,
   transitionsOf,
   worldModelExamples,
 } from "../../../agent/train/world-model.js";
-import { REAL_FUTURE_HEADER, REFINE_HEADER } from "../../../agent/format/refinement.js";
+import { PLAN_FUTURE_HEADER, REAL_FUTURE_HEADER, REFINE_HEADER } from "../../../agent/format/refinement.js";
 import { withWorldModel } from "../../../agent/train/world-model-mix.js";
 import { splitHeldOut } from "../../../agent/train/dataset.js";
 import type { EnvSpec } from "../../../gen/ts/dynamind/env/v1/types_pb.js";
@@ -156,5 +157,35 @@ describe("world-model data", () => {
     expect(input.slice(input.indexOf(REAL_FUTURE_HEADER))).toContain(`Action: Down\nObservation:\n${realStates[0]}\nAction: Right\nObservation:\n${realStates[1]}`);
     // Action-only examples have no plan to refine.
     expect(refinementExamples([{ messages: [{ role: "user", content: "Current observation:\n#P" }, { role: "assistant", content: "<answer>Up</answer>" }] }])).toEqual([]);
+  });
+
+  it("in the plan form, show a drawn plan's real outcome without the draft, ends marked as the real env marks them", () => {
+    const { example } = resimExample(2, [["Down", "Right"], ["Up"]], "compact");
+    const chains = chainsFromResim([example]);
+    const shown = new Set<string>();
+    for (let seed = 0; seed < 12; seed++) {
+      const [refine] = refinementExamples([example], "plan", seed);
+      const input = refine!.messages[0]!.content;
+      expect(input).not.toContain(REFINE_HEADER);
+      expect(input).not.toContain("<think>");
+      expect(refine!.messages.at(-1)!.content).toBe(example.messages[1]!.content);
+      const future = input.slice(input.indexOf(PLAN_FUTURE_HEADER));
+      const chain = chains.find((c) => future.includes(c.steps.map((s) => `Action: ${s.action}\nObservation:\n${s.state}`).join("\n")));
+      expect(chain).toBeDefined();
+      shown.add(chain!.steps.map((s) => s.action).join(","));
+    }
+    // Both plans are drawn, so the answer is not always the shown plan's first action.
+    expect([...shown].sort()).toEqual(["Down,Right", "Up"]);
+    // The same seed draws the same plans.
+    expect(refinementExamples([example, example], "plan", 3)).toEqual(refinementExamples([example, example], "plan", 3));
+  });
+
+  it("read how each plan ended from the template's assessment lines", () => {
+    const response = "<think>\nPlan 1: value 0.12, 1 of 4 rollouts through its last state reached the goal.\nPlan 2: value 1.00, it reaches the goal in 1 step.\nPlan 3: value 0.00, the episode ends without success.\nPlan 4: value 0.00, it runs out of steps.\n</think>";
+    expect([...planEndings(response)]).toEqual([[2, "success"], [3, "failure"], [4, "cut"]]);
+    const { example } = resimExample(2, [["Down", "Right"], ["Up"]], "compact");
+    const solved = { messages: [example.messages[0]!, { role: "assistant" as const, content: example.messages[1]!.content.replace("Plan 1 is best.", "Plan 1: value 1.00, it reaches the goal in 2 steps.") }] };
+    const input = refinementExamples([solved])[0]!.messages[0]!.content;
+    expect(input.trimEnd().split("\n").slice(-3)[0]).toBe("The episode ends: success.");
   });
 });
