@@ -287,11 +287,13 @@ export async function runDynaGrpoExperiment(
   dirs: { work: string; docs: string; from: string },
   command: string,
   log: Logger,
+  /** false: no random or start rows (a second process on the same work directory, while the first evaluates them). */
+  baselines = true,
 ): Promise<DynaGrpoResult> {
   const evalSaved = await savedEvaluator(client, cfg.env, dirs.work, cfg.evalMaxSteps, log);
   const checkpointPolicy = (dir: string) => () => CheckpointPolicy.load(dir, { simulates: cfg.simulates ?? true, maxNewTokens: cfg.maxNewTokens, temperature: 0 });
 
-  const rows: Row[] = await baselineRows(evalSaved, cfg.splits, cfg.evalEpisodes, checkpointPolicy(dirs.from));
+  const rows: Row[] = !baselines ? [] : await baselineRows(evalSaved, cfg.splits, cfg.evalEpisodes, checkpointPolicy(dirs.from));
   const curves: CurvePoint[] = [];
   const curveSplit = cfg.splits[0]!;
   const start = await evalSaved("start checkpoint", curveSplit, cfg.curveEpisodes, checkpointPolicy(dirs.from), 8);

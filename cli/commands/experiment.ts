@@ -63,6 +63,7 @@ export function experimentCommand(): Command {
     .option("--seeds <list>", "comma-separated RL seeds (default: the configuration's); a rerun with more seeds resumes the finished ones")
     .option("--lr <lr>", "learning rate of every run (default: the configuration's); in the runs' names, so a sweep never resumes another rate's run", positiveNumber)
     .option("--budget <n>", "agent steps per run (default: the configuration's); a rerun with a larger budget continues the runs", int)
+    .option("--no-baselines", "skip the random-policy and start-checkpoint rows: run a second process with other --algos on the same --work while the first evaluates them, then rerun with every algorithm for the whole report")
     .option("--work <dir>", "training runs and saved evaluations (a rerun resumes them)", "runs/dyna-grpo-experiment")
     .option("--docs <dir>", "where the report goes", "docs/results")
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
@@ -94,7 +95,7 @@ export function experimentCommand(): Command {
       try {
         const extra = [opts.nT !== undefined ? `--n-t ${opts.nT}` : "", opts.nPi !== undefined ? `--n-pi ${opts.nPi}` : "", opts.algos ? `--algos ${opts.algos}` : "", seeds ? `--seeds ${seeds.join(",")}` : "", opts.lr !== undefined ? `--lr ${opts.lr}` : "", opts.budget !== undefined ? `--budget ${opts.budget}` : ""].filter(Boolean).join(" ");
         const command = `dynamind experiment dyna-grpo --from ${opts.from} --config ${cfg.name}${extra ? ` ${extra}` : ""}`;
-        const r = await runDynaGrpoExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"));
+        const r = await runDynaGrpoExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"), opts.baselines !== false);
         for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(28)} success ${row.success.rate.toFixed(3)}  ${row.simScore ? `Sim ${row.simScore.mean.toFixed(3)}` : ""}`);
         console.log(`report: ${opts.docs}/dyna-grpo.md`);
       } finally {

@@ -181,6 +181,10 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     const md = readFileSync(path.join(dir, "docs", "dyna-grpo.md"), "utf8");
     expect(md).toMatch(/\| dyna-grpo n_T=1 n_pi=1 seed 0 \| OOD \| \d+\.\d% \[/);
     for (const png of ["dyna-grpo-success.png", "dyna-grpo-sim.png"]) expect(readFileSync(path.join(dir, "docs", png)).subarray(1, 4).toString()).toBe("PNG");
+    // A second process on the same work directory skips the baseline rows; everything it needs is saved, so it trains and evaluates nothing.
+    const part = await runDynaGrpoExperiment(ctx.client, { ...DYNA_TINY, algos: ["dyna-grpo"] }, { work: path.join(dir, "work"), docs: path.join(dir, "part"), from }, "test", createLogger("test", "silent"), false);
+    expect([...new Set(part.rows.map((x) => x.method))]).toEqual(["dyna-grpo n_T=1 n_pi=1 seed 0"]);
+    expect(part.rows).toEqual(r.rows.filter((x) => x.method.startsWith("dyna-grpo")));
   }, 180_000);
 });
 
