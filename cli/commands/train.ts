@@ -38,6 +38,7 @@ const FIELDS = {
   planMaxActions: "planMaxActions",
   minResponseTokens: "minResponseTokens",
   refineTooLong: "refineTooLong",
+  refineInput: "refineInput",
   seed: "seed",
   seedStart: "seedStart",
   checkpointEvery: "checkpointEvery",
@@ -77,6 +78,7 @@ export function trainCommand(): Command {
     .option("--plan-max-actions <n>", "dyna-grpo: plan actions executed by SimRollout (≤ 5)", finite)
     .option("--min-response-tokens <n>", "least context a prompt or refinement input must leave for the response", finite)
     .addOption(new Option("--refine-too-long <what>", "dyna-grpo: a refinement input that does not fit is skipped or fails the run (never cut)").choices(["skip", "fail"]))
+    .addOption(new Option("--refine-input <form>", "dyna-grpo: the refinement input shows the whole draft (response, the paper's) or only its plan's real outcome (plan); use the form the checkpoint was taught").choices(["response", "plan"]))
     .option("--seed <n>", "sampling seed", finite)
     .option("--seed-start <n>", "first task seed", finite)
     .option("--max-agent-steps <n>", "stop once the run has taken this many agent steps (0 = no budget)", finite)

@@ -124,7 +124,7 @@ describe("dynamind train", () => {
     for (const [algo, extra, phases] of [
       ["grpo", ["--iterations", "2"], ["policy", "policy"]],
       ["rloo", ["--iterations", "1"], ["policy"]],
-      ["dyna-grpo", ["--n-t", "1", "--n-pi", "1", "--rounds", "1"], ["sim", "policy"]],
+      ["dyna-grpo", ["--n-t", "1", "--n-pi", "1", "--rounds", "1", "--refine-input", "plan"], ["sim", "policy"]],
     ] as const) {
       const out = fresh();
       await cli(["--algo", algo, "--out", out, ...common(), ...extra]);
@@ -134,6 +134,7 @@ describe("dynamind train", () => {
       expect(existsSync(path.join(out, "checkpoint", "optimizer.bin"))).toBe(true);
       if (algo === "dyna-grpo") {
         expect(m[0]!.refinementGain).not.toBeNull();
+        expect(JSON.parse(readFileSync(path.join(out, "checkpoint", "trainer.json"), "utf8")).config.refineInput).toBe("plan");
         expect(m[0]!.refined + m[0]!.refineSkippedTooLong + m[0]!.refineNothingToExecute).toBe(m[0]!.update.samples / 2);
       }
     }
@@ -150,6 +151,7 @@ describe("dynamind train", () => {
     await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--clip", "2"])).rejects.toThrow(/clip/);
     await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--beta", "x"])).rejects.toThrow(/expected a number, got "x"/);
     await expect(cli(["--algo", "ppo", "--out", out, ...common()])).rejects.toThrow(/--algo.*ppo.*invalid/);
+    await expect(cli(["--algo", "dyna-grpo", "--out", out, ...common(), "--refine-input", "draft"])).rejects.toThrow(/--refine-input.*draft.*invalid/);
     const notCk = path.join(root, "not-a-checkpoint");
     cpSync(from, notCk, { recursive: true });
     writeFileSync(path.join(notCk, "config.json"), '{"format": "something-else"}');
