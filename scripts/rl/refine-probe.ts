@@ -4,8 +4,11 @@
  * plan from a clone, builds the refinement input, samples the refined response, and
  * counts what Dyna-GRPO would get. A model that was never shown refinement inputs
  * (a DISTILL(ReSim) student) writes malformed refined responses; this says how often.
+ * With `--data <ReSim JSONL>` it also scores ReSim responses teacher-forced, after their
+ * own prompt and after a refinement input built from them (nats per response token):
+ * where the refined responses go wrong, when the two differ.
  *
- *   node --import tsx scripts/rl/refine-probe.ts <checkpoint> [--states 32] [--seed-start 10000000] [--max-new-tokens 400] [--temperature 1] [--refine-input response|plan]
+ *   node --import tsx scripts/rl/refine-probe.ts <checkpoint> [--states 32] [--seed-start 10000000] [--max-new-tokens 400] [--temperature 1] [--refine-input response|plan] [--data resim.jsonl --examples 16]
  */
 import { connect } from "../../cli/connect.js";
 import { selectBackend } from "../../agent/model/backend.js";
@@ -15,6 +18,9 @@ import { parseResponse } from "../../agent/format/response.js";
 import { ModelSampler } from "../../agent/rl/sampler.js";
 import { executePlan, extractPlan, refinementMessages } from "../../agent/rl/sim-rollout.js";
 import { createLogger } from "../../env-server/logger.js";
+import { loadChatJsonl } from "../../agent/train/dataset.js";
+import { refinementExamples } from "../../agent/train/world-model.js";
+import type { ChatMessage } from "../../agent/format/prompt.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: number): number => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
@@ -61,6 +67,22 @@ try {
     if (JSON.stringify(r.answer) !== JSON.stringify(d.answer)) counts.answerChanged++;
   });
   lengths.sort((a, b) => a - b);
+  let teacherForced: { examples: number; policyNatsPerToken: number; refineNatsPerToken: number } | undefined;
+  const data = args.includes("--data") ? args[args.indexOf("--data") + 1] : undefined;
+  if (data) {
+    const all = await loadChatJsonl(data);
+    const n = Math.min(flag("--examples", 16), all.length);
+    const picked = Array.from({ length: n }, (_, k) => all[Math.floor((k * all.length) / n)]!);
+    // Only examples with plans have a refinement input; both scores are over the same responses.
+    const kept = picked.filter((e) => refinementExamples([e], form).length > 0);
+    const refine = kept.flatMap((e, k) => refinementExamples([e], form, 7 + k));
+    const pair = (m: readonly ChatMessage[]) => ({ prompt: tokenizer.encodeChat(m.slice(0, -1), true).ids, completion: [...tokenizer.encode(m.at(-1)!.content), tokenizer.end] });
+    const nats = async (exs: readonly { messages: readonly ChatMessage[] }[]) => {
+      const lps = await model.scoreCompletions(exs.map((e) => pair(e.messages)));
+      return -lps.flat().reduce((a, b) => a + b, 0) / lps.flat().length;
+    };
+    teacherForced = { examples: refine.length, policyNatsPerToken: await nats(kept), refineNatsPerToken: await nats(refine) };
+  }
   const room = lengths.map((l) => sampler.maxSeqLen - l);
   console.log(
     JSON.stringify(
@@ -73,6 +95,7 @@ try {
         roomForRefinedResponse: room.length ? { min: Math.min(...room), median: room.sort((a, b) => a - b)[Math.floor(room.length / 2)] } : null,
         draftTokensMedian: prompts.length ? drafts.map((d) => tokenizer.encode(d).length).sort((a, b) => a - b)[Math.floor(states / 2)] : null,
         exampleRefined: refined[0]?.slice(0, 300),
+        teacherForced,
       },
       null,
       1,
