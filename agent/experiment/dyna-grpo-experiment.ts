@@ -136,8 +136,7 @@ export const DYNA_SOKOBAN_SHORT: DynaGrpoExperimentConfig = {
 
 /**
  * sokoban-short for a student taught the "plan" refinement input (`sft --world-model refine
- * --refine-input plan`): the whole draft does not fit beside a refined response in a
- * 768-token learned-position context (agent/format/refinement.ts).
+ * --refine-input plan`, agent/format/refinement.ts): RL must show it the form it learned.
  */
 export const DYNA_SOKOBAN_SHORT_PLAN: DynaGrpoExperimentConfig = {
   ...DYNA_SOKOBAN_SHORT,

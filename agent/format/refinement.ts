@@ -6,9 +6,8 @@
  *
  * Two forms. "response" is the paper's: the whole draft, then what its plan really does.
  * "plan" leaves the draft's text out and shows only its plan's real outcome (each action
- * is named beside its state): a ReSim draft is ~300 tokens, so with it the refined
- * response of a 768-token student starts near position 660 and runs past every
- * position its training reached; without it, the input is about half as long.
+ * is named beside its state). A Sokoban ReSim draft is ~300 tokens, so this halves the
+ * input, and a small student has fewer tokens to look past to find the current state.
  */
 import type { ActionInput } from "../client/actions.js";
 import { actionText, type ChatMessage } from "./prompt.js";

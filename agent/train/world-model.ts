@@ -8,8 +8,8 @@
  *   step by step where the prediction was wrong and what really happens.
  * - refine: SimRollout's refinement input (agent/format/refinement.ts) — a draft whose
  *   plan states are the copy predictor's (or, in the "plan" form, no draft text), plus the
- *   real future of a plan — answered with the ReSim response. A small model never shown this input answers it worse than
- *   it drafts (docs/results/dyna-grpo.md); this teaches the format before Dyna-GRPO.
+ *   real future of a plan — answered with the ReSim response. A small model never shown
+ *   this input answers it worse than it drafts (docs/results/dyna-grpo.md); this teaches the format before Dyna-GRPO.
  *
  * Real transitions come for free: every plan in a ReSim example is a chain of real
  * states (the search executed it), and recordings hold every step a client took.
@@ -224,12 +224,12 @@ export function refinementExamples(examples: readonly ChatExample[], form: Refin
     if (plans.length === 0) continue;
     const answer = parsed.answer === undefined ? undefined : actionText(parsed.answer);
     let draft = "";
-    let executed = plans.find((p) => actionText(p.steps[0]!.action) === answer) ?? plans[0]!;
     if (form === "response") {
       draft = response;
       for (const p of plans) draft = draft.replace(writePlan(p), writePlan({ ...p, steps: p.steps.map((s) => ({ ...s, state: start })) }));
       if (draft === response) continue;
-    } else executed = plans[rng.int(plans.length)]!;
+    }
+    const executed = form === "plan" ? plans[rng.int(plans.length)]! : (plans.find((p) => actionText(p.steps[0]!.action) === answer) ?? plans[0]!);
     const ending = planEndings(response).get(executed.id);
     const states = executed.steps.map((s, i) => {
       const end = i === executed.steps.length - 1 ? ending : undefined;

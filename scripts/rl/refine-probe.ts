@@ -23,9 +23,14 @@ import { refinementExamples } from "../../agent/train/world-model.js";
 import type { ChatMessage } from "../../agent/format/prompt.js";
 
 const args = process.argv.slice(2);
-const flag = (name: string, dflt: number): number => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
+const flag = (name: string, dflt: number): number => {
+  if (!args.includes(name)) return dflt;
+  const v = Number(args[args.indexOf(name) + 1]);
+  if (!Number.isFinite(v) || v < 0 || v > 10_000_000) throw new Error(`${name} takes a number from 0 to 10,000,000`);
+  return v;
+};
 const checkpoint = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
-if (!checkpoint) throw new Error("usage: refine-probe.ts <checkpoint> [--states N] [--seed-start S] [--max-new-tokens T] [--temperature t]");
+if (!checkpoint) throw new Error("usage: refine-probe.ts <checkpoint> [--states N] [--seed-start S] [--max-new-tokens T] [--temperature t] [--refine-input response|plan] [--data resim.jsonl --examples N]");
 const states = flag("--states", 32);
 const seedStart = flag("--seed-start", 10_000_000);
 const form = args.includes("--refine-input") ? args[args.indexOf("--refine-input") + 1] : "response";

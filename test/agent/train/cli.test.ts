@@ -39,6 +39,7 @@ describe("dynamind sft", () => {
     const actionOnly = path.join(dir, "action-only.jsonl");
     writeFileSync(actionOnly, JSON.stringify({ messages: [{ role: "user", content: "Current observation:\n#P" }, { role: "assistant", content: "<answer>Up</answer>" }] }) + "\n");
     await expect(sftCommand().parseAsync(["--data", actionOnly, "--out", path.join(dir, "o5"), "--world-model", "next-state", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/hold plans with states/);
+    await expect(sftCommand().exitOverride().configureOutput({ writeErr: () => {} }).parseAsync(["--data", data, "--out", path.join(dir, "o5b"), "--world-model", "refine", "--refine-input", "draft"], { from: "user" })).rejects.toThrow(/--refine-input.*draft.*invalid/);
     await expect(sftCommand().parseAsync(["--data", data, "--out", path.join(dir, "o6"), "--world-model", "dreams", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/--world-model takes next-state, critique/);
   });
 
