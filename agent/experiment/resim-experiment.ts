@@ -28,7 +28,7 @@ import { ByteTokenizer } from "../model/tokenizer.js";
 import { collectResim } from "../resim/collect.js";
 import type { Example } from "../resim/dataset.js";
 import { loadChatJsonl, runSft, type ChatExample } from "../train/index.js";
-import { classifyDecision, selects, stepKey, type Decision, type ExampleSelection } from "../resim/decisions.js";
+import { classifyDecision, selectSteps, stepKey, type Decision, type ExampleSelection } from "../resim/decisions.js";
 import type { EnvExperiment, ExperimentConfig } from "./config.js";
 import { barChartSvg, renderPng } from "./plot.js";
 import { meanInterval, wilson, type Interval } from "./stats.js";
@@ -137,7 +137,7 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
   const collectedAction = await loadChatJsonl(actionData);
   const data = describeData(resimData, collectedResim);
   const selection = e.examples ?? "all";
-  const kept = new Set(collectedResim.filter((x) => selects(selection, classifyDecision(x.metadata ?? {}))).map((x) => stepKey(x.metadata)));
+  const kept = new Set(selectSteps(collectedResim, selection, resimData).map((x) => stepKey(x.metadata)));
   const keep = (x: ChatExample): boolean => kept.has(stepKey(x.metadata));
   const resimExamples = collectedResim.filter(keep);
   const actionExamples = collectedAction.filter(keep);

@@ -50,3 +50,14 @@ export function selects(selection: ExampleSelection, decision: Decision): boolea
   if (selection === "valued") return decision !== "unvalued";
   return decision === "decided";
 }
+
+/** The examples of the selected steps; `what` names the data set in the error a non-ReSim example raises. */
+export function selectSteps<T extends { metadata?: Record<string, unknown> }>(examples: T[], selection: ExampleSelection, what: string): T[] {
+  return examples.filter((x, i) => {
+    try {
+      return selects(selection, classifyDecision(x.metadata ?? {}));
+    } catch (err) {
+      throw new Error(`${what}, example ${i + 1}: ${(err as Error).message}`);
+    }
+  });
+}

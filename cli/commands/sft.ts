@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import type { BackendPreference } from "../../agent/model/backend.js";
+import type { ExampleSelection } from "../../agent/resim/decisions.js";
 import { createLogger } from "../../env-server/logger.js";
 import { int, nonNegative as num, requireDirs, requireFiles } from "../options.js";
 
@@ -43,6 +44,11 @@ export function sftCommand(): Command {
         .default("response"),
     )
     .option("--world-model-fraction <f>", "fraction of the training examples that are world-model examples, 0–1", num, 0.3)
+    .addOption(
+      new Option("--select <steps>", "ReSim data only: train (and hold out) only the steps where the search valued some first action above 0 (valued: decided or tied) or one above the rest (decided), as `experiment resim` does")
+        .choices(["all", "valued", "decided"])
+        .default("all"),
+    )
     .option("--no-progress", "no progress bar")
     .action(async (opts) => {
       requireFiles({ "--data": opts.data, "--eval-data": opts.evalData, "--config": opts.config });
@@ -68,6 +74,13 @@ export function sftCommand(): Command {
       await selectBackend({ prefer: opts.backend as BackendPreference, logger });
       let train = await loadChatJsonl(opts.data);
       let evalSet = opts.evalData ? await loadChatJsonl(opts.evalData) : undefined;
+      if (opts.select !== "all") {
+        const { selectSteps } = await import("../../agent/resim/decisions.js");
+        const before = train.length;
+        train = selectSteps(train, opts.select as ExampleSelection, "--data");
+        if (evalSet) evalSet = selectSteps(evalSet, opts.select as ExampleSelection, "--eval-data");
+        logger.info({ selection: opts.select, kept: train.length, of: before }, "steps selected by the search's decision");
+      }
       if (opts.worldModel !== undefined) {
         const { withWorldModel } = await import("../../agent/train/world-model-mix.js");
         // The held-out split is the one a run without world-model data holds out, and it stays policy-only.

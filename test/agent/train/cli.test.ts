@@ -43,6 +43,28 @@ describe("dynamind sft", () => {
     await expect(sftCommand().parseAsync(["--data", data, "--out", path.join(dir, "o6"), "--world-model", "dreams", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/--world-model takes next-state, critique/);
   });
 
+  it("trains only the steps the search valued (--select), as experiment resim does", async () => {
+    const data = path.join(dir, "select.jsonl");
+    const tree = (values: number[]) => values.map((value, i) => ({ actions: [["Up", "Down", "Left"][i]], value }));
+    const line = (seed: number, values: number[]) => JSON.stringify({ messages: [{ role: "user", content: "#P" }, { role: "assistant", content: "<answer>Up</answer>" }], metadata: { seed, step: 0, tree: tree(values) } });
+    // Decided, tied, unvalued, decided.
+    writeFileSync(data, [line(1, [0.9, 0.1]), line(2, [0.5, 0.5]), line(3, [0, 0]), line(4, [0, 0.3])].join("\n") + "\n");
+    const cfg = path.join(dir, "sel.json");
+    writeFileSync(cfg, JSON.stringify({ dModel: 16, nLayers: 1, nHeads: 2, dFF: 32, maxSeqLen: 64 }));
+    const trained = async (selection: string): Promise<number> => {
+      const out = path.join(dir, `sel-${selection}`);
+      await sftCommand().parseAsync(["--data", data, "--out", out, "--config", cfg, "--steps", "1", "--workers", "1", "--backend", "wasm", "--no-progress", "--eval-fraction", "0", "--tokenizer", "byte", "--select", selection], { from: "user" });
+      // One step takes every example: its tokens count the examples kept (all are the same length).
+      return JSON.parse(readFileSync(path.join(out, "metrics.jsonl"), "utf8").trim().split("\n")[0]!).tokens as number;
+    };
+    const all = await trained("all");
+    expect(await trained("valued")).toBe((all / 4) * 3);
+    expect(await trained("decided")).toBe((all / 4) * 2);
+    const plain = path.join(dir, "plain.jsonl");
+    writeFileSync(plain, JSON.stringify({ messages: [{ role: "user", content: "#P" }, { role: "assistant", content: "Up" }] }) + "\n");
+    await expect(sftCommand().parseAsync(["--data", plain, "--out", path.join(dir, "sel-bad"), "--select", "valued", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/--data, example 1: the example has no search tree/);
+  });
+
   it("refuses examples longer than the context, with the longest named", async () => {
     const data = path.join(dir, "long.jsonl");
     writeFileSync(data, JSON.stringify({ messages: [{ role: "user", content: "#".repeat(100) }, { role: "assistant", content: "Up" }], metadata: { env: "sokoban", seed: 4 } }) + "\n");
