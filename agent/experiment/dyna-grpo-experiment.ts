@@ -295,7 +295,7 @@ export async function runDynaGrpoExperiment(
   const rows: Row[] = !baselines ? [] : await baselineRows(evalSaved, cfg.splits, cfg.evalEpisodes, checkpointPolicy(dirs.from));
   const curves: CurvePoint[] = [];
   const curveSplit = cfg.splits[0]!;
-  const start = await evalSaved("start checkpoint", curveSplit, cfg.curveEpisodes, checkpointPolicy(dirs.from), 8);
+  const start = await evalSaved("start checkpoint", curveSplit, cfg.curveEpisodes, checkpointPolicy(dirs.from));
   const trainSeconds: Record<string, number> = {};
   const refinement: Record<string, RefinementSummary> = {};
   for (const algo of cfg.algos) {
@@ -308,7 +308,7 @@ export async function runDynaGrpoExperiment(
         log.info({ run, budget: cap }, "training");
         const r = await runRl({ config: runConfig(cfg, algo, seed, cap), from: dirs.from, outDir: out, client, logger: log, progress: false });
         r.model.dispose();
-        const e = await evalSaved(`${run} at ${cap}`, curveSplit, cfg.curveEpisodes, checkpointPolicy(join(out, "checkpoint")), 8);
+        const e = await evalSaved(`${run} at ${cap}`, curveSplit, cfg.curveEpisodes, checkpointPolicy(join(out, "checkpoint")));
         curves.push({ run, agentSteps: stepsAtCap(readFileSync(join(out, "metrics.jsonl"), "utf8"), cap), success: e.result.successRate, simScore: e.result.sim.changed });
       }
       if (algo === "dyna-grpo") refinement[run] = summariseRefinement(readFileSync(join(out, "metrics.jsonl"), "utf8"));
@@ -317,7 +317,7 @@ export async function runDynaGrpoExperiment(
         .split("\n")
         .reduce((a, l) => a + (JSON.parse(l) as { timing: { sec: number } }).timing.sec, 0);
       for (const split of cfg.splits) {
-        const r = await evalSaved(run, split, cfg.evalEpisodes, checkpointPolicy(join(out, "checkpoint")), 8);
+        const r = await evalSaved(run, split, cfg.evalEpisodes, checkpointPolicy(join(out, "checkpoint")));
         rows.push(toRow(run, split.name, r.result, r.seconds));
       }
     }

@@ -30,15 +30,22 @@ export interface SavedEval {
   seconds: number;
 }
 
-export type EvalSaved = (method: string, split: SplitConfig, episodes: number, policy: () => Promise<ResponsePolicy>, concurrency: number) => Promise<SavedEval>;
+export type EvalSaved = (method: string, split: SplitConfig, episodes: number, policy: () => Promise<ResponsePolicy>) => Promise<SavedEval>;
+
+/**
+ * Episodes in flight per evaluation. A checkpoint policy generates their prompts as one
+ * batch, and on wasm a batched forward pass costs little more per token for 32 rows than
+ * for 8, so 32 finishes an evaluation several times sooner (docs/results/dyna-grpo.md).
+ */
+export const EVAL_CONCURRENCY = 32;
 
 /** A file-name-safe spelling of a method or split name. */
 export const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
 
 /** An evaluator over `env` whose results live in `<work>/eval/`. */
-export async function savedEvaluator(client: EnvClient, env: string, work: string, maxSteps: number, log: Logger): Promise<EvalSaved> {
+export async function savedEvaluator(client: EnvClient, env: string, work: string, maxSteps: number, log: Logger, concurrency = EVAL_CONCURRENCY): Promise<EvalSaved> {
   await mkdir(join(work, "eval"), { recursive: true });
-  return async (method, split, episodes, policy, concurrency) => {
+  return async (method, split, episodes, policy) => {
     const file = join(work, "eval", `${slug(method)}--${slug(split.name)}--${episodes}.json`);
     if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as SavedEval;
     log.info({ method, split: split.name, episodes }, "evaluating");
@@ -77,11 +84,11 @@ export function toRow(method: string, split: string, r: EvalResult, seconds: num
 export async function baselineRows(evalSaved: EvalSaved, splits: readonly SplitConfig[], episodes: number, start: () => Promise<ResponsePolicy>): Promise<Row[]> {
   const rows: Row[] = [];
   for (const split of splits) {
-    const r = await evalSaved("random policy", split, episodes, async () => new RandomResponsePolicy(split.seedStart), 8);
+    const r = await evalSaved("random policy", split, episodes, async () => new RandomResponsePolicy(split.seedStart));
     rows.push(toRow("random policy", split.name, r.result, r.seconds));
   }
   for (const split of splits) {
-    const r = await evalSaved("start checkpoint", split, episodes, start, 8);
+    const r = await evalSaved("start checkpoint", split, episodes, start);
     rows.push(toRow("start checkpoint (SFT)", split.name, r.result, r.seconds));
   }
   return rows;

@@ -195,7 +195,7 @@ export async function runSimToRealExperiment(
     );
     for (const [arm, dir] of [["real", real], ["dream", dream], ["dream → real", warm]] as const) {
       for (const split of cfg.splits) {
-        const e = await evalSaved(runLabel(arm, seed), split, cfg.evalEpisodes, policyAt(join(dir, "checkpoint")), 8);
+        const e = await evalSaved(runLabel(arm, seed), split, cfg.evalEpisodes, policyAt(join(dir, "checkpoint")));
         rows.push(toRow(runLabel(arm, seed), split.name, e.result, e.seconds));
       }
     }
