@@ -445,6 +445,10 @@ export class TransformerLM {
             }
           }
         }
+        // Let timers and I/O run between tokens: on wasm a token's ops settle as microtasks, so a
+        // long batched generation would otherwise hold the event loop for its whole length,
+        // and a server or clients sharing this process (an embedded env server) would stall.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (opts.signal?.aborted) {
           for (let b = 0; b < B; b++) {
             if (!done[b]) {

@@ -50,6 +50,21 @@ describe.each([
     }
   });
 
+  it("lets the event loop run between tokens (a server in the same process keeps answering)", async () => {
+    // A chain of setImmediate callbacks advances once per event-loop turn; a generation that
+    // never yielded would let it advance once at most.
+    let turns = 0;
+    let live = true;
+    const tick = (): void => {
+      turns++;
+      if (live) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await model.generate([tok.encode("Up")], { maxNewTokens: 20, temperature: 0, stopTokens: [] });
+    live = false;
+    expect(turns).toBeGreaterThanOrEqual(10);
+  });
+
   it("reports log-probabilities consistent with a teacher-forced forward pass", async () => {
     const prompt = tok.encode("state: ");
     const gen = await model.generate([prompt], { maxNewTokens: 8, temperature: 1, seed: 3 });
