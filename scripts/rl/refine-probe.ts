@@ -2,7 +2,8 @@
  * How a checkpoint answers SimRollout's refinement input, before any RL: for N start
  * states of the RL tasks it samples a draft (as a rollout does), executes the draft's
  * plan from a clone, builds the refinement input, samples the refined response, and
- * counts what Dyna-GRPO would get. A model that was never shown refinement inputs
+ * counts what Dyna-GRPO would get, with the Sim Score of the refined responses beside
+ * their drafts' (and each beside copying the current state). A model that was never shown refinement inputs
  * (a DISTILL(ReSim) student) writes malformed refined responses; this says how often.
  * With `--data <ReSim JSONL>` it also scores ReSim responses teacher-forced, after their
  * own prompt and after a refinement input built from them (nats per response token):
@@ -19,6 +20,7 @@ import { ModelSampler } from "../../agent/rl/sampler.js";
 import { executePlan, extractPlan, refinementMessages } from "../../agent/rl/sim-rollout.js";
 import { createLogger } from "../../env-server/logger.js";
 import { loadChatJsonl } from "../../agent/train/dataset.js";
+import { simScore } from "../../agent/eval/sim-score.js";
 import { refinementExamples } from "../../agent/train/world-model.js";
 import type { ChatMessage } from "../../agent/format/prompt.js";
 
@@ -64,6 +66,21 @@ try {
     owners.push(i);
   }
   const refined = inputs.length ? (await sampler.sample(inputs, 2)).completions.map((c) => tokenizer.decode(c)) : [];
+  // The Sim Score of each refined response beside its draft's, on the states where both state
+  // plans (the plans run from the same start state): does seeing the real future make the
+  // refined response's predicted states more right?
+  const sims = { pairs: 0, draft: 0, refined: 0, draftCopy: 0, refinedCopy: 0 };
+  for (const [k, text] of refined.entries()) {
+    const i = owners[k]!;
+    const d = await simScore(sessions[i]!, drafts[i]!, { start: starts[i]!.observation.text });
+    const r = await simScore(sessions[i]!, text, { start: starts[i]!.observation.text });
+    if (d.changed === undefined || r.changed === undefined) continue;
+    sims.pairs++;
+    sims.draft += d.changed;
+    sims.refined += r.changed;
+    sims.draftCopy += d.copyBaseline!;
+    sims.refinedCopy += r.copyBaseline!;
+  }
   refined.forEach((text, k) => {
     const r = parseResponse(text);
     const d = parseResponse(drafts[owners[k]!]!);
@@ -99,6 +116,15 @@ try {
         refineInputTokens: lengths.length ? { min: lengths[0], median: lengths[Math.floor(lengths.length / 2)], max: lengths.at(-1) } : null,
         roomForRefinedResponse: room.length ? { min: Math.min(...room), median: room.sort((a, b) => a - b)[Math.floor(room.length / 2)] } : null,
         draftTokensMedian: prompts.length ? drafts.map((d) => tokenizer.encode(d).length).sort((a, b) => a - b)[Math.floor(states / 2)] : null,
+        simScore: sims.pairs
+          ? {
+              pairs: sims.pairs,
+              draft: sims.draft / sims.pairs,
+              refined: sims.refined / sims.pairs,
+              draftCopyBaseline: sims.draftCopy / sims.pairs,
+              refinedCopyBaseline: sims.refinedCopy / sims.pairs,
+            }
+          : null,
         exampleRefined: refined[0]?.slice(0, 300),
         teacherForced,
       },
