@@ -33,11 +33,13 @@ export interface SavedEval {
 export type EvalSaved = (method: string, split: SplitConfig, episodes: number, policy: () => Promise<ResponsePolicy>) => Promise<SavedEval>;
 
 /**
- * Episodes in flight per evaluation. A checkpoint policy generates their prompts as one
- * batch, and on wasm a batched forward pass costs little more per token for 32 rows than
- * for 8, so 32 finishes an evaluation several times sooner (docs/results/dyna-grpo.md).
+ * Episodes in flight per evaluation; a checkpoint policy generates their prompts as one
+ * batch. More pays little at this project's model size on wasm: 32 rows generated
+ * 1.2–1.4× the tokens per second of 8 (scripts/model/generate-batch.ts on the 0.64M-parameter
+ * student, loaded 2-core VM), and a batch runs as long as its longest response. Every
+ * committed evaluation used 8.
  */
-export const EVAL_CONCURRENCY = 32;
+export const EVAL_CONCURRENCY = 8;
 
 /** A file-name-safe spelling of a method or split name. */
 export const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
