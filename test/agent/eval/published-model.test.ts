@@ -1,0 +1,35 @@
+/**
+ * The student committed under models/ (the start checkpoint of the Dyna-GRPO experiment)
+ * still loads with today's checkpoint code and plays: its greedy responses state plans and
+ * give answers the environment takes. Guards the file format and the prompt format it
+ * was trained on.
+ */
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluate } from "../../../agent/eval/evaluate.js";
+import { CheckpointPolicy } from "../../../agent/eval/model-policy.js";
+import { selectBackend } from "../../../agent/model/backend.js";
+import { useTestServer } from "../../support/server.js";
+
+const dir = new URL("../../../models/sokoban-resim-rotary/", import.meta.url).pathname;
+const ctx = useTestServer();
+
+beforeAll(async () => {
+  await selectBackend({ prefer: "wasm" });
+});
+
+describe("models/sokoban-resim-rotary", () => {
+  it("is the rotary-position student the docs describe", () => {
+    const config = JSON.parse(readFileSync(`${dir}config.json`, "utf8")) as { model: Record<string, unknown> };
+    expect(config.model).toMatchObject({ dModel: 128, nLayers: 3, nHeads: 4, dFF: 512, maxSeqLen: 1024, positions: "rotary" });
+  });
+
+  it("plays 6×6 rooms with plans and answers the environment takes", async () => {
+    const policy = await CheckpointPolicy.load(dir, { simulates: true, maxNewTokens: 400 });
+    const r = await evaluate(ctx.client, policy, { envId: "sokoban", config: { preset: "6x6-1box" }, seeds: [1_000_000, 1_000_001], history: 0, concurrency: 2, simScore: true, promptStyle: "compact", maxSteps: 2 });
+    expect(r.invalidAnswerRate).toBe(0);
+    expect(r.sim.responses).toBe(r.perEpisode.reduce((a, e) => a + e.steps, 0));
+    expect(r.sim.invalidPlans).toBe(0);
+    expect(r.sim.changed).toBeGreaterThan(0);
+  }, 120_000);
+});
