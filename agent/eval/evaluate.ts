@@ -131,7 +131,7 @@ async function playEpisode(client: EnvClient, policy: ResponsePolicy, opts: Eval
     let current: Step = await session.reset(seed);
     for (let t = 0; t < limit && !current.terminated && !current.truncated; t++) {
       const messages = buildPrompt(session.spec, current.observation, recent(history, opts.history), policy.simulates, opts.promptStyle);
-      const response = await policy.respond(messages, { session, step: t, observation: current.observation });
+      const response = await policy.respond(messages, { session, step: t, observation: current.observation, episodeSeed: seed });
       out.responses++;
       out.tokens += response.tokens;
       if (opts.simScore) {

@@ -13,6 +13,11 @@ export interface PolicyContext {
   step: number;
   /** The observation the prompt was built from. */
   observation: Observation;
+  /**
+   * The seed the episode was reset with, when the caller knows it: a stochastic policy draws
+   * from it so that an episode's actions do not depend on which episodes run beside it.
+   */
+  episodeSeed?: number;
 }
 
 export interface PolicyResponse {

@@ -13,13 +13,25 @@ export class RandomResponsePolicy implements ResponsePolicy {
   readonly name = "random policy";
   readonly simulates = false;
   private readonly random: SeededRandom;
+  /** One stream per episode, when its seed is known: concurrent episodes would otherwise take draws in whatever order their calls return. */
+  private readonly episodes = new WeakMap<PolicyContext["session"], SeededRandom>();
 
-  constructor(seed: number) {
+  constructor(private readonly seed: number) {
     this.random = new SeededRandom(seed);
   }
 
-  async respond(_messages: ChatMessage[], { session, observation }: PolicyContext): Promise<PolicyResponse> {
-    const text = writeAnswerOnly(randomValidAction({ session, observation, state: undefined }, this.random));
+  private randomFor(session: PolicyContext["session"], step: number, episodeSeed: number | undefined): SeededRandom {
+    if (episodeSeed === undefined) return this.random;
+    let r = this.episodes.get(session);
+    if (r === undefined || step === 0) {
+      r = new SeededRandom((Math.imul(this.seed ^ 0x9e3779b9, 0x85ebca6b) ^ episodeSeed) >>> 0);
+      this.episodes.set(session, r);
+    }
+    return r;
+  }
+
+  async respond(_messages: ChatMessage[], { session, observation, step, episodeSeed }: PolicyContext): Promise<PolicyResponse> {
+    const text = writeAnswerOnly(randomValidAction({ session, observation, state: undefined }, this.randomFor(session, step, episodeSeed)));
     return { text, tokens: actionText(text).length };
   }
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, type EvalOptions } from "../../../agent/eval/evaluate.js";
 import type { ResponsePolicy } from "../../../agent/eval/policy.js";
+import { RandomResponsePolicy } from "../../../agent/eval/random-policy.js";
 import { SearchPolicy } from "../../../agent/eval/search-policy.js";
 import { writeResponse } from "../../../agent/format/response.js";
 import { useTestServer } from "../../support/server.js";
@@ -25,6 +26,16 @@ const fixed = (text: string, simulates = false): ResponsePolicy => ({
 });
 
 describe("evaluate", () => {
+  it("plays the random baseline's episodes the same whatever runs beside them", async () => {
+    const seeds = [1000, 1001, 1002, 1003, 1004, 1005];
+    const alone = await evaluate(ctx.client, new RandomResponsePolicy(7), sokoban({ seeds, concurrency: 1 }));
+    const together = await evaluate(ctx.client, new RandomResponsePolicy(7), sokoban({ seeds, concurrency: 4 }));
+    expect(together.perEpisode).toEqual(alone.perEpisode);
+    // The policy's own seed still matters.
+    const other = await evaluate(ctx.client, new RandomResponsePolicy(8), sokoban({ seeds, concurrency: 1 }));
+    expect(other.perEpisode).not.toEqual(alone.perEpisode);
+  });
+
   it("ReSim with real search succeeds and simulates exactly", async () => {
     const policy = new SearchPolicy({ b: 4, d: 4, horizon: 8, bTrain: 2, gamma: 0.9, value: "solver", rollout: "mixed", seed: 1 });
     const r = await evaluate(ctx.client, policy, sokoban());
