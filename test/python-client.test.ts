@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../env-server/logger.js";
 import { startServer } from "../env-server/server.js";
+import { hasChromium } from "./support/chromium.js";
 
 const PYTHON = "/usr/bin/python3";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -47,7 +48,6 @@ if (hasPython && !hasPip) {
       "(apt-get install -y python3-pip python3-setuptools python3-wheel).",
   );
 }
-const hasChromium = existsSync(process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium");
 if (hasGymnasium && !hasChromium) {
   console.warn("python-client.test.ts: no Chromium — the Python android-web Gymnasium tests are skipped (apt-get install -y chromium).");
 }

@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { hasChromium } from "../../support/chromium.js";
 
 const run = promisify(execFile);
 const dynamind = (...args: string[]) => run(process.execPath, ["--import", "tsx", "cli/dynamind.ts", ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
-const hasChromium = existsSync(process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium");
 
 // The model's context per env: android-web's screens list every element, and with a text field focused that
 // includes the on-screen keyboard's ~35 keys, so its ReSim examples run to ~4,000 tokens.

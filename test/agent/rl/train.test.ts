@@ -15,8 +15,8 @@ import { tinyPolicy } from "./fixture.js";
 import { DYNA_SOKOBAN_ACTION, DYNA_TINY, runDynaGrpoExperiment, runName } from "../../../agent/experiment/dyna-grpo-experiment.js";
 import { createLogger } from "../../../env-server/logger.js";
 import { SIM2REAL_TINY, runSimToRealExperiment } from "../../../agent/experiment/sim-to-real.js";
+import { hasChromium } from "../../support/chromium.js";
 
-const hasChromium = existsSync(process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium");
 
 const ctx = useTestServer();
 const root = mkdtempSync(path.join(tmpdir(), "rl-train-"));
@@ -190,7 +190,7 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
   }, 180_000);
 });
 
-describe("dynamind experiment sim-to-real (tiny)", () => {
+describe.skipIf(!hasChromium)("dynamind experiment sim-to-real (tiny) (needs chromium for its plots)", () => {
   it("trains GRPO in the real env, in dream and in dream then real, and evaluates each in the real env with the real transitions counted", async () => {
     const dir = fresh();
     const r = await runSimToRealExperiment(ctx.client, SIM2REAL_TINY, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from }, "test", createLogger("test", "silent"));
