@@ -201,6 +201,13 @@ export interface EnvDefinition<C = unknown> {
    * buffer) without holding the event loop: CreateSession awaits it before `create`.
    */
   prepare?(config: C): Promise<void>;
+  /**
+   * Why this server cannot run the environment at all — a program it needs is not
+   * installed — checked without side effects; undefined when it can. The server then
+   * refuses its sessions (UNSUPPORTED) before any work, with this reason, instead of
+   * failing deep inside the first reset. Absent = always runnable.
+   */
+  unavailable?(): string | undefined;
 }
 
 /** Machine-readable failure reasons shared by environments and the server. */

@@ -4,12 +4,18 @@
  * /usr/bin/chromium by default (DYNAMIND_CHROMIUM overrides the path). Every page
  * is the only tab of its own window, so every device is "in front" and renders.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "puppeteer-core";
 
 export const CHROMIUM_PATH = process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Whether the browser binary is there (checked each time: an operator may install it while the server runs). */
+export const hasChromium = (): boolean => existsSync(CHROMIUM_PATH);
+
+/** The reason given to clients when it is not; the path stays on the server. */
+export const NO_CHROMIUM = "Chromium is not installed (the operator installs it: apt-get install -y chromium, or sets DYNAMIND_CHROMIUM)";
 
 const ARGS = [
   "--headless=new",

@@ -76,6 +76,8 @@ export class TemplateFactory {
       throw new EnvError("INVALID_ARGUMENT", `max_steps ${maxSteps} is above this server's cap of ${this.maxStepsCap}`);
     }
     checkObservationOptions(observationOptions);
+    const missing = this.definition(envId).unavailable?.();
+    if (missing !== undefined) throw new EnvError("UNSUPPORTED", `${envId} cannot run on this server: ${missing}`);
     const kinds = requestedKinds.map((k) => (typeof k === "number" ? toKind(k) : k));
     const key = `${envId}\u0000${configJson}\u0000${kinds.join(",")}\u0000${maxSteps ?? ""}\u0000${optionsKey(observationOptions)}`;
     const hit = this.cache.get(key);

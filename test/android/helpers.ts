@@ -1,12 +1,13 @@
 /** Shared helpers for the android-web tests: a server with android-web registered, and solution runners. */
-import { existsSync } from "node:fs";
 import { EnvRegistry } from "../../adapters/registry.js";
 import type { RemoteSession, Step } from "../../agent/client/index.js";
 import type { UiElement } from "../../adapters/contract.js";
 import type { SolutionStep } from "../../adapters/android/web/solutions.js";
 
-export const CHROMIUM = process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium";
-export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+import { CHROMIUM, hasChromium } from "../support/chromium.js";
+
+export { CHROMIUM };
+export const HAVE_CHROMIUM = hasChromium;
 if (!HAVE_CHROMIUM) console.warn(`android-web tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 
 export function androidRegistry(): EnvRegistry {

@@ -1,13 +1,12 @@
 /** `dynamind play`: word wrapping, the action lists, `tap N`, the off-list ALFWorld command, the Sokoban legend. */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { expandShorthand, groupActions } from "../../cli/commands/play.js";
 import { sokobanLegend, wrapText } from "../../cli/render.js";
+import { hasChromium } from "../support/chromium.js";
 
 const exec = promisify(execFile);
-const CHROMIUM = process.env.DYNAMIND_CHROMIUM ?? "/usr/bin/chromium";
 
 /** Plays with piped input (one action per line) and returns what was drawn. */
 async function play(args: string[], input: string): Promise<string> {
@@ -63,7 +62,7 @@ describe("play over the protocol (piped input)", () => {
     for (const line of out.split("\n")) expect([...line].length).toBeLessThanOrEqual(100);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))("taps UI element N on android-web with `tap N` (needs Chromium)", async () => {
+  it.skipIf(!hasChromium)("taps UI element N on android-web with `tap N` (needs Chromium)", async () => {
     // The SMS app's index on the home screen, read from a first look (the launcher's layout may change).
     const look = await play(["android-web", "--seed", "1"], ":q\n");
     const index = /\[(\d+)\] TextView "Simple SMS Messenger"/.exec(look)?.[1];

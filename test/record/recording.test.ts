@@ -106,7 +106,7 @@ describe("recording sokoban and alfworld", () => {
   });
 });
 
-if (!HAVE_CHROMIUM) console.warn("SKIPPED: android-web recording round trip needs Chromium at /usr/bin/chromium (apt-get install -y chromium)");
+if (!HAVE_CHROMIUM) console.warn("SKIPPED: android-web recording round trip needs Chromium (apt-get install -y chromium)");
 
 describe.skipIf(!HAVE_CHROMIUM)("recording android-web", () => {
   const ctx = useTestServer({ registry: androidRegistry() });

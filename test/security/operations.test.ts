@@ -182,6 +182,41 @@ describe("unexpected errors", () => {
   });
 });
 
+describe("an environment the server lacks a program for", () => {
+  it("refuses its sessions with UNSUPPORTED and the environment's reason, before any work; other environments are unaffected", async () => {
+    let installed = false;
+    let created = 0;
+    const needsTool: EnvDefinition = {
+      ...(corridorDefinition as EnvDefinition),
+      id: "needs-tool",
+      create: (config) => {
+        created++;
+        return corridorDefinition.create(config as never);
+      },
+      unavailable: () => (installed ? undefined : "the tool is not installed (the operator installs it)"),
+    };
+    const registry = new EnvRegistry().register("needs-tool", async () => needsTool).register("example-corridor", async () => corridorDefinition as EnvDefinition);
+    const t = await startTestServer({ registry });
+    try {
+      const err = await rejection(t.client.createSession("needs-tool"));
+      expect([err.code, err.reason]).toEqual([12, "UNSUPPORTED"]);
+      expect(err.message).toMatch(/needs-tool cannot run on this server: the tool is not installed/);
+      expect(created).toBe(0);
+      expect(await t.client.listEnvs()).toHaveLength(2);
+      const other = await t.client.createSession("example-corridor");
+      await other.reset(1);
+      // Checked on every call, not once at start: installing the program while the server runs is enough.
+      installed = true;
+      const s = await t.client.createSession("needs-tool");
+      await s.reset(1);
+      expect(created).toBe(1);
+    } finally {
+      t.client.close();
+      await t.server.stop(500);
+    }
+  });
+});
+
 describe("secrets", () => {
   it("`serve --token-file` reads the token from a file; a token flag on the command line is warned about", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dynamind-token-"));

@@ -1,24 +1,22 @@
 /**
  * Which registered environments can run here with their default config. Some need
- * one (android-appium needs a device: APPIUM_URL / ANDROID_SERIAL); the suites skip
+ * one (android-appium needs a device: APPIUM_URL / ANDROID_SERIAL), some a program the
+ * server lacks (android-web needs Chromium: `EnvDefinition.unavailable`); the suites skip
  * those with the environment's own message instead of failing.
  */
 import { EnvError } from "../../adapters/contract.js";
 import type { EnvRegistry } from "../../adapters/registry.js";
-import { hasChromium } from "./chromium.js";
-
-/** Environments that run in Debian's Chromium: their configs parse without it, but they cannot reset. */
-const NEEDS_CHROMIUM = new Set(["android-web"]);
 
 export async function runnableEnvs(registry: EnvRegistry): Promise<{ ids: string[]; skipped: [string, string][] }> {
   const ids: string[] = [];
   const skipped: [string, string][] = [];
   for (const id of registry.ids()) {
-    if (NEEDS_CHROMIUM.has(id) && !hasChromium) {
-      skipped.push([id, "Chromium is not installed (apt-get install -y chromium, or set DYNAMIND_CHROMIUM)"]);
+    const definition = await registry.get(id);
+    const missing = definition.unavailable?.();
+    if (missing !== undefined) {
+      skipped.push([id, missing]);
       continue;
     }
-    const definition = await registry.get(id);
     try {
       definition.parseConfig({});
       ids.push(id);

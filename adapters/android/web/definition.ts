@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { EnvError, type EnvDefinition, type EnvSpec } from "../../contract.js";
 import { shortName } from "../../kit/short-text.js";
+import { hasChromium, NO_CHROMIUM } from "../../../emulator/web-device/browser.js";
 import { APP_NAMES, WebDevice } from "../../../emulator/web-device/web-device.js";
 import { ACTION_TYPES, androidActionJsonSchema } from "../action.js";
 import { AndroidEnv } from "../env.js";
@@ -112,4 +113,5 @@ export const androidWebDefinition: EnvDefinition<AndroidWebConfig> = {
   // (the screenshot size only changes how observations are rendered).
   configKey: () => "android-web",
   create: (config) => new AndroidEnv({ device: new WebDevice({ screenshot: config.screenshot }), tasks: WEB_TASKS, task: config.task }),
+  unavailable: () => (hasChromium() ? undefined : NO_CHROMIUM),
 };
