@@ -28,6 +28,8 @@ export interface Row {
 export interface SavedEval {
   result: EvalResult;
   seconds: number;
+  /** The environment's version when it ran (absent in files written before it was recorded). */
+  envVersion?: string;
 }
 
 export type EvalSaved = (method: string, split: SplitConfig, episodes: number, policy: () => Promise<ResponsePolicy>) => Promise<SavedEval>;
@@ -44,12 +46,22 @@ export const EVAL_CONCURRENCY = 8;
 /** A file-name-safe spelling of a method or split name. */
 export const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
 
-/** An evaluator over `env` whose results live in `<work>/eval/`. */
+/**
+ * An evaluator over `env` whose results live in `<work>/eval/`. A saved result is reused
+ * only if the environment's version is the one it ran on: a new version draws other
+ * episodes for the same seeds, and a row from the old ones would sit beside rows from
+ * the new ones in one table.
+ */
 export async function savedEvaluator(client: EnvClient, env: string, work: string, maxSteps: number, log: Logger, concurrency = EVAL_CONCURRENCY): Promise<EvalSaved> {
   await mkdir(join(work, "eval"), { recursive: true });
+  const envVersion = (await client.listEnvs()).find((s) => s.id === env)?.version;
   return async (method, split, episodes, policy) => {
     const file = join(work, "eval", `${slug(method)}--${slug(split.name)}--${episodes}.json`);
-    if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as SavedEval;
+    if (existsSync(file)) {
+      const saved = JSON.parse(readFileSync(file, "utf8")) as SavedEval;
+      if (saved.envVersion === undefined || saved.envVersion === envVersion) return saved;
+      log.warn({ method, split: split.name, saved: saved.envVersion, now: envVersion }, "saved evaluation is from another environment version: evaluating again");
+    }
     log.info({ method, split: split.name, episodes }, "evaluating");
     const t = performance.now();
     const result = await evaluate(client, await policy(), {
@@ -62,7 +74,7 @@ export async function savedEvaluator(client: EnvClient, env: string, work: strin
       promptStyle: "compact",
       maxSteps,
     });
-    const out = { result, seconds: (performance.now() - t) / 1000 };
+    const out: SavedEval = { result, seconds: (performance.now() - t) / 1000, envVersion };
     await writeFile(file, JSON.stringify(out));
     return out;
   };
