@@ -51,6 +51,15 @@ export const RlConfigSchema = z
      * answers-only model that broke 23% of its greedy answers within 6,000 steps.
      */
     stepWeighting: z.enum(["episode", "step"]).default("episode"),
+    /**
+     * A group whose returns are all equal has zero advantages, so its samples could only
+     * pull the policy toward the reference (the KL term). "skip" leaves them out of the
+     * update, as DAPO's dynamic sampling does and as Dyna-GRPO's refinement update does
+     * when no A_refine is 1: in a step-capped task an all-failed group is the costliest to
+     * score and step through (every response of G full-length episodes) and teaches
+     * nothing. "kl" keeps them (what every run before this option did).
+     */
+    flatGroups: z.enum(["skip", "kl"]).default("skip"),
     /** Sampling temperature of rollouts (the objective's log-probabilities are at temperature 1). */
     temperature: z.number().gt(0).max(10).default(1),
     topP: z.number().gt(0).max(1).default(1),

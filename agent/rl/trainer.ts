@@ -62,9 +62,12 @@ export interface IterationMetrics {
   /** SimRollout trajectories with A_refine = 1. */
   refinePositive: number;
   update: UpdateStats;
+  /** Episodes left out of the update because every return in their group was equal (RlConfig.flatGroups). */
+  flatSkipped: number;
   /** The second (refinement) update; null outside simulation improvement or when no trajectory earned A_refine = 1. */
   refineUpdate: UpdateStats | null;
-  kl: number;
+  /** Mean KL to the reference over the update's gradient steps; null when no update ran (every group flat). */
+  kl: number | null;
   clipFraction: number;
   /** Agent steps taken (every response counts, as the step budget does). */
   agentSteps: number;
@@ -153,16 +156,21 @@ export function stepWeight(cfg: RlConfig, e: Episode): number {
   return cfg.stepWeighting === "episode" ? 1 / Math.max(1, e.turns.length) : 1;
 }
 
-/** Per-episode advantages, normalised within each group. */
-export function groupAdvantages(cfg: RlConfig, episodes: readonly Episode[]): number[] {
-  const out = new Array<number>(episodes.length).fill(0);
+/** Per-episode advantages, normalised within each group, and whether the episode's group had all returns equal. */
+export function groupAdvantages(cfg: RlConfig, episodes: readonly Episode[]): { advantage: number[]; flat: boolean[] } {
+  const advantage = new Array<number>(episodes.length).fill(0);
+  const flat = new Array<boolean>(episodes.length).fill(false);
   for (let g = 0; g < cfg.groupsPerIteration; g++) {
     const idx = episodes.map((e, i) => (e.spec.group === g ? i : -1)).filter((i) => i >= 0);
     const returns = idx.map((i) => episodes[i]!.return);
     const adv = cfg.algo === "rloo" ? rlooAdvantages(returns) : grpoAdvantages(returns);
-    idx.forEach((i, k) => (out[i] = adv[k]!));
+    const isFlat = adv.every((a) => a === 0);
+    idx.forEach((i, k) => {
+      advantage[i] = adv[k]!;
+      flat[i] = isFlat;
+    });
   }
-  return out;
+  return { advantage, flat };
 }
 
 /** Dyna-GRPO's refinement pairs: (refinement input, refined response) with its trajectory's A_refine. */
@@ -279,8 +287,10 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
       const { episodes, timing } = await runEpisodes({ client: opts.client, sampler, tokenizer, cfg }, specs, cfg.seed * 7919 + it.index);
       const tUpdate = performance.now();
       const adv = groupAdvantages(cfg, episodes);
-      const main: Sample[] = episodes.flatMap((e, i) => e.turns.map((t) => ({ prompt: t.prompt, completion: t.completion, advantage: adv[i]!, weight: stepWeight(cfg, e) })));
+      const kept = episodes.map((_, i) => cfg.flatGroups === "kl" || !adv.flat[i]);
+      const main: Sample[] = episodes.flatMap((e, i) => (kept[i] ? e.turns.map((t) => ({ prompt: t.prompt, completion: t.completion, advantage: adv.advantage[i]!, weight: stepWeight(cfg, e) })) : []));
       const update = await policyUpdate(model, reference, optimizer, main, updateOpts(cfg.seed + it.index));
+      const flatSkipped = kept.filter((k) => !k).length;
       let refineUpdate: UpdateStats | null = null;
       let refinePositive = 0;
       if (it.phase === "sim") {
@@ -293,11 +303,11 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
       totalEnvSteps += timing.envSteps;
       totalAgentSteps += episodes.reduce((a, e) => a + e.steps, 0);
       done = it.index + 1;
-      const m = iterationMetrics(cfg, it, plan.length, seeds, episodes, timing, update, refineUpdate, refinePositive, updateSec, (performance.now() - tIt) / 1000, { agentSteps: totalAgentSteps, envSteps: totalEnvSteps }, (performance.now() - t0) / 1000);
+      const m = iterationMetrics(cfg, it, plan.length, seeds, episodes, timing, update, flatSkipped, refineUpdate, refinePositive, updateSec, (performance.now() - tIt) / 1000, { agentSteps: totalAgentSteps, envSteps: totalEnvSteps }, (performance.now() - t0) / 1000);
       history.push(m);
       appendFileSync(metricsFile, JSON.stringify(m) + "\n");
       log?.info({ iteration: m.iteration, phase: m.phase, return: m.return, success: m.success, kl: m.kl }, "RL iteration");
-      bar?.update(done, { phase: it.phase, ret: m.return.toFixed(2), succ: m.success.toFixed(2), kl: m.kl.toExponential(1), sps: (m.agentSteps / m.timing.sec).toFixed(1) });
+      bar?.update(done, { phase: it.phase, ret: m.return.toFixed(2), succ: m.success.toFixed(2), kl: m.kl === null ? "-" : m.kl.toExponential(1), sps: (m.agentSteps / m.timing.sec).toFixed(1) });
       await opts.onIteration?.(m);
       if (cfg.checkpointEvery > 0 && done % cfg.checkpointEvery === 0) await saveAt(done);
     }
@@ -326,6 +336,7 @@ function iterationMetrics(
   episodes: Episode[],
   timing: RolloutTiming,
   update: UpdateStats,
+  flatSkipped: number,
   refineUpdate: UpdateStats | null,
   refinePositive: number,
   updateSec: number,
@@ -363,8 +374,9 @@ function iterationMetrics(
     refineNothingToExecute: turns.filter((t) => t.refineSkipped === "nothing-to-execute").length,
     refinePositive,
     update,
+    flatSkipped,
     refineUpdate,
-    kl: update.kl,
+    kl: update.gradientSteps > 0 ? update.kl : null,
     clipFraction: update.clipFraction,
     agentSteps: turns.length,
     envSteps: timing.envSteps,

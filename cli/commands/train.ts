@@ -29,6 +29,7 @@ const FIELDS = {
   epochs: "epochs",
   minibatchSize: "minibatchSize",
   stepWeighting: "stepWeighting",
+  flatGroups: "flatGroups",
   temperature: "temperature",
   topP: "topP",
   maxSteps: "maxSteps",
@@ -69,6 +70,7 @@ export function trainCommand(): Command {
     .option("--epochs <n>", "passes over each iteration's samples", finite)
     .option("--minibatch-size <n>", "sequences per gradient step", finite)
     .addOption(new Option("--step-weighting <how>", "episode: each episode's steps share one weight (default); step: every step weighs 1").choices(["episode", "step"]))
+    .addOption(new Option("--flat-groups <what>", "a group whose returns are all equal (zero advantages): skip leaves it out of the update (default); kl keeps it for the KL term alone").choices(["skip", "kl"]))
     .option("--temperature <t>", "sampling temperature of rollouts", finite)
     .option("--top-p <p>", "nucleus sampling mass", finite)
     .option("--max-steps <n>", "step cap per episode", finite)

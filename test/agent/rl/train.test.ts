@@ -53,9 +53,26 @@ describe("runRl", () => {
     const b = await train(fresh(), { iterations: 1 });
     expect(b.history.map(timeless)).toEqual(a.history.map(timeless));
     const m = a.history[0]!;
-    expect(m.update.samples).toBe(m.episodes * m.steps);
+    expect(m.update.samples).toBe(m.flatSkipped ? 0 : m.episodes * m.steps);
     expect(m.generatedTokens).toBeGreaterThan(0);
     expect(m.timing.generateShare + m.timing.envShare + m.timing.updateShare).toBeLessThanOrEqual(1.0001);
+  });
+
+  it("leaves a group whose returns are all equal out of the update (flatGroups skip, the default), or keeps it for the KL term (kl)", async () => {
+    // Every rollout answers the same move, so the group's episodes and returns are identical.
+    const same: RlRunOptions["sampler"] = (model, tokenizer) => ({
+      maxSeqLen: model.config.maxSeqLen,
+      async sample(prompts) {
+        return { completions: prompts.map(() => [...tokenizer.encode("<answer>Left</answer>"), tokenizer.end]) };
+      },
+    });
+    const skip = (await train(fresh(), { iterations: 1 }, true, same)).history[0]!;
+    expect(skip.flatSkipped).toBe(skip.episodes);
+    expect([skip.update.samples, skip.update.gradientSteps, skip.kl]).toEqual([0, 0, null]);
+    const kl = (await train(fresh(), { iterations: 1, flatGroups: "kl" }, true, same)).history[0]!;
+    expect(kl.flatSkipped).toBe(0);
+    expect(kl.update.samples).toBe(kl.episodes * kl.steps);
+    expect(kl.update.gradientSteps).toBeGreaterThan(0);
   });
 
   it("resumes where it stopped: the same metrics as a run that was never interrupted", async () => {
