@@ -152,7 +152,7 @@ describe("dynamind train", () => {
       if (algo === "dyna-grpo") {
         expect(m[0]!.refinementGain).not.toBeNull();
         expect(JSON.parse(readFileSync(path.join(out, "checkpoint", "trainer.json"), "utf8")).config.refineInput).toBe("plan");
-        expect(m[0]!.refined + m[0]!.refineSkippedTooLong + m[0]!.refineNothingToExecute).toBe(m[0]!.update.samples / 2);
+        expect(m[0]!.refined + m[0]!.refineSkippedTooLong + m[0]!.refineNothingToExecute).toBe(m[0]!.agentSteps / 2);
       }
     }
   }, 60_000);
