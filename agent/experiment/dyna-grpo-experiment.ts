@@ -354,6 +354,8 @@ function refinementLines(ref: Record<string, RefinementSummary>): string[] {
   ];
 }
 
+const ALGO_TITLES: Record<Algo, string> = { grpo: "GRPO", rloo: "RLOO", "dyna-grpo": "Dyna-GRPO" };
+
 export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void> {
   await mkdir(docs, { recursive: true });
   await writeFile(join(docs, "dyna-grpo.json"), JSON.stringify(r, null, 1));
@@ -361,7 +363,7 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
   // An answers-only start states no futures: no Sim Score to plot or correlate.
   const hasSim = r.config.simulates ?? true;
   const lines = [
-    `# Dyna-GRPO vs GRPO vs RLOO on ${c.env} (configuration "${c.name}")`,
+    `# ${c.algos.map((a) => ALGO_TITLES[a]).join(" vs ")} on ${c.env} (configuration "${c.name}")`,
     "",
     `Command: \`${r.command}\` (from \`${r.from}\`), ${r.generatedAt}.`,
     "",
