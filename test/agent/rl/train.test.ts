@@ -168,6 +168,7 @@ describe("dynamind train", () => {
     await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--clip", "2"])).rejects.toThrow(/clip/);
     await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--beta", "x"])).rejects.toThrow(/expected a number, got "x"/);
     await expect(cli(["--algo", "ppo", "--out", out, ...common()])).rejects.toThrow(/--algo.*ppo.*invalid/);
+    await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--flat-groups", "drop"])).rejects.toThrow(/--flat-groups.*drop.*invalid/);
     await expect(cli(["--algo", "dyna-grpo", "--out", out, ...common(), "--refine-input", "draft"])).rejects.toThrow(/--refine-input.*draft.*invalid/);
     const notCk = path.join(root, "not-a-checkpoint");
     cpSync(from, notCk, { recursive: true });
