@@ -91,6 +91,13 @@ export const RlConfigSchema = z
     simScore: z.boolean().default(true),
     /** First task seed; iteration k, group g uses seedStart + k · groupsPerIteration + g. */
     seedStart: int(0).default(0),
+    /**
+     * Task seeds cycle through this many, from seedStart (0 = every group a new seed). A
+     * pool small enough to revisit asks whether the update raises success on the tasks it
+     * trains on: if it cannot, more tasks would not help (a check of the machinery, not a
+     * result about generalisation).
+     */
+    taskPool: int(0).default(0),
     /** Sampling seed (each generation call derives its own from it). */
     seed: int(0).default(0),
     /**

@@ -146,7 +146,10 @@ function parseTrainerState(trainer: Record<string, unknown> | undefined, file: s
 
 /** The task seeds of an iteration and its episodes (SimRollouts first in a simulation-improvement group). */
 export function iterationEpisodes(cfg: RlConfig, it: ScheduledIteration): { seeds: number[]; specs: EpisodeSpec[] } {
-  const seeds = Array.from({ length: cfg.groupsPerIteration }, (_, g) => cfg.seedStart + it.index * cfg.groupsPerIteration + g);
+  const seeds = Array.from({ length: cfg.groupsPerIteration }, (_, g) => {
+    const k = it.index * cfg.groupsPerIteration + g;
+    return cfg.seedStart + (cfg.taskPool > 0 ? k % cfg.taskPool : k);
+  });
   const specs = seeds.flatMap((seed, group) => Array.from({ length: cfg.groupSize }, (_, k) => ({ seed, group, sim: it.phase === "sim" && k < cfg.groupSize / 2 })));
   return { seeds, specs };
 }

@@ -42,6 +42,7 @@ const FIELDS = {
   refineInput: "refineInput",
   seed: "seed",
   seedStart: "seedStart",
+  taskPool: "taskPool",
   checkpointEvery: "checkpointEvery",
   maxAgentSteps: "maxAgentSteps",
 } as const;
@@ -83,6 +84,7 @@ export function trainCommand(): Command {
     .addOption(new Option("--refine-input <form>", "dyna-grpo: the refinement input shows the whole draft (response, the paper's) or only its plan's real outcome (plan); use the form the checkpoint was taught").choices(["response", "plan"]))
     .option("--seed <n>", "sampling seed", finite)
     .option("--seed-start <n>", "first task seed", finite)
+    .option("--task-pool <n>", "task seeds cycle through this many from --seed-start (0 = a new seed for every group); a small pool checks that training raises success on the tasks it trains on", finite)
     .option("--max-agent-steps <n>", "stop once the run has taken this many agent steps (0 = no budget)", finite)
     .option("--checkpoint-every <n>", "checkpoint every n iterations (0 = only at the end)", finite)
     .option("--no-sim-score", "skip the exact Sim Score of responses (saves Expand calls)")

@@ -6,6 +6,7 @@ import { parseRlConfig, schedule } from "../../../agent/rl/config.js";
 import { clippedObjective } from "../../../agent/rl/objective.js";
 import { episodeReturn, stepRewards } from "../../../agent/rl/rewards.js";
 import { extractPlan, PLAN_FUTURE_HEADER, REFINE_INSTRUCTION, refinementMessages } from "../../../agent/rl/sim-rollout.js";
+import { iterationEpisodes } from "../../../agent/rl/trainer.js";
 import { policyUpdate } from "../../../agent/rl/update.js";
 import { selectBackend } from "../../../agent/model/backend.js";
 import { TransformerLM } from "../../../agent/model/transformer.js";
@@ -196,6 +197,13 @@ describe("the RL config", () => {
     expect(c.beta).toBeGreaterThan(0);
     expect(schedule(c).map((s) => `${s.round}${s.phase}`)).toEqual(["0sim", "0sim", "0policy", "1sim", "1sim", "1policy"]);
     expect(schedule(parseRlConfig({ algo: "rloo", iterations: 3 })).map((s) => s.phase)).toEqual(["policy", "policy", "policy"]);
+  });
+
+  it("gives each group a new task seed, or cycles through a pool of taskPool seeds", () => {
+    const seedsOf = (c: object) => schedule(parseRlConfig(c)).map((it) => iterationEpisodes(parseRlConfig(c), it).seeds);
+    expect(seedsOf({ algo: "grpo", iterations: 3, groupsPerIteration: 2, seedStart: 100 })).toEqual([[100, 101], [102, 103], [104, 105]]);
+    expect(seedsOf({ algo: "grpo", iterations: 3, groupsPerIteration: 2, seedStart: 100, taskPool: 3 })).toEqual([[100, 101], [102, 100], [101, 102]]);
+    expect(() => parseRlConfig({ algo: "grpo", taskPool: -1 })).toThrow(/taskPool/);
   });
 
   it("refuses malformed values with the field named", () => {
