@@ -1,12 +1,11 @@
 import { Command, Option } from "commander";
 import { CONFIGS } from "../../agent/experiment/config.js";
+import { DYNA_CONFIGS } from "../../agent/experiment/dyna-grpo-configs.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
 import { int, positiveNumber, requireDirs } from "../options.js";
 import { addOperatorOptions } from "../operator-options.js";
 
-/** The keys of DYNA_CONFIGS (dyna-grpo-experiment.ts loads TensorFlow.js, so it is imported only when the command runs; a test keeps the two equal). */
-export const DYNA_CONFIG_NAMES = ["sokoban", "sokoban-short", "sokoban-short-plan", "sokoban-action", "tiny"];
 /** The keys of SIM2REAL_CONFIGS (sim-to-real.ts loads TensorFlow.js; a test keeps the two equal). */
 export const SIM2REAL_CONFIG_NAMES = ["sokoban", "tiny"];
 
@@ -56,10 +55,11 @@ export function experimentCommand(): Command {
       "GRPO vs RLOO vs Dyna-GRPO from one SFT checkpoint at the same agent-step budget, on Sokoban ID (6x6-1box), hard (optimal ≥ 5 steps) and OOD (8x8-2box), beside the random policy and the start checkpoint, with 95% intervals and success / Sim Score over training (dyna-grpo.md + PNGs).",
     )
     .requiredOption("--from <dir>", "the starting checkpoint (e.g. DISTILL(ReSim) from `experiment resim`)")
-    .addOption(new Option("--config <name>", "sokoban: 200 episodes per split, 3 seeds per algorithm, from a DISTILL(ReSim) checkpoint; sokoban-short: the same from a DISTILL(ReSim) checkpoint at 1,500 agent steps, 1 seed, ID and hard; sokoban-short-plan: sokoban-short with the \"plan\" refinement input (for a student taught it by sft --refine-input plan); sokoban-action: from a DISTILL(action-only) checkpoint (answers only), 1 seed; tiny: every stage on a handful of steps (CI)").choices(DYNA_CONFIG_NAMES).default("sokoban"))
+    .addOption(new Option("--config <name>", "sokoban: 200 episodes per split, 3 seeds per algorithm, from a DISTILL(ReSim) checkpoint; sokoban-short: the same from a DISTILL(ReSim) checkpoint at 1,500 agent steps, 1 seed, ID and hard; sokoban-short-plan: sokoban-short with the \"plan\" refinement input (for a student taught it by sft --refine-input plan); sokoban-action: from a DISTILL(action-only) checkpoint (answers only), 1 seed; tiny: every stage on a handful of steps (CI)").choices(Object.keys(DYNA_CONFIGS)).default("sokoban"))
     .option("--n-t <n>", "Dyna-GRPO's simulation-improvement iterations per round (the n_T ablation: 0, 5, 10)", int)
     .option("--n-pi <n>", "Dyna-GRPO's policy-improvement iterations per round", int)
     .option("--algos <list>", "comma-separated subset of grpo,rloo,dyna-grpo (e.g. dyna-grpo alone for the ablation)")
+    .option("--splits <list>", "comma-separated subset of the configuration's evaluation splits (e.g. ID; the first, where the curve points are, is required): a rerun with more splits adds their rows")
     .option("--seeds <list>", "comma-separated RL seeds (default: the configuration's); a rerun with more seeds resumes the finished ones")
     .option("--lr <lr>", "learning rate of every run (default: the configuration's); in the runs' names, so a sweep never resumes another rate's run", positiveNumber)
     .option("--budget <n>", "agent steps per run (default: the configuration's); a rerun with a larger budget continues the runs", int)
@@ -70,18 +70,23 @@ export function experimentCommand(): Command {
     .action(async (opts) => {
       const algoNames = opts.algos === undefined ? undefined : String(opts.algos).split(",");
       for (const a of algoNames ?? []) if (!["grpo", "rloo", "dyna-grpo"].includes(a)) throw new Error(`--algos: unknown algorithm "${a}" (grpo, rloo, dyna-grpo)`);
-      const [{ DYNA_CONFIGS, runDynaGrpoExperiment }, { selectBackend }] = await Promise.all([
-        import("../../agent/experiment/dyna-grpo-experiment.js"),
-        import("../../agent/model/backend.js"),
-      ]);
       const seeds = opts.seeds === undefined ? undefined : String(opts.seeds).split(",").map((x) => {
         if (!/^\d{1,6}$/.test(x)) throw new Error(`--seeds: "${x.slice(0, 20)}" is not a non-negative integer`);
         return Number(x);
       });
       const base = DYNA_CONFIGS[opts.config]!;
+      const splitNames = opts.splits === undefined ? undefined : String(opts.splits).split(",");
+      for (const n of splitNames ?? []) {
+        if (!base.splits.some((s) => s.name === n)) throw new Error(`--splits: "${n.slice(0, 20)}" is not a split of --config ${base.name} (${base.splits.map((s) => s.name).join(", ")})`);
+      }
+      if (splitNames !== undefined && !splitNames.includes(base.splits[0]!.name)) throw new Error(`--splits must include ${base.splits[0]!.name}: the curve points are evaluated there`);
+      if (opts.budget !== undefined && opts.budget < 1) throw new Error("--budget must be at least 1 agent step");
+      const [{ runDynaGrpoExperiment }, { selectBackend }] = await Promise.all([
+        import("../../agent/experiment/dyna-grpo-experiment.js"),
+        import("../../agent/model/backend.js"),
+      ]);
       const algos = algoNames === undefined ? base.algos : (algoNames as typeof base.algos);
       await selectBackend({ logger: createLogger("dynamind") });
-      if (opts.budget !== undefined && opts.budget < 1) throw new Error("--budget must be at least 1 agent step");
       const cfg = {
         ...base,
         algos,
@@ -90,10 +95,11 @@ export function experimentCommand(): Command {
         budget: opts.budget ?? base.budget,
         rl: { ...base.rl, lr: opts.lr ?? base.rl.lr },
         lrInRunNames: opts.lr !== undefined,
+        splits: splitNames === undefined ? base.splits : base.splits.filter((s) => splitNames.includes(s.name)),
       };
       const { client, close } = await connect(opts.address);
       try {
-        const extra = [opts.nT !== undefined ? `--n-t ${opts.nT}` : "", opts.nPi !== undefined ? `--n-pi ${opts.nPi}` : "", opts.algos ? `--algos ${opts.algos}` : "", seeds ? `--seeds ${seeds.join(",")}` : "", opts.lr !== undefined ? `--lr ${opts.lr}` : "", opts.budget !== undefined ? `--budget ${opts.budget}` : ""].filter(Boolean).join(" ");
+        const extra = [opts.nT !== undefined ? `--n-t ${opts.nT}` : "", opts.nPi !== undefined ? `--n-pi ${opts.nPi}` : "", opts.algos ? `--algos ${opts.algos}` : "", seeds ? `--seeds ${seeds.join(",")}` : "", opts.lr !== undefined ? `--lr ${opts.lr}` : "", opts.budget !== undefined ? `--budget ${opts.budget}` : "", opts.splits ? `--splits ${opts.splits}` : ""].filter(Boolean).join(" ");
         const command = `dynamind experiment dyna-grpo --from ${opts.from} --config ${cfg.name}${extra ? ` ${extra}` : ""}`;
         const r = await runDynaGrpoExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"), opts.baselines !== false);
         for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(28)} success ${row.success.rate.toFixed(3)}  ${row.simScore ? `Sim ${row.simScore.mean.toFixed(3)}` : ""}`);

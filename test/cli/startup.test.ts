@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { DYNA_CONFIG_NAMES, SIM2REAL_CONFIG_NAMES } from "../../cli/commands/experiment.js";
+import { SIM2REAL_CONFIG_NAMES } from "../../cli/commands/experiment.js";
 import { useTestServer } from "../support/server.js";
 
 const exec = promisify(execFile);
@@ -41,6 +41,8 @@ describe("dynamind at start-up", () => {
       [["eval", "--env", "sokoban", "--checkpoint", "/nonexistent"], /--checkpoint \/nonexistent: no such directory/],
       [["serve-model", "--checkpoint", "/nonexistent"], /--checkpoint \/nonexistent: no such directory/],
       [["experiment", "dyna-grpo", "--from", "/x", "--algos", "ppo"], /unknown algorithm "ppo"/],
+      [["experiment", "dyna-grpo", "--from", "/x", "--config", "sokoban-short", "--splits", "ID,OOD"], /--splits: "OOD" is not a split of --config sokoban-short \(ID, hard\)/],
+      [["experiment", "dyna-grpo", "--from", "/x", "--splits", "hard"], /--splits must include ID/],
       [["experiment", "sim-to-real", "--from", "/x", "--real-budget", "0"], /must be at least 1 agent step/],
       [["experiment", "sim-to-real", "--from", "/nonexistent"], /--from \/nonexistent: no such directory/],
       [["train", "--algo", "ppo", "--from", "/x", "--out", "/tmp/x"], /ppo/],
@@ -53,9 +55,7 @@ describe("dynamind at start-up", () => {
     });
   });
 
-  it("knows the dyna-grpo and sim-to-real configurations without importing them", async () => {
-    const { DYNA_CONFIGS } = await import("../../agent/experiment/dyna-grpo-experiment.js");
-    expect(DYNA_CONFIG_NAMES).toEqual(Object.keys(DYNA_CONFIGS));
+  it("knows the sim-to-real configurations without importing them", async () => {
     const { SIM2REAL_CONFIGS } = await import("../../agent/experiment/sim-to-real.js");
     expect(SIM2REAL_CONFIG_NAMES).toEqual(Object.keys(SIM2REAL_CONFIGS));
   });

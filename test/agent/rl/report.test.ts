@@ -3,7 +3,8 @@
  * checkpoints, and what SimRollout's refinement did, read from a run's metrics.
  */
 import { describe, expect, it } from "vitest";
-import { DYNA_CONFIGS, runConfig, simSuccessCorrelation, stepsAtCap, summariseRefinement, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { DYNA_CONFIGS } from "../../../agent/experiment/dyna-grpo-configs.js";
+import { runConfig, simSuccessCorrelation, stepsAtCap, summariseRefinement, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
 import { CONFIGS } from "../../../agent/experiment/config.js";
 
 describe("dyna-grpo report", () => {

@@ -1,0 +1,141 @@
+/**
+ * The Dyna-GRPO comparison's configurations: plain data, importable without TensorFlow.js
+ * (the CLI checks a command's flags against them before any model code loads).
+ */
+import type { Algo, RlConfigInput } from "../rl/config.js";
+import { SOKOBAN_SPLITS, type SplitConfig } from "./config.js";
+
+export interface DynaGrpoExperimentConfig {
+  name: string;
+  env: string;
+  /** The training tasks (session config); splits use seeds training never sees. */
+  trainConfig: Record<string, unknown>;
+  splits: SplitConfig[];
+  /** Episodes per split in the final table. */
+  evalEpisodes: number;
+  /** Evaluations over training (equal fractions of the budget), on the first split. */
+  curvePoints: number;
+  curveEpisodes: number;
+  evalMaxSteps: number;
+  maxNewTokens: number;
+  /** Agent steps each algorithm trains for. */
+  budget: number;
+  /** RL seeds per algorithm. */
+  seeds: number[];
+  algos: Algo[];
+  /** Shared RL settings (groupSize, maxSteps, beta, clip, lr, temperature, …). */
+  rl: Partial<RlConfigInput>;
+  /** Dyna-GRPO's n_T and n_π. */
+  dyna: { nT: number; nPi: number };
+  /**
+   * The start checkpoint writes simulated plans (a DISTILL(ReSim) model; default) or
+   * answers only (a DISTILL(action-only) model: SimRollout then executes the answer,
+   * a one-action plan, and there is no Sim Score).
+   */
+  simulates?: boolean;
+  /** The learning rate is in each run's name (set when a sweep overrides it): runs at different rates never share a directory. */
+  lrInRunNames?: boolean;
+}
+
+
+/** The powered comparison: 200 evaluation episodes per split, 3 RL seeds per algorithm. Many hours on two cores. */
+export const DYNA_SOKOBAN: DynaGrpoExperimentConfig = {
+  name: "sokoban",
+  env: "sokoban",
+  trainConfig: { preset: "6x6-1box" },
+  splits: [...SOKOBAN_SPLITS],
+  evalEpisodes: 200,
+  curvePoints: 5,
+  curveEpisodes: 50,
+  evalMaxSteps: 20,
+  maxNewTokens: 400,
+  budget: 20_000,
+  seeds: [0, 1, 2],
+  algos: ["grpo", "rloo", "dyna-grpo"],
+  rl: { groupSize: 8, maxSteps: 20, maxNewTokens: 400, beta: 0.01, clip: 0.2, lr: 1e-5, temperature: 1, minibatchSize: 8 },
+  dyna: { nT: 5, nPi: 5 },
+};
+
+/** The CI configuration: every stage runs, on a handful of steps and episodes. */
+export const DYNA_TINY: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN,
+  name: "tiny",
+  splits: SOKOBAN_SPLITS.filter((s) => s.name !== "hard"),
+  evalEpisodes: 2,
+  curvePoints: 2,
+  curveEpisodes: 2,
+  evalMaxSteps: 2,
+  maxNewTokens: 96,
+  budget: 8,
+  seeds: [0],
+  rl: { groupSize: 2, maxSteps: 2, maxNewTokens: 96, lr: 1e-4, minibatchSize: 8 },
+  dyna: { nT: 1, nPi: 1 },
+};
+
+/**
+ * From a DISTILL(action-only) checkpoint (answers only, no plans): what two cores can run
+ * while no DISTILL(ReSim) checkpoint beats the random policy (docs/results/resim.md).
+ * GRPO and RLOO by default: the ReSim experiment's action-only students have a 128-token
+ * learned position table, which cannot hold a refinement input (state, draft and real next
+ * state, ~200 tokens), so SimRollout would skip every refinement. A student with rotary
+ * positions and a longer context can: `--algos grpo,dyna-grpo` from it. There is no Sim
+ * Score to report: no response states a future. lr 1e-5: at 1e-4 both algorithms lost
+ * ground within 1,500 agent steps (docs/results/dyna-grpo.md).
+ */
+export const DYNA_SOKOBAN_ACTION: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN,
+  name: "sokoban-action",
+  simulates: false,
+  evalEpisodes: 200,
+  curvePoints: 4,
+  curveEpisodes: 100,
+  maxNewTokens: 24,
+  budget: 6_000,
+  seeds: [0],
+  algos: ["grpo", "rloo"],
+  rl: { groupSize: 8, groupsPerIteration: 4, maxSteps: 20, maxNewTokens: 24, beta: 0.01, clip: 0.2, lr: 1e-5, temperature: 1, minibatchSize: 32 },
+  dyna: { nT: 3, nPi: 3 },
+};
+
+/**
+ * The paper's comparison from the DISTILL(ReSim) checkpoint at what two CPU cores run in
+ * about two hours (both processes of a split run side by side): one RL seed, 1,500 agent
+ * steps, the ID and hard splits. OOD is left out: the learned-position start solves 0.5%
+ * of 8×8 rooms (docs/results/resim.md), so every run would spend ~15 minutes to confirm
+ * ~0%. n_T = n_π = 3 gives about two rounds inside the budget. lr 3e-5, one untuned choice
+ * between the two rates tried from the action-only student: 1e-5 left it where it started
+ * after as many gradient steps, 1e-4 lost ground (docs/results/dyna-grpo.md).
+ */
+export const DYNA_SOKOBAN_SHORT: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN,
+  name: "sokoban-short",
+  splits: SOKOBAN_SPLITS.filter((s) => s.name !== "OOD"),
+  curvePoints: 3,
+  curveEpisodes: 50,
+  budget: 1_500,
+  seeds: [0],
+  rl: { ...DYNA_SOKOBAN.rl, lr: 3e-5 },
+  dyna: { nT: 3, nPi: 3 },
+};
+
+/**
+ * sokoban-short for a student taught the "plan" refinement input (`sft --world-model refine
+ * --refine-input plan`, agent/format/refinement.ts): RL must show it the form it learned.
+ */
+export const DYNA_SOKOBAN_SHORT_PLAN: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN_SHORT,
+  name: "sokoban-short-plan",
+  rl: { ...DYNA_SOKOBAN_SHORT.rl, refineInput: "plan" },
+};
+
+/**
+ * A training run's name, which is also its directory: n_T and n_π are in Dyna-GRPO's
+ * name and an overridden learning rate in every name, so an ablation or a sweep never
+ * resumes another setting's checkpoint.
+ */
+export function runName(cfg: Pick<DynaGrpoExperimentConfig, "dyna" | "rl" | "lrInRunNames">, algo: Algo, seed: number): string {
+  const lr = cfg.lrInRunNames ? ` lr=${cfg.rl.lr}` : "";
+  return algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi}${lr} seed ${seed}` : `${algo}${lr} seed ${seed}`;
+}
+
+export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-short": DYNA_SOKOBAN_SHORT, "sokoban-short-plan": DYNA_SOKOBAN_SHORT_PLAN, "sokoban-action": DYNA_SOKOBAN_ACTION, tiny: DYNA_TINY };
