@@ -77,6 +77,8 @@ export interface ServerOptions {
   /** Housekeeping period (idle sessions, expired states), ms. */
   sweepIntervalMs?: number;
   logger?: Logger;
+  /** The clock of session idleness and saved-state expiry (ms); tests inject one so that no expiry depends on how fast the machine is. */
+  now?: () => number;
 }
 
 export const DEFAULT_SERVER_LIMITS = {
@@ -118,6 +120,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const engine = await EnvEngine.create(options.registry ?? builtinRegistry(options.resources), options.limits ?? {}, stateKey, {
     onInternalError: (err, incident) => logger.error({ err, incident }, "internal error"),
     serverId: options.serverId,
+    now: options.now,
   });
   const guard = new CallGuard(options.token);
   const metrics = createMetrics(engine);

@@ -2,10 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { rejection, startTestServer, useTestServer } from "../support/server.js";
 
-// The TTL is long enough that no other test here meets it on a loaded machine (clone → fork,
-// clone → restore), and the expiry test waits it out with a margin.
-const TTL_MS = 1500;
-const ttl = useTestServer({ limits: { stateTtlMs: TTL_MS }, stateKey: "key-of-server-A-0123456789" });
+// This server's clock moves only when a test moves it, so no state expires because the
+// machine was slow (a real 1.5 s TTL could run out between a clone and a fork under load).
+const TTL_MS = 60_000;
+let clock = Date.UTC(2026, 0, 1);
+const ttl = useTestServer({ limits: { stateTtlMs: TTL_MS }, stateKey: "key-of-server-A-0123456789", now: () => clock });
 const tiny = useTestServer({ limits: { maxStates: 3 } });
 const other = useTestServer({ stateKey: "key-of-server-B-0123456789" });
 
@@ -14,8 +15,10 @@ describe("server-held states", () => {
     const s = await ttl.client.createSession("sokoban");
     await s.reset(1);
     const saved = await s.clone();
-    expect(saved.expiresAtMs).toBeGreaterThan(Date.now());
-    await new Promise((r) => setTimeout(r, TTL_MS + 200));
+    expect(saved.expiresAtMs).toBe(clock + TTL_MS);
+    clock += TTL_MS - 1;
+    await s.restore(saved);
+    clock += 1;
     const err = await rejection(s.restore(saved));
     expect([err.code, err.reason]).toEqual([5, "STATE_EXPIRED"]);
   });
