@@ -1,0 +1,62 @@
+/**
+ * Did training raise success on the tasks it trained on? For a run made with
+ * `dynamind train --task-pool N`, reads its metrics.jsonl and reports the sampled
+ * success of each pass over the pool (every task seed played as often), with Wilson 95%
+ * intervals, and the first pass against the last. The rollouts are sampled at the run's
+ * temperature, so this is the training policy's success, not a greedy evaluation's.
+ *
+ *   node --import tsx scripts/rl/pool-progress.ts <run dir or metrics.jsonl>
+ */
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { wilson } from "../../agent/experiment/stats.js";
+import type { IterationMetrics } from "../../agent/rl/trainer.js";
+
+const arg = process.argv[2];
+if (arg === undefined) throw new Error("usage: pool-progress.ts <run dir or metrics.jsonl>");
+const file = statSync(arg).isDirectory() ? join(arg, "metrics.jsonl") : arg;
+const its = readFileSync(file, "utf8")
+  .split("\n")
+  .filter((l) => l.trim() !== "")
+  .map((l) => JSON.parse(l) as IterationMetrics)
+  .filter((m) => m.kind === "iteration");
+if (its.length === 0) throw new Error(`${file} holds no iterations`);
+
+const pool = new Set(its.flatMap((m) => m.seeds));
+// With a pool that is not a multiple of the groups per iteration, a pass would play some seeds twice.
+if (pool.size % its[0]!.seeds.length !== 0) throw new Error(`a pool of ${pool.size} seeds is not a multiple of ${its[0]!.seeds.length} groups per iteration: passes would be uneven`);
+const perGroup = its[0]!.episodes / its[0]!.seeds.length;
+// A pass ends when every pool seed has been played once more; episodes per iteration are equal.
+const passes: { iterations: number[]; successes: number; episodes: number }[] = [];
+let played = new Set<number>();
+let current = { iterations: [] as number[], successes: 0, episodes: 0 };
+for (const m of its) {
+  current.iterations.push(m.iteration);
+  current.successes += Math.round(m.success * m.episodes);
+  current.episodes += m.episodes;
+  for (const s of m.seeds) played.add(s);
+  if (played.size === pool.size) {
+    passes.push(current);
+    current = { iterations: [], successes: 0, episodes: 0 };
+    played = new Set();
+  }
+}
+const row = (p: (typeof passes)[number]) => {
+  const ci = wilson(p.successes, p.episodes);
+  return { iterations: `${p.iterations[0]}–${p.iterations.at(-1)}`, success: +(p.successes / p.episodes).toFixed(3), ci: [+ci.low.toFixed(3), +ci.high.toFixed(3)], episodes: p.episodes };
+};
+console.log(
+  JSON.stringify(
+    {
+      metrics: file,
+      poolSeeds: [...pool].sort((a, b) => a - b),
+      episodesPerGroup: perGroup,
+      passes: passes.map(row),
+      firstPass: passes.length ? row(passes[0]!) : null,
+      lastPass: passes.length > 1 ? row(passes.at(-1)!) : null,
+      unfinishedPass: current.episodes > 0 ? row(current) : null,
+    },
+    null,
+    1,
+  ),
+);
