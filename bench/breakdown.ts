@@ -6,6 +6,8 @@
 import { Worker } from "node:worker_threads";
 import { builtinRegistry } from "../adapters/index.js";
 import { EnvEngine } from "../env-server/core/engine.js";
+import { decodeStrict } from "../env-server/grpc/decoding.js";
+import { FastEncoder } from "../env-server/grpc/fast-encode.js";
 import { BatchStepRequest, BatchStepResponse } from "../gen/ts/dynamind/env/v1/env_service_pb.js";
 
 function perItem(items: number, rounds: number, f: (i: number) => unknown): number {
@@ -24,12 +26,17 @@ export async function batchBreakdown(rounds: number): Promise<Record<string, num
     ids.push(sessionId);
   }
   const requests = [5, 6, 7, 8].map((index) => ({ steps: ids.map((sessionId) => ({ sessionId, action: { kind: { $case: "index" as const, index } } })) }));
-  const wire = requests.map((r) => BatchStepRequest.encode(r).finish());
+  // Buffers, as grpc-js hands them to the deserializer.
+  const wire = requests.map((r) => Buffer.from(BatchStepRequest.encode(r).finish()));
   const response = engine.batchStep(requests[0]!) as BatchStepResponse;
+  const fast = new FastEncoder();
+  // The server's own codec path (strict reader, fast encoder), each beside the generated code.
   return {
-    decodeRequestNsPerItem: perItem(256, rounds, (i) => BatchStepRequest.decode(wire[i & 3]!)),
+    decodeRequestNsPerItem: perItem(256, rounds, (i) => decodeStrict(BatchStepRequest.decode, wire[i & 3]!)),
+    generatedDecodeRequestNsPerItem: perItem(256, rounds, (i) => BatchStepRequest.decode(wire[i & 3]!)),
     engineNsPerItem: perItem(256, rounds, (i) => engine.batchStep(requests[i & 3]!)),
-    encodeResponseNsPerItem: perItem(256, rounds, () => BatchStepResponse.encode(response).finish()),
+    encodeResponseNsPerItem: perItem(256, rounds, () => fast.batchStepReply(response)),
+    generatedEncodeResponseNsPerItem: perItem(256, rounds, () => BatchStepResponse.encode(response).finish()),
     responseBytesPerItem: Math.round(BatchStepResponse.encode(response).finish().length / 256),
   };
 }
