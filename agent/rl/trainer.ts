@@ -38,6 +38,8 @@ export interface IterationMetrics {
   phase: ScheduledIteration["phase"];
   round: number;
   seeds: number[];
+  /** Per task seed (group), in `seeds` order: how many of its episodes succeeded, and its mean return. */
+  groups: { seed: number; episodes: number; successes: number; return: number }[];
   episodes: number;
   /** Means over the iteration's episodes (the paper's return). */
   return: number;
@@ -360,6 +362,10 @@ function iterationMetrics(
     phase: it.phase,
     round: it.round,
     seeds,
+    groups: seeds.map((seed, g) => {
+      const own = episodes.filter((e) => e.spec.group === g);
+      return { seed, episodes: own.length, successes: own.filter((e) => e.success).length, return: mean(own.map((e) => e.return)) };
+    }),
     episodes: episodes.length,
     return: mean(episodes.map((e) => e.return)),
     success: mean(episodes.map((e) => (e.success ? 1 : 0))),

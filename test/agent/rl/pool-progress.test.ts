@@ -20,6 +20,20 @@ describe("pool-progress", () => {
     expect(out.unfinishedPass).toMatchObject({ episodes: 16, success: 1 });
   });
 
+  it("gives each seed's successes per pass when the metrics carry per-group figures", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pool-"));
+    // Pool of 2 seeds, one group of 4 per iteration; three iterations: one full pass and one unfinished.
+    const its = [
+      { seeds: [7], groups: [{ seed: 7, episodes: 4, successes: 1, return: 0 }] },
+      { seeds: [8], groups: [{ seed: 8, episodes: 4, successes: 0, return: 0 }] },
+      { seeds: [7], groups: [{ seed: 7, episodes: 4, successes: 3, return: 0 }] },
+    ];
+    const lines = its.map((m, i) => JSON.stringify({ kind: "iteration", iteration: i + 1, episodes: 4, success: m.groups[0]!.successes / 4, ...m }));
+    writeFileSync(join(dir, "metrics.jsonl"), lines.join("\n"));
+    const out = JSON.parse(run(dir)) as { bySeed: Record<string, string[]> };
+    expect(out.bySeed).toEqual({ 7: ["1/4", "3/4"], 8: ["0/4", "-"] });
+  });
+
   it("refuses a pool that is not a multiple of the groups per iteration", () => {
     const dir = mkdtempSync(join(tmpdir(), "pool-"));
     const lines = [[100, 101], [102, 100], [101, 102]].map((seeds, i) => JSON.stringify({ kind: "iteration", iteration: i + 1, seeds, episodes: 16, success: 0.5 }));

@@ -56,6 +56,11 @@ describe("runRl", () => {
     const m = a.history[0]!;
     expect(m.update.samples).toBe(m.flatSkipped ? 0 : m.episodes * m.steps);
     expect(m.generatedTokens).toBeGreaterThan(0);
+    // The per-group figures add up to the iteration's.
+    expect(m.groups.map((g) => g.seed)).toEqual(m.seeds);
+    expect(m.groups.reduce((a, g) => a + g.episodes, 0)).toBe(m.episodes);
+    expect(m.groups.reduce((a, g) => a + g.successes, 0)).toBe(Math.round(m.success * m.episodes));
+    expect(m.groups.reduce((a, g) => a + g.return * g.episodes, 0) / m.episodes).toBeCloseTo(m.return, 9);
     expect(m.timing.generateShare + m.timing.envShare + m.timing.updateShare).toBeLessThanOrEqual(1.0001);
   });
 
