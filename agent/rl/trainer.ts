@@ -131,12 +131,24 @@ interface ResumeState {
   totalAgentSteps: number;
 }
 
+/** Settings a resumed run may change: how long it runs and what it records, never what an iteration does. */
+const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set(["iterations", "rounds", "maxAgentSteps", "checkpointEvery", "simScore"]);
+
 function parseTrainerState(trainer: Record<string, unknown> | undefined, file: string, cfg: RlConfig): ResumeState {
   if (trainer?.kind !== TrainerKind) throw new Error(`checkpoint file ${file} is not an RL trainer state (kind ${JSON.stringify(trainer?.kind)}); use another --out or --no-resume`);
   const it = trainer.iteration;
   if (typeof it !== "number" || !Number.isInteger(it) || it < 0) throw new Error(`checkpoint file ${file} has no valid "iteration"`);
   const saved = parseRlConfig(trainer.config, `checkpoint file ${file}: config`);
   if (saved.algo !== cfg.algo) throw new Error(`checkpoint file ${file} was trained with --algo ${saved.algo}, not ${cfg.algo}; use another --out or --no-resume`);
+  const changed = Object.keys(saved)
+    .filter((k) => !RESUME_MAY_CHANGE.has(k))
+    .filter((k) => JSON.stringify(saved[k as keyof RlConfig]) !== JSON.stringify(cfg[k as keyof RlConfig]));
+  // A resumed run with other settings would be neither run: its iterations would mix two experiments under one name.
+  if (changed.length > 0) {
+    const show = (v: unknown) => (JSON.stringify(v) ?? "undefined").slice(0, 60);
+    const diffs = changed.slice(0, 4).map((k) => `${k} ${show(saved[k as keyof RlConfig])}, not ${show(cfg[k as keyof RlConfig])}`);
+    throw new Error(`checkpoint file ${file} was trained with ${diffs.join("; ")}${changed.length > 4 ? ` (and ${changed.length - 4} more)` : ""}; resume with the same settings, or use another --out or --no-resume`);
+  }
   const ref = trainer.reference as { path?: unknown; sha256?: unknown } | undefined;
   if (typeof ref?.path !== "string" || typeof ref.sha256 !== "string") throw new Error(`checkpoint file ${file} has no valid "reference" {path, sha256}`);
   const count = (v: unknown, name: string) => {

@@ -126,6 +126,9 @@ describe("runRl", () => {
     const r = await runRl({ config: config({ iterations: 1 }), from: ref, outDir: dir, client: ctx.client, progress: false });
     r.model.dispose();
     await expect(runRl({ config: config({ algo: "rloo" }), from: ref, outDir: dir, client: ctx.client, progress: false })).rejects.toThrow(/trained with --algo grpo, not rloo/);
+    // Other settings than the run's are refused (how long it runs may change: iterations).
+    await expect(runRl({ config: config({ iterations: 3, groupSize: 6, lr: 1e-2 }), from: ref, outDir: dir, client: ctx.client, progress: false })).rejects.toThrow(/trained with groupSize 4, not 6; lr 0\.001, not 0\.01; resume with the same settings/);
+    await expect(runRl({ config: config({ taskPool: 2 }), from: ref, outDir: dir, client: ctx.client, progress: false })).rejects.toThrow(/taskPool 0, not 2/);
     const trainerFile = path.join(dir, "checkpoint", "trainer.json");
     const saved = readFileSync(trainerFile, "utf8");
     writeFileSync(trainerFile, JSON.stringify({ step: 3 }));
