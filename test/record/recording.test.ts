@@ -128,6 +128,9 @@ describe.skipIf(!HAVE_CHROMIUM)("recording android-web", () => {
     expect(rec.events[2]!.result!.observation.uiElements).toEqual(played.at(-1)!.observation.uiElements);
     expect(rec.events[0]!.result!.observation.uiElements.some((u) => u.bboxPixels && u.bboxPixels.xMax > u.bboxPixels.xMin)).toBe(true);
     expect(expectFrames(path!, rec)).toBe(3);
-    expect(await replay(ctx.client, rec)).toMatchObject({ identical: true, events: 3 });
+    const outcome = await replay(ctx.client, rec);
+    // A failure names where the replay diverged (toMatchObject alone hides it).
+    expect("divergence" in outcome ? outcome.divergence : undefined).toBeUndefined();
+    expect(outcome).toMatchObject({ identical: true, events: 3 });
   });
 });

@@ -14,10 +14,12 @@ describe("pool-progress", () => {
     const success = [0.5, 0.25, 0.75, 0.5, 1];
     const lines = success.map((s, i) => JSON.stringify({ kind: "iteration", iteration: i + 1, seeds: i % 2 === 0 ? [100, 101] : [102, 103], episodes: 16, success: s }));
     writeFileSync(join(dir, "metrics.jsonl"), lines.join("\n") + "\n");
-    const out = JSON.parse(run(dir)) as { poolSeeds: number[]; passes: { iterations: string; success: number; episodes: number }[]; unfinishedPass: { episodes: number; success: number } };
+    const out = JSON.parse(run(dir)) as { poolSeeds: number[]; passes: { iterations: string; success: number; episodes: number }[]; unfinishedPass: { episodes: number; success: number }; bySeed: unknown };
     expect(out.poolSeeds).toEqual([100, 101, 102, 103]);
     expect(out.passes.map((p) => [p.iterations, p.success, p.episodes])).toEqual([["1–2", 0.375, 32], ["3–4", 0.625, 32]]);
     expect(out.unfinishedPass).toMatchObject({ episodes: 16, success: 1 });
+    // Metrics written before per-group figures existed have no per-seed breakdown.
+    expect(out.bySeed).toBeNull();
   });
 
   it("gives each seed's successes per pass when the metrics carry per-group figures", () => {
