@@ -111,7 +111,7 @@ class Series {
 /**
  * The RPC duration histogram, labelled by method. prom-client's Histogram builds and
  * validates a label hash on every observation, the largest cost of the server's own in
- * a Connect stream of one Step per message (bench/profile-connect.ts); here a method's
+ * a Connect stream of one Step per message (bench/profile-server.ts); here a method's
  * series is a map lookup and an observation a bucket search and three additions. A
  * scrape gets the values prom-client's Histogram would give, in its format.
  */

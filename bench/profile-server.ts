@@ -1,9 +1,11 @@
 /**
- * Where the server's time goes under a Connect stream of one Step per message:
- * runs the server with `node --cpu-prof`, pipelines `messages` Steps (window 256,
- * 64 Sokoban sessions, pre-encoded frames as in the server bench), and prints the
- * profile's top functions by self time, beside the server CPU per message.
- * Run: npx tsx bench/profile-connect.ts [messages]   (profile kept under /tmp)
+ * Where the server's time goes under one of the server bench's figures: runs the
+ * server with `node --cpu-prof`, drives it with pre-encoded requests as the bench
+ * does, and prints the profile of the timed window only (self time by layer, by
+ * file inclusive, by function) beside the figure itself.
+ * - `connect` (default): a Connect stream of one Step per message, window 256, 64 Sokoban sessions;
+ * - `batch`: BatchStep of 256 Sokoban sessions, one call in flight (no echo run).
+ * Run: npx tsx bench/profile-server.ts [connect|batch] [messages or calls]   (profile kept under /tmp)
  */
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -74,15 +76,32 @@ export function summariseProfile(profile: Profile, from = -Infinity, to = Infini
   return { totalMs: Math.round(total / 1000), functions: rows(self, top), layers: rows(layers, 20), inclusive: rows(stages, 20) };
 }
 
-const messages = Number(process.argv[2] ?? 60_000);
-const dir = mkdtempSync(join(tmpdir(), "connect-prof-"));
+const figure = process.argv[2] ?? "connect";
+if (figure !== "connect" && figure !== "batch") throw new Error(`unknown figure ${JSON.stringify(figure)}: connect or batch`);
+const count = Number(process.argv[3] ?? (figure === "connect" ? 60_000 : 1_500));
+const dir = mkdtempSync(join(tmpdir(), `${figure}-prof-`));
 const server = await startServerProcess(undefined, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
 const figs = new ServerFigures(server.address, server.echoAddress);
 // The profile's clock is the monotonic one process.hrtime reads, in µs.
 const window: { start?: number; end?: number } = {};
 try {
-  const r = await figs.streamSteps(64, messages, 256, (phase) => (window[phase] = Number(process.hrtime.bigint() / 1000n)));
-  console.log(JSON.stringify({ stepsPerSec: r.subject.perSec, serverCpuUsPerMessage: r.subject.serverCpuUsPerItem, echoStream: r.echo }, null, 0));
+  const mark = (phase: "start" | "end") => (window[phase] = Number(process.hrtime.bigint() / 1000n));
+  if (figure === "connect") {
+    const r = await figs.streamSteps(64, count, 256, mark);
+    console.log(JSON.stringify({ stepsPerSec: r.subject.perSec, serverCpuUsPerMessage: r.subject.serverCpuUsPerItem, echoStream: r.echo }, null, 0));
+  } else {
+    const loop = await figs.batchStepLoop(256);
+    await loop.run(100);
+    const cpu0 = await figs.cpuUs();
+    mark("start");
+    const t0 = performance.now();
+    await loop.run(count);
+    const sec = (performance.now() - t0) / 1000;
+    mark("end");
+    const cpuUs = (await figs.cpuUs()) - cpu0;
+    await loop.close();
+    console.log(JSON.stringify({ envStepsPerSec: Math.round((256 * count) / sec), serverCpuUsPerStep: Math.round((cpuUs / (256 * count)) * 10) / 10 }));
+  }
 } finally {
   figs.close();
   await server.stop();
@@ -90,7 +109,7 @@ try {
 const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
 if (file === undefined) throw new Error(`no profile written under ${dir}`);
 const summary = summariseProfile(JSON.parse(readFileSync(join(dir, file), "utf8")) as Profile, window.start, window.end);
-console.log(`profile: ${join(dir, file)}; samples inside the timed Step stream only: ${summary.totalMs} ms`);
+console.log(`profile: ${join(dir, file)}; samples inside the timed window only: ${summary.totalMs} ms`);
 console.log("self time by layer:");
 for (const row of summary.layers) console.log(`${String(row.share).padStart(5)}%  ${String(row.ms).padStart(6)} ms  [${row.name}]`);
 console.log("inclusive (a sample counts for every file of ours on its stack):");
