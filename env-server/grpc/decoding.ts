@@ -47,11 +47,39 @@ export function decodeStrict<T>(decode: (reader: BinaryReader) => T, bytes: Uint
   }
 }
 
-/** A reader whose uint32() refuses values that do not fit (instead of truncating them). */
+/**
+ * Node's native one-byte string constructor; undefined where Buffer lacks it. It reads
+ * ASCII exactly, which is all {@link StrictReader.string} hands it.
+ */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
+
+/**
+ * A reader whose uint32() refuses values that do not fit (instead of truncating them),
+ * and whose string() builds ASCII strings natively: every request carries a session
+ * id, and the default reader assembles each one from an array of char codes.
+ */
 class StrictReader extends BinaryReader {
   constructor(buf: Uint8Array) {
     super(buf);
     this.uint32 = strictUint32;
+  }
+
+  override string(strict?: boolean): string {
+    if (latin1Slice === undefined) return super.string(strict);
+    const at = this.pos;
+    const len = this.uint32();
+    const start = this.pos;
+    const end = start + len;
+    const buf = (this as unknown as { buf: Uint8Array }).buf;
+    let i = start;
+    if (end <= this.len) while (i < end && buf[i]! < 0x80) i++;
+    if (i !== end || end > this.len) {
+      // Not ASCII, or cut short: the base reader decodes (or refuses) it from the length on.
+      this.pos = at;
+      return super.string(strict);
+    }
+    this.pos = end;
+    return latin1Slice.call(buf, start, end);
   }
 }
 

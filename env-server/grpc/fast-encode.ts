@@ -153,6 +153,29 @@ class Out {
         this.pos = start + n;
         return;
       }
+      // Short text with a few 2- or 3-byte characters (Sokoban's "√") goes on by hand:
+      // Buffer.write is a native call that costs more than the whole loop. Surrogates
+      // (pairs and lone ones, which Buffer.write replaces with U+FFFD) take Buffer.write.
+      if (n <= 42) {
+        let k = start + i;
+        for (; i < n; i++) {
+          const c = s.charCodeAt(i);
+          if (c < 0x80) buf[k++] = c;
+          else if (c < 0x800) {
+            buf[k++] = 0xc0 | (c >> 6);
+            buf[k++] = 0x80 | (c & 0x3f);
+          } else if (c < 0xd800 || c > 0xdfff) {
+            buf[k++] = 0xe0 | (c >> 12);
+            buf[k++] = 0x80 | ((c >> 6) & 0x3f);
+            buf[k++] = 0x80 | (c & 0x3f);
+          } else break;
+        }
+        if (i === n) {
+          buf[this.pos] = k - start;
+          this.pos = k;
+          return;
+        }
+      }
     }
     const bytes = n <= 42 ? -1 : Buffer.byteLength(s, "utf8");
     if (bytes < 0) {

@@ -28,6 +28,8 @@ const text = fc.oneof(
   // Around the one-byte and two-byte length boundaries (127/128, 16383/16384 bytes).
   fc.integer({ min: 40, max: 140 }).map((n) => "x".repeat(n)),
   fc.integer({ min: 40, max: 50 }).map((n) => "é".repeat(n)),
+  // Grid text around the hand-encoded length (≤ 42 UTF-16 units): 1-, 2-, 3- and 4-byte characters mixed.
+  fc.string({ unit: fc.constantFrom("#", "_", "√", "P", "\n", "é", "€", "😀", "\ud800"), minLength: 36, maxLength: 44 }),
   fc.integer({ min: 16370, max: 16400 }).map((n) => "a".repeat(n)),
 );
 const int32 = fc.oneof(fc.constant(0), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -5, max: 3000 }));
