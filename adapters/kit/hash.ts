@@ -4,6 +4,8 @@
  * small states (a Sokoban room is ~100 bytes) and collision-safe enough to
  * de-duplicate search nodes. Not for integrity — portable states use HMAC.
  */
+import { latin1Slice } from "./native-strings.js";
+
 export function hashBytes(bytes: Uint8Array, extra = 0): string {
   let h1 = 0x811c9dc5 ^ extra;
   let h2 = 0x01000193 ^ Math.imul(extra, 0x9e3779b1);
@@ -40,8 +42,6 @@ function avalanche(h: number): number {
 
 const HEX_DIGITS = new Uint8Array([..."0123456789abcdef"].map((c) => c.charCodeAt(0)));
 const hexScratch = new Uint8Array(16);
-/** Node's native one-byte string constructor (undefined outside Node: then strings are joined). */
-const latin1Slice = (globalThis.Buffer?.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } | undefined)?.latin1Slice;
 
 /**
  * 16 hex digits of two 32-bit words. Every step of a served environment makes one:

@@ -3,6 +3,7 @@
  * LLM agents trained on RAGEN read exactly these symbols, so they must not change.
  */
 import { endianness } from "node:os";
+import { ucs2Slice } from "../kit/native-strings.js";
 import { BOX, STATIC_MASK, TARGET, WALL, type Room } from "./room.js";
 
 export const TEXT_SYMBOLS = {
@@ -30,8 +31,6 @@ const NEWLINE = 10;
 let scratch = new Uint16Array(256);
 let scratchBytes = Buffer.from(scratch.buffer);
 const LITTLE_ENDIAN = endianness() === "LE";
-/** The native decoder Buffer#toString ends in, without its argument checks (half the call's time). */
-const ucs2Slice = (Buffer.prototype as unknown as { ucs2Slice?: (this: Buffer, start: number, end: number) => string }).ucs2Slice;
 
 /** Renders any room-shaped value (live room or snapshot). */
 export function renderText(room: Pick<Room, "width" | "height" | "grid" | "player">): string {

@@ -15,6 +15,7 @@ import { BinaryReader } from "@bufbuild/protobuf/wire";
 import type { ServiceDefinition } from "@grpc/grpc-js";
 import { EnvError } from "../../adapters/contract.js";
 import { clip } from "../../adapters/kit/clip.js";
+import { latin1Slice } from "../../adapters/kit/native-strings.js";
 import type { RequestPrecheck } from "./request-counts.js";
 
 const UNDECODABLE = Symbol("undecodable");
@@ -46,12 +47,6 @@ export function decodeStrict<T>(decode: (reader: BinaryReader) => T, bytes: Uint
     throw new EnvError("INVALID_ARGUMENT", `the request could not be decoded: ${describe(err)}`);
   }
 }
-
-/**
- * Node's native one-byte string constructor; undefined where Buffer lacks it. It reads
- * ASCII exactly, which is all {@link StrictReader.string} hands it.
- */
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
 
 /**
  * A reader whose uint32() refuses values that do not fit (instead of truncating them),
