@@ -133,6 +133,20 @@ interface ResumeState {
 
 /** Settings a resumed run may change: how long it runs and what it records, never what an iteration does. */
 const RESUME_MAY_CHANGE: ReadonlySet<string> = new Set(["iterations", "rounds", "maxAgentSteps", "checkpointEvery", "simScore"]);
+/**
+ * Dyna-GRPO's phase lengths may change too, as long as every iteration already run has
+ * the same phase and round in the new schedule: an n_T ablation can then branch from
+ * the iterations its settings share (n_T = 10 from n_T = 5's checkpoint after 5).
+ */
+const RESUME_MAY_CHANGE_IF_SAME_PAST: ReadonlySet<string> = new Set(["nT", "nPi"]);
+
+/** The first iteration before `done` whose phase or round differs between the two schedules. */
+function firstChangedIteration(saved: RlConfig, cfg: RlConfig, done: number): number | undefined {
+  const a = schedule({ ...saved, rounds: Math.max(saved.rounds, cfg.rounds, done) });
+  const b = schedule({ ...cfg, rounds: Math.max(saved.rounds, cfg.rounds, done) });
+  for (let i = 0; i < done; i++) if (a[i]?.phase !== b[i]?.phase || a[i]?.round !== b[i]?.round) return i;
+  return undefined;
+}
 
 function parseTrainerState(trainer: Record<string, unknown> | undefined, file: string, cfg: RlConfig): ResumeState {
   if (trainer?.kind !== TrainerKind) throw new Error(`checkpoint file ${file} is not an RL trainer state (kind ${JSON.stringify(trainer?.kind)}); use another --out or --no-resume`);
@@ -140,9 +154,16 @@ function parseTrainerState(trainer: Record<string, unknown> | undefined, file: s
   if (typeof it !== "number" || !Number.isInteger(it) || it < 0) throw new Error(`checkpoint file ${file} has no valid "iteration"`);
   const saved = parseRlConfig(trainer.config, `checkpoint file ${file}: config`);
   if (saved.algo !== cfg.algo) throw new Error(`checkpoint file ${file} was trained with --algo ${saved.algo}, not ${cfg.algo}; use another --out or --no-resume`);
-  const changed = Object.keys(saved)
-    .filter((k) => !RESUME_MAY_CHANGE.has(k))
-    .filter((k) => JSON.stringify(saved[k as keyof RlConfig]) !== JSON.stringify(cfg[k as keyof RlConfig]));
+  const differs = (k: string) => JSON.stringify(saved[k as keyof RlConfig]) !== JSON.stringify(cfg[k as keyof RlConfig]);
+  const changed = Object.keys(saved).filter((k) => !RESUME_MAY_CHANGE.has(k) && !RESUME_MAY_CHANGE_IF_SAME_PAST.has(k) && differs(k));
+  if (changed.length === 0 && [...RESUME_MAY_CHANGE_IF_SAME_PAST].some(differs)) {
+    const at = firstChangedIteration(saved, cfg, it);
+    if (at !== undefined) {
+      throw new Error(
+        `checkpoint file ${file} was trained with nT ${saved.nT} and nPi ${saved.nPi}; with nT ${cfg.nT} and nPi ${cfg.nPi}, its iteration ${at + 1} would have had another phase: resume with the same settings, or use another --out or --no-resume`,
+      );
+    }
+  }
   // A resumed run with other settings would be neither run: its iterations would mix two experiments under one name.
   if (changed.length > 0) {
     const show = (v: unknown) => (JSON.stringify(v) ?? "undefined").slice(0, 60);

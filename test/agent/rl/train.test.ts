@@ -101,6 +101,20 @@ describe("runRl", () => {
     expect(a.history[1]!.totalAgentSteps).toBe(a.history.reduce((s, m) => s + m.agentSteps, 0));
   });
 
+  it("branches a Dyna-GRPO ablation from the iterations its settings share, and refuses a branch that would rewrite the past", async () => {
+    const dyna = { algo: "dyna-grpo" as const, groupSize: 4, maxSteps: 3, seedStart: 1, rounds: 1, refineInput: "plan" as const };
+    const whole = await train(fresh(), { ...dyna, nT: 2, nPi: 1 }, true, randomAnswers);
+    expect(whole.history.map((m) => m.phase)).toEqual(["sim", "sim", "policy"]);
+    // n_T = 1, n_π = 0 runs the one iteration n_T = 2 begins with; n_T = 2 then resumes from it.
+    const dir = fresh();
+    await train(dir, { ...dyna, nT: 1, nPi: 0 }, true, randomAnswers);
+    const branched = await train(dir, { ...dyna, nT: 2, nPi: 1 }, true, randomAnswers);
+    expect(branched.startIteration).toBe(1);
+    expect(metricsOf(dir).map((m) => ({ ...timeless(m), of: undefined }))).toEqual(whole.history.map((m) => ({ ...timeless(m), of: undefined })));
+    // A finished n_T = 2 run's second iteration was a simulation one: n_T = 1 would make it a policy one.
+    await expect(train(dir, { ...dyna, nT: 1, nPi: 2 }, true, randomAnswers)).rejects.toThrow(/trained with nT 2 and nPi 1; with nT 1 and nPi 2, its iteration 2 would have had another phase/);
+  });
+
   it("stops at the agent-step budget", async () => {
     const r = await train(fresh(), { iterations: 5, maxAgentSteps: 10 }, true, randomAnswers);
     const totals = r.history.map((m) => m.totalAgentSteps);
