@@ -10,10 +10,13 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** `nodeArgs`: extra node flags for the server process (the profile run passes --cpu-prof). */
-export async function startServerProcess(serverId?: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+/**
+ * `nodeArgs`: extra node flags for the server process (the profile run passes --cpu-prof);
+ * `checkout`: another checkout of the project whose server to run (an A/B against a baseline).
+ */
+export async function startServerProcess(serverId?: string, nodeArgs: string[] = [], checkout?: string): Promise<ServerProcess> {
   const env = serverId === undefined ? process.env : { ...process.env, DYNAMIND_SERVER_ID: serverId };
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "bench/server-process.ts"], { stdio: ["ignore", "pipe", "inherit"], env });
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "bench/server-process.ts"], { stdio: ["ignore", "pipe", "inherit"], env, cwd: checkout });
   const ready = await new Promise<{ address: string; echoAddress: string }>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", (line) => resolve(JSON.parse(line)));
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
