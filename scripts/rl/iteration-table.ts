@@ -6,19 +6,9 @@
  *
  *   node --import tsx scripts/rl/iteration-table.ts <run dir or metrics.jsonl>
  */
-import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import type { IterationMetrics } from "../../agent/rl/trainer.js";
+import { readIterations } from "./iterations.js";
 
-const arg = process.argv[2];
-if (arg === undefined) throw new Error("usage: iteration-table.ts <run dir or metrics.jsonl>");
-const file = statSync(arg).isDirectory() ? join(arg, "metrics.jsonl") : arg;
-const its = readFileSync(file, "utf8")
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l) as IterationMetrics)
-  .filter((m) => m.kind === "iteration");
-if (its.length === 0) throw new Error(`${file} holds no iterations`);
+const { its } = readIterations(process.argv[2], "iteration-table.ts");
 
 const f = (x: number | null | undefined, digits = 2) => (x === undefined || x === null || !Number.isFinite(x) ? "—" : x.toFixed(digits));
 console.log("| iteration | phase | seeds | successes | return | SimRollout / plain return | Sim Score first → refined | A_refine = 1 | KL |");

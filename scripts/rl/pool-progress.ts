@@ -8,20 +8,10 @@
  *
  *   node --import tsx scripts/rl/pool-progress.ts <run dir or metrics.jsonl>
  */
-import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { wilson } from "../../agent/experiment/stats.js";
-import type { IterationMetrics } from "../../agent/rl/trainer.js";
+import { readIterations } from "./iterations.js";
 
-const arg = process.argv[2];
-if (arg === undefined) throw new Error("usage: pool-progress.ts <run dir or metrics.jsonl>");
-const file = statSync(arg).isDirectory() ? join(arg, "metrics.jsonl") : arg;
-const its = readFileSync(file, "utf8")
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l) as IterationMetrics)
-  .filter((m) => m.kind === "iteration");
-if (its.length === 0) throw new Error(`${file} holds no iterations`);
+const { file, its } = readIterations(process.argv[2], "pool-progress.ts");
 
 const pool = new Set(its.flatMap((m) => m.seeds));
 // With a pool that is not a multiple of the groups per iteration, a pass would play some seeds twice.
