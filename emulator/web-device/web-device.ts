@@ -21,6 +21,8 @@ export const SCALE = 3;
 export const SCREEN = { width: 1080, height: 2400 } as const;
 /** Device time each input takes (ms). */
 const INPUT_MS = 1000;
+/** The longest the device waits for its native input to reach the page's handlers. */
+const INPUT_ARRIVAL_MS = 2000;
 
 export const APP_NAMES = ["Contacts", "Clock", "Markor", "Simple SMS Messenger", "Settings", "Pro Expense", "Simple Calendar Pro", "Tasks", "Files", "Camera", "Audio Recorder", "Joplin", "OpenTracks", "Simple Draw Pro", "Retro Music", "VLC", "Simple Gallery Pro", "Broccoli"] as const;
 
@@ -36,6 +38,7 @@ export interface WebDeviceOptions {
 export interface DevApi {
       apps(): string[];
       after(ms: number): boolean;
+      inputSeen(): number;
       getState(): string;
       setState(json: string): boolean;
       blank(): boolean;
@@ -114,9 +117,24 @@ export class WebDevice implements DeviceBackend {
     return page.evaluate(() => ({ tree: (globalThis as unknown as G).__dev.tree(), state: (globalThis as unknown as G).__dev.getState() }));
   }
 
+  /**
+   * Sends native input and waits until the page has handled `events` more of the events
+   * it counts (mouseup, click, keydown). Chromium may answer the input call before the
+   * page's handlers ran, and a screen read in between missed the input's effect: a
+   * recording then replayed differently. Waits at most INPUT_ARRIVAL_MS; input that
+   * lands nowhere (no event) goes on as before.
+   */
+  private async input(page: Page, events: number, send: () => Promise<void>): Promise<void> {
+    const before = await page.evaluate(() => (globalThis as unknown as G).__dev.inputSeen());
+    await send();
+    await page
+      .waitForFunction((n: number) => (globalThis as unknown as G).__dev.inputSeen() >= n, { polling: 2, timeout: INPUT_ARRIVAL_MS }, before + events)
+      .catch(() => undefined);
+  }
+
   async tap(x: number, y: number): Promise<void> {
     const page = await this.p();
-    await page.mouse.click(x / SCALE, y / SCALE);
+    await this.input(page, 2, () => page.mouse.click(x / SCALE, y / SCALE));
   }
 
   async longPress(x: number, y: number): Promise<void> {
@@ -126,8 +144,10 @@ export class WebDevice implements DeviceBackend {
 
   async doubleTap(x: number, y: number): Promise<void> {
     const page = await this.p();
-    await page.mouse.click(x / SCALE, y / SCALE);
-    await page.mouse.click(x / SCALE, y / SCALE, { count: 2 });
+    await this.input(page, 4, async () => {
+      await page.mouse.click(x / SCALE, y / SCALE);
+      await page.mouse.click(x / SCALE, y / SCALE, { count: 2 });
+    });
   }
 
   async typeText(text: string): Promise<void> {
@@ -153,17 +173,19 @@ export class WebDevice implements DeviceBackend {
 
   async pressKey(key: DeviceKey): Promise<void> {
     const page = await this.p();
-    if (key === "enter") await page.keyboard.press("Enter");
+    if (key === "enter") await this.input(page, 1, () => page.keyboard.press("Enter"));
     else if (key === "back") await page.evaluate(() => (globalThis as unknown as G).__dev.back());
     else await page.evaluate(() => (globalThis as unknown as G).__dev.home());
   }
 
   async swipe(fromX: number, fromY: number, toX: number, toY: number): Promise<void> {
     const page = await this.p();
-    await page.mouse.move(fromX / SCALE, fromY / SCALE);
-    await page.mouse.down();
-    await page.mouse.move(toX / SCALE, toY / SCALE, { steps: 4 });
-    await page.mouse.up();
+    await this.input(page, 1, async () => {
+      await page.mouse.move(fromX / SCALE, fromY / SCALE);
+      await page.mouse.down();
+      await page.mouse.move(toX / SCALE, toY / SCALE, { steps: 4 });
+      await page.mouse.up();
+    });
   }
 
   async openApp(name: string): Promise<void> {

@@ -964,6 +964,13 @@
   // ---------- input ----------
   let down = null;
   let swallowClick = false;
+  /**
+   * Native input events seen (mouseup, click, keydown), counted before anything else:
+   * the device waits for its input to arrive here before it reads the screen, since
+   * the browser may answer the input call before the page has handled it.
+   */
+  let inputSeen = 0;
+  for (const type of ["mouseup", "click", "keydown"]) document.addEventListener(type, () => { inputSeen++; }, true);
   document.addEventListener("mousedown", (ev) => {
     ev.preventDefault(); // focus is the app's business, not the browser's
     swallowClick = false;
@@ -1100,6 +1107,8 @@
     apps: () => APPS.map((x) => x.name),
     /** Called once after each input: device time moves on by `ms`, then the screen is redrawn. */
     after(ms) { tick(ms); render(); return true; },
+    /** How many native mouseup, click and keydown events the page has handled. */
+    inputSeen: () => inputSeen,
     getState: () => JSON.stringify(S),
     setState(json) { S = JSON.parse(json); render(); return true; },
     blank() { S = blankState(); render(); return true; },
