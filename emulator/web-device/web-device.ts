@@ -121,8 +121,8 @@ export class WebDevice implements DeviceBackend {
    * Sends native input and waits until the page has handled `events` more of the events
    * it counts (mouseup, click, keydown). Chromium may answer the input call before the
    * page's handlers ran, and a screen read in between missed the input's effect: a
-   * recording then replayed differently. Waits at most INPUT_ARRIVAL_MS; input that
-   * lands nowhere (no event) goes on as before.
+   * recording then replayed differently. The wait is bounded (INPUT_ARRIVAL_MS), for input
+   * that reaches no handler.
    */
   private async input(page: Page, events: number, send: () => Promise<void>): Promise<void> {
     const before = await page.evaluate(() => (globalThis as unknown as G).__dev.inputSeen());
@@ -130,6 +130,12 @@ export class WebDevice implements DeviceBackend {
     await page
       .waitForFunction((n: number) => (globalThis as unknown as G).__dev.inputSeen() >= n, { polling: 2, timeout: INPUT_ARRIVAL_MS }, before + events)
       .catch(() => undefined);
+  }
+
+  /** How many native mouseup, click and keydown events the page has handled (what {@link input} waits on). */
+  async inputsHandled(): Promise<number> {
+    const page = await this.p();
+    return page.evaluate(() => (globalThis as unknown as G).__dev.inputSeen());
   }
 
   async tap(x: number, y: number): Promise<void> {
@@ -144,10 +150,8 @@ export class WebDevice implements DeviceBackend {
 
   async doubleTap(x: number, y: number): Promise<void> {
     const page = await this.p();
-    await this.input(page, 4, async () => {
-      await page.mouse.click(x / SCALE, y / SCALE);
-      await page.mouse.click(x / SCALE, y / SCALE, { count: 2 });
-    });
+    // Two taps, as the Appium backend's gesture: puppeteer's count 2 sends both (clickCount 1, then 2).
+    await this.input(page, 4, () => page.mouse.click(x / SCALE, y / SCALE, { count: 2 }));
   }
 
   async typeText(text: string): Promise<void> {

@@ -58,6 +58,21 @@ describe.skipIf(!HAVE_CHROMIUM)("android-web's system UI", () => {
   afterAll(async () => d?.close());
   const fresh = async (patch = {}) => { await d.load(patch); await d.settle(); };
 
+  it("waits for each input to reach the page: the events a tap, double tap, Enter and swipe bring are the ones it counts on", async () => {
+    await fresh();
+    const seen = () => d.inputsHandled();
+    let n = await seen();
+    await d.tap(540, 1200);
+    expect(await seen()).toBe((n += 2)); // mouseup, click
+    await d.doubleTap(540, 1200);
+    expect(await seen()).toBe((n += 4)); // two taps (as Appium's double tap), not a tap and a double click
+    await d.pressKey("enter");
+    expect(await seen()).toBe((n += 1)); // keydown
+    const g = scrollDrag("down", undefined, SCREEN);
+    await d.swipe(g.from.x, g.from.y, g.to.x, g.to.y);
+    expect(await seen()).toBeGreaterThanOrEqual(n + 1); // mouseup (and a click on the common ancestor)
+  });
+
   it("has a navigation bar with Back, Home and Overview, as SystemUI's, that works by taps", async () => {
     await fresh();
     const nav = (await u.visible()).filter((n) => n.packageName === SYSUI && ["Back", "Home", "Overview"].includes(n.contentDescription));

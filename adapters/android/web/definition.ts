@@ -24,7 +24,11 @@ import { WEB_TASKS } from "./tasks.js";
  * VLC and Simple Gallery Pro with AndroidWorld's tasks for them (109 tasks); the home screen and drawer gain their icons, and OpenAppTaskEval / TurnOnWifiAndOpenApp draw the
  * camera too, so a seed of those tasks may draw another app than in 1.2.0.
  */
-export const ANDROID_WEB_VERSION = "1.3.0";
+/**
+ * 1.3.1: a double tap is two taps, as on the Appium backend (it was a tap then a double click: three clicks, so
+ * a checkbox double-tapped ended toggled); the device reads the screen only once its input has reached the page.
+ */
+export const ANDROID_WEB_VERSION = "1.3.1";
 
 const TASK_NAMES = WEB_TASKS.map((t) => t.name);
 /** Without a fixed task the budget must fit every task; each episode's own budget is in reset info (task_max_steps). */
