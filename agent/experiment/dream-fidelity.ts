@@ -183,7 +183,7 @@ export async function writeFidelityReport(results: readonly { result: FidelityRe
     "- **episode end agrees**: the dream ended the episode exactly when the real env did.",
     "- `n` falls with depth because an episode stops when either env ends it.",
     "",
-    "Sim-to-real (a policy trained in `dream`, then evaluated in the real env) has not been measured yet.",
+    "Sim-to-real (a policy trained in `dream`, then evaluated in the real env) is measured by `dynamind experiment sim-to-real`: [sim-to-real.md](sim-to-real.md).",
     "",
     `Generated ${new Date().toISOString()}.`,
     "",
