@@ -9,8 +9,10 @@ import { TASK_TYPES, type TaskType } from "./scene.js";
 /**
  * 1.1.0: ALFWorld's own splits (valid_unseen = floor plans 10, 219, 308, 424) and scenes from the
  * layouts, so the same seed gives another episode than 1.0.0; recordings made on 1.0.0 replay as a version mismatch.
+ * 1.1.1: reset info also names the task as `goal`, the key agents read a goal from in every environment;
+ * the dynamics and every observation are unchanged.
  */
-export const ALFWORLD_VERSION = "1.1.0";
+export const ALFWORLD_VERSION = "1.1.1";
 export const ALFWORLD_MAX_STEPS = 50;
 
 const TASK_DESCRIPTIONS: Record<TaskType, string> = {

@@ -65,7 +65,9 @@ export class AlfworldEnv implements Environment<AlfworldState> {
     if (this.world) this.world.load(scene, scene.init, "");
     else this.world = new World(scene);
     this.world.feedback = intro(this.world);
-    return { ...scene.info, task: scene.taskText };
+    // `goal` is the cross-environment key agents read the task from (android's reset
+    // info has it too); `task` stays for clients written against earlier versions.
+    return { ...scene.info, task: scene.taskText, goal: scene.taskText };
   }
 
   step(action: Action): Transition {

@@ -7,7 +7,7 @@
  * the step (the episode's budget still runs out), as it would for a real agent.
  */
 import type { EnvClient, Step } from "../client/index.js";
-import { buildPrompt, recent, type HistoryEntry, type PromptStyle } from "../format/prompt.js";
+import { buildPrompt, goalOf, recent, type HistoryEntry, type PromptStyle } from "../format/prompt.js";
 import { parseResponse } from "../format/response.js";
 import type { ResponsePolicy } from "./policy.js";
 import { simScore, type SimScore } from "./sim-score.js";
@@ -129,9 +129,10 @@ async function playEpisode(client: EnvClient, policy: ResponsePolicy, opts: Eval
   const out = { seed, success: false, steps: 0, tokens: 0, responses: 0, invalid: 0, sims: [] as SimScore[] };
   try {
     let current: Step = await session.reset(seed);
+    const goal = goalOf(current.info);
     for (let t = 0; t < limit && !current.terminated && !current.truncated; t++) {
-      const messages = buildPrompt(session.spec, current.observation, recent(history, opts.history), policy.simulates, opts.promptStyle);
-      const response = await policy.respond(messages, { session, step: t, observation: current.observation, episodeSeed: seed });
+      const messages = buildPrompt(session.spec, current.observation, recent(history, opts.history), policy.simulates, opts.promptStyle, goal);
+      const response = await policy.respond(messages, { session, step: t, observation: current.observation, episodeSeed: seed, goal });
       out.responses++;
       out.tokens += response.tokens;
       if (opts.simScore) {

@@ -18,6 +18,8 @@ export interface PolicyContext {
    * from it so that an episode's actions do not depend on which episodes run beside it.
    */
   episodeSeed?: number;
+  /** The episode's goal in words, when its environment names one (see goalOf). */
+  goal?: string;
 }
 
 export interface PolicyResponse {

@@ -2,12 +2,12 @@
  * ReSim with search at inference: the response is built from a search tree over
  * real rollouts of the live environment, exactly as during data collection (the
  * teacher's own figure, which the distilled models are compared with). With the
- * random rollout policy and Monte-Carlo values it uses no privileged information;
+ * random or lexical rollout policy and Monte-Carlo values it uses no privileged information;
  * "solver" values and the "mixed"/"expert" rollout policies are privileged and say so
  * in the policy's name.
  */
 import { templateAggregate } from "../resim/aggregate.js";
-import { ExpertPolicy, MixedPolicy, RandomPolicy, type RolloutPolicy } from "../resim/policies.js";
+import { ExpertPolicy, LexicalPolicy, MixedPolicy, RandomPolicy, type RolloutPolicy } from "../resim/policies.js";
 import { SeededRandom } from "../resim/seeded-random.js";
 import { dedupe, keep } from "../resim/select.js";
 import { searchTree } from "../resim/tree.js";
@@ -23,7 +23,7 @@ export interface SearchPolicyOptions {
   bTrain: number;
   gamma: number;
   value: ValueFunction;
-  rollout: "random" | "mixed" | "expert";
+  rollout: "random" | "lexical" | "mixed" | "expert";
   seed: number;
 }
 
@@ -34,16 +34,22 @@ export class SearchPolicy implements ResponsePolicy {
   private readonly rollout: RolloutPolicy;
 
   constructor(private readonly opts: SearchPolicyOptions) {
-    const privileged = opts.value === "solver" || opts.rollout !== "random";
+    const privileged = opts.value === "solver" || opts.rollout === "expert" || opts.rollout === "mixed";
     this.name = `resim-search(b=${opts.b},d=${opts.d},h=${opts.horizon},${opts.rollout},${opts.value}${privileged ? ",privileged" : ""})`;
     this.random = new SeededRandom(opts.seed);
     this.rollout =
-      opts.rollout === "random" ? new RandomPolicy(this.random) : opts.rollout === "expert" ? new ExpertPolicy(this.random) : new MixedPolicy(this.random);
+      opts.rollout === "random"
+        ? new RandomPolicy(this.random)
+        : opts.rollout === "lexical"
+          ? new LexicalPolicy(this.random)
+          : opts.rollout === "expert"
+            ? new ExpertPolicy(this.random)
+            : new MixedPolicy(this.random);
   }
 
-  async respond(_messages: ChatMessage[], { session, observation }: PolicyContext): Promise<PolicyResponse> {
+  async respond(_messages: ChatMessage[], { session, observation, goal }: PolicyContext): Promise<PolicyResponse> {
     const { b, d, horizon, gamma } = this.opts;
-    const search = await searchTree(session, observation, this.rollout, { b, d, horizon, gamma });
+    const search = await searchTree(session, observation, this.rollout, { b, d, horizon, gamma, goal });
     try {
       const valued = this.opts.value === "solver" ? (await valueRollouts(session, search.plans, "solver", gamma)).valued : search.plans;
       const { best, kept } = keep(dedupe(valued), this.opts.bTrain, this.random);

@@ -46,12 +46,15 @@ export type PromptStyle = "full" | "compact";
 
 /**
  * System + user messages for the current state, with `history` (the previous steps,
- * oldest first). No step counter is shown: a small model trained on short episodes
- * meets step numbers at evaluation that it never saw, and the state alone decides
- * what to do (the step budget is the environment's to enforce).
+ * oldest first) and the episode's `goal` (see {@link goalOf}) when it has one and the
+ * observation does not already state it. No
+ * step counter is shown: a small model trained on short episodes meets step numbers
+ * at evaluation that it never saw, and the state alone decides what to do (the step budget is the environment's to enforce).
  */
-export function buildPrompt(spec: EnvSpec, observation: Observation, history: HistoryEntry[], simulate: boolean, style: PromptStyle = "full"): ChatMessage[] {
+export function buildPrompt(spec: EnvSpec, observation: Observation, history: HistoryEntry[], simulate: boolean, style: PromptStyle = "full", goal?: string): ChatMessage[] {
   const lines: string[] = [];
+  // Android restates its goal in every observation, ALFWorld only in the first one.
+  if (goal !== undefined && !observation.text.includes(goal)) lines.push(`Goal: ${goal}`, "");
   if (history.length > 0) {
     lines.push("Previous steps, oldest first:");
     for (const h of history) lines.push(`Action: ${actionText(h.action)}`, "Observation:", h.observation);
@@ -67,6 +70,17 @@ export function buildPrompt(spec: EnvSpec, observation: Observation, history: Hi
     { role: "system", content: system },
     { role: "user", content: lines.join("\n") },
   ];
+}
+
+/**
+ * The episode's goal in words, when the environment's reset info names one (`goal`,
+ * a string). Environments whose observations stop restating the task after reset
+ * (ALFWorld says it once) need it shown at every step, or a policy that sees only the
+ * current observation and a few past steps forgets what it is doing.
+ */
+export function goalOf(info: Record<string, unknown>): string | undefined {
+  const g = info["goal"];
+  return typeof g === "string" && g.length > 0 ? g : undefined;
 }
 
 /** The last `n` entries of the history (none for n ≤ 0; note slice(-0) would return everything). */

@@ -6,20 +6,20 @@
  * run in parallel on their own sessions (spread over every server the client has).
  */
 import type { EnvClient, Step } from "../client/index.js";
-import { actionText, buildPrompt, recent, type HistoryEntry, type PromptStyle } from "../format/prompt.js";
+import { actionText, buildPrompt, goalOf, recent, type HistoryEntry, type PromptStyle } from "../format/prompt.js";
 import type { ChatClient } from "../llm/client.js";
 import { parseResponse, writeAnswerOnly } from "../format/response.js";
 import { llmAggregate, templateAggregate } from "./aggregate.js";
 import { appendExamples, completedSeeds, type Example } from "./dataset.js";
 import type { ResponsePolicy } from "../eval/policy.js";
-import { ExpertPolicy, LlmRolloutPolicy, MixedPolicy, RandomPolicy, ResponseRolloutPolicy, type RolloutPolicy } from "./policies.js";
+import { ExpertPolicy, LexicalPolicy, LlmRolloutPolicy, MixedPolicy, RandomPolicy, ResponseRolloutPolicy, type RolloutPolicy } from "./policies.js";
 import { succeeded } from "./rollouts.js";
 import { SeededRandom } from "./seeded-random.js";
 import { dedupe, keep } from "./select.js";
 import { searchTree } from "./tree.js";
 import { valueRollouts, type ValueFunction } from "./value.js";
 
-export type PolicyName = "random" | "expert" | "mixed" | "llm" | "model";
+export type PolicyName = "random" | "lexical" | "expert" | "mixed" | "llm" | "model";
 
 /** Steps a trajectory is followed past the root for its Monte-Carlo outcome, unless told otherwise. */
 export const DEFAULT_HORIZON = 20;
@@ -101,6 +101,7 @@ function makePolicy(name: PolicyName, random: SeededRandom, opts: ResimOptions):
     return new ResponseRolloutPolicy(opts.rolloutModel, random, opts.promptStyle ?? "compact");
   }
   if (name === "random") return new RandomPolicy(random);
+  if (name === "lexical") return new LexicalPolicy(random);
   if (name === "expert") return new ExpertPolicy(random);
   return new MixedPolicy(random);
 }
@@ -163,8 +164,9 @@ async function runEpisode(
   let llmChoicesUsed = 0;
   try {
     let current: Step = await session.reset(seed);
+    const goal = goalOf(current.info);
     for (let t = 0; !current.terminated && !current.truncated; t++) {
-      const search = await searchTree(session, current.observation, policy, { b: opts.b, d: opts.d, horizon: opts.horizon ?? DEFAULT_HORIZON, gamma: opts.gamma });
+      const search = await searchTree(session, current.observation, policy, { b: opts.b, d: opts.d, horizon: opts.horizon ?? DEFAULT_HORIZON, gamma: opts.gamma, goal });
       let valued = search.plans;
       if (opts.value === "solver") {
         const solved = await valueRollouts(session, valued, "solver", opts.gamma);
@@ -175,13 +177,13 @@ async function runEpisode(
       calls += search.calls;
       const { best, kept } = keep(dedupe(valued), opts.bTrain, random);
       const shown = recent(history, opts.history);
-      const prompt = buildPrompt(session.spec, current.observation, shown, true, opts.promptStyle);
+      const prompt = buildPrompt(session.spec, current.observation, shown, true, opts.promptStyle, goal);
       const aggregated = opts.aggregator === "llm" ? await llmAggregate(opts.llm!, prompt, best, kept, random) : templateAggregate(best, kept, random);
       if ("llmChoiceUsed" in aggregated && aggregated.llmChoiceUsed) llmChoicesUsed++;
       await client.release(search.handles);
       const action = parseResponse(aggregated.response).answer!;
       baseline.push({
-        messages: [...buildPrompt(session.spec, current.observation, shown, false, opts.promptStyle), { role: "assistant", content: writeAnswerOnly(action) }],
+        messages: [...buildPrompt(session.spec, current.observation, shown, false, opts.promptStyle, goal), { role: "assistant", content: writeAnswerOnly(action) }],
         metadata: { env: opts.envId, config: opts.config, seed, step: t, episodeEnd: false, action: actionText(action), responseKind: "action-only" },
       });
       data.push({

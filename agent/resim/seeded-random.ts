@@ -8,6 +8,11 @@ export class SeededRandom {
     this.rng = Rng.fromSeed(seed, 0x5e51);
   }
 
+  /** Uniform in [0, 1). */
+  float(): number {
+    return this.rng.float();
+  }
+
   int(n: number): number {
     return this.rng.int(n);
   }

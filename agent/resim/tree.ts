@@ -52,6 +52,8 @@ export interface SearchOptions {
   /** Steps a trajectory is followed for its Monte-Carlo outcome (≥ d). */
   horizon: number;
   gamma: number;
+  /** The episode's goal, shown to the rollout policy at every node. */
+  goal?: string;
 }
 
 export interface SearchResult {
@@ -83,7 +85,7 @@ export async function searchTree(session: RemoteSession, rootObservation: Observ
     const choices = await Promise.all(
       live.map(async ({ path, i }) => {
         const at = path.at(-1)!;
-        const action = await policy.act({ session, observation: at.observation, state: at.state }, i);
+        const action = await policy.act({ session, observation: at.observation, state: at.state, goal: opts.goal }, i);
         return { path, at, action, key: actionText(action) };
       }),
     );

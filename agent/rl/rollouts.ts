@@ -9,7 +9,7 @@
 import type { ActionInput } from "../client/actions.js";
 import type { EnvClient, RemoteSession, Step } from "../client/index.js";
 import { simScore } from "../eval/sim-score.js";
-import { actionText, buildPrompt, recent, type HistoryEntry } from "../format/prompt.js";
+import { actionText, buildPrompt, goalOf, recent, type HistoryEntry } from "../format/prompt.js";
 import { parseResponse } from "../format/response.js";
 import type { Tokenizer } from "../model/tokenizer.js";
 import type { RlConfig } from "./config.js";
@@ -82,6 +82,8 @@ interface Live {
   spec: EpisodeSpec;
   session: RemoteSession;
   current: Step;
+  /** The episode's goal from its reset info (see goalOf). */
+  goal: string | undefined;
   history: HistoryEntry[];
   limit: number;
   turns: Turn[];
@@ -118,13 +120,13 @@ export async function runEpisodes(ctx: RolloutContext, specs: readonly EpisodeSp
         specs.map(async (spec, i) => {
           const session = sessions[i]!;
           const current = await session.reset(spec.seed);
-          return { spec, session, current, history: [], limit: Math.min(session.spec.maxSteps || Infinity, cfg.maxSteps), turns: [], done: false };
+          return { spec, session, current, goal: goalOf(current.info), history: [], limit: Math.min(session.spec.maxSteps || Infinity, cfg.maxSteps), turns: [], done: false };
         }),
       ),
     );
     for (let t = 0; live.some((e) => !e.done); t++) {
       const active = live.filter((e) => !e.done);
-      const messages = active.map((e) => buildPrompt(e.session.spec, e.current.observation, recent(e.history, cfg.history), cfg.simulates, cfg.promptStyle));
+      const messages = active.map((e) => buildPrompt(e.session.spec, e.current.observation, recent(e.history, cfg.history), cfg.simulates, cfg.promptStyle, e.goal));
       const prompts = messages.map((m) => tokenizer.encodeChat(m, true).ids);
       const first = await generate(prompts, callSeed(baseSeed, t, 0));
       const turns: Turn[] = active.map((_, i) => {

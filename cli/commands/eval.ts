@@ -18,18 +18,19 @@ export function evalCommand(): Command {
     .option("--config <json>", "environment config (e.g. an out-of-distribution split)", jsonObject)
     .option("--episodes <n>", "episodes", int, 20)
     .option("--seed-start <n>", "first seed (use seeds unseen in training)", int, 1_000_000)
-    .addOption(new Option("--policy <kind>", "what to evaluate").choices(["checkpoint", "endpoint", "search", "random"]).default("checkpoint"))
+    .addOption(new Option("--policy <kind>", "what to evaluate").choices(["checkpoint", "endpoint", "search", "random", "lexical"]).default("checkpoint"))
     .option("--checkpoint <dir>", "a checkpoint from `dynamind sft`")
     .option("--action-only", "the checkpoint answers without simulated plans")
     .option("--max-new-tokens <n>", "generation budget per step", int, 512)
     .addOption(new Option("--prompt-style <style>", "the prompt layout it was trained with").choices(["full", "compact"]).default("full"))
     .option("--max-steps <n>", "cap on steps per episode", int)
+    .option("--history <n>", "previous steps shown in each prompt (as the policy was trained)", int, 0)
     .option("--concurrency <n>", "episodes in flight (a checkpoint policy batches their prompts into one generation)", int, 1)
     .option("--b <n>", "search: trajectories per step", int, 8)
     .option("--d <n>", "search: steps each plan shows", int, 3)
     .option("--horizon <n>", "search: steps each trajectory is followed for its outcome", int, 20)
     .addOption(new Option("--search-value <fn>", "search: Monte-Carlo (the paper's) or the solver's distance (privileged)").choices(["mc", "solver"]).default("mc"))
-    .addOption(new Option("--search-rollout <policy>", "search: rollout policy (expert and mixed are privileged)").choices(["random", "expert", "mixed"]).default("random"))
+    .addOption(new Option("--search-rollout <policy>", "search: rollout policy (expert and mixed are privileged)").choices(["random", "lexical", "expert", "mixed"]).default("random"))
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .option("--record <dir>", "write every episode played to DIR as JSONL, frames as PNG (see `dynamind replay`, `dynamind view`)")
     .action(async (opts) => {
@@ -45,8 +46,8 @@ export function evalCommand(): Command {
         const llm = llmFromOptions(opts);
         if (!llm) throw new Error("--policy endpoint needs --llm-url and --llm-model");
         policy = new EndpointPolicy(llm, { simulates: !opts.actionOnly, maxTokens: opts.maxNewTokens });
-      } else if (opts.policy === "random") {
-        policy = new RandomResponsePolicy(opts.seedStart);
+      } else if (opts.policy === "random" || opts.policy === "lexical") {
+        policy = new RandomResponsePolicy(opts.seedStart, opts.policy);
       } else {
         policy = new SearchPolicy({
           b: opts.b,
@@ -67,7 +68,7 @@ export function evalCommand(): Command {
           envId: opts.env,
           config,
           seeds,
-          history: 0,
+          history: opts.history,
           concurrency: opts.concurrency,
           simScore: true,
           promptStyle: opts.promptStyle,

@@ -28,8 +28,11 @@ export function resimCommand(): Command {
     .option("--b-train <n>", "plans kept in each response (best + b_train − 1)", int, 2)
     .option("--gamma <g>", "discount of the value function", fraction, 0.9)
     .addOption(
-      new Option("--policy <name>", "rollout policy: random, an LLM endpoint, a checkpoint (--rollout-checkpoint), or the privileged expert/mixed")
-        .choices(["random", "llm", "model", "expert", "mixed"])
+      new Option(
+        "--policy <name>",
+        "rollout policy: random, lexical (valid actions sharing words with the goal are likelier), an LLM endpoint, a checkpoint (--rollout-checkpoint), or the privileged expert/mixed",
+      )
+        .choices(["random", "lexical", "llm", "model", "expert", "mixed"])
         .default("random"),
     )
     .option("--rollout-checkpoint <dir>", "the model under training as the rollout policy (with --policy model)")
