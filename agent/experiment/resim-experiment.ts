@@ -2,8 +2,8 @@
  * `dynamind experiment resim`: the paper's first comparison, per environment, with
  * fixed seeds and enough evaluation episodes to tell methods apart.
  *
- * 1. Collect ReSim data with the non-privileged search (random rollouts, Monte-Carlo
- *    values); the action-only dataset holds the same states and actions.
+ * 1. Collect ReSim data with the non-privileged search (random or lexical rollouts,
+ *    Monte-Carlo values); the action-only dataset holds the same states and actions.
  * 2. Distil: DISTILL(ReSim); DISTILL(action-only) on the same examples for the same
  *    number of steps (equal examples); and DISTILL(action-only) for as many training
  *    tokens as DISTILL(ReSim) consumed (equal tokens).
@@ -114,7 +114,9 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
   const resimData = join(work, "resim.jsonl");
   const actionData = join(work, "action-only.jsonl");
 
-  log.info({ env: e.env, episodes: e.trainEpisodes }, "collecting ReSim data (random rollouts, Monte-Carlo values)");
+  const rollout = e.rollout ?? "random";
+  const history = e.history ?? 0;
+  log.info({ env: e.env, episodes: e.trainEpisodes, rollout }, "collecting ReSim data (Monte-Carlo values)");
   const t0 = performance.now();
   const collection = await collectResim(client, {
     envId: e.env,
@@ -122,9 +124,9 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
     episodes: e.trainEpisodes,
     seedStart: e.trainSeedStart,
     ...e.resim,
-    policy: "random",
+    policy: rollout,
     value: "mc",
-    history: 0,
+    history,
     concurrency: 4,
     promptStyle: "compact",
     maxEpisodeSteps: e.collectMaxSteps,
@@ -194,7 +196,7 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
     },
     {
       method: "ReSim with search (the teacher)",
-      policy: async () => new SearchPolicy({ ...e.resim, value: "mc", rollout: "random", seed: cfg.seed }),
+      policy: async () => new SearchPolicy({ ...e.resim, value: "mc", rollout, seed: cfg.seed }),
       concurrency: 8,
     },
   ];
@@ -216,7 +218,7 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
       envId: e.env,
       config: split.config,
       seeds: Array.from({ length: cfg.evalEpisodes }, (_, i) => split.seedStart + i),
-      history: 0,
+      history,
       concurrency: m.concurrency,
       simScore: true,
       promptStyle: "compact",
@@ -402,7 +404,7 @@ state as every prediction scores on the same plans (see agent/eval/sim-score.ts)
 - **Splits:** ${e.splits.map((s) => `${s.name} = ${s.description} (\`${JSON.stringify(s.config)}\`, seeds ${s.seedStart}…)`).join("; ")}.
 - **Data (read from the dataset file):** ${d.episodes} episodes (${d.successfulEpisodes} successful) of \`${JSON.stringify(e.trainConfig)}\`, seeds
   ${e.trainSeedStart}…, collection capped at ${e.collectMaxSteps} steps per episode; ${d.examples} examples of ${d.meanBytes.toFixed(0)} bytes on
-  average (longest ${d.maxBytes})${decisionText(d)}. Search: b=${e.resim.b} trajectories with the random policy, plans of d=${e.resim.d} steps, followed
+  average (longest ${d.maxBytes})${decisionText(d)}. Search: b=${e.resim.b} trajectories with the ${e.rollout ?? "random"} policy, plans of d=${e.resim.d} steps, followed
   ${e.resim.horizon} steps for Monte-Carlo values (γ=${e.resim.gamma}), b_train=${e.resim.bTrain} plans per response.${
     r.collectionSeconds === null ? " This run found the data already collected (resumed)." : ` Collection took ${(r.collectionSeconds / 60).toFixed(1)} min.`
   }
@@ -419,8 +421,8 @@ async function writeReport(r: ExperimentResult, docs: string): Promise<void> {
 
 Produced by \`${r.command}\` on ${r.machine} (TensorFlow.js on wasm) in ${(r.seconds / 60).toFixed(1)} minutes${
     r.envs.some((e) => e.collectionSeconds === null) ? " (some stages resumed from the work directory; the times are this run's)" : ""
-  }. The teacher searches without privileged information: random rollouts and
-Monte-Carlo values, as the paper describes. Rows: the random policy (the trivial baseline), DISTILL(action-only)
+  }. The teacher searches without privileged information: ${[...new Set(r.envs.map((e) => e.config.rollout ?? "random"))].join(" or ")} rollouts and
+Monte-Carlo values, as the paper describes (with rollouts from its own model). Rows: the random policy (the trivial baseline), DISTILL(action-only)
 trained on the same examples for the same steps and again for as many tokens as DISTILL(ReSim), DISTILL(ReSim), and the
 teacher itself.
 ${r.notes ? `\n${r.notes}\n` : ""}

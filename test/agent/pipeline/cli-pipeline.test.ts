@@ -74,6 +74,12 @@ describe("dynamind experiment resim --tiny", () => {
     // Equal tokens: the second action-only model saw at least as many tokens as the ReSim model.
     const tokens = new Map(raw.envs[0]!.models.map((m) => [m.method, m.trainTokens]));
     expect(tokens.get("DISTILL(action-only), equal tokens")!).toBeGreaterThanOrEqual(tokens.get("DISTILL(ReSim)")! * 0.9);
+    // ALFWorld's part searches with the lexical policy and shows the goal and the previous step in its prompts.
+    expect(md).toContain("trajectories with the lexical policy");
+    const alfworld = readFileSync(join(dir, "work", "alfworld", "action-only.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { messages: { content: string }[] });
+    const later = alfworld.filter((x) => x.messages[0]!.content.includes("Previous steps"));
+    expect(later.length).toBeGreaterThan(0);
+    for (const x of later) expect(x.messages[0]!.content).toMatch(/^Goal: [a-z]/);
     // A rerun resumes every stage and still describes the data it trained on.
     await dynamind("experiment", "resim", "--tiny", "--work", join(dir, "work"), "--docs", join(dir, "docs"));
     expect(readFileSync(join(dir, "docs", "resim.md"), "utf8")).toMatch(/Data \(read from the dataset file\):\*\* [1-9]\d* episodes/);
