@@ -4,13 +4,17 @@
  */
 import { loadCheckpoint, type Tokenizer, type TransformerLM } from "../model/index.js";
 import type { ChatMessage } from "../format/prompt.js";
-import type { PolicyResponse, ResponsePolicy } from "./policy.js";
+import type { PolicyContext, PolicyResponse, ResponsePolicy } from "./policy.js";
 
 export interface CheckpointPolicyOptions {
   /** Whether the checkpoint was trained on ReSim responses (plans) or on answers only. */
   simulates: boolean;
   maxNewTokens: number;
-  /** 0 = greedy. */
+  /**
+   * 0 = greedy. Above 0, each response samples from a stream seeded by (seed, episode
+   * seed, step) when the caller says which episode it plays, so an episode's actions do
+   * not depend on which episodes were batched with it.
+   */
   temperature?: number;
   seed?: number;
   name?: string;
@@ -24,6 +28,7 @@ export interface CheckpointPolicyOptions {
 
 interface Pending {
   prompt: number[];
+  seed: number;
   resolve(r: PolicyResponse): void;
   reject(err: unknown): void;
 }
@@ -55,10 +60,15 @@ export class CheckpointPolicy implements ResponsePolicy {
     return new CheckpointPolicy(model, tokenizer, opts, dir);
   }
 
-  respond(messages: ChatMessage[]): Promise<PolicyResponse> {
+  respond(messages: ChatMessage[], context?: PolicyContext): Promise<PolicyResponse> {
     const prompt = this.tokenizer.encodeChat(messages, true).ids;
+    const base = this.opts.seed ?? 0;
+    const seed =
+      context?.episodeSeed !== undefined
+        ? (Math.imul(base ^ 0x2545f491, 0x9e3779b1) ^ Math.imul(context.episodeSeed, 0x85ebca6b) ^ Math.imul(context.step + 1, 0xc2b2ae35)) >>> 0
+        : base + this.calls++;
     return new Promise<PolicyResponse>((resolve, reject) => {
-      this.queue.push({ prompt, resolve, reject });
+      this.queue.push({ prompt, seed, resolve, reject });
       if (this.queue.length >= (this.opts.maxBatch ?? 32)) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS);
     });
@@ -84,7 +94,7 @@ export class CheckpointPolicy implements ResponsePolicy {
           maxNewTokens: room > 0 ? Math.min(this.opts.maxNewTokens, room) : this.opts.maxNewTokens,
           temperature: this.opts.temperature ?? 0,
           stopTokens: [this.tokenizer.end, this.tokenizer.eos],
-          seed: (this.opts.seed ?? 0) + this.calls++,
+          rowSeeds: batch.map((p) => p.seed),
         },
       );
       batch.forEach((p, i) => {

@@ -30,6 +30,12 @@ export interface GenerateOptions {
   stopTokens?: readonly number[];
   /** Seed of the sampler; the same seed and inputs give the same samples. Default 0. */
   seed?: number;
+  /**
+   * One sampler seed per prompt, instead of `seed`: each row then draws from its own
+   * stream, so what a prompt samples does not depend on which prompts share its batch
+   * (an evaluation batches whichever episodes are waiting at the time).
+   */
+  rowSeeds?: readonly number[];
   /** Use the KV cache (default) or recompute the whole sequence at each step (for tests and benchmarks). */
   useCache?: boolean;
   /** Also return, per new token, the k most likely tokens and their log-probabilities (temperature 1). Default 0. */
@@ -364,7 +370,9 @@ export class TransformerLM {
     const maxNew = Math.max(0, Math.min(opts.maxNewTokens, c.maxSeqLen - 1));
     const stop = new Set(opts.stopTokens ?? []);
     const useCache = opts.useCache ?? true;
-    const rng = new SeededRng(opts.seed ?? 0);
+    if (opts.rowSeeds !== undefined && opts.rowSeeds.length !== B) throw new Error(`rowSeeds has ${opts.rowSeeds.length} seeds for ${B} prompts`);
+    const shared = new SeededRng(opts.seed ?? 0);
+    const rngs = opts.rowSeeds?.map((s) => new SeededRng(s));
     const keep = Math.max(1, c.maxSeqLen - maxNew);
     const rows = prompts.map((p, i) => {
       if (p.length === 0) throw new Error(`prompt ${i} is empty`);
@@ -421,7 +429,7 @@ export class TransformerLM {
             next.push(0);
             continue;
           }
-          const tok = sampleToken(row, temperature, topP, rng);
+          const tok = sampleToken(row, temperature, topP, rngs?.[b] ?? shared);
           const lp = logSoftmaxAt(row, tok);
           out[b]?.push(tok);
           lps[b]?.push(lp);

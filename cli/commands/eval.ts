@@ -8,7 +8,7 @@ import { EndpointPolicy } from "../../agent/eval/endpoint-policy.js";
 import { connect } from "../connect.js";
 import { addOperatorOptions } from "../operator-options.js";
 import { addLlmOptions, llmFromOptions } from "../llm-options.js";
-import { int, jsonObject, requireDirs } from "../options.js";
+import { int, jsonObject, nonNegative, requireDirs } from "../options.js";
 
 export function evalCommand(): Command {
   return addOperatorOptions(addLlmOptions(new Command("eval")))
@@ -22,6 +22,7 @@ export function evalCommand(): Command {
     .option("--checkpoint <dir>", "a checkpoint from `dynamind sft`")
     .option("--action-only", "the checkpoint answers without simulated plans")
     .option("--max-new-tokens <n>", "generation budget per step", int, 512)
+    .option("--temperature <t>", "checkpoint: 0 = greedy; above 0, sampled from a stream seeded by the episode's seed and step", nonNegative, 0)
     .addOption(new Option("--prompt-style <style>", "the prompt layout it was trained with").choices(["full", "compact"]).default("full"))
     .option("--max-steps <n>", "cap on steps per episode", int)
     .option("--history <n>", "previous steps shown in each prompt (as the policy was trained)", int, 0)
@@ -41,7 +42,12 @@ export function evalCommand(): Command {
         // TensorFlow.js loads only for a checkpoint, and only once the arguments are known to be good.
         const [{ selectBackend }, { CheckpointPolicy }] = await Promise.all([import("../../agent/model/backend.js"), import("../../agent/eval/model-policy.js")]);
         await selectBackend({ logger: createLogger("dynamind") });
-        policy = await CheckpointPolicy.load(opts.checkpoint, { simulates: !opts.actionOnly, maxNewTokens: opts.maxNewTokens });
+        policy = await CheckpointPolicy.load(opts.checkpoint, {
+          simulates: !opts.actionOnly,
+          maxNewTokens: opts.maxNewTokens,
+          temperature: opts.temperature,
+          ...(opts.temperature > 0 ? { name: `checkpoint(${opts.checkpoint}, temperature ${opts.temperature})` } : {}),
+        });
       } else if (opts.policy === "endpoint") {
         const llm = llmFromOptions(opts);
         if (!llm) throw new Error("--policy endpoint needs --llm-url and --llm-model");

@@ -48,9 +48,15 @@ export function resimCommand(): Command {
     .option("--action-only-out <file>", "also write the action-only baseline dataset from the same episodes")
     .action(async (opts) => {
       requireDirs({ "--rollout-checkpoint": opts.rolloutCheckpoint });
-      // TensorFlow.js loads only for a rollout checkpoint.
+      // TensorFlow.js loads only for a rollout checkpoint. It samples (temperature 1): greedy, the b
+      // rollouts of a search would all be the same trajectory.
       const rolloutModel = opts.rolloutCheckpoint
-        ? await (await import("../../agent/eval/model-policy.js")).CheckpointPolicy.load(opts.rolloutCheckpoint, { simulates: false, maxNewTokens: 24, name: "rollout model" })
+        ? await (await import("../../agent/eval/model-policy.js")).CheckpointPolicy.load(opts.rolloutCheckpoint, {
+            simulates: false,
+            maxNewTokens: 24,
+            temperature: 1,
+            name: "rollout model",
+          })
         : undefined;
       const { client, close } = await connect(opts.address, opts);
       const config = { ...(opts.config ?? {}), ...(opts.preset ? { preset: opts.preset } : {}) };
