@@ -4,6 +4,7 @@
  */
 import type { ModelConfigInput } from "../model/index.js";
 import type { ExampleSelection } from "../resim/decisions.js";
+import type { PromptStyle } from "../format/prompt.js";
 
 export interface SplitConfig {
   /** Short name in the report, e.g. "ID", "hard", "OOD". */
@@ -37,6 +38,8 @@ export interface EnvExperiment {
   rollout?: "random" | "lexical";
   /** Previous steps shown in every prompt, in collection and evaluation (default 0). */
   history?: number;
+  /** Prompt layout in collection and evaluation (default "compact"). */
+  promptStyle?: PromptStyle;
   splits: SplitConfig[];
   /** The search: b trajectories, plans of d steps, followed `horizon` steps for their outcome. */
   resim: { b: number; d: number; horizon: number; bTrain: number; gamma: number };

@@ -128,7 +128,7 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
     value: "mc",
     history,
     concurrency: 4,
-    promptStyle: "compact",
+    promptStyle: e.promptStyle ?? "compact",
     maxEpisodeSteps: e.collectMaxSteps,
     out: resimData,
     actionOnlyOut: actionData,
@@ -221,7 +221,7 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
       history,
       concurrency: m.concurrency,
       simScore: true,
-      promptStyle: "compact",
+      promptStyle: e.promptStyle ?? "compact",
       maxSteps: e.evalMaxSteps,
     });
     await writeFile(file, JSON.stringify(row(m.method, split.name, result, (performance.now() - t) / 1000)));

@@ -40,9 +40,15 @@ export const RESPONSE_FORMAT =
  * "full": the spec's instructions as the system message, and the valid actions — for
  * capable LLMs. "compact": only the state (and history) — for the small models
  * trained here, which learn the rules from the data and should not spend their
- * context on a constant kilobyte of instructions.
+ * context on a constant kilobyte of instructions. "compact-actions": compact, plus the
+ * valid actions — for text environments whose commands name objects of the current
+ * state (ALFWorld's "take spoon 1 from countertop 1"), which a small model otherwise
+ * has to invent.
  */
-export type PromptStyle = "full" | "compact";
+export type PromptStyle = "full" | "compact" | "compact-actions";
+
+/** The prompt styles, for command-line choices and config schemas. */
+export const PROMPT_STYLES = ["full", "compact", "compact-actions"] as const satisfies readonly PromptStyle[];
 
 /**
  * System + user messages for the current state, with `history` (the previous steps,
@@ -65,6 +71,7 @@ export function buildPrompt(spec: EnvSpec, observation: Observation, history: Hi
   if (observation.validActions.length > 0 && observation.validActions.length <= 60) {
     lines.push("", `Valid actions: ${observation.validActions.join(", ")}`);
   }
+  if (style === "compact-actions") return [{ role: "user", content: lines.join("\n") }];
   const system = simulate ? `${spec.instructions}\n\n${RESPONSE_FORMAT}` : `${spec.instructions}\n\nGive the next action as <answer>ACTION</answer>.`;
   return [
     { role: "system", content: system },

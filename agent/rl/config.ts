@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { REFINE_INPUT_FORMS } from "../format/refinement.js";
+import { PROMPT_STYLES } from "../format/prompt.js";
 
 export const ALGOS = ["grpo", "rloo", "dyna-grpo"] as const;
 export type Algo = (typeof ALGOS)[number];
@@ -69,7 +70,7 @@ export const RlConfigSchema = z
     maxNewTokens: int(1).default(400),
     /** Previous steps shown in each prompt. */
     history: int(0).max(100).default(0),
-    promptStyle: z.enum(["compact", "full"]).default("compact"),
+    promptStyle: z.enum(PROMPT_STYLES).default("compact"),
     /** Prompts ask for simulated plans (ReSim-style responses). */
     simulates: z.boolean().default(true),
     /** SimRollout executes at most this many actions of the response's plan (the paper: n ≤ 5). */

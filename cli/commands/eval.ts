@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { evaluate } from "../../agent/eval/evaluate.js";
+import { PROMPT_STYLES } from "../../agent/format/prompt.js";
 import type { ResponsePolicy } from "../../agent/eval/policy.js";
 import { RandomResponsePolicy } from "../../agent/eval/random-policy.js";
 import { SearchPolicy } from "../../agent/eval/search-policy.js";
@@ -23,7 +24,7 @@ export function evalCommand(): Command {
     .option("--action-only", "the checkpoint answers without simulated plans")
     .option("--max-new-tokens <n>", "generation budget per step", int, 512)
     .option("--temperature <t>", "checkpoint: 0 = greedy; above 0, sampled from a stream seeded by the episode's seed and step", nonNegative, 0)
-    .addOption(new Option("--prompt-style <style>", "the prompt layout it was trained with").choices(["full", "compact"]).default("full"))
+    .addOption(new Option("--prompt-style <style>", "the prompt layout it was trained with").choices([...PROMPT_STYLES]).default("full"))
     .option("--max-steps <n>", "cap on steps per episode", int)
     .option("--history <n>", "previous steps shown in each prompt (as the policy was trained)", int, 0)
     .option("--concurrency <n>", "episodes in flight (a checkpoint policy batches their prompts into one generation)", int, 1)

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { Command, Option } from "commander";
 import { SingleBar, Presets } from "cli-progress";
 import { collectResim } from "../../agent/resim/collect.js";
+import { PROMPT_STYLES } from "../../agent/format/prompt.js";
 import { connect } from "../connect.js";
 import { addOperatorOptions } from "../operator-options.js";
 import { addLlmOptions, llmFromOptions } from "../llm-options.js";
@@ -39,7 +40,7 @@ export function resimCommand(): Command {
     .addOption(new Option("--aggregator <who>", "who writes the comparison of plans").choices(["template", "llm"]).default("template"))
     .addOption(new Option("--value <fn>", "value function: the paper's Monte-Carlo success fraction, or the solver's distance (privileged)").choices(["mc", "solver"]).default("mc"))
     .option("--history <n>", "previous steps shown in each prompt", int, 0)
-    .addOption(new Option("--prompt-style <style>", "full: the env's instructions too; compact: the state only (small models)").choices(["full", "compact"]).default("full"))
+    .addOption(new Option("--prompt-style <style>", "full: the env's instructions too; compact: the state only (small models); compact-actions: the state and its valid actions").choices([...PROMPT_STYLES]).default("full"))
     .option("--concurrency <n>", "episodes in flight", int, 4)
     .option("--max-steps <n>", "cap on steps per collected episode (default: the environment's own limit)", int)
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")

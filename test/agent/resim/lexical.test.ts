@@ -47,6 +47,23 @@ describe("the goal in prompts", () => {
     }
   });
 
+  it("compact-actions: the compact prompt with the valid actions, and no system message", async () => {
+    const s = await ctx.client.createSession("alfworld", { config: { split: "train" } });
+    try {
+      const first = await s.reset(1);
+      const next = await s.step(first.observation.validActions[0]!);
+      const goal = goalOf(first.info);
+      const compact = buildPrompt(s.spec, next.observation, [], false, "compact", goal);
+      const withActions = buildPrompt(s.spec, next.observation, [], false, "compact-actions", goal);
+      const full = buildPrompt(s.spec, next.observation, [], false, "full", goal);
+      expect(withActions).toHaveLength(1);
+      expect(withActions[0]!.content).toBe(`${compact[0]!.content}\n\nValid actions: ${next.observation.validActions.join(", ")}`);
+      expect(withActions[0]!.content).toBe(full.at(-1)!.content);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("Sokoban names no goal, so its prompts are what they were", async () => {
     const s = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
     try {
