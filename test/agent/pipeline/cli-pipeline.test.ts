@@ -45,6 +45,8 @@ describe("command errors", () => {
       [["resim", "--env", "pong", "--episodes", "1", "--out", join(dir, "x.jsonl")], /^dynamind: ENV_NOT_FOUND: unknown env id "pong"/],
       [["eval", "--env", "sokoban", "--checkpoint", join(dir, "missing")], /^dynamind: --checkpoint .*missing: no such directory/],
       [["resim", "--env", "sokoban", "--config", "{nope"], /not valid JSON/],
+      [["eval", "--env", "sokoban", "--temperature", "-1"], /--temperature.*expected a non-negative number, got "-1"/],
+      [["resim", "--env", "alfworld", "--policy", "greedy", "--out", join(dir, "y.jsonl")], /--policy.*Allowed choices are random, lexical/],
     ] as const) {
       const err = (await dynamind(...args).then(() => undefined, (e: unknown) => e)) as { code: number; stderr: string } | undefined;
       expect(err?.code).toBe(1);
