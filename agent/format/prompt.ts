@@ -63,7 +63,11 @@ export function buildPrompt(spec: EnvSpec, observation: Observation, history: Hi
   if (goal !== undefined && !observation.text.includes(goal)) lines.push(`Goal: ${goal}`, "");
   if (history.length > 0) {
     lines.push("Previous steps, oldest first:");
-    for (const h of history) lines.push(`Action: ${actionText(h.action)}`, "Observation:", h.observation);
+    history.forEach((h, i) => {
+      lines.push(`Action: ${actionText(h.action)}`);
+      // The last step's observation is the current one, written once below.
+      if (i < history.length - 1 || h.observation !== observation.text) lines.push("Observation:", h.observation);
+    });
     lines.push("");
   }
   lines.push("Current observation:", observation.text);
