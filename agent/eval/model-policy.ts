@@ -1,10 +1,12 @@
 /**
  * A trained checkpoint as the policy under evaluation: greedy (or sampled)
- * generation with the KV cache, in the chat template SFT used.
+ * generation with the KV cache, in the chat template SFT used. Optionally it picks its
+ * answer among the state's valid actions by its own likelihood instead of writing one.
  */
-import { loadCheckpoint, type Tokenizer, type TransformerLM } from "../model/index.js";
+import { loadCheckpoint, SeededRng, type Tokenizer, type TransformerLM } from "../model/index.js";
 import type { ChatMessage } from "../format/prompt.js";
-import type { PolicyContext, PolicyResponse, ResponsePolicy } from "./policy.js";
+import { writeAnswerOnly } from "../format/response.js";
+import type { AnswerMode, PolicyContext, PolicyResponse, ResponsePolicy } from "./policy.js";
 
 export interface CheckpointPolicyOptions {
   /** Whether the checkpoint was trained on ReSim responses (plans) or on answers only. */
@@ -24,6 +26,15 @@ export interface CheckpointPolicyOptions {
    * instead of one per episode, several times the throughput on a CPU.
    */
   maxBatch?: number;
+  /**
+   * "write" (default): the answer is whatever the model writes. "valid": the model writes
+   * its reasoning (when it simulates), then its answer is chosen among the observation's
+   * valid actions by the likelihood it gives each as the reply's answer — the most likely
+   * one greedy, or drawn with probability ∝ p^(1/temperature). Its answers are then always
+   * valid commands, which matters where a command names objects of the current state
+   * (ALFWorld). States without a valid-action list fall back to writing.
+   */
+  answers?: AnswerMode;
 }
 
 interface Pending {
@@ -60,13 +71,58 @@ export class CheckpointPolicy implements ResponsePolicy {
     return new CheckpointPolicy(model, tokenizer, opts, dir);
   }
 
-  respond(messages: ChatMessage[], context?: PolicyContext): Promise<PolicyResponse> {
+  async respond(messages: ChatMessage[], context?: PolicyContext): Promise<PolicyResponse> {
     const prompt = this.tokenizer.encodeChat(messages, true).ids;
     const base = this.opts.seed ?? 0;
     const seed =
       context?.episodeSeed !== undefined
         ? (Math.imul(base ^ 0x2545f491, 0x9e3779b1) ^ Math.imul(context.episodeSeed, 0x85ebca6b) ^ Math.imul(context.step + 1, 0xc2b2ae35)) >>> 0
         : base + this.calls++;
+    const valid = context?.observation.validActions ?? [];
+    if (this.opts.answers !== "valid" || valid.length === 0) return this.write(prompt, seed);
+    const written = this.simulates ? await this.write(prompt, seed) : undefined;
+    const prefix = written ? reasoningOf(written.text) : "";
+    const chosen = await this.choose(messages, prefix, valid, seed);
+    const text = `${prefix}${writeAnswerOnly(chosen)}`;
+    return { text, tokens: (written?.tokens ?? 0) + this.tokenizer.encode(writeAnswerOnly(chosen)).length + 1 };
+  }
+
+  /**
+   * The valid action whose reply (`prefix` then its answer) the model finds most likely,
+   * or one drawn from those likelihoods at the policy's temperature. The replies share
+   * their tokens up to where the commands differ, so that shared part joins the prompt and
+   * only the differing tails are scored (one prompt pass for all of them).
+   */
+  private async choose(messages: ChatMessage[], prefix: string, valid: readonly string[], seed: number): Promise<string> {
+    if (valid.length === 1) return valid[0]!;
+    const full = valid.map((a) => this.tokenizer.encodeChat([...messages, { role: "assistant", content: `${prefix}${writeAnswerOnly(a)}` }]).ids);
+    let shared = full[0]!.length;
+    for (const ids of full) {
+      let i = 0;
+      while (i < shared && ids[i] === full[0]![i]) i++;
+      shared = i;
+    }
+    const totals = await this.serially(() => this.model.scoreChoices(full[0]!.slice(0, shared), full.map((ids) => ids.slice(shared))));
+    const t = this.opts.temperature ?? 0;
+    if (t === 0) return valid[totals.indexOf(Math.max(...totals))]!;
+    const top = Math.max(...totals);
+    const weights = totals.map((x) => Math.exp((x - top) / t));
+    let u = new SeededRng(seed).next() * weights.reduce((a, b) => a + b, 0);
+    for (const [i, w] of weights.entries()) if ((u -= w) < 0) return valid[i]!;
+    return valid[valid.length - 1]!;
+  }
+
+  /** Model calls run one at a time, in order, between the batched generations. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.running.then(work);
+    this.running = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
+  }
+
+  private write(prompt: number[], seed: number): Promise<PolicyResponse> {
     return new Promise<PolicyResponse>((resolve, reject) => {
       this.queue.push({ prompt, seed, resolve, reject });
       if (this.queue.length >= (this.opts.maxBatch ?? 32)) this.flush();
@@ -105,4 +161,11 @@ export class CheckpointPolicy implements ResponsePolicy {
       for (const p of batch) p.reject(err);
     }
   }
+}
+
+/** A written response up to its answer: what precedes `<answer>`, or all of it (on its own line) when it has none. */
+function reasoningOf(text: string): string {
+  const at = text.lastIndexOf("<answer>");
+  if (at >= 0) return text.slice(0, at);
+  return text.length === 0 || text.endsWith("\n") ? text : `${text}\n`;
 }

@@ -34,3 +34,7 @@ export interface ResponsePolicy {
   readonly simulates: boolean;
   respond(messages: ChatMessage[], context: PolicyContext): Promise<PolicyResponse>;
 }
+
+/** How a checkpoint gives its answer: writes it, or picks it among the valid actions (see CheckpointPolicyOptions). */
+export type AnswerMode = "write" | "valid";
+export const ANSWER_MODES = ["write", "valid"] as const satisfies readonly AnswerMode[];

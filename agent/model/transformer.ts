@@ -354,6 +354,92 @@ export class TransformerLM {
   }
 
   /**
+   * Total log-probability of each choice as the continuation of one prompt, e.g. each
+   * valid action of a state written as the model's reply. The prompt runs once; then
+   * the choices run side by side in one row over its cached keys, each block seeing the
+   * prompt and its own earlier tokens only, with positions that start where the prompt
+   * ends. So ranking 40 commands costs one prompt pass plus the commands' own tokens,
+   * not 40 prompt passes. A prompt longer than the context left after the longest
+   * choice is cut on the left, as `generate` cuts it.
+   */
+  async scoreChoices(prompt: readonly number[], choices: readonly (readonly number[])[]): Promise<number[]> {
+    this.assertAlive();
+    const c = this.config;
+    if (prompt.length === 0) throw new Error("empty prompt");
+    if (choices.length === 0) return [];
+    const longest = Math.max(...choices.map((ch) => ch.length));
+    if (choices.some((ch) => ch.length === 0)) throw new Error("empty choice");
+    if (longest >= c.maxSeqLen) throw new Error(`a choice of ${longest} tokens leaves no room for the prompt in maxSeqLen ${c.maxSeqLen}`);
+    const kept = prompt.slice(Math.max(0, prompt.length - (c.maxSeqLen - longest)));
+    const P = kept.length;
+    let cache: LayerKV[] | undefined;
+    try {
+      const ids = tf.tensor2d(Int32Array.from(kept), [1, P], "int32");
+      const res = this.forward(ids, { lastOnly: true, returnPresent: true });
+      ids.dispose();
+      cache = res.present;
+      const lastLogits = (await res.logits.data()) as Float32Array;
+      res.logits.dispose();
+      const totals = choices.map((ch) => logSoftmaxAt(lastLogits, ch[0] as number));
+      // Every token but a choice's last one is an input; pack those blocks into chunks that fit after the prompt.
+      const room = c.maxSeqLen - P;
+      let chunk: number[] = [];
+      let width = 0;
+      const flushChunk = async (): Promise<void> => {
+        if (chunk.length > 0) await this.scoreBlocks(cache!, P, chunk.map((i) => choices[i]!), width, (b, lp) => (totals[chunk[b]!]! += lp));
+        chunk = [];
+        width = 0;
+      };
+      for (const [i, ch] of choices.entries()) {
+        if (ch.length < 2) continue;
+        if (width + ch.length - 1 > room) await flushChunk();
+        chunk.push(i);
+        width += ch.length - 1;
+      }
+      await flushChunk();
+      return totals;
+    } finally {
+      disposeKV(cache);
+    }
+  }
+
+  /** One chunk of {@link scoreChoices}: adds log p(ch[m + 1] | prompt, ch[..m]) of each block to `add`. */
+  private async scoreBlocks(past: LayerKV[], P: number, blocks: readonly (readonly number[])[], width: number, add: (block: number, logprob: number) => void): Promise<void> {
+    const ids = new Int32Array(width);
+    const targets = new Int32Array(width);
+    const positions = new Int32Array(width);
+    const mask = new Float32Array(width * (P + width)).fill(NEG);
+    let at = 0;
+    for (const ch of blocks) {
+      const n = ch.length - 1;
+      for (let m = 0; m < n; m++) {
+        const row = at + m;
+        ids[row] = ch[m] as number;
+        targets[row] = ch[m + 1] as number;
+        positions[row] = P + m;
+        mask.fill(0, row * (P + width), row * (P + width) + P);
+        mask.fill(0, row * (P + width) + P + at, row * (P + width) + P + row + 1);
+      }
+      at += n;
+    }
+    const idsT = tf.tensor2d(ids, [1, width], "int32");
+    const posT = tf.tensor2d(positions, [1, width], "int32");
+    const maskT = tf.tensor4d(mask, [1, 1, width, P + width]);
+    const tgT = tf.tensor1d(targets, "int32");
+    const lp = tf.tidy(() => {
+      const { logits } = this.forward(idsT, { past, positions: posT, mask: maskT });
+      return tf.logSoftmax(logits.reshape([width, this.config.vocabSize])).mul(oneHotF32(tgT, this.config.vocabSize)).sum(-1);
+    });
+    const data = (await lp.data()) as Float32Array;
+    tf.dispose([idsT, posT, maskT, tgT, lp]);
+    at = 0;
+    blocks.forEach((ch, b) => {
+      for (let m = 0; m < ch.length - 1; m++) add(b, data[at + m] as number);
+      at += ch.length - 1;
+    });
+  }
+
+  /**
    * Batched sampling. Prompts are left-padded (with position ids that start at
    * each row's first real token and a key mask over the padding), so every row
    * gives the same tokens as it would alone.

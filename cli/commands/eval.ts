@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { evaluate } from "../../agent/eval/evaluate.js";
 import { PROMPT_STYLES } from "../../agent/format/prompt.js";
-import type { ResponsePolicy } from "../../agent/eval/policy.js";
+import { ANSWER_MODES, type ResponsePolicy } from "../../agent/eval/policy.js";
 import { RandomResponsePolicy } from "../../agent/eval/random-policy.js";
 import { SearchPolicy } from "../../agent/eval/search-policy.js";
 import { createLogger } from "../../env-server/logger.js";
@@ -24,6 +24,11 @@ export function evalCommand(): Command {
     .option("--action-only", "the checkpoint answers without simulated plans")
     .option("--max-new-tokens <n>", "generation budget per step", int, 512)
     .option("--temperature <t>", "checkpoint: 0 = greedy; above 0, sampled from a stream seeded by the episode's seed and step", nonNegative, 0)
+    .addOption(
+      new Option("--answers <mode>", "checkpoint: write the answer, or pick it among the state's valid actions by the model's likelihood (greedy, or sampled at --temperature)")
+        .choices([...ANSWER_MODES])
+        .default("write"),
+    )
     .addOption(new Option("--prompt-style <style>", "the prompt layout it was trained with").choices([...PROMPT_STYLES]).default("full"))
     .option("--max-steps <n>", "cap on steps per episode", int)
     .option("--history <n>", "previous steps shown in each prompt (as the policy was trained)", int, 0)
@@ -47,7 +52,10 @@ export function evalCommand(): Command {
           simulates: !opts.actionOnly,
           maxNewTokens: opts.maxNewTokens,
           temperature: opts.temperature,
-          ...(opts.temperature > 0 ? { name: `checkpoint(${opts.checkpoint}, temperature ${opts.temperature})` } : {}),
+          answers: opts.answers,
+          ...(opts.temperature > 0 || opts.answers !== "write"
+            ? { name: `checkpoint(${opts.checkpoint}${opts.temperature > 0 ? `, temperature ${opts.temperature}` : ""}${opts.answers === "valid" ? ", answers among valid actions" : ""})` }
+            : {}),
         });
       } else if (opts.policy === "endpoint") {
         const llm = llmFromOptions(opts);

@@ -67,3 +67,59 @@ describe("CheckpointPolicy sampling", () => {
     expect(new Set(single).size).toBeGreaterThan(1);
   });
 });
+
+describe("CheckpointPolicy answering among the valid actions", () => {
+  const answerOf = (text: string) => /<answer>(.*)<\/answer>/.exec(text)?.[1];
+
+  it("picks the valid action the model finds most likely, draws in proportion to its likelihoods, and keeps a simulating model's reasoning", async () => {
+    await selectBackend({ prefer: "wasm" });
+    const dir = mkdtempSync(join(tmpdir(), "model-policy-valid-"));
+    // Trained to answer "go to desk 1" three times out of four and "look" otherwise.
+    const data = ["go to desk 1", "go to desk 1", "go to desk 1", "look"].map((a) => ({ messages: [{ role: "user" as const, content: "room" }, { role: "assistant" as const, content: `<answer>${a}</answer>` }] }));
+    const r = await runSft({ train: data, eval: [], outDir: dir, model: { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64, maxSeqLen: 96 }, tokenizer: "byte", steps: 60, batchSize: 4, lr: 1e-2, evalEvery: 0, progress: false });
+    const messages = [{ role: "user" as const, content: "room" }];
+    const valid = ["look", "go to desk 1", "go to bed 1", "take pen 1 from desk 1"];
+    const observation = { validActions: valid } as unknown as PolicyContext["observation"];
+    const ctx = (episodeSeed: number, step = 0) => ({ session: {} as PolicyContext["session"], observation, step, episodeSeed });
+    // The model's own likelihood of each reply, scored independently.
+    const prompt = r.tokenizer.encodeChat(messages, true).ids;
+    const scored = await r.model.scoreCompletions(valid.map((a) => ({ prompt, completion: r.tokenizer.encodeChat([...messages, { role: "assistant", content: `<answer>${a}</answer>` }]).ids.slice(prompt.length) })));
+    const logp = scored.map((xs) => xs.reduce((s, x) => s + x, 0));
+    r.model.dispose();
+    const best = valid[logp.indexOf(Math.max(...logp))];
+    expect(best).toBe("go to desk 1");
+
+    const greedy = await CheckpointPolicy.load(join(dir, "checkpoint"), { simulates: false, maxNewTokens: 32, answers: "valid" });
+    expect(answerOf((await greedy.respond(messages, ctx(1))).text)).toBe(best);
+    // Only the listed commands are candidates: without "go to desk 1" on the list, another is picked.
+    const without = { ...ctx(1), observation: { validActions: ["go to bed 1", "look"] } as unknown as PolicyContext["observation"] };
+    expect(answerOf((await greedy.respond(messages, without)).text)).toBe(logp[2]! > logp[0]! ? "go to bed 1" : "look");
+    // No list: it writes its answer.
+    const written = await greedy.respond(messages, { ...ctx(1), observation: { validActions: [] } as unknown as PolicyContext["observation"] });
+    expect(written.text).toBe("<answer>go to desk 1</answer>");
+
+    // Sampled at temperature 1: each answer is drawn with its probability among the valid ones, reproducibly per episode and step.
+    const sampled = await CheckpointPolicy.load(join(dir, "checkpoint"), { simulates: false, maxNewTokens: 32, answers: "valid", temperature: 1, seed: 9 });
+    const n = 400;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const a = answerOf((await sampled.respond(messages, ctx(i, 3))).text)!;
+      counts.set(a, (counts.get(a) ?? 0) + 1);
+    }
+    const z = logp.map((x) => Math.exp(x));
+    const total = z.reduce((a, b) => a + b, 0);
+    valid.forEach((a, i) => {
+      const p = z[i]! / total;
+      expect(Math.abs((counts.get(a) ?? 0) - n * p)).toBeLessThanOrEqual(4 * Math.sqrt(n * p * (1 - p)) + 1);
+    });
+    expect(answerOf((await sampled.respond(messages, ctx(17, 3))).text)).toBe(answerOf((await sampled.respond(messages, ctx(17, 3))).text));
+
+    // A simulating model keeps what it wrote before its answer; only the answer is chosen.
+    const simulating = await CheckpointPolicy.load(join(dir, "checkpoint"), { simulates: true, maxNewTokens: 32, answers: "valid" });
+    const plainWrite = await CheckpointPolicy.load(join(dir, "checkpoint"), { simulates: true, maxNewTokens: 32 });
+    const free = (await plainWrite.respond(messages, without)).text;
+    const chosen = (await simulating.respond(messages, without)).text;
+    expect(chosen.slice(0, chosen.lastIndexOf("<answer>"))).toBe(free.slice(0, Math.max(0, free.lastIndexOf("<answer>"))));
+    expect(["go to bed 1", "look"]).toContain(answerOf(chosen));
+  });
+});

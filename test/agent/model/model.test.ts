@@ -73,6 +73,23 @@ describe.each([
     for (const [j, lp] of (scored ?? []).entries()) expect(lp).toBeCloseTo(gen.logprobs[0]?.[j] ?? NaN, 3);
   });
 
+  it("scores choices after one prompt as teacher forcing scores each alone, in chunks and with a cut prompt", async () => {
+    const choices = [tok.encode("go to desk 1"), tok.encode("x"), tok.encode("take pen 1 from desk 1"), tok.encode("go to desk 10"), tok.encode("look")];
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    // 5 + 21 choice inputs fit after a 30-token prompt in 64 positions in two chunks, not one.
+    for (const prompt of [tok.encode("state: desk, pen. act: "), tok.encode("a long state that will not fit in the context window, cut on the left".repeat(2))]) {
+      const scored = await model.scoreChoices(prompt, choices);
+      const longest = Math.max(...choices.map((c) => c.length));
+      const kept = prompt.slice(Math.max(0, prompt.length - (64 - longest)));
+      const alone = await model.scoreCompletions(choices.map((completion) => ({ prompt: kept, completion })));
+      expect(scored).toHaveLength(choices.length);
+      scored.forEach((s, i) => expect(s).toBeCloseTo(sum(alone[i]!), 3));
+    }
+    await expect(model.scoreChoices([1, 2], [[]])).rejects.toThrow(/empty choice/);
+    await expect(model.scoreChoices([1, 2], [new Array(64).fill(1)])).rejects.toThrow(/no room/);
+    expect(await model.scoreChoices([1], [])).toEqual([]);
+  });
+
   it("samples reproducibly from a seed, and top-p 0 tiny mass equals greedy", async () => {
     const p = [tok.encode("abc")];
     const a = await model.generate(p, { maxNewTokens: 10, temperature: 1, seed: 42 });
