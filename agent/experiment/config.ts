@@ -5,6 +5,7 @@
 import type { ModelConfigInput } from "../model/index.js";
 import type { ExampleSelection } from "../resim/decisions.js";
 import type { PromptStyle } from "../format/prompt.js";
+import type { AnswerMode } from "../eval/policy.js";
 
 export interface SplitConfig {
   /** Short name in the report, e.g. "ID", "hard", "OOD". */
@@ -59,6 +60,13 @@ export interface EnvExperiment {
     model: Partial<Omit<ModelConfigInput, "vocabSize" | "maxSeqLen">>;
   };
   maxNewTokens: { resim: number; actionOnly: number };
+  /**
+   * How the distilled students answer at evaluation: "write" (default) or "valid" — pick the
+   * answer among the state's valid actions by the student's likelihood (CheckpointPolicyOptions.answers).
+   */
+  studentAnswers?: AnswerMode;
+  /** Students' sampling temperature at evaluation (default 0: greedy), from a stream per episode and step. */
+  studentTemperature?: number;
   /** Step cap per evaluation episode. */
   evalMaxSteps: number;
 }

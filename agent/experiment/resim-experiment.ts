@@ -181,17 +181,18 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
   const equalTokenSteps = Math.max(e.sft.steps, Math.round(resim.trainTokens / Math.max(1, perStep)));
   const equalTokens = await train("DISTILL(action-only), equal tokens", "action-only", actionExamples, equalTokenSteps, actionSeqLen);
 
+  const studentDecoding = { answers: e.studentAnswers ?? "write", temperature: e.studentTemperature ?? 0, seed: cfg.seed } as const;
   const methods: { method: string; policy: () => Promise<ResponsePolicy>; concurrency: number }[] = [
     { method: "random policy", policy: async () => new RandomResponsePolicy(cfg.seed), concurrency: 4 },
     ...[equalExamples, equalTokens].map((m) => ({
       method: m.method,
-      policy: () => CheckpointPolicy.load(m.checkpoint, { simulates: false, maxNewTokens: e.maxNewTokens.actionOnly, name: m.method }),
+      policy: () => CheckpointPolicy.load(m.checkpoint, { ...studentDecoding, simulates: false, maxNewTokens: e.maxNewTokens.actionOnly, name: m.method }),
       // Episodes in flight share batched generation (CheckpointPolicy batches concurrent prompts).
       concurrency: 32,
     })),
     {
       method: resim.method,
-      policy: () => CheckpointPolicy.load(resim.checkpoint, { simulates: true, maxNewTokens: e.maxNewTokens.resim, name: resim.method }),
+      policy: () => CheckpointPolicy.load(resim.checkpoint, { ...studentDecoding, simulates: true, maxNewTokens: e.maxNewTokens.resim, name: resim.method }),
       concurrency: 16,
     },
     {
@@ -410,10 +411,17 @@ state as every prediction scores on the same plans (see agent/eval/sim-score.ts)
   }
 - **Models** (the same architecture, \`${JSON.stringify(e.sft.model)}\`, batch ${e.sft.batchSize}, peak learning rate ${e.sft.lr}, ${
     e.sft.promptLossWeight > 0 ? `loss on responses and, with weight ${e.sft.promptLossWeight}, on prompts` : "loss on responses only"
-  }, greedy decoding):
+  }; at evaluation ${decodingText(e)}):
 ${models}
 - **Wall time of the evaluations:** ${times}.
 `;
+}
+
+/** How the students answered at evaluation, in words. */
+function decodingText(e: EnvExperiment): string {
+  const t = e.studentTemperature ?? 0;
+  const how = t > 0 ? `sampled at temperature ${t} from a stream seeded by the episode and step` : "greedy";
+  return e.studentAnswers === "valid" ? `answers picked among the valid actions by the student's likelihood, ${how}` : `${how} decoding`;
 }
 
 async function writeReport(r: ExperimentResult, docs: string): Promise<void> {

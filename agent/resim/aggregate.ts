@@ -38,12 +38,15 @@ export function templateAggregate(best: ValuedRollout, kept: ValuedRollout[], ra
   const plans = order.map((r, i) => toPlan(r, i + 1));
   const chosenPlanId = order.indexOf(best) + 1;
   const lines = order.map((r, i) => `Plan ${i + 1}: ${describe(r)}.`);
+  const tied = order.flatMap((r, i) => (r !== best && r.value === best.value ? [i + 1] : []));
   const verdict =
     kept.length === 1
       ? `Only plan ${chosenPlanId} is left after removing duplicates; I follow it.`
-      : best.value > 0
-        ? `Plan ${chosenPlanId} has the highest value, so I take its first action.`
-        : `No plan shows progress; plan ${chosenPlanId} is as good as any, so I take its first action.`;
+      : best.value <= 0
+        ? `No plan shows progress; plan ${chosenPlanId} is as good as any, so I take its first action.`
+        : tied.length > 0
+          ? `Plan ${chosenPlanId} ties with plan${tied.length > 1 ? "s" : ""} ${tied.join(" and ")} for the highest value; I take its first action.`
+          : `Plan ${chosenPlanId} has the highest value, so I take its first action.`;
   const answer = best.actions[0]!;
   return { response: writeResponse(plans, [...lines, verdict].join("\n"), answer), chosenPlanId, plans };
 }
