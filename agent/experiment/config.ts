@@ -120,12 +120,18 @@ const ALFWORLD: EnvExperiment = {
  * ALFWorld with a search that sometimes succeeds: random rollouts found a successful
  * trajectory at 3% of the steps of 48 train scenes, lexical ones at 8% (the search then
  * solved 10 of 48 scenes against 3). Two previous steps in every prompt: an ALFWorld
- * observation does not say what the agent carries. Trains on the valued steps.
+ * observation does not say what the agent carries. Trains on the valued steps. The
+ * students see the valid actions and answer with one of them, sampled by their own
+ * likelihood: students that wrote commands named objects that are not there, and greedy
+ * ones looped (docs/results/resim.md).
  */
 const ALFWORLD_LEXICAL: EnvExperiment = {
   ...ALFWORLD,
   trainEpisodes: 400,
   rollout: "lexical",
+  promptStyle: "compact-actions",
+  studentAnswers: "valid",
+  studentTemperature: 1,
   history: 2,
   examples: "valued",
   sft: { steps: 1000, batchSize: 16, lr: 1e-3, promptLossWeight: 1, model: { dModel: 128, nLayers: 3, nHeads: 4, dFF: 512, positions: "rotary" } },

@@ -66,7 +66,7 @@ describe("dynamind experiment resim --tiny", () => {
     expect(md).toContain("Data (read from the dataset file):");
     expect(readFileSync(join(dir, "docs", "resim.png")).subarray(1, 4).toString()).toBe("PNG");
     const raw = JSON.parse(readFileSync(join(dir, "docs", "resim.json"), "utf8")) as {
-      envs: { rows: { method: string; changed?: { mean: number }; copyBaseline?: { mean: number } }[]; models: { method: string; trainTokens: number }[] }[];
+      envs: { rows: { method: string; changed?: { mean: number }; copyBaseline?: { mean: number }; result: { invalidAnswerRate: number } }[]; models: { method: string; trainTokens: number }[] }[];
     };
     const rows = raw.envs[0]!.rows;
     // The teacher states the real future: its Sim Score is 1, and copying scores less on the same plans.
@@ -82,6 +82,13 @@ describe("dynamind experiment resim --tiny", () => {
     const later = alfworld.filter((x) => x.messages[0]!.content.includes("Previous steps"));
     expect(later.length).toBeGreaterThan(0);
     for (const x of later) expect(x.messages[0]!.content).toMatch(/^Goal: [a-z]/);
+    // Its students see the valid actions and answer with one of them, sampled, as the report says.
+    for (const x of alfworld) expect(x.messages[0]!.content).toContain("\n\nValid actions: ");
+    expect(md).toContain("answers picked among the valid actions by the student's likelihood, sampled at temperature 1");
+    expect(md).toContain("greedy decoding");
+    const students = raw.envs[1]!.rows.filter((x) => x.method.startsWith("DISTILL"));
+    expect(students.length).toBeGreaterThan(0);
+    for (const x of students) expect(x.result.invalidAnswerRate).toBe(0);
     // A rerun resumes every stage and still describes the data it trained on.
     await dynamind("experiment", "resim", "--tiny", "--work", join(dir, "work"), "--docs", join(dir, "docs"));
     expect(readFileSync(join(dir, "docs", "resim.md"), "utf8")).toMatch(/Data \(read from the dataset file\):\*\* [1-9]\d* episodes/);
