@@ -84,7 +84,8 @@ export class CheckpointPolicy implements ResponsePolicy {
     const prefix = written ? reasoningOf(written.text) : "";
     const chosen = await this.choose(messages, prefix, valid, seed);
     const text = `${prefix}${writeAnswerOnly(chosen)}`;
-    return { text, tokens: (written?.tokens ?? 0) + this.tokenizer.encode(writeAnswerOnly(chosen)).length + 1 };
+    // The response's length as if written whole: its tokens and the end token.
+    return { text, tokens: this.tokenizer.encode(text).length + 1 };
   }
 
   /**
