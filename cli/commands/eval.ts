@@ -42,6 +42,7 @@ export function evalCommand(): Command {
     .option("--record <dir>", "write every episode played to DIR as JSONL, frames as PNG (see `dynamind replay`, `dynamind view`)")
     .action(async (opts) => {
       let policy: ResponsePolicy;
+      if (opts.answers !== "write" && opts.policy !== "checkpoint") throw new Error(`--answers ${opts.answers} applies to --policy checkpoint only`);
       if (opts.policy === "checkpoint") {
         if (!opts.checkpoint) throw new Error("--policy checkpoint needs --checkpoint DIR");
         requireDirs({ "--checkpoint": opts.checkpoint });

@@ -47,6 +47,8 @@ describe("command errors", () => {
       [["resim", "--env", "sokoban", "--config", "{nope"], /not valid JSON/],
       [["eval", "--env", "sokoban", "--temperature", "-1"], /--temperature.*expected a non-negative number, got "-1"/],
       [["resim", "--env", "alfworld", "--policy", "greedy", "--out", join(dir, "y.jsonl")], /--policy.*Allowed choices are random, lexical/],
+      [["eval", "--env", "alfworld", "--policy", "random", "--answers", "valid"], /^dynamind: --answers valid applies to --policy checkpoint only/],
+      [["eval", "--env", "alfworld", "--answers", "best"], /--answers.*Allowed choices are write, valid/],
     ] as const) {
       const err = (await dynamind(...args).then(() => undefined, (e: unknown) => e)) as { code: number; stderr: string } | undefined;
       expect(err?.code).toBe(1);
