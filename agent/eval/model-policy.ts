@@ -90,20 +90,11 @@ export class CheckpointPolicy implements ResponsePolicy {
 
   /**
    * The valid action whose reply (`prefix` then its answer) the model finds most likely,
-   * or one drawn from those likelihoods at the policy's temperature. The replies share
-   * their tokens up to where the commands differ, so that shared part joins the prompt and
-   * only the differing tails are scored (one prompt pass for all of them).
+   * or one drawn from those likelihoods at the policy's temperature.
    */
   private async choose(messages: ChatMessage[], prefix: string, valid: readonly string[], seed: number): Promise<string> {
     if (valid.length === 1) return valid[0]!;
-    const full = valid.map((a) => this.tokenizer.encodeChat([...messages, { role: "assistant", content: `${prefix}${writeAnswerOnly(a)}` }]).ids);
-    let shared = full[0]!.length;
-    for (const ids of full) {
-      let i = 0;
-      while (i < shared && ids[i] === full[0]![i]) i++;
-      shared = i;
-    }
-    const totals = await this.serially(() => this.model.scoreChoices(full[0]!.slice(0, shared), full.map((ids) => ids.slice(shared))));
+    const totals = await this.serially(() => answerLogprobs(this.model, this.tokenizer, messages, prefix, valid));
     const t = this.opts.temperature ?? 0;
     if (t === 0) return valid[totals.indexOf(Math.max(...totals))]!;
     const top = Math.max(...totals);
@@ -162,6 +153,24 @@ export class CheckpointPolicy implements ResponsePolicy {
       for (const p of batch) p.reject(err);
     }
   }
+}
+
+/**
+ * log p(reply) for each candidate answer, the reply being `prefix` then the answer (as
+ * SFT wrote answers), after `messages` in the chat template. The replies share their
+ * tokens up to where the answers differ, so that shared part joins the prompt and only
+ * the differing tails are scored, all after one prompt pass.
+ */
+export async function answerLogprobs(model: TransformerLM, tokenizer: Tokenizer, messages: readonly ChatMessage[], prefix: string, answers: readonly string[]): Promise<number[]> {
+  if (answers.length === 0) return [];
+  const full = answers.map((a) => tokenizer.encodeChat([...messages, { role: "assistant", content: `${prefix}${writeAnswerOnly(a)}` }]).ids);
+  let shared = full[0]!.length;
+  for (const ids of full) {
+    let i = 0;
+    while (i < shared && ids[i] === full[0]![i]) i++;
+    shared = i;
+  }
+  return model.scoreChoices(full[0]!.slice(0, shared), full.map((ids) => ids.slice(shared)));
 }
 
 /** A written response up to its answer: what precedes `<answer>`, or all of it (on its own line) when it has none. */
