@@ -4,13 +4,14 @@
  * does, and prints the profile of the timed window only (self time by layer, by
  * file inclusive, by function) beside the figure itself.
  * - `connect` (default): a Connect stream of one Step per message, window 256, 64 Sokoban sessions;
- * - `batch`: BatchStep of 256 Sokoban sessions, one call in flight (no echo run).
- * Run: npx tsx bench/profile-server.ts [connect|batch] [messages or calls]   (profile kept under /tmp)
+ * - `batch`: BatchStep of 256 Sokoban sessions, one call in flight (no echo run);
+ * - `batch-lean`: the same with the lean observation options (server-figures.ts LEAN).
+ * Run: npx tsx bench/profile-server.ts [connect|batch|batch-lean] [messages or calls]   (profile kept under /tmp)
  */
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ServerFigures } from "./server-figures.js";
+import { LEAN, ServerFigures } from "./server-figures.js";
 import { startServerProcess } from "./server-child.js";
 
 interface ProfileNode {
@@ -77,7 +78,7 @@ export function summariseProfile(profile: Profile, from = -Infinity, to = Infini
 }
 
 const figure = process.argv[2] ?? "connect";
-if (figure !== "connect" && figure !== "batch") throw new Error(`unknown figure ${JSON.stringify(figure)}: connect or batch`);
+if (figure !== "connect" && figure !== "batch" && figure !== "batch-lean") throw new Error(`unknown figure ${JSON.stringify(figure)}: connect, batch or batch-lean`);
 const count = Number(process.argv[3] ?? (figure === "connect" ? 60_000 : 1_500));
 const dir = mkdtempSync(join(tmpdir(), `${figure}-prof-`));
 const server = await startServerProcess(undefined, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
@@ -90,7 +91,7 @@ try {
     const r = await figs.streamSteps(64, count, 256, mark);
     console.log(JSON.stringify({ stepsPerSec: r.subject.perSec, serverCpuUsPerMessage: r.subject.serverCpuUsPerItem, echoStream: r.echo }, null, 0));
   } else {
-    const loop = await figs.batchStepLoop(256);
+    const loop = await figs.batchStepLoop(256, figure === "batch-lean" ? LEAN : undefined);
     await loop.run(100);
     const cpu0 = await figs.cpuUs();
     mark("start");

@@ -172,10 +172,16 @@ export class ServerFigures {
   }
 
   /** BatchStep of `batch` new sessions, ready to run (no echo): `run(calls)` makes calls back to back. */
-  async batchStepLoop(batch: number): Promise<{ run(calls: number): Promise<void>; close(): Promise<void> }> {
-    const g = await this.sessions(batch);
+  async batchStepLoop(batch: number, observation?: ObservationChoice): Promise<{ run(calls: number): Promise<void>; close(): Promise<void> }> {
+    const g = await this.sessions(batch, observation);
     const reqs = [0, 1, 2, 3].map((i) =>
-      Buffer.from(BatchStepRequest.encode({ steps: g.map(({ s }) => ({ sessionId: s.id, action: { kind: { $case: "index", index: move(i) } } })) }).finish()),
+      Buffer.from(BatchStepRequest.encode({
+        steps: g.map(({ s, hash }) => ({
+          sessionId: s.id,
+          action: { kind: { $case: "index", index: move(i) } },
+          knownValidActionsHash: observation?.validActions === "changed" ? hash : undefined,
+        })),
+      }).finish()),
     );
     return {
       run: async (calls) => {
