@@ -42,6 +42,19 @@ const SOKOBAN = { preset: "6x6-1box", report_optimal: false };
 /** Moves that never end an episode (max steps off): a 6×6 room keeps the player busy. */
 const move = (i: number) => 5 + (i % 4);
 
+/** Four pre-encoded BatchStep requests over the sessions, one move each, naming the valid-action list each session holds when the view sends lists only when changed. */
+function batchRequests(sessions: readonly { s: { id: string }; hash: number | undefined }[], observation: ObservationChoice | undefined): Buffer[] {
+  return [0, 1, 2, 3].map((i) =>
+    Buffer.from(BatchStepRequest.encode({
+      steps: sessions.map(({ s, hash }) => ({
+        sessionId: s.id,
+        action: { kind: { $case: "index", index: move(i) } },
+        knownValidActionsHash: observation?.validActions === "changed" ? hash : undefined,
+      })),
+    }).finish()),
+  );
+}
+
 /** Told when a timed window starts and ends (the profile run keeps only the samples inside it). */
 export type Marker = (phase: "start" | "end") => void;
 
@@ -155,17 +168,7 @@ export class ServerFigures {
   /** BatchStep of `batch` sessions per call, `callers` calls in flight (each its own sessions). */
   async batchStep(batch: number, callers: number, calls: number, observation?: ObservationChoice): Promise<Paired> {
     const groups = await Promise.all(Array.from({ length: callers }, () => this.sessions(batch, observation)));
-    const perCaller = groups.map((g) =>
-      [0, 1, 2, 3].map((i) =>
-        Buffer.from(BatchStepRequest.encode({
-          steps: g.map(({ s, hash }) => ({
-            sessionId: s.id,
-            action: { kind: { $case: "index", index: move(i) } },
-            knownValidActionsHash: observation?.validActions === "changed" ? hash : undefined,
-          })),
-        }).finish()),
-      ),
-    );
+    const perCaller = groups.map((g) => batchRequests(g, observation));
     const r = await this.unaryPair("batchStep", perCaller, batch, calls);
     await Promise.all(groups.flat().map(({ s }) => s.close()));
     return r;
@@ -174,15 +177,7 @@ export class ServerFigures {
   /** BatchStep of `batch` new sessions, ready to run (no echo): `run(calls)` makes calls back to back. */
   async batchStepLoop(batch: number, observation?: ObservationChoice): Promise<{ run(calls: number): Promise<void>; close(): Promise<void> }> {
     const g = await this.sessions(batch, observation);
-    const reqs = [0, 1, 2, 3].map((i) =>
-      Buffer.from(BatchStepRequest.encode({
-        steps: g.map(({ s, hash }) => ({
-          sessionId: s.id,
-          action: { kind: { $case: "index", index: move(i) } },
-          knownValidActionsHash: observation?.validActions === "changed" ? hash : undefined,
-        })),
-      }).finish()),
-    );
+    const reqs = batchRequests(g, observation);
     return {
       run: async (calls) => {
         for (let i = 0; i < calls; i++) await this.unary("batchStep", reqs[i & 3]!);
