@@ -72,15 +72,15 @@ export class CheckpointPolicy implements ResponsePolicy {
   }
 
   async respond(messages: ChatMessage[], context?: PolicyContext): Promise<PolicyResponse> {
-    const prompt = this.tokenizer.encodeChat(messages, true).ids;
     const base = this.opts.seed ?? 0;
     const seed =
       context?.episodeSeed !== undefined
         ? (Math.imul(base ^ 0x2545f491, 0x9e3779b1) ^ Math.imul(context.episodeSeed, 0x85ebca6b) ^ Math.imul(context.step + 1, 0xc2b2ae35)) >>> 0
         : base + this.calls++;
     const valid = context?.observation.validActions ?? [];
-    if (this.opts.answers !== "valid" || valid.length === 0) return this.write(prompt, seed);
-    const written = this.simulates ? await this.write(prompt, seed) : undefined;
+    // An action-only model answering among valid actions writes nothing, so its prompt is encoded only by the scoring.
+    if (this.opts.answers !== "valid" || valid.length === 0) return this.write(messages, seed);
+    const written = this.simulates ? await this.write(messages, seed) : undefined;
     const prefix = written ? reasoningOf(written.text) : "";
     const chosen = await this.choose(messages, prefix, valid, seed);
     const text = `${prefix}${writeAnswerOnly(chosen)}`;
@@ -114,7 +114,8 @@ export class CheckpointPolicy implements ResponsePolicy {
     return done;
   }
 
-  private write(prompt: number[], seed: number): Promise<PolicyResponse> {
+  private write(messages: ChatMessage[], seed: number): Promise<PolicyResponse> {
+    const prompt = this.tokenizer.encodeChat(messages, true).ids;
     return new Promise<PolicyResponse>((resolve, reject) => {
       this.queue.push({ prompt, seed, resolve, reject });
       if (this.queue.length >= (this.opts.maxBatch ?? 32)) this.flush();

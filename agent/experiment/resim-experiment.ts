@@ -182,18 +182,22 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
   const equalTokens = await train("DISTILL(action-only), equal tokens", "action-only", actionExamples, equalTokenSteps, actionSeqLen);
 
   const studentDecoding = { answers: e.studentAnswers ?? "write", temperature: e.studentTemperature ?? 0, seed: cfg.seed } as const;
-  const methods: { method: string; policy: () => Promise<ResponsePolicy>; concurrency: number }[] = [
+  // A student's saved evaluation is reused only under the same decoding: a work directory may predate a config change.
+  const studentTag = studentDecoding.answers === "write" && studentDecoding.temperature === 0 ? "" : `--${studentDecoding.answers}-t${studentDecoding.temperature}`;
+  const methods: { method: string; policy: () => Promise<ResponsePolicy>; concurrency: number; tag?: string }[] = [
     { method: "random policy", policy: async () => new RandomResponsePolicy(cfg.seed), concurrency: 4 },
     ...[equalExamples, equalTokens].map((m) => ({
       method: m.method,
       policy: () => CheckpointPolicy.load(m.checkpoint, { ...studentDecoding, simulates: false, maxNewTokens: e.maxNewTokens.actionOnly, name: m.method }),
       // Episodes in flight share batched generation (CheckpointPolicy batches concurrent prompts).
       concurrency: 32,
+      tag: studentTag,
     })),
     {
       method: resim.method,
       policy: () => CheckpointPolicy.load(resim.checkpoint, { ...studentDecoding, simulates: true, maxNewTokens: e.maxNewTokens.resim, name: resim.method }),
       concurrency: 16,
+      tag: studentTag,
     },
     {
       method: "ReSim with search (the teacher)",
@@ -206,7 +210,7 @@ async function runEnv(client: EnvClient, cfg: ExperimentConfig, e: EnvExperiment
   // takes the list from its end).
   const evalDir = join(work, "eval");
   await mkdir(evalDir, { recursive: true });
-  const jobs = methods.flatMap((m) => e.splits.map((split) => ({ m, split, file: join(evalDir, `${slug(m.method)}--${slug(split.name)}.json`) })));
+  const jobs = methods.flatMap((m) => e.splits.map((split) => ({ m, split, file: join(evalDir, `${slug(m.method)}--${slug(split.name)}${m.tag ?? ""}.json`) })));
   if (cfg.evalOrder === "reverse") jobs.reverse();
   const policies = new Map<string, Promise<ResponsePolicy>>();
   for (const { m, split, file } of jobs) {

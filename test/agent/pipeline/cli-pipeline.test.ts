@@ -3,7 +3,7 @@
  * on every environment that runs here (tiny settings), and the experiment in its CI size.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -91,6 +91,12 @@ describe("dynamind experiment resim --tiny", () => {
     const students = raw.envs[1]!.rows.filter((x) => x.method.startsWith("DISTILL"));
     expect(students.length).toBeGreaterThan(0);
     for (const x of students) expect(x.result.invalidAnswerRate).toBe(0);
+    // Their saved evaluations name the decoding, so a work directory from another decoding is not reused for them.
+    const saved = readdirSync(join(dir, "work", "alfworld", "eval")).filter((f) => f.endsWith(".json"));
+    const studentFiles = saved.filter((f) => f.startsWith("distill"));
+    expect(studentFiles).toHaveLength(6);
+    for (const f of studentFiles) expect(f).toMatch(/--valid-t1\.json$/);
+    expect(saved.filter((f) => f.startsWith("random") && !f.includes("--valid"))).toHaveLength(2);
     // A rerun resumes every stage and still describes the data it trained on.
     await dynamind("experiment", "resim", "--tiny", "--work", join(dir, "work"), "--docs", join(dir, "docs"));
     expect(readFileSync(join(dir, "docs", "resim.md"), "utf8")).toMatch(/Data \(read from the dataset file\):\*\* [1-9]\d* episodes/);
