@@ -51,11 +51,22 @@ export function selects(selection: ExampleSelection, decision: Decision): boolea
   return decision === "decided";
 }
 
-/** The examples of the selected steps; `what` names the data set in the error a non-ReSim example raises. */
-export function selectSteps<T extends { metadata?: Record<string, unknown> }>(examples: T[], selection: ExampleSelection, what: string): T[] {
+/**
+ * The examples of the selected steps; `what` names the data set in the error a non-ReSim example raises.
+ * `paired` (ReSim metadata by {@link stepKey}) decides for examples that carry no tree of their own,
+ * e.g. the action-only examples of the same collection.
+ */
+export function selectSteps<T extends { metadata?: Record<string, unknown> }>(
+  examples: T[],
+  selection: ExampleSelection,
+  what: string,
+  paired?: ReadonlyMap<string, Record<string, unknown>>,
+): T[] {
   return examples.filter((x, i) => {
     try {
-      return selects(selection, classifyDecision(x.metadata ?? {}));
+      const own = x.metadata ?? {};
+      const meta = Array.isArray(own.tree) || paired === undefined ? own : (paired.get(stepKey(own)) ?? own);
+      return selects(selection, classifyDecision(meta));
     } catch (err) {
       throw new Error(`${what}, example ${i + 1}: ${(err as Error).message}`);
     }

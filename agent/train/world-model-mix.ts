@@ -5,6 +5,7 @@
  * examples, and no held-out state reaches training through a transition.
  */
 import type { RefineInputForm } from "../format/refinement.js";
+import { stepKey } from "../resim/decisions.js";
 import { splitHeldOut, type ChatExample } from "./dataset.js";
 import { chainsFromResim, mixExamples, refinementExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
 
@@ -18,12 +19,18 @@ export interface WorldModelMixOptions {
   /** The run's held-out fraction, used when no held-out set is given. */
   evalFraction: number;
   seed: number;
+  /**
+   * ReSim examples of the same real steps as the policy data (paired by seed and step),
+   * whose plans give the chains: an action-only student can then learn the world model
+   * from the search's real rollouts. Only the pairs of training-split steps are read.
+   */
+  chainsFrom?: readonly ChatExample[];
 }
 
 export interface WorldModelMix {
   train: ChatExample[];
   eval: ChatExample[];
-  report: { objectives: WorldModelObjective[]; policy: number; chains: number; available: number; mixed: number; fraction: number };
+  report: { objectives: WorldModelObjective[]; policy: number; paired?: number; chains: number; available: number; mixed: number; fraction: number };
 }
 
 export function parseObjectives(text: string): WorldModelObjective[] {
@@ -38,16 +45,29 @@ export function parseObjectives(text: string): WorldModelObjective[] {
 export function withWorldModel(data: readonly ChatExample[], heldOut: readonly ChatExample[] | undefined, opts: WorldModelMixOptions): WorldModelMix {
   const objectives = parseObjectives(opts.objectives);
   const split = heldOut !== undefined ? { train: [...data], eval: [...heldOut] } : splitHeldOut(data, opts.evalFraction, opts.seed);
-  const chains = chainsFromResim(split.train);
+  let source: readonly ChatExample[] = split.train;
+  if (opts.chainsFrom !== undefined) {
+    const training = new Set(split.train.map((x) => stepKey(x.metadata)));
+    source = opts.chainsFrom.filter((x) => training.has(stepKey(x.metadata)));
+    if (source.length === 0) throw new Error("--resim-data has no example of a training step (examples pair by metadata seed and step)");
+  }
+  const chains = chainsFromResim(source);
   if (chains.length === 0) {
-    throw new Error("--world-model needs training examples whose responses hold plans with states (ReSim data); this data has none");
+    throw new Error(
+      opts.chainsFrom === undefined
+        ? "--world-model needs training examples whose responses hold plans with states (ReSim data), or --resim-data; this data has none"
+        : "--resim-data's examples hold no plans with states (not ReSim data)",
+    );
   }
   const aux = worldModelExamples(chains, objectives);
-  if (objectives.includes("refine")) aux.push(...refinementExamples(split.train, opts.refineInput ?? "response", opts.seed));
+  if (objectives.includes("refine")) {
+    if (opts.chainsFrom !== undefined) throw new Error("the refine objective answers with the policy's own ReSim responses: it needs ReSim --data, not --resim-data");
+    aux.push(...refinementExamples(split.train, opts.refineInput ?? "response", opts.seed));
+  }
   const { examples, auxUsed } = mixExamples(split.train, aux, opts.fraction, opts.seed);
   return {
     train: examples,
     eval: split.eval,
-    report: { objectives, policy: split.train.length, chains: chains.length, available: aux.length, mixed: auxUsed, fraction: opts.fraction },
+    report: { objectives, policy: split.train.length, ...(opts.chainsFrom !== undefined ? { paired: source.length } : {}), chains: chains.length, available: aux.length, mixed: auxUsed, fraction: opts.fraction },
   };
 }

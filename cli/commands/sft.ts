@@ -43,15 +43,19 @@ export function sftCommand(): Command {
         .choices(["response", "plan"])
         .default("response"),
     )
+    .option(
+      "--resim-data <file>",
+      "the ReSim JSONL of the same collection as action-only --data (paired by metadata seed and step): --select reads its search trees and --world-model takes its chains from its plans",
+    )
     .option("--world-model-fraction <f>", "fraction of the training examples that are world-model examples, 0–1", num, 0.3)
     .addOption(
-      new Option("--select <steps>", "ReSim data only: train (and hold out) only the steps where the search valued some first action above 0 (valued: decided or tied) or one above the rest (decided), as `experiment resim` does")
+      new Option("--select <steps>", "ReSim data (or action-only data with --resim-data) only: train (and hold out) only the steps where the search valued some first action above 0 (valued: decided or tied) or one above the rest (decided), as `experiment resim` does")
         .choices(["all", "valued", "decided"])
         .default("all"),
     )
     .option("--no-progress", "no progress bar")
     .action(async (opts) => {
-      requireFiles({ "--data": opts.data, "--eval-data": opts.evalData, "--config": opts.config });
+      requireFiles({ "--data": opts.data, "--eval-data": opts.evalData, "--config": opts.config, "--resim-data": opts.resimData });
       requireDirs({ "--init": opts.init });
       if (opts.maxSeqLen !== undefined && !opts.init) throw new Error("--max-seq-len grows a checkpoint's context and needs --init (a new model takes maxSeqLen from --config)");
       if (opts.maxSeqLen !== undefined && !(opts.maxSeqLen >= 1 && opts.maxSeqLen <= 65_536)) throw new Error(`--max-seq-len must be 1–65536 tokens, got ${opts.maxSeqLen}`);
@@ -74,17 +78,19 @@ export function sftCommand(): Command {
       await selectBackend({ prefer: opts.backend as BackendPreference, logger });
       let train = await loadChatJsonl(opts.data);
       let evalSet = opts.evalData ? await loadChatJsonl(opts.evalData) : undefined;
+      const chainsFrom = opts.resimData !== undefined ? await loadChatJsonl(opts.resimData) : undefined;
       if (opts.select !== "all") {
-        const { selectSteps } = await import("../../agent/resim/decisions.js");
+        const { selectSteps, stepKey } = await import("../../agent/resim/decisions.js");
+        const paired = chainsFrom && new Map(chainsFrom.map((x) => [stepKey(x.metadata), x.metadata ?? {}]));
         const before = train.length;
-        train = selectSteps(train, opts.select as ExampleSelection, "--data");
-        if (evalSet) evalSet = selectSteps(evalSet, opts.select as ExampleSelection, "--eval-data");
+        train = selectSteps(train, opts.select as ExampleSelection, "--data", paired);
+        if (evalSet) evalSet = selectSteps(evalSet, opts.select as ExampleSelection, "--eval-data", paired);
         logger.info({ selection: opts.select, kept: train.length, of: before }, "steps selected by the search's decision");
       }
       if (opts.worldModel !== undefined) {
         const { withWorldModel } = await import("../../agent/train/world-model-mix.js");
         // The held-out split is the one a run without world-model data holds out, and it stays policy-only.
-        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", evalFraction: opts.evalFraction, seed: opts.seed });
+        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", evalFraction: opts.evalFraction, seed: opts.seed, chainsFrom });
         logger.info(mixed.report, "world-model examples mixed in");
         train = mixed.train;
         evalSet = mixed.eval;

@@ -37,6 +37,7 @@ describe("dynamind at start-up", () => {
   it("refuses bad arguments with one line each, before TensorFlow.js is loaded", async () => {
     const cases: [string[], RegExp][] = [
       [["sft", "--data", "/nonexistent.jsonl", "--out", "/tmp/x"], /--data \/nonexistent\.jsonl: no such file/],
+      [["sft", "--data", "package.json", "--resim-data", "/nonexistent.jsonl", "--out", "/tmp/x"], /--resim-data \/nonexistent\.jsonl: no such file/],
       [["tokens", "--data", "/nonexistent.jsonl"], /--data \/nonexistent\.jsonl: no such file/],
       [["eval", "--env", "sokoban", "--checkpoint", "/nonexistent"], /--checkpoint \/nonexistent: no such directory/],
       [["serve-model", "--checkpoint", "/nonexistent"], /--checkpoint \/nonexistent: no such directory/],

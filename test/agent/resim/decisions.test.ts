@@ -1,6 +1,6 @@
 /** What a search could tell apart (agent/resim/decisions.ts): the experiment's "decided" selection rests on it. */
 import { describe, expect, it } from "vitest";
-import { classifyDecision, selects, stepKey } from "../../../agent/resim/decisions.js";
+import { classifyDecision, selects, selectSteps, stepKey } from "../../../agent/resim/decisions.js";
 
 const md = (tree: { actions: string[]; value: number }[]) => ({ env: "sokoban", config: {}, seed: 3, step: 2, episodeEnd: false, tree });
 
@@ -34,5 +34,15 @@ describe("classifyDecision", () => {
     expect(kinds.filter((k) => selects("all", k))).toEqual(["unvalued", "tied", "decided"]);
     expect(kinds.filter((k) => selects("valued", k))).toEqual(["tied", "decided"]);
     expect(kinds.filter((k) => selects("decided", k))).toEqual(["decided"]);
+  });
+  it("selects action-only steps by the search tree of the paired ReSim example, and refuses a step with no pair", () => {
+    const step = (seed: number, value: number) => ({ ...md([{ actions: ["Up"], value }, { actions: ["Left"], value: 0 }]), seed });
+    const resim = [step(1, 0), step(2, 0.5), step(3, 0.2)];
+    const paired = new Map(resim.map((m) => [stepKey(m), m as Record<string, unknown>]));
+    const actionOnly = [1, 2, 3].map((seed) => ({ metadata: { seed, step: 2, action: "Up" } as Record<string, unknown> }));
+    expect(selectSteps(actionOnly, "valued", "--data", paired).map((x) => x.metadata.seed)).toEqual([2, 3]);
+    // An example's own tree wins over its pair's.
+    expect(selectSteps([{ metadata: step(1, 0.5) as Record<string, unknown> }], "valued", "--data", paired)).toHaveLength(1);
+    expect(() => selectSteps([{ metadata: { seed: 9, step: 0 } }], "valued", "--data", paired)).toThrow(/--data, example 1: the example has no search tree/);
   });
 });

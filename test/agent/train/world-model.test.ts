@@ -141,6 +141,31 @@ describe("world-model data", () => {
     for (const e of aux) expect(trainStates.has(currentState(e)!.split("\nAction:")[0]!)).toBe(true);
   });
 
+  it("take the chains of action-only data from the paired ReSim examples of training steps only", () => {
+    const resim = Array.from({ length: 20 }, (_, i) => {
+      const { example } = resimExample(i, [["Up"], ["Left", "Down"]], "compact");
+      return { ...example, metadata: { seed: i, step: 0 } };
+    });
+    const actionOnly: ChatExample[] = resim.map((x) => ({ messages: [x.messages[0]!, { role: "assistant", content: "<answer>Up</answer>" }], metadata: x.metadata }));
+    const plain = splitHeldOut(actionOnly, 0.2, 7);
+    const mixed = withWorldModel(actionOnly, undefined, { objectives: "next-state", fraction: 0.25, evalFraction: 0.2, seed: 7, chainsFrom: resim });
+    expect(mixed.eval).toEqual(plain.eval);
+    expect(mixed.train.slice(0, plain.train.length)).toEqual(plain.train);
+    expect(mixed.report).toMatchObject({ policy: 16, paired: 16, chains: 32, mixed: 5 });
+    // Only the training steps' plans are read: every next-state example starts at a training step's state or a state of its plans.
+    const trainSeeds = new Set(plain.train.map((x) => x.metadata!.seed));
+    const trainStates = new Set(chainsFromResim(resim.filter((x) => trainSeeds.has(x.metadata.seed))).flatMap((c) => [c.start, ...c.steps.map((x) => x.state)]));
+    const heldStarts = plain.eval.map((x) => currentState(x)!);
+    for (const e of mixed.train.slice(plain.train.length)) {
+      const state = currentState(e)!.split("\nAction:")[0]!;
+      expect(trainStates.has(state)).toBe(true);
+      expect(heldStarts).not.toContain(state);
+    }
+    expect(() => withWorldModel(actionOnly, undefined, { objectives: "next-state", fraction: 0.25, evalFraction: 0.2, seed: 7 })).toThrow(/--resim-data/);
+    expect(() => withWorldModel(actionOnly, undefined, { objectives: "next-state", fraction: 0.25, evalFraction: 0.2, seed: 7, chainsFrom: resim.map((x) => ({ ...x, metadata: { seed: 99, step: 0 } })) })).toThrow(/no example of a training step/);
+    expect(() => withWorldModel(actionOnly, undefined, { objectives: "refine", fraction: 0.25, evalFraction: 0.2, seed: 7, chainsFrom: resim })).toThrow(/ReSim --data/);
+  });
+
   it("teach SimRollout's refinement input: a draft with copied states, the executed plan's real future, the ReSim response as the answer", () => {
     const { example } = resimExample(2, [["Down", "Right"], ["Up"]], "compact");
     const [refine] = refinementExamples([example]);
