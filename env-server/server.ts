@@ -30,6 +30,7 @@ import { connectHandler } from "./grpc/connect-stream.js";
 import { withSafeDecoding } from "./grpc/decoding.js";
 import { requestPrechecks } from "./grpc/request-counts.js";
 import { readRawExpand, serializeExpandReply } from "./grpc/expand-codec.js";
+import { readBatchStepRequest, readStepRequest } from "./grpc/step-request-codec.js";
 import { FastEncoder } from "./grpc/fast-encode.js";
 import { createMetrics } from "./grpc/metrics.js";
 import { unaryHandlers, type RefusalLog } from "./grpc/unary-handlers.js";
@@ -153,16 +154,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ],
   });
   // Expand's request and reply are read and written in time slices (expand-codec.ts); the
-  // replies carrying StepResults are written by the fast encoder (fast-encode.ts), whose
-  // bytes a property test holds equal to the generated encoder's.
+  // replies carrying StepResults are written by the fast encoder (fast-encode.ts), and Step
+  // and BatchStep requests read by step-request-codec.ts; property tests hold both equal to
+  // the generated code.
   const fast = new FastEncoder();
   const S = EnvServiceService;
   const service = {
     ...S,
-    step: { ...S.step, responseSerialize: (r: StepResponse) => fast.resultReply(r) },
+    step: {
+      ...S.step,
+      requestDeserialize: readStepRequest as unknown as typeof S.step.requestDeserialize,
+      responseSerialize: (r: StepResponse) => fast.resultReply(r),
+    },
     reset: { ...S.reset, responseSerialize: (r: ResetResponse) => fast.resultReply(r) },
     restoreState: { ...S.restoreState, responseSerialize: (r: RestoreStateResponse) => fast.resultReply(r) },
-    batchStep: { ...S.batchStep, responseSerialize: (r: BatchStepResponse) => fast.batchStepReply(r) },
+    batchStep: {
+      ...S.batchStep,
+      requestDeserialize: readBatchStepRequest as unknown as typeof S.batchStep.requestDeserialize,
+      responseSerialize: (r: BatchStepResponse) => fast.batchStepReply(r),
+    },
     connect: { ...S.connect, responseSerialize: (r: ConnectResponse) => fast.connectReply(r) },
     expand: {
       ...EnvServiceService.expand,
