@@ -71,17 +71,22 @@ export function contentWords(text: string): Set<string> {
   return words;
 }
 
+/** Each command's weight under the lexical policy: e^(strength × its words shared with the goal). */
+export function lexicalWeights(goalText: string, valid: readonly string[], strength = LEXICAL_STRENGTH): number[] {
+  const goal = contentWords(goalText);
+  return valid.map((a) => {
+    let shared = 0;
+    for (const w of contentWords(a)) if (goal.has(w)) shared++;
+    return Math.exp(strength * shared);
+  });
+}
+
 /** A valid action drawn with weight e^(strength × words shared with the goal). */
 export function lexicalAction(node: RolloutNode, random: SeededRandom, strength = LEXICAL_STRENGTH): ActionInput {
   const valid = node.observation.validActions;
   const takesText = node.session.spec.actionSpec!.kinds.includes(ActionKind.ACTION_KIND_TEXT);
   if (node.goal === undefined || valid.length === 0 || !takesText) return randomValidAction(node, random);
-  const goal = contentWords(node.goal);
-  const weights = valid.map((a) => {
-    let shared = 0;
-    for (const w of contentWords(a)) if (goal.has(w)) shared++;
-    return Math.exp(strength * shared);
-  });
+  const weights = lexicalWeights(node.goal, valid, strength);
   let u = random.float() * weights.reduce((a, b) => a + b, 0);
   let i = 0;
   while (i < valid.length - 1 && u >= weights[i]!) u -= weights[i++]!;

@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { selectBackend } from "../../agent/model/backend.js";
 import { loadCheckpoint } from "../../agent/model/checkpoint.js";
 import { answerLogprobs } from "../../agent/eval/model-policy.js";
-import { contentWords, LEXICAL_STRENGTH } from "../../agent/resim/policies.js";
+import { lexicalWeights } from "../../agent/resim/policies.js";
 import type { ChatMessage } from "../../agent/format/prompt.js";
 
 interface Row {
@@ -98,10 +98,7 @@ console.log("| policy | p(the teacher's action) | p(an action valued highest) | 
 report("random", steps.map((s) => agreement(s, s.valid.map(() => 1))));
 report(
   "lexical",
-  steps.map((s) => {
-    const g = contentWords(s.goal);
-    return agreement(s, s.valid.map((a) => Math.exp(LEXICAL_STRENGTH * [...contentWords(a)].filter((w) => g.has(w)).length)));
-  }),
+  steps.map((s) => agreement(s, lexicalWeights(s.goal, s.valid))),
 );
 await selectBackend({ prefer: "wasm" });
 for (const dir of checkpoints) {
