@@ -34,6 +34,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ModelConfig } from "../model/config.js";
 import type { TransformerLM } from "../model/transformer.js";
+import { batchGradients, DEFAULT_MICRO_BATCH_TOKENS, gradientTensors } from "./batch-gradients.js";
 import { batchArrays, type BatchArrays, type TokenizedExample } from "./dataset.js";
 
 /** Sent to a worker at start-up (as workerData). */
@@ -44,7 +45,19 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { type: "step"; id: number; weights?: Float32Array; ids: Int32Array; targets: Int32Array; mask: Float32Array; rows: number; cols: number; positionOffset?: number }
+  | {
+      type: "step";
+      id: number;
+      weights?: Float32Array;
+      ids: Int32Array;
+      targets: Int32Array;
+      mask: Float32Array;
+      rows: number;
+      cols: number;
+      lossTokens: number;
+      positionOffset?: number;
+      microBatchTokens?: number;
+    }
   | { type: "exit"; code: number };
 
 export type FromWorker =
@@ -171,6 +184,8 @@ export interface DataParallelOptions {
   replicas: number;
   /** The main thread computes shard 0 itself (default true); otherwise `replicas` workers do all shards. */
   mainShard?: boolean;
+  /** Most padded tokens in one pass of a replica (batch-gradients.ts); a larger shard takes several. */
+  microBatchTokens?: number;
 }
 
 export interface DataParallelStep {
@@ -197,6 +212,7 @@ export class DataParallelTrainer {
   private readonly names: string[];
   private readonly vars: tf.Variable[];
   private readonly total: number;
+  private readonly microBatchTokens: number;
   private nextId = 1;
   private closed = false;
 
@@ -210,6 +226,7 @@ export class DataParallelTrainer {
     this.names = [...model.params.keys()];
     this.vars = [...model.params.values()];
     this.total = this.vars.reduce((s, v) => s + v.size, 0);
+    this.microBatchTokens = opts.microBatchTokens ?? DEFAULT_MICRO_BATCH_TOKENS;
   }
 
   /** Starts the worker threads and waits until each has its backend and model. */
@@ -246,24 +263,7 @@ export class DataParallelTrainer {
   }
 
   private localGrads(b: BatchArrays, positionOffset: number): { loss: number; grads: Float32Array } {
-    const ids = tf.tensor2d(b.ids, [b.rows, b.cols], "int32");
-    const targets = tf.tensor2d(b.targets, [b.rows, b.cols], "int32");
-    const mask = tf.tensor2d(b.mask, [b.rows, b.cols], "float32");
-    try {
-      const { value, grads } = tf.variableGrads(() => this.model.maskedLoss(ids, targets, mask, true, positionOffset), this.vars);
-      const flat = new Float32Array(this.total);
-      let off = 0;
-      for (const v of this.vars) {
-        const g = grads[v.name];
-        if (g) flat.set(g.dataSync() as Float32Array, off);
-        off += v.size;
-      }
-      const loss = value.dataSync()[0] as number;
-      tf.dispose([value, ...Object.values(grads)]);
-      return { loss, grads: flat };
-    } finally {
-      tf.dispose([ids, targets, mask]);
-    }
+    return batchGradients(this.model, this.vars, b, positionOffset, this.microBatchTokens);
   }
 
   /** Loss and gradients of one batch, computed in shards by the replicas. */
@@ -284,7 +284,7 @@ export class DataParallelTrainer {
       const b = shards[s] as BatchArrays;
       const r = this.replicas[this.mainShard ? s - 1 : s] as Replica;
       const w = k === remote.length - 1 ? weights : weights?.slice();
-      const p = r.request({ type: "step", id, weights: w, ids: b.ids, targets: b.targets, mask: b.mask, rows: b.rows, cols: b.cols, positionOffset });
+      const p = r.request({ type: "step", id, weights: w, ids: b.ids, targets: b.targets, mask: b.mask, rows: b.rows, cols: b.cols, lossTokens: b.lossTokens, positionOffset, microBatchTokens: this.microBatchTokens });
       p.catch(() => undefined);
       results[s] = p;
     });
@@ -302,12 +302,7 @@ export class DataParallelTrainer {
       for (let j = 0; j < avg.length; j++) avg[j] = (avg[j] as number) + w * (g[j] as number);
       loss += w * r.loss;
     });
-    const grads = new Map<string, tf.Tensor>();
-    let off = 0;
-    this.vars.forEach((v, i) => {
-      grads.set(this.names[i] as string, tf.tensor(avg.subarray(off, off + v.size), v.shape, "float32"));
-      off += v.size;
-    });
+    const grads = gradientTensors(avg, this.vars, this.names);
     return { loss, grads, lossTokens, tokens, shardLossTokens: shards.map((b) => b?.lossTokens ?? 0) };
   }
 

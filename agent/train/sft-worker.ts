@@ -10,6 +10,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { selectBackend, type BackendPreference } from "../model/backend.js";
 import type { ModelConfig } from "../model/config.js";
 import { TransformerLM } from "../model/transformer.js";
+import { batchGradients } from "./batch-gradients.js";
 import type { ToWorker, FromWorker, WorkerInit } from "./data-parallel.js";
 
 const port = parentPort;
@@ -44,26 +45,9 @@ function setFlatWeights(flat: Float32Array): void {
 }
 
 function step(msg: Extract<ToWorker, { type: "step" }>): void {
-  const m = model as TransformerLM;
   if (msg.weights) setFlatWeights(msg.weights);
-  const ids = tf.tensor2d(msg.ids, [msg.rows, msg.cols], "int32");
-  const targets = tf.tensor2d(msg.targets, [msg.rows, msg.cols], "int32");
-  const weights = tf.tensor2d(msg.mask, [msg.rows, msg.cols], "float32");
-  try {
-    const { value, grads } = tf.variableGrads(() => m.maskedLoss(ids, targets, weights, true, msg.positionOffset ?? 0), vars);
-    const flat = new Float32Array(total);
-    let off = 0;
-    for (const v of vars) {
-      const g = grads[v.name];
-      if (g) flat.set(g.dataSync() as Float32Array, off);
-      off += v.size;
-    }
-    const loss = value.dataSync()[0] as number;
-    tf.dispose([value, ...Object.values(grads)]);
-    post({ type: "grads", id: msg.id, loss, grads: flat }, [flat.buffer as ArrayBuffer]);
-  } finally {
-    tf.dispose([ids, targets, weights]);
-  }
+  const r = batchGradients(model as TransformerLM, vars, msg, msg.positionOffset ?? 0, msg.microBatchTokens);
+  post({ type: "grads", id: msg.id, loss: r.loss, grads: r.grads }, [r.grads.buffer as ArrayBuffer]);
 }
 
 port.on("message", (msg: ToWorker) => {

@@ -14,7 +14,8 @@ import { isCheckpoint, loadCheckpoint, saveCheckpoint } from "../model/checkpoin
 import { DEFAULT_MODEL_CONFIG, type ModelConfigInput } from "../model/config.js";
 import { ByteTokenizer, FittedTokenizer, type Tokenizer, type TokenizerType } from "../model/tokenizer.js";
 import { TransformerLM } from "../model/transformer.js";
-import { batchForStep, chatTexts, lengthBuckets, makeBatch, positionOffsetFor, splitHeldOut, tokenizeExamples, tokenStats, type ChatExample, type TokenizedExample } from "./dataset.js";
+import { batchArrays, batchForStep, chatTexts, lengthBuckets, positionOffsetFor, splitHeldOut, tokenizeExamples, tokenStats, type ChatExample, type TokenizedExample } from "./dataset.js";
+import { batchGradients, DEFAULT_MICRO_BATCH_TOKENS, explainAbort, gradientTensors, microBatches } from "./batch-gradients.js";
 import { DataParallelTrainer, defaultWorkers } from "./data-parallel.js";
 import { AdamW, clipByGlobalNorm } from "./optimizer.js";
 import { learningRate } from "./schedule.js";
@@ -107,6 +108,12 @@ export interface SftOptions {
    * its own backend (see data-parallel.ts). Results depend on N only by float rounding.
    */
   workers?: number;
+  /**
+   * Most padded tokens in one forward and backward pass (default 8,192): a batch (or a
+   * worker's shard) above it is computed in several passes whose gradients are summed,
+   * so long examples fit the backend's memory without changing the batch.
+   */
+  microBatchTokens?: number;
   /** With workers > 1: the main thread computes a shard too (default true) instead of only coordinating N workers. */
   workersMainShard?: boolean;
   /** Show a progress bar (default: when stderr is a TTY). */
@@ -125,16 +132,29 @@ export interface SftResult {
   checkpointDir: string;
 }
 
-/** Mean response-token loss over a set of examples (no gradients). */
-export async function evaluateLoss(model: TransformerLM, examples: readonly TokenizedExample[], batches: readonly number[][], padId: number): Promise<{ loss: number; tokens: number }> {
+/** Mean response-token loss over a set of examples (no gradients), in passes of at most `microBatchTokens` padded tokens. */
+export async function evaluateLoss(
+  model: TransformerLM,
+  examples: readonly TokenizedExample[],
+  batches: readonly number[][],
+  padId: number,
+  microBatchTokens = DEFAULT_MICRO_BATCH_TOKENS,
+): Promise<{ loss: number; tokens: number }> {
   let total = 0;
   let tokens = 0;
   for (const idx of batches) {
-    const b = makeBatch(examples, idx, padId);
-    const sum = tf.tidy(() => model.tokenLogprobs(b.ids, b.targets).mul(b.weights).sum().neg());
-    total += (await sum.data())[0] as number;
+    const b = batchArrays(examples, idx, padId);
+    for (const part of microBatches(b, microBatchTokens)) {
+      const sum = tf.tidy(() => {
+        const ids = tf.tensor2d(part.ids, [part.rows, part.cols], "int32");
+        const targets = tf.tensor2d(part.targets, [part.rows, part.cols], "int32");
+        const weights = tf.tensor2d(part.mask, [part.rows, part.cols], "float32");
+        return model.tokenLogprobs(ids, targets).mul(weights).sum().neg();
+      });
+      total += (await sum.data())[0] as number;
+      sum.dispose();
+    }
     tokens += b.lossTokens;
-    tf.dispose([sum, b.ids, b.targets, b.weights]);
   }
   return { loss: tokens ? total / tokens : NaN, tokens };
 }
@@ -198,6 +218,12 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   }
 
   const maxSeqLen = model.config.maxSeqLen;
+  const microBatchTokens = opts.microBatchTokens ?? DEFAULT_MICRO_BATCH_TOKENS;
+  if (!Number.isInteger(microBatchTokens) || microBatchTokens < 1) {
+    optimizer.dispose();
+    model.dispose();
+    throw new Error(`micro-batch tokens must be a positive integer, got ${microBatchTokens}`);
+  }
   if (opts.tokenizer && opts.tokenizer !== tokenizer.type) log?.warn({ requested: opts.tokenizer, used: tokenizer.type }, "the checkpoint's tokenizer is used, not the requested one");
   let train: ReturnType<typeof tokenizeExamples>;
   let evalSet: ReturnType<typeof tokenizeExamples>;
@@ -236,7 +262,7 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   };
   const runEval = async (step: number): Promise<void> => {
     if (evalBatches.length === 0) return;
-    const r = await evaluateLoss(model, evalSet.examples, evalBatches, tokenizer.pad);
+    const r = await evaluateLoss(model, evalSet.examples, evalBatches, tokenizer.pad, microBatchTokens);
     const m: EvalMetrics = { kind: "eval", step, evalLoss: r.loss, evalPerplexity: Math.exp(r.loss), evalTokens: r.tokens };
     emit(m);
     log?.info(m, "eval");
@@ -250,31 +276,32 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer, got ${workers}`);
   const offsetFor = (indices: readonly number[], step: number): number =>
     opts.positionShift ? positionOffsetFor(train.examples, indices, model.config.maxSeqLen, step, seed) : 0;
+  const names = vars.map((v) => nameOf.get(v.name) ?? v.name);
   /** Loss and gradients (by weight name; the caller disposes them) of the batch for `step`. */
-  const singleGrads = async (step: number): Promise<{ loss: number; grads: Map<string, tf.Tensor>; lossTokens: number; tokens: number }> => {
+  const singleGrads = (step: number): { loss: number; grads: Map<string, tf.Tensor>; lossTokens: number; tokens: number } => {
     const indices = batchForStep(batches, step, seed);
-    const b = makeBatch(train.examples, indices, tokenizer.pad);
-    const offset = offsetFor(indices, step);
-    const { value, grads } = tf.variableGrads(() => model.maskedLoss(b.ids, b.targets, b.weights, true, offset), vars);
-    const named = new Map<string, tf.Tensor>();
-    for (const [k, g] of Object.entries(grads)) named.set(nameOf.get(k) ?? k, g);
-    const loss = (await value.data())[0] as number;
-    tf.dispose([value, b.ids, b.targets, b.weights]);
-    return { loss, grads: named, lossTokens: b.lossTokens, tokens: b.tokens };
+    const b = batchArrays(train.examples, indices, tokenizer.pad);
+    const r = batchGradients(model, vars, b, offsetFor(indices, step), microBatchTokens);
+    return { loss: r.loss, grads: gradientTensors(r.grads, vars, names), lossTokens: b.lossTokens, tokens: b.tokens };
   };
   let dp: DataParallelTrainer | undefined;
   const t0 = performance.now();
   let step = startStep;
   try {
     if (workers > 1 && step < opts.steps) {
-      dp = await DataParallelTrainer.start(model, { replicas: workers, mainShard: opts.workersMainShard });
+      dp = await DataParallelTrainer.start(model, { replicas: workers, mainShard: opts.workersMainShard, microBatchTokens });
       log?.info({ workers, mainShard: opts.workersMainShard ?? true }, "data-parallel SFT: one replica per thread");
     }
     for (; step < opts.steps; step++) {
       const tStep = performance.now();
       const lr = learningRate(step, schedule);
       const indices = batchForStep(batches, step, seed);
-      const g = dp ? await dp.step(train.examples, indices, tokenizer.pad, offsetFor(indices, step)) : await singleGrads(step);
+      let g: { loss: number; grads: Map<string, tf.Tensor>; lossTokens: number; tokens: number };
+      try {
+        g = dp ? await dp.step(train.examples, indices, tokenizer.pad, offsetFor(indices, step)) : singleGrads(step);
+      } catch (err) {
+        throw explainAbort(err, step + 1, microBatchTokens);
+      }
       const clipped = clipByGlobalNorm(g.grads, gradClip);
       optimizer.apply(clipped.grads, lr);
       const loss = g.loss;
@@ -316,3 +343,4 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   log?.info({ step, checkpoint: ckDir }, "SFT done");
   return { model, tokenizer, step, startStep, history, checkpointDir: ckDir };
 }
+

@@ -22,6 +22,7 @@ export function sftCommand(): Command {
     .option("--steps <n>", "optimizer steps", int, 1000)
     .option("--batch-size <n>", "examples per batch", int, 8)
     .option("--max-batch-tokens <n>", "cap on padded tokens per batch", int)
+    .option("--micro-batch-tokens <n>", "most padded tokens in one forward and backward pass: a larger batch is computed in several passes with the same gradient (lower it if the wasm backend aborts; default 8192)", int)
     .option("--lr <lr>", "peak learning rate", num, 3e-4)
     .option("--min-lr <lr>", "final learning rate (default lr/10)", num)
     .option("--warmup <n>", "warm-up steps (default min(100, steps/10))", int)
@@ -109,6 +110,7 @@ export function sftCommand(): Command {
         steps: opts.steps,
         batchSize: opts.batchSize,
         maxBatchTokens: opts.maxBatchTokens,
+        microBatchTokens: opts.microBatchTokens,
         lr: opts.lr,
         minLr: opts.minLr,
         warmupSteps: opts.warmup,
