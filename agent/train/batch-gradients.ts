@@ -14,20 +14,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TransformerLM } from "../model/transformer.js";
+import type { PaddedRows } from "./dataset.js";
 
 /** Padded tokens per pass by default: batches of 8,878 tokens (386-token rows) ran on the wasm backend; 10,557 (459-token rows) aborted it. */
 export const DEFAULT_MICRO_BATCH_TOKENS = 8192;
-
-/** A right-padded batch (or part of one) as typed arrays, row-major [rows, cols]. */
-export interface PaddedRows {
-  ids: Int32Array;
-  targets: Int32Array;
-  mask: Float32Array;
-  rows: number;
-  cols: number;
-  /** Sum of `mask`. */
-  lossTokens: number;
-}
 
 /**
  * Consecutive row ranges of a padded batch, each of at most `budget` padded tokens

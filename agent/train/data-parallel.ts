@@ -35,7 +35,7 @@ import { Worker } from "node:worker_threads";
 import type { ModelConfig } from "../model/config.js";
 import type { TransformerLM } from "../model/transformer.js";
 import { batchGradients, DEFAULT_MICRO_BATCH_TOKENS, gradientTensors } from "./batch-gradients.js";
-import { batchArrays, type BatchArrays, type TokenizedExample } from "./dataset.js";
+import { batchArrays, type BatchArrays, type PaddedRows, type TokenizedExample } from "./dataset.js";
 
 /** Sent to a worker at start-up (as workerData). */
 export interface WorkerInit {
@@ -45,19 +45,7 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | {
-      type: "step";
-      id: number;
-      weights?: Float32Array;
-      ids: Int32Array;
-      targets: Int32Array;
-      mask: Float32Array;
-      rows: number;
-      cols: number;
-      lossTokens: number;
-      positionOffset?: number;
-      microBatchTokens?: number;
-    }
+  | ({ type: "step"; id: number; weights?: Float32Array; positionOffset?: number; microBatchTokens?: number } & PaddedRows)
   | { type: "exit"; code: number };
 
 export type FromWorker =

@@ -216,14 +216,21 @@ export interface BatchTensors {
   tokens: number;
 }
 
-/** Right-padded batch as plain typed arrays (what makeBatch turns into tensors). */
-export interface BatchArrays {
+/** Right-padded rows as typed arrays, row-major [rows, cols]: a batch or part of one. */
+export interface PaddedRows {
   ids: Int32Array;
   targets: Int32Array;
+  /** Loss weight per target (0 on padding). */
   mask: Float32Array;
   rows: number;
   cols: number;
+  /** Sum of `mask`. */
   lossTokens: number;
+}
+
+/** Right-padded batch as plain typed arrays (what makeBatch turns into tensors). */
+export interface BatchArrays extends PaddedRows {
+  /** Number of real (non-padding) input tokens. */
   tokens: number;
 }
 

@@ -89,7 +89,7 @@ describe("batchGradients", () => {
     model.dispose();
   });
 
-  it("data-parallel replicas compute their shards in passes and still give the batch's gradient", async () => {
+  it("data-parallel replicas take the budget, and in passes still give the batch's gradient", async () => {
     const model = new TransformerLM({ ...tiny, vocabSize: tok.vocabSize }, { seed: 4 });
     const vars = [...model.params.values()];
     const { examples } = tokenizeExamples(data, tok, 64);
@@ -111,6 +111,13 @@ describe("batchGradients", () => {
       tf.dispose([...r.grads.values()]);
     } finally {
       await dp.close();
+    }
+    // The budget reaches the worker threads: with no main-thread shard, only a worker can refuse this one.
+    const bad = await DataParallelTrainer.start(model, { replicas: 2, mainShard: false, microBatchTokens: 0 });
+    try {
+      await expect(bad.step(examples, idx, tok.pad)).rejects.toThrow(/micro-batch tokens must be positive/);
+    } finally {
+      await bad.close();
       model.dispose();
     }
     expect(liveSftWorkers()).toBe(0);
