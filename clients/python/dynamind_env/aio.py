@@ -253,7 +253,7 @@ class AsyncDynamindEnv:
                 try:
                     await self.client.close_session(session_id)
                 except DynamindError as err:
-                    if err.reason not in ("SESSION_NOT_FOUND", "UNAVAILABLE", "SHUTTING_DOWN", "SERVER_UNREACHABLE"):
+                    if not err.nothing_to_close:
                         raise
         finally:
             if self._owns_client and session_id is not None:

@@ -184,8 +184,7 @@ class DynamindEnv:
                 try:
                     self.client.close_session(session_id)
                 except DynamindError as err:
-                    # Already gone (reaped as idle) or the server is away: nothing to free.
-                    if err.reason not in ("SESSION_NOT_FOUND", "UNAVAILABLE", "SHUTTING_DOWN", "SERVER_UNREACHABLE"):
+                    if not err.nothing_to_close:
                         raise
         finally:
             if self._owns_client and session_id is not None:

@@ -17,6 +17,9 @@ _RETRYABLE_CODES = {
     grpc.StatusCode.DEADLINE_EXCEEDED,
     grpc.StatusCode.RESOURCE_EXHAUSTED,
 }
+# A close that fails with one of these has nothing left to free: the session is gone
+# (reaped as idle, or the server restarted) or the server is away.
+_NOTHING_TO_CLOSE = frozenset({"SESSION_NOT_FOUND", "UNAVAILABLE", "SHUTTING_DOWN", "SERVER_UNREACHABLE"})
 _FALLBACK_REASONS = {
     grpc.StatusCode.DEADLINE_EXCEEDED: "DEADLINE",
     grpc.StatusCode.UNAUTHENTICATED: "UNAUTHENTICATED",
@@ -41,6 +44,11 @@ class DynamindError(Exception):
         self.reason = reason
         self.message = message
         self.retryable = retryable
+
+    @property
+    def nothing_to_close(self) -> bool:
+        """Whether a ``close_session`` that failed so left nothing to free (the envs' ``close`` ignores it)."""
+        return self.reason in _NOTHING_TO_CLOSE
 
     @classmethod
     def from_detail(cls, detail: types_pb.ErrorDetail) -> "DynamindError":

@@ -320,7 +320,7 @@ class DynamindGymEnv(gym.Env):
                 try:
                     self.client.close_session(session_id)
                 except DynamindError as err:
-                    if err.reason not in ("SESSION_NOT_FOUND", "UNAVAILABLE", "SHUTTING_DOWN", "SERVER_UNREACHABLE"):
+                    if not err.nothing_to_close:
                         raise
         finally:
             if self._owns_client and self.client is not None:

@@ -301,6 +301,23 @@ class GymWrapperTest(unittest.TestCase):
                 client.reset(session_id, seed=SEED)
             self.assertEqual(ctx.exception.reason, "SESSION_NOT_FOUND")
 
+    def test_close_of_a_session_already_gone_is_quiet(self):
+        env = DynamindEnv(ADDRESS, ENV_ID, token=TOKEN)
+        with EnvClient(ADDRESS, token=TOKEN) as other:
+            other.close_session(env.session_id)  # as if reaped as idle
+        env.close()  # nothing left to free: no error
+        self.assertIsNone(env.session_id)
+
+
+class NothingToCloseTest(unittest.TestCase):
+    def test_reasons_for_which_a_close_has_nothing_to_free(self):
+        import grpc
+
+        for reason in ("SESSION_NOT_FOUND", "UNAVAILABLE", "SHUTTING_DOWN", "SERVER_UNREACHABLE"):
+            self.assertTrue(DynamindError(grpc.StatusCode.NOT_FOUND, reason, "m", False).nothing_to_close, reason)
+        for reason in ("INVALID_ARGUMENT", "PERMISSION_DENIED", "INTERNAL"):
+            self.assertFalse(DynamindError(grpc.StatusCode.INTERNAL, reason, "m", False).nothing_to_close, reason)
+
 
 if __name__ == "__main__":
     unittest.main()
