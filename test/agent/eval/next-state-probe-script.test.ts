@@ -32,5 +32,9 @@ describe("next-state-probe script", () => {
     expect(copy.transitions).toBe(3);
     expect((await run(["--data", file, "--limit", "2"])).stdout).toContain('"transitions":2');
     await expect(run(["--data", file, "--limit", "x"])).rejects.toThrow(/usage: next-state-probe/);
+    // The critique objective reads each distinct plan once, and scores the critic that calls every step wrong.
+    const crit = JSON.parse((await run(["--data", file, "--objective", "critique"])).stdout.trim()) as { predictor: string; objective: string; chains: number; steps: number };
+    expect(crit).toMatchObject({ predictor: "every step wrong", objective: "critique", chains: 2, steps: 4 });
+    await expect(run(["--data", file, "--objective", "reward"])).rejects.toThrow(/usage: next-state-probe/);
   });
 });
