@@ -8,7 +8,7 @@
  * - critique: each distinct plan with the copy predictor's states and the real outcome;
  *   scored beside the critic that calls every step wrong (agent/eval/critique-probe.ts).
  *
- *   node --import tsx scripts/train/next-state-probe.ts --data heldout-resim.jsonl [--objective critique] [--limit N] <checkpoint>...
+ *   node --import tsx scripts/train/world-model-probe.ts --data heldout-resim.jsonl [--objective critique] [--limit N] <checkpoint>...
  */
 import { selectBackend } from "../../agent/model/backend.js";
 import { CheckpointPolicy } from "../../agent/eval/model-policy.js";
@@ -30,7 +30,7 @@ const data = take("--data");
 const limit = Number(take("--limit") ?? Infinity);
 const objective = take("--objective") ?? "next-state";
 if (data === undefined || !(limit > 0) || !["next-state", "critique"].includes(objective)) {
-  throw new Error("usage: next-state-probe.ts --data <ReSim JSONL> [--objective next-state|critique] [--limit N] <checkpoint>...");
+  throw new Error("usage: world-model-probe.ts --data <ReSim JSONL> [--objective next-state|critique] [--limit N] <checkpoint>...");
 }
 
 const chains = chainsFromResim(await loadChatJsonl(data));

@@ -1,4 +1,4 @@
-/** scripts/train/next-state-probe.ts, whose figures world-model.md quotes: held-out transitions read from a ReSim file, copy baseline first. */
+/** scripts/train/world-model-probe.ts, whose figures world-model.md quotes: held-out transitions read from a ReSim file, copy baseline first. */
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,10 +9,10 @@ import { parseSokobanConfig } from "../../../adapters/sokoban/config.js";
 import { SokobanEnv } from "../../../adapters/sokoban/env.js";
 import { writeResponse } from "../../../agent/format/response.js";
 
-const run = (args: string[]) => promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/train/next-state-probe.ts", ...args], { encoding: "utf8" });
+const run = (args: string[]) => promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/train/world-model-probe.ts", ...args], { encoding: "utf8" });
 const TEXT = { text: true, image: false, uiElements: false };
 
-describe("next-state-probe script", () => {
+describe("world-model-probe script", () => {
   it("reads each distinct transition of the plans once and scores copying the state", async () => {
     const env = new SokobanEnv(parseSokobanConfig({ preset: "6x6-1box" }));
     env.reset(3, {});
@@ -31,10 +31,10 @@ describe("next-state-probe script", () => {
     expect(copy.predictor).toBe("copy the current state");
     expect(copy.transitions).toBe(3);
     expect((await run(["--data", file, "--limit", "2"])).stdout).toContain('"transitions":2');
-    await expect(run(["--data", file, "--limit", "x"])).rejects.toThrow(/usage: next-state-probe/);
+    await expect(run(["--data", file, "--limit", "x"])).rejects.toThrow(/usage: world-model-probe/);
     // The critique objective reads each distinct plan once, and scores the critic that calls every step wrong.
     const crit = JSON.parse((await run(["--data", file, "--objective", "critique"])).stdout.trim()) as { predictor: string; objective: string; chains: number; steps: number };
     expect(crit).toMatchObject({ predictor: "every step wrong", objective: "critique", chains: 2, steps: 4 });
-    await expect(run(["--data", file, "--objective", "reward"])).rejects.toThrow(/usage: next-state-probe/);
+    await expect(run(["--data", file, "--objective", "reward"])).rejects.toThrow(/usage: world-model-probe/);
   });
 });
