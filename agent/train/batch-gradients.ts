@@ -40,32 +40,27 @@ export function microBatches(b: PaddedRows, budget: number): PaddedRows[] {
   return out;
 }
 
-/** One pass: the mean loss of `b` and its gradient, flattened in `vars` order. */
-function passGradients(model: TransformerLM, vars: readonly tf.Variable[], total: number, b: PaddedRows, positionOffset: number): { loss: number; grads: Float32Array } {
+/** One pass: the mean loss of `b` and its gradient per variable, in `vars` order (the caller disposes them). */
+function passGradients(model: TransformerLM, vars: readonly tf.Variable[], b: PaddedRows, positionOffset: number): { loss: number; grads: tf.Tensor[] } {
   const ids = tf.tensor2d(b.ids, [b.rows, b.cols], "int32");
   const targets = tf.tensor2d(b.targets, [b.rows, b.cols], "int32");
   const mask = tf.tensor2d(b.mask, [b.rows, b.cols], "float32");
   try {
     const { value, grads } = tf.variableGrads(() => model.maskedLoss(ids, targets, mask, true, positionOffset), vars as tf.Variable[]);
-    const flat = new Float32Array(total);
-    let off = 0;
-    for (const v of vars) {
-      const g = grads[v.name];
-      if (g) flat.set(g.dataSync() as Float32Array, off);
-      off += v.size;
-    }
     const loss = value.dataSync()[0] as number;
-    tf.dispose([value, ...Object.values(grads)]);
-    return { loss, grads: flat };
+    value.dispose();
+    // A variable the loss does not reach gets a zero gradient.
+    return { loss, grads: vars.map((v) => grads[v.name] ?? tf.zerosLike(v)) };
   } finally {
     tf.dispose([ids, targets, mask]);
   }
 }
 
 /**
- * The mean loss of a padded batch over its loss tokens and that loss's gradient with
- * respect to `vars` (flattened in their order), in passes of at most `microBatchTokens`
- * padded tokens.
+ * The mean loss of a padded batch over its loss tokens and that loss's gradient per
+ * variable (tensors in `vars` order, which the caller disposes), in passes of at most
+ * `microBatchTokens` padded tokens. The gradients stay on the backend: one pass hands
+ * over the tensors autodiff made, and passes are summed there.
  */
 export function batchGradients(
   model: TransformerLM,
@@ -73,23 +68,35 @@ export function batchGradients(
   b: PaddedRows,
   positionOffset = 0,
   microBatchTokens = DEFAULT_MICRO_BATCH_TOKENS,
-): { loss: number; grads: Float32Array; passes: number } {
-  const total = vars.reduce((s, v) => s + v.size, 0);
+): { loss: number; grads: tf.Tensor[]; passes: number } {
   const parts = microBatches(b, microBatchTokens);
-  if (parts.length === 1 || b.lossTokens <= 0) return { ...passGradients(model, vars, total, b, positionOffset), passes: 1 };
-  const sum = new Float32Array(total);
+  if (parts.length === 1 || b.lossTokens <= 0) return { ...passGradients(model, vars, b, positionOffset), passes: 1 };
+  let sum: tf.Tensor[] | undefined;
   let loss = 0;
   let passes = 0;
   for (const part of parts) {
     if (part.lossTokens <= 0) continue;
-    const r = passGradients(model, vars, total, part, positionOffset);
+    const r = passGradients(model, vars, part, positionOffset);
     passes++;
     const w = part.lossTokens / b.lossTokens;
-    const g = r.grads;
-    for (let j = 0; j < total; j++) sum[j] = (sum[j] as number) + w * (g[j] as number);
+    const prev = sum;
+    sum = r.grads.map((g, i) => tf.tidy(() => (prev ? prev[i]!.add(g.mul(w)) : g.mul(w))));
+    tf.dispose([...r.grads, ...(prev ?? [])]);
     loss += w * r.loss;
   }
-  return { loss, grads: sum, passes };
+  return { loss, grads: sum ?? vars.map((v) => tf.zerosLike(v)), passes };
+}
+
+/** Gradients flattened into one Float32Array in their order (for a worker thread's reply); disposes them. */
+export function flattenGradients(grads: readonly tf.Tensor[]): Float32Array {
+  const flat = new Float32Array(grads.reduce((s, g) => s + g.size, 0));
+  let off = 0;
+  for (const g of grads) {
+    flat.set(g.dataSync() as Float32Array, off);
+    off += g.size;
+  }
+  tf.dispose([...grads]);
+  return flat;
 }
 
 /** Flat gradients back into tensors by weight name (the caller disposes them). */

@@ -34,7 +34,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ModelConfig } from "../model/config.js";
 import type { TransformerLM } from "../model/transformer.js";
-import { batchGradients, DEFAULT_MICRO_BATCH_TOKENS, gradientTensors } from "./batch-gradients.js";
+import { batchGradients, DEFAULT_MICRO_BATCH_TOKENS, flattenGradients, gradientTensors } from "./batch-gradients.js";
 import { batchArrays, type BatchArrays, type PaddedRows, type TokenizedExample } from "./dataset.js";
 
 /** Sent to a worker at start-up (as workerData). */
@@ -251,7 +251,8 @@ export class DataParallelTrainer {
   }
 
   private localGrads(b: BatchArrays, positionOffset: number): { loss: number; grads: Float32Array } {
-    return batchGradients(this.model, this.vars, b, positionOffset, this.microBatchTokens);
+    const r = batchGradients(this.model, this.vars, b, positionOffset, this.microBatchTokens);
+    return { loss: r.loss, grads: flattenGradients(r.grads) };
   }
 
   /** Loss and gradients of one batch, computed in shards by the replicas. */

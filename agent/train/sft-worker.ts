@@ -10,7 +10,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { selectBackend, type BackendPreference } from "../model/backend.js";
 import type { ModelConfig } from "../model/config.js";
 import { TransformerLM } from "../model/transformer.js";
-import { batchGradients } from "./batch-gradients.js";
+import { batchGradients, flattenGradients } from "./batch-gradients.js";
 import type { ToWorker, FromWorker, WorkerInit } from "./data-parallel.js";
 
 const port = parentPort;
@@ -47,7 +47,8 @@ function setFlatWeights(flat: Float32Array): void {
 function step(msg: Extract<ToWorker, { type: "step" }>): void {
   if (msg.weights) setFlatWeights(msg.weights);
   const r = batchGradients(model as TransformerLM, vars, msg, msg.positionOffset ?? 0, msg.microBatchTokens);
-  post({ type: "grads", id: msg.id, loss: r.loss, grads: r.grads }, [r.grads.buffer as ArrayBuffer]);
+  const grads = flattenGradients(r.grads);
+  post({ type: "grads", id: msg.id, loss: r.loss, grads }, [grads.buffer as ArrayBuffer]);
 }
 
 port.on("message", (msg: ToWorker) => {

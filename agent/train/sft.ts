@@ -15,7 +15,7 @@ import { DEFAULT_MODEL_CONFIG, type ModelConfigInput } from "../model/config.js"
 import { ByteTokenizer, FittedTokenizer, type Tokenizer, type TokenizerType } from "../model/tokenizer.js";
 import { TransformerLM } from "../model/transformer.js";
 import { batchArrays, batchForStep, chatTexts, lengthBuckets, positionOffsetFor, splitHeldOut, tokenizeExamples, tokenStats, type ChatExample, type TokenizedExample } from "./dataset.js";
-import { batchGradients, DEFAULT_MICRO_BATCH_TOKENS, explainAbort, gradientTensors, microBatches } from "./batch-gradients.js";
+import { batchGradients, DEFAULT_MICRO_BATCH_TOKENS, explainAbort, microBatches } from "./batch-gradients.js";
 import { DataParallelTrainer, defaultWorkers } from "./data-parallel.js";
 import { AdamW, clipByGlobalNorm } from "./optimizer.js";
 import { learningRate } from "./schedule.js";
@@ -282,7 +282,7 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
     const indices = batchForStep(batches, step, seed);
     const b = batchArrays(train.examples, indices, tokenizer.pad);
     const r = batchGradients(model, vars, b, offsetFor(indices, step), microBatchTokens);
-    return { loss: r.loss, grads: gradientTensors(r.grads, vars, names), lossTokens: b.lossTokens, tokens: b.tokens };
+    return { loss: r.loss, grads: new Map(r.grads.map((g, i) => [names[i] as string, g])), lossTokens: b.lossTokens, tokens: b.tokens };
   };
   let dp: DataParallelTrainer | undefined;
   const t0 = performance.now();
