@@ -1,8 +1,9 @@
 /**
- * The student committed under models/ (the start checkpoint of the Dyna-GRPO experiment)
- * still loads with today's checkpoint code and plays: its greedy responses state plans and
- * give answers the environment takes. Guards the file format and the prompt format it
- * was trained on.
+ * The students committed under models/ (the start checkpoints of the Dyna-GRPO experiments)
+ * still load with today's checkpoint code and play: the ReSim student's greedy responses
+ * state plans and give answers the environment takes, and the action-only student repeats
+ * the episodes its recorded evaluation played. Guards the file format and the prompt
+ * format they were trained on.
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { selectBackend } from "../../../agent/model/backend.js";
 import { useTestServer } from "../../support/server.js";
 
 const dir = new URL("../../../models/sokoban-resim-rotary/", import.meta.url).pathname;
+const actionDir = new URL("../../../models/sokoban-action-valued/", import.meta.url).pathname;
 const ctx = useTestServer();
 
 beforeAll(async () => {
@@ -31,5 +33,26 @@ describe("models/sokoban-resim-rotary", () => {
     expect(r.sim.responses).toBe(r.perEpisode.reduce((a, e) => a + e.steps, 0));
     expect(r.sim.invalidPlans).toBe(0);
     expect(r.sim.changed).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe("models/sokoban-action-valued", () => {
+  it("is the learned-position action-only student the docs describe", () => {
+    const config = JSON.parse(readFileSync(`${actionDir}config.json`, "utf8")) as { model: Record<string, unknown> };
+    expect(config.model).toMatchObject({ dModel: 128, nLayers: 3, nHeads: 4, dFF: 512, maxSeqLen: 512 });
+  });
+
+  it("replays the first ID rooms of its recorded evaluation (greedy, at most 20 steps)", async () => {
+    const policy = await CheckpointPolicy.load(actionDir, { simulates: false, maxNewTokens: 24, temperature: 0 });
+    const seeds = [1_000_000, 1_000_001, 1_000_002, 1_000_006];
+    const r = await evaluate(ctx.client, policy, { envId: "sokoban", config: { preset: "6x6-1box" }, seeds, history: 0, concurrency: 4, simScore: false, promptStyle: "compact", maxSteps: 20 });
+    // The 200-episode evaluation of docs/results/dyna-grpo.md's start row played these rooms so.
+    expect(r.perEpisode.map((e) => [e.seed, e.success, e.steps])).toEqual([
+      [1_000_000, true, 5],
+      [1_000_001, true, 5],
+      [1_000_002, false, 20],
+      [1_000_006, true, 1],
+    ]);
+    expect(r.invalidAnswerRate).toBe(0);
   }, 120_000);
 });

@@ -12,8 +12,8 @@ import { SeededRng } from "../../../agent/model/rng.js";
 import { trainCommand } from "../../../cli/commands/train.js";
 import { useTestServer } from "../../support/server.js";
 import { tinyPolicy } from "./fixture.js";
-import { DYNA_SOKOBAN_ACTION, DYNA_TINY, runName } from "../../../agent/experiment/dyna-grpo-configs.js";
-import { runDynaGrpoExperiment } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { DYNA_CONFIGS, DYNA_SOKOBAN_ACTION, DYNA_SOKOBAN_ACTION_HARD, DYNA_TINY, runName } from "../../../agent/experiment/dyna-grpo-configs.js";
+import { TRAIN_SEED_BASE, runConfig, runDynaGrpoExperiment } from "../../../agent/experiment/dyna-grpo-experiment.js";
 import { createLogger } from "../../../env-server/logger.js";
 import { SIM2REAL_TINY, runSimToRealExperiment } from "../../../agent/experiment/sim-to-real.js";
 import { hasChromium } from "../../support/chromium.js";
@@ -206,6 +206,14 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     const swept = { ...DYNA_SOKOBAN_ACTION, rl: { ...DYNA_SOKOBAN_ACTION.rl, lr: 3e-5 }, lrInRunNames: true };
     expect(runName(swept, "rloo", 2)).toBe("rloo lr=0.00003 seed 2");
     expect(runName({ ...swept, dyna: { nT: 5, nPi: 3 } }, "dyna-grpo", 1)).toBe("dyna-grpo n_T=5 n_pi=3 lr=0.00003 seed 1");
+  });
+
+  it("sokoban-action-hard trains on hard rooms of its own seeds and draws its curve on the hard split", () => {
+    expect(DYNA_CONFIGS["sokoban-action-hard"]).toBe(DYNA_SOKOBAN_ACTION_HARD);
+    const c = runConfig(DYNA_SOKOBAN_ACTION_HARD, "rloo", 1, 30_000);
+    expect(c.envConfig).toEqual({ preset: "6x6-1box", min_solution_length: 5 });
+    expect([c.algo, c.lr, c.simulates, c.maxAgentSteps, c.seedStart]).toEqual(["rloo", 3e-5, false, 30_000, TRAIN_SEED_BASE + 100_000]);
+    expect(DYNA_SOKOBAN_ACTION_HARD.splits.map((s) => [s.name, s.seedStart])).toEqual([["hard", 2_000_000], ["ID", 1_000_000]]);
   });
 
   it.skipIf(!hasChromium)("trains GRPO, RLOO and Dyna-GRPO to the same budget, evaluates every row with intervals and plots training (needs chromium)", async () => {
