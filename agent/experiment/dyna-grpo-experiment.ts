@@ -27,7 +27,12 @@ export interface CurvePoint {
   agentSteps: number;
   success: number;
   simScore: number | null;
+  /** Success sampled at the configuration's `sampledEval` temperature (absent when it has none). */
+  sampledSuccess?: number;
 }
+
+/** The name a sampled evaluation's row (and saved file) carries. */
+export const sampledName = (method: string, temperature: number): string => `${method}, sampled T=${temperature}`;
 
 export interface DynaGrpoResult {
   config: DynaGrpoExperimentConfig;
@@ -156,26 +161,48 @@ export async function runDynaGrpoExperiment(
   baselines = true,
 ): Promise<DynaGrpoResult> {
   const evalSaved = await savedEvaluator(client, cfg.env, dirs.work, cfg.evalMaxSteps, log);
-  const checkpointPolicy = (dir: string) => () => CheckpointPolicy.load(dir, { simulates: cfg.simulates ?? true, maxNewTokens: cfg.maxNewTokens, temperature: 0 });
+  const checkpointPolicy =
+    (dir: string, temperature = 0) =>
+    () =>
+      CheckpointPolicy.load(dir, { simulates: cfg.simulates ?? true, maxNewTokens: cfg.maxNewTokens, temperature });
+  const t = cfg.sampledEval;
+  /** The sampled rows of one checkpoint, when the configuration asks for them. */
+  const sampledRows = async (method: string, rowName: string, dir: string, episodes: number): Promise<Row[]> => {
+    if (t === undefined) return [];
+    const out: Row[] = [];
+    for (const split of cfg.splits) {
+      const r = await evalSaved(sampledName(method, t), split, episodes, checkpointPolicy(dir, t));
+      out.push(toRow(sampledName(rowName, t), split.name, r.result, r.seconds));
+    }
+    return out;
+  };
+  /** A checkpoint's point on the curve split: greedy success and Sim Score, and sampled success when asked for. */
+  const curvePoint = async (method: string, dir: string): Promise<Omit<CurvePoint, "run" | "agentSteps">> => {
+    const e = await evalSaved(method, curveSplit, cfg.curveEpisodes, checkpointPolicy(dir));
+    const point = { success: e.result.successRate, simScore: e.result.sim.changed };
+    if (t === undefined) return point;
+    const s = await evalSaved(sampledName(method, t), curveSplit, cfg.curveEpisodes, checkpointPolicy(dir, t));
+    return { ...point, sampledSuccess: s.result.successRate };
+  };
 
-  const rows: Row[] = !baselines ? [] : await baselineRows(evalSaved, cfg.splits, cfg.evalEpisodes, checkpointPolicy(dirs.from));
+  const rows: Row[] = !baselines ? [] : [...(await baselineRows(evalSaved, cfg.splits, cfg.evalEpisodes, checkpointPolicy(dirs.from))), ...(await sampledRows("start checkpoint", "start checkpoint (SFT)", dirs.from, cfg.evalEpisodes))];
   const curves: CurvePoint[] = [];
   const curveSplit = cfg.splits[0]!;
-  const start = await evalSaved("start checkpoint", curveSplit, cfg.curveEpisodes, checkpointPolicy(dirs.from));
+  const start = await curvePoint("start checkpoint", dirs.from);
   const trainSeconds: Record<string, number> = {};
   const refinement: Record<string, RefinementSummary> = {};
   for (const algo of cfg.algos) {
     for (const seed of cfg.seeds) {
       const run = runName(cfg, algo, seed);
       const out = join(dirs.work, slug(run));
-      curves.push({ run, agentSteps: 0, success: start.result.successRate, simScore: start.result.sim.changed });
+      curves.push({ run, agentSteps: 0, ...start });
       for (let k = 1; k <= cfg.curvePoints; k++) {
         const cap = Math.round((cfg.budget * k) / cfg.curvePoints);
         log.info({ run, budget: cap }, "training");
         const r = await runRl({ config: runConfig(cfg, algo, seed, cap), from: dirs.from, outDir: out, client, logger: log, progress: false });
         r.model.dispose();
-        const e = await evalSaved(`${run} at ${cap}`, curveSplit, cfg.curveEpisodes, checkpointPolicy(join(out, "checkpoint")));
-        curves.push({ run, agentSteps: stepsAtCap(readFileSync(join(out, "metrics.jsonl"), "utf8"), cap), success: e.result.successRate, simScore: e.result.sim.changed });
+        const point = await curvePoint(`${run} at ${cap}`, join(out, "checkpoint"));
+        curves.push({ run, agentSteps: stepsAtCap(readFileSync(join(out, "metrics.jsonl"), "utf8"), cap), ...point });
       }
       if (algo === "dyna-grpo") refinement[run] = summariseRefinement(readFileSync(join(out, "metrics.jsonl"), "utf8"));
       trainSeconds[run] = readFileSync(join(out, "metrics.jsonl"), "utf8")
@@ -186,6 +213,7 @@ export async function runDynaGrpoExperiment(
         const r = await evalSaved(run, split, cfg.evalEpisodes, checkpointPolicy(join(out, "checkpoint")));
         rows.push(toRow(run, split.name, r.result, r.seconds));
       }
+      rows.push(...(await sampledRows(run, run, join(out, "checkpoint"), cfg.evalEpisodes)));
     }
   }
   const result: DynaGrpoResult = { config: cfg, from: dirs.from, rows, curves, trainSeconds, refinement, command, generatedAt: new Date().toISOString() };
@@ -241,7 +269,10 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
     "",
     `Each algorithm trains from the same checkpoint for ${c.budget} agent steps (every response counts), RL seeds ${c.seeds.join(", ")}; ` +
       `${c.evalEpisodes} evaluation episodes per split (greedy, at most ${c.evalMaxSteps} steps), success with Wilson 95% intervals, ` +
-      "Sim Score (accuracy on what changed) with normal 95% intervals beside what copying the state scores.",
+      "Sim Score (accuracy on what changed) with normal 95% intervals beside what copying the state scores." +
+      (c.sampledEval === undefined
+        ? ""
+        : ` Rows marked "sampled T=${c.sampledEval}" evaluate the same checkpoint with every answer drawn at temperature ${c.sampledEval}, the policy RL samples from, from a stream seeded by the episode's seed and step.`),
     "",
     "| method | split | success [95% CI] | Sim Score [95% CI] | copy baseline | eval s |",
     "|---|---|---|---|---|---|",
@@ -265,6 +296,11 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
   const series = (f: (p: CurvePoint) => number | null): LineSeries[] =>
     runs.map((run) => ({ name: run, points: r.curves.filter((p) => p.run === run && f(p) !== null).map((p) => ({ x: p.agentSteps, y: f(p)! })) }));
   const split = c.splits[0]!.name;
-  await renderPng(lineChartSvg(`Success over training (${split}, ${c.curveEpisodes} episodes per point)`, "agent steps of training", series((p) => p.success)), join(docs, "dyna-grpo-success.png"));
+  const sampled: LineSeries[] =
+    c.sampledEval === undefined ? [] : series((p) => p.sampledSuccess ?? null).map((s) => ({ ...s, name: sampledName(s.name, c.sampledEval!) }));
+  await renderPng(
+    lineChartSvg(`Success over training (${split}, ${c.curveEpisodes} episodes per point)`, "agent steps of training", [...series((p) => p.success), ...sampled]),
+    join(docs, "dyna-grpo-success.png"),
+  );
   if (hasSim) await renderPng(lineChartSvg(`Sim Score over training (${split})`, "agent steps of training", series((p) => p.simScore)), join(docs, "dyna-grpo-sim.png"));
 }

@@ -219,8 +219,12 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
   it.skipIf(!hasChromium)("trains GRPO, RLOO and Dyna-GRPO to the same budget, evaluates every row with intervals and plots training (needs chromium)", async () => {
     const dir = fresh();
     const r = await runDynaGrpoExperiment(ctx.client, DYNA_TINY, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from }, "test", createLogger("test", "silent"));
-    const methods = ["random policy", "start checkpoint (SFT)", "grpo seed 0", "rloo seed 0", "dyna-grpo n_T=1 n_pi=1 seed 0"];
+    // The tiny configuration also evaluates every checkpoint sampled at T = 1, beside greedy.
+    const s = (m: string) => [m, `${m}, sampled T=1`];
+    const methods = ["random policy", ...s("start checkpoint (SFT)"), ...s("grpo seed 0"), ...s("rloo seed 0"), ...s("dyna-grpo n_T=1 n_pi=1 seed 0")];
     expect([...new Set(r.rows.map((x) => x.method))]).toEqual(methods);
+    expect(r.rows.filter((x) => x.method === "grpo seed 0, sampled T=1").map((x) => x.split)).toEqual(["ID", "OOD"]);
+    for (const p of r.curves) expect(p.sampledSuccess).toBeGreaterThanOrEqual(0);
     expect(r.rows.filter((x) => x.method === "grpo seed 0").map((x) => x.split)).toEqual(["ID", "OOD"]);
     for (const row of r.rows) expect(row.success.ci.low).toBeLessThanOrEqual(row.success.rate);
     // Each run reaches the budget; every run's curve starts at the start checkpoint.
@@ -234,7 +238,7 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     for (const png of ["dyna-grpo-success.png", "dyna-grpo-sim.png"]) expect(readFileSync(path.join(dir, "docs", png)).subarray(1, 4).toString()).toBe("PNG");
     // A second process on the same work directory skips the baseline rows; everything it needs is saved, so it trains and evaluates nothing.
     const part = await runDynaGrpoExperiment(ctx.client, { ...DYNA_TINY, algos: ["dyna-grpo"] }, { work: path.join(dir, "work"), docs: path.join(dir, "part"), from }, "test", createLogger("test", "silent"), false);
-    expect([...new Set(part.rows.map((x) => x.method))]).toEqual(["dyna-grpo n_T=1 n_pi=1 seed 0"]);
+    expect([...new Set(part.rows.map((x) => x.method))]).toEqual(s("dyna-grpo n_T=1 n_pi=1 seed 0"));
     expect(part.rows).toEqual(r.rows.filter((x) => x.method.startsWith("dyna-grpo")));
   }, 180_000);
 });
