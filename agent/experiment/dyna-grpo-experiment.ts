@@ -8,7 +8,7 @@
  * evaluation is saved as it completes, so a rerun of the same command picks up where
  * the last one stopped.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -19,7 +19,7 @@ import { runRl } from "../rl/trainer.js";
 import type { SplitConfig } from "./config.js";
 import { runName, type DynaGrpoExperimentConfig } from "./dyna-grpo-configs.js";
 import { lineChartSvg, renderPng, type LineSeries } from "./plot.js";
-import { baselineRows, savedEvaluator, slug, toRow, type Row } from "./saved-eval.js";
+import { baselineRows, savedEvalPath, savedEvaluator, slug, toRow, type Row } from "./saved-eval.js";
 import { meanInterval, pearson, type Interval } from "./stats.js";
 
 export interface CurvePoint {
@@ -122,6 +122,11 @@ export function simSuccessCorrelation(curves: readonly CurvePoint[]): ReturnType
   );
 }
 
+/** The agent steps an RL checkpoint has trained (its trainer.json). */
+export function checkpointAgentSteps(dir: string): number {
+  return (JSON.parse(readFileSync(join(dir, "trainer.json"), "utf8")) as { totalAgentSteps: number }).totalAgentSteps;
+}
+
 /** RL training tasks start here: above the SFT collection's seeds and the evaluation splits'. */
 export const TRAIN_SEED_BASE = 10_000_000;
 
@@ -176,12 +181,19 @@ export async function runDynaGrpoExperiment(
     }
     return out;
   };
-  /** A checkpoint's point on the curve split: greedy success and Sim Score, and sampled success when asked for. */
-  const curvePoint = async (method: string, dir: string): Promise<Omit<CurvePoint, "run" | "agentSteps">> => {
+  /**
+   * A checkpoint's point on the curve split: greedy success and Sim Score, and sampled
+   * success when asked for. `current` false: the run's checkpoint has trained past this
+   * point, so only a saved sampled result may fill it (a configuration that gained
+   * sampledEval after the point was evaluated leaves it out rather than mislabel a later
+   * checkpoint).
+   */
+  const curvePoint = async (method: string, dir: string, current = true): Promise<Omit<CurvePoint, "run" | "agentSteps">> => {
     const e = await evalSaved(method, curveSplit, cfg.curveEpisodes, checkpointPolicy(dir));
     const point = { success: e.result.successRate, simScore: e.result.sim.changed };
-    if (t === undefined) return point;
-    const s = await evalSaved(sampledName(method, t), curveSplit, cfg.curveEpisodes, checkpointPolicy(dir, t));
+    const name = t === undefined ? undefined : sampledName(method, t);
+    if (name === undefined || (!current && !existsSync(savedEvalPath(dirs.work, name, curveSplit.name, cfg.curveEpisodes)))) return point;
+    const s = await evalSaved(name, curveSplit, cfg.curveEpisodes, checkpointPolicy(dir, t));
     return { ...point, sampledSuccess: s.result.successRate };
   };
 
@@ -201,8 +213,9 @@ export async function runDynaGrpoExperiment(
         log.info({ run, budget: cap }, "training");
         const r = await runRl({ config: runConfig(cfg, algo, seed, cap), from: dirs.from, outDir: out, client, logger: log, progress: false });
         r.model.dispose();
-        const point = await curvePoint(`${run} at ${cap}`, join(out, "checkpoint"));
-        curves.push({ run, agentSteps: stepsAtCap(readFileSync(join(out, "metrics.jsonl"), "utf8"), cap), ...point });
+        const atCap = stepsAtCap(readFileSync(join(out, "metrics.jsonl"), "utf8"), cap);
+        const point = await curvePoint(`${run} at ${cap}`, join(out, "checkpoint"), checkpointAgentSteps(join(out, "checkpoint")) === atCap);
+        curves.push({ run, agentSteps: atCap, ...point });
       }
       if (algo === "dyna-grpo") refinement[run] = summariseRefinement(readFileSync(join(out, "metrics.jsonl"), "utf8"));
       trainSeconds[run] = readFileSync(join(out, "metrics.jsonl"), "utf8")

@@ -52,11 +52,14 @@ export const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|
  * episodes for the same seeds, and a row from the old ones would sit beside rows from
  * the new ones in one table.
  */
+/** Where the evaluation of (method, split, episodes) is saved under a work directory. */
+export const savedEvalPath = (work: string, method: string, split: string, episodes: number): string => join(work, "eval", `${slug(method)}--${slug(split)}--${episodes}.json`);
+
 export async function savedEvaluator(client: EnvClient, env: string, work: string, maxSteps: number, log: Logger, concurrency = EVAL_CONCURRENCY): Promise<EvalSaved> {
   await mkdir(join(work, "eval"), { recursive: true });
   const envVersion = (await client.listEnvs()).find((s) => s.id === env)?.version;
   return async (method, split, episodes, policy) => {
-    const file = join(work, "eval", `${slug(method)}--${slug(split.name)}--${episodes}.json`);
+    const file = savedEvalPath(work, method, split.name, episodes);
     if (existsSync(file)) {
       const saved = JSON.parse(readFileSync(file, "utf8")) as SavedEval;
       if (saved.envVersion === undefined || saved.envVersion === envVersion) return saved;

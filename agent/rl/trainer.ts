@@ -15,7 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { SingleBar, Presets } from "cli-progress";
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { EnvClient } from "../client/index.js";
@@ -230,6 +230,18 @@ export function refinementSamples(cfg: RlConfig, episodes: readonly Episode[]): 
 
 const meanOrNull = (xs: number[]) => (xs.length ? mean(xs) : null);
 
+/**
+ * Drops the metrics of iterations after `iteration` (the checkpoint's): a run stopped
+ * between checkpoints logged iterations the resume will run again, and a fresh start
+ * (iteration 0) owns none of the file's lines.
+ */
+export function keepMetricsThrough(file: string, iteration: number): void {
+  if (!existsSync(file)) return;
+  const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const kept = lines.filter((l) => (JSON.parse(l) as { iteration: number }).iteration <= iteration);
+  if (kept.length !== lines.length) writeFileSync(file, kept.map((l) => l + "\n").join(""));
+}
+
 export async function runRl(opts: RlRunOptions): Promise<RlResult> {
   const cfg = opts.config;
   const log = opts.logger;
@@ -267,6 +279,7 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
   } else {
     ({ model, tokenizer } = await loadCheckpoint(opts.from, { withOptimizer: false }));
   }
+  keepMetricsThrough(metricsFile, start);
   const referenceSha = weightsDigest(referencePath);
   let reference: TransformerLM;
   try {
