@@ -19,7 +19,7 @@ import { runRl } from "../rl/trainer.js";
 import type { SplitConfig } from "./config.js";
 import { runName, type DynaGrpoExperimentConfig } from "./dyna-grpo-configs.js";
 import { lineChartSvg, renderPng, type LineSeries } from "./plot.js";
-import { baselineRows, savedEvalPath, savedEvaluator, slug, toRow, type Row } from "./saved-eval.js";
+import { baselineRows, pairedBySeed, savedEvalPath, savedEvaluator, slug, toRow, type Paired, type Row } from "./saved-eval.js";
 import { meanInterval, pearson, type Interval } from "./stats.js";
 
 export interface CurvePoint {
@@ -171,13 +171,15 @@ export async function runDynaGrpoExperiment(
     () =>
       CheckpointPolicy.load(dir, { simulates: cfg.simulates ?? true, maxNewTokens: cfg.maxNewTokens, temperature });
   const t = cfg.sampledEval;
-  /** The sampled rows of one checkpoint, when the configuration asks for them. */
-  const sampledRows = async (method: string, rowName: string, dir: string, episodes: number): Promise<Row[]> => {
+  /** The sampled rows of one checkpoint, when the configuration asks for them; a run's rows are paired with the start's sampled ones. */
+  const sampledRows = async (method: string, rowName: string, dir: string, episodes: number, paired = false): Promise<Row[]> => {
     if (t === undefined) return [];
     const out: Row[] = [];
     for (const split of cfg.splits) {
       const r = await evalSaved(sampledName(method, t), split, episodes, checkpointPolicy(dir, t));
-      out.push(toRow(sampledName(rowName, t), split.name, r.result, r.seconds));
+      const row = toRow(sampledName(rowName, t), split.name, r.result, r.seconds);
+      if (paired) row.vsStart = pairedBySeed(r.result, (await evalSaved(sampledName("start checkpoint", t), split, episodes, checkpointPolicy(dirs.from, t))).result);
+      out.push(row);
     }
     return out;
   };
@@ -224,9 +226,10 @@ export async function runDynaGrpoExperiment(
         .reduce((a, l) => a + (JSON.parse(l) as { timing: { sec: number } }).timing.sec, 0);
       for (const split of cfg.splits) {
         const r = await evalSaved(run, split, cfg.evalEpisodes, checkpointPolicy(join(out, "checkpoint")));
-        rows.push(toRow(run, split.name, r.result, r.seconds));
+        const start = await evalSaved("start checkpoint", split, cfg.evalEpisodes, checkpointPolicy(dirs.from));
+        rows.push({ ...toRow(run, split.name, r.result, r.seconds), vsStart: pairedBySeed(r.result, start.result) });
       }
-      rows.push(...(await sampledRows(run, run, join(out, "checkpoint"), cfg.evalEpisodes)));
+      rows.push(...(await sampledRows(run, run, join(out, "checkpoint"), cfg.evalEpisodes, true)));
     }
   }
   const result: DynaGrpoResult = { config: cfg, from: dirs.from, rows, curves, trainSeconds, refinement, command, generatedAt: new Date().toISOString() };
@@ -235,6 +238,13 @@ export async function runDynaGrpoExperiment(
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const points = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`;
+
+/** A run's success minus the start's on the same episodes, in points, with the discordant counts' exact p. */
+function pairedCell(p: Paired | undefined): string {
+  if (!p) return "—";
+  return `${points(p.diff)} [${points(p.ci.low)}, ${points(p.ci.high)}]; p = ${p.p < 0.001 ? "<0.001" : p.p.toFixed(3)} (${p.onlyA} gained, ${p.onlyB} lost)`;
+}
 
 function correlationLine(curves: readonly CurvePoint[]): string {
   const c = simSuccessCorrelation(curves);
@@ -287,11 +297,11 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
         ? ""
         : ` Rows marked "sampled T=${c.sampledEval}" evaluate the same checkpoint with every answer drawn at temperature ${c.sampledEval}, the policy RL samples from, from a stream seeded by the episode's seed and step.`),
     "",
-    "| method | split | success [95% CI] | Sim Score [95% CI] | copy baseline | eval s |",
-    "|---|---|---|---|---|---|",
+    "| method | split | success [95% CI] | − start, same episodes [95% CI]; McNemar p | Sim Score [95% CI] | copy baseline | eval s |",
+    "|---|---|---|---|---|---|---|",
     ...r.rows.map(
       (row) =>
-        `| ${row.method} | ${row.split} | ${pct(row.success.rate)} [${pct(row.success.ci.low)}, ${pct(row.success.ci.high)}] | ` +
+        `| ${row.method} | ${row.split} | ${pct(row.success.rate)} [${pct(row.success.ci.low)}, ${pct(row.success.ci.high)}] | ${pairedCell(row.vsStart)} | ` +
         `${row.simScore ? `${row.simScore.mean.toFixed(3)} [${row.simScore.ci.low.toFixed(3)}, ${row.simScore.ci.high.toFixed(3)}]` : "—"} | ` +
         `${row.copyBaseline ? row.copyBaseline.mean.toFixed(3) : "—"} | ${Math.round(row.seconds)} |`,
     ),

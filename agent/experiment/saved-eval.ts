@@ -13,13 +13,15 @@ import { evaluate, type EvalResult } from "../eval/evaluate.js";
 import type { ResponsePolicy } from "../eval/policy.js";
 import { RandomResponsePolicy } from "../eval/random-policy.js";
 import type { SplitConfig } from "./config.js";
-import { meanInterval, wilson, type Interval } from "./stats.js";
+import { meanInterval, pairedSuccess, wilson, type Interval } from "./stats.js";
 
 export interface Row {
   method: string;
   split: string;
   episodes: number;
   success: { rate: number; ci: Interval };
+  /** Success minus the start checkpoint's on the same episodes, decoded alike (RL runs' rows). */
+  vsStart?: Paired;
   simScore: { mean: number; ci: Interval } | undefined;
   copyBaseline: { mean: number; ci: Interval } | undefined;
   seconds: number;
@@ -95,6 +97,20 @@ export function toRow(method: string, split: string, r: EvalResult, seconds: num
     copyBaseline: meanInterval(r.perEpisode.flatMap((p) => (p.copyBaseline === null ? [] : [p.copyBaseline]))),
     seconds,
   };
+}
+
+export type Paired = ReturnType<typeof pairedSuccess>;
+
+/** Two evaluations of the same seeds, compared episode by episode (a − b). */
+export function pairedBySeed(a: EvalResult, b: EvalResult): Paired {
+  const bySeed = new Map(b.perEpisode.map((e) => [e.seed, e.success]));
+  if (bySeed.size !== a.perEpisode.length || a.perEpisode.some((e) => !bySeed.has(e.seed))) {
+    throw new Error(`pairedBySeed: the evaluations played different seeds (${a.perEpisode.length} and ${b.perEpisode.length} episodes)`);
+  }
+  return pairedSuccess(
+    a.perEpisode.map((e) => e.success),
+    a.perEpisode.map((e) => bySeed.get(e.seed) as boolean),
+  );
 }
 
 /** The two rows every RL experiment starts its table with: the random policy and the start checkpoint, on each split. */

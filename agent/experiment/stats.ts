@@ -53,3 +53,39 @@ export function pearson(xs: readonly number[], ys: readonly number[]): { r: numb
   const half = Z95 / Math.sqrt(n - 3);
   return { r, n, ci: { low: Math.tanh(z - half), high: Math.tanh(z + half) } };
 }
+
+/**
+ * Two policies played on the same episodes: the difference in success rate (a − b) with a
+ * 95% interval for paired proportions, and McNemar's exact two-sided p on the discordant
+ * episodes (a solved and b did not, and the reverse): the sign test that pairing allows,
+ * sharper than comparing two independent Wilson intervals.
+ */
+export function pairedSuccess(a: readonly boolean[], b: readonly boolean[]): { diff: number; ci: Interval; onlyA: number; onlyB: number; p: number } {
+  const n = a.length;
+  if (n !== b.length) throw new Error(`pairedSuccess: ${n} episodes against ${b.length}`);
+  if (n === 0) throw new Error("pairedSuccess: no episodes");
+  let onlyA = 0;
+  let onlyB = 0;
+  for (let i = 0; i < n; i++) {
+    if (a[i] && !b[i]) onlyA++;
+    else if (!a[i] && b[i]) onlyB++;
+  }
+  const diff = (onlyA - onlyB) / n;
+  const half = (Z95 * Math.sqrt(Math.max(0, onlyA + onlyB - (onlyA - onlyB) ** 2 / n))) / n;
+  return { diff, ci: { low: diff - half, high: diff + half }, onlyA, onlyB, p: signTestP(onlyA, onlyB) };
+}
+
+/** Exact two-sided binomial (p = ½) test of k successes against m failures. */
+function signTestP(k: number, m: number): number {
+  const n = k + m;
+  if (n === 0) return 1;
+  // log C(n, i) by summing logs: exact enough for the few hundred episodes a row holds.
+  let logC = 0;
+  let tail = 0;
+  const lo = Math.min(k, m);
+  for (let i = 0; i <= lo; i++) {
+    if (i > 0) logC += Math.log(n - i + 1) - Math.log(i);
+    tail += Math.exp(logC - n * Math.LN2);
+  }
+  return Math.min(1, 2 * tail);
+}

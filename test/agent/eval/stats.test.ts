@@ -1,6 +1,6 @@
 /** The report's intervals: Wilson for rates, normal for means. */
 import { describe, expect, it } from "vitest";
-import { meanInterval, pearson, wilson } from "../../../agent/experiment/stats.js";
+import { meanInterval, pairedSuccess, pearson, wilson } from "../../../agent/experiment/stats.js";
 
 describe("confidence intervals", () => {
   it("Wilson: known values, and sensible at 0 and 1", () => {
@@ -31,5 +31,19 @@ describe("confidence intervals", () => {
     expect(pearson([1, 2, 3], [1, 2, 3])).toBeUndefined();
     expect(pearson([1, 1, 1, 1], [1, 2, 3, 4])).toBeUndefined();
     expect(() => pearson([1, 2], [1])).toThrow(/2 x values but 1 y values/);
+  });
+
+  it("paired success: the difference on the same episodes, its interval, and McNemar's exact p", () => {
+    const a = [...Array(8).fill(true), false, false];
+    const b = [...Array(8).fill(false), true, true];
+    const r = pairedSuccess(a, b);
+    expect([r.onlyA, r.onlyB, r.diff]).toEqual([8, 2, 0.6]);
+    // half-width 1.96 · √(10 − 6²/10) / 10; p = 2 · (1 + 10 + 45) / 2¹⁰
+    expect(r.ci.high - r.diff).toBeCloseTo(0.49585, 4);
+    expect(r.p).toBeCloseTo(0.109375, 10);
+    expect(pairedSuccess([true, true, true, true, true, true], [false, false, false, false, false, false]).p).toBeCloseTo(0.03125, 10);
+    // Episodes both solved (or both failed) carry no evidence either way.
+    expect(pairedSuccess([true, false, true], [true, false, true])).toMatchObject({ diff: 0, p: 1 });
+    expect(() => pairedSuccess([true], [])).toThrow(/1 episodes against 0/);
   });
 });

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { RandomResponsePolicy } from "../../../agent/eval/random-policy.js";
-import { savedEvaluator, type SavedEval } from "../../../agent/experiment/saved-eval.js";
+import { pairedBySeed, savedEvaluator, type SavedEval } from "../../../agent/experiment/saved-eval.js";
+import type { EvalResult } from "../../../agent/eval/evaluate.js";
 import { useTestServer } from "../../support/server.js";
 
 const ctx = useTestServer();
@@ -36,5 +37,13 @@ describe("savedEvaluator", () => {
     expect(again.envVersion).toBe(version);
     expect(again.result.perEpisode.map((e) => e.success)).toEqual(first.result.perEpisode.map((e) => e.success));
     expect((JSON.parse(readFileSync(file, "utf8")) as SavedEval).envVersion).toBe(version);
+  });
+
+  it("pairs two evaluations by episode seed, whatever order they finished in, and refuses different seeds", () => {
+    const ev = (xs: [number, boolean][]) => ({ perEpisode: xs.map(([seed, success]) => ({ seed, success, steps: 1, changed: null, copyBaseline: null })) }) as unknown as EvalResult;
+    const run = ev([[1, true], [2, true], [3, false], [4, true]]);
+    const start = ev([[4, false], [3, false], [2, true], [1, false]]);
+    expect(pairedBySeed(run, start)).toMatchObject({ onlyA: 2, onlyB: 0, diff: 0.5 });
+    expect(() => pairedBySeed(run, ev([[1, true], [2, true], [3, false], [5, true]]))).toThrow(/different seeds/);
   });
 });

@@ -227,6 +227,8 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     expect([...new Set(r.rows.map((x) => x.method))]).toEqual(methods);
     expect(r.rows.filter((x) => x.method === "grpo seed 0, sampled T=1").map((x) => x.split)).toEqual(["ID", "OOD"]);
     for (const p of r.curves) expect(p.sampledSuccess).toBeGreaterThanOrEqual(0);
+    // Every run's row is paired with the start's on the same episodes, decoded alike; the baselines' rows are not.
+    for (const row of r.rows) expect(row.vsStart === undefined).toBe(row.method.startsWith("random") || row.method.startsWith("start"));
     expect(r.rows.filter((x) => x.method === "grpo seed 0").map((x) => x.split)).toEqual(["ID", "OOD"]);
     for (const row of r.rows) expect(row.success.ci.low).toBeLessThanOrEqual(row.success.rate);
     // Each run reaches the budget; every run's curve starts at the start checkpoint.
