@@ -243,7 +243,7 @@ const points = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixe
 /** A run's success minus the start's on the same episodes, in points, with the discordant counts' exact p. */
 function pairedCell(p: Paired | undefined): string {
   if (!p) return "—";
-  return `${points(p.diff)} [${points(p.ci.low)}, ${points(p.ci.high)}]; p = ${p.p < 0.001 ? "<0.001" : p.p.toFixed(3)} (${p.onlyA} gained, ${p.onlyB} lost)`;
+  return `${points(p.diff)} [${points(p.ci.low)}, ${points(p.ci.high)}]; p ${p.p < 0.001 ? "< 0.001" : `= ${p.p.toFixed(3)}`} (${p.onlyA} gained, ${p.onlyB} lost)`;
 }
 
 function correlationLine(curves: readonly CurvePoint[]): string {
@@ -317,10 +317,10 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
   await writeFile(join(docs, "dyna-grpo.md"), lines.join("\n"));
   const runs = [...new Set(r.curves.map((p) => p.run))];
   const series = (f: (p: CurvePoint) => number | null): LineSeries[] =>
-    runs.map((run) => ({ name: run, points: r.curves.filter((p) => p.run === run && f(p) !== null).map((p) => ({ x: p.agentSteps, y: f(p)! })) }));
+    runs.map((run, i) => ({ name: run, color: i, points: r.curves.filter((p) => p.run === run && f(p) !== null).map((p) => ({ x: p.agentSteps, y: f(p)! })) }));
   const split = c.splits[0]!.name;
   const sampled: LineSeries[] =
-    c.sampledEval === undefined ? [] : series((p) => p.sampledSuccess ?? null).map((s) => ({ ...s, name: sampledName(s.name, c.sampledEval!) }));
+    c.sampledEval === undefined ? [] : series((p) => p.sampledSuccess ?? null).map((s) => ({ ...s, name: sampledName(s.name, c.sampledEval!), dashed: true }));
   await renderPng(
     lineChartSvg(`Success over training (${split}, ${c.curveEpisodes} episodes per point)`, "agent steps of training", [...series((p) => p.success), ...sampled]),
     join(docs, "dyna-grpo-success.png"),

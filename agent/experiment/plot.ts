@@ -74,6 +74,10 @@ export interface LineSeries {
   name: string;
   /** (x, y) points, y in [0, 1]; drawn in x order. */
   points: { x: number; y: number }[];
+  /** Palette index (default: the series' own index), so that two views of one run share a colour. */
+  color?: number;
+  /** Dashed: the second view of a run drawn in the same colour (e.g. sampled beside greedy). */
+  dashed?: boolean;
 }
 
 /** Lines over a shared x axis (e.g. success over training steps), y from 0 to 1. */
@@ -101,13 +105,14 @@ export function lineChartSvg(title: string, xLabel: string, series: LineSeries[]
   }
   parts.push(`<text x="${left + plotW / 2}" y="${top + plotH + 38}" text-anchor="middle" font-size="13">${escape(xLabel)}</text>`);
   series.forEach((s, i) => {
-    const color = LINE_COLORS[i % LINE_COLORS.length];
+    const color = LINE_COLORS[(s.color ?? i) % LINE_COLORS.length];
+    const dash = s.dashed ? ` stroke-dasharray="6 4"` : "";
     const pts = [...s.points].sort((a, b) => a.x - b.x);
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((p) => `${x(p.x)},${y(p.y)}`).join(" ")}"/>`);
+    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${pts.map((p) => `${x(p.x)},${y(p.y)}`).join(" ")}"/>`);
     for (const p of pts) parts.push(`<circle cx="${x(p.x)}" cy="${y(p.y)}" r="3" fill="${color}"/>`);
     const lx = left + (i % 4) * 210;
     const ly = height - 30 + Math.floor(i / 4) * 16 - 8;
-    parts.push(`<rect x="${lx}" y="${ly - 10}" width="14" height="4" fill="${color}"/>`);
+    parts.push(`<line x1="${lx}" x2="${lx + 14}" y1="${ly - 8}" y2="${ly - 8}" stroke="${color}" stroke-width="3"${s.dashed ? ` stroke-dasharray="4 2"` : ""}/>`);
     parts.push(`<text x="${lx + 20}" y="${ly - 4}" font-size="12">${escape(s.name)}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`;
