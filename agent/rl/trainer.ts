@@ -238,7 +238,17 @@ const meanOrNull = (xs: number[]) => (xs.length ? mean(xs) : null);
 export function keepMetricsThrough(file: string, iteration: number): void {
   if (!existsSync(file)) return;
   const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "");
-  const kept = lines.filter((l) => (JSON.parse(l) as { iteration: number }).iteration <= iteration);
+  const iterationOf = (l: string, i: number): number => {
+    let it: unknown;
+    try {
+      it = (JSON.parse(l) as { iteration?: unknown }).iteration;
+    } catch {
+      it = undefined;
+    }
+    if (typeof it !== "number") throw new Error(`${file}:${i + 1}: not an iteration's metrics line; move the file away to start its metrics afresh`);
+    return it;
+  };
+  const kept = lines.filter((l, i) => iterationOf(l, i) <= iteration);
   if (kept.length !== lines.length) writeFileSync(file, kept.map((l) => l + "\n").join(""));
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRlConfig, type RlConfigInput } from "../../../agent/rl/config.js";
-import { runRl, type IterationMetrics, type RlRunOptions } from "../../../agent/rl/trainer.js";
+import { keepMetricsThrough, runRl, type IterationMetrics, type RlRunOptions } from "../../../agent/rl/trainer.js";
 import { SeededRng } from "../../../agent/model/rng.js";
 import { trainCommand } from "../../../cli/commands/train.js";
 import { useTestServer } from "../../support/server.js";
@@ -94,6 +94,11 @@ describe("runRl", () => {
     appendFileSync(path.join(dir, "metrics.jsonl"), JSON.stringify({ ...first.history[0], iteration: 2 }) + "\n");
     const resumed = await train(dir, over, true, randomAnswers);
     expect(resumed.startIteration).toBe(1);
+    // A metrics file that is not the trainer's is refused by line, not parsed into a crash or silently cut.
+    const bad = path.join(root, "foreign-metrics.jsonl");
+    writeFileSync(bad, '{"iteration": 1}\nnot json\n');
+    expect(() => keepMetricsThrough(bad, 0)).toThrow(/foreign-metrics\.jsonl:2: not an iteration's metrics line/);
+    expect(readFileSync(bad, "utf8")).toBe('{"iteration": 1}\nnot json\n');
     expect(resumed.history.map(timeless)).toEqual([timeless(a.history[1]!)]);
     // The interrupted run's first line says "of 1": it was told one iteration.
     expect(metricsOf(dir).map((m) => ({ ...timeless(m), of: undefined }))).toEqual(a.history.map((m) => ({ ...timeless(m), of: undefined })));
