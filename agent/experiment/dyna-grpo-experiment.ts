@@ -20,7 +20,7 @@ import type { SplitConfig } from "./config.js";
 import { runName, type DynaGrpoExperimentConfig } from "./dyna-grpo-configs.js";
 import { lineChartSvg, renderPng, type LineSeries } from "./plot.js";
 import { baselineRows, pairedBySeed, savedEvalPath, savedEvaluator, slug, toRow, type Paired, type Row } from "./saved-eval.js";
-import { meanInterval, pearson, type Interval } from "./stats.js";
+import { meanInterval, meanTInterval, pearson, type Interval } from "./stats.js";
 
 export interface CurvePoint {
   run: string;
@@ -246,6 +246,22 @@ function pairedCell(p: Paired | undefined): string {
   return `${points(p.diff)} [${points(p.ci.low)}, ${points(p.ci.high)}]; p ${p.p < 0.001 ? "< 0.001" : `= ${p.p.toFixed(3)}`} (${p.onlyA} gained, ${p.onlyB} lost)`;
 }
 
+/** Each algorithm's paired difference from the start, averaged over its RL seeds (one figure per seed), with a t interval. */
+function seedMeanLines(rows: readonly Row[]): string[] {
+  const groups = new Map<string, number[]>();
+  for (const row of rows) {
+    if (!row.vsStart) continue;
+    const key = `${row.method.replace(/ seed \d+/, "")} | ${row.split}`;
+    groups.set(key, [...(groups.get(key) ?? []), row.vsStart.diff]);
+  }
+  const lines = [...groups].flatMap(([key, diffs]) => {
+    const m = meanTInterval(diffs);
+    return m ? [`| ${key} | ${diffs.length} | ${points(m.mean)} [${points(m.ci.low)}, ${points(m.ci.high)}] |`] : [];
+  });
+  if (lines.length === 0) return [];
+  return ["Over RL seeds: each run's difference from the start on the same episodes, averaged, with a t 95% interval over seeds.", "", "| method | split | seeds | mean − start [95% CI] |", "|---|---|---|---|", ...lines, ""];
+}
+
 function correlationLine(curves: readonly CurvePoint[]): string {
   const c = simSuccessCorrelation(curves);
   if (!c) return "**Sim Score and success across checkpoints:** too few checkpoints with a Sim Score (or no spread) for a correlation.";
@@ -306,6 +322,7 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
         `${row.copyBaseline ? row.copyBaseline.mean.toFixed(3) : "—"} | ${Math.round(row.seconds)} |`,
     ),
     "",
+    ...seedMeanLines(r.rows),
     "Training wall time per run: " + Object.entries(r.trainSeconds).map(([run, s]) => `${run} ${Math.round(s)} s`).join(", ") + ".",
     "",
     ...(hasSim ? [correlationLine(r.curves), ""] : []),

@@ -89,3 +89,16 @@ function signTestP(k: number, m: number): number {
   }
   return Math.min(1, 2 * tail);
 }
+
+/** Student's t quantile t(0.975, df) for df 1–30 (beyond, the normal's). */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** Mean with a t interval: for a handful of values, such as one figure per RL seed (n ≥ 2). */
+export function meanTInterval(values: readonly number[]): { mean: number; ci: Interval } | undefined {
+  const n = values.length;
+  if (n < 2) return undefined;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const half = ((T975[n - 2] ?? Z95) * sd) / Math.sqrt(n);
+  return { mean, ci: { low: mean - half, high: mean + half } };
+}

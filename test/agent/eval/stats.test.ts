@@ -1,6 +1,6 @@
 /** The report's intervals: Wilson for rates, normal for means. */
 import { describe, expect, it } from "vitest";
-import { meanInterval, pairedSuccess, pearson, wilson } from "../../../agent/experiment/stats.js";
+import { meanInterval, meanTInterval, pairedSuccess, pearson, wilson } from "../../../agent/experiment/stats.js";
 
 describe("confidence intervals", () => {
   it("Wilson: known values, and sensible at 0 and 1", () => {
@@ -45,5 +45,13 @@ describe("confidence intervals", () => {
     // Episodes both solved (or both failed) carry no evidence either way.
     expect(pairedSuccess([true, false, true], [true, false, true])).toMatchObject({ diff: 0, p: 1 });
     expect(() => pairedSuccess([true], [])).toThrow(/1 episodes against 0/);
+  });
+
+  it("t interval over a few seeds: t(0.975, 2) = 4.303 for three values, none for one", () => {
+    const m = meanTInterval([0.205, 0.215, 0.205])!;
+    expect(m.mean).toBeCloseTo(0.20833, 5);
+    // sd = 0.005774; half = 4.303 · sd / √3
+    expect(m.ci.high - m.mean).toBeCloseTo(0.014344, 5);
+    expect(meanTInterval([0.2])).toBeUndefined();
   });
 });
