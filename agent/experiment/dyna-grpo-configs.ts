@@ -161,6 +161,28 @@ export const DYNA_SOKOBAN_SHORT_PLAN: DynaGrpoExperimentConfig = {
 };
 
 /**
+ * The paper's comparison at the smallest response that still simulates: a student trained
+ * on one-step simulations (`sft --first-step --world-model refine --refine-input plan`):
+ * each response states the next state of the action it takes, ~66 tokens against a
+ * two-plan ReSim response's ~340, and it was taught SimRollout's refinement input in the
+ * "plan" form, with the executed one-step plan drawn among the search's plans. The recipe
+ * that made RL learn from the action-only student (hard rooms, G = 8 × 4, lr 3e-5,
+ * sampled evaluation beside greedy), GRPO against Dyna-GRPO, at a budget two cores run in
+ * about an hour with both runs side by side. n_T = n_π = 3, as sokoban-short.
+ */
+export const DYNA_SOKOBAN_FIRST_STEP_HARD: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN_ACTION_HARD,
+  name: "sokoban-first-step-hard",
+  simulates: true,
+  maxNewTokens: 80,
+  budget: 10_000,
+  seeds: [0],
+  algos: ["grpo", "dyna-grpo"],
+  rl: { ...DYNA_SOKOBAN_ACTION_HARD.rl, maxNewTokens: 80, refineInput: "plan", planMaxActions: 1 },
+  dyna: { nT: 3, nPi: 3 },
+};
+
+/**
  * A training run's name, which is also its directory: n_T and n_π are in Dyna-GRPO's
  * name and an overridden learning rate in every name, so an ablation or a sweep never
  * resumes another setting's checkpoint.
@@ -170,4 +192,4 @@ export function runName(cfg: Pick<DynaGrpoExperimentConfig, "dyna" | "rl" | "lrI
   return algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi}${lr} seed ${seed}` : `${algo}${lr} seed ${seed}`;
 }
 
-export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-short": DYNA_SOKOBAN_SHORT, "sokoban-short-plan": DYNA_SOKOBAN_SHORT_PLAN, "sokoban-action": DYNA_SOKOBAN_ACTION, "sokoban-action-hard": DYNA_SOKOBAN_ACTION_HARD, tiny: DYNA_TINY };
+export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-short": DYNA_SOKOBAN_SHORT, "sokoban-short-plan": DYNA_SOKOBAN_SHORT_PLAN, "sokoban-action": DYNA_SOKOBAN_ACTION, "sokoban-action-hard": DYNA_SOKOBAN_ACTION_HARD, "sokoban-first-step-hard": DYNA_SOKOBAN_FIRST_STEP_HARD, tiny: DYNA_TINY };

@@ -7,7 +7,7 @@
 import type { RefineInputForm } from "../format/refinement.js";
 import { stepKey } from "../resim/decisions.js";
 import { splitHeldOut, type ChatExample } from "./dataset.js";
-import { chainsFromResim, mixExamples, refinementExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
+import { chainsFromResim, firstStepExamples, mixExamples, refinementExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
 
 export interface WorldModelMixOptions {
   /** Comma-separated objectives (next-state, critique, refine). */
@@ -25,6 +25,12 @@ export interface WorldModelMixOptions {
    * from the search's real rollouts. Only the pairs of training-split steps are read.
    */
   chainsFrom?: readonly ChatExample[];
+  /**
+   * Train on one-step simulations (firstStepExamples): the policy examples, held-out ones
+   * and refinement targets are cut; next-state, critique and the refinement inputs' executed
+   * plans still come from the full responses, so the refine objective shows other plans too.
+   */
+  firstStep?: boolean;
 }
 
 export interface WorldModelMix {
@@ -44,6 +50,7 @@ export function parseObjectives(text: string): WorldModelObjective[] {
 
 export function withWorldModel(data: readonly ChatExample[], heldOut: readonly ChatExample[] | undefined, opts: WorldModelMixOptions): WorldModelMix {
   const objectives = parseObjectives(opts.objectives);
+  if (opts.firstStep === true && opts.chainsFrom !== undefined) throw new Error("--first-step cuts the responses of ReSim --data; with --resim-data the policy data is action-only");
   const split = heldOut !== undefined ? { train: [...data], eval: [...heldOut] } : splitHeldOut(data, opts.evalFraction, opts.seed);
   let source: readonly ChatExample[] = split.train;
   if (opts.chainsFrom !== undefined) {
@@ -62,12 +69,13 @@ export function withWorldModel(data: readonly ChatExample[], heldOut: readonly C
   const aux = worldModelExamples(chains, objectives);
   if (objectives.includes("refine")) {
     if (opts.chainsFrom !== undefined) throw new Error("the refine objective answers with the policy's own ReSim responses: it needs ReSim --data, not --resim-data");
-    aux.push(...refinementExamples(split.train, opts.refineInput ?? "response", opts.seed));
+    aux.push(...refinementExamples(split.train, opts.refineInput ?? "response", opts.seed, opts.firstStep === true));
   }
-  const { examples, auxUsed } = mixExamples(split.train, aux, opts.fraction, opts.seed);
+  const policy = opts.firstStep === true ? firstStepExamples(split.train) : split.train;
+  const { examples, auxUsed } = mixExamples(policy, aux, opts.fraction, opts.seed);
   return {
     train: examples,
-    eval: split.eval,
-    report: { objectives, policy: split.train.length, ...(opts.chainsFrom !== undefined ? { paired: source.length } : {}), chains: chains.length, available: aux.length, mixed: auxUsed, fraction: opts.fraction },
+    eval: opts.firstStep === true ? firstStepExamples(split.eval) : split.eval,
+    report: { objectives, policy: policy.length, ...(opts.chainsFrom !== undefined ? { paired: source.length } : {}), chains: chains.length, available: aux.length, mixed: auxUsed, fraction: opts.fraction },
   };
 }

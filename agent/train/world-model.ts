@@ -210,8 +210,11 @@ export function planEndings(response: string): Map<number, "success" | "failure"
  *
  * Examples without a plan are skipped, and in the "response" form, examples whose plans
  * were not written by writePlan (no faithful draft can be made).
+ *
+ * With `firstStep`, the target is firstStepResponse (a first-step student's answer) and
+ * only the executed plan's first step is shown, as SimRollout shows such a student's draft.
  */
-export function refinementExamples(examples: readonly ChatExample[], form: RefineInputForm = "response", seed = 0): ChatExample[] {
+export function refinementExamples(examples: readonly ChatExample[], form: RefineInputForm = "response", seed = 0, firstStep = false): ChatExample[] {
   const out: ChatExample[] = [];
   const rng = new SeededRng(seed + 31);
   for (const ex of examples) {
@@ -223,19 +226,55 @@ export function refinementExamples(examples: readonly ChatExample[], form: Refin
     const plans = parsed.plans.filter((p) => p.steps.length > 0);
     if (plans.length === 0) continue;
     const answer = parsed.answer === undefined ? undefined : actionText(parsed.answer);
+    const target = firstStep ? firstStepResponse(response) : response;
+    if (target === undefined) continue;
     let draft = "";
     if (form === "response") {
-      draft = response;
-      for (const p of plans) draft = draft.replace(writePlan(p), writePlan({ ...p, steps: p.steps.map((s) => ({ ...s, state: start })) }));
-      if (draft === response) continue;
+      if (firstStep) draft = target.replace(/<state>\n[\s\S]*?\n<\/state>/, () => `<state>\n${start}\n</state>`);
+      else {
+        draft = response;
+        for (const p of plans) draft = draft.replace(writePlan(p), writePlan({ ...p, steps: p.steps.map((s) => ({ ...s, state: start })) }));
+      }
+      if (draft === target) continue;
     }
     const executed = form === "plan" ? plans[rng.int(plans.length)]! : (plans.find((p) => actionText(p.steps[0]!.action) === answer) ?? plans[0]!);
     const ending = planEndings(response).get(executed.id);
-    const states = executed.steps.map((s, i) => {
+    // A first-step student's draft is a one-step plan, and SimRollout executes just that step.
+    const steps = firstStep ? executed.steps.slice(0, 1) : executed.steps;
+    const states = steps.map((s, i) => {
       const end = i === executed.steps.length - 1 ? ending : undefined;
       return { action: s.action, text: s.state, terminated: end === "success" || end === "failure", truncated: end === "cut", success: end === "success" };
     });
-    out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), draft, { rejected: false, states }, form), { role: "assistant", content: response }], metadata: { objective: "refine" } });
+    out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), draft, { rejected: false, states }, form), { role: "assistant", content: target }], metadata: { objective: "refine" } });
+  }
+  return out;
+}
+
+/**
+ * A ReSim response cut to a one-step simulation: the first action of the plan the answer
+ * follows, the real state it leads to, then the answer. The shortest response that still
+ * states a future before acting (~20% of a two-plan, depth-2 response's tokens), so a small
+ * student can be trained and sampled by RL on two cores, and SimRollout has a plan to check.
+ * Undefined when no stated plan starts with the answer.
+ */
+export function firstStepResponse(response: string): string | undefined {
+  const { plans, answer } = parseResponse(response);
+  if (answer === undefined) return undefined;
+  const text = actionText(answer);
+  const plan = plans.find((p) => p.steps.length > 0 && actionText(p.steps[0]!.action) === text);
+  if (plan === undefined) return undefined;
+  const step = plan.steps[0]!;
+  return `<think>\n<plan id=1>\n<action>${text}</action>\n<state>\n${step.state}\n</state>\n</plan>\n</think>\n<answer>${text}</answer>`;
+}
+
+/** ReSim examples with their responses cut to firstStepResponse (examples it cannot cut are dropped). */
+export function firstStepExamples(examples: readonly ChatExample[]): ChatExample[] {
+  const out: ChatExample[] = [];
+  for (const ex of examples) {
+    const k = ex.messages.findIndex((m) => m.role === "assistant");
+    const cut = k < 0 ? undefined : firstStepResponse(ex.messages[k]!.content);
+    if (cut === undefined) continue;
+    out.push({ ...ex, messages: ex.messages.map((m, i) => (i === k ? { ...m, content: cut } : m)) });
   }
   return out;
 }

@@ -48,6 +48,10 @@ export function sftCommand(): Command {
       "--resim-data <file>",
       "the ReSim JSONL of the same collection as action-only --data (paired by metadata seed and step): --select reads its search trees and --world-model takes its chains from its plans",
     )
+    .option(
+      "--first-step",
+      "ReSim --data only: train on one-step simulations, each response cut to the first action of the plan it follows, that action's real next state and the answer (short responses for a small student and for RL on CPUs)",
+    )
     .option("--world-model-fraction <f>", "fraction of the training examples that are world-model examples, 0–1", num, 0.3)
     .addOption(
       new Option("--select <steps>", "ReSim data (or action-only data with --resim-data) only: train (and hold out) only the steps where the search valued some first action above 0 (valued: decided or tied) or one above the rest (decided), as `experiment resim` does")
@@ -88,13 +92,21 @@ export function sftCommand(): Command {
         if (evalSet) evalSet = selectSteps(evalSet, opts.select as ExampleSelection, "--eval-data", paired);
         logger.info({ selection: opts.select, kept: train.length, of: before }, "steps selected by the search's decision");
       }
+      const firstStep = Boolean(opts.firstStep);
       if (opts.worldModel !== undefined) {
         const { withWorldModel } = await import("../../agent/train/world-model-mix.js");
         // The held-out split is the one a run without world-model data holds out, and it stays policy-only.
-        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", evalFraction: opts.evalFraction, seed: opts.seed, chainsFrom });
+        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", evalFraction: opts.evalFraction, seed: opts.seed, chainsFrom, firstStep });
         logger.info(mixed.report, "world-model examples mixed in");
         train = mixed.train;
         evalSet = mixed.eval;
+      } else if (firstStep) {
+        const { firstStepExamples } = await import("../../agent/train/world-model.js");
+        const before = train.length;
+        train = firstStepExamples(train);
+        if (evalSet) evalSet = firstStepExamples(evalSet);
+        if (train.length === 0) throw new Error("--first-step: no --data response states a plan that starts with its answer (it needs ReSim data)");
+        logger.info({ kept: train.length, of: before }, "responses cut to their first step");
       }
       const result = await runSft({
         train,

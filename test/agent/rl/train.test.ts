@@ -223,6 +223,14 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     expect(DYNA_SOKOBAN_ACTION_HARD.splits.map((s) => [s.name, s.seedStart])).toEqual([["hard", 2_000_000], ["ID", 1_000_000]]);
   });
 
+  it("sokoban-first-step-hard compares GRPO with Dyna-GRPO from a simulating student, showing it the one-step plan form it was taught", () => {
+    const cfg = DYNA_CONFIGS["sokoban-first-step-hard"]!;
+    const c = runConfig(cfg, "dyna-grpo", 0, cfg.budget);
+    expect(c.envConfig).toEqual({ preset: "6x6-1box", min_solution_length: 5 });
+    expect([c.algo, c.simulates, c.refineInput, c.planMaxActions, c.maxAgentSteps, c.lr]).toEqual(["dyna-grpo", true, "plan", 1, 10_000, 3e-5]);
+    expect(cfg.algos).toEqual(["grpo", "dyna-grpo"]);
+  });
+
   it.skipIf(!hasChromium)("trains GRPO, RLOO and Dyna-GRPO to the same budget, evaluates every row with intervals and plots training (needs chromium)", async () => {
     const dir = fresh();
     const r = await runDynaGrpoExperiment(ctx.client, DYNA_TINY, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from }, "test", createLogger("test", "silent"));

@@ -12,6 +12,8 @@ import {
   copyPredictor,
   critique,
   currentState,
+  firstStepExamples,
+  firstStepResponse,
   mixExamples,
   planEndings,
   refinementExamples,
@@ -203,6 +205,52 @@ describe("world-model data", () => {
     expect([...shown].sort()).toEqual(["Down,Right", "Up"]);
     // The same seed draws the same plans.
     expect(refinementExamples([example, example], "plan", 3)).toEqual(refinementExamples([example, example], "plan", 3));
+  });
+
+  it("cut a ReSim response to a one-step simulation of the plan its answer follows", () => {
+    const built = resimExample(2, [["Up"], ["Down", "Right"]], "compact").example;
+    // The answer follows plan 2, not the first plan written.
+    const response = built.messages[1]!.content.replace("<answer>Up</answer>", "<answer>Down</answer>");
+    const example = { messages: [built.messages[0]!, { role: "assistant" as const, content: response }] };
+    const realNext = chainsFromResim([example])[1]!.steps[0]!.state;
+    const cut = firstStepResponse(response)!;
+    expect(cut).toBe(`<think>\n<plan id=1>\n<action>Down</action>\n<state>\n${realNext}\n</state>\n</plan>\n</think>\n<answer>Down</answer>`);
+    // It parses back as a plan SimRollout can execute: one step, the answer first.
+    expect(chainsFromResim([{ messages: [example.messages[0]!, { role: "assistant", content: cut }] }])[0]!.steps).toEqual([{ action: "Down", state: realNext }]);
+    // No plan starting with the answer, or no answer: nothing to cut, and the example is dropped.
+    expect(firstStepResponse(response.replace("<answer>Down</answer>", "<answer>Left</answer>"))).toBeUndefined();
+    expect(firstStepResponse("<answer>Up</answer>")).toBeUndefined();
+    const actionOnly = { messages: [example.messages[0]!, { role: "assistant" as const, content: "<answer>Up</answer>" }] };
+    expect(firstStepExamples([actionOnly, example])).toEqual([{ ...example, messages: [example.messages[0]!, { role: "assistant", content: cut }] }]);
+  });
+
+  it("with firstStep, teach the refinement of a one-step draft: a drawn plan's first real step in, the cut response out", () => {
+    const { example } = resimExample(2, [["Down", "Right"], ["Up"]], "compact");
+    const chains = chainsFromResim([example]);
+    const target = firstStepResponse(example.messages[1]!.content)!;
+    const shown = new Set<string>();
+    for (let seed = 0; seed < 12; seed++) {
+      const [refine] = refinementExamples([example], "plan", seed, true);
+      expect(refine!.messages.at(-1)).toEqual({ role: "assistant", content: target });
+      const future = refine!.messages[0]!.content.slice(refine!.messages[0]!.content.indexOf(PLAN_FUTURE_HEADER));
+      // Only the first step is shown, as SimRollout executes a one-step draft.
+      expect(future.match(/^Action: /gm)).toHaveLength(1);
+      const chain = chains.find((c) => future.includes(`Action: ${c.steps[0]!.action}\nObservation:\n${c.steps[0]!.state}`));
+      expect(chain).toBeDefined();
+      shown.add(String(chain!.steps[0]!.action));
+    }
+    expect([...shown].sort()).toEqual(["Down", "Up"]);
+    // The response form's draft is the cut response with the copy predictor's state.
+    const [viaResponse] = refinementExamples([example], "response", 0, true);
+    const input = viaResponse!.messages[0]!.content;
+    expect(input.slice(input.indexOf(REFINE_HEADER), input.indexOf(REAL_FUTURE_HEADER))).toContain(`<state>\n${currentState(example)}\n</state>`);
+    expect(viaResponse!.messages.at(-1)!.content).toBe(target);
+    // In the mix, held-out and policy examples are cut too, and ReSim data is required.
+    const examples = [0, 1, 2, 3, 4, 5].map((s) => resimExample(s, [["Down", "Right"], ["Up"]], "compact").example);
+    const mixed = withWorldModel(examples, undefined, { objectives: "refine", fraction: 0.25, evalFraction: 0.2, seed: 7, refineInput: "plan", firstStep: true });
+    expect([...mixed.train, ...mixed.eval].every((x) => !x.messages.at(-1)!.content.includes("<value>"))).toBe(true);
+    expect(mixed.eval.length).toBeGreaterThan(0);
+    expect(() => withWorldModel(examples, undefined, { objectives: "refine", fraction: 0.25, evalFraction: 0.2, seed: 7, firstStep: true, chainsFrom: examples })).toThrow(/--first-step/);
   });
 
   it("read how each plan ended from the template's assessment lines", () => {
