@@ -229,6 +229,11 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     expect(c.envConfig).toEqual({ preset: "6x6-1box", min_solution_length: 5 });
     expect([c.algo, c.simulates, c.refineInput, c.planMaxActions, c.maxAgentSteps, c.lr]).toEqual(["dyna-grpo", true, "plan", 1, 10_000, 3e-5]);
     expect(cfg.algos).toEqual(["grpo", "dyna-grpo"]);
+    // Its ID-room twin trains where a weak simulating student's groups are mixed, and draws its curve there.
+    const id = DYNA_CONFIGS["sokoban-first-step"]!;
+    expect(runConfig(id, "grpo", 0, id.budget).envConfig).toEqual({ preset: "6x6-1box" });
+    expect(id.splits.map((s) => s.name)).toEqual(["ID", "hard"]);
+    expect(runConfig(id, "dyna-grpo", 0, id.budget).refineInput).toBe("plan");
   });
 
   it.skipIf(!hasChromium)("trains GRPO, RLOO and Dyna-GRPO to the same budget, evaluates every row with intervals and plots training (needs chromium)", async () => {
