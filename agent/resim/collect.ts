@@ -15,7 +15,7 @@ import type { ResponsePolicy } from "../eval/policy.js";
 import { ExpertPolicy, LexicalPolicy, LlmRolloutPolicy, MixedPolicy, RandomPolicy, ResponseRolloutPolicy, type RolloutPolicy } from "./policies.js";
 import { succeeded } from "./rollouts.js";
 import { SeededRandom } from "./seeded-random.js";
-import { dedupe, keep } from "./select.js";
+import { dedupe, keep, withoutSelfLoops } from "./select.js";
 import { searchTree } from "./tree.js";
 import { valueRollouts, type ValueFunction } from "./value.js";
 
@@ -38,6 +38,12 @@ export interface ResimOptions {
   /** Rollouts kept in the response (the best + b_train − 1). */
   bTrain: number;
   gamma: number;
+  /**
+   * Leave out of the response the rollouts whose first action did not change the state
+   * (select.ts withoutSelfLoops), while any other rollout exists. Off by default: the
+   * collections in docs/results were made without it.
+   */
+  avoidSelfLoops?: boolean;
   policy: PolicyName;
   value: ValueFunction;
   /** Step budget of each collected episode (below the env's own; a weak teacher would fill the data with long failures). */
@@ -175,7 +181,8 @@ async function runEpisode(
       }
       nodes += search.nodes;
       calls += search.calls;
-      const { best, kept } = keep(dedupe(valued), opts.bTrain, random);
+      const unique = dedupe(valued);
+      const { best, kept } = keep(opts.avoidSelfLoops === true ? withoutSelfLoops(unique, current.observation.fingerprint) : unique, opts.bTrain, random);
       const shown = recent(history, opts.history);
       const prompt = buildPrompt(session.spec, current.observation, shown, true, opts.promptStyle, goal);
       const aggregated = opts.aggregator === "llm" ? await llmAggregate(opts.llm!, prompt, best, kept, random) : templateAggregate(best, kept, random);
@@ -208,6 +215,7 @@ async function runEpisode(
           d: opts.d,
           horizon: opts.horizon ?? DEFAULT_HORIZON,
           bTrain: opts.bTrain,
+          ...(opts.avoidSelfLoops === true ? { avoidSelfLoops: true } : {}),
           policy: policy.name,
           aggregator: opts.aggregator ?? "template",
           value: opts.value,

@@ -31,3 +31,22 @@ export function keep(unique: ValuedRollout[], bTrain: number, random: SeededRand
   const others = random.shuffle(unique.filter((r) => r !== best)).slice(0, Math.max(0, bTrain - 1));
   return { best, kept: [best, ...others] };
 }
+
+/**
+ * The rollouts whose first action changed the state (a fingerprint other than the root's),
+ * or all of them when none did or the environment gives no fingerprints.
+ *
+ * A first action that leaves the state as it was (walking into a wall) only spends a step,
+ * yet a depth-d search can rank it first: [bump, a] ends in a's child one level deeper than
+ * the tree reaches after a real first move, so its leaf is a separate, noisy Monte-Carlo
+ * estimate of a state a real move reaches sooner. On the Sokoban collection of resim.md
+ * (d = 2, 32 random rollouts), 822 of the 4,203 valued steps (19.6%) chose such a bump, 642
+ * of them with a strictly higher value than any real move; a student that sees only the
+ * state and learned to bump there repeats it forever when decoded greedily. Removing these
+ * rollouts before selection keeps the response's "Plan k has the highest value" true.
+ */
+export function withoutSelfLoops(rollouts: ValuedRollout[], rootFingerprint: string): ValuedRollout[] {
+  if (rootFingerprint === "") return rollouts;
+  const moving = rollouts.filter((r) => r.steps.length > 0 && r.steps[0]!.observation.fingerprint !== rootFingerprint);
+  return moving.length > 0 ? moving : rollouts;
+}

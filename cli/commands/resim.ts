@@ -28,6 +28,7 @@ export function resimCommand(): Command {
     .option("--horizon <n>", "steps each trajectory is followed for its Monte-Carlo outcome", int, 20)
     .option("--b-train <n>", "plans kept in each response (best + b_train − 1)", int, 2)
     .option("--gamma <g>", "discount of the value function", fraction, 0.9)
+    .option("--avoid-self-loops", "never show or choose a plan whose first action leaves the state unchanged (e.g. walking into a wall) while another plan exists: a depth-d search can value such a plan above every real move")
     .addOption(
       new Option(
         "--policy <name>",
@@ -78,6 +79,7 @@ export function resimCommand(): Command {
           horizon: opts.horizon,
           bTrain: opts.bTrain,
           gamma: opts.gamma,
+          avoidSelfLoops: Boolean(opts.avoidSelfLoops),
           policy: opts.policy,
           value: opts.value,
           history: opts.history,

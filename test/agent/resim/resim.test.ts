@@ -112,6 +112,18 @@ describe("ReSim collection", () => {
     }
   });
 
+  it("with avoidSelfLoops, never shows or takes a plan whose first action leaves the state as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "resim-loops-"));
+    await collectResim(ctx.client, options(dir, { episodes: 4, b: 16, d: 2, policy: "random", value: "mc", history: 0, promptStyle: "compact", avoidSelfLoops: true, maxEpisodeSteps: 8 }));
+    const data = read(join(dir, "resim.jsonl"));
+    expect(data.length).toBeGreaterThan(4);
+    for (const ex of data) {
+      expect(ex.metadata.avoidSelfLoops).toBe(true);
+      const state = ex.messages[0]!.content.slice("Current observation:\n".length);
+      for (const plan of parseResponse(ex.messages.at(-1)!.content).plans) expect(plan.steps[0]!.state).not.toBe(state);
+    }
+  });
+
   it("rejects b_train outside 1..b", async () => {
     const dir = mkdtempSync(join(tmpdir(), "resim-"));
     await expect(collectResim(ctx.client, options(dir, { bTrain: 9 }))).rejects.toThrow(/b_train/);
