@@ -13,6 +13,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { EnvClient } from "../client/index.js";
+import type { EvalResult } from "../eval/evaluate.js";
 import { CheckpointPolicy } from "../eval/model-policy.js";
 import { parseRlConfig, type Algo } from "../rl/config.js";
 import { runRl } from "../rl/trainer.js";
@@ -43,6 +44,8 @@ export interface DynaGrpoResult {
   trainSeconds: Record<string, number>;
   /** Dyna-GRPO runs: what SimRollout's refinement did over the simulation-improvement iterations (from metrics.jsonl). */
   refinement?: Record<string, RefinementSummary>;
+  /** Each run of another algorithm against GRPO of the same RL seed, greedy, on the same episodes (when GRPO ran). */
+  versusGrpo?: { run: string; grpo: string; split: string; paired: Paired }[];
   command: string;
   generatedAt: string;
 }
@@ -205,6 +208,7 @@ export async function runDynaGrpoExperiment(
   const start = await curvePoint("start checkpoint", dirs.from);
   const trainSeconds: Record<string, number> = {};
   const refinement: Record<string, RefinementSummary> = {};
+  const finals = new Map<string, { run: string; result: EvalResult }>();
   for (const algo of cfg.algos) {
     for (const seed of cfg.seeds) {
       const run = runName(cfg, algo, seed);
@@ -228,11 +232,23 @@ export async function runDynaGrpoExperiment(
         const r = await evalSaved(run, split, cfg.evalEpisodes, checkpointPolicy(join(out, "checkpoint")));
         const start = await evalSaved("start checkpoint", split, cfg.evalEpisodes, checkpointPolicy(dirs.from));
         rows.push({ ...toRow(run, split.name, r.result, r.seconds), vsStart: pairedBySeed(r.result, start.result) });
+        finals.set(`${algo}|${seed}|${split.name}`, { run, result: r.result });
       }
       rows.push(...(await sampledRows(run, run, join(out, "checkpoint"), cfg.evalEpisodes, true)));
     }
   }
-  const result: DynaGrpoResult = { config: cfg, from: dirs.from, rows, curves, trainSeconds, refinement, command, generatedAt: new Date().toISOString() };
+  // The paper's comparison is against GRPO: the same rooms make it a paired test, far tighter than two intervals.
+  const versusGrpo: NonNullable<DynaGrpoResult["versusGrpo"]> = [];
+  for (const algo of cfg.algos.filter((a) => a !== "grpo")) {
+    for (const seed of cfg.seeds) {
+      for (const split of cfg.splits) {
+        const a = finals.get(`${algo}|${seed}|${split.name}`);
+        const g = finals.get(`grpo|${seed}|${split.name}`);
+        if (a && g) versusGrpo.push({ run: a.run, grpo: g.run, split: split.name, paired: pairedBySeed(a.result, g.result) });
+      }
+    }
+  }
+  const result: DynaGrpoResult = { config: cfg, from: dirs.from, rows, curves, trainSeconds, refinement, ...(versusGrpo.length ? { versusGrpo } : {}), command, generatedAt: new Date().toISOString() };
   await writeReport(result, dirs.docs);
   return result;
 }
@@ -260,6 +276,18 @@ function seedMeanLines(rows: readonly Row[]): string[] {
   });
   if (lines.length === 0) return [];
   return ["Over RL seeds: each run's difference from the start on the same episodes, averaged, with a t 95% interval over seeds.", "", "| method | split | seeds | mean − start [95% CI] |", "|---|---|---|---|", ...lines, ""];
+}
+
+function versusGrpoLines(pairs: NonNullable<DynaGrpoResult["versusGrpo"]>): string[] {
+  if (pairs.length === 0) return [];
+  return [
+    "Against GRPO of the same RL seed, greedy, on the same episodes (the paper's comparison):",
+    "",
+    "| run | against | split | − GRPO [95% CI]; McNemar p |",
+    "|---|---|---|---|",
+    ...pairs.map((x) => `| ${x.run} | ${x.grpo} | ${x.split} | ${pairedCell(x.paired).replace("gained", "won").replace("lost", "lost to GRPO")} |`),
+    "",
+  ];
 }
 
 function correlationLine(curves: readonly CurvePoint[]): string {
@@ -323,6 +351,7 @@ export async function writeReport(r: DynaGrpoResult, docs: string): Promise<void
     ),
     "",
     ...seedMeanLines(r.rows),
+    ...versusGrpoLines(r.versusGrpo ?? []),
     "Training wall time per run: " + Object.entries(r.trainSeconds).map(([run, s]) => `${run} ${Math.round(s)} s`).join(", ") + ".",
     "",
     ...(hasSim ? [correlationLine(r.curves), ""] : []),
