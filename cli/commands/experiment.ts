@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { Command, Option } from "commander";
 import { CONFIGS } from "../../agent/experiment/config.js";
 import { DYNA_CONFIGS } from "../../agent/experiment/dyna-grpo-configs.js";
@@ -65,7 +66,7 @@ export function experimentCommand(): Command {
     .option("--budget <n>", "agent steps per run (default: the configuration's); a rerun with a larger budget continues the runs", int)
     .option("--no-baselines", "skip the random-policy and start-checkpoint rows: run a second process with other --algos on the same --work while the first evaluates them, then rerun with every algorithm for the whole report")
     .option("--work <dir>", "training runs and saved evaluations (a rerun resumes them)", "runs/dyna-grpo-experiment")
-    .option("--docs <dir>", "where the report goes", "docs/results")
+    .option("--docs <dir>", "where the report goes (default docs/results/dyna-grpo/<config>: docs/results/dyna-grpo.md is the curated page that links the reports)")
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .action(async (opts) => {
       const algoNames = opts.algos === undefined ? undefined : String(opts.algos).split(",");
@@ -101,6 +102,7 @@ export function experimentCommand(): Command {
       try {
         const extra = [opts.nT !== undefined ? `--n-t ${opts.nT}` : "", opts.nPi !== undefined ? `--n-pi ${opts.nPi}` : "", opts.algos ? `--algos ${opts.algos}` : "", seeds ? `--seeds ${seeds.join(",")}` : "", opts.lr !== undefined ? `--lr ${opts.lr}` : "", opts.budget !== undefined ? `--budget ${opts.budget}` : "", opts.splits ? `--splits ${opts.splits}` : ""].filter(Boolean).join(" ");
         const command = `dynamind experiment dyna-grpo --from ${opts.from} --config ${cfg.name}${extra ? ` ${extra}` : ""}`;
+        opts.docs ??= join("docs", "results", "dyna-grpo", cfg.name);
         const r = await runDynaGrpoExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"), opts.baselines !== false);
         for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(28)} success ${row.success.rate.toFixed(3)}  ${row.simScore ? `Sim ${row.simScore.mean.toFixed(3)}` : ""}`);
         console.log(`report: ${opts.docs}/dyna-grpo.md`);

@@ -56,3 +56,25 @@ describe("models/sokoban-action-valued", () => {
     expect(r.invalidAnswerRate).toBe(0);
   }, 120_000);
 });
+
+describe("models/sokoban-first-step", () => {
+  const fsDir = new URL("../../../models/sokoban-first-step/", import.meta.url).pathname;
+
+  it("replays ID rooms of its recorded evaluation, each response a one-step simulation (greedy, at most 20 steps)", async () => {
+    const policy = await CheckpointPolicy.load(fsDir, { simulates: true, maxNewTokens: 80, temperature: 0 });
+    const seeds = [1_000_000, 1_000_006, 1_000_011, 1_000_021];
+    const r = await evaluate(ctx.client, policy, { envId: "sokoban", config: { preset: "6x6-1box" }, seeds, history: 0, concurrency: 4, simScore: true, promptStyle: "compact", maxSteps: 20 });
+    // The 200-episode evaluation of docs/results/dyna-grpo.md's first-step start row played these rooms so.
+    expect(r.perEpisode.map((e) => [e.seed, e.success, e.steps])).toEqual([
+      [1_000_000, false, 20],
+      [1_000_006, true, 1],
+      [1_000_011, true, 2],
+      [1_000_021, true, 2],
+    ]);
+    expect(r.invalidAnswerRate).toBe(0);
+    // Every response states one plan of one step, which the Sim Score executes.
+    expect(r.sim.plans).toBe(25);
+    expect(r.sim.steps).toBe(25);
+    expect(r.sim.invalidPlans).toBe(0);
+  }, 180_000);
+});
