@@ -20,6 +20,16 @@ beforeAll(async () => {
   await selectBackend({ prefer: "wasm" });
 });
 
+/** Plays 6×6 rooms greedily (at most 20 steps) and expects each seed's outcome and length as recorded. */
+async function replays(checkpoint: string, simulates: boolean, maxNewTokens: number, expected: [number, boolean, number][]) {
+  const policy = await CheckpointPolicy.load(checkpoint, { simulates, maxNewTokens, temperature: 0 });
+  const seeds = expected.map(([seed]) => seed);
+  const r = await evaluate(ctx.client, policy, { envId: "sokoban", config: { preset: "6x6-1box" }, seeds, history: 0, concurrency: 4, simScore: simulates, promptStyle: "compact", maxSteps: 20 });
+  expect(r.perEpisode.map((e) => [e.seed, e.success, e.steps])).toEqual(expected);
+  expect(r.invalidAnswerRate).toBe(0);
+  return r;
+}
+
 describe("models/sokoban-resim-rotary", () => {
   it("is the rotary-position student the docs describe", () => {
     const config = JSON.parse(readFileSync(`${dir}config.json`, "utf8")) as { model: Record<string, unknown> };
@@ -43,17 +53,13 @@ describe("models/sokoban-action-valued", () => {
   });
 
   it("replays the first ID rooms of its recorded evaluation (greedy, at most 20 steps)", async () => {
-    const policy = await CheckpointPolicy.load(actionDir, { simulates: false, maxNewTokens: 24, temperature: 0 });
-    const seeds = [1_000_000, 1_000_001, 1_000_002, 1_000_006];
-    const r = await evaluate(ctx.client, policy, { envId: "sokoban", config: { preset: "6x6-1box" }, seeds, history: 0, concurrency: 4, simScore: false, promptStyle: "compact", maxSteps: 20 });
     // The 200-episode evaluation of docs/results/dyna-grpo.md's start row played these rooms so.
-    expect(r.perEpisode.map((e) => [e.seed, e.success, e.steps])).toEqual([
+    await replays(actionDir, false, 24, [
       [1_000_000, true, 5],
       [1_000_001, true, 5],
       [1_000_002, false, 20],
       [1_000_006, true, 1],
     ]);
-    expect(r.invalidAnswerRate).toBe(0);
   }, 120_000);
 });
 
@@ -61,17 +67,13 @@ describe("models/sokoban-first-step", () => {
   const fsDir = new URL("../../../models/sokoban-first-step/", import.meta.url).pathname;
 
   it("replays ID rooms of its recorded evaluation, each response a one-step simulation (greedy, at most 20 steps)", async () => {
-    const policy = await CheckpointPolicy.load(fsDir, { simulates: true, maxNewTokens: 80, temperature: 0 });
-    const seeds = [1_000_000, 1_000_006, 1_000_011, 1_000_021];
-    const r = await evaluate(ctx.client, policy, { envId: "sokoban", config: { preset: "6x6-1box" }, seeds, history: 0, concurrency: 4, simScore: true, promptStyle: "compact", maxSteps: 20 });
     // The 200-episode evaluation of docs/results/dyna-grpo.md's first-step start row played these rooms so.
-    expect(r.perEpisode.map((e) => [e.seed, e.success, e.steps])).toEqual([
+    const r = await replays(fsDir, true, 80, [
       [1_000_000, false, 20],
       [1_000_006, true, 1],
       [1_000_011, true, 2],
       [1_000_021, true, 2],
     ]);
-    expect(r.invalidAnswerRate).toBe(0);
     // Every response states one plan of one step, which the Sim Score executes.
     expect(r.sim.plans).toBe(25);
     expect(r.sim.steps).toBe(25);
