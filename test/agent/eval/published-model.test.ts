@@ -80,3 +80,15 @@ describe("models/sokoban-first-step", () => {
     expect(r.sim.invalidPlans).toBe(0);
   }, 180_000);
 });
+
+describe("models/sokoban-action-noloop", () => {
+  it("replays the first ID rooms of its recorded evaluation (greedy, at most 20 steps)", async () => {
+    // The 200-episode evaluation of docs/results/resim.md's "--avoid-self-loops, seed 7" row played these rooms so.
+    await replays(new URL("../../../models/sokoban-action-noloop/", import.meta.url).pathname, false, 24, [
+      [1_000_000, true, 7],
+      [1_000_001, true, 5],
+      [1_000_002, false, 20],
+      [1_000_003, true, 5],
+    ]);
+  }, 120_000);
+});
