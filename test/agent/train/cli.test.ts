@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,6 +41,10 @@ describe("dynamind sft", () => {
     await expect(sftCommand().parseAsync(["--data", actionOnly, "--out", path.join(dir, "o5"), "--world-model", "next-state", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/hold plans with states/);
     await expect(sftCommand().exitOverride().configureOutput({ writeErr: () => {} }).parseAsync(["--data", data, "--out", path.join(dir, "o5b"), "--world-model", "refine", "--refine-input", "draft"], { from: "user" })).rejects.toThrow(/--refine-input.*draft.*invalid/);
     await expect(sftCommand().parseAsync(["--data", data, "--out", path.join(dir, "o6"), "--world-model", "dreams", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/--world-model takes next-state, critique/);
+    // --first-step cuts ReSim responses: action-only data is refused before training, and writes nothing.
+    await expect(sftCommand().parseAsync(["--data", actionOnly, "--out", path.join(dir, "o7"), "--first-step", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/--first-step: no --data response states a plan/);
+    await expect(sftCommand().parseAsync(["--data", actionOnly, "--out", path.join(dir, "o8"), "--first-step", "--world-model", "refine", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/hold plans with states/);
+    expect(existsSync(path.join(dir, "o7", "metrics.jsonl"))).toBe(false);
   });
 
   it("trains only the steps the search valued (--select), as experiment resim does", async () => {
