@@ -122,13 +122,27 @@ export async function collectResim(client: EnvClient, opts: ResimOptions): Promi
   const results: EpisodeSummary[] = [];
   let examples = 0;
   let next = 0;
+  // Episodes finish in an order that depends on timing. They are written whole (so the file is
+  // always resumable) and in seed order: the dataset is then the same bytes in every run, and a
+  // resumed file the same as an uninterrupted one. Appends are chained so that they land in
+  // the order they were queued.
+  const finished = new Map<number, { data: Example[]; baseline: Example[] }>();
+  let written = 0;
+  let writes: Promise<void> = Promise.resolve();
   const worker = async () => {
     while (next < seeds.length) {
-      const seed = seeds[next++]!;
-      const { summary, data, baseline } = await runEpisode(client, opts, seed);
-      // Whole episodes at once, so the file is always resumable.
-      await appendExamples(opts.out, data);
-      if (opts.actionOnlyOut) await appendExamples(opts.actionOnlyOut, baseline);
+      const index = next++;
+      const { summary, data, baseline } = await runEpisode(client, opts, seeds[index]!);
+      finished.set(index, { data, baseline });
+      while (finished.has(written)) {
+        const episode = finished.get(written)!;
+        finished.delete(written++);
+        writes = writes.then(async () => {
+          await appendExamples(opts.out, episode.data);
+          if (opts.actionOnlyOut) await appendExamples(opts.actionOnlyOut, episode.baseline);
+        });
+      }
+      await writes;
       examples += data.length;
       results.push(summary);
       opts.onEpisode?.(summary);

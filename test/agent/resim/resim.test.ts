@@ -83,6 +83,20 @@ describe("ReSim collection", () => {
     expect(seeds.sort()).toEqual([100, 101, 102]);
   });
 
+  it("writes episodes in seed order whatever order they finish in: the same bytes with 1 or 4 in flight, resumed or not", async () => {
+    const bytes = async (runs: Array<Partial<ResimOptions>>) => {
+      const dir = mkdtempSync(join(tmpdir(), "resim-"));
+      for (const run of runs) await collectResim(ctx.client, options(dir, { episodes: 6, ...run }));
+      return [readFileSync(join(dir, "resim.jsonl"), "utf8"), readFileSync(join(dir, "action.jsonl"), "utf8")];
+    };
+    const serial = await bytes([{ concurrency: 1 }]);
+    const seeds = serial[0]!.trim().split("\n").map((l) => (JSON.parse(l) as Example).metadata.seed);
+    expect(seeds).toEqual([...seeds].sort((a, b) => a - b));
+    expect(new Set(seeds).size).toBe(6);
+    expect(await bytes([{ concurrency: 4 }])).toEqual(serial);
+    expect(await bytes([{ concurrency: 4, episodes: 2 }, { concurrency: 4 }])).toEqual(serial);
+  });
+
   it("refuses to resume from a corrupt file, naming the line", async () => {
     const dir = mkdtempSync(join(tmpdir(), "resim-"));
     writeFileSync(join(dir, "resim.jsonl"), '{"messages":[],"metadata":{"env":"sokoban","seed":1,"episodeEnd":true}}\n{oops\n');
