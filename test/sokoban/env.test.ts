@@ -56,10 +56,10 @@ describe("sokoban env", () => {
 
   it("text rendering uses the RAGEN symbols", () => {
     // One map cannot show P and S at once: render it with the player on floor, then on a target.
-    const room = roomFromText("#######\n#P_O√X#\n#O____#\n#######");
-    expect(renderText(room)).toBe("#######\n#P_O√X#\n#O____#\n#######");
+    const room = roomFromText("#######\n#P_O√X#\n#O__X_#\n#######");
+    expect(renderText(room)).toBe("#######\n#P_O√X#\n#O__X_#\n#######");
     room.player = 2 * 7 + 1; // the target in row 2
-    expect(renderText(room)).toBe("#######\n#__O√X#\n#S____#\n#######");
+    expect(renderText(room)).toBe("#######\n#__O√X#\n#S__X_#\n#######");
   });
 
   it("rejects invalid actions without changing state", () => {
