@@ -92,3 +92,18 @@ describe("models/sokoban-action-noloop", () => {
     ]);
   }, 120_000);
 });
+
+describe("models/sokoban-first-step-noloop", () => {
+  it("replays ID rooms of its recorded evaluation, each response a one-step simulation (greedy, at most 20 steps)", async () => {
+    // The 200-episode evaluation of models/README.md's sokoban-first-step-noloop played these rooms so.
+    const r = await replays(new URL("../../../models/sokoban-first-step-noloop/", import.meta.url).pathname, true, 80, [
+      [1_000_000, false, 20],
+      [1_000_006, true, 1],
+      [1_000_007, true, 5],
+      [1_000_011, true, 2],
+    ]);
+    expect(r.sim.plans).toBe(28);
+    expect(r.sim.steps).toBe(28);
+    expect(r.sim.invalidPlans).toBe(0);
+  }, 180_000);
+});
