@@ -99,8 +99,10 @@ export function tokenizeExamples(
   maxSeqLen: number,
   name = "the dataset",
   promptLossWeight = 0,
+  answerLossWeight = 1,
 ): { examples: TokenizedExample[] } {
   if (!(promptLossWeight >= 0 && promptLossWeight <= 1)) throw new Error(`promptLossWeight must be in [0, 1], got ${promptLossWeight}`);
+  if (!(answerLossWeight >= 1 && answerLossWeight <= 100)) throw new Error(`answerLossWeight must be in [1, 100], got ${answerLossWeight}`);
   const out: TokenizedExample[] = [];
   let tooLong = 0;
   let longest = -1;
@@ -110,7 +112,11 @@ export function tokenizeExamples(
       tooLong++;
       if (longest < 0 || ids.length > (out[longest]?.ids.length ?? 0)) longest = out.length;
     }
-    out.push(promptLossWeight > 0 ? { ids, responseMask, lossWeight: responseMask.map((m) => (m ? 1 : promptLossWeight)) } : { ids, responseMask });
+    const from = answerLossWeight !== 1 ? answerStart(ids, responseMask, tokenizer) : -1;
+    if (promptLossWeight > 0 || from >= 0) {
+      const lossWeight = responseMask.map((m, t) => (m ? (from >= 0 && t >= from ? answerLossWeight : 1) : promptLossWeight));
+      out.push({ ids, responseMask, lossWeight });
+    } else out.push({ ids, responseMask });
   });
   if (tooLong > 0) {
     const len = out[longest]!.ids.length;
@@ -121,6 +127,26 @@ export function tokenizeExamples(
     );
   }
   return { examples: out };
+}
+
+const ANSWER_TAG = Buffer.from("<answer");
+
+/**
+ * Where the final response's answer starts: the index of the token that holds the start of
+ * its last `<answer` tag (the tokens after it, the end token included, are the answer), or
+ * −1 when the final response has none. Found on the tokens' bytes, so it holds for any
+ * tokenizer, whatever pieces the tag was cut into.
+ */
+export function answerStart(ids: readonly number[], responseMask: readonly number[], tokenizer: Pick<Tokenizer, "tokenBytes">): number {
+  let suffix = Buffer.alloc(0);
+  for (let t = ids.length - 1; t >= 0 && responseMask[t]; t--) {
+    const bytes = tokenizer.tokenBytes(ids[t]!);
+    if (!bytes) continue;
+    suffix = Buffer.concat([bytes, suffix]);
+    // Walking back, the first token that completes the tag is the one holding its "<".
+    if (suffix.indexOf(ANSWER_TAG) >= 0) return t;
+  }
+  return -1;
 }
 
 /** Token counts of a data set under a tokenizer (chat template included). */

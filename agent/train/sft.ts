@@ -91,6 +91,12 @@ export interface SftOptions {
    */
   promptLossWeight?: number;
   /**
+   * Loss weight of the final answer's tokens, from its `<answer` tag to the end (default 1).
+   * A one-step response spends ~2 of its ~66 tokens on the decision and the rest on the
+   * predicted state, so with equal weights the action gets a small share of the gradient.
+   */
+  answerLossWeight?: number;
+  /**
    * Start each batch's positions at a random offset (seeded by step) instead of 0, so
    * every row of the learned position table trains. Without it, a prompt longer than
    * any training example (Sokoban's 8×8 rooms after 6×6 training) reaches positions
@@ -229,7 +235,7 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   let evalSet: ReturnType<typeof tokenizeExamples>;
   try {
     if (split.train.length === 0) throw new Error("no training examples");
-    train = tokenizeExamples(split.train, tokenizer, maxSeqLen, "the training split", opts.promptLossWeight ?? 0);
+    train = tokenizeExamples(split.train, tokenizer, maxSeqLen, "the training split", opts.promptLossWeight ?? 0, opts.answerLossWeight ?? 1);
     evalSet = tokenizeExamples(split.eval, tokenizer, maxSeqLen, "the held-out split");
   } catch (err) {
     optimizer.dispose();
@@ -240,7 +246,7 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   const batches = lengthBuckets(train.examples, batchSize, opts.maxBatchTokens);
   const evalBatches = lengthBuckets(evalSet.examples, batchSize, opts.maxBatchTokens);
   log?.info(
-    { params: model.parameterCount, config: model.config, train: train.examples.length, eval: evalSet.examples.length, batches: batches.length, steps: opts.steps, startStep, promptLossWeight: opts.promptLossWeight ?? 0, positionShift: opts.positionShift ?? false },
+    { params: model.parameterCount, config: model.config, train: train.examples.length, eval: evalSet.examples.length, batches: batches.length, steps: opts.steps, startStep, promptLossWeight: opts.promptLossWeight ?? 0, answerLossWeight: opts.answerLossWeight ?? 1, positionShift: opts.positionShift ?? false },
     "SFT starting",
   );
 

@@ -29,6 +29,7 @@ export function sftCommand(): Command {
     .option("--weight-decay <w>", "AdamW decoupled weight decay", num, 0.1)
     .option("--grad-clip <norm>", "global gradient-norm clip (0 = off)", num, 1.0)
     .option("--prompt-loss-weight <w>", "loss weight of prompt tokens, 0–1 (0: responses only; the held-out loss is always on responses)", num, 0)
+    .option("--answer-loss-weight <w>", "loss weight of the final answer's tokens (from its <answer> tag), 1–100: a simulating response spends most tokens on states, few on the decision", num, 1)
     .option("--position-shift", "start each batch at a random position so every row of the position table trains (for prompts longer than any training example)")
     .option("--eval-every <n>", "evaluate every n steps (0 = only at the end)", int, 100)
     .option("--checkpoint-every <n>", "checkpoint every n steps (0 = only at the end)", int, 500)
@@ -129,6 +130,7 @@ export function sftCommand(): Command {
         weightDecay: opts.weightDecay,
         gradClip: opts.gradClip,
         promptLossWeight: opts.promptLossWeight,
+        answerLossWeight: opts.answerLossWeight,
         positionShift: Boolean(opts.positionShift),
         evalEvery: opts.evalEvery,
         checkpointEvery: opts.checkpointEvery,
