@@ -4,7 +4,7 @@
  * observation, a model's predicted state). Returns a problem description for text that
  * is not a valid room, never throws: the text may come from a model.
  */
-import { BOX, FLOOR, TARGET, WALL, makeRoom, roomProblem, type Room } from "./room.js";
+import { BOX, FLOOR, MAX_SIDE, TARGET, WALL, makeRoom, roomProblem, type Room } from "./room.js";
 import { TEXT_SYMBOLS } from "./render-text.js";
 
 const S = TEXT_SYMBOLS;
@@ -22,6 +22,8 @@ export function roomFromText(text: string): { room: Room } | { problem: string }
   const rows = text.split("\n");
   const height = rows.length;
   const width = [...rows[0]!].length;
+  // Checked before the grid is allocated: the text may be a model's, of any shape.
+  if (width > MAX_SIDE || height > MAX_SIDE) return { problem: `a room is at most ${MAX_SIDE}×${MAX_SIDE} cells` };
   const grid = new Uint8Array(width * height);
   let player = -1;
   for (let y = 0; y < height; y++) {

@@ -138,13 +138,15 @@ const ANSWER_TAG = Buffer.from("<answer");
  * tokenizer, whatever pieces the tag was cut into.
  */
 export function answerStart(ids: readonly number[], responseMask: readonly number[], tokenizer: Pick<Tokenizer, "tokenBytes">): number {
-  let suffix = Buffer.alloc(0);
+  // Only the first bytes of what follows a token can complete a tag that starts in it.
+  let head = Buffer.alloc(0);
   for (let t = ids.length - 1; t >= 0 && responseMask[t]; t--) {
     const bytes = tokenizer.tokenBytes(ids[t]!);
     if (!bytes) continue;
-    suffix = Buffer.concat([bytes, suffix]);
+    const joined = Buffer.concat([bytes, head]);
     // Walking back, the first token that completes the tag is the one holding its "<".
-    if (suffix.indexOf(ANSWER_TAG) >= 0) return t;
+    if (joined.indexOf(ANSWER_TAG) >= 0) return t;
+    head = joined.subarray(0, ANSWER_TAG.length - 1);
   }
   return -1;
 }

@@ -1,10 +1,16 @@
 import { readFileSync } from "node:fs";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import type { BackendPreference } from "../../agent/model/backend.js";
 import type { ExampleSelection } from "../../agent/resim/decisions.js";
 import { createLogger } from "../../env-server/logger.js";
 import { int, nonNegative as num, requireDirs, requireFiles } from "../options.js";
 
+
+function answerWeight(value: string): number {
+  const w = Number(value);
+  if (!(w >= 1 && w <= 100)) throw new InvalidArgumentError("expected a number from 1 to 100");
+  return w;
+}
 
 export function sftCommand(): Command {
   return new Command("sft")
@@ -29,7 +35,7 @@ export function sftCommand(): Command {
     .option("--weight-decay <w>", "AdamW decoupled weight decay", num, 0.1)
     .option("--grad-clip <norm>", "global gradient-norm clip (0 = off)", num, 1.0)
     .option("--prompt-loss-weight <w>", "loss weight of prompt tokens, 0–1 (0: responses only; the held-out loss is always on responses)", num, 0)
-    .option("--answer-loss-weight <w>", "loss weight of the final answer's tokens (from its <answer> tag), 1–100: a simulating response spends most tokens on states, few on the decision", num, 1)
+    .option("--answer-loss-weight <w>", "loss weight of the final answer's tokens (from its <answer> tag), 1–100: a simulating response spends most tokens on states, few on the decision", answerWeight, 1)
     .option("--position-shift", "start each batch at a random position so every row of the position table trains (for prompts longer than any training example)")
     .option("--eval-every <n>", "evaluate every n steps (0 = only at the end)", int, 100)
     .option("--checkpoint-every <n>", "checkpoint every n steps (0 = only at the end)", int, 500)

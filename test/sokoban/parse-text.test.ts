@@ -33,6 +33,9 @@ describe("sokoban text → room", () => {
       ["#####\n#_O_#\n#####", /no player/],
       ["#####\n#PXO#\n#X__#\n#####", /2 boxes but 1 targets/],
       ["_####\n#PXO#\n#####", /border is not a wall/],
+      // Sized before anything is allocated: a million-column row and a million rows.
+      ["#".repeat(1_000_000), /at most 64×64/],
+      ["#\n".repeat(1_000_000), /at most 64×64/],
     ];
     for (const [text, problem] of cases) {
       const parsed = roomFromText(text);
