@@ -63,24 +63,6 @@ describe("models/sokoban-action-valued", () => {
   }, 120_000);
 });
 
-describe("models/sokoban-first-step", () => {
-  const fsDir = new URL("../../../models/sokoban-first-step/", import.meta.url).pathname;
-
-  it("replays ID rooms of its recorded evaluation, each response a one-step simulation (greedy, at most 20 steps)", async () => {
-    // The 200-episode evaluation of docs/results/dyna-grpo.md's first-step start row played these rooms so.
-    const r = await replays(fsDir, true, 80, [
-      [1_000_000, false, 20],
-      [1_000_006, true, 1],
-      [1_000_011, true, 2],
-      [1_000_021, true, 2],
-    ]);
-    // Every response states one plan of one step, which the Sim Score executes.
-    expect(r.sim.plans).toBe(25);
-    expect(r.sim.steps).toBe(25);
-    expect(r.sim.invalidPlans).toBe(0);
-  }, 180_000);
-});
-
 describe("models/sokoban-action-noloop", () => {
   it("replays the first ID rooms of its recorded evaluation (greedy, at most 20 steps)", async () => {
     // The 200-episode evaluation of docs/results/resim.md's "--avoid-self-loops, seed 7" row played these rooms so.
@@ -93,17 +75,21 @@ describe("models/sokoban-action-noloop", () => {
   }, 120_000);
 });
 
-describe("models/sokoban-first-step-noloop", () => {
-  it("replays ID rooms of its recorded evaluation, each response a one-step simulation (greedy, at most 20 steps)", async () => {
-    // The 200-episode evaluation of models/README.md's sokoban-first-step-noloop played these rooms so.
-    const r = await replays(new URL("../../../models/sokoban-first-step-noloop/", import.meta.url).pathname, true, 80, [
-      [1_000_000, false, 20],
-      [1_000_006, true, 1],
-      [1_000_007, true, 5],
-      [1_000_011, true, 2],
-    ]);
-    expect(r.sim.plans).toBe(28);
-    expect(r.sim.steps).toBe(28);
-    expect(r.sim.invalidPlans).toBe(0);
-  }, 180_000);
-});
+/** The one-step students, each with rooms its recorded 200-episode evaluation (models/README.md) played so. */
+const ONE_STEP: Array<[string, [number, boolean, number][]]> = [
+  ["sokoban-first-step", [[1_000_000, false, 20], [1_000_006, true, 1], [1_000_011, true, 2], [1_000_021, true, 2]]],
+  ["sokoban-first-step-noloop", [[1_000_000, false, 20], [1_000_006, true, 1], [1_000_007, true, 5], [1_000_011, true, 2]]],
+];
+
+for (const [name, expected] of ONE_STEP) {
+  describe(`models/${name}`, () => {
+    it("replays ID rooms of its recorded evaluation, each response a one-step simulation (greedy, at most 20 steps)", async () => {
+      const r = await replays(new URL(`../../../models/${name}/`, import.meta.url).pathname, true, 80, expected);
+      // Every response states one plan of one step, which the Sim Score executes.
+      const responses = expected.reduce((a, [, , steps]) => a + steps, 0);
+      expect(r.sim.plans).toBe(responses);
+      expect(r.sim.steps).toBe(responses);
+      expect(r.sim.invalidPlans).toBe(0);
+    }, 180_000);
+  });
+}
