@@ -230,6 +230,9 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     expect(c.envConfig).toEqual({ preset: "6x6-1box", min_solution_length: 5 });
     expect([c.algo, c.simulates, c.refineInput, c.planMaxActions, c.maxAgentSteps, c.lr]).toEqual(["dyna-grpo", true, "plan", 1, 10_000, 3e-5]);
     expect(cfg.algos).toEqual(["grpo", "dyna-grpo"]);
+    // Sampled at the training temperature beside greedy, three RL seeds; its ID twin stays as the nineteenth session ran it.
+    expect([cfg.sampledEval, cfg.seeds]).toEqual([1, [0, 1, 2]]);
+    expect([DYNA_CONFIGS["sokoban-first-step"]!.sampledEval, DYNA_CONFIGS["sokoban-first-step"]!.seeds]).toEqual([undefined, [0]]);
     // Its ID-room twin trains where a weak simulating student's groups are mixed, and draws its curve there.
     const id = DYNA_CONFIGS["sokoban-first-step"]!;
     expect(runConfig(id, "grpo", 0, id.budget).envConfig).toEqual({ preset: "6x6-1box" });
