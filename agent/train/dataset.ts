@@ -87,6 +87,18 @@ function describeExample(ex: ChatExample, index: number, name: string): string {
 }
 
 /**
+ * Loss weights beside the response mask's 1: `prompt` on prompt tokens (0–1), `answer` on
+ * the final answer's tokens from its tag (answerStart), `decision` on the tokens of the
+ * response's first stated action (decisionSpan; where both apply, `decision` wins). Each
+ * of the last two 1–100; 1 leaves the batches as they were.
+ */
+export interface LossWeights {
+  prompt?: number;
+  answer?: number;
+  decision?: number;
+}
+
+/**
  * Tokenises with the chat template. Nothing is ever cut: an example of N
  * tokens trains on N − 1 positions, so it needs `maxSeqLen ≥ N − 1`, and when
  * any example is longer this throws one Error naming how many are and the
@@ -98,11 +110,12 @@ export function tokenizeExamples(
   tokenizer: Tokenizer,
   maxSeqLen: number,
   name = "the dataset",
-  promptLossWeight = 0,
-  answerLossWeight = 1,
+  weights: LossWeights = {},
 ): { examples: TokenizedExample[] } {
+  const { prompt: promptLossWeight = 0, answer: answerLossWeight = 1, decision: decisionLossWeight = 1 } = weights;
   if (!(promptLossWeight >= 0 && promptLossWeight <= 1)) throw new Error(`promptLossWeight must be in [0, 1], got ${promptLossWeight}`);
   if (!(answerLossWeight >= 1 && answerLossWeight <= 100)) throw new Error(`answerLossWeight must be in [1, 100], got ${answerLossWeight}`);
+  if (!(decisionLossWeight >= 1 && decisionLossWeight <= 100)) throw new Error(`decisionLossWeight must be in [1, 100], got ${decisionLossWeight}`);
   const out: TokenizedExample[] = [];
   let tooLong = 0;
   let longest = -1;
@@ -113,8 +126,13 @@ export function tokenizeExamples(
       if (longest < 0 || ids.length > (out[longest]?.ids.length ?? 0)) longest = out.length;
     }
     const from = answerLossWeight !== 1 ? answerStart(ids, responseMask, tokenizer) : -1;
-    if (promptLossWeight > 0 || from >= 0) {
-      const lossWeight = responseMask.map((m, t) => (m ? (from >= 0 && t >= from ? answerLossWeight : 1) : promptLossWeight));
+    const decision = decisionLossWeight !== 1 ? decisionSpan(ids, responseMask, tokenizer) : undefined;
+    if (promptLossWeight > 0 || from >= 0 || decision !== undefined) {
+      const lossWeight = responseMask.map((m, t) => {
+        if (!m) return promptLossWeight;
+        if (decision !== undefined && t >= decision.from && t < decision.to) return decisionLossWeight;
+        return from >= 0 && t >= from ? answerLossWeight : 1;
+      });
       out.push({ ids, responseMask, lossWeight });
     } else out.push({ ids, responseMask });
   });
@@ -149,6 +167,53 @@ export function answerStart(ids: readonly number[], responseMask: readonly numbe
     head = joined.subarray(0, ANSWER_TAG.length - 1);
   }
   return -1;
+}
+
+const ACTION_OPEN = Buffer.from("<action>");
+const ACTION_CLOSE = Buffer.from("</action>");
+const ANSWER_CLOSE = Buffer.from("</answer>");
+
+/**
+ * The tokens that make the final response's decision: those holding any byte of its first
+ * `<action>` element's content when that element comes before the answer (a one-step
+ * response states its action first, and its answer then copies it), else of its
+ * `<answer>` element's content (an answer-only response). `[from, to)` token indices, or
+ * undefined when the final response states neither. Found on the tokens' bytes, so it
+ * holds for any tokenizer.
+ */
+export function decisionSpan(ids: readonly number[], responseMask: readonly number[], tokenizer: Pick<Tokenizer, "tokenBytes">): { from: number; to: number } | undefined {
+  let start = ids.length;
+  while (start > 0 && responseMask[start - 1]) start--;
+  // offsets[k]: where token start + k begins in the response's bytes.
+  const parts: Uint8Array[] = [];
+  const offsets = [0];
+  for (let t = start; t < ids.length; t++) {
+    const bytes = tokenizer.tokenBytes(ids[t]!) ?? new Uint8Array(0);
+    parts.push(bytes);
+    offsets.push(offsets.at(-1)! + bytes.length);
+  }
+  const text = Buffer.concat(parts);
+  const action = text.indexOf(ACTION_OPEN);
+  const answer = text.indexOf(ANSWER_TAG);
+  let from: number;
+  let to: number;
+  if (action >= 0 && (answer < 0 || action < answer)) {
+    from = action + ACTION_OPEN.length;
+    to = text.indexOf(ACTION_CLOSE, from);
+  } else if (answer >= 0) {
+    from = text.indexOf(">", answer) + 1;
+    to = from > 0 ? text.indexOf(ANSWER_CLOSE, from) : -1;
+  } else return undefined;
+  if (from <= 0 || to <= from) return undefined;
+  let first = -1;
+  let last = -1;
+  for (let k = 0; k < offsets.length - 1; k++) {
+    if (offsets[k]! < to && offsets[k + 1]! > from) {
+      if (first < 0) first = k;
+      last = k;
+    }
+  }
+  return first < 0 ? undefined : { from: start + first, to: start + last + 1 };
 }
 
 /** Token counts of a data set under a tokenizer (chat template included). */

@@ -92,10 +92,17 @@ export interface SftOptions {
   promptLossWeight?: number;
   /**
    * Loss weight of the final answer's tokens, from its `<answer` tag to the end (default 1).
-   * A one-step response spends ~2 of its ~66 tokens on the decision and the rest on the
-   * predicted state, so with equal weights the action gets a small share of the gradient.
+   * In a one-step response the answer copies the action stated first, so this weights the
+   * copy; decisionLossWeight weights the decision.
    */
   answerLossWeight?: number;
+  /**
+   * Loss weight of the tokens of the response's first stated action (dataset.ts
+   * decisionSpan; default 1): where a one-step response decides, ~2 of its ~66 tokens, the
+   * rest being the predicted state, so with equal weights the decision gets a small share of
+   * the gradient.
+   */
+  decisionLossWeight?: number;
   /**
    * Start each batch's positions at a random offset (seeded by step) instead of 0, so
    * every row of the learned position table trains. Without it, a prompt longer than
@@ -235,7 +242,7 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   let evalSet: ReturnType<typeof tokenizeExamples>;
   try {
     if (split.train.length === 0) throw new Error("no training examples");
-    train = tokenizeExamples(split.train, tokenizer, maxSeqLen, "the training split", opts.promptLossWeight ?? 0, opts.answerLossWeight ?? 1);
+    train = tokenizeExamples(split.train, tokenizer, maxSeqLen, "the training split", { prompt: opts.promptLossWeight, answer: opts.answerLossWeight, decision: opts.decisionLossWeight });
     evalSet = tokenizeExamples(split.eval, tokenizer, maxSeqLen, "the held-out split");
   } catch (err) {
     optimizer.dispose();
@@ -246,7 +253,7 @@ export async function runSft(opts: SftOptions): Promise<SftResult> {
   const batches = lengthBuckets(train.examples, batchSize, opts.maxBatchTokens);
   const evalBatches = lengthBuckets(evalSet.examples, batchSize, opts.maxBatchTokens);
   log?.info(
-    { params: model.parameterCount, config: model.config, train: train.examples.length, eval: evalSet.examples.length, batches: batches.length, steps: opts.steps, startStep, promptLossWeight: opts.promptLossWeight ?? 0, answerLossWeight: opts.answerLossWeight ?? 1, positionShift: opts.positionShift ?? false },
+    { params: model.parameterCount, config: model.config, train: train.examples.length, eval: evalSet.examples.length, batches: batches.length, steps: opts.steps, startStep, promptLossWeight: opts.promptLossWeight ?? 0, answerLossWeight: opts.answerLossWeight ?? 1, decisionLossWeight: opts.decisionLossWeight ?? 1, positionShift: opts.positionShift ?? false },
     "SFT starting",
   );
 

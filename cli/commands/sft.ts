@@ -5,8 +5,8 @@ import type { ExampleSelection } from "../../agent/resim/decisions.js";
 import { createLogger } from "../../env-server/logger.js";
 import { int, nonNegative as num, requireDirs, requireFiles } from "../options.js";
 
-
-function answerWeight(value: string): number {
+/** A token-group loss weight, checked as it is parsed so a typo fails before any data is read. */
+function extraWeight(value: string): number {
   const w = Number(value);
   if (!(w >= 1 && w <= 100)) throw new InvalidArgumentError("expected a number from 1 to 100");
   return w;
@@ -35,7 +35,8 @@ export function sftCommand(): Command {
     .option("--weight-decay <w>", "AdamW decoupled weight decay", num, 0.1)
     .option("--grad-clip <norm>", "global gradient-norm clip (0 = off)", num, 1.0)
     .option("--prompt-loss-weight <w>", "loss weight of prompt tokens, 0–1 (0: responses only; the held-out loss is always on responses)", num, 0)
-    .option("--answer-loss-weight <w>", "loss weight of the final answer's tokens (from its <answer> tag), 1–100: a simulating response spends most tokens on states, few on the decision", answerWeight, 1)
+    .option("--answer-loss-weight <w>", "loss weight of the final answer's tokens (from its <answer> tag), 1–100 (in a one-step response the answer copies the action stated first: see --decision-loss-weight)", extraWeight, 1)
+    .option("--decision-loss-weight <w>", "loss weight of the tokens of the response's first stated action (its plan's first <action>, else its <answer>), 1–100: a simulating response spends most tokens on states, few on the decision", extraWeight, 1)
     .option("--position-shift", "start each batch at a random position so every row of the position table trains (for prompts longer than any training example)")
     .option("--eval-every <n>", "evaluate every n steps (0 = only at the end)", int, 100)
     .option("--checkpoint-every <n>", "checkpoint every n steps (0 = only at the end)", int, 500)
@@ -137,6 +138,7 @@ export function sftCommand(): Command {
         gradClip: opts.gradClip,
         promptLossWeight: opts.promptLossWeight,
         answerLossWeight: opts.answerLossWeight,
+        decisionLossWeight: opts.decisionLossWeight,
         positionShift: Boolean(opts.positionShift),
         evalEvery: opts.evalEvery,
         checkpointEvery: opts.checkpointEvery,

@@ -45,9 +45,11 @@ describe("dynamind sft", () => {
     await expect(sftCommand().parseAsync(["--data", actionOnly, "--out", path.join(dir, "o7"), "--first-step", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/--first-step: no --data response states a plan/);
     await expect(sftCommand().parseAsync(["--data", actionOnly, "--out", path.join(dir, "o8"), "--first-step", "--world-model", "refine", "--backend", "wasm"], { from: "user" })).rejects.toThrow(/hold plans with states/);
     expect(existsSync(path.join(dir, "o7", "metrics.jsonl"))).toBe(false);
-    // --answer-loss-weight is checked as it is parsed, before any data is read.
-    for (const w of ["0.5", "101", "heavy"]) {
-      await expect(sftCommand().exitOverride().configureOutput({ writeErr: () => {} }).parseAsync(["--data", data, "--out", path.join(dir, "o9"), "--answer-loss-weight", w], { from: "user" })).rejects.toThrow(/--answer-loss-weight.*expected a number from 1 to 100/);
+    // --answer-loss-weight and --decision-loss-weight are checked as they are parsed, before any data is read.
+    for (const flag of ["--answer-loss-weight", "--decision-loss-weight"]) {
+      for (const w of ["0.5", "101", "heavy"]) {
+        await expect(sftCommand().exitOverride().configureOutput({ writeErr: () => {} }).parseAsync(["--data", data, "--out", path.join(dir, "o9"), flag, w], { from: "user" })).rejects.toThrow(new RegExp(`${flag}.*expected a number from 1 to 100`));
+      }
     }
     expect(existsSync(path.join(dir, "o9"))).toBe(false);
   });
