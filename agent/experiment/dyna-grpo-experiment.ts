@@ -44,8 +44,11 @@ export interface DynaGrpoResult {
   trainSeconds: Record<string, number>;
   /** Dyna-GRPO runs: what SimRollout's refinement did over the simulation-improvement iterations (from metrics.jsonl). */
   refinement?: Record<string, RefinementSummary>;
-  /** Each run of another algorithm against GRPO of the same RL seed, greedy, on the same episodes (when GRPO ran). */
-  versusGrpo?: { run: string; grpo: string; split: string; paired: Paired }[];
+  /**
+   * Each run of another algorithm against GRPO of the same RL seed on the same episodes (when
+   * GRPO ran): greedy, and sampled at `sampled` (the configuration's sampledEval) when set.
+   */
+  versusGrpo?: { run: string; grpo: string; split: string; sampled?: number; paired: Paired }[];
   command: string;
   generatedAt: string;
 }
@@ -175,11 +178,12 @@ export async function runDynaGrpoExperiment(
       CheckpointPolicy.load(dir, { simulates: cfg.simulates ?? true, maxNewTokens: cfg.maxNewTokens, temperature });
   const t = cfg.sampledEval;
   /** The sampled rows of one checkpoint, when the configuration asks for them; a run's rows are paired with the start's sampled ones. */
-  const sampledRows = async (method: string, rowName: string, dir: string, episodes: number, paired = false): Promise<Row[]> => {
+  const sampledRows = async (method: string, rowName: string, dir: string, episodes: number, paired = false, record?: (split: string, result: EvalResult) => void): Promise<Row[]> => {
     if (t === undefined) return [];
     const out: Row[] = [];
     for (const split of cfg.splits) {
       const r = await evalSaved(sampledName(method, t), split, episodes, checkpointPolicy(dir, t));
+      record?.(split.name, r.result);
       const row = toRow(sampledName(rowName, t), split.name, r.result, r.seconds);
       if (paired) row.vsStart = pairedBySeed(r.result, (await evalSaved(sampledName("start checkpoint", t), split, episodes, checkpointPolicy(dirs.from, t))).result);
       out.push(row);
@@ -234,17 +238,21 @@ export async function runDynaGrpoExperiment(
         rows.push({ ...toRow(run, split.name, r.result, r.seconds), vsStart: pairedBySeed(r.result, start.result) });
         finals.set(`${algo}|${seed}|${split.name}`, { run, result: r.result });
       }
-      rows.push(...(await sampledRows(run, run, join(out, "checkpoint"), cfg.evalEpisodes, true)));
+      const sampledRun = t === undefined ? run : sampledName(run, t);
+      rows.push(...(await sampledRows(run, run, join(out, "checkpoint"), cfg.evalEpisodes, true, (split, result) => finals.set(`${algo}|${seed}|${split}|sampled`, { run: sampledRun, result }))));
     }
   }
   // The paper's comparison is against GRPO: the same rooms make it a paired test, far tighter than two intervals.
   const versusGrpo: NonNullable<DynaGrpoResult["versusGrpo"]> = [];
   for (const algo of cfg.algos.filter((a) => a !== "grpo")) {
     for (const seed of cfg.seeds) {
-      for (const split of cfg.splits) {
-        const a = finals.get(`${algo}|${seed}|${split.name}`);
-        const g = finals.get(`grpo|${seed}|${split.name}`);
-        if (a && g) versusGrpo.push({ run: a.run, grpo: g.run, split: split.name, paired: pairedBySeed(a.result, g.result) });
+      for (const sampled of t === undefined ? [undefined] : [undefined, t]) {
+        for (const split of cfg.splits) {
+          const key = `${seed}|${split.name}${sampled === undefined ? "" : "|sampled"}`;
+          const a = finals.get(`${algo}|${key}`);
+          const g = finals.get(`grpo|${key}`);
+          if (a && g) versusGrpo.push({ run: a.run, grpo: g.run, split: split.name, ...(sampled === undefined ? {} : { sampled }), paired: pairedBySeed(a.result, g.result) });
+        }
       }
     }
   }
@@ -278,15 +286,29 @@ function seedMeanLines(rows: readonly Row[]): string[] {
   return ["Over RL seeds: each run's difference from the start on the same episodes, averaged, with a t 95% interval over seeds.", "", "| method | split | seeds | mean − start [95% CI] |", "|---|---|---|---|", ...lines, ""];
 }
 
-function versusGrpoLines(pairs: NonNullable<DynaGrpoResult["versusGrpo"]>): string[] {
+export function versusGrpoLines(pairs: NonNullable<DynaGrpoResult["versusGrpo"]>): string[] {
   if (pairs.length === 0) return [];
+  const decoding = (x: { sampled?: number }) => (x.sampled === undefined ? "greedy" : `sampled T=${x.sampled}`);
+  // Over RL seeds: one difference per seed, as seedMeanLines does for the start.
+  const groups = new Map<string, number[]>();
+  for (const x of pairs) {
+    const key = `${x.run.replace(/ seed \d+/, "").replace(/, sampled T=[\d.]+$/, "")} | ${x.split} | ${decoding(x)}`;
+    groups.set(key, [...(groups.get(key) ?? []), x.paired.diff]);
+  }
+  const means = [...groups].flatMap(([key, diffs]) => {
+    const m = diffs.length > 1 ? meanTInterval(diffs) : undefined;
+    return m ? [`| ${key} | ${diffs.length} | ${points(m.mean)} [${points(m.ci.low)}, ${points(m.ci.high)}] |`] : [];
+  });
   return [
-    "Against GRPO of the same RL seed, greedy, on the same episodes (the paper's comparison):",
+    "Against GRPO of the same RL seed, on the same episodes (the paper's comparison):",
     "",
-    "| run | against | split | − GRPO [95% CI]; McNemar p |",
-    "|---|---|---|---|",
-    ...pairs.map((x) => `| ${x.run} | ${x.grpo} | ${x.split} | ${pairedCell(x.paired).replace("gained", "won").replace("lost", "lost to GRPO")} |`),
+    "| run | against | split | decoding | − GRPO [95% CI]; McNemar p |",
+    "|---|---|---|---|---|",
+    ...pairs.map((x) => `| ${x.run} | ${x.grpo} | ${x.split} | ${decoding(x)} | ${pairedCell(x.paired).replace("gained", "won").replace("lost", "lost to GRPO")} |`),
     "",
+    ...(means.length === 0
+      ? []
+      : ["Over RL seeds: each seed's difference from GRPO, averaged, with a t 95% interval over seeds.", "", "| method | split | decoding | seeds | mean − GRPO [95% CI] |", "|---|---|---|---|---|", ...means, ""]),
   ];
 }
 

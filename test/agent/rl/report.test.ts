@@ -4,10 +4,28 @@
  */
 import { describe, expect, it } from "vitest";
 import { DYNA_CONFIGS } from "../../../agent/experiment/dyna-grpo-configs.js";
-import { runConfig, simSuccessCorrelation, stepsAtCap, summariseRefinement, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { runConfig, simSuccessCorrelation, stepsAtCap, summariseRefinement, versusGrpoLines, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
 import { CONFIGS } from "../../../agent/experiment/config.js";
 
 describe("dyna-grpo report", () => {
+  it("pairs each run with GRPO of its seed, greedy and sampled, and averages the differences over seeds", () => {
+    const paired = (diff: number) => ({ diff, ci: { low: diff - 0.05, high: diff + 0.05 }, onlyA: 10, onlyB: 5, p: 0.3 });
+    const pair = (seed: number, sampled: number | undefined, diff: number) => ({
+      run: `dyna-grpo n_T=3 n_pi=3 seed ${seed}${sampled === undefined ? "" : `, sampled T=${sampled}`}`,
+      grpo: `grpo seed ${seed}${sampled === undefined ? "" : `, sampled T=${sampled}`}`,
+      split: "hard",
+      ...(sampled === undefined ? {} : { sampled }),
+      paired: paired(diff),
+    });
+    const md = versusGrpoLines([pair(1, undefined, 0.02), pair(1, 1, -0.1), pair(2, undefined, 0.04), pair(2, 1, -0.06)]).join("\n");
+    expect(md).toContain("| dyna-grpo n_T=3 n_pi=3 seed 2, sampled T=1 | grpo seed 2, sampled T=1 | hard | sampled T=1 | −6.0 [−11.0, −1.0]; p = 0.300 (10 won, 5 lost to GRPO) |");
+    // Greedy and sampled are averaged apart: (2 + 4) / 2 and (−10 − 6) / 2, with a t interval over the two seeds.
+    expect(md).toMatch(/\| dyna-grpo n_T=3 n_pi=3 \| hard \| greedy \| 2 \| \+3\.0 \[−9\.7, \+15\.7\] \|/);
+    expect(md).toMatch(/\| dyna-grpo n_T=3 n_pi=3 \| hard \| sampled T=1 \| 2 \| −8\.0 \[−33\.4, \+17\.4\] \|/);
+    // One seed has no spread: no mean line.
+    expect(versusGrpoLines([pair(1, undefined, 0.02)]).join("\n")).not.toContain("Over RL seeds");
+  });
+
   it("correlates Sim Score with success over the checkpoints that have a Sim Score", () => {
     const pts: CurvePoint[] = [
       { run: "a", agentSteps: 0, success: 0.1, simScore: 0.2 },

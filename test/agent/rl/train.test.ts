@@ -253,13 +253,14 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     for (const row of r.rows) expect(row.vsStart === undefined).toBe(row.method.startsWith("random") || row.method.startsWith("start"));
     expect(r.rows.filter((x) => x.method === "grpo seed 0").map((x) => x.split)).toEqual(["ID", "OOD"]);
     for (const row of r.rows) expect(row.success.ci.low).toBeLessThanOrEqual(row.success.rate);
-    // The other algorithms are also paired with GRPO of their seed on the same episodes, each split.
-    expect(r.versusGrpo!.map((x) => [x.run, x.grpo, x.split])).toEqual([
-      ["rloo seed 0", "grpo seed 0", "ID"],
-      ["rloo seed 0", "grpo seed 0", "OOD"],
-      ["dyna-grpo n_T=1 n_pi=1 seed 0", "grpo seed 0", "ID"],
-      ["dyna-grpo n_T=1 n_pi=1 seed 0", "grpo seed 0", "OOD"],
-    ]);
+    // The other algorithms are also paired with GRPO of their seed on the same episodes, each split, greedy and sampled.
+    const vs = (run: string) => [
+      [run, "grpo seed 0", "ID", undefined],
+      [run, "grpo seed 0", "OOD", undefined],
+      [`${run}, sampled T=1`, "grpo seed 0, sampled T=1", "ID", 1],
+      [`${run}, sampled T=1`, "grpo seed 0, sampled T=1", "OOD", 1],
+    ];
+    expect(r.versusGrpo!.map((x) => [x.run, x.grpo, x.split, x.sampled])).toEqual([...vs("rloo seed 0"), ...vs("dyna-grpo n_T=1 n_pi=1 seed 0")]);
     for (const x of r.versusGrpo!) expect(x.paired.onlyA + x.paired.onlyB).toBeLessThanOrEqual(DYNA_TINY.evalEpisodes);
     // Each run reaches the budget; every run's curve starts at the start checkpoint.
     for (const run of ["grpo seed 0", "rloo seed 0", "dyna-grpo n_T=1 n_pi=1 seed 0"]) {
@@ -269,7 +270,8 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     }
     const md = readFileSync(path.join(dir, "docs", "dyna-grpo.md"), "utf8");
     expect(md).toMatch(/\| dyna-grpo n_T=1 n_pi=1 seed 0 \| OOD \| \d+\.\d% \[/);
-    expect(md).toMatch(/\| dyna-grpo n_T=1 n_pi=1 seed 0 \| grpo seed 0 \| OOD \| [+−]\d+\.\d \[/);
+    expect(md).toMatch(/\| dyna-grpo n_T=1 n_pi=1 seed 0 \| grpo seed 0 \| OOD \| greedy \| [+−]\d+\.\d \[/);
+    expect(md).toMatch(/\| dyna-grpo n_T=1 n_pi=1 seed 0, sampled T=1 \| grpo seed 0, sampled T=1 \| OOD \| sampled T=1 \| [+−]\d+\.\d \[/);
     for (const png of ["dyna-grpo-success.png", "dyna-grpo-sim.png"]) expect(readFileSync(path.join(dir, "docs", png)).subarray(1, 4).toString()).toBe("PNG");
     // A second process on the same work directory skips the baseline rows; everything it needs is saved, so it trains and evaluates nothing.
     const part = await runDynaGrpoExperiment(ctx.client, { ...DYNA_TINY, algos: ["dyna-grpo"] }, { work: path.join(dir, "work"), docs: path.join(dir, "part"), from }, "test", createLogger("test", "silent"), false);
