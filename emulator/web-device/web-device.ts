@@ -58,7 +58,7 @@ export interface DevApi {
       focusedField(): string | null;
 }
 /** The page's global object, as seen from callbacks that run in the page. */
-type G = { __dev: DevApi; document: { fonts: { ready: Promise<unknown> } } };
+type G = { __dev: DevApi; document: { fonts: { ready: Promise<unknown> } }; requestAnimationFrame(callback: () => void): number };
 
 export function appUrl(): string {
   return pathToFileURL(join(packageRoot(), "emulator", "web-device", "app", "index.html")).href;
@@ -107,6 +107,15 @@ export class WebDevice implements DeviceBackend {
 
   async screenshot(): Promise<Screenshot> {
     const page = await this.p();
+    // A capture right after a render could show a frame drawn before that render reached the
+    // screen: MarkorCreateNote's "Create a new note" tap, repeated from one restored state, gave
+    // a second image (8 antialiased pixels of the keyboard's backspace icon differ) in 66 of
+    // 1,500 captures, and a recording replayed "differently". Once an animation frame has run,
+    // the page's latest render is what is captured: 0 of 600. Two frames, for a loaded machine.
+    await page.evaluate(() => {
+      const g = globalThis as unknown as G;
+      return new Promise<boolean>((done) => g.requestAnimationFrame(() => g.requestAnimationFrame(() => done(true))));
+    });
     const png = await page.screenshot({ type: "png", optimizeForSpeed: true, captureBeyondViewport: false });
     const full = this.options.screenshot !== "third";
     return { png, width: full ? SCREEN.width : SCREEN.width / SCALE, height: full ? SCREEN.height : SCREEN.height / SCALE };
