@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { builtinRegistry } from "../../adapters/index.js";
 import { EnvEngine } from "../../env-server/core/engine.js";
 import { rejection, useTestServer } from "../support/server.js";
+import { until } from "../support/until.js";
 
 const ctx = useTestServer({ limits: { maxSessionsPerClient: 40 } });
 
@@ -102,11 +103,3 @@ describe("a server with many vanished clients", () => {
     await engine.close();
   });
 });
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -21,6 +21,7 @@ import { EnvRegistry } from "../../adapters/registry.js";
 import { EnvClient } from "../../agent/client/index.js";
 import { rejection, startTestServer } from "../support/server.js";
 import { rawClient, rawConnect, rawUnary } from "./raw-client.js";
+import { until } from "../support/until.js";
 
 type Unary = (req: unknown, cb: (err: (Error & { code?: number }) | null, res: unknown) => void) => void;
 
@@ -258,14 +259,6 @@ async function serve(args: string[]) {
     child.once("exit", (code) => reject(new Error(`serve exited early with ${code}: ${logs.join("\n").slice(-1000)}`)));
   });
   return { address, child, logs };
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 void EnvError;

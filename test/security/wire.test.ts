@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ListEnvsRequest } from "../../gen/ts/dynamind/env/v1/env_service_pb.js";
 import { rejection, startTestServer, useTestServer } from "../support/server.js";
 import { connectFrame, rawClient, rawConnect, rawUnary, resetWithSeed, stepWithIndex } from "./raw-client.js";
+import { until } from "../support/until.js";
 
 const ctx = useTestServer();
 const INVALID_ARGUMENT = 3;
@@ -218,11 +219,3 @@ describe("streams", () => {
     }
   });
 });
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
