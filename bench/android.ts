@@ -6,7 +6,7 @@
  * bench/results/android.json (android.quick.json with --quick).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Observation, UiElement } from "../adapters/contract.js";
 import type { AndroidEnv, AndroidState } from "../adapters/android/env.js";
@@ -74,7 +74,8 @@ export async function runAndroidWebBench(opts: { quick?: boolean } = {}): Promis
     return {
       env: "android-web",
       device: "browser-hosted phone (emulator/web-device) in headless Chromium " + "(/usr/bin/chromium), 1080×2400 screen, screenshot PNG 1080×2400 (the default since env 1.1.0; 360×800 before)",
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "?" },
+      // The load average says whether the figures are comparable with an earlier run (they double beside a busy job).
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "?", loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
       quick: !!opts.quick,
       cold_start_ms: coldStartMs,
       step_action_plus_observation_with_ui_elements_and_png: step,
