@@ -68,6 +68,19 @@ export async function runAndroidWebBench(opts: { quick?: boolean } = {}): Promis
         }
       }
     }
+    // What the screenshot's wait for the render to reach the screen costs, each time right after a render.
+    const frameWait: number[] = [];
+    const screenshot: number[] = [];
+    for (let i = 0; i < (opts.quick ? 8 : 32); i++) {
+      await env.device.settle();
+      let t = performance.now();
+      await env.device.presented();
+      frameWait.push(performance.now() - t);
+      await env.device.settle();
+      t = performance.now();
+      await env.device.screenshot();
+      screenshot.push(performance.now() - t);
+    }
     const step = summary(steps);
     const cr = summary(cloneRestore);
     const reset = summary(resets);
@@ -83,6 +96,7 @@ export async function runAndroidWebBench(opts: { quick?: boolean } = {}): Promis
       clone_plus_restore: cr,
       restore_plus_full_observation: summary(restoreObserve),
       reset_plus_first_observation: reset,
+      screenshot_after_a_render: { ...summary(screenshot), of_which_frame_wait: summary(frameWait) },
       targets: {
         step_p50_ms: { target: 150, measured: step.p50_ms, ok: step.p50_ms <= 150 },
         clone_restore_ms: { target: 50, measured: cr.p50_ms, ok: cr.p50_ms <= 50 },

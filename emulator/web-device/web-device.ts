@@ -105,17 +105,25 @@ export class WebDevice implements DeviceBackend {
     await page.evaluate((ms) => (globalThis as unknown as G).__dev.after(ms), INPUT_MS);
   }
 
-  async screenshot(): Promise<Screenshot> {
+  /**
+   * Resolves once the page's latest render has reached the screen (two animation frames).
+   * A capture right after a render could show the frame drawn before it: MarkorCreateNote's
+   * "Create a new note" tap, repeated from one restored state, gave a second image (8
+   * antialiased pixels of the keyboard's backspace icon differ) in 66 of 1,500 captures, and a
+   * recording replayed "differently". After one animation frame: 0 of 300, after two: 0 of 300;
+   * two, because the second frame starts only once the first (with the render) was produced.
+   */
+  async presented(): Promise<void> {
     const page = await this.p();
-    // A capture right after a render could show a frame drawn before that render reached the
-    // screen: MarkorCreateNote's "Create a new note" tap, repeated from one restored state, gave
-    // a second image (8 antialiased pixels of the keyboard's backspace icon differ) in 66 of
-    // 1,500 captures, and a recording replayed "differently". Once an animation frame has run,
-    // the page's latest render is what is captured: 0 of 600. Two frames, for a loaded machine.
     await page.evaluate(() => {
       const g = globalThis as unknown as G;
       return new Promise<boolean>((done) => g.requestAnimationFrame(() => g.requestAnimationFrame(() => done(true))));
     });
+  }
+
+  async screenshot(): Promise<Screenshot> {
+    const page = await this.p();
+    await this.presented();
     const png = await page.screenshot({ type: "png", optimizeForSpeed: true, captureBeyondViewport: false });
     const full = this.options.screenshot !== "third";
     return { png, width: full ? SCREEN.width : SCREEN.width / SCALE, height: full ? SCREEN.height : SCREEN.height / SCALE };
