@@ -16,7 +16,7 @@ import { ExpertPolicy, LexicalPolicy, LlmRolloutPolicy, MixedPolicy, RandomPolic
 import { succeeded } from "./rollouts.js";
 import { SeededRandom } from "./seeded-random.js";
 import { dedupe, keep, withoutSelfLoops } from "./select.js";
-import { searchTree } from "./tree.js";
+import { searchTree, type TreeNode } from "./tree.js";
 import { valueRollouts, type ValueFunction } from "./value.js";
 
 export type PolicyName = "random" | "lexical" | "expert" | "mixed" | "llm" | "model";
@@ -224,6 +224,7 @@ async function runEpisode(
             successes: r.successes,
             leaf: r.steps.at(-1)?.observation.fingerprint ?? "",
           })),
+          firstSteps: firstStepsOf(search.root, current.observation.fingerprint),
           searchSuccess: search.successes / search.trajectories,
           b: opts.b,
           d: opts.d,
@@ -249,4 +250,23 @@ async function runEpisode(
   } finally {
     await session.close().catch(() => undefined);
   }
+}
+
+/**
+ * The root's children as the search found them: each first action's real next state and
+ * the Monte-Carlo outcome of the trajectories through it. A refinement example can then
+ * show any first action's real outcome, not only those of the plans the response keeps
+ * (agent/train/world-model.ts, the "outcome" target).
+ */
+function firstStepsOf(root: TreeNode, rootFingerprint: string): Record<string, unknown>[] {
+  return [...root.children.values()].map((c) => ({
+    action: actionText(c.action!),
+    state: c.observation.text,
+    changed: c.observation.fingerprint !== rootFingerprint,
+    terminated: c.step!.terminated,
+    truncated: c.step!.truncated,
+    success: succeeded([c.step!]),
+    visits: c.visits,
+    successes: c.successes,
+  }));
 }

@@ -7,7 +7,10 @@
 import type { RefineInputForm } from "../format/refinement.js";
 import { stepKey } from "../resim/decisions.js";
 import { splitHeldOut, type ChatExample } from "./dataset.js";
-import { chainsFromResim, firstStepExamples, mixExamples, refinementExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
+import { chainsFromResim, firstStepExamples, mixExamples, outcomeRefinementExamples, refinementExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
+
+export const REFINE_TARGETS = ["search", "outcome"] as const;
+export type RefineTarget = (typeof REFINE_TARGETS)[number];
 
 export interface WorldModelMixOptions {
   /** Comma-separated objectives (next-state, critique, refine). */
@@ -16,6 +19,12 @@ export interface WorldModelMixOptions {
   fraction: number;
   /** The refinement input's form for the refine objective (default "response", the paper's). */
   refineInput?: RefineInputForm;
+  /**
+   * What a refinement example answers (default "search"): the search's choice whatever plan
+   * is shown, or ("outcome", first-step students, plan form) the shown action when its real
+   * outcome is as good as the choice's, else the choice (outcomeRefinementExamples).
+   */
+  refineTarget?: RefineTarget;
   /** The run's held-out fraction, used when no held-out set is given. */
   evalFraction: number;
   seed: number;
@@ -36,7 +45,7 @@ export interface WorldModelMixOptions {
 export interface WorldModelMix {
   train: ChatExample[];
   eval: ChatExample[];
-  report: { objectives: WorldModelObjective[]; policy: number; paired?: number; chains: number; available: number; mixed: number; fraction: number };
+  report: { objectives: WorldModelObjective[]; policy: number; paired?: number; chains: number; available: number; refineTargets?: { kept: number; switched: number }; mixed: number; fraction: number };
 }
 
 export function parseObjectives(text: string): WorldModelObjective[] {
@@ -67,15 +76,22 @@ export function withWorldModel(data: readonly ChatExample[], heldOut: readonly C
     );
   }
   const aux = worldModelExamples(chains, objectives);
+  let refineTargets: { kept: number; switched: number } | undefined;
   if (objectives.includes("refine")) {
     if (opts.chainsFrom !== undefined) throw new Error("the refine objective answers with the policy's own ReSim responses: it needs ReSim --data, not --resim-data");
-    aux.push(...refinementExamples(split.train, opts.refineInput ?? "response", opts.seed, opts.firstStep === true));
+    if (opts.refineTarget === "outcome") {
+      if (opts.firstStep !== true || opts.refineInput !== "plan") throw new Error("--refine-target outcome is written for one-step students: it needs --first-step and --refine-input plan");
+      const outcome = outcomeRefinementExamples(split.train);
+      if (outcome.examples.length === 0) throw new Error("--refine-target outcome needs ReSim data that records each first action's real outcome (metadata firstSteps, collected by this version's resim); this data has none");
+      aux.push(...outcome.examples);
+      refineTargets = { kept: outcome.kept, switched: outcome.switched };
+    } else aux.push(...refinementExamples(split.train, opts.refineInput ?? "response", opts.seed, opts.firstStep === true));
   }
   const policy = opts.firstStep === true ? firstStepExamples(split.train) : split.train;
   const { examples, auxUsed } = mixExamples(policy, aux, opts.fraction, opts.seed);
   return {
     train: examples,
     eval: opts.firstStep === true ? firstStepExamples(split.eval) : split.eval,
-    report: { objectives, policy: policy.length, ...(opts.chainsFrom !== undefined ? { paired: source.length } : {}), chains: chains.length, available: aux.length, mixed: auxUsed, fraction: opts.fraction },
+    report: { objectives, policy: policy.length, ...(opts.chainsFrom !== undefined ? { paired: source.length } : {}), chains: chains.length, available: aux.length, ...(refineTargets !== undefined ? { refineTargets } : {}), mixed: auxUsed, fraction: opts.fraction },
   };
 }

@@ -263,8 +263,70 @@ export function firstStepResponse(response: string): string | undefined {
   const text = actionText(answer);
   const plan = plans.find((p) => p.steps.length > 0 && actionText(p.steps[0]!.action) === text);
   if (plan === undefined) return undefined;
-  const step = plan.steps[0]!;
-  return `<think>\n<plan id=1>\n<action>${text}</action>\n<state>\n${step.state}\n</state>\n</plan>\n</think>\n<answer>${text}</answer>`;
+  return writeFirstStep(text, plan.steps[0]!.state);
+}
+
+/** A one-step response: the action, the state it leads to, the same action as the answer. */
+function writeFirstStep(action: string, state: string): string {
+  return `<think>\n<plan id=1>\n<action>${action}</action>\n<state>\n${state}\n</state>\n</plan>\n</think>\n<answer>${action}</answer>`;
+}
+
+/** A first action the search tried from an example's state (collect.ts firstStepsOf). */
+interface FirstStep {
+  action: string;
+  state: string;
+  changed: boolean;
+  terminated: boolean;
+  truncated: boolean;
+  success: boolean;
+  visits: number;
+  successes: number;
+}
+
+function firstStepsOf(metadata: Record<string, unknown> | undefined): FirstStep[] | undefined {
+  const list = metadata?.firstSteps;
+  if (!Array.isArray(list)) return undefined;
+  const ok = (f: unknown): f is FirstStep => {
+    const x = f as Partial<FirstStep> | null;
+    return typeof x === "object" && x !== null && typeof x.action === "string" && typeof x.state === "string" && typeof x.visits === "number" && x.visits > 0 && typeof x.successes === "number";
+  };
+  return list.every(ok) ? list : undefined;
+}
+
+/**
+ * Refinement examples whose target depends on the outcome shown, for first-step students:
+ * every first action the search tried is shown with its real next state (as SimRollout
+ * shows a sampled draft's), and the target keeps that action when its outcome is as good
+ * as the chosen action's (it changed the state, did not end the episode in failure, and
+ * as large a share of the trajectories through it succeeded), else it answers with the
+ * search's choice. The "search" target (refinementExamples) answers with the search's
+ * choice whatever is shown, so a model can learn it while ignoring the real outcome.
+ *
+ * Needs the collection's `firstSteps` metadata (ReSim data collected since it was
+ * recorded); examples without it, or whose answer the search did not try, are skipped.
+ */
+export function outcomeRefinementExamples(examples: readonly ChatExample[]): { examples: ChatExample[]; kept: number; switched: number } {
+  const out: ChatExample[] = [];
+  let kept = 0;
+  let switched = 0;
+  for (const ex of examples) {
+    const steps = firstStepsOf(ex.metadata);
+    const k = ex.messages.findIndex((m) => m.role === "assistant");
+    if (steps === undefined || k < 0) continue;
+    const answer = parseResponse(ex.messages[k]!.content).answer;
+    const chosen = answer === undefined ? undefined : steps.find((f) => f.action === actionText(answer));
+    if (chosen === undefined) continue;
+    const share = (f: FirstStep) => f.successes / f.visits;
+    for (const shown of steps) {
+      const keep = shown === chosen || (shown.changed && !(shown.terminated && !shown.success) && share(shown) >= share(chosen));
+      const target = keep ? writeFirstStep(shown.action, shown.state) : writeFirstStep(chosen.action, chosen.state);
+      if (keep) kept++;
+      else switched++;
+      const future = { rejected: false, states: [{ action: shown.action, text: shown.state, terminated: shown.terminated, truncated: shown.truncated, success: shown.success }] };
+      out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), "", future, "plan"), { role: "assistant", content: target }], metadata: { objective: "refine", refineTarget: keep ? "kept" : "switched" } });
+    }
+  }
+  return { examples: out, kept, switched };
 }
 
 /** ReSim examples with their responses cut to firstStepResponse (examples it cannot cut are dropped). */

@@ -52,6 +52,14 @@ export function sftCommand(): Command {
         .choices(["response", "plan"])
         .default("response"),
     )
+    .addOption(
+      new Option(
+        "--refine-target <target>",
+        "what a refine example answers: search (the search's choice whatever plan is shown) or outcome (with --first-step: the shown action when its real outcome is as good as the choice's, else the choice; needs ReSim data that records every first action's outcome)",
+      )
+        .choices(["search", "outcome"])
+        .default("search"),
+    )
     .option(
       "--resim-data <file>",
       "the ReSim JSONL of the same collection as action-only --data (paired by metadata seed and step): --select reads its search trees and --world-model takes its chains from its plans",
@@ -104,7 +112,7 @@ export function sftCommand(): Command {
       if (opts.worldModel !== undefined) {
         const { withWorldModel } = await import("../../agent/train/world-model-mix.js");
         // The held-out split is the one a run without world-model data holds out, and it stays policy-only.
-        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", evalFraction: opts.evalFraction, seed: opts.seed, chainsFrom, firstStep });
+        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", refineTarget: opts.refineTarget as "search" | "outcome", evalFraction: opts.evalFraction, seed: opts.seed, chainsFrom, firstStep });
         logger.info(mixed.report, "world-model examples mixed in");
         train = mixed.train;
         evalSet = mixed.eval;

@@ -9,6 +9,9 @@ import { simScore, similarity } from "../../../agent/eval/sim-score.js";
 import { parseActionText } from "../../../agent/format/prompt.js";
 import { parseResponse } from "../../../agent/format/response.js";
 import { useTestServer } from "../../support/server.js";
+import { PLAN_FUTURE_HEADER } from "../../../agent/format/refinement.js";
+import { firstStepResponse, outcomeRefinementExamples } from "../../../agent/train/world-model.js";
+import { withWorldModel } from "../../../agent/train/world-model-mix.js";
 
 const ctx = useTestServer();
 
@@ -136,6 +139,53 @@ describe("ReSim collection", () => {
       const state = ex.messages[0]!.content.slice("Current observation:\n".length);
       for (const plan of parseResponse(ex.messages.at(-1)!.content).plans) expect(plan.steps[0]!.state).not.toBe(state);
     }
+  });
+
+  it("records every first action's real outcome, which outcome refinement examples show and answer by", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "resim-first-"));
+    await collectResim(ctx.client, options(dir, { episodes: 3, b: 16, d: 2, policy: "random", value: "mc", history: 0, promptStyle: "compact", avoidSelfLoops: true, maxEpisodeSteps: 10, actionOnlyOut: undefined }));
+    const data = read(join(dir, "resim.jsonl"));
+    type First = { action: string; state: string; changed: boolean; terminated: boolean; success: boolean; visits: number; successes: number };
+    // Each recorded next state is the real one: replay the episode and execute each first action from a clone.
+    for (const seed of new Set(data.map((e) => e.metadata.seed))) {
+      const session = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
+      await session.reset(seed);
+      for (const example of data.filter((e) => e.metadata.seed === seed)) {
+        const firsts = example.metadata.firstSteps as First[];
+        expect(new Set(firsts.map((f) => f.action)).size).toBe(firsts.length);
+        expect(firsts.reduce((n, f) => n + f.visits, 0)).toBe(16);
+        const branches = await session.expand(firsts.map((f) => [parseActionText(f.action)]));
+        branches.forEach((b, i) => expect(b.steps[0]!.observation.text).toBe(firsts[i]!.state));
+        expect(firsts.map((f) => f.changed)).toEqual(firsts.map((f) => f.state !== example.messages[0]!.content.slice("Current observation:\n".length)));
+        await session.step(parseActionText(String(example.metadata.action)));
+      }
+      await session.close();
+    }
+    const { examples, kept, switched } = outcomeRefinementExamples(data);
+    expect(examples).toHaveLength(data.reduce((n, e) => n + (e.metadata.firstSteps as First[]).length, 0));
+    expect(kept + switched).toBe(examples.length);
+    expect(switched).toBeGreaterThan(0);
+    let i = 0;
+    for (const example of data) {
+      const firsts = example.metadata.firstSteps as First[];
+      const chosen = firsts.find((f) => f.action === example.metadata.action)!;
+      for (const shown of firsts) {
+        const refine = examples[i++]!;
+        const input = refine.messages.at(-2)!.content;
+        expect(input.slice(input.indexOf(PLAN_FUTURE_HEADER))).toContain(`Action: ${shown.action}\nObservation:\n${shown.state}\n`);
+        const answer = parseResponse(refine.messages.at(-1)!.content);
+        const better = shown.changed && !(shown.terminated && !shown.success) && shown.successes / shown.visits >= chosen.successes / chosen.visits;
+        expect(answer.answer).toBe(shown === chosen || better ? shown.action : chosen.action);
+        // The target states the real next state of the action it answers with, as the cut ReSim response does.
+        if (answer.answer === chosen.action) expect(refine.messages.at(-1)!.content).toBe(firstStepResponse(example.messages.at(-1)!.content));
+      }
+    }
+    // Data without the record (older collections) gives a clear error in the SFT mix, not an empty objective.
+    const old = data.map((e) => ({ ...e, metadata: { ...e.metadata, firstSteps: undefined } }));
+    const mix = { objectives: "refine", fraction: 0.25, evalFraction: 0, seed: 1, refineInput: "plan" as const, refineTarget: "outcome" as const, firstStep: true };
+    expect(() => withWorldModel(old, [], mix)).toThrow(/firstSteps/);
+    expect(() => withWorldModel(data, [], { ...mix, firstStep: false })).toThrow(/--first-step and --refine-input plan/);
+    expect(withWorldModel(data, [], mix).report.refineTargets).toEqual({ kept, switched });
   });
 
   it("rejects b_train outside 1..b", async () => {
