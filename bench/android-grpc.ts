@@ -5,13 +5,12 @@
  * observation against a lighter one (observation options: no screenshot).
  */
 import { EnvClient, type RemoteSession } from "../agent/client/index.js";
+import { latencySummary as summary, perRepetition } from "./latency-summary.js";
 import { startServerProcess } from "./server-child.js";
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10;
-}
-const summary = (xs: number[]) => ({ p50_ms: pct(xs, 50), p90_ms: pct(xs, 90), n: xs.length });
+/** Rounds are grouped into this many repetitions for the spread of their p50s. */
+const REPETITIONS = 3;
+
 /** Steps that can repeat forever: each opens an app, whatever screen is up. */
 const APPS = ["Settings", "Clock", "Contacts"];
 
@@ -35,7 +34,7 @@ export async function runAndroidGrpcBench(opts: { quick?: boolean; log?: (m: str
     for (const n of [1, 2, 4]) {
       opts.log?.(`android-web over gRPC: ${n} concurrent session(s)`);
       const sessions = await open(n);
-      const lat: number[] = [];
+      const lat = perRepetition(REPETITIONS);
       let screenshots = 0;
       const t0 = performance.now();
       for (let r = 0; r < rounds; r++) {
@@ -44,7 +43,7 @@ export async function runAndroidGrpcBench(opts: { quick?: boolean; log?: (m: str
             sessions.map(async (s) => {
               const t = performance.now();
               const st = await s.step({ action_type: "open_app", app_name: APPS[r % APPS.length]! });
-              lat.push(performance.now() - t);
+              lat[Math.floor((r * REPETITIONS) / rounds)]!.push(performance.now() - t);
               if ((st.observation.image?.data.length ?? 0) > 1000) screenshots++;
             }),
           ),
@@ -60,14 +59,14 @@ export async function runAndroidGrpcBench(opts: { quick?: boolean; log?: (m: str
     const [s] = await open(1);
     await s!.step({ action_type: "open_app", app_name: "Settings" });
     const saved = await s!.clone();
-    const full: number[] = [];
-    const light: number[] = [];
+    const full = perRepetition(REPETITIONS);
+    const light = perRepetition(REPETITIONS);
     for (let i = 0; i < rounds * 2; i++) {
       await s!.step({ action_type: "open_app", app_name: "Clock" });
       const noImage = i % 2 === 1;
       const t = performance.now();
       const back = await within(s!.restore(saved, noImage ? { image: false } : undefined), "restore");
-      (noImage ? light : full).push(performance.now() - t);
+      (noImage ? light : full)[Math.floor((i * REPETITIONS) / (rounds * 2))]!.push(performance.now() - t);
       if (noImage !== (back.observation.image === undefined || back.observation.image.data.length === 0)) throw new Error("the restore reply's screenshot is not as asked");
     }
     await s!.close();
@@ -75,6 +74,7 @@ export async function runAndroidGrpcBench(opts: { quick?: boolean; log?: (m: str
       measured:
         "client in this process, server (with its own headless Chromium) in a child process; step = open_app (Settings, Clock, Contacts in turn) with text, UI elements and a PNG screenshot in the reply, all sessions stepping at once each round; RestoreState of a saved handle after a step elsewhere",
       rounds,
+      repetitions: REPETITIONS,
       concurrentSessions: concurrent,
       restoreState: { fullObservation: summary(full), withoutScreenshot: summary(light) },
     };

@@ -3,7 +3,8 @@
  * PNG screenshot), clone+restore, and reset, measured in-process on the real
  * Chromium device, beside AndroidWorld's ≥ 1.5 s per observation (3 polls 0.5 s
  * apart on an emulator). Run directly (`tsx bench/android.ts [--quick]`) to write
- * bench/results/android.json (android.quick.json with --quick).
+ * bench/results/android.json (android.quick.json with --quick). Each figure is pooled over
+ * the rounds (p50, p90) and per round (bench/latency-summary.ts).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -11,16 +12,11 @@ import { fileURLToPath } from "node:url";
 import type { Observation, UiElement } from "../adapters/contract.js";
 import type { AndroidEnv, AndroidState } from "../adapters/android/env.js";
 import type { WebDevice } from "../emulator/web-device/web-device.js";
+import { latencySummary as summary, perRepetition } from "./latency-summary.js";
 
 const FULL_OBS = { text: true, image: true, uiElements: true };
 /** Tasks whose scripted solutions make the step traffic (taps, typing, navigation, dialogs). */
 const TRAFFIC = ["ContactsAddContact", "MarkorCreateNote", "SimpleSmsSend", "ExpenseDeleteSingle", "SystemWifiTurnOn", "ClockTimerEntry", "FilesDeleteFile", "SimpleCalendarAddOneEvent"];
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10;
-}
-const summary = (xs: number[]) => ({ p50_ms: pct(xs, 50), p90_ms: pct(xs, 90), n: xs.length });
 
 export async function runAndroidWebBench(opts: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
   const { androidWebDefinition } = await import("../adapters/android/web/definition.js");
@@ -34,18 +30,15 @@ export async function runAndroidWebBench(opts: { quick?: boolean } = {}): Promis
     await env.observe(FULL_OBS);
     const coldStartMs = Math.round(performance.now() - t0);
 
-    const steps: number[] = [];
-    const stepsNoImage: number[] = [];
-    const resets: number[] = [];
-    const cloneRestore: number[] = [];
-    const restoreObserve: number[] = [];
+    // Each round is a repetition: every task of TRAFFIC once, then 8 screenshots.
+    const [steps, stepsNoImage, resets, cloneRestore, restoreObserve, frameWait, screenshot] = Array.from({ length: 7 }, () => perRepetition(rounds));
     for (let r = 0; r < rounds; r++) {
       for (const [k, task] of TRAFFIC.entries()) {
         const seed = r * 100 + k;
         let t = performance.now();
         const info = await env.reset(seed, { task });
         let obs: Observation = await env.observe(FULL_OBS);
-        resets.push(performance.now() - t);
+        resets[r]!.push(performance.now() - t);
         const plan = scriptedSolution(task, info.params as never).slice(0, -1); // all but status
         for (const [i, s] of plan.entries()) {
           const action = s(obs.uiElements as UiElement[]);
@@ -54,32 +47,31 @@ export async function runAndroidWebBench(opts: { quick?: boolean } = {}): Promis
           t = performance.now();
           await env.step({ $case: "json", json: JSON.stringify(action) });
           obs = await env.observe(withImage ? FULL_OBS : { text: true, image: false, uiElements: true });
-          (withImage ? steps : stepsNoImage).push(performance.now() - t);
+          (withImage ? steps : stepsNoImage)[r]!.push(performance.now() - t);
           if (i === 1) {
             t = performance.now();
             const saved: AndroidState = await env.cloneState();
             await env.restoreState(saved);
-            cloneRestore.push(performance.now() - t);
+            cloneRestore[r]!.push(performance.now() - t);
             t = performance.now();
             await env.restoreState(saved);
             await env.observe(FULL_OBS);
-            restoreObserve.push(performance.now() - t);
+            restoreObserve[r]!.push(performance.now() - t);
           }
         }
       }
     }
     // What the screenshot's wait for the render to reach the screen costs, each time right after a render.
-    const frameWait: number[] = [];
-    const screenshot: number[] = [];
-    for (let i = 0; i < (opts.quick ? 8 : 32); i++) {
+    for (let i = 0; i < rounds * 8; i++) {
+      const r = Math.floor(i / 8);
       await env.device.settle();
       let t = performance.now();
       await env.device.presented();
-      frameWait.push(performance.now() - t);
+      frameWait[r]!.push(performance.now() - t);
       await env.device.settle();
       t = performance.now();
       await env.device.screenshot();
-      screenshot.push(performance.now() - t);
+      screenshot[r]!.push(performance.now() - t);
     }
     const step = summary(steps);
     const cr = summary(cloneRestore);
