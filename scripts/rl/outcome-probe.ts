@@ -1,0 +1,113 @@
+/**
+ * Does a one-step student use the real outcome SimRollout shows it? On held-out ReSim
+ * states (a collection that records every first action's outcome, `firstSteps`), each
+ * first action the search tried is shown as the draft's executed plan, and the student
+ * answers the refinement input greedily. Reported per checkpoint, beside the student's own
+ * greedy answer to the plain prompt (what it does without the outcome):
+ *
+ * - how often the refined answer keeps the shown action, when its outcome is as good as
+ *   the search's choice ("keep" inputs) and when it is worse ("switch" inputs);
+ * - the refined answer's value minus that of the student's plain answer on the same state:
+ *   what the shown outcome adds to what the student would do without it;
+ * - the first-step value (share of the search's trajectories through the answer's next
+ *   state that succeeded) of the refined answer minus the shown action's: what refining a
+ *   draft of that action gains, with a 95% interval clustered by state.
+ *
+ *   node --import tsx scripts/rl/outcome-probe.ts --data heldout.jsonl [--select valued] <checkpoint>...
+ */
+import { selectBackend } from "../../agent/model/backend.js";
+import { loadCheckpoint } from "../../agent/model/checkpoint.js";
+import { parseResponse } from "../../agent/format/response.js";
+import { actionText } from "../../agent/format/prompt.js";
+import { ModelSampler } from "../../agent/rl/sampler.js";
+import { loadChatJsonl } from "../../agent/train/dataset.js";
+import { selectSteps, type ExampleSelection } from "../../agent/resim/decisions.js";
+import { outcomeRefinementExamples } from "../../agent/train/world-model.js";
+import { createLogger } from "../../env-server/logger.js";
+
+const args = process.argv.slice(2);
+const value = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const data = value("--data");
+const selection = (value("--select") ?? "valued") as ExampleSelection;
+const checkpoints = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
+if (data === undefined || checkpoints.length === 0) throw new Error("usage: outcome-probe.ts --data heldout.jsonl [--select valued] <checkpoint>...");
+
+interface First {
+  action: string;
+  visits: number;
+  successes: number;
+}
+
+const states = selectSteps(await loadChatJsonl(data), selection, "--data");
+// One input per (state, shown action), in outcomeRefinementExamples' order, with the values to score answers by.
+const cases: { values: Map<string, number>; shown: string; chosen: string; keep: boolean; plain: number }[] = [];
+const refine = outcomeRefinementExamples(states).examples;
+states.forEach((ex, plain) => {
+  const firsts = ex.metadata!.firstSteps as First[] | undefined;
+  const chosen = String(ex.metadata!.action);
+  if (firsts === undefined || !firsts.some((f) => f.action === chosen)) return;
+  const values = new Map(firsts.map((f) => [f.action, f.successes / f.visits]));
+  for (const f of firsts) cases.push({ values, shown: f.action, chosen, keep: false, plain });
+});
+if (cases.length !== refine.length) throw new Error(`internal: ${cases.length} cases for ${refine.length} refinement inputs`);
+refine.forEach((r, i) => (cases[i]!.keep = r.metadata!.refineTarget === "kept"));
+
+await selectBackend({ logger: createLogger("probe", "warn") });
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+/**
+ * Mean with a 95% interval clustered by state: the inputs of one state share its answer to
+ * the plain prompt and its values, so they are not independent (a state's cluster sums, the
+ * ratio estimator's standard error).
+ */
+const ci = (xs: number[], states: number[]) => {
+  const m = mean(xs);
+  const sums = new Map<number, { s: number; n: number }>();
+  xs.forEach((x, i) => {
+    const c = sums.get(states[i]!) ?? { s: 0, n: 0 };
+    c.s += x;
+    c.n++;
+    sums.set(states[i]!, c);
+  });
+  const k = sums.size;
+  const nBar = xs.length / Math.max(1, k);
+  const v = [...sums.values()].reduce((a, c) => a + (c.s - m * c.n) ** 2, 0) / (nBar * nBar * Math.max(1, k * (k - 1)));
+  const half = 1.96 * Math.sqrt(v);
+  return { mean: round(m), low: round(m - half), high: round(m + half), inputs: xs.length, states: k };
+};
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const report: Record<string, unknown>[] = [];
+for (const dir of checkpoints) {
+  const { model, tokenizer } = await loadCheckpoint(dir, { withOptimizer: false });
+  const sampler = new ModelSampler(model, tokenizer, { maxNewTokens: 80, temperature: 0, topP: 1, minResponseTokens: 32 });
+  const answersOf = async (prompts: number[][]): Promise<(string | undefined)[]> => {
+    const out: (string | undefined)[] = [];
+    for (let i = 0; i < prompts.length; i += 64) {
+      const { completions } = await sampler.sample(prompts.slice(i, i + 64), 0);
+      for (const c of completions) {
+        const a = parseResponse(tokenizer.decode(c)).answer;
+        out.push(a === undefined ? undefined : actionText(a));
+      }
+    }
+    return out;
+  };
+  const plainAnswers = await answersOf(states.map((ex) => tokenizer.encodeChat(ex.messages.filter((m) => m.role !== "assistant"), true).ids));
+  const refinedAnswers = await answersOf(refine.map((ex) => tokenizer.encodeChat(ex.messages.slice(0, -1), true).ids));
+  const rows = (keep: boolean) => {
+    const idx = cases.map((c, i) => ({ c, i })).filter(({ c }) => c.keep === keep);
+    const v = (c: (typeof cases)[number], a: string | undefined) => (a === undefined ? 0 : c.values.get(a) ?? 0);
+    const owner = idx.map(({ c }) => c.plain);
+    return {
+      inputs: idx.length,
+      refinedKeepsShown: round(mean(idx.map(({ c, i }) => (refinedAnswers[i] === c.shown ? 1 : 0)))),
+      refinedAnswersTarget: round(mean(idx.map(({ c, i }) => (refinedAnswers[i] === (keep ? c.shown : c.chosen) ? 1 : 0)))),
+      plainAnswersShown: round(mean(idx.map(({ c }) => (plainAnswers[c.plain] === c.shown ? 1 : 0)))),
+      refinedMinusShownValue: ci(idx.map(({ c, i }) => v(c, refinedAnswers[i]) - v(c, c.shown)), owner),
+      plainMinusShownValue: ci(idx.map(({ c }) => v(c, plainAnswers[c.plain]) - v(c, c.shown)), owner),
+      // Paired on the same input: what the shown outcome adds to the student's own answer.
+      refinedMinusPlainValue: ci(idx.map(({ c, i }) => v(c, refinedAnswers[i]) - v(c, plainAnswers[c.plain])), owner),
+      unparsedRefined: idx.filter(({ i }) => refinedAnswers[i] === undefined).length,
+    };
+  };
+  report.push({ checkpoint: dir, states: states.length, plainAnswersChosen: round(mean(states.map((ex, k) => (plainAnswers[k] === String(ex.metadata!.action) ? 1 : 0)))), keep: rows(true), switch: rows(false) });
+}
+console.log(JSON.stringify({ data, selection, report }, null, 1));
