@@ -9,8 +9,7 @@ import { stepKey } from "../resim/decisions.js";
 import { splitHeldOut, type ChatExample } from "./dataset.js";
 import { chainsFromResim, firstStepExamples, mixExamples, outcomeRefinementExamples, refinementExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
 
-export const REFINE_TARGETS = ["search", "outcome"] as const;
-export type RefineTarget = (typeof REFINE_TARGETS)[number];
+export type RefineTarget = "search" | "outcome";
 
 export interface WorldModelMixOptions {
   /** Comma-separated objectives (next-state, critique, refine). */

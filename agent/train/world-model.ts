@@ -288,7 +288,9 @@ function firstStepsOf(metadata: Record<string, unknown> | undefined): FirstStep[
   if (!Array.isArray(list)) return undefined;
   const ok = (f: unknown): f is FirstStep => {
     const x = f as Partial<FirstStep> | null;
-    return typeof x === "object" && x !== null && typeof x.action === "string" && typeof x.state === "string" && typeof x.visits === "number" && x.visits > 0 && typeof x.successes === "number";
+    if (typeof x !== "object" || x === null || typeof x.action !== "string" || typeof x.state !== "string") return false;
+    const flags = [x.changed, x.terminated, x.truncated, x.success].every((b) => typeof b === "boolean");
+    return flags && typeof x.visits === "number" && x.visits > 0 && typeof x.successes === "number" && x.successes >= 0 && x.successes <= x.visits;
   };
   return list.every(ok) ? list : undefined;
 }

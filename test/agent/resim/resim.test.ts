@@ -180,6 +180,11 @@ describe("ReSim collection", () => {
         if (answer.answer === chosen.action) expect(refine.messages.at(-1)!.content).toBe(firstStepResponse(example.messages.at(-1)!.content));
       }
     }
+    // A malformed record (a flag missing, more successes than visits) makes no example, rather than a wrong target.
+    const first = (data[0]!.metadata.firstSteps as First[])[0]!;
+    for (const bad of [{ ...first, changed: undefined }, { ...first, successes: first.visits + 1 }]) {
+      expect(outcomeRefinementExamples([{ ...data[0]!, metadata: { ...data[0]!.metadata, firstSteps: [bad] } }]).examples).toEqual([]);
+    }
     // Data without the record (older collections) gives a clear error in the SFT mix, not an empty objective.
     const old = data.map((e) => ({ ...e, metadata: { ...e.metadata, firstSteps: undefined } }));
     const mix = { objectives: "refine", fraction: 0.25, evalFraction: 0, seed: 1, refineInput: "plan" as const, refineTarget: "outcome" as const, firstStep: true };
