@@ -7,6 +7,8 @@
  *
  * - how often the refined answer keeps the shown action, when its outcome is as good as
  *   the search's choice ("keep" inputs) and when it is worse ("switch" inputs);
+ * - how often the plain response's predicted next state is exactly the real one (what a
+ *   one-step outcome could correct);
  * - the refined answer's value minus that of the student's plain answer on the same state:
  *   what the shown outcome adds to what the student would do without it;
  * - the first-step value (share of the search's trajectories through the answer's next
@@ -79,18 +81,33 @@ const report: Record<string, unknown>[] = [];
 for (const dir of checkpoints) {
   const { model, tokenizer } = await loadCheckpoint(dir, { withOptimizer: false });
   const sampler = new ModelSampler(model, tokenizer, { maxNewTokens: 80, temperature: 0, topP: 1, minResponseTokens: 32 });
-  const answersOf = async (prompts: number[][]): Promise<(string | undefined)[]> => {
+  // Each answer, and the next state the response predicted for the action it took first (one-step responses).
+  const predicted: (string | undefined)[] = [];
+  const answersOf = async (prompts: number[][], keepPredictions = false): Promise<(string | undefined)[]> => {
     const out: (string | undefined)[] = [];
     for (let i = 0; i < prompts.length; i += 64) {
       const { completions } = await sampler.sample(prompts.slice(i, i + 64), 0);
       for (const c of completions) {
-        const a = parseResponse(tokenizer.decode(c)).answer;
-        out.push(a === undefined ? undefined : actionText(a));
+        const parsed = parseResponse(tokenizer.decode(c));
+        out.push(parsed.answer === undefined ? undefined : actionText(parsed.answer));
+        if (keepPredictions) predicted.push(parsed.plans[0]?.steps[0]?.state);
       }
     }
     return out;
   };
-  const plainAnswers = await answersOf(states.map((ex) => tokenizer.encodeChat(ex.messages.filter((m) => m.role !== "assistant"), true).ids));
+  const plainAnswers = await answersOf(
+    states.map((ex) => tokenizer.encodeChat(ex.messages.filter((m) => m.role !== "assistant"), true).ids),
+    true,
+  );
+  // How often the plain response's predicted next state is the real one: what a one-step real outcome could correct.
+  let exact = 0;
+  let judged = 0;
+  states.forEach((ex, k) => {
+    const real = (ex.metadata!.firstSteps as (First & { state: string })[] | undefined)?.find((f) => f.action === plainAnswers[k]);
+    if (real === undefined || predicted[k] === undefined) return;
+    judged++;
+    if (predicted[k]!.trim() === real.state.trim()) exact++;
+  });
   const refinedAnswers = await answersOf(refine.map((ex) => tokenizer.encodeChat(ex.messages.slice(0, -1), true).ids));
   const rows = (keep: boolean) => {
     const idx = cases.map((c, i) => ({ c, i })).filter(({ c }) => c.keep === keep);
@@ -108,6 +125,6 @@ for (const dir of checkpoints) {
       unparsedRefined: idx.filter(({ i }) => refinedAnswers[i] === undefined).length,
     };
   };
-  report.push({ checkpoint: dir, states: states.length, plainAnswersChosen: round(mean(states.map((ex, k) => (plainAnswers[k] === String(ex.metadata!.action) ? 1 : 0)))), keep: rows(true), switch: rows(false) });
+  report.push({ checkpoint: dir, states: states.length, plainAnswersChosen: round(mean(states.map((ex, k) => (plainAnswers[k] === String(ex.metadata!.action) ? 1 : 0)))), plainPredictedNextStateExact: { exact, of: judged }, keep: rows(true), switch: rows(false) });
 }
 console.log(JSON.stringify({ data, selection, report }, null, 1));
