@@ -10,7 +10,7 @@ import { actionText, buildPrompt, goalOf, recent, type HistoryEntry, type Prompt
 import type { ChatClient } from "../llm/client.js";
 import { parseResponse, writeAnswerOnly } from "../format/response.js";
 import { llmAggregate, templateAggregate } from "./aggregate.js";
-import { appendExamples, completedSeeds, type Example } from "./dataset.js";
+import { appendExamples, completedSeeds, type Example, type FirstStepRecord } from "./dataset.js";
 import type { ResponsePolicy } from "../eval/policy.js";
 import { ExpertPolicy, LexicalPolicy, LlmRolloutPolicy, MixedPolicy, RandomPolicy, ResponseRolloutPolicy, type RolloutPolicy } from "./policies.js";
 import { succeeded } from "./rollouts.js";
@@ -224,7 +224,7 @@ async function runEpisode(
             successes: r.successes,
             leaf: r.steps.at(-1)?.observation.fingerprint ?? "",
           })),
-          firstSteps: firstStepsOf(search.root, current.observation.fingerprint),
+          firstSteps: firstStepsFound(search.root, current.observation.fingerprint),
           searchSuccess: search.successes / search.trajectories,
           b: opts.b,
           d: opts.d,
@@ -258,7 +258,7 @@ async function runEpisode(
  * show any first action's real outcome, not only those of the plans the response keeps
  * (agent/train/world-model.ts, the "outcome" target).
  */
-function firstStepsOf(root: TreeNode, rootFingerprint: string): Record<string, unknown>[] {
+function firstStepsFound(root: TreeNode, rootFingerprint: string): FirstStepRecord[] {
   return [...root.children.values()].map((c) => ({
     action: actionText(c.action!),
     state: c.observation.text,

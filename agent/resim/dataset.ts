@@ -20,6 +20,39 @@ export interface ExampleMetadata {
   [key: string]: unknown;
 }
 
+/**
+ * One first action the search tried from an example's state (metadata.firstSteps): its real
+ * next state and the Monte-Carlo outcome of the search's trajectories through it.
+ */
+export interface FirstStepRecord {
+  action: string;
+  state: string;
+  /** Whether the action changed the state (by fingerprint). */
+  changed: boolean;
+  terminated: boolean;
+  truncated: boolean;
+  success: boolean;
+  visits: number;
+  successes: number;
+}
+
+/**
+ * An example's first-step records, or undefined when it has none or any is malformed (a
+ * field missing or of the wrong type, no visits, more successes than visits): a reader
+ * then skips the example instead of acting on a wrong record.
+ */
+export function firstStepRecords(metadata: Record<string, unknown> | undefined): FirstStepRecord[] | undefined {
+  const list = metadata?.firstSteps;
+  if (!Array.isArray(list)) return undefined;
+  const ok = (f: unknown): f is FirstStepRecord => {
+    const x = f as Partial<FirstStepRecord> | null;
+    if (typeof x !== "object" || x === null || typeof x.action !== "string" || typeof x.state !== "string") return false;
+    const flags = [x.changed, x.terminated, x.truncated, x.success].every((b) => typeof b === "boolean");
+    return flags && typeof x.visits === "number" && x.visits > 0 && typeof x.successes === "number" && x.successes >= 0 && x.successes <= x.visits;
+  };
+  return list.every(ok) ? list : undefined;
+}
+
 export interface Example {
   messages: ChatMessage[];
   metadata: ExampleMetadata;

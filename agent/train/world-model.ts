@@ -22,6 +22,7 @@ import { parseResponse, writePlan } from "../format/response.js";
 import type { Recording } from "../record/format.js";
 import { SeededRng } from "../model/rng.js";
 import type { ChatExample } from "./dataset.js";
+import { firstStepRecords, type FirstStepRecord } from "../resim/dataset.js";
 
 export type WorldModelObjective = "next-state" | "critique" | "refine";
 export const WORLD_MODEL_OBJECTIVES: readonly WorldModelObjective[] = ["next-state", "critique", "refine"];
@@ -271,30 +272,6 @@ function writeFirstStep(action: string, state: string): string {
   return `<think>\n<plan id=1>\n<action>${action}</action>\n<state>\n${state}\n</state>\n</plan>\n</think>\n<answer>${action}</answer>`;
 }
 
-/** A first action the search tried from an example's state (collect.ts firstStepsOf). */
-interface FirstStep {
-  action: string;
-  state: string;
-  changed: boolean;
-  terminated: boolean;
-  truncated: boolean;
-  success: boolean;
-  visits: number;
-  successes: number;
-}
-
-function firstStepsOf(metadata: Record<string, unknown> | undefined): FirstStep[] | undefined {
-  const list = metadata?.firstSteps;
-  if (!Array.isArray(list)) return undefined;
-  const ok = (f: unknown): f is FirstStep => {
-    const x = f as Partial<FirstStep> | null;
-    if (typeof x !== "object" || x === null || typeof x.action !== "string" || typeof x.state !== "string") return false;
-    const flags = [x.changed, x.terminated, x.truncated, x.success].every((b) => typeof b === "boolean");
-    return flags && typeof x.visits === "number" && x.visits > 0 && typeof x.successes === "number" && x.successes >= 0 && x.successes <= x.visits;
-  };
-  return list.every(ok) ? list : undefined;
-}
-
 /**
  * Refinement examples whose target depends on the outcome shown, for first-step students:
  * every first action the search tried is shown with its real next state (as SimRollout
@@ -306,26 +283,27 @@ function firstStepsOf(metadata: Record<string, unknown> | undefined): FirstStep[
  *
  * Needs the collection's `firstSteps` metadata (ReSim data collected since it was
  * recorded); examples without it, or whose answer the search did not try, are skipped.
+ * Each example's metadata names its source step (seed, step) and the shown and chosen actions.
  */
 export function outcomeRefinementExamples(examples: readonly ChatExample[]): { examples: ChatExample[]; kept: number; switched: number } {
   const out: ChatExample[] = [];
   let kept = 0;
   let switched = 0;
   for (const ex of examples) {
-    const steps = firstStepsOf(ex.metadata);
+    const steps = firstStepRecords(ex.metadata);
     const k = ex.messages.findIndex((m) => m.role === "assistant");
     if (steps === undefined || k < 0) continue;
     const answer = parseResponse(ex.messages[k]!.content).answer;
     const chosen = answer === undefined ? undefined : steps.find((f) => f.action === actionText(answer));
     if (chosen === undefined) continue;
-    const share = (f: FirstStep) => f.successes / f.visits;
+    const share = (f: FirstStepRecord) => f.successes / f.visits;
     for (const shown of steps) {
       const keep = shown === chosen || (shown.changed && !(shown.terminated && !shown.success) && share(shown) >= share(chosen));
       const target = keep ? writeFirstStep(shown.action, shown.state) : writeFirstStep(chosen.action, chosen.state);
       if (keep) kept++;
       else switched++;
       const future = { rejected: false, states: [{ action: shown.action, text: shown.state, terminated: shown.terminated, truncated: shown.truncated, success: shown.success }] };
-      out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), "", future, "plan"), { role: "assistant", content: target }], metadata: { objective: "refine", refineTarget: keep ? "kept" : "switched" } });
+      out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), "", future, "plan"), { role: "assistant", content: target }], metadata: { objective: "refine", refineTarget: keep ? "kept" : "switched", seed: ex.metadata?.seed, step: ex.metadata?.step, shown: shown.action, chosen: chosen.action } });
     }
   }
   return { examples: out, kept, switched };

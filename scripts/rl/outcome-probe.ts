@@ -23,7 +23,8 @@ import { parseResponse } from "../../agent/format/response.js";
 import { actionText } from "../../agent/format/prompt.js";
 import { ModelSampler } from "../../agent/rl/sampler.js";
 import { loadChatJsonl } from "../../agent/train/dataset.js";
-import { selectSteps, type ExampleSelection } from "../../agent/resim/decisions.js";
+import { selectSteps, stepKey, type ExampleSelection } from "../../agent/resim/decisions.js";
+import { firstStepRecords } from "../../agent/resim/dataset.js";
 import { outcomeRefinementExamples } from "../../agent/train/world-model.js";
 import { createLogger } from "../../env-server/logger.js";
 
@@ -34,25 +35,16 @@ const selection = (value("--select") ?? "valued") as ExampleSelection;
 const checkpoints = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
 if (data === undefined || checkpoints.length === 0) throw new Error("usage: outcome-probe.ts --data heldout.jsonl [--select valued] <checkpoint>...");
 
-interface First {
-  action: string;
-  visits: number;
-  successes: number;
-}
-
 const states = selectSteps(await loadChatJsonl(data), selection, "--data");
-// One input per (state, shown action), in outcomeRefinementExamples' order, with the values to score answers by.
-const cases: { values: Map<string, number>; shown: string; chosen: string; keep: boolean; plain: number }[] = [];
+const stateIndex = new Map(states.map((ex, k) => [stepKey(ex.metadata), k]));
 const refine = outcomeRefinementExamples(states).examples;
-states.forEach((ex, plain) => {
-  const firsts = ex.metadata!.firstSteps as First[] | undefined;
-  const chosen = String(ex.metadata!.action);
-  if (firsts === undefined || !firsts.some((f) => f.action === chosen)) return;
-  const values = new Map(firsts.map((f) => [f.action, f.successes / f.visits]));
-  for (const f of firsts) cases.push({ values, shown: f.action, chosen, keep: false, plain });
+if (refine.length === 0) throw new Error(`--data ${data}: no ${selection} step records its first actions' outcomes (metadata.firstSteps, written by resim since the twenty-fourth session)`);
+// Each refinement input with its state (for the plain answer), the actions it names and the values to score answers by.
+const cases = refine.map((r) => {
+  const plain = stateIndex.get(stepKey(r.metadata))!;
+  const values = new Map(firstStepRecords(states[plain]!.metadata)!.map((f) => [f.action, f.successes / f.visits]));
+  return { values, shown: String(r.metadata!.shown), chosen: String(r.metadata!.chosen), keep: r.metadata!.refineTarget === "kept", plain };
 });
-if (cases.length !== refine.length) throw new Error(`internal: ${cases.length} cases for ${refine.length} refinement inputs`);
-refine.forEach((r, i) => (cases[i]!.keep = r.metadata!.refineTarget === "kept"));
 
 await selectBackend({ logger: createLogger("probe", "warn") });
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -103,7 +95,7 @@ for (const dir of checkpoints) {
   let exact = 0;
   let judged = 0;
   states.forEach((ex, k) => {
-    const real = (ex.metadata!.firstSteps as (First & { state: string })[] | undefined)?.find((f) => f.action === plainAnswers[k]);
+    const real = firstStepRecords(ex.metadata)?.find((f) => f.action === plainAnswers[k]);
     if (real === undefined || predicted[k] === undefined) return;
     judged++;
     if (predicted[k]!.trim() === real.state.trim()) exact++;

@@ -166,6 +166,7 @@ describe("ReSim collection", () => {
     expect(kept + switched).toBe(examples.length);
     expect(switched).toBeGreaterThan(0);
     let i = 0;
+    let keptOther = 0;
     for (const example of data) {
       const firsts = example.metadata.firstSteps as First[];
       const chosen = firsts.find((f) => f.action === example.metadata.action)!;
@@ -178,8 +179,16 @@ describe("ReSim collection", () => {
         expect(answer.answer).toBe(shown === chosen || better ? shown.action : chosen.action);
         // The target states the real next state of the action it answers with, as the cut ReSim response does.
         if (answer.answer === chosen.action) expect(refine.messages.at(-1)!.content).toBe(firstStepResponse(example.messages.at(-1)!.content));
+        else {
+          keptOther++;
+          expect(answer.plans[0]!.steps).toEqual([{ action: shown.action, state: shown.state }]);
+        }
+        // Its metadata names the source step and both actions, so a reader need not re-derive them.
+        expect(refine.metadata).toMatchObject({ objective: "refine", seed: example.metadata.seed, step: example.metadata.step, shown: shown.action, chosen: chosen.action });
       }
     }
+    // The collection is seeded: it has states where an action other than the search's choice is as good, and is kept.
+    expect(keptOther).toBeGreaterThan(0);
     // A malformed record (a flag missing, more successes than visits) makes no example, rather than a wrong target.
     const first = (data[0]!.metadata.firstSteps as First[])[0]!;
     for (const bad of [{ ...first, changed: undefined }, { ...first, successes: first.visits + 1 }]) {
