@@ -68,6 +68,14 @@ export function writeResponse(plans: SimulatedPlan[], reasoning: string, answer:
   return `<think>\n${plans.map(writePlan).join("\n")}\n${reasoning}\n</think>\n<answer>${actionText(answer)}</answer>`;
 }
 
+/**
+ * A one-step response (a first-step student's): one plan of one step, no value or comparison,
+ * the same action as the answer. The shortest response that states a future before acting.
+ */
+export function writeFirstStepResponse(action: string, state: string): string {
+  return `<think>\n<plan id=1>\n<action>${action}</action>\n<state>\n${state}\n</state>\n</plan>\n</think>\n<answer>${action}</answer>`;
+}
+
 /** An action-only response (the distillation baseline). */
 export function writeAnswerOnly(answer: ActionInput): string {
   return `<answer>${actionText(answer)}</answer>`;

@@ -18,7 +18,7 @@
 import type { ActionInput } from "../client/actions.js";
 import { actionText } from "../format/prompt.js";
 import { refinementMessages, type RefineInputForm } from "../format/refinement.js";
-import { parseResponse, writePlan } from "../format/response.js";
+import { parseResponse, writeFirstStepResponse, writePlan } from "../format/response.js";
 import type { Recording } from "../record/format.js";
 import { SeededRng } from "../model/rng.js";
 import type { ChatExample } from "./dataset.js";
@@ -264,12 +264,7 @@ export function firstStepResponse(response: string): string | undefined {
   const text = actionText(answer);
   const plan = plans.find((p) => p.steps.length > 0 && actionText(p.steps[0]!.action) === text);
   if (plan === undefined) return undefined;
-  return writeFirstStep(text, plan.steps[0]!.state);
-}
-
-/** A one-step response: the action, the state it leads to, the same action as the answer. */
-function writeFirstStep(action: string, state: string): string {
-  return `<think>\n<plan id=1>\n<action>${action}</action>\n<state>\n${state}\n</state>\n</plan>\n</think>\n<answer>${action}</answer>`;
+  return writeFirstStepResponse(text, plan.steps[0]!.state);
 }
 
 /**
@@ -299,7 +294,7 @@ export function outcomeRefinementExamples(examples: readonly ChatExample[]): { e
     const share = (f: FirstStepRecord) => f.successes / f.visits;
     for (const shown of steps) {
       const keep = shown === chosen || (shown.changed && !(shown.terminated && !shown.success) && share(shown) >= share(chosen));
-      const target = keep ? writeFirstStep(shown.action, shown.state) : writeFirstStep(chosen.action, chosen.state);
+      const target = keep ? writeFirstStepResponse(shown.action, shown.state) : writeFirstStepResponse(chosen.action, chosen.state);
       if (keep) kept++;
       else switched++;
       const future = { rejected: false, states: [{ action: shown.action, text: shown.state, terminated: shown.terminated, truncated: shown.truncated, success: shown.success }] };
