@@ -78,6 +78,9 @@ export function sftCommand(): Command {
     .action(async (opts) => {
       requireFiles({ "--data": opts.data, "--eval-data": opts.evalData, "--config": opts.config, "--resim-data": opts.resimData });
       requireDirs({ "--init": opts.init });
+      if (opts.refineTarget === "outcome" && (!opts.firstStep || opts.refineInput !== "plan" || !String(opts.worldModel ?? "").split(",").map((x: string) => x.trim()).includes("refine"))) {
+        throw new Error("--refine-target outcome teaches one-step refinement: it needs --world-model refine, --first-step and --refine-input plan");
+      }
       if (opts.maxSeqLen !== undefined && !opts.init) throw new Error("--max-seq-len grows a checkpoint's context and needs --init (a new model takes maxSeqLen from --config)");
       if (opts.maxSeqLen !== undefined && !(opts.maxSeqLen >= 1 && opts.maxSeqLen <= 65_536)) throw new Error(`--max-seq-len must be 1–65536 tokens, got ${opts.maxSeqLen}`);
       let model: Record<string, unknown> | undefined;
