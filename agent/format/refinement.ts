@@ -16,12 +16,22 @@ import { actionText, type ChatMessage } from "./prompt.js";
 export interface FutureStates {
   states: readonly { action: ActionInput; text: string; terminated: boolean; truncated: boolean; success: boolean }[];
   rejected: boolean;
+  /**
+   * Random play continued from the plan's last state: how many of `tries` continuations
+   * reached the goal. A value the draft's own states do not show (a one-step student
+   * predicts its next state almost always, not whether that state still leads anywhere).
+   */
+  lookahead?: { tries: number; successes: number };
 }
 
 export const REFINE_HEADER = "Your draft response:";
 export const REAL_FUTURE_HEADER = "What really happens when the draft's plan is executed from the current observation:";
 export const PLAN_FUTURE_HEADER = "Your draft's plan, executed for real from the current observation:";
 export const REFINE_INSTRUCTION = "Use what really happens to write an improved response, then give the next action as <answer>ACTION</answer>.";
+
+export function lookaheadLine(l: { tries: number; successes: number }): string {
+  return `Random play from there reached the goal in ${l.successes} of ${l.tries} tries.`;
+}
 
 export const REFINE_INPUT_FORMS = ["response", "plan"] as const;
 export type RefineInputForm = (typeof REFINE_INPUT_FORMS)[number];
@@ -40,6 +50,7 @@ export function refinementMessages(prompt: readonly ChatMessage[], response: str
     if (s.terminated) lines.push(s.success ? "The episode ends: success." : "The episode ends: failure.");
     else if (s.truncated) lines.push("The episode is cut off here.");
   }
+  if (future.lookahead !== undefined && !future.rejected) lines.push(lookaheadLine(future.lookahead));
   lines.push("", REFINE_INSTRUCTION);
   const out = prompt.map((m) => ({ ...m }));
   let last = out.length - 1;

@@ -276,11 +276,16 @@ export function firstStepResponse(response: string): string | undefined {
  * search's choice. The "search" target (refinementExamples) answers with the search's
  * choice whatever is shown, so a model can learn it while ignoring the real outcome.
  *
+ * With `lookahead`, the input also says how many of the search's trajectories through the
+ * shown action reached the goal ("Random play from there reached the goal in s of n tries."):
+ * with a random rollout policy (`resim --policy random`) that is what SimRollout's random
+ * lookahead (RL `lookaheadTries`) reports live, and it is what the target's rule compares.
+ *
  * Needs the collection's `firstSteps` metadata (ReSim data collected since it was
  * recorded); examples without it, or whose answer the search did not try, are skipped.
  * Each example's metadata names its source step (seed, step) and the shown and chosen actions.
  */
-export function outcomeRefinementExamples(examples: readonly ChatExample[]): { examples: ChatExample[]; kept: number; switched: number } {
+export function outcomeRefinementExamples(examples: readonly ChatExample[], opts: { lookahead?: boolean } = {}): { examples: ChatExample[]; kept: number; switched: number } {
   const out: ChatExample[] = [];
   let kept = 0;
   let switched = 0;
@@ -297,7 +302,11 @@ export function outcomeRefinementExamples(examples: readonly ChatExample[]): { e
       const target = keep ? writeFirstStepResponse(shown.action, shown.state) : writeFirstStepResponse(chosen.action, chosen.state);
       if (keep) kept++;
       else switched++;
-      const future = { rejected: false, states: [{ action: shown.action, text: shown.state, terminated: shown.terminated, truncated: shown.truncated, success: shown.success }] };
+      // The search's trajectories through the shown action continued at random (the collection's
+      // rollout policy): the same quantity SimRollout's random lookahead measures live.
+      const ended = shown.terminated || shown.truncated;
+      const lookahead = opts.lookahead === true && !ended ? { tries: shown.visits, successes: shown.successes } : undefined;
+      const future = { rejected: false, states: [{ action: shown.action, text: shown.state, terminated: shown.terminated, truncated: shown.truncated, success: shown.success }], ...(lookahead ? { lookahead } : {}) };
       out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), "", future, "plan"), { role: "assistant", content: target }], metadata: { objective: "refine", refineTarget: keep ? "kept" : "switched", seed: ex.metadata?.seed, step: ex.metadata?.step, shown: shown.action, chosen: chosen.action } });
     }
   }

@@ -61,6 +61,10 @@ export function sftCommand(): Command {
         .default("search"),
     )
     .option(
+      "--refine-lookahead",
+      "with --refine-target outcome: each refine input also says how many of the search's random trajectories through the shown action reached the goal (what Dyna-GRPO's --lookahead-tries shows live; needs data collected with resim --policy random)",
+    )
+    .option(
       "--resim-data <file>",
       "the ReSim JSONL of the same collection as action-only --data (paired by metadata seed and step): --select reads its search trees and --world-model takes its chains from its plans",
     )
@@ -81,6 +85,7 @@ export function sftCommand(): Command {
       if (opts.refineTarget === "outcome" && (!opts.firstStep || opts.refineInput !== "plan" || !String(opts.worldModel ?? "").split(",").map((x: string) => x.trim()).includes("refine"))) {
         throw new Error("--refine-target outcome teaches one-step refinement: it needs --world-model refine, --first-step and --refine-input plan");
       }
+      if (opts.refineLookahead && opts.refineTarget !== "outcome") throw new Error("--refine-lookahead adds to the outcome target's refine input: it needs --refine-target outcome");
       if (opts.maxSeqLen !== undefined && !opts.init) throw new Error("--max-seq-len grows a checkpoint's context and needs --init (a new model takes maxSeqLen from --config)");
       if (opts.maxSeqLen !== undefined && !(opts.maxSeqLen >= 1 && opts.maxSeqLen <= 65_536)) throw new Error(`--max-seq-len must be 1–65536 tokens, got ${opts.maxSeqLen}`);
       let model: Record<string, unknown> | undefined;
@@ -115,7 +120,7 @@ export function sftCommand(): Command {
       if (opts.worldModel !== undefined) {
         const { withWorldModel } = await import("../../agent/train/world-model-mix.js");
         // The held-out split is the one a run without world-model data holds out, and it stays policy-only.
-        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", refineTarget: opts.refineTarget as "search" | "outcome", evalFraction: opts.evalFraction, seed: opts.seed, chainsFrom, firstStep });
+        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", refineTarget: opts.refineTarget as "search" | "outcome", refineLookahead: opts.refineLookahead === true, evalFraction: opts.evalFraction, seed: opts.seed, chainsFrom, firstStep });
         logger.info(mixed.report, "world-model examples mixed in");
         train = mixed.train;
         evalSet = mixed.eval;

@@ -15,7 +15,10 @@
  *   state that succeeded) of the refined answer minus the shown action's: what refining a
  *   draft of that action gains, with a 95% interval clustered by state.
  *
- *   node --import tsx scripts/rl/outcome-probe.ts --data heldout.jsonl [--select valued] <checkpoint>...
+ * With --lookahead, each input also says how many of the search's random trajectories
+ * through the shown action reached the goal (`sft --refine-lookahead`'s line).
+ *
+ *   node --import tsx scripts/rl/outcome-probe.ts --data heldout.jsonl [--select valued] [--lookahead] <checkpoint>...
  */
 import { selectBackend } from "../../agent/model/backend.js";
 import { loadCheckpoint } from "../../agent/model/checkpoint.js";
@@ -32,12 +35,14 @@ const args = process.argv.slice(2);
 const value = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const data = value("--data");
 const selection = (value("--select") ?? "valued") as ExampleSelection;
-const checkpoints = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
-if (data === undefined || checkpoints.length === 0) throw new Error("usage: outcome-probe.ts --data heldout.jsonl [--select valued] <checkpoint>...");
+const lookahead = args.includes("--lookahead");
+const takesValue = new Set(["--data", "--select"]);
+const checkpoints = args.filter((a, i) => !a.startsWith("--") && !takesValue.has(args[i - 1] ?? ""));
+if (data === undefined || checkpoints.length === 0) throw new Error("usage: outcome-probe.ts --data heldout.jsonl [--select valued] [--lookahead] <checkpoint>...");
 
 const states = selectSteps(await loadChatJsonl(data), selection, "--data");
 const stateIndex = new Map(states.map((ex, k) => [stepKey(ex.metadata), k]));
-const refine = outcomeRefinementExamples(states).examples;
+const refine = outcomeRefinementExamples(states, { lookahead }).examples;
 if (refine.length === 0) throw new Error(`--data ${data}: no ${selection} step records its first actions' outcomes (metadata.firstSteps, written by resim since the twenty-fourth session)`);
 // Each refinement input with its state (for the plain answer), the actions it names and the values to score answers by.
 const cases = refine.map((r) => {
@@ -119,4 +124,4 @@ for (const dir of checkpoints) {
   };
   report.push({ checkpoint: dir, states: states.length, plainAnswersChosen: round(mean(states.map((ex, k) => (plainAnswers[k] === String(ex.metadata!.action) ? 1 : 0)))), plainPredictedNextStateExact: { exact, of: judged }, keep: rows(true), switch: rows(false) });
 }
-console.log(JSON.stringify({ data, selection, report }, null, 1));
+console.log(JSON.stringify({ data, selection, lookahead, report }, null, 1));

@@ -40,6 +40,7 @@ describe("dynamind at start-up", () => {
       [["sft", "--data", "package.json", "--resim-data", "/nonexistent.jsonl", "--out", "/tmp/x"], /--resim-data \/nonexistent\.jsonl: no such file/],
       [["sft", "--data", "package.json", "--out", "/tmp/x", "--refine-target", "best"], /'best' is invalid\. Allowed choices are search, outcome/],
       [["sft", "--data", "package.json", "--out", "/tmp/x", "--world-model", "refine", "--refine-target", "outcome"], /--refine-target outcome .* needs --world-model refine, --first-step and --refine-input plan/],
+      [["sft", "--data", "package.json", "--out", "/tmp/x", "--refine-lookahead"], /--refine-lookahead .* needs --refine-target outcome/],
       [["tokens", "--data", "/nonexistent.jsonl"], /--data \/nonexistent\.jsonl: no such file/],
       [["eval", "--env", "sokoban", "--checkpoint", "/nonexistent"], /--checkpoint \/nonexistent: no such directory/],
       [["serve-model", "--checkpoint", "/nonexistent"], /--checkpoint \/nonexistent: no such directory/],

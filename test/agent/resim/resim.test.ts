@@ -145,7 +145,7 @@ describe("ReSim collection", () => {
     const dir = mkdtempSync(join(tmpdir(), "resim-first-"));
     await collectResim(ctx.client, options(dir, { episodes: 3, b: 16, d: 2, policy: "random", value: "mc", history: 0, promptStyle: "compact", avoidSelfLoops: true, maxEpisodeSteps: 10, actionOnlyOut: undefined }));
     const data = read(join(dir, "resim.jsonl"));
-    type First = { action: string; state: string; changed: boolean; terminated: boolean; success: boolean; visits: number; successes: number };
+    type First = { action: string; state: string; changed: boolean; terminated: boolean; truncated: boolean; success: boolean; visits: number; successes: number };
     // Each recorded next state is the real one: replay the episode and execute each first action from a clone.
     for (const seed of new Set(data.map((e) => e.metadata.seed))) {
       const session = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
@@ -189,6 +189,22 @@ describe("ReSim collection", () => {
     }
     // The collection is seeded: it has states where an action other than the search's choice is as good, and is kept.
     expect(keptOther).toBeGreaterThan(0);
+    // With the lookahead line: the same examples and targets, each input saying how many of the
+    // search's trajectories through the shown action reached the goal (none when it ended the episode).
+    const withLookahead = outcomeRefinementExamples(data, { lookahead: true }).examples;
+    expect(withLookahead.map((x) => x.messages.at(-1))).toEqual(examples.map((x) => x.messages.at(-1)));
+    let j = 0;
+    for (const example of data) {
+      for (const shown of example.metadata.firstSteps as First[]) {
+        const input = withLookahead[j]!.messages.at(-2)!.content;
+        const plain = examples[j++]!.messages.at(-2)!.content;
+        if (shown.terminated || shown.truncated) expect(input).toBe(plain);
+        else {
+          const at = plain.lastIndexOf(`Observation:\n${shown.state}\n`) + `Observation:\n${shown.state}\n`.length;
+          expect(input).toBe(`${plain.slice(0, at)}Random play from there reached the goal in ${shown.successes} of ${shown.visits} tries.\n${plain.slice(at)}`);
+        }
+      }
+    }
     // A malformed record (a flag missing, more successes than visits) makes no example, rather than a wrong target.
     const first = (data[0]!.metadata.firstSteps as First[])[0]!;
     for (const bad of [{ ...first, changed: undefined }, { ...first, successes: first.visits + 1 }]) {
