@@ -207,13 +207,30 @@ export const DYNA_SOKOBAN_FIRST_STEP: DynaGrpoExperimentConfig = {
 };
 
 /**
+ * sokoban-first-step-hard with SimRollout's random lookahead: after the drafted action, 8
+ * random continuations of 15 actions (one Expand) and the refinement told how many reached
+ * the goal. The one-step real outcome alone carried nothing the outcome-target student did
+ * not already predict (its next state was exact in 303 of 318 held-out states); whether that
+ * state still leads to the goal is what it gets wrong. For a student taught the line
+ * (`sft --refine-target outcome --refine-lookahead`); GRPO never refines, so its arm is
+ * sokoban-first-step-hard's.
+ */
+export const DYNA_SOKOBAN_FIRST_STEP_LOOKAHEAD_HARD: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN_FIRST_STEP_HARD,
+  name: "sokoban-first-step-lookahead-hard",
+  rl: { ...DYNA_SOKOBAN_FIRST_STEP_HARD.rl, lookaheadTries: 8, lookaheadHorizon: 15 },
+};
+
+/**
  * A training run's name, which is also its directory: n_T and n_π are in Dyna-GRPO's
  * name and an overridden learning rate in every name, so an ablation or a sweep never
  * resumes another setting's checkpoint.
  */
 export function runName(cfg: Pick<DynaGrpoExperimentConfig, "dyna" | "rl" | "lrInRunNames">, algo: Algo, seed: number): string {
   const lr = cfg.lrInRunNames ? ` lr=${cfg.rl.lr}` : "";
-  return algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi}${lr} seed ${seed}` : `${algo}${lr} seed ${seed}`;
+  const tries = cfg.rl.lookaheadTries ?? 0;
+  const lookahead = tries > 0 ? ` lookahead=${tries}x${cfg.rl.lookaheadHorizon ?? 15}` : "";
+  return algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi}${lookahead}${lr} seed ${seed}` : `${algo}${lr} seed ${seed}`;
 }
 
-export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-short": DYNA_SOKOBAN_SHORT, "sokoban-short-plan": DYNA_SOKOBAN_SHORT_PLAN, "sokoban-action": DYNA_SOKOBAN_ACTION, "sokoban-action-hard": DYNA_SOKOBAN_ACTION_HARD, "sokoban-first-step-hard": DYNA_SOKOBAN_FIRST_STEP_HARD, "sokoban-first-step": DYNA_SOKOBAN_FIRST_STEP, tiny: DYNA_TINY };
+export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-short": DYNA_SOKOBAN_SHORT, "sokoban-short-plan": DYNA_SOKOBAN_SHORT_PLAN, "sokoban-action": DYNA_SOKOBAN_ACTION, "sokoban-action-hard": DYNA_SOKOBAN_ACTION_HARD, "sokoban-first-step-hard": DYNA_SOKOBAN_FIRST_STEP_HARD, "sokoban-first-step-lookahead-hard": DYNA_SOKOBAN_FIRST_STEP_LOOKAHEAD_HARD, "sokoban-first-step": DYNA_SOKOBAN_FIRST_STEP, tiny: DYNA_TINY };

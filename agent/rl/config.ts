@@ -88,6 +88,14 @@ export const RlConfigSchema = z
      * taught (`sft --world-model refine --refine-input`).
      */
     refineInput: z.enum(REFINE_INPUT_FORMS).default("response"),
+    /**
+     * SimRollout also plays this many random continuations (lookaheadHorizon actions each,
+     * one Expand) after the executed plan and tells the refinement how many reached the
+     * goal (0 = off, the paper's SimRollout). A real-dynamics value a one-step plan cannot
+     * show; use it with a student taught that line (`sft --refine-lookahead`).
+     */
+    lookaheadTries: int(0).max(64).default(0),
+    lookaheadHorizon: int(1).max(100).default(15),
     /** Compute the exact Sim Score of responses that state plans (Expand calls). */
     simScore: z.boolean().default(true),
     /** First task seed; iteration k, group g uses seedStart + k · groupsPerIteration + g. */

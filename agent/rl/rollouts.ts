@@ -15,7 +15,7 @@ import type { Tokenizer } from "../model/tokenizer.js";
 import type { RlConfig } from "./config.js";
 import { episodeReturn } from "./rewards.js";
 import type { Sampler } from "./sampler.js";
-import { executePlan, extractPlan, refinementMessages } from "./sim-rollout.js";
+import { executePlan, extractPlan, randomLookahead, refinementMessages } from "./sim-rollout.js";
 
 export interface EpisodeSpec {
   seed: number;
@@ -33,6 +33,8 @@ export interface Refinement {
   planActions: number;
   /** The refined answer differs from the first response's. */
   answerChanged: boolean;
+  /** The random lookahead shown with the real future (RlConfig.lookaheadTries), when one was played. */
+  lookahead?: { tries: number; successes: number };
 }
 
 export interface Turn {
@@ -141,11 +143,18 @@ export async function runEpisodes(ctx: RolloutContext, specs: readonly EpisodeSp
           Promise.all(
             simIdx.map(async (i) => {
               const plan = extractPlan(turns[i]!.text, cfg.planMaxActions);
-              return { plan, future: plan.source === "none" ? undefined : await executePlan(active[i]!.session, plan.actions) };
+              if (plan.source === "none") return { plan, future: undefined };
+              const future = await executePlan(active[i]!.session, plan.actions);
+              const lookahead = await randomLookahead(active[i]!.session, active[i]!.current.observation, plan.actions, future, {
+                tries: cfg.lookaheadTries,
+                horizon: cfg.lookaheadHorizon,
+                seed: callSeed(baseSeed, t, 2) + i,
+              });
+              return { plan, future: lookahead === undefined ? future : { ...future, lookahead } };
             }),
           ),
         );
-        const refine: { i: number; input: number[]; planActions: number }[] = [];
+        const refine: { i: number; input: number[]; planActions: number; lookahead?: { tries: number; successes: number } }[] = [];
         simIdx.forEach((i, k) => {
           const { plan, future } = futures[k]!;
           if (!future) {
@@ -164,7 +173,7 @@ export async function runEpisodes(ctx: RolloutContext, specs: readonly EpisodeSp
             turns[i]!.refineSkipped = "too-long";
             return;
           }
-          refine.push({ i, input, planActions: plan.actions.length });
+          refine.push({ i, input, planActions: plan.actions.length, ...(future.lookahead ? { lookahead: future.lookahead } : {}) });
         });
         if (refine.length > 0) {
           const refined = await generate(
@@ -180,6 +189,7 @@ export async function runEpisodes(ctx: RolloutContext, specs: readonly EpisodeSp
               firstText: turn.text,
               planActions: r.planActions,
               answerChanged: (answer === undefined ? undefined : actionText(answer)) !== (turn.answer === undefined ? undefined : actionText(turn.answer)),
+              ...(r.lookahead ? { lookahead: r.lookahead } : {}),
             };
             Object.assign(turn, { completion: refined[k]!, text, answer });
           });

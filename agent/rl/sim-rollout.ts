@@ -6,6 +6,10 @@
  */
 import type { ActionInput } from "../client/actions.js";
 import type { RemoteSession } from "../client/index.js";
+import type { Observation } from "../../gen/ts/dynamind/env/v1/types_pb.js";
+import { randomValidAction } from "../resim/policies.js";
+import { succeeded } from "../resim/rollouts.js";
+import { SeededRandom } from "../resim/seeded-random.js";
 import { actionText } from "../format/prompt.js";
 import { parseResponse } from "../format/response.js";
 
@@ -31,6 +35,8 @@ export interface RealFuture {
   states: { action: ActionInput; text: string; terminated: boolean; truncated: boolean; success: boolean }[];
   /** The environment rejected an action of the plan: nothing of it is reported. */
   rejected: boolean;
+  /** Random play after the plan (randomLookahead), when asked for. */
+  lookahead?: { tries: number; successes: number };
 }
 
 /** Executes the plan from the session's current state without moving the session. */
@@ -52,6 +58,42 @@ export async function executePlan(session: RemoteSession, actions: readonly Acti
     if ((err as { reason?: string }).reason !== "INVALID_ACTION") throw err;
     return { states: [], rejected: true };
   }
+}
+
+/**
+ * Random play after the plan, in one Expand: `tries` sequences, each the plan followed by
+ * `horizon` actions drawn uniformly (seeded) from the current observation's valid actions,
+ * run from a clone; counts the sequences whose episode ended in success. With a rollout
+ * policy that is uniform over a state-independent action set (Sokoban's moves), this is
+ * the quantity ReSim's Monte-Carlo value measures (`resim --policy random`): whether the
+ * plan's end state still leads to the goal. Undefined when there is nothing to continue
+ * (no plan, a rejected plan, an ended episode) or when the environment rejects a drawn
+ * action (an action set that changes with the state).
+ */
+export async function randomLookahead(
+  session: RemoteSession,
+  observation: Observation,
+  actions: readonly ActionInput[],
+  future: RealFuture,
+  opts: { tries: number; horizon: number; seed: number },
+): Promise<{ tries: number; successes: number } | undefined> {
+  const last = future.states.at(-1);
+  if (opts.tries <= 0 || future.rejected || last === undefined || last.terminated || last.truncated) return undefined;
+  const sequences = lookaheadSequences(session, observation, actions, opts);
+  try {
+    const branches = await session.expand(sequences, { leafObservationsOnly: true });
+    return { tries: opts.tries, successes: branches.filter((b) => succeeded(b.steps)).length };
+  } catch (err) {
+    if ((err as { reason?: string }).reason !== "INVALID_ACTION") throw err;
+    return undefined;
+  }
+}
+
+/** randomLookahead's sequences: the plan, then `horizon` seeded uniform draws from the observation's valid actions. */
+export function lookaheadSequences(session: RemoteSession, observation: Observation, actions: readonly ActionInput[], opts: { tries: number; horizon: number; seed: number }): ActionInput[][] {
+  const random = new SeededRandom(opts.seed);
+  const node = { session, observation, state: undefined };
+  return Array.from({ length: opts.tries }, () => [...actions, ...Array.from({ length: opts.horizon }, () => randomValidAction(node, random))]);
 }
 
 // The refinement input is a prompt format, shared with the SFT data that teaches it (agent/train/world-model.ts).

@@ -61,6 +61,10 @@ export interface IterationMetrics {
   refineInputTokens: number | null;
   refineSkippedTooLong: number;
   refineNothingToExecute: number;
+  /** Refined responses shown a random lookahead; of them, those where no continuation reached the goal, and of those, the ones whose answer changed. */
+  lookaheads: number;
+  lookaheadDeadEnds: number;
+  lookaheadDeadEndsChanged: number;
   /** SimRollout trajectories with A_refine = 1. */
   refinePositive: number;
   update: UpdateStats;
@@ -437,6 +441,9 @@ function iterationMetrics(
     refineInputTokens: meanOrNull(turns.flatMap((t) => (t.refinement ? [t.refinement.input.length] : []))),
     refineSkippedTooLong: turns.filter((t) => t.refineSkipped === "too-long").length,
     refineNothingToExecute: turns.filter((t) => t.refineSkipped === "nothing-to-execute").length,
+    lookaheads: turns.filter((t) => t.refinement?.lookahead).length,
+    lookaheadDeadEnds: turns.filter((t) => t.refinement?.lookahead?.successes === 0).length,
+    lookaheadDeadEndsChanged: turns.filter((t) => t.refinement?.lookahead?.successes === 0 && t.refinement.answerChanged).length,
     refinePositive,
     update,
     flatSkipped,

@@ -40,6 +40,8 @@ const FIELDS = {
   minResponseTokens: "minResponseTokens",
   refineTooLong: "refineTooLong",
   refineInput: "refineInput",
+  lookaheadTries: "lookaheadTries",
+  lookaheadHorizon: "lookaheadHorizon",
   seed: "seed",
   seedStart: "seedStart",
   taskPool: "taskPool",
@@ -82,6 +84,8 @@ export function trainCommand(): Command {
     .option("--min-response-tokens <n>", "least context a prompt or refinement input must leave for the response", finite)
     .addOption(new Option("--refine-too-long <what>", "dyna-grpo: a refinement input that does not fit is skipped or fails the run (never cut)").choices(["skip", "fail"]))
     .addOption(new Option("--refine-input <form>", "dyna-grpo: the refinement input shows the whole draft (response, the paper's) or only its plan's real outcome (plan); use the form the checkpoint was taught").choices(["response", "plan"]))
+    .option("--lookahead-tries <n>", "dyna-grpo: random continuations SimRollout plays after the executed plan, reported in the refinement input as how many reached the goal (0 = off; for a student taught it by sft --refine-lookahead)", finite)
+    .option("--lookahead-horizon <n>", "dyna-grpo: actions in each random continuation", finite)
     .option("--seed <n>", "sampling seed", finite)
     .option("--seed-start <n>", "first task seed", finite)
     .option("--task-pool <n>", "task seeds cycle through this many from --seed-start (0 = a new seed for every group); a small pool checks that training raises success on the tasks it trains on", finite)

@@ -87,6 +87,21 @@ describe("SimRollout", () => {
     expect(() => config({ refineInput: "draft" as never })).toThrow(/refineInput/);
   });
 
+  it("with a random lookahead, tells the refinement how many continuations after the plan reached the goal", async () => {
+    const opts = { lookaheadTries: 16, lookaheadHorizon: 20 };
+    const { episodes } = await runEpisodes({ client: ctx.client, sampler: scripted(), tokenizer, cfg: config({ refineInput: "plan", ...opts }) }, [{ seed: 5, group: 0, sim: true }], 1);
+    const turn = episodes[0]!.turns[0]!;
+    const { tries, successes } = turn.refinement!.lookahead!;
+    expect(tries).toBe(16);
+    expect(tokenizer.decode(turn.refinement!.input)).toContain(`\nRandom play from there reached the goal in ${successes} of 16 tries.\n`);
+    // Seeded: the same run shows the same count; off by default (the paper's SimRollout).
+    const again = await runEpisodes({ client: ctx.client, sampler: scripted(), tokenizer, cfg: config({ refineInput: "plan", ...opts }) }, [{ seed: 5, group: 0, sim: true }], 1);
+    expect(again.episodes[0]!.turns[0]!.refinement!.lookahead).toEqual({ tries, successes });
+    const off = await runEpisodes({ client: ctx.client, sampler: scripted(), tokenizer, cfg: config({ refineInput: "plan" }) }, [{ seed: 5, group: 0, sim: true }], 1);
+    expect(off.episodes[0]!.turns[0]!.refinement!.lookahead).toBeUndefined();
+    expect(tokenizer.decode(off.episodes[0]!.turns[0]!.refinement!.input)).not.toContain("Random play");
+  });
+
   it("never cuts a refinement input that does not fit: it skips the refinement, or fails when told to", async () => {
     const promptTokens = 80; // a compact 6×6 prompt in bytes is shorter; the draft + future is longer
     const sampler = scripted(promptTokens + 300);

@@ -172,7 +172,7 @@ describe("dynamind train", () => {
     for (const [algo, extra, phases] of [
       ["grpo", ["--iterations", "2"], ["policy", "policy"]],
       ["rloo", ["--iterations", "1"], ["policy"]],
-      ["dyna-grpo", ["--n-t", "1", "--n-pi", "1", "--rounds", "1", "--refine-input", "plan"], ["sim", "policy"]],
+      ["dyna-grpo", ["--n-t", "1", "--n-pi", "1", "--rounds", "1", "--refine-input", "plan", "--lookahead-tries", "4", "--lookahead-horizon", "6"], ["sim", "policy"]],
     ] as const) {
       const out = fresh();
       await cli(["--algo", algo, "--out", out, ...common(), ...extra]);
@@ -184,6 +184,12 @@ describe("dynamind train", () => {
         expect(m[0]!.refinementGain).not.toBeNull();
         expect(JSON.parse(readFileSync(path.join(out, "checkpoint", "trainer.json"), "utf8")).config.refineInput).toBe("plan");
         expect(m[0]!.refined + m[0]!.refineSkippedTooLong + m[0]!.refineNothingToExecute).toBe(m[0]!.agentSteps / 2);
+        // The lookahead flags reach the run's config (the tiny policy drafts nothing executable, so
+        // none is played here; test/agent/rl/sim-rollout.test.ts plays them with a scripted sampler).
+        expect(JSON.parse(readFileSync(path.join(out, "checkpoint", "trainer.json"), "utf8")).config).toMatchObject({ lookaheadTries: 4, lookaheadHorizon: 6 });
+        expect(m[0]!.lookaheads).toBeLessThanOrEqual(m[0]!.refined);
+        expect(m[0]!.lookaheadDeadEndsChanged).toBeLessThanOrEqual(m[0]!.lookaheadDeadEnds);
+        expect(m[1]!.lookaheads).toBe(0);
       }
     }
   }, 60_000);
@@ -214,6 +220,11 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     const swept = { ...DYNA_SOKOBAN_ACTION, rl: { ...DYNA_SOKOBAN_ACTION.rl, lr: 3e-5 }, lrInRunNames: true };
     expect(runName(swept, "rloo", 2)).toBe("rloo lr=0.00003 seed 2");
     expect(runName({ ...swept, dyna: { nT: 5, nPi: 3 } }, "dyna-grpo", 1)).toBe("dyna-grpo n_T=5 n_pi=3 lr=0.00003 seed 1");
+    // SimRollout's random lookahead is in Dyna-GRPO's name; GRPO never refines, so its run is the same.
+    const lookahead = DYNA_CONFIGS["sokoban-first-step-lookahead-hard"]!;
+    expect(runName(lookahead, "dyna-grpo", 0)).toBe("dyna-grpo n_T=3 n_pi=3 lookahead=8x15 seed 0");
+    expect(runName(lookahead, "grpo", 0)).toBe(runName(DYNA_CONFIGS["sokoban-first-step-hard"]!, "grpo", 0));
+    expect(runConfig(lookahead, "dyna-grpo", 0, lookahead.budget)).toEqual({ ...runConfig(DYNA_CONFIGS["sokoban-first-step-hard"]!, "dyna-grpo", 0, lookahead.budget), lookaheadTries: 8, lookaheadHorizon: 15 });
   });
 
   it("sokoban-action-hard trains on hard rooms of its own seeds and draws its curve on the hard split", () => {

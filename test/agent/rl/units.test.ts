@@ -212,6 +212,8 @@ describe("the RL config", () => {
     expect(() => parseRlConfig({ algo: "grpo", clip: 1.5 })).toThrow(/clip/);
     expect(() => parseRlConfig({ algo: "grpo", groupSize: 1 })).toThrow(/groupSize/);
     expect(() => parseRlConfig({ algo: "grpo", planMaxActions: 6 })).toThrow(/planMaxActions/);
+    expect(() => parseRlConfig({ algo: "dyna-grpo", lookaheadTries: 65 })).toThrow(/lookaheadTries/);
+    expect(() => parseRlConfig({ algo: "dyna-grpo", lookaheadHorizon: 0 })).toThrow(/lookaheadHorizon/);
     expect(() => parseRlConfig({ algo: "grpo", temprature: 1 })).toThrow(/temprature/);
     expect(() => parseRlConfig({ algo: "grpo", lr: "fast" })).toThrow(/lr/);
   });
@@ -246,5 +248,12 @@ describe("SimRollout's plan and refinement input", () => {
     const full = refinementMessages([{ role: "user", content: "Current observation:\nS0" }], response, future, "response")[0]!.content;
     expect(full.length - text.length).toBeGreaterThan(response.length);
     expect(refinementMessages([{ role: "user", content: "x" }], response, { rejected: true, states: [] }, "plan")[0]!.content).toContain("The environment rejected an action of the plan.");
+  });
+
+  it("says how many random continuations reached the goal, after the real future and before the instruction", () => {
+    const future = { rejected: false, states: [{ action: "Up", text: "S1", terminated: false, truncated: false, success: false }], lookahead: { tries: 8, successes: 3 } };
+    const text = refinementMessages([{ role: "user", content: "Current observation:\nS0" }], response, future, "plan")[0]!.content;
+    expect(text).toBe(`Current observation:\nS0\n\n${PLAN_FUTURE_HEADER}\nAction: Up\nObservation:\nS1\nRandom play from there reached the goal in 3 of 8 tries.\n\n${REFINE_INSTRUCTION}`);
+    expect(refinementMessages([{ role: "user", content: "x" }], response, { ...future, rejected: true, states: [] }, "plan")[0]!.content).not.toContain("Random play");
   });
 });
