@@ -11,6 +11,8 @@
  *   one-step outcome could correct);
  * - the refined answer's value minus that of the student's plain answer on the same state:
  *   what the shown outcome adds to what the student would do without it;
+ * - the same on the inputs whose shown action is the student's own plain answer: SimRollout's
+ *   case, where the draft is the policy's answer and the refinement decides whether to leave it;
  * - the first-step value (share of the search's trajectories through the answer's next
  *   state that succeeded) of the refined answer minus the shown action's: what refining a
  *   draft of that action gains, with a 95% interval clustered by state.
@@ -120,6 +122,15 @@ for (const dir of checkpoints) {
       // Paired on the same input: what the shown outcome adds to the student's own answer.
       refinedMinusPlainValue: ci(idx.map(({ c, i }) => v(c, refinedAnswers[i]) - v(c, plainAnswers[c.plain])), owner),
       unparsedRefined: idx.filter(({ i }) => refinedAnswers[i] === undefined).length,
+      // SimRollout's own case: the shown draft is the action the student answers the plain prompt with.
+      ownDraft: (() => {
+        const own = idx.filter(({ c }) => plainAnswers[c.plain] === c.shown);
+        return {
+          inputs: own.length,
+          refinedKeepsShown: round(mean(own.map(({ c, i }) => (refinedAnswers[i] === c.shown ? 1 : 0)))),
+          refinedMinusPlainValue: ci(own.map(({ c, i }) => v(c, refinedAnswers[i]) - v(c, plainAnswers[c.plain])), own.map(({ c }) => c.plain)),
+        };
+      })(),
     };
   };
   report.push({ checkpoint: dir, states: states.length, plainAnswersChosen: round(mean(states.map((ex, k) => (plainAnswers[k] === String(ex.metadata!.action) ? 1 : 0)))), plainPredictedNextStateExact: { exact, of: judged }, keep: rows(true), switch: rows(false) });
