@@ -20,7 +20,9 @@
  * With --lookahead, each input also says how many of the search's random trajectories
  * through the shown action reached the goal (`sft --refine-lookahead`'s line).
  *
- *   node --import tsx scripts/rl/outcome-probe.ts --data heldout.jsonl [--select valued] [--lookahead] <checkpoint>...
+ * --temperature T samples every answer at T (seeded) instead of greedily: RL samples at T = 1.
+ *
+ *   node --import tsx scripts/rl/outcome-probe.ts --data heldout.jsonl [--select valued] [--lookahead] [--temperature T] <checkpoint>...
  */
 import { selectBackend } from "../../agent/model/backend.js";
 import { loadCheckpoint } from "../../agent/model/checkpoint.js";
@@ -38,9 +40,12 @@ const value = (name: string): string | undefined => (args.includes(name) ? args[
 const data = value("--data");
 const selection = (value("--select") ?? "valued") as ExampleSelection;
 const lookahead = args.includes("--lookahead");
-const takesValue = new Set(["--data", "--select"]);
+// Greedy by default; RL samples at T = 1, where a response may be malformed that greedy decoding never shows.
+const temperature = Number(value("--temperature") ?? 0);
+if (!(temperature >= 0 && temperature <= 10)) throw new Error(`--temperature must be 0–10, got ${value("--temperature")}`);
+const takesValue = new Set(["--data", "--select", "--temperature"]);
 const checkpoints = args.filter((a, i) => !a.startsWith("--") && !takesValue.has(args[i - 1] ?? ""));
-if (data === undefined || checkpoints.length === 0) throw new Error("usage: outcome-probe.ts --data heldout.jsonl [--select valued] [--lookahead] <checkpoint>...");
+if (data === undefined || checkpoints.length === 0) throw new Error("usage: outcome-probe.ts --data heldout.jsonl [--select valued] [--lookahead] [--temperature T] <checkpoint>...");
 
 const states = selectSteps(await loadChatJsonl(data), selection, "--data");
 const stateIndex = new Map(states.map((ex, k) => [stepKey(ex.metadata), k]));
@@ -79,13 +84,13 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 const report: Record<string, unknown>[] = [];
 for (const dir of checkpoints) {
   const { model, tokenizer } = await loadCheckpoint(dir, { withOptimizer: false });
-  const sampler = new ModelSampler(model, tokenizer, { maxNewTokens: 80, temperature: 0, topP: 1, minResponseTokens: 32 });
+  const sampler = new ModelSampler(model, tokenizer, { maxNewTokens: 80, temperature, topP: 1, minResponseTokens: 32 });
   // Each answer, and the next state the response predicted for the action it took first (one-step responses).
   const predicted: (string | undefined)[] = [];
   const answersOf = async (prompts: number[][], keepPredictions = false): Promise<(string | undefined)[]> => {
     const out: (string | undefined)[] = [];
     for (let i = 0; i < prompts.length; i += 64) {
-      const { completions } = await sampler.sample(prompts.slice(i, i + 64), 0);
+      const { completions } = await sampler.sample(prompts.slice(i, i + 64), 1 + i);
       for (const c of completions) {
         const parsed = parseResponse(tokenizer.decode(c));
         out.push(parsed.answer === undefined ? undefined : actionText(parsed.answer));
@@ -135,4 +140,4 @@ for (const dir of checkpoints) {
   };
   report.push({ checkpoint: dir, states: states.length, plainAnswersChosen: round(mean(states.map((ex, k) => (plainAnswers[k] === String(ex.metadata!.action) ? 1 : 0)))), plainPredictedNextStateExact: { exact, of: judged }, keep: rows(true), switch: rows(false) });
 }
-console.log(JSON.stringify({ data, selection, lookahead, report }, null, 1));
+console.log(JSON.stringify({ data, selection, lookahead, temperature, report }, null, 1));
