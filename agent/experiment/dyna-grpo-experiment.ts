@@ -68,6 +68,8 @@ export interface RefinementSummary {
   /** Mean Sim Score of the first responses and of the refined ones, over the same iterations. */
   simFirst: number | null;
   simRefined: number | null;
+  /** SimRollout's random lookahead (RlConfig.lookaheadTries): refined responses shown one, those where no continuation reached the goal, and of those the ones whose answer changed; absent when none was shown. */
+  lookahead?: { shown: number; deadEnds: number; deadEndsChanged: number };
 }
 
 /** SimRollout's effect in one run, from its metrics file. */
@@ -85,11 +87,16 @@ export function summariseRefinement(metricsJsonl: string): RefinementSummary {
           refinementGain?: number | null;
           simScore?: number | null;
           refinedSimScore?: number | null;
+          lookaheads?: number;
+          lookaheadDeadEnds?: number;
+          lookaheadDeadEndsChanged?: number;
         },
     )
     .filter((m) => (m.refined ?? 0) > 0);
   const avg = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
   const paired = its.filter((m) => typeof m.simScore === "number" && typeof m.refinedSimScore === "number");
+  const sum = (f: (m: (typeof its)[number]) => number | undefined) => its.reduce((a, m) => a + (f(m) ?? 0), 0);
+  const shown = sum((m) => m.lookaheads);
   return {
     iterations: its.length,
     refined: its.reduce((a, m) => a + (m.refined ?? 0), 0),
@@ -99,6 +106,7 @@ export function summariseRefinement(metricsJsonl: string): RefinementSummary {
     meanGain: meanInterval(its.flatMap((m) => (typeof m.refinementGain === "number" ? [m.refinementGain] : []))),
     simFirst: avg(paired.map((m) => m.simScore as number)),
     simRefined: avg(paired.map((m) => m.refinedSimScore as number)),
+    ...(shown > 0 ? { lookahead: { shown, deadEnds: sum((m) => m.lookaheadDeadEnds), deadEndsChanged: sum((m) => m.lookaheadDeadEndsChanged) } } : {}),
   };
 }
 
@@ -334,7 +342,18 @@ function refinementLines(ref: Record<string, RefinementSummary>): string[] {
         `${s.meanGain ? `${s.meanGain.mean.toFixed(2)} [${s.meanGain.ci.low.toFixed(2)}, ${s.meanGain.ci.high.toFixed(2)}]` : "—"} | ${f(s.simFirst)} → ${f(s.simRefined)} |`,
     ),
     "",
+    ...runs.flatMap(([run, s]) => (s.lookahead ? [lookaheadLine(run, s), ""] : [])),
   ];
+}
+
+/** What the random lookahead showed and what the refinement did after it (answers changed after a dead end against the other refined responses). */
+export function lookaheadLine(run: string, s: RefinementSummary): string {
+  const l = s.lookahead!;
+  const others = s.refined - l.deadEnds;
+  return (
+    `**Random lookahead (${run}):** shown with ${l.shown} of ${s.refined} refined responses; no continuation reached the goal in ${l.deadEnds} (${pct(l.deadEnds / l.shown)}); ` +
+    `the answer changed after ${l.deadEnds ? pct(l.deadEndsChanged / l.deadEnds) : "—"} of those and after ${others ? pct((s.answerChanged - l.deadEndsChanged) / others) : "—"} of the other refined responses.`
+  );
 }
 
 const ALGO_TITLES: Record<Algo, string> = { grpo: "GRPO", rloo: "RLOO", "dyna-grpo": "Dyna-GRPO" };

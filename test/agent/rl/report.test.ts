@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DYNA_CONFIGS } from "../../../agent/experiment/dyna-grpo-configs.js";
-import { runConfig, simSuccessCorrelation, stepsAtCap, summariseRefinement, versusGrpoLines, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { lookaheadLine, runConfig, simSuccessCorrelation, stepsAtCap, summariseRefinement, versusGrpoLines, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
 import { CONFIGS } from "../../../agent/experiment/config.js";
 
 describe("dyna-grpo report", () => {
@@ -57,6 +57,21 @@ describe("dyna-grpo report", () => {
     expect(s.meanGain?.mean).toBe(0.5);
     expect(s.simFirst).toBeCloseTo(0.3, 12);
     expect(s.simRefined).toBeCloseTo(0.5, 12);
+    expect(s.lookahead).toBeUndefined();
+    // With SimRollout's random lookahead: totals over the iterations.
+    const withLookahead = summariseRefinement(
+      [
+        { refined: 10, refineAnswerChanged: 6, lookaheads: 9, lookaheadDeadEnds: 5, lookaheadDeadEndsChanged: 4 },
+        { refined: 4, refineAnswerChanged: 1, lookaheads: 4, lookaheadDeadEnds: 1, lookaheadDeadEndsChanged: 0 },
+      ]
+        .map((m) => JSON.stringify(m))
+        .join("\n"),
+    );
+    expect(withLookahead.lookahead).toEqual({ shown: 13, deadEnds: 6, deadEndsChanged: 4 });
+    // Changed after a dead end: 4 of 6; after the other 8 refined responses: (7 − 4) of 8.
+    expect(lookaheadLine("run", withLookahead)).toBe(
+      "**Random lookahead (run):** shown with 13 of 14 refined responses; no continuation reached the goal in 6 (46.2%); the answer changed after 66.7% of those and after 37.5% of the other refined responses.",
+    );
     expect(summariseRefinement("").iterations).toBe(0);
     // Metrics written before the count existed: unknown, not zero.
     expect(summariseRefinement(JSON.stringify({ kind: "iteration", refined: 1 })).rejected).toBeNull();
