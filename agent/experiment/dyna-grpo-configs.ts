@@ -2,7 +2,7 @@
  * The Dyna-GRPO comparison's configurations: plain data, importable without TensorFlow.js
  * (the CLI checks a command's flags against them before any model code loads).
  */
-import type { Algo, RlConfigInput } from "../rl/config.js";
+import { DEFAULT_LOOKAHEAD_HORIZON, type Algo, type RlConfigInput } from "../rl/config.js";
 import { SOKOBAN_SPLITS, type SplitConfig } from "./config.js";
 
 export interface DynaGrpoExperimentConfig {
@@ -229,7 +229,7 @@ export const DYNA_SOKOBAN_FIRST_STEP_LOOKAHEAD_HARD: DynaGrpoExperimentConfig = 
 export function runName(cfg: Pick<DynaGrpoExperimentConfig, "dyna" | "rl" | "lrInRunNames">, algo: Algo, seed: number): string {
   const lr = cfg.lrInRunNames ? ` lr=${cfg.rl.lr}` : "";
   const tries = cfg.rl.lookaheadTries ?? 0;
-  const lookahead = tries > 0 ? ` lookahead=${tries}x${cfg.rl.lookaheadHorizon ?? 15}` : "";
+  const lookahead = tries > 0 ? ` lookahead=${tries}x${cfg.rl.lookaheadHorizon ?? DEFAULT_LOOKAHEAD_HORIZON}` : "";
   return algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi}${lookahead}${lr} seed ${seed}` : `${algo}${lr} seed ${seed}`;
 }
 

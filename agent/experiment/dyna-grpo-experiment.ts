@@ -342,12 +342,12 @@ function refinementLines(ref: Record<string, RefinementSummary>): string[] {
         `${s.meanGain ? `${s.meanGain.mean.toFixed(2)} [${s.meanGain.ci.low.toFixed(2)}, ${s.meanGain.ci.high.toFixed(2)}]` : "—"} | ${f(s.simFirst)} → ${f(s.simRefined)} |`,
     ),
     "",
-    ...runs.flatMap(([run, s]) => (s.lookahead ? [lookaheadLine(run, s), ""] : [])),
+    ...runs.flatMap(([run, s]) => (s.lookahead ? [lookaheadSummary(run, s), ""] : [])),
   ];
 }
 
 /** What the random lookahead showed and what the refinement did after it (answers changed after a dead end against the other refined responses). */
-export function lookaheadLine(run: string, s: RefinementSummary): string {
+export function lookaheadSummary(run: string, s: RefinementSummary): string {
   const l = s.lookahead!;
   const others = s.refined - l.deadEnds;
   return (

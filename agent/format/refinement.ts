@@ -12,16 +12,21 @@
 import type { ActionInput } from "../client/actions.js";
 import { actionText, type ChatMessage } from "./prompt.js";
 
+/** Random play continued from a plan's last state: how many of `tries` continuations reached the goal. */
+export interface Lookahead {
+  tries: number;
+  successes: number;
+}
+
 /** What executing a draft's plan really gave (SimRollout's RealFuture, structurally). */
 export interface FutureStates {
   states: readonly { action: ActionInput; text: string; terminated: boolean; truncated: boolean; success: boolean }[];
   rejected: boolean;
   /**
-   * Random play continued from the plan's last state: how many of `tries` continuations
-   * reached the goal. A value the draft's own states do not show (a one-step student
-   * predicts its next state almost always, not whether that state still leads anywhere).
+   * A value the draft's own states do not show (a one-step student predicts its next state
+   * almost always, not whether that state still leads anywhere).
    */
-  lookahead?: { tries: number; successes: number };
+  lookahead?: Lookahead;
 }
 
 export const REFINE_HEADER = "Your draft response:";
@@ -29,7 +34,7 @@ export const REAL_FUTURE_HEADER = "What really happens when the draft's plan is 
 export const PLAN_FUTURE_HEADER = "Your draft's plan, executed for real from the current observation:";
 export const REFINE_INSTRUCTION = "Use what really happens to write an improved response, then give the next action as <answer>ACTION</answer>.";
 
-export function lookaheadLine(l: { tries: number; successes: number }): string {
+export function lookaheadLine(l: Lookahead): string {
   return `Random play from there reached the goal in ${l.successes} of ${l.tries} tries.`;
 }
 

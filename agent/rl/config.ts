@@ -13,6 +13,9 @@ export type Algo = (typeof ALGOS)[number];
 
 const int = (min: number) => z.number().int().min(min);
 
+/** Actions in each of SimRollout's random continuations when a config does not say (a ReSim collection's 16-step horizon less the drafted action). */
+export const DEFAULT_LOOKAHEAD_HORIZON = 15;
+
 export const RlConfigSchema = z
   .object({
     algo: z.enum(ALGOS),
@@ -95,7 +98,7 @@ export const RlConfigSchema = z
      * show; use it with a student taught that line (`sft --refine-lookahead`).
      */
     lookaheadTries: int(0).max(64).default(0),
-    lookaheadHorizon: int(1).max(100).default(15),
+    lookaheadHorizon: int(1).max(100).default(DEFAULT_LOOKAHEAD_HORIZON),
     /** Compute the exact Sim Score of responses that state plans (Expand calls). */
     simScore: z.boolean().default(true),
     /** First task seed; iteration k, group g uses seedStart + k · groupsPerIteration + g. */

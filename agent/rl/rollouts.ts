@@ -15,7 +15,7 @@ import type { Tokenizer } from "../model/tokenizer.js";
 import type { RlConfig } from "./config.js";
 import { episodeReturn } from "./rewards.js";
 import type { Sampler } from "./sampler.js";
-import { executePlan, extractPlan, randomLookahead, refinementMessages } from "./sim-rollout.js";
+import { executePlan, extractPlan, randomLookahead, refinementMessages, type Lookahead } from "./sim-rollout.js";
 
 export interface EpisodeSpec {
   seed: number;
@@ -34,7 +34,7 @@ export interface Refinement {
   /** The refined answer differs from the first response's. */
   answerChanged: boolean;
   /** The random lookahead shown with the real future (RlConfig.lookaheadTries), when one was played. */
-  lookahead?: { tries: number; successes: number };
+  lookahead?: Lookahead;
 }
 
 export interface Turn {
@@ -154,7 +154,7 @@ export async function runEpisodes(ctx: RolloutContext, specs: readonly EpisodeSp
             }),
           ),
         );
-        const refine: { i: number; input: number[]; planActions: number; lookahead?: { tries: number; successes: number } }[] = [];
+        const refine: { i: number; input: number[]; planActions: number; lookahead?: Lookahead }[] = [];
         simIdx.forEach((i, k) => {
           const { plan, future } = futures[k]!;
           if (!future) {

@@ -11,6 +11,7 @@ import { randomValidAction } from "../resim/policies.js";
 import { succeeded } from "../resim/rollouts.js";
 import { SeededRandom } from "../resim/seeded-random.js";
 import { actionText } from "../format/prompt.js";
+import type { Lookahead } from "../format/refinement.js";
 import { parseResponse } from "../format/response.js";
 
 export interface ExtractedPlan {
@@ -36,7 +37,7 @@ export interface RealFuture {
   /** The environment rejected an action of the plan: nothing of it is reported. */
   rejected: boolean;
   /** Random play after the plan (randomLookahead), when asked for. */
-  lookahead?: { tries: number; successes: number };
+  lookahead?: Lookahead;
 }
 
 /** Executes the plan from the session's current state without moving the session. */
@@ -76,7 +77,7 @@ export async function randomLookahead(
   actions: readonly ActionInput[],
   future: RealFuture,
   opts: { tries: number; horizon: number; seed: number },
-): Promise<{ tries: number; successes: number } | undefined> {
+): Promise<Lookahead | undefined> {
   const last = future.states.at(-1);
   if (opts.tries <= 0 || future.rejected || last === undefined || last.terminated || last.truncated) return undefined;
   const sequences = lookaheadSequences(session, observation, actions, opts);
@@ -97,4 +98,5 @@ export function lookaheadSequences(session: RemoteSession, observation: Observat
 }
 
 // The refinement input is a prompt format, shared with the SFT data that teaches it (agent/train/world-model.ts).
+export type { Lookahead } from "../format/refinement.js";
 export { REFINE_HEADER, REAL_FUTURE_HEADER, PLAN_FUTURE_HEADER, REFINE_INSTRUCTION, REFINE_INPUT_FORMS, refinementMessages, type RefineInputForm } from "../format/refinement.js";

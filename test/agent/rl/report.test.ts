@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DYNA_CONFIGS } from "../../../agent/experiment/dyna-grpo-configs.js";
-import { lookaheadLine, runConfig, simSuccessCorrelation, stepsAtCap, summariseRefinement, versusGrpoLines, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
+import { lookaheadSummary, runConfig, simSuccessCorrelation, stepsAtCap, summariseRefinement, versusGrpoLines, type CurvePoint } from "../../../agent/experiment/dyna-grpo-experiment.js";
 import { CONFIGS } from "../../../agent/experiment/config.js";
 
 describe("dyna-grpo report", () => {
@@ -69,7 +69,7 @@ describe("dyna-grpo report", () => {
     );
     expect(withLookahead.lookahead).toEqual({ shown: 13, deadEnds: 6, deadEndsChanged: 4 });
     // Changed after a dead end: 4 of 6; after the other 8 refined responses: (7 − 4) of 8.
-    expect(lookaheadLine("run", withLookahead)).toBe(
+    expect(lookaheadSummary("run", withLookahead)).toBe(
       "**Random lookahead (run):** shown with 13 of 14 refined responses; no continuation reached the goal in 6 (46.2%); the answer changed after 66.7% of those and after 37.5% of the other refined responses.",
     );
     expect(summariseRefinement("").iterations).toBe(0);
