@@ -25,7 +25,7 @@ import type { TransformerLM } from "../model/transformer.js";
 import { AdamW } from "../train/optimizer.js";
 import { grpoAdvantages, mean, refineAdvantage, rlooAdvantages } from "./advantages.js";
 import { parseRlConfig, schedule, type RlConfig, type ScheduledIteration } from "./config.js";
-import { runEpisodes, type Episode, type EpisodeSpec, type RolloutTiming } from "./rollouts.js";
+import { runEpisodes, type Episode, type EpisodeSpec, type RolloutTiming, type Turn } from "./rollouts.js";
 import { ModelSampler, type Sampler } from "./sampler.js";
 import { policyUpdate, type Sample, type UpdateStats } from "./update.js";
 
@@ -393,6 +393,22 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
   return { model, tokenizer, iterations: done, startIteration: start, history, checkpointDir: ckDir };
 }
 
+/** What SimRollout's random lookahead showed in these turns: refined responses shown one, "dead ends" (no continuation reached the goal), and dead ends after which the answer changed. */
+export function lookaheadCounts(turns: readonly Turn[]): { lookaheads: number; lookaheadDeadEnds: number; lookaheadDeadEndsChanged: number } {
+  let lookaheads = 0;
+  let lookaheadDeadEnds = 0;
+  let lookaheadDeadEndsChanged = 0;
+  for (const t of turns) {
+    const l = t.refinement?.lookahead;
+    if (l === undefined) continue;
+    lookaheads++;
+    if (l.successes > 0) continue;
+    lookaheadDeadEnds++;
+    if (t.refinement!.answerChanged) lookaheadDeadEndsChanged++;
+  }
+  return { lookaheads, lookaheadDeadEnds, lookaheadDeadEndsChanged };
+}
+
 function iterationMetrics(
   cfg: RlConfig,
   it: ScheduledIteration,
@@ -441,9 +457,7 @@ function iterationMetrics(
     refineInputTokens: meanOrNull(turns.flatMap((t) => (t.refinement ? [t.refinement.input.length] : []))),
     refineSkippedTooLong: turns.filter((t) => t.refineSkipped === "too-long").length,
     refineNothingToExecute: turns.filter((t) => t.refineSkipped === "nothing-to-execute").length,
-    lookaheads: turns.filter((t) => t.refinement?.lookahead).length,
-    lookaheadDeadEnds: turns.filter((t) => t.refinement?.lookahead?.successes === 0).length,
-    lookaheadDeadEndsChanged: turns.filter((t) => t.refinement?.lookahead?.successes === 0 && t.refinement.answerChanged).length,
+    ...lookaheadCounts(turns),
     refinePositive,
     update,
     flatSkipped,

@@ -185,11 +185,9 @@ describe("dynamind train", () => {
         expect(JSON.parse(readFileSync(path.join(out, "checkpoint", "trainer.json"), "utf8")).config.refineInput).toBe("plan");
         expect(m[0]!.refined + m[0]!.refineSkippedTooLong + m[0]!.refineNothingToExecute).toBe(m[0]!.agentSteps / 2);
         // The lookahead flags reach the run's config (the tiny policy drafts nothing executable, so
-        // none is played here; test/agent/rl/sim-rollout.test.ts plays them with a scripted sampler).
+        // none is played here: sim-rollout.test.ts plays them with a scripted sampler, and
+        // units.test.ts checks the metrics' counts).
         expect(JSON.parse(readFileSync(path.join(out, "checkpoint", "trainer.json"), "utf8")).config).toMatchObject({ lookaheadTries: 4, lookaheadHorizon: 6 });
-        expect(m[0]!.lookaheads).toBeLessThanOrEqual(m[0]!.refined);
-        expect(m[0]!.lookaheadDeadEndsChanged).toBeLessThanOrEqual(m[0]!.lookaheadDeadEnds);
-        expect(m[1]!.lookaheads).toBe(0);
       }
     }
   }, 60_000);

@@ -6,7 +6,8 @@ import { parseRlConfig, schedule } from "../../../agent/rl/config.js";
 import { clippedObjective } from "../../../agent/rl/objective.js";
 import { episodeReturn, stepRewards } from "../../../agent/rl/rewards.js";
 import { extractPlan, PLAN_FUTURE_HEADER, REFINE_INSTRUCTION, refinementMessages } from "../../../agent/rl/sim-rollout.js";
-import { iterationEpisodes } from "../../../agent/rl/trainer.js";
+import { iterationEpisodes, lookaheadCounts } from "../../../agent/rl/trainer.js";
+import type { Turn } from "../../../agent/rl/rollouts.js";
 import { policyUpdate } from "../../../agent/rl/update.js";
 import { selectBackend } from "../../../agent/model/backend.js";
 import { TransformerLM } from "../../../agent/model/transformer.js";
@@ -248,6 +249,20 @@ describe("SimRollout's plan and refinement input", () => {
     const full = refinementMessages([{ role: "user", content: "Current observation:\nS0" }], response, future, "response")[0]!.content;
     expect(full.length - text.length).toBeGreaterThan(response.length);
     expect(refinementMessages([{ role: "user", content: "x" }], response, { rejected: true, states: [] }, "plan")[0]!.content).toContain("The environment rejected an action of the plan.");
+  });
+
+  it("counts the lookaheads a run's turns were shown, the dead ends among them, and the answers changed after one", () => {
+    const turn = (lookahead: { tries: number; successes: number } | undefined, answerChanged: boolean, refined = true): Turn =>
+      ({ prompt: [], completion: [], text: "", answer: "Up", accepted: true, ...(refined ? { refinement: { input: [], firstText: "", planActions: 1, answerChanged, ...(lookahead ? { lookahead } : {}) } } : {}) }) as Turn;
+    const turns = [
+      turn({ tries: 8, successes: 0 }, true),
+      turn({ tries: 8, successes: 0 }, false),
+      turn({ tries: 8, successes: 3 }, true),
+      turn(undefined, true), // refined without a lookahead (the draft's action ended the episode)
+      turn(undefined, false, false), // a plain step
+    ];
+    expect(lookaheadCounts(turns)).toEqual({ lookaheads: 3, lookaheadDeadEnds: 2, lookaheadDeadEndsChanged: 1 });
+    expect(lookaheadCounts([])).toEqual({ lookaheads: 0, lookaheadDeadEnds: 0, lookaheadDeadEndsChanged: 0 });
   });
 
   it("says how many random continuations reached the goal, after the real future and before the instruction", () => {
