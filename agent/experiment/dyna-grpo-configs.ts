@@ -222,6 +222,19 @@ export const DYNA_SOKOBAN_FIRST_STEP_LOOKAHEAD_HARD: DynaGrpoExperimentConfig = 
 };
 
 /**
+ * sokoban-first-step-lookahead-hard with the lookahead after every valid first action (8
+ * continuations of 15 actions each, one Expand of 32 sequences): a one-step search at RL
+ * time. Knowing that the drafted action leads nowhere did not tell the lookahead student
+ * which other action does; this line says it. For a student taught it (`sft --refine-target
+ * outcome --refine-lookahead every-action`).
+ */
+export const DYNA_SOKOBAN_FIRST_STEP_SEARCH_HARD: DynaGrpoExperimentConfig = {
+  ...DYNA_SOKOBAN_FIRST_STEP_LOOKAHEAD_HARD,
+  name: "sokoban-first-step-search-hard",
+  rl: { ...DYNA_SOKOBAN_FIRST_STEP_LOOKAHEAD_HARD.rl, lookaheadScope: "every-action" },
+};
+
+/**
  * A training run's name, which is also its directory: n_T and n_π are in Dyna-GRPO's
  * name and an overridden learning rate in every name, so an ablation or a sweep never
  * resumes another setting's checkpoint.
@@ -229,8 +242,9 @@ export const DYNA_SOKOBAN_FIRST_STEP_LOOKAHEAD_HARD: DynaGrpoExperimentConfig = 
 export function runName(cfg: Pick<DynaGrpoExperimentConfig, "dyna" | "rl" | "lrInRunNames">, algo: Algo, seed: number): string {
   const lr = cfg.lrInRunNames ? ` lr=${cfg.rl.lr}` : "";
   const tries = cfg.rl.lookaheadTries ?? 0;
-  const lookahead = tries > 0 ? ` lookahead=${tries}x${cfg.rl.lookaheadHorizon ?? DEFAULT_LOOKAHEAD_HORIZON}` : "";
+  const scope = cfg.rl.lookaheadScope === "every-action" ? "every-action-" : "";
+  const lookahead = tries > 0 ? ` lookahead=${scope}${tries}x${cfg.rl.lookaheadHorizon ?? DEFAULT_LOOKAHEAD_HORIZON}` : "";
   return algo === "dyna-grpo" ? `dyna-grpo n_T=${cfg.dyna.nT} n_pi=${cfg.dyna.nPi}${lookahead}${lr} seed ${seed}` : `${algo}${lr} seed ${seed}`;
 }
 
-export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-short": DYNA_SOKOBAN_SHORT, "sokoban-short-plan": DYNA_SOKOBAN_SHORT_PLAN, "sokoban-action": DYNA_SOKOBAN_ACTION, "sokoban-action-hard": DYNA_SOKOBAN_ACTION_HARD, "sokoban-first-step-hard": DYNA_SOKOBAN_FIRST_STEP_HARD, "sokoban-first-step-lookahead-hard": DYNA_SOKOBAN_FIRST_STEP_LOOKAHEAD_HARD, "sokoban-first-step": DYNA_SOKOBAN_FIRST_STEP, tiny: DYNA_TINY };
+export const DYNA_CONFIGS: Record<string, DynaGrpoExperimentConfig> = { sokoban: DYNA_SOKOBAN, "sokoban-short": DYNA_SOKOBAN_SHORT, "sokoban-short-plan": DYNA_SOKOBAN_SHORT_PLAN, "sokoban-action": DYNA_SOKOBAN_ACTION, "sokoban-action-hard": DYNA_SOKOBAN_ACTION_HARD, "sokoban-first-step-hard": DYNA_SOKOBAN_FIRST_STEP_HARD, "sokoban-first-step-lookahead-hard": DYNA_SOKOBAN_FIRST_STEP_LOOKAHEAD_HARD, "sokoban-first-step-search-hard": DYNA_SOKOBAN_FIRST_STEP_SEARCH_HARD, "sokoban-first-step": DYNA_SOKOBAN_FIRST_STEP, tiny: DYNA_TINY };

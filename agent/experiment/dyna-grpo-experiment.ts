@@ -69,7 +69,13 @@ export interface RefinementSummary {
   simFirst: number | null;
   simRefined: number | null;
   /** SimRollout's random lookahead (RlConfig.lookaheadTries): refined responses shown one, those where no continuation reached the goal, and of those the ones whose answer changed; absent when none was shown. */
-  lookahead?: { shown: number; deadEnds: number; deadEndsChanged: number };
+  lookahead?: {
+    shown: number;
+    deadEnds: number;
+    deadEndsChanged: number;
+    /** "every-action" lookaheads (RlConfig.lookaheadScope) with a best first action, and how often the draft and the refined answer took one; absent for the "plan" scope. */
+    best?: { informative: number; draft: number; refined: number };
+  };
 }
 
 /** SimRollout's effect in one run, from its metrics file. */
@@ -90,6 +96,9 @@ export function summariseRefinement(metricsJsonl: string): RefinementSummary {
           lookaheads?: number;
           lookaheadDeadEnds?: number;
           lookaheadDeadEndsChanged?: number;
+          lookaheadInformative?: number;
+          lookaheadDraftBest?: number;
+          lookaheadRefinedBest?: number;
         },
     )
     .filter((m) => (m.refined ?? 0) > 0);
@@ -97,6 +106,8 @@ export function summariseRefinement(metricsJsonl: string): RefinementSummary {
   const paired = its.filter((m) => typeof m.simScore === "number" && typeof m.refinedSimScore === "number");
   const sum = (f: (m: (typeof its)[number]) => number | undefined) => its.reduce((a, m) => a + (f(m) ?? 0), 0);
   const shown = sum((m) => m.lookaheads);
+  const informative = sum((m) => m.lookaheadInformative);
+  const best = informative > 0 ? { best: { informative, draft: sum((m) => m.lookaheadDraftBest), refined: sum((m) => m.lookaheadRefinedBest) } } : {};
   return {
     iterations: its.length,
     refined: its.reduce((a, m) => a + (m.refined ?? 0), 0),
@@ -106,7 +117,7 @@ export function summariseRefinement(metricsJsonl: string): RefinementSummary {
     meanGain: meanInterval(its.flatMap((m) => (typeof m.refinementGain === "number" ? [m.refinementGain] : []))),
     simFirst: avg(paired.map((m) => m.simScore as number)),
     simRefined: avg(paired.map((m) => m.refinedSimScore as number)),
-    ...(shown > 0 ? { lookahead: { shown, deadEnds: sum((m) => m.lookaheadDeadEnds), deadEndsChanged: sum((m) => m.lookaheadDeadEndsChanged) } } : {}),
+    ...(shown > 0 ? { lookahead: { shown, deadEnds: sum((m) => m.lookaheadDeadEnds), deadEndsChanged: sum((m) => m.lookaheadDeadEndsChanged), ...best } } : {}),
   };
 }
 
@@ -352,7 +363,10 @@ export function lookaheadSummary(run: string, s: RefinementSummary): string {
   const others = s.refined - l.deadEnds;
   return (
     `**Random lookahead (${run}):** shown with ${l.shown} of ${s.refined} refined responses; no continuation reached the goal in ${l.deadEnds} (${pct(l.deadEnds / l.shown)}); ` +
-    `the answer changed after ${l.deadEnds ? pct(l.deadEndsChanged / l.deadEnds) : "—"} of those and after ${others ? pct((s.answerChanged - l.deadEndsChanged) / others) : "—"} of the other refined responses.`
+    `the answer changed after ${l.deadEnds ? pct(l.deadEndsChanged / l.deadEnds) : "—"} of those and after ${others ? pct((s.answerChanged - l.deadEndsChanged) / others) : "—"} of the other refined responses.` +
+    (l.best
+      ? ` Some first action's random play reached the goal in ${l.best.informative} (${pct(l.best.informative / l.shown)}); there the draft answered with a best such action in ${pct(l.best.draft / l.best.informative)} and the refined response in ${pct(l.best.refined / l.best.informative)}.`
+      : "")
   );
 }
 

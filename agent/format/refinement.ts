@@ -12,10 +12,30 @@
 import type { ActionInput } from "../client/actions.js";
 import { actionText, type ChatMessage } from "./prompt.js";
 
-/** Random play continued from a plan's last state: how many of `tries` continuations reached the goal. */
+/**
+ * Where random play starts: "plan", after the draft's executed plan; "every-action", after
+ * each valid first action in turn (a one-step search at RL time: the refinement sees a
+ * value for the actions the draft did not take, not only for the one it did).
+ */
+export const LOOKAHEAD_SCOPES = ["plan", "every-action"] as const;
+export type LookaheadScope = (typeof LOOKAHEAD_SCOPES)[number];
+
+/** Random play after one first action: how many of `tries` continuations reached the goal. */
+export interface ActionLookahead {
+  action: string;
+  tries: number;
+  successes: number;
+}
+
+/**
+ * Random play continued from a plan's last state: how many of `tries` continuations reached
+ * the goal. With `byAction` ("every-action" scope) the counts are the drafted first action's
+ * and every valid first action has its own.
+ */
 export interface Lookahead {
   tries: number;
   successes: number;
+  byAction?: readonly ActionLookahead[];
 }
 
 /** What executing a draft's plan really gave (SimRollout's RealFuture, structurally). */
@@ -35,7 +55,17 @@ export const PLAN_FUTURE_HEADER = "Your draft's plan, executed for real from the
 export const REFINE_INSTRUCTION = "Use what really happens to write an improved response, then give the next action as <answer>ACTION</answer>.";
 
 export function lookaheadLine(l: Lookahead): string {
-  return `Random play from there reached the goal in ${l.successes} of ${l.tries} tries.`;
+  if (l.byAction === undefined) return `Random play from there reached the goal in ${l.successes} of ${l.tries} tries.`;
+  // One order whatever the source (the environment's valid actions live, a search record's visit order in SFT data).
+  const sorted = [...l.byAction].sort((a, b) => (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
+  return `Random play after each first action reached the goal: ${sorted.map((a) => `${a.action} ${a.successes} of ${a.tries}`).join(", ")}.`;
+}
+
+/** The first actions whose random play reached the goal most often (none when no continuation did). */
+export function bestLookaheadActions(byAction: readonly ActionLookahead[]): string[] {
+  const share = (a: ActionLookahead) => (a.tries > 0 ? a.successes / a.tries : 0);
+  const top = Math.max(0, ...byAction.map(share));
+  return top === 0 ? [] : byAction.filter((a) => share(a) === top).map((a) => a.action);
 }
 
 export const REFINE_INPUT_FORMS = ["response", "plan"] as const;

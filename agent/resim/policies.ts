@@ -177,6 +177,19 @@ export function randomValidAction(node: RolloutNode, random: SeededRandom): Acti
   throw new Error(`${node.session.spec.id}: no valid actions to choose from`);
 }
 
+/** Every action randomValidAction can draw from this node, in the observation's order. */
+export function validActionInputs(node: RolloutNode): ActionInput[] {
+  const valid = node.observation.validActions;
+  const kinds = node.session.spec.actionSpec!.kinds;
+  if (valid.length > 0) {
+    if (kinds.includes(ActionKind.ACTION_KIND_TEXT)) return [...valid];
+    if (kinds.includes(ActionKind.ACTION_KIND_JSON) && valid.every((v) => v.startsWith("{"))) return valid.map((v) => JSON.parse(v) as Record<string, unknown>);
+  }
+  const n = node.session.spec.actionSpec!.discreteNames.length;
+  if (n > 0) return Array.from({ length: n }, (_, i) => i);
+  throw new Error(`${node.session.spec.id}: no valid actions to choose from`);
+}
+
 /**
  * A response policy (the model under training, or any evaluated policy) as the
  * rollout policy: it is prompted as in evaluation and its answer is the action. An

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { REFINE_INPUT_FORMS } from "../format/refinement.js";
+import { LOOKAHEAD_SCOPES, REFINE_INPUT_FORMS } from "../format/refinement.js";
 import { PROMPT_STYLES } from "../format/prompt.js";
 
 export const ALGOS = ["grpo", "rloo", "dyna-grpo"] as const;
@@ -99,6 +99,12 @@ export const RlConfigSchema = z
      */
     lookaheadTries: int(0).max(64).default(0),
     lookaheadHorizon: int(1).max(100).default(DEFAULT_LOOKAHEAD_HORIZON),
+    /**
+     * Where the lookahead starts: "plan", after the executed plan; "every-action", after each
+     * valid first action (lookaheadTries each; a one-step search at RL time), for a student
+     * taught that line (`sft --refine-lookahead every-action`).
+     */
+    lookaheadScope: z.enum(LOOKAHEAD_SCOPES).default("plan"),
     /** Compute the exact Sim Score of responses that state plans (Expand calls). */
     simScore: z.boolean().default(true),
     /** First task seed; iteration k, group g uses seedStart + k · groupsPerIteration + g. */

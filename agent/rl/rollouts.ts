@@ -148,6 +148,7 @@ export async function runEpisodes(ctx: RolloutContext, specs: readonly EpisodeSp
               const lookahead = await randomLookahead(active[i]!.session, active[i]!.current.observation, plan.actions, future, {
                 tries: cfg.lookaheadTries,
                 horizon: cfg.lookaheadHorizon,
+                scope: cfg.lookaheadScope,
                 seed: callSeed(baseSeed, t, 2) + i,
               });
               return { plan, future: lookahead === undefined ? future : { ...future, lookahead } };

@@ -7,11 +7,11 @@
 import type { ActionInput } from "../client/actions.js";
 import type { RemoteSession } from "../client/index.js";
 import type { Observation } from "../../gen/ts/dynamind/env/v1/types_pb.js";
-import { randomValidAction } from "../resim/policies.js";
+import { randomValidAction, validActionInputs } from "../resim/policies.js";
 import { succeeded } from "../resim/rollouts.js";
 import { SeededRandom } from "../resim/seeded-random.js";
 import { actionText } from "../format/prompt.js";
-import type { Lookahead } from "../format/refinement.js";
+import type { Lookahead, LookaheadScope } from "../format/refinement.js";
 import { parseResponse } from "../format/response.js";
 
 export interface ExtractedPlan {
@@ -70,24 +70,42 @@ export async function executePlan(session: RemoteSession, actions: readonly Acti
  * plan's end state still leads to the goal. Undefined when there is nothing to continue
  * (no plan, a rejected plan, an ended episode) or when the environment rejects a drawn
  * action (an action set that changes with the state).
+ *
+ * Scope "every-action" plays `tries` continuations after each valid first action instead
+ * (one Expand for all of them), whatever the plan: the counts are then the drafted first
+ * action's, and `byAction` holds every action's. It is played whenever the plan was
+ * executed, also when the drafted action ended the episode (the other actions did not).
  */
 export async function randomLookahead(
   session: RemoteSession,
   observation: Observation,
   actions: readonly ActionInput[],
   future: RealFuture,
-  opts: { tries: number; horizon: number; seed: number },
+  opts: { tries: number; horizon: number; seed: number; scope?: LookaheadScope },
 ): Promise<Lookahead | undefined> {
   const last = future.states.at(-1);
-  if (opts.tries <= 0 || future.rejected || last === undefined || last.terminated || last.truncated) return undefined;
-  const sequences = lookaheadSequences(session, observation, actions, opts);
+  if (opts.tries <= 0 || future.rejected || last === undefined) return undefined;
+  const everyAction = opts.scope === "every-action";
+  if (!everyAction && (last.terminated || last.truncated)) return undefined;
+  const firsts = everyAction ? validActionInputs({ session, observation, state: undefined }) : [];
+  const sequences = everyAction ? everyActionSequences(session, observation, firsts, opts) : lookaheadSequences(session, observation, actions, opts);
+  let branches: Awaited<ReturnType<RemoteSession["expand"]>>;
   try {
-    const branches = await session.expand(sequences, { leafObservationsOnly: true });
-    return { tries: opts.tries, successes: branches.filter((b) => succeeded(b.steps)).length };
+    branches = await session.expand(sequences, { leafObservationsOnly: true });
   } catch (err) {
-    if ((err as { reason?: string }).reason !== "INVALID_ACTION") throw err;
+    // CAPACITY: more continuations than the server's Expand takes (many valid actions × tries × horizon); none is shown.
+    const reason = (err as { reason?: string }).reason;
+    if (reason !== "INVALID_ACTION" && reason !== "CAPACITY") throw err;
     return undefined;
   }
+  if (!everyAction) return { tries: opts.tries, successes: branches.filter((b) => succeeded(b.steps)).length };
+  const byAction = firsts.map((a, k) => ({
+    action: actionText(a),
+    tries: opts.tries,
+    successes: branches.slice(k * opts.tries, (k + 1) * opts.tries).filter((b) => succeeded(b.steps)).length,
+  }));
+  const drafted = byAction.find((b) => b.action === actionText(actions[0]!));
+  return drafted === undefined ? undefined : { tries: drafted.tries, successes: drafted.successes, byAction };
 }
 
 /** randomLookahead's sequences: the plan, then `horizon` seeded uniform draws from the observation's valid actions. */
@@ -97,6 +115,13 @@ export function lookaheadSequences(session: RemoteSession, observation: Observat
   return Array.from({ length: opts.tries }, () => [...actions, ...Array.from({ length: opts.horizon }, () => randomValidAction(node, random))]);
 }
 
+/** The "every-action" scope's sequences: `tries` per first action, in the order given, each continued by `horizon` seeded uniform draws. */
+export function everyActionSequences(session: RemoteSession, observation: Observation, firsts: readonly ActionInput[], opts: { tries: number; horizon: number; seed: number }): ActionInput[][] {
+  const random = new SeededRandom(opts.seed);
+  const node = { session, observation, state: undefined };
+  return firsts.flatMap((a) => Array.from({ length: opts.tries }, () => [a, ...Array.from({ length: opts.horizon }, () => randomValidAction(node, random))]));
+}
+
 // The refinement input is a prompt format, shared with the SFT data that teaches it (agent/train/world-model.ts).
-export type { Lookahead } from "../format/refinement.js";
+export type { Lookahead, LookaheadScope } from "../format/refinement.js";
 export { REFINE_HEADER, REAL_FUTURE_HEADER, PLAN_FUTURE_HEADER, REFINE_INSTRUCTION, REFINE_INPUT_FORMS, refinementMessages, type RefineInputForm } from "../format/refinement.js";

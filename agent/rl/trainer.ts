@@ -28,6 +28,9 @@ import { parseRlConfig, schedule, type RlConfig, type ScheduledIteration } from 
 import { runEpisodes, type Episode, type EpisodeSpec, type RolloutTiming, type Turn } from "./rollouts.js";
 import { ModelSampler, type Sampler } from "./sampler.js";
 import { policyUpdate, type Sample, type UpdateStats } from "./update.js";
+import { bestLookaheadActions } from "../format/refinement.js";
+import { actionText } from "../format/prompt.js";
+import { parseResponse } from "../format/response.js";
 
 export interface IterationMetrics {
   kind: "iteration";
@@ -65,6 +68,14 @@ export interface IterationMetrics {
   lookaheads: number;
   lookaheadDeadEnds: number;
   lookaheadDeadEndsChanged: number;
+  /**
+   * "every-action" lookaheads where some first action's random play reached the goal; of
+   * them, those whose draft answered with a best such action, and those whose refined
+   * response did (the refinement following the search it was shown).
+   */
+  lookaheadInformative: number;
+  lookaheadDraftBest: number;
+  lookaheadRefinedBest: number;
   /** SimRollout trajectories with A_refine = 1. */
   refinePositive: number;
   update: UpdateStats;
@@ -393,20 +404,30 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
   return { model, tokenizer, iterations: done, startIteration: start, history, checkpointDir: ckDir };
 }
 
-/** What SimRollout's random lookahead showed in these turns: refined responses shown one, "dead ends" (no continuation reached the goal), and dead ends after which the answer changed. */
-export function lookaheadCounts(turns: readonly Turn[]): { lookaheads: number; lookaheadDeadEnds: number; lookaheadDeadEndsChanged: number } {
-  let lookaheads = 0;
-  let lookaheadDeadEnds = 0;
-  let lookaheadDeadEndsChanged = 0;
+/**
+ * What SimRollout's random lookahead showed in these turns: refined responses shown one,
+ * "dead ends" (no continuation after the drafted action or plan reached the goal), and dead
+ * ends after which the answer changed; for "every-action" lookaheads, those with a best
+ * first action and how often the draft and the refined response answered with one.
+ */
+export function lookaheadCounts(turns: readonly Turn[]): Pick<IterationMetrics, "lookaheads" | "lookaheadDeadEnds" | "lookaheadDeadEndsChanged" | "lookaheadInformative" | "lookaheadDraftBest" | "lookaheadRefinedBest"> {
+  const c = { lookaheads: 0, lookaheadDeadEnds: 0, lookaheadDeadEndsChanged: 0, lookaheadInformative: 0, lookaheadDraftBest: 0, lookaheadRefinedBest: 0 };
   for (const t of turns) {
     const l = t.refinement?.lookahead;
     if (l === undefined) continue;
-    lookaheads++;
-    if (l.successes > 0) continue;
-    lookaheadDeadEnds++;
-    if (t.refinement!.answerChanged) lookaheadDeadEndsChanged++;
+    c.lookaheads++;
+    if (l.successes === 0) {
+      c.lookaheadDeadEnds++;
+      if (t.refinement!.answerChanged) c.lookaheadDeadEndsChanged++;
+    }
+    const best = l.byAction === undefined ? [] : bestLookaheadActions(l.byAction);
+    if (best.length === 0) continue;
+    c.lookaheadInformative++;
+    const draft = parseResponse(t.refinement!.firstText).answer;
+    if (draft !== undefined && best.includes(actionText(draft))) c.lookaheadDraftBest++;
+    if (t.answer !== undefined && best.includes(actionText(t.answer))) c.lookaheadRefinedBest++;
   }
-  return { lookaheads, lookaheadDeadEnds, lookaheadDeadEndsChanged };
+  return c;
 }
 
 function iterationMetrics(

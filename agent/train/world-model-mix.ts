@@ -4,7 +4,7 @@
  * without them would set them aside: the held-out loss stays a policy loss over the same
  * examples, and no held-out state reaches training through a transition.
  */
-import type { RefineInputForm } from "../format/refinement.js";
+import type { LookaheadScope, RefineInputForm } from "../format/refinement.js";
 import { stepKey } from "../resim/decisions.js";
 import { splitHeldOut, type ChatExample } from "./dataset.js";
 import { chainsFromResim, firstStepExamples, mixExamples, outcomeRefinementExamples, refinementExamples, WORLD_MODEL_OBJECTIVES, worldModelExamples, type WorldModelObjective } from "./world-model.js";
@@ -24,8 +24,8 @@ export interface WorldModelMixOptions {
    * outcome is as good as the choice's, else the choice (outcomeRefinementExamples).
    */
   refineTarget?: RefineTarget;
-  /** With the outcome target: show the search's random-play success through the shown action too. */
-  refineLookahead?: boolean;
+  /** With the outcome target: show the search's random-play success through the shown action ("plan") or through every first action ("every-action") too. */
+  refineLookahead?: LookaheadScope;
   /** The run's held-out fraction, used when no held-out set is given. */
   evalFraction: number;
   seed: number;
@@ -82,11 +82,11 @@ export function withWorldModel(data: readonly ChatExample[], heldOut: readonly C
     if (opts.chainsFrom !== undefined) throw new Error("the refine objective answers with the policy's own ReSim responses: it needs ReSim --data, not --resim-data");
     if (opts.refineTarget === "outcome") {
       if (opts.firstStep !== true || opts.refineInput !== "plan") throw new Error("--refine-target outcome is written for one-step students: it needs --first-step and --refine-input plan");
-      const outcome = outcomeRefinementExamples(split.train, { lookahead: opts.refineLookahead === true });
+      const outcome = outcomeRefinementExamples(split.train, opts.refineLookahead === undefined ? {} : { lookahead: opts.refineLookahead });
       if (outcome.examples.length === 0) throw new Error("--refine-target outcome needs ReSim data that records each first action's real outcome (metadata firstSteps, collected by this version's resim); this data has none");
       aux.push(...outcome.examples);
       refineTargets = { kept: outcome.kept, switched: outcome.switched };
-    } else if (opts.refineLookahead === true) throw new Error("--refine-lookahead shows the outcome target's random-play success: it needs --refine-target outcome");
+    } else if (opts.refineLookahead !== undefined) throw new Error("--refine-lookahead shows the outcome target's random-play success: it needs --refine-target outcome");
     else aux.push(...refinementExamples(split.train, opts.refineInput ?? "response", opts.seed, opts.firstStep === true));
   }
   const policy = opts.firstStep === true ? firstStepExamples(split.train) : split.train;

@@ -17,7 +17,7 @@
  */
 import type { ActionInput } from "../client/actions.js";
 import { actionText } from "../format/prompt.js";
-import { refinementMessages, type RefineInputForm } from "../format/refinement.js";
+import { refinementMessages, type LookaheadScope, type RefineInputForm } from "../format/refinement.js";
 import { parseResponse, writeFirstStepResponse, writePlan } from "../format/response.js";
 import type { Recording } from "../record/format.js";
 import { SeededRng } from "../model/rng.js";
@@ -280,12 +280,13 @@ export function firstStepResponse(response: string): string | undefined {
  * shown action reached the goal ("Random play from there reached the goal in s of n tries."):
  * with a random rollout policy (`resim --policy random`) that is what SimRollout's random
  * lookahead (RL `lookaheadTries`) reports live, and it is what the target's rule compares.
+ * With `lookahead` "every-action", every first action's count is shown (RL `lookaheadScope`).
  *
  * Needs the collection's `firstSteps` metadata (ReSim data collected since it was
  * recorded); examples without it, or whose answer the search did not try, are skipped.
  * Each example's metadata names its source step (seed, step) and the shown and chosen actions.
  */
-export function outcomeRefinementExamples(examples: readonly ChatExample[], opts: { lookahead?: boolean } = {}): { examples: ChatExample[]; kept: number; switched: number } {
+export function outcomeRefinementExamples(examples: readonly ChatExample[], opts: { lookahead?: LookaheadScope } = {}): { examples: ChatExample[]; kept: number; switched: number } {
   const out: ChatExample[] = [];
   let kept = 0;
   let switched = 0;
@@ -304,8 +305,14 @@ export function outcomeRefinementExamples(examples: readonly ChatExample[], opts
       else switched++;
       // The search's trajectories through the shown action continued at random (the collection's
       // rollout policy): the same quantity SimRollout's random lookahead measures live.
+      // "every-action" shows every first action's count whatever the shown one did, as SimRollout does.
       const ended = shown.terminated || shown.truncated;
-      const lookahead = opts.lookahead === true && !ended ? { tries: shown.visits, successes: shown.successes } : undefined;
+      const lookahead =
+        opts.lookahead === "every-action"
+          ? { tries: shown.visits, successes: shown.successes, byAction: steps.map((f) => ({ action: f.action, tries: f.visits, successes: f.successes })) }
+          : opts.lookahead === "plan" && !ended
+            ? { tries: shown.visits, successes: shown.successes }
+            : undefined;
       const future = { rejected: false, states: [{ action: shown.action, text: shown.state, terminated: shown.terminated, truncated: shown.truncated, success: shown.success }], ...(lookahead ? { lookahead } : {}) };
       out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), "", future, "plan"), { role: "assistant", content: target }], metadata: { objective: "refine", refineTarget: keep ? "kept" : "switched", seed: ex.metadata?.seed, step: ex.metadata?.step, shown: shown.action, chosen: chosen.action } });
     }

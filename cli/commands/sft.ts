@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { BackendPreference } from "../../agent/model/backend.js";
 import type { ExampleSelection } from "../../agent/resim/decisions.js";
+import { LOOKAHEAD_SCOPES, type LookaheadScope } from "../../agent/format/refinement.js";
 import { createLogger } from "../../env-server/logger.js";
 import { int, nonNegative as num, requireDirs, requireFiles } from "../options.js";
 
@@ -60,9 +61,13 @@ export function sftCommand(): Command {
         .choices(["search", "outcome"])
         .default("search"),
     )
-    .option(
-      "--refine-lookahead",
-      "with --refine-target outcome: each refine input also says how many of the search's random trajectories through the shown action reached the goal (what Dyna-GRPO's --lookahead-tries shows live; needs data collected with resim --policy random)",
+    .addOption(
+      new Option(
+        "--refine-lookahead [scope]",
+        "with --refine-target outcome: each refine input also says how many of the search's random trajectories reached the goal, through the shown action (plan, the default) or through every first action (every-action); what Dyna-GRPO's --lookahead-tries with that --lookahead-scope shows live; needs data collected with resim --policy random",
+      )
+        .choices([...LOOKAHEAD_SCOPES])
+        .preset("plan"),
     )
     .option(
       "--resim-data <file>",
@@ -120,7 +125,7 @@ export function sftCommand(): Command {
       if (opts.worldModel !== undefined) {
         const { withWorldModel } = await import("../../agent/train/world-model-mix.js");
         // The held-out split is the one a run without world-model data holds out, and it stays policy-only.
-        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", refineTarget: opts.refineTarget as "search" | "outcome", refineLookahead: opts.refineLookahead === true, evalFraction: opts.evalFraction, seed: opts.seed, chainsFrom, firstStep });
+        const mixed = withWorldModel(train, evalSet, { objectives: opts.worldModel, fraction: opts.worldModelFraction, refineInput: opts.refineInput as "response" | "plan", refineTarget: opts.refineTarget as "search" | "outcome", refineLookahead: opts.refineLookahead as LookaheadScope | undefined, evalFraction: opts.evalFraction, seed: opts.seed, chainsFrom, firstStep });
         logger.info(mixed.report, "world-model examples mixed in");
         train = mixed.train;
         evalSet = mixed.eval;

@@ -42,6 +42,7 @@ const FIELDS = {
   refineInput: "refineInput",
   lookaheadTries: "lookaheadTries",
   lookaheadHorizon: "lookaheadHorizon",
+  lookaheadScope: "lookaheadScope",
   seed: "seed",
   seedStart: "seedStart",
   taskPool: "taskPool",
@@ -86,6 +87,7 @@ export function trainCommand(): Command {
     .addOption(new Option("--refine-input <form>", "dyna-grpo: the refinement input shows the whole draft (response, the paper's) or only its plan's real outcome (plan); use the form the checkpoint was taught").choices(["response", "plan"]))
     .option("--lookahead-tries <n>", "dyna-grpo: random continuations SimRollout plays after the executed plan, reported in the refinement input as how many reached the goal (0 = off; for a student taught it by sft --refine-lookahead)", finite)
     .option("--lookahead-horizon <n>", "dyna-grpo: actions in each random continuation", finite)
+    .addOption(new Option("--lookahead-scope <scope>", "dyna-grpo: continue after the executed plan (plan) or after each valid first action, --lookahead-tries each (every-action: a one-step search at RL time; for a student taught it by sft --refine-lookahead every-action)").choices(["plan", "every-action"]))
     .option("--seed <n>", "sampling seed", finite)
     .option("--seed-start <n>", "first task seed", finite)
     .option("--task-pool <n>", "task seeds cycle through this many from --seed-start (0 = a new seed for every group); a small pool checks that training raises success on the tasks it trains on", finite)

@@ -18,11 +18,12 @@
  *   draft of that action gains, with a 95% interval clustered by state.
  *
  * With --lookahead, each input also says how many of the search's random trajectories
- * through the shown action reached the goal (`sft --refine-lookahead`'s line).
+ * through the shown action reached the goal (`sft --refine-lookahead`'s line); with
+ * --lookahead every-action, through every first action (`sft --refine-lookahead every-action`).
  *
  * --temperature T samples every answer at T (seeded) instead of greedily: RL samples at T = 1.
  *
- *   node --import tsx scripts/rl/outcome-probe.ts --data heldout.jsonl [--select valued] [--lookahead] [--temperature T] <checkpoint>...
+ *   node --import tsx scripts/rl/outcome-probe.ts --data heldout.jsonl [--select valued] [--lookahead [every-action]] [--temperature T] <checkpoint>...
  */
 import { selectBackend } from "../../agent/model/backend.js";
 import { loadCheckpoint } from "../../agent/model/checkpoint.js";
@@ -39,17 +40,17 @@ const args = process.argv.slice(2);
 const value = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const data = value("--data");
 const selection = (value("--select") ?? "valued") as ExampleSelection;
-const lookahead = args.includes("--lookahead");
+const lookahead = !args.includes("--lookahead") ? undefined : value("--lookahead") === "every-action" ? "every-action" : "plan";
 // Greedy by default; RL samples at T = 1, where a response may be malformed that greedy decoding never shows.
 const temperature = Number(value("--temperature") ?? 0);
 if (!(temperature >= 0 && temperature <= 10)) throw new Error(`--temperature must be 0–10, got ${value("--temperature")}`);
-const takesValue = new Set(["--data", "--select", "--temperature"]);
+const takesValue = new Set(["--data", "--select", "--temperature", ...(lookahead === "every-action" ? ["--lookahead"] : [])]);
 const checkpoints = args.filter((a, i) => !a.startsWith("--") && !takesValue.has(args[i - 1] ?? ""));
-if (data === undefined || checkpoints.length === 0) throw new Error("usage: outcome-probe.ts --data heldout.jsonl [--select valued] [--lookahead] [--temperature T] <checkpoint>...");
+if (data === undefined || checkpoints.length === 0) throw new Error("usage: outcome-probe.ts --data heldout.jsonl [--select valued] [--lookahead [every-action]] [--temperature T] <checkpoint>...");
 
 const states = selectSteps(await loadChatJsonl(data), selection, "--data");
 const stateIndex = new Map(states.map((ex, k) => [stepKey(ex.metadata), k]));
-const refine = outcomeRefinementExamples(states, { lookahead }).examples;
+const refine = outcomeRefinementExamples(states, lookahead === undefined ? {} : { lookahead }).examples;
 if (refine.length === 0) throw new Error(`--data ${data}: no ${selection} step records its first actions' outcomes (metadata.firstSteps, written by resim since the twenty-fourth session)`);
 // Each refinement input with its state (for the plain answer), the actions it names and the values to score answers by.
 const cases = refine.map((r) => {

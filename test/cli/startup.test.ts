@@ -41,6 +41,8 @@ describe("dynamind at start-up", () => {
       [["sft", "--data", "package.json", "--out", "/tmp/x", "--refine-target", "best"], /'best' is invalid\. Allowed choices are search, outcome/],
       [["sft", "--data", "package.json", "--out", "/tmp/x", "--world-model", "refine", "--refine-target", "outcome"], /--refine-target outcome .* needs --world-model refine, --first-step and --refine-input plan/],
       [["sft", "--data", "package.json", "--out", "/tmp/x", "--refine-lookahead"], /--refine-lookahead .* needs --refine-target outcome/],
+      [["sft", "--data", "package.json", "--refine-lookahead", "every-action", "--out", "/tmp/x"], /--refine-lookahead .* needs --refine-target outcome/],
+      [["sft", "--data", "package.json", "--out", "/tmp/x", "--refine-lookahead", "all"], /'all' is invalid\. Allowed choices are plan, every-action/],
       [["tokens", "--data", "/nonexistent.jsonl"], /--data \/nonexistent\.jsonl: no such file/],
       [["eval", "--env", "sokoban", "--checkpoint", "/nonexistent"], /--checkpoint \/nonexistent: no such directory/],
       [["serve-model", "--checkpoint", "/nonexistent"], /--checkpoint \/nonexistent: no such directory/],

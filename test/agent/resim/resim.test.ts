@@ -191,7 +191,7 @@ describe("ReSim collection", () => {
     expect(keptOther).toBeGreaterThan(0);
     // With the lookahead line: the same examples and targets, each input saying how many of the
     // search's trajectories through the shown action reached the goal (none when it ended the episode).
-    const withLookahead = outcomeRefinementExamples(data, { lookahead: true }).examples;
+    const withLookahead = outcomeRefinementExamples(data, { lookahead: "plan" }).examples;
     expect(withLookahead.map((x) => x.messages.at(-1))).toEqual(examples.map((x) => x.messages.at(-1)));
     let j = 0;
     for (const example of data) {
@@ -203,6 +203,25 @@ describe("ReSim collection", () => {
           const at = plain.lastIndexOf(`Observation:\n${shown.state}\n`) + `Observation:\n${shown.state}\n`.length;
           expect(input).toBe(`${plain.slice(0, at)}Random play from there reached the goal in ${shown.successes} of ${shown.visits} tries.\n${plain.slice(at)}`);
         }
+      }
+    }
+    // "every-action": every first action's count, in one alphabetical order whatever the shown one
+    // did (also when it ended the episode), the same targets.
+    const everyAction = outcomeRefinementExamples(data, { lookahead: "every-action" }).examples;
+    expect(everyAction.map((x) => x.messages.at(-1))).toEqual(examples.map((x) => x.messages.at(-1)));
+    j = 0;
+    for (const example of data) {
+      const firsts = example.metadata.firstSteps as First[];
+      const line = `Random play after each first action reached the goal: ${[...firsts]
+        .sort((a, b) => a.action.localeCompare(b.action))
+        .map((f) => `${f.action} ${f.successes} of ${f.visits}`)
+        .join(", ")}.`;
+      for (const shown of firsts) {
+        const input = everyAction[j]!.messages.at(-2)!.content;
+        const plain = examples[j++]!.messages.at(-2)!.content;
+        const end = shown.terminated ? (shown.success ? "The episode ends: success.\n" : "The episode ends: failure.\n") : shown.truncated ? "The episode is cut off here.\n" : "";
+        const at = plain.lastIndexOf(`Observation:\n${shown.state}\n${end}`) + `Observation:\n${shown.state}\n${end}`.length;
+        expect(input).toBe(`${plain.slice(0, at)}${line}\n${plain.slice(at)}`);
       }
     }
     // A malformed record (a flag missing, more successes than visits) makes no example, rather than a wrong target.

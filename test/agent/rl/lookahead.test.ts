@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { executePlan, lookaheadSequences, randomLookahead } from "../../../agent/rl/sim-rollout.js";
+import { everyActionSequences, executePlan, lookaheadSequences, randomLookahead } from "../../../agent/rl/sim-rollout.js";
 import { useTestServer } from "../../support/server.js";
 
 const ctx = useTestServer();
@@ -43,6 +43,47 @@ describe("SimRollout's random lookahead", () => {
     }
     // Random play does reach the goal from some of these rooms: the count is not always 0.
     expect(reached).toBeGreaterThan(0);
+  });
+
+  it("with scope every-action, counts each valid first action's continuations as stepping them does, the drafted action's as the total", async () => {
+    const opts = { tries: 6, horizon: 20, seed: 3, scope: "every-action" as const };
+    let informative = 0;
+    for (const seed of [1, 2, 3, 4]) {
+      const session = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
+      const start = await session.reset(seed);
+      const future = await executePlan(session, ["Left"]);
+      const got = (await randomLookahead(session, start.observation, ["Left"], future, opts))!;
+      expect(await randomLookahead(session, start.observation, ["Left"], future, opts)).toEqual(got);
+      const valid = start.observation.validActions;
+      expect(got.byAction!.map((a) => a.action)).toEqual(valid);
+      const sequences = everyActionSequences(session, start.observation, valid, opts);
+      expect(sequences).toHaveLength(valid.length * opts.tries);
+      for (const [k, a] of valid.entries()) {
+        let successes = 0;
+        for (const seq of sequences.slice(k * opts.tries, (k + 1) * opts.tries)) {
+          expect(seq[0]).toBe(a);
+          const replay = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
+          await replay.reset(seed);
+          for (const action of seq) {
+            const r = await replay.step(action);
+            if (r.terminated || r.truncated) {
+              if (r.terminated && r.reward > 0) successes++;
+              break;
+            }
+          }
+          await replay.close();
+        }
+        expect(got.byAction![k]).toEqual({ action: a, tries: opts.tries, successes });
+      }
+      expect({ tries: got.tries, successes: got.successes }).toEqual({ tries: opts.tries, successes: got.byAction!.find((a) => a.action === "Left")!.successes });
+      if (got.byAction!.some((a) => a.successes > 0)) informative++;
+      // Also when the drafted action ended the episode: the other actions did not.
+      const ended = { rejected: false, states: [{ ...future.states[0]!, terminated: true, success: false }] };
+      expect((await randomLookahead(session, start.observation, ["Left"], ended, opts))?.byAction).toEqual(got.byAction);
+      expect((await session.step("Left")).observation.text).toBe(future.states[0]!.text);
+      await session.close();
+    }
+    expect(informative).toBeGreaterThan(0);
   });
 
   it("plays nothing when off, after a rejected plan or after the episode ended", async () => {

@@ -72,6 +72,17 @@ describe("dyna-grpo report", () => {
     expect(lookaheadSummary("run", withLookahead)).toBe(
       "**Random lookahead (run):** shown with 13 of 14 refined responses; no continuation reached the goal in 6 (46.2%); the answer changed after 66.7% of those and after 37.5% of the other refined responses.",
     );
+    // After every first action: how often a best action was drafted and answered after refinement.
+    const everyAction = summariseRefinement(
+      [
+        { refined: 10, refineAnswerChanged: 6, lookaheads: 9, lookaheadDeadEnds: 5, lookaheadDeadEndsChanged: 4, lookaheadInformative: 6, lookaheadDraftBest: 2, lookaheadRefinedBest: 4 },
+        { refined: 4, refineAnswerChanged: 1, lookaheads: 4, lookaheadDeadEnds: 1, lookaheadDeadEndsChanged: 0, lookaheadInformative: 2, lookaheadDraftBest: 1, lookaheadRefinedBest: 2 },
+      ]
+        .map((m) => JSON.stringify(m))
+        .join("\n"),
+    );
+    expect(everyAction.lookahead).toEqual({ shown: 13, deadEnds: 6, deadEndsChanged: 4, best: { informative: 8, draft: 3, refined: 6 } });
+    expect(lookaheadSummary("run", everyAction)).toMatch(/ Some first action's random play reached the goal in 8 \(61\.5%\); there the draft answered with a best such action in 37\.5% and the refined response in 75\.0%\.$/);
     expect(summariseRefinement("").iterations).toBe(0);
     // Metrics written before the count existed: unknown, not zero.
     expect(summariseRefinement(JSON.stringify({ kind: "iteration", refined: 1 })).rejected).toBeNull();

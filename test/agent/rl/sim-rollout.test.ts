@@ -4,6 +4,7 @@ import { parseRlConfig, type RlConfigInput } from "../../../agent/rl/config.js";
 import { runEpisodes } from "../../../agent/rl/rollouts.js";
 import type { Sampler } from "../../../agent/rl/sampler.js";
 import { PLAN_FUTURE_HEADER, REFINE_HEADER } from "../../../agent/rl/sim-rollout.js";
+import { lookaheadLine } from "../../../agent/format/refinement.js";
 import { refinementSamples } from "../../../agent/rl/trainer.js";
 import { ByteTokenizer } from "../../../agent/model/tokenizer.js";
 import { useTestServer } from "../../support/server.js";
@@ -100,6 +101,17 @@ describe("SimRollout", () => {
     const off = await runEpisodes({ client: ctx.client, sampler: scripted(), tokenizer, cfg: config({ refineInput: "plan" }) }, [{ seed: 5, group: 0, sim: true }], 1);
     expect(off.episodes[0]!.turns[0]!.refinement!.lookahead).toBeUndefined();
     expect(tokenizer.decode(off.episodes[0]!.turns[0]!.refinement!.input)).not.toContain("Random play");
+  });
+
+  it("with the lookahead after every first action, shows each valid action's count in the refinement input", async () => {
+    const opts = { lookaheadTries: 8, lookaheadHorizon: 20, lookaheadScope: "every-action" as const };
+    const { episodes } = await runEpisodes({ client: ctx.client, sampler: scripted(), tokenizer, cfg: config({ refineInput: "plan", ...opts }) }, [{ seed: 5, group: 0, sim: true }], 1);
+    const l = episodes[0]!.turns[0]!.refinement!.lookahead!;
+    expect(l.byAction!.map((a) => a.action).sort()).toEqual(["Down", "Left", "Right", "Up"]);
+    // The draft's plan starts with Up: the drafted counts are Up's.
+    expect({ tries: l.tries, successes: l.successes }).toEqual({ tries: 8, successes: l.byAction!.find((a) => a.action === "Up")!.successes });
+    expect(tokenizer.decode(episodes[0]!.turns[0]!.refinement!.input)).toContain(`\n${lookaheadLine(l)}\n`);
+    expect(lookaheadLine(l)).toMatch(/^Random play after each first action reached the goal: Down \d of 8, Left \d of 8, Right \d of 8, Up \d of 8\.$/);
   });
 
   it("never cuts a refinement input that does not fit: it skips the refinement, or fails when told to", async () => {

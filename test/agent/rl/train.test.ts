@@ -172,7 +172,7 @@ describe("dynamind train", () => {
     for (const [algo, extra, phases] of [
       ["grpo", ["--iterations", "2"], ["policy", "policy"]],
       ["rloo", ["--iterations", "1"], ["policy"]],
-      ["dyna-grpo", ["--n-t", "1", "--n-pi", "1", "--rounds", "1", "--refine-input", "plan", "--lookahead-tries", "4", "--lookahead-horizon", "6"], ["sim", "policy"]],
+      ["dyna-grpo", ["--n-t", "1", "--n-pi", "1", "--rounds", "1", "--refine-input", "plan", "--lookahead-tries", "4", "--lookahead-horizon", "6", "--lookahead-scope", "every-action"], ["sim", "policy"]],
     ] as const) {
       const out = fresh();
       await cli(["--algo", algo, "--out", out, ...common(), ...extra]);
@@ -187,7 +187,7 @@ describe("dynamind train", () => {
         // The lookahead flags reach the run's config (the tiny policy drafts nothing executable, so
         // none is played here: sim-rollout.test.ts plays them with a scripted sampler, and
         // units.test.ts checks the metrics' counts).
-        expect(JSON.parse(readFileSync(path.join(out, "checkpoint", "trainer.json"), "utf8")).config).toMatchObject({ lookaheadTries: 4, lookaheadHorizon: 6 });
+        expect(JSON.parse(readFileSync(path.join(out, "checkpoint", "trainer.json"), "utf8")).config).toMatchObject({ lookaheadTries: 4, lookaheadHorizon: 6, lookaheadScope: "every-action" });
       }
     }
   }, 60_000);
@@ -205,6 +205,7 @@ describe("dynamind train", () => {
     await expect(cli(["--algo", "ppo", "--out", out, ...common()])).rejects.toThrow(/--algo.*ppo.*invalid/);
     await expect(cli(["--algo", "grpo", "--out", out, ...common(), "--flat-groups", "drop"])).rejects.toThrow(/--flat-groups.*drop.*invalid/);
     await expect(cli(["--algo", "dyna-grpo", "--out", out, ...common(), "--refine-input", "draft"])).rejects.toThrow(/--refine-input.*draft.*invalid/);
+    await expect(cli(["--algo", "dyna-grpo", "--out", out, ...common(), "--lookahead-scope", "all"])).rejects.toThrow(/--lookahead-scope.*all.*invalid/);
     const notCk = path.join(root, "not-a-checkpoint");
     cpSync(from, notCk, { recursive: true });
     writeFileSync(path.join(notCk, "config.json"), '{"format": "something-else"}');
@@ -223,6 +224,11 @@ describe("dynamind experiment dyna-grpo (tiny)", () => {
     expect(runName(lookahead, "dyna-grpo", 0)).toBe("dyna-grpo n_T=3 n_pi=3 lookahead=8x15 seed 0");
     expect(runName(lookahead, "grpo", 0)).toBe(runName(DYNA_CONFIGS["sokoban-first-step-hard"]!, "grpo", 0));
     expect(runConfig(lookahead, "dyna-grpo", 0, lookahead.budget)).toEqual({ ...runConfig(DYNA_CONFIGS["sokoban-first-step-hard"]!, "dyna-grpo", 0, lookahead.budget), lookaheadTries: 8, lookaheadHorizon: 15 });
+    // The lookahead after every first action is another Dyna-GRPO run, never resumed as the drafted action's.
+    const search = DYNA_CONFIGS["sokoban-first-step-search-hard"]!;
+    expect(runName(search, "dyna-grpo", 0)).toBe("dyna-grpo n_T=3 n_pi=3 lookahead=every-action-8x15 seed 0");
+    expect(runName(search, "grpo", 0)).toBe(runName(lookahead, "grpo", 0));
+    expect(runConfig(search, "dyna-grpo", 0, search.budget)).toEqual({ ...runConfig(lookahead, "dyna-grpo", 0, search.budget), lookaheadScope: "every-action" });
   });
 
   it("sokoban-action-hard trains on hard rooms of its own seeds and draws its curve on the hard split", () => {

@@ -8,6 +8,7 @@ import { episodeReturn, stepRewards } from "../../../agent/rl/rewards.js";
 import { extractPlan, PLAN_FUTURE_HEADER, REFINE_INSTRUCTION, refinementMessages } from "../../../agent/rl/sim-rollout.js";
 import { iterationEpisodes, lookaheadCounts } from "../../../agent/rl/trainer.js";
 import type { Turn } from "../../../agent/rl/rollouts.js";
+import { bestLookaheadActions, lookaheadLine } from "../../../agent/format/refinement.js";
 import { policyUpdate } from "../../../agent/rl/update.js";
 import { selectBackend } from "../../../agent/model/backend.js";
 import { TransformerLM } from "../../../agent/model/transformer.js";
@@ -215,6 +216,8 @@ describe("the RL config", () => {
     expect(() => parseRlConfig({ algo: "grpo", planMaxActions: 6 })).toThrow(/planMaxActions/);
     expect(() => parseRlConfig({ algo: "dyna-grpo", lookaheadTries: 65 })).toThrow(/lookaheadTries/);
     expect(() => parseRlConfig({ algo: "dyna-grpo", lookaheadHorizon: 0 })).toThrow(/lookaheadHorizon/);
+    expect(() => parseRlConfig({ algo: "dyna-grpo", lookaheadScope: "everywhere" })).toThrow(/lookaheadScope/);
+    expect(parseRlConfig({ algo: "dyna-grpo" }).lookaheadScope).toBe("plan");
     expect(() => parseRlConfig({ algo: "grpo", temprature: 1 })).toThrow(/temprature/);
     expect(() => parseRlConfig({ algo: "grpo", lr: "fast" })).toThrow(/lr/);
   });
@@ -261,8 +264,36 @@ describe("SimRollout's plan and refinement input", () => {
       turn(undefined, true), // refined without a lookahead (the draft's action ended the episode)
       turn(undefined, false, false), // a plain step
     ];
-    expect(lookaheadCounts(turns)).toEqual({ lookaheads: 3, lookaheadDeadEnds: 2, lookaheadDeadEndsChanged: 1 });
-    expect(lookaheadCounts([])).toEqual({ lookaheads: 0, lookaheadDeadEnds: 0, lookaheadDeadEndsChanged: 0 });
+    const none = { lookaheadInformative: 0, lookaheadDraftBest: 0, lookaheadRefinedBest: 0 };
+    expect(lookaheadCounts(turns)).toEqual({ lookaheads: 3, lookaheadDeadEnds: 2, lookaheadDeadEndsChanged: 1, ...none });
+    expect(lookaheadCounts([])).toEqual({ lookaheads: 0, lookaheadDeadEnds: 0, lookaheadDeadEndsChanged: 0, ...none });
+  });
+
+  it("counts, for every-action lookaheads, those with a best first action and whether the draft and the refined answer took one", () => {
+    const byAction = (up: number, down: number, left: number) => [
+      { action: "Up", tries: 8, successes: up },
+      { action: "Down", tries: 8, successes: down },
+      { action: "Left", tries: 4, successes: left },
+    ];
+    const turn = (draft: string, refined: string, counts: ReturnType<typeof byAction>): Turn =>
+      ({
+        prompt: [],
+        completion: [],
+        text: "",
+        answer: refined,
+        accepted: true,
+        refinement: { input: [], firstText: `<answer>${draft}</answer>`, planActions: 1, answerChanged: draft !== refined, lookahead: { tries: 8, successes: counts.find((c) => c.action === draft)!.successes, byAction: counts } },
+      }) as Turn;
+    const turns = [
+      turn("Up", "Left", byAction(0, 2, 2)), // Left's 2 of 4 beats Down's 2 of 8: the refinement took the best, the draft did not
+      turn("Down", "Down", byAction(4, 4, 1)), // a tie at the top: either is best
+      turn("Left", "Up", byAction(0, 0, 0)), // nothing reached the goal: not informative
+    ];
+    expect(bestLookaheadActions(byAction(0, 2, 2))).toEqual(["Left"]);
+    expect(bestLookaheadActions(byAction(4, 4, 1))).toEqual(["Up", "Down"]);
+    expect(bestLookaheadActions(byAction(0, 0, 0))).toEqual([]);
+    expect(lookaheadCounts(turns)).toEqual({ lookaheads: 3, lookaheadDeadEnds: 2, lookaheadDeadEndsChanged: 2, lookaheadInformative: 2, lookaheadDraftBest: 1, lookaheadRefinedBest: 2 });
+    expect(lookaheadLine({ tries: 8, successes: 0, byAction: byAction(0, 2, 2) })).toBe("Random play after each first action reached the goal: Down 2 of 8, Left 2 of 4, Up 0 of 8.");
   });
 
   it("says how many random continuations reached the goal, after the real future and before the instruction", () => {
