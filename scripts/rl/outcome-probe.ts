@@ -127,6 +127,8 @@ for (const dir of checkpoints) {
       plainMinusShownValue: ci(idx.map(({ c }) => v(c, plainAnswers[c.plain]) - v(c, c.shown)), owner),
       // Paired on the same input: what the shown outcome adds to the student's own answer.
       refinedMinusPlainValue: ci(idx.map(({ c, i }) => v(c, refinedAnswers[i]) - v(c, plainAnswers[c.plain])), owner),
+      // The ceiling: the best first action's value against the plain answer's (all a refinement could gain here).
+      bestMinusPlainValue: ci(idx.map(({ c }) => Math.max(...c.values.values()) - v(c, plainAnswers[c.plain])), owner),
       unparsedRefined: idx.filter(({ i }) => refinedAnswers[i] === undefined).length,
       // SimRollout's own case: the shown draft is the action the student answers the plain prompt with.
       ownDraft: (() => {

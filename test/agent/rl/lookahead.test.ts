@@ -1,8 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { everyActionSequences, executePlan, lookaheadSequences, randomLookahead } from "../../../agent/rl/sim-rollout.js";
+import type { ActionInput } from "../../../agent/client/index.js";
 import { useTestServer } from "../../support/server.js";
 
 const ctx = useTestServer();
+
+/** How many of the sequences reach the goal when stepped one by one on fresh episodes of the seed (Step, not Expand). */
+async function steppedSuccesses(seed: number, sequences: readonly (readonly ActionInput[])[]): Promise<number> {
+  let successes = 0;
+  for (const seq of sequences) {
+    const replay = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
+    await replay.reset(seed);
+    for (const action of seq) {
+      const r = await replay.step(action);
+      if (r.terminated || r.truncated) {
+        if (r.terminated && r.reward > 0) successes++;
+        break;
+      }
+    }
+    await replay.close();
+  }
+  return successes;
+}
 
 describe("SimRollout's random lookahead", () => {
   it("counts the random continuations after the plan that reach the goal, as stepping them one by one does, and leaves the episode where it was", async () => {
@@ -21,20 +40,9 @@ describe("SimRollout's random lookahead", () => {
         continue;
       }
       // The same sequences stepped on a fresh episode of the same seed (Step, not Expand).
-      let successes = 0;
-      for (const seq of lookaheadSequences(session, start.observation, plan, opts)) {
-        expect(seq).toHaveLength(1 + opts.horizon);
-        const replay = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
-        await replay.reset(seed);
-        for (const action of seq) {
-          const r = await replay.step(action);
-          if (r.terminated || r.truncated) {
-            if (r.terminated && r.reward > 0) successes++;
-            break;
-          }
-        }
-        await replay.close();
-      }
+      const sequences = lookaheadSequences(session, start.observation, plan, opts);
+      for (const seq of sequences) expect(seq).toHaveLength(1 + opts.horizon);
+      const successes = await steppedSuccesses(seed, sequences);
       expect(got).toEqual({ tries: opts.tries, successes });
       reached += successes;
       // The lookahead ran from clones: the episode itself is still at its start.
@@ -59,21 +67,9 @@ describe("SimRollout's random lookahead", () => {
       const sequences = everyActionSequences(session, start.observation, valid, opts);
       expect(sequences).toHaveLength(valid.length * opts.tries);
       for (const [k, a] of valid.entries()) {
-        let successes = 0;
-        for (const seq of sequences.slice(k * opts.tries, (k + 1) * opts.tries)) {
-          expect(seq[0]).toBe(a);
-          const replay = await ctx.client.createSession("sokoban", { config: { preset: "6x6-1box" } });
-          await replay.reset(seed);
-          for (const action of seq) {
-            const r = await replay.step(action);
-            if (r.terminated || r.truncated) {
-              if (r.terminated && r.reward > 0) successes++;
-              break;
-            }
-          }
-          await replay.close();
-        }
-        expect(got.byAction![k]).toEqual({ action: a, tries: opts.tries, successes });
+        const own = sequences.slice(k * opts.tries, (k + 1) * opts.tries);
+        for (const seq of own) expect(seq[0]).toBe(a);
+        expect(got.byAction![k]).toEqual({ action: a, tries: opts.tries, successes: await steppedSuccesses(seed, own) });
       }
       expect({ tries: got.tries, successes: got.successes }).toEqual({ tries: opts.tries, successes: got.byAction!.find((a) => a.action === "Left")!.successes });
       if (got.byAction!.some((a) => a.successes > 0)) informative++;
