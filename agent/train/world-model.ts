@@ -280,7 +280,10 @@ export function firstStepResponse(response: string): string | undefined {
  * shown action reached the goal ("Random play from there reached the goal in s of n tries."):
  * with a random rollout policy (`resim --policy random`) that is what SimRollout's random
  * lookahead (RL `lookaheadTries`) reports live, and it is what the target's rule compares.
- * With `lookahead` "every-action", every first action's count is shown (RL `lookaheadScope`).
+ * With `lookahead` "every-action", every first action's count is shown (RL `lookaheadScope`),
+ * and where some count is above 0 the target follows them: the shown action when it is among
+ * the best usable ones (it changed the state and did not end the episode in failure), else the
+ * best one (the search's choice among ties). Metadata `chosen` is the action a switch answers.
  *
  * Needs the collection's `firstSteps` metadata (ReSim data collected since it was
  * recorded); examples without it, or whose answer the search did not try, are skipped.
@@ -298,9 +301,17 @@ export function outcomeRefinementExamples(examples: readonly ChatExample[], opts
     const chosen = answer === undefined ? undefined : steps.find((f) => f.action === actionText(answer));
     if (chosen === undefined) continue;
     const share = (f: FirstStepRecord) => f.successes / f.visits;
+    const usable = (f: FirstStepRecord) => f.changed && !(f.terminated && !f.success);
+    // Shown every action's count, the answer must follow the counts, or the student learns to
+    // look past them: the best usable action by count (the search's choice, or else the first
+    // recorded, among ties); with no count above 0, the rule below.
+    const top = Math.max(0, ...steps.filter(usable).map(share));
+    const best = opts.lookahead === "every-action" && top > 0 ? steps.filter((f) => usable(f) && share(f) === top) : [];
+    const switchTo = best.length === 0 ? chosen : best.includes(chosen) ? chosen : best[0]!;
     for (const shown of steps) {
-      const keep = shown === chosen || (shown.changed && !(shown.terminated && !shown.success) && share(shown) >= share(chosen));
-      const target = keep ? writeFirstStepResponse(shown.action, shown.state) : writeFirstStepResponse(chosen.action, chosen.state);
+      const keep = best.length > 0 ? best.includes(shown) : shown === chosen || (usable(shown) && share(shown) >= share(chosen));
+      const to = keep ? shown : switchTo;
+      const target = writeFirstStepResponse(to.action, to.state);
       if (keep) kept++;
       else switched++;
       // The search's trajectories through the shown action continued at random (the collection's
@@ -314,7 +325,7 @@ export function outcomeRefinementExamples(examples: readonly ChatExample[], opts
             ? { tries: shown.visits, successes: shown.successes }
             : undefined;
       const future = { rejected: false, states: [{ action: shown.action, text: shown.state, terminated: shown.terminated, truncated: shown.truncated, success: shown.success }], ...(lookahead ? { lookahead } : {}) };
-      out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), "", future, "plan"), { role: "assistant", content: target }], metadata: { objective: "refine", refineTarget: keep ? "kept" : "switched", seed: ex.metadata?.seed, step: ex.metadata?.step, shown: shown.action, chosen: chosen.action } });
+      out.push({ messages: [...refinementMessages(ex.messages.slice(0, k), "", future, "plan"), { role: "assistant", content: target }], metadata: { objective: "refine", refineTarget: keep ? "kept" : "switched", seed: ex.metadata?.seed, step: ex.metadata?.step, shown: shown.action, chosen: switchTo.action } });
     }
   }
   return { examples: out, kept, switched };

@@ -64,7 +64,7 @@ export function sftCommand(): Command {
     .addOption(
       new Option(
         "--refine-lookahead [scope]",
-        "with --refine-target outcome: each refine input also says how many of the search's random trajectories reached the goal, through the shown action (plan, the default) or through every first action (every-action); what Dyna-GRPO's --lookahead-tries with that --lookahead-scope shows live; needs data collected with resim --policy random",
+        "with --refine-target outcome: each refine input also says how many of the search's random trajectories reached the goal, through the shown action (plan, the default) or through every first action (every-action, where the target then follows the counts: the shown action when among the best usable ones, else the best); what Dyna-GRPO's --lookahead-tries with that --lookahead-scope shows live; needs data collected with resim --policy random",
       )
         .choices([...LOOKAHEAD_SCOPES])
         .preset("plan"),
