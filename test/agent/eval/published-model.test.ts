@@ -82,6 +82,7 @@ const ONE_STEP: Array<[string, [number, boolean, number][]]> = [
   ["sokoban-first-step-decision", [[1_000_000, true, 7], [1_000_001, true, 5], [1_000_002, false, 20], [1_000_006, true, 1]]],
   ["sokoban-first-step-outcome", [[1_000_000, true, 5], [1_000_001, true, 5], [1_000_003, true, 5], [1_000_006, true, 1]]],
   ["sokoban-first-step-lookahead", [[1_000_000, true, 5], [1_000_001, true, 5], [1_000_002, false, 20], [1_000_003, true, 5]]],
+  ["sokoban-first-step-search", [[1_000_000, true, 5], [1_000_002, false, 20], [1_000_003, true, 5], [1_000_005, true, 4]]],
 ];
 
 for (const [name, expected] of ONE_STEP) {
