@@ -81,18 +81,23 @@ const ci = (xs: number[], states: number[]) => {
   const half = 1.96 * Math.sqrt(v);
   return { mean: round(m), low: round(m - half), high: round(m + half), inputs: xs.length, states: k };
 };
+// The RL configurations' generation budget (sokoban-first-step-hard: maxNewTokens 80).
+const MAX_NEW_TOKENS = 80;
 const round = (x: number) => Math.round(x * 1000) / 1000;
 const report: Record<string, unknown>[] = [];
 for (const dir of checkpoints) {
   const { model, tokenizer } = await loadCheckpoint(dir, { withOptimizer: false });
-  const sampler = new ModelSampler(model, tokenizer, { maxNewTokens: 80, temperature, topP: 1, minResponseTokens: 32 });
+  const sampler = new ModelSampler(model, tokenizer, { maxNewTokens: MAX_NEW_TOKENS, temperature, topP: 1, minResponseTokens: 32 });
   // Each answer, and the next state the response predicted for the action it took first (one-step responses).
   const predicted: (string | undefined)[] = [];
+  // Refined responses that used the whole generation budget: a response with no answer was cut, rather than derailed.
+  const atBudget: boolean[] = [];
   const answersOf = async (prompts: number[][], keepPredictions = false): Promise<(string | undefined)[]> => {
     const out: (string | undefined)[] = [];
     for (let i = 0; i < prompts.length; i += 64) {
       const { completions } = await sampler.sample(prompts.slice(i, i + 64), 1 + i);
       for (const c of completions) {
+        if (!keepPredictions) atBudget.push(c.length >= MAX_NEW_TOKENS);
         const parsed = parseResponse(tokenizer.decode(c));
         out.push(parsed.answer === undefined ? undefined : actionText(parsed.answer));
         if (keepPredictions) predicted.push(parsed.plans[0]?.steps[0]?.state);
@@ -130,6 +135,7 @@ for (const dir of checkpoints) {
       // The ceiling: the best first action's value against the plain answer's (all a refinement could gain here).
       bestMinusPlainValue: ci(idx.map(({ c }) => Math.max(...c.values.values()) - v(c, plainAnswers[c.plain])), owner),
       unparsedRefined: idx.filter(({ i }) => refinedAnswers[i] === undefined).length,
+      unparsedRefinedAtBudget: idx.filter(({ i }) => refinedAnswers[i] === undefined && atBudget[i]).length,
       // SimRollout's own case: the shown draft is the action the student answers the plain prompt with.
       ownDraft: (() => {
         const own = idx.filter(({ c }) => plainAnswers[c.plain] === c.shown);
