@@ -110,16 +110,19 @@ export async function randomLookahead(
 
 /** randomLookahead's sequences: the plan, then `horizon` seeded uniform draws from the observation's valid actions. */
 export function lookaheadSequences(session: RemoteSession, observation: Observation, actions: readonly ActionInput[], opts: { tries: number; horizon: number; seed: number }): ActionInput[][] {
-  const random = new SeededRandom(opts.seed);
-  const node = { session, observation, state: undefined };
-  return Array.from({ length: opts.tries }, () => [...actions, ...Array.from({ length: opts.horizon }, () => randomValidAction(node, random))]);
+  return continuations(session, observation, [actions], opts);
 }
 
 /** The "every-action" scope's sequences: `tries` per first action, in the order given, each continued by `horizon` seeded uniform draws. */
 export function everyActionSequences(session: RemoteSession, observation: Observation, firsts: readonly ActionInput[], opts: { tries: number; horizon: number; seed: number }): ActionInput[][] {
+  return continuations(session, observation, firsts.map((a) => [a]), opts);
+}
+
+/** `tries` sequences per prefix, each the prefix then `horizon` draws from one seeded stream over the observation's valid actions. */
+function continuations(session: RemoteSession, observation: Observation, prefixes: readonly (readonly ActionInput[])[], opts: { tries: number; horizon: number; seed: number }): ActionInput[][] {
   const random = new SeededRandom(opts.seed);
   const node = { session, observation, state: undefined };
-  return firsts.flatMap((a) => Array.from({ length: opts.tries }, () => [a, ...Array.from({ length: opts.horizon }, () => randomValidAction(node, random))]));
+  return prefixes.flatMap((prefix) => Array.from({ length: opts.tries }, () => [...prefix, ...Array.from({ length: opts.horizon }, () => randomValidAction(node, random))]));
 }
 
 // The refinement input is a prompt format, shared with the SFT data that teaches it (agent/train/world-model.ts).
