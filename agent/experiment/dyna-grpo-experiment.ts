@@ -71,6 +71,8 @@ export interface RefinementSummary {
   /** SimRollout's random lookahead (RlConfig.lookaheadTries): refined responses shown one, those where no continuation reached the goal, and of those the ones whose answer changed; absent when none was shown. */
   lookahead?: {
     shown: number;
+    /** Of those shown one, the refined responses whose answer changed; absent for runs whose metrics predate the count. */
+    changed?: number;
     deadEnds: number;
     deadEndsChanged: number;
     /** "every-action" lookaheads (RlConfig.lookaheadScope) with a best first action, and how often the draft and the refined answer took one; absent for the "plan" scope. */
@@ -94,6 +96,7 @@ export function summariseRefinement(metricsJsonl: string): RefinementSummary {
           simScore?: number | null;
           refinedSimScore?: number | null;
           lookaheads?: number;
+          lookaheadChanged?: number;
           lookaheadDeadEnds?: number;
           lookaheadDeadEndsChanged?: number;
           lookaheadInformative?: number;
@@ -117,7 +120,18 @@ export function summariseRefinement(metricsJsonl: string): RefinementSummary {
     meanGain: meanInterval(its.flatMap((m) => (typeof m.refinementGain === "number" ? [m.refinementGain] : []))),
     simFirst: avg(paired.map((m) => m.simScore as number)),
     simRefined: avg(paired.map((m) => m.refinedSimScore as number)),
-    ...(shown > 0 ? { lookahead: { shown, deadEnds: sum((m) => m.lookaheadDeadEnds), deadEndsChanged: sum((m) => m.lookaheadDeadEndsChanged), ...best } } : {}),
+    // Runs written before lookaheadChanged existed leave it out: unknown, not zero.
+    ...(shown > 0
+      ? {
+          lookahead: {
+            shown,
+            ...(its.every((m) => (m.lookaheads ?? 0) === 0 || typeof m.lookaheadChanged === "number") ? { changed: sum((m) => m.lookaheadChanged) } : {}),
+            deadEnds: sum((m) => m.lookaheadDeadEnds),
+            deadEndsChanged: sum((m) => m.lookaheadDeadEndsChanged),
+            ...best,
+          },
+        }
+      : {}),
   };
 }
 
@@ -357,13 +371,19 @@ function refinementLines(ref: Record<string, RefinementSummary>): string[] {
   ];
 }
 
-/** What the random lookahead showed and what the refinement did after it (answers changed after a dead end against the other refined responses). */
+/**
+ * What the random lookahead showed and what the refinement did after it: answers changed
+ * after a dead end against the other lookaheads (older runs, without the count of changes
+ * among lookaheads: against every other refined response, said so).
+ */
 export function lookaheadSummary(run: string, s: RefinementSummary): string {
   const l = s.lookahead!;
-  const others = s.refined - l.deadEnds;
+  const others = l.changed === undefined ? s.refined - l.deadEnds : l.shown - l.deadEnds;
+  const othersChanged = (l.changed ?? s.answerChanged) - l.deadEndsChanged;
+  const whom = l.changed === undefined ? "the other refined responses (with or without a lookahead)" : "the other lookaheads";
   return (
     `**Random lookahead (${run}):** shown with ${l.shown} of ${s.refined} refined responses; no continuation reached the goal in ${l.deadEnds} (${pct(l.deadEnds / l.shown)}); ` +
-    `the answer changed after ${l.deadEnds ? pct(l.deadEndsChanged / l.deadEnds) : "—"} of those and after ${others ? pct((s.answerChanged - l.deadEndsChanged) / others) : "—"} of the other refined responses.` +
+    `the answer changed after ${l.deadEnds ? pct(l.deadEndsChanged / l.deadEnds) : "—"} of those and after ${others ? pct(othersChanged / others) : "—"} of ${whom}.` +
     (l.best
       ? ` Some first action's random play reached the goal in ${l.best.informative} (${pct(l.best.informative / l.shown)}); there the draft answered with a best such action in ${pct(l.best.draft / l.best.informative)} and the refined response in ${pct(l.best.refined / l.best.informative)}.`
       : "")

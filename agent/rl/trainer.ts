@@ -64,8 +64,13 @@ export interface IterationMetrics {
   refineInputTokens: number | null;
   refineSkippedTooLong: number;
   refineNothingToExecute: number;
-  /** Refined responses shown a random lookahead; of them, those where no continuation reached the goal, and of those, the ones whose answer changed. */
+  /**
+   * Refined responses shown a random lookahead, and of them the ones whose answer changed;
+   * those where no continuation reached the goal ("dead ends"), and of those the ones whose
+   * answer changed.
+   */
   lookaheads: number;
+  lookaheadChanged: number;
   lookaheadDeadEnds: number;
   lookaheadDeadEndsChanged: number;
   /**
@@ -410,12 +415,15 @@ export async function runRl(opts: RlRunOptions): Promise<RlResult> {
  * ends after which the answer changed; for "every-action" lookaheads, those with a best
  * first action and how often the draft and the refined response answered with one.
  */
-export function lookaheadCounts(turns: readonly Turn[]): Pick<IterationMetrics, "lookaheads" | "lookaheadDeadEnds" | "lookaheadDeadEndsChanged" | "lookaheadInformative" | "lookaheadDraftBest" | "lookaheadRefinedBest"> {
-  const c = { lookaheads: 0, lookaheadDeadEnds: 0, lookaheadDeadEndsChanged: 0, lookaheadInformative: 0, lookaheadDraftBest: 0, lookaheadRefinedBest: 0 };
+export function lookaheadCounts(
+  turns: readonly Turn[],
+): Pick<IterationMetrics, "lookaheads" | "lookaheadChanged" | "lookaheadDeadEnds" | "lookaheadDeadEndsChanged" | "lookaheadInformative" | "lookaheadDraftBest" | "lookaheadRefinedBest"> {
+  const c = { lookaheads: 0, lookaheadChanged: 0, lookaheadDeadEnds: 0, lookaheadDeadEndsChanged: 0, lookaheadInformative: 0, lookaheadDraftBest: 0, lookaheadRefinedBest: 0 };
   for (const t of turns) {
     const l = t.refinement?.lookahead;
     if (l === undefined) continue;
     c.lookaheads++;
+    if (t.refinement!.answerChanged) c.lookaheadChanged++;
     if (l.successes === 0) {
       c.lookaheadDeadEnds++;
       if (t.refinement!.answerChanged) c.lookaheadDeadEndsChanged++;

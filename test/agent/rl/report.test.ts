@@ -68,10 +68,21 @@ describe("dyna-grpo report", () => {
         .join("\n"),
     );
     expect(withLookahead.lookahead).toEqual({ shown: 13, deadEnds: 6, deadEndsChanged: 4 });
-    // Changed after a dead end: 4 of 6; after the other 8 refined responses: (7 − 4) of 8.
+    // Metrics without the count of changes among lookaheads: after a dead end 4 of 6; after every other refined response (7 − 4) of 8.
     expect(lookaheadSummary("run", withLookahead)).toBe(
-      "**Random lookahead (run):** shown with 13 of 14 refined responses; no continuation reached the goal in 6 (46.2%); the answer changed after 66.7% of those and after 37.5% of the other refined responses.",
+      "**Random lookahead (run):** shown with 13 of 14 refined responses; no continuation reached the goal in 6 (46.2%); the answer changed after 66.7% of those and after 37.5% of the other refined responses (with or without a lookahead).",
     );
+    // With it: the other lookaheads only, (6 − 4) of 13 − 6, leaving out the refined response shown none.
+    const counted = summariseRefinement(
+      [
+        { refined: 10, refineAnswerChanged: 6, lookaheads: 9, lookaheadChanged: 5, lookaheadDeadEnds: 5, lookaheadDeadEndsChanged: 4 },
+        { refined: 4, refineAnswerChanged: 1, lookaheads: 4, lookaheadChanged: 1, lookaheadDeadEnds: 1, lookaheadDeadEndsChanged: 0 },
+      ]
+        .map((m) => JSON.stringify(m))
+        .join("\n"),
+    );
+    expect(counted.lookahead).toEqual({ shown: 13, changed: 6, deadEnds: 6, deadEndsChanged: 4 });
+    expect(lookaheadSummary("run", counted)).toMatch(/the answer changed after 66\.7% of those and after 28\.6% of the other lookaheads\.$/);
     // After every first action: how often a best action was drafted and answered after refinement.
     const everyAction = summariseRefinement(
       [

@@ -265,8 +265,8 @@ describe("SimRollout's plan and refinement input", () => {
       turn(undefined, false, false), // a plain step
     ];
     const none = { lookaheadInformative: 0, lookaheadDraftBest: 0, lookaheadRefinedBest: 0 };
-    expect(lookaheadCounts(turns)).toEqual({ lookaheads: 3, lookaheadDeadEnds: 2, lookaheadDeadEndsChanged: 1, ...none });
-    expect(lookaheadCounts([])).toEqual({ lookaheads: 0, lookaheadDeadEnds: 0, lookaheadDeadEndsChanged: 0, ...none });
+    expect(lookaheadCounts(turns)).toEqual({ lookaheads: 3, lookaheadChanged: 2, lookaheadDeadEnds: 2, lookaheadDeadEndsChanged: 1, ...none });
+    expect(lookaheadCounts([])).toEqual({ lookaheads: 0, lookaheadChanged: 0, lookaheadDeadEnds: 0, lookaheadDeadEndsChanged: 0, ...none });
   });
 
   it("counts, for every-action lookaheads, those with a best first action and whether the draft and the refined answer took one", () => {
@@ -292,7 +292,7 @@ describe("SimRollout's plan and refinement input", () => {
     expect(bestLookaheadActions(byAction(0, 2, 2))).toEqual(["Left"]);
     expect(bestLookaheadActions(byAction(4, 4, 1))).toEqual(["Up", "Down"]);
     expect(bestLookaheadActions(byAction(0, 0, 0))).toEqual([]);
-    expect(lookaheadCounts(turns)).toEqual({ lookaheads: 3, lookaheadDeadEnds: 2, lookaheadDeadEndsChanged: 2, lookaheadInformative: 2, lookaheadDraftBest: 1, lookaheadRefinedBest: 2 });
+    expect(lookaheadCounts(turns)).toEqual({ lookaheads: 3, lookaheadChanged: 2, lookaheadDeadEnds: 2, lookaheadDeadEndsChanged: 2, lookaheadInformative: 2, lookaheadDraftBest: 1, lookaheadRefinedBest: 2 });
     expect(lookaheadLine({ tries: 8, successes: 0, byAction: byAction(0, 2, 2) })).toBe("Random play after each first action reached the goal: Down 2 of 8, Left 2 of 4, Up 0 of 8.");
   });
 
