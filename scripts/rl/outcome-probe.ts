@@ -35,6 +35,7 @@ import { selectSteps, stepKey, type ExampleSelection } from "../../agent/resim/d
 import { firstStepRecords } from "../../agent/resim/dataset.js";
 import { outcomeRefinementExamples } from "../../agent/train/world-model.js";
 import { createLogger } from "../../env-server/logger.js";
+import { DYNA_SOKOBAN_FIRST_STEP_SEARCH_HARD } from "../../agent/experiment/dyna-grpo-configs.js";
 
 const args = process.argv.slice(2);
 const value = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -81,8 +82,8 @@ const ci = (xs: number[], states: number[]) => {
   const half = 1.96 * Math.sqrt(v);
   return { mean: round(m), low: round(m - half), high: round(m + half), inputs: xs.length, states: k };
 };
-// The RL configurations' generation budget (sokoban-first-step-hard: maxNewTokens 80).
-const MAX_NEW_TOKENS = 80;
+// The generation budget of the comparison these students serve (its evaluations and, the same, its RL sampling).
+const MAX_NEW_TOKENS = DYNA_SOKOBAN_FIRST_STEP_SEARCH_HARD.maxNewTokens;
 const round = (x: number) => Math.round(x * 1000) / 1000;
 const report: Record<string, unknown>[] = [];
 for (const dir of checkpoints) {
