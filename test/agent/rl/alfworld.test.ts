@@ -16,11 +16,10 @@ import { selectBackend } from "../../../agent/model/backend.js";
 import { ByteTokenizer, type Tokenizer } from "../../../agent/model/tokenizer.js";
 import { parseRlConfig } from "../../../agent/rl/config.js";
 import { runEpisodes } from "../../../agent/rl/rollouts.js";
-import type { Sampler } from "../../../agent/rl/sampler.js";
-import { PLAN_FUTURE_HEADER, REFINE_HEADER } from "../../../agent/rl/sim-rollout.js";
 import { runRl, type IterationMetrics } from "../../../agent/rl/trainer.js";
 import { runSft } from "../../../agent/train/sft.js";
 import { useTestServer } from "../../support/server.js";
+import { draftThenRefine } from "./scripted-sampler.js";
 
 const ctx = useTestServer();
 const SEED = 3;
@@ -43,23 +42,9 @@ async function start(): Promise<{ observation: Step["observation"]; draft: strin
 }
 
 /** Drafts a one-command plan going to `draft`; from a refinement input, answers `refined`. */
-function scripted(tokenizer: Tokenizer, draft: string, refined: string, maxSeqLen = 1 << 16): Sampler & { asked: string[] } {
-  const asked: string[] = [];
+function scripted(tokenizer: Tokenizer, draft: string, refined: string) {
   const first = writeResponse([{ id: 1, value: 0.5, steps: [{ action: draft, state: "?" }] }], "Plan 1 is best.", draft);
-  return {
-    maxSeqLen,
-    asked,
-    async sample(prompts) {
-      return {
-        completions: prompts.map((p) => {
-          const text = tokenizer.decode(p);
-          asked.push(text);
-          const refining = text.includes(REFINE_HEADER) || text.includes(PLAN_FUTURE_HEADER);
-          return [...tokenizer.encode(refining ? `<answer>${refined}</answer>` : first), tokenizer.end];
-        }),
-      };
-    },
-  };
+  return draftThenRefine(tokenizer, first, `<answer>${refined}</answer>`, 1 << 16);
 }
 
 describe("RL on ALFWorld", () => {

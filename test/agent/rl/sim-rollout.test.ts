@@ -2,12 +2,11 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseRlConfig, type RlConfigInput } from "../../../agent/rl/config.js";
 import { runEpisodes } from "../../../agent/rl/rollouts.js";
-import type { Sampler } from "../../../agent/rl/sampler.js";
-import { PLAN_FUTURE_HEADER, REFINE_HEADER } from "../../../agent/rl/sim-rollout.js";
 import { lookaheadLine } from "../../../agent/format/refinement.js";
 import { refinementSamples } from "../../../agent/rl/trainer.js";
 import { ByteTokenizer } from "../../../agent/model/tokenizer.js";
 import { useTestServer } from "../../support/server.js";
+import { draftThenRefine } from "./scripted-sampler.js";
 
 const ctx = useTestServer();
 const tokenizer = new ByteTokenizer();
@@ -15,22 +14,7 @@ const DRAFT = "<think>\n<plan id=1>\n<action>Up</action>\n<state>\n?\n</state>\n
 const REFINED = "<answer>Left</answer>";
 
 /** Drafts a two-step plan that goes Up; from a refinement input, answers Left. Records what it was asked. */
-function scripted(maxSeqLen = 4096): Sampler & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    maxSeqLen,
-    asked,
-    async sample(prompts) {
-      return {
-        completions: prompts.map((p) => {
-          const text = tokenizer.decode(p);
-          asked.push(text);
-          return [...tokenizer.encode(text.includes(REFINE_HEADER) || text.includes(PLAN_FUTURE_HEADER) ? REFINED : DRAFT), tokenizer.end];
-        }),
-      };
-    },
-  };
-}
+const scripted = (maxSeqLen = 4096) => draftThenRefine(tokenizer, DRAFT, REFINED, maxSeqLen);
 
 const config = (over: Partial<RlConfigInput> = {}) => parseRlConfig({ algo: "dyna-grpo", envConfig: { preset: "6x6-1box" }, groupSize: 2, maxSteps: 1, ...over });
 
