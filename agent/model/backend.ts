@@ -1,9 +1,16 @@
 /**
  * Backend selection at start-up. Order: tfjs-node-gpu (CUDA machines, where the
- * optional package installs with its native binding) → tfjs-node (native CPU)
- * → wasm (SIMD; what tests and this repo's CPU numbers use) → cpu (pure JS).
+ * optional package installs with its native binding) → tfjs-node (native CPU;
+ * scripts/tfjs-native/setup.sh builds it where its own download cannot run) →
+ * wasm (SIMD; what tests and this repo's CPU numbers use) → cpu (pure JS).
  * A native package that is present but whose binding failed to download throws
  * on import: that counts as unavailable, and the next one is tried.
+ *
+ * "auto" takes the native CPU backend for training only. Its per-op cost (an eager
+ * TensorFlow call per op) outweighs its faster kernels in token-by-token generation
+ * of this project's small models: on 2 cores an evaluation of 16 Sokoban episodes took
+ * 15.4 s on it against 4.1 s on wasm, while an SFT step ran ~1.5× faster per core
+ * (bench/results/agent.json). `prefer: "node"` still forces it.
  */
 import * as tf from "@tensorflow/tfjs";
 import { createRequire } from "node:module";
@@ -12,14 +19,26 @@ import type { Logger } from "pino";
 
 export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
 export type BackendPreference = "auto" | "gpu" | "node" | "wasm" | "cpu";
+/** What the process mostly does with the model: gradient steps, or sampling tokens. */
+export type BackendWorkload = "train" | "generate";
 
 export interface SelectBackendOptions {
-  /** "auto" (default) walks the whole chain; otherwise start the chain at that backend. Env DYNAMIND_BACKEND overrides. */
+  /** "auto" (default) walks the chain for the workload; otherwise start the chain at that backend. Env DYNAMIND_BACKEND overrides. */
   prefer?: BackendPreference;
+  /** Default "generate": "auto" then skips the native CPU backend (see above). */
+  workload?: BackendWorkload;
   logger?: Logger;
 }
 
 const ORDER: BackendPreference[] = ["gpu", "node", "wasm", "cpu"];
+
+/** The backends tried, in order, for a preference and a workload. */
+export function backendChain(prefer: BackendPreference, workload: BackendWorkload = "generate"): BackendPreference[] {
+  if (prefer === "auto") return workload === "train" ? ORDER : ORDER.filter((k) => k !== "node");
+  const start = ORDER.indexOf(prefer);
+  if (start < 0) throw new Error(`unknown backend "${String(prefer)}" (expected auto, gpu, node, wasm or cpu)`);
+  return ORDER.slice(start);
+}
 let selected: Promise<BackendName> | undefined;
 let selectedFor: string | undefined;
 
@@ -82,13 +101,13 @@ async function tryBackend(kind: BackendPreference, probe: BackendProbe): Promise
  */
 export function selectBackend(opts: SelectBackendOptions = {}): Promise<BackendName> {
   const prefer = ((process.env.DYNAMIND_BACKEND as BackendPreference | undefined) ?? opts.prefer ?? "auto") as BackendPreference;
-  if (selected && selectedFor === prefer) return selected;
-  selectedFor = prefer;
+  const chain = backendChain(prefer, opts.workload);
+  const key = chain.join(",");
+  if (selected && selectedFor === key) return selected;
+  selectedFor = key;
   selected = (async () => {
-    const start = prefer === "auto" ? 0 : ORDER.indexOf(prefer);
-    if (start < 0) throw new Error(`unknown backend "${prefer}" (expected auto, gpu, node, wasm or cpu)`);
     const probe: BackendProbe = { absent: [], failed: [] };
-    for (const kind of ORDER.slice(start)) {
+    for (const kind of chain) {
       const name = await tryBackend(kind, probe);
       if (name) {
         await tf.ready();

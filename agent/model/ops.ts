@@ -7,8 +7,8 @@
  * `tf.matMul` produces exactly those transposed products. These helpers
  * transpose explicitly (cheap) and split batches into 2-D products, with
  * custom gradients built from the same fast products. Results equal
- * `tf.matMul` up to float rounding; on other backends they are merely
- * equivalent.
+ * `tf.matMul` up to float rounding; on other backends the 2-D helpers are
+ * merely equivalent, and batched products skip the slicing (see batchedMatMul).
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -127,6 +127,8 @@ export function batchedMatMul(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
   const p = y.shape[y.rank - 1] as number;
   const n = lead.reduce((s, d) => s * d, 1);
   // One query row (cached generation): the batched kernel's loop is cheaper than n tiny ops.
-  if (m === 1) return tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D);
+  // Native backends (TensorFlow's BatchMatMul) run batched and transposed products at full
+  // speed, and their per-op cost makes n slices plus a data sync each far slower.
+  if (m === 1 || tf.getBackend() !== "wasm") return tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D);
   return bmm(x.reshape([n, m, k]) as tf.Tensor3D, y.reshape([n, k, p]) as tf.Tensor3D).reshape([...lead, m, p]);
 }

@@ -12,7 +12,7 @@ export function serveModelCommand(): Command {
     .option("-p, --port <port>", "HTTP port (0 = any free port)", int, 8000)
     .option("--model-id <id>", "model name reported to clients (default: the checkpoint's directory name)")
     .option("--max-tokens <n>", "max_tokens when a request gives none (lowered to what the context leaves)", int, 256)
-    .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
+    .addOption(new Option("--backend <name>", "tensorflow.js backend (auto: tfjs-node-gpu, wasm, cpu; the native CPU backend, slower at generating small models, only when named: node)").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
     .action(async (opts) => {
       requireDirs({ "--checkpoint": opts.checkpoint });
       const [{ selectBackend }, { loadCheckpoint }, { startModelServer }] = await Promise.all([

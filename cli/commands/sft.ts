@@ -43,7 +43,7 @@ export function sftCommand(): Command {
     .option("--checkpoint-every <n>", "checkpoint every n steps (0 = only at the end)", int, 500)
     .option("--seed <n>", "initialisation and data-order seed", int, 0)
     .option("--workers <n>", "data-parallel replicas, one thread each (default: one per core on wasm/cpu; 1 = single thread)", int)
-    .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
+    .addOption(new Option("--backend <name>", "tensorflow.js backend (auto: tfjs-node-gpu, tfjs-node, wasm, cpu: the first that starts)").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
     .option(
       "--world-model <objectives>",
       "mix in world-model examples derived from the training split's plans (Dyna-Think's auxiliary objectives): next-state, critique, refine (SimRollout's refinement input, for Dyna-GRPO), comma-separated",
@@ -109,7 +109,7 @@ export function sftCommand(): Command {
         import("../../agent/train/sft.js"),
       ]);
       const logger = createLogger("dynamind-sft");
-      await selectBackend({ prefer: opts.backend as BackendPreference, logger });
+      await selectBackend({ prefer: opts.backend as BackendPreference, workload: "train", logger });
       let train = await loadChatJsonl(opts.data);
       let evalSet = opts.evalData ? await loadChatJsonl(opts.evalData) : undefined;
       const chainsFrom = opts.resimData !== undefined ? await loadChatJsonl(opts.resimData) : undefined;

@@ -96,7 +96,7 @@ export function trainCommand(): Command {
     .option("--no-sim-score", "skip the exact Sim Score of responses (saves Expand calls)")
     .option("--no-simulates", "the checkpoint answers without simulated plans (a DISTILL(action-only) model): prompts do not ask for plans, and SimRollout executes the answer")
     .option("--no-resume", "start afresh even if --out has a checkpoint")
-    .addOption(new Option("--backend <name>", "tensorflow.js backend").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
+    .addOption(new Option("--backend <name>", "tensorflow.js backend (auto: tfjs-node-gpu, wasm, cpu; the native CPU backend, slower at generating small models, only when named: node)").choices(["auto", "gpu", "node", "wasm", "cpu"]).default("auto"))
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .option("--no-progress", "no progress bar")
     .action(async (opts) => {

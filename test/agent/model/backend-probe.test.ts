@@ -2,7 +2,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { describeProbe, selectBackend } from "../../../agent/model/backend.js";
+import { backendChain, describeProbe, selectBackend } from "../../../agent/model/backend.js";
 
 describe("the backend probe", () => {
   it("logs one line naming the chosen backend and the packages that are not installed, without their import errors", async () => {
@@ -22,5 +22,14 @@ describe("the backend probe", () => {
       "not installed: @tensorflow/tfjs-node-gpu; failed: node: libtensorflow.so: cannot open",
     );
     expect(describeProbe({ absent: [], failed: [] })).toBe("");
+  });
+
+  it("takes the native CPU backend automatically for training only; naming it forces it", () => {
+    expect(backendChain("auto", "train")).toEqual(["gpu", "node", "wasm", "cpu"]);
+    expect(backendChain("auto", "generate")).toEqual(["gpu", "wasm", "cpu"]);
+    expect(backendChain("auto")).toEqual(["gpu", "wasm", "cpu"]);
+    expect(backendChain("node", "generate")).toEqual(["node", "wasm", "cpu"]);
+    expect(backendChain("wasm", "train")).toEqual(["wasm", "cpu"]);
+    expect(() => backendChain("tpu" as never)).toThrow(/unknown backend "tpu"/);
   });
 });

@@ -4,8 +4,9 @@
  * gradients as the plain formulas they replaced, up to float rounding.
  */
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { selectBackend } from "../../../agent/model/backend.js";
+import { batchedMatMul } from "../../../agent/model/ops.js";
 import { TransformerLM } from "../../../agent/model/transformer.js";
 
 beforeAll(async () => {
@@ -67,5 +68,44 @@ describe("fused training ops", () => {
     }
     tf.dispose([ids, targets, weights, got.value, want.value, ...Object.values(got.grads), ...Object.values(want.grads)]);
     m.dispose();
+  });
+});
+
+describe("batchedMatMul on a backend other than wasm", () => {
+  it("takes the plain batched product, equal in value and gradients to the sliced wasm path", async () => {
+    const a = tf.randomNormal([2, 3, 5, 4], 0, 1, "float32", 1);
+    const b = tf.randomNormal([2, 3, 4, 6], 0, 1, "float32", 2);
+    const dy = tf.randomNormal([2, 3, 5, 6], 0, 1, "float32", 3);
+    const run = (): { y: Float32Array; ga: Float32Array; gb: Float32Array } => {
+      const g = tf.grads((x: tf.Tensor, w: tf.Tensor) => batchedMatMul(x, w));
+      const y = batchedMatMul(a, b).dataSync() as Float32Array;
+      const [ga, gb] = g([a, b], dy);
+      return { y, ga: ga!.dataSync() as Float32Array, gb: gb!.dataSync() as Float32Array };
+    };
+    // The sliced path reads its operands back (dataSync) to cut them; the plain one never does.
+    const reads = (): number => {
+      const spy = vi.spyOn(tf.Tensor.prototype, "dataSync");
+      try {
+        batchedMatMul(a, b).dispose();
+        return spy.mock.calls.length;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const sliced = run();
+    expect(reads()).toBeGreaterThan(0);
+    await tf.setBackend("cpu");
+    try {
+      const plain = run();
+      expect(reads()).toBe(0);
+      for (const key of ["y", "ga", "gb"] as const) {
+        const p = plain[key];
+        const s = sliced[key];
+        expect(p.length).toBe(s.length);
+        for (let i = 0; i < p.length; i++) expect(p[i]).toBeCloseTo(s[i]!, 4);
+      }
+    } finally {
+      await tf.setBackend("wasm");
+    }
   });
 });
