@@ -1,7 +1,8 @@
 /**
  * The agent model's throughput (issues #5, #9): training tokens per wall-second
  * and per CPU-second on tfjs wasm with 1 thread and data-parallel over worker
- * threads (the real SFT step: gradients, clipping, AdamW), generation tokens/s
+ * threads (the real SFT step: gradients, clipping, AdamW) and, when installed, on
+ * the native TensorFlow backend (child processes), generation tokens/s
  * with and without the KV cache, beside the same model in PyTorch CPU (Debian
  * python3-torch, scripts/torch/bench_model.py) at 1 and 2 threads measured in
  * the same run, with the BLAS PyTorch really loaded. Run directly
@@ -166,6 +167,43 @@ function pytorchNumbers(s: Shape, threads: number): Promise<Record<string, unkno
   });
 }
 
+/**
+ * The native TensorFlow backend (tfjs-node, scripts/tfjs-native/setup.sh) in a child process:
+ * TensorFlow reads its thread counts from the environment once, at load, so each setting
+ * needs its own process. `threads` 1 pins both of TensorFlow's pools to one thread (the
+ * per-core figure, beside PyTorch at 1 thread); undefined keeps TensorFlow's defaults (one
+ * intra-op thread per core: the wall-clock figure, beside PyTorch at 2 threads).
+ */
+function nativeNumbers(s: Shape, threads: number | undefined): Promise<Record<string, unknown>> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DYNAMIND_BACKEND: "node" };
+  if (threads !== undefined) {
+    env.TF_NUM_INTRAOP_THREADS = String(threads);
+    env.TF_NUM_INTEROP_THREADS = String(threads);
+  }
+  const script = fileURLToPath(import.meta.url);
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", script, "--native-child", JSON.stringify(s)], { timeout: 900_000, env, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      const last = stdout.trim().split("\n").slice(-1)[0] ?? "";
+      try {
+        resolve({ tfThreads: threads ?? "TensorFlow's default (one per core)", ...(JSON.parse(last) as Record<string, unknown>) });
+      } catch {
+        const why = (err?.message ?? stderr).split("\n").find((l) => /tfjs-node|tensorflow|Error/.test(l)) ?? "no output";
+        resolve({ unavailable: `native backend unavailable (run scripts/tfjs-native/setup.sh): ${why.slice(0, 200)}` });
+      }
+    });
+  });
+}
+
+/** In the child: only the native backend, nothing else; one JSON line on stdout. */
+async function nativeChild(s: Shape): Promise<void> {
+  const backend = await selectBackend({ prefer: "node" });
+  if (backend !== "tensorflow") throw new Error(`tfjs-node did not start (got ${backend})`);
+  const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
+  const train = await tfjsTrain(s, 1, true);
+  const gen = await tfjsGenerate(s);
+  process.stdout.write(JSON.stringify({ backend, tensorflowVersion: binding?.TF_Version ?? "unknown", train, ...gen }) + "\n");
+}
+
 export async function runAgentModelBench(opts: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
   const backend = await selectBackend({ prefer: (process.env.DYNAMIND_BACKEND as "wasm" | undefined) ?? "wasm" });
   const tok = new ByteTokenizer();
@@ -201,6 +239,13 @@ export async function runAgentModelBench(opts: { quick?: boolean } = {}): Promis
     torch[`threads${threads}`] = { ...(await pytorchNumbers(shape, threads)), loadAverageAfter: load() };
     log(`pytorch: ${JSON.stringify(torch[`threads${threads}`])}`);
   }
+  const native: Record<string, Record<string, unknown>> = {};
+  for (const threads of [1, undefined]) {
+    const key = threads === 1 ? "threads1" : "defaultThreads";
+    log(`tfjs native (tensorflow) in a child process, TensorFlow threads: ${threads ?? "default"}`);
+    native[key] = await nativeNumbers(shape, threads);
+    log(`native: ${JSON.stringify(native[key])}`);
+  }
   log("GEMM ceiling: tf.matMul (wasm) vs torch.mm, one thread, the step's shapes");
   const gemmCeiling = await runGemmCeiling(shape, { reps: opts.quick ? 3 : 5, minSeconds: opts.quick ? 0.05 : 0.2 });
   log(`gemm: median ratio ${String(gemmCeiling.medianRatio)}`);
@@ -216,7 +261,16 @@ export async function runAgentModelBench(opts: { quick?: boolean } = {}): Promis
     generateKV: ratio(gen.generateTokensPerSecKV, t1?.generateTokensPerSecKV as number | undefined),
     generateNoCache: ratio(gen.generateTokensPerSecNoCache, t1?.generateTokensPerSecNoCache as number | undefined),
   };
-  const perCore = Math.max(ratios.trainPerCpuSecond1Thread ?? 0, ratios.trainPerCpuSecond2Replicas ?? 0);
+  const n1 = native.threads1 as { train?: Record<string, unknown>; generateTokensPerSecKV?: number } | undefined;
+  const nd = native.defaultThreads as { train?: Record<string, unknown> } | undefined;
+  const nativeRatios = {
+    trainPerCpuSecond1Thread: ratio(med(n1?.train, "trainTokensPerCpuSec"), med(t1, "trainTokensPerCpuSec")),
+    trainPerWallSecondDefaultThreadsVsTorch2Threads: ratio(med(nd?.train, "trainTokensPerWallSec"), med(t2, "trainTokensPerWallSec")),
+    generateKV: ratio(n1?.generateTokensPerSecKV, t1?.generateTokensPerSecKV as number | undefined),
+  };
+  const wasmPerCore = Math.max(ratios.trainPerCpuSecond1Thread ?? 0, ratios.trainPerCpuSecond2Replicas ?? 0);
+  const nativePerCore = nativeRatios.trainPerCpuSecond1Thread ?? 0;
+  const perCore = Math.max(wasmPerCore, nativePerCore);
   return {
     measuredAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load() },
@@ -225,20 +279,27 @@ export async function runAgentModelBench(opts: { quick?: boolean } = {}): Promis
     tfjs: { backend, params: gen.params, train, generateTokensPerSecKV: gen.generateTokensPerSecKV, generateTokensPerSecNoCache: gen.generateTokensPerSecNoCache },
     pytorch: torch,
     ratioTfjsOverPytorch: ratios,
+    tfjsNative: native,
+    ratioTfjsNativeOverPytorch: nativeRatios,
     gemmCeiling,
     target: TARGET,
     targetMet: t1 && !("unavailable" in t1) ? perCore >= 0.5 : null,
+    targetMetBy: perCore >= 0.5 ? (nativePerCore >= wasmPerCore ? "tensorflow (tfjs-node built by scripts/tfjs-native/setup.sh), 1 TensorFlow thread" : "wasm") : null,
     notes:
       "Same model, same shapes, same run. Training = the SFT step (loss + gradients, global-norm clip, AdamW) on batch x seqLen tokens; figures are median and min-max over reps of trainSteps steps. " +
       "Tokens per CPU-second use process-wide CPU time (process.cpuUsage / time.process_time: all threads), so they measure work per core whatever the thread count; tokens per wall-second move with the machine's load. " +
       "tfjs-backend-wasm runs one thread in Node, so more cores means more worker threads, each with its own backend (agent/train/data-parallel.ts). " +
       "PyTorch's BLAS is read from the libraries the process loaded (/proc/self/maps) and threadpoolctl; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for it. " +
       "Load averages are recorded beside each figure: on a loaded 2-core machine wall-clock figures understate both sides. " +
-      "gemmCeiling: the same products as single 2-D GEMMs on both sides (bench/gemm-ceiling.ts); about half of a tfjs training step is in these kernels, so the training ratio cannot rise much above the GEMM ratio on wasm — the 0.5x target needs a native backend (@tensorflow/tfjs-node downloads libtensorflow from storage.googleapis.com at install, which this machine cannot reach).",
+      "gemmCeiling: the same products as single 2-D GEMMs on both sides (bench/gemm-ceiling.ts); about half of a tfjs training step is in these kernels, so the training ratio cannot rise much above the GEMM ratio on wasm. " +
+      "tfjsNative: the same step on TensorFlow's own kernels (@tensorflow/tfjs-node, whose binding scripts/tfjs-native/setup.sh builds against the tensorflow-cpu wheel because the package's installer downloads from storage.googleapis.com), each setting in its own child process: threads1 pins TensorFlow to one thread (beside PyTorch at 1 thread, per CPU-second), defaultThreads keeps TensorFlow's pools (beside PyTorch at 2 threads, per wall-second). Generation there pays an eager TensorFlow call per op and is slower than wasm for this model size, which is why the agent's \"auto\" backend takes it for training only (agent/model/backend.ts).",
   };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+const childAt = process.argv.indexOf("--native-child");
+if (childAt >= 0) {
+  await nativeChild(JSON.parse(process.argv[childAt + 1] ?? "{}") as Shape);
+} else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const quick = process.argv.includes("--quick");
   const result = await runAgentModelBench({ quick });
   const dir = path.join(here, "results");
