@@ -27,15 +27,17 @@ afterAll(async () => {
 
 /** Loss and gradients of one masked-loss step, read back to plain arrays. */
 function lossAndGrads(m: TransformerLM, ids: number[], targets: number[], shape: [number, number]): { loss: number; grads: Map<string, Float32Array> } {
-  return tf.tidy(() => {
+  let out: { loss: number; grads: Map<string, Float32Array> } | undefined;
+  tf.tidy(() => {
     const vars = [...m.params.values()];
     const r = tf.variableGrads(
       () => m.maskedLoss(tf.tensor2d(ids, shape, "int32"), tf.tensor2d(targets, shape, "int32"), tf.ones(shape) as tf.Tensor2D, true),
       vars,
     );
     const grads = new Map([...m.params].map(([name, v]) => [name, (r.grads[v.name] as tf.Tensor).dataSync() as Float32Array]));
-    return { loss: r.value.dataSync()[0] as number, grads };
+    out = { loss: r.value.dataSync()[0] as number, grads };
   });
+  return out!;
 }
 
 describe.skipIf(!native)("the native CPU backend (tfjs-node)", () => {
