@@ -29,7 +29,8 @@ if [ ! -f "$CACHE/lib/libtensorflow_cc.so.2" ] || [ ! -f "$CACHE/include/tensorf
   trap 'rm -rf "$tmp"' EXIT
   "$PY" -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: --dest "$tmp" "tensorflow-cpu==$TF_VERSION"
   wheel="$(ls "$tmp"/tensorflow_cpu-*.whl)"
-  rm -rf "$CACHE" && mkdir -p "$CACHE/lib" "$CACHE/include"
+  # Only the two folders this script fills: DYNAMIND_TF_DIR may name a folder that holds other things.
+  rm -rf "$CACHE/lib" "$CACHE/include" && mkdir -p "$CACHE/lib" "$CACHE/include"
   # Only the two shared libraries and the headers; the Python half of the wheel is not needed.
   "$PY" - "$wheel" "$CACHE" <<'PYEOF'
 import os, shutil, sys, zipfile
