@@ -33,6 +33,8 @@ interface ServerReport {
       sokoban6x6: { stepsPerSec: number };
       sokoban10x10: { cloneRestoreNs: number };
       sokoban6x6StepWithServerObservation: { stepsPerSec: number };
+      /** Absent from files written before it was measured. */
+      sokoban6x6StepWithLeanObservation?: { stepsPerSec: number };
       gymSokoban6x6: { available: boolean; reason?: string; stepsPerSec_raw?: number; stepsPerSec_tiny_rgb_array?: number };
     };
     overTheWire: Record<string, Figure> & { alfworldExpand16x5Bytes: { defaultBytesPerNode: number; validActionsWhenChangedBytesPerNode: number; withDeltasBytesPerNode?: number } };
@@ -65,6 +67,7 @@ export function serverFiguresBlock(report: ServerReport): string {
   const row = (what: string, f: Figure, unit: string, target: string) =>
     `| ${what} | ${sp(f.subject)} ${unit} | ${sp(f.echoOfSameBytes)} | ${sp(f.ratioToEcho, r2)} | ${sp(f.serverCpuUsPerItem, us)} (echo ${us(f.echoServerCpuUsPerItem.median)}) | ${target} |`;
   const gym = r.inProcess.gymSokoban6x6;
+  const lean = r.inProcess.sokoban6x6StepWithLeanObservation;
   const lines = [
     `Server figures from \`${report.command}\` (${report.generatedAt.slice(0, 10)}, ${r.repetitions} repetitions, load average ${r.loadAverage1m.atStart} at the start and ${r.loadAverage1m.atEnd} at the end): median (min–max). Each figure stands beside the echo of the same request and reply sizes measured right after it on a bare grpc-js service in the server's process (same calls or messages in flight); server CPU is the server process's, per env step, tree node or message.`,
     "",
@@ -81,7 +84,7 @@ export function serverFiguresBlock(report: ServerReport): string {
     row("`BatchStep` 256, 2 callers on one server process", w.batchStep256TwoCallersOneProcess!, "env steps/s", "—"),
     `| \`BatchStep\` 256, 2 calls in flight: two server processes (\`--workers 2\`) against one (${r.workers.cores} cores, shared with the client) | ${sp(r.workers.twoProcessesOneCallerEach.envStepsPerSec)} against ${sp(r.workers.oneProcessTwoCallers.envStepsPerSec)} env steps/s: ${sp(r.workers.ratioTwoProcessesToOne, r2)}× | — | — | per server CPU-second: ${num(r.workers.twoProcessesOneCallerEach.envStepsPerServerCpuSecond.median)} against ${num(r.workers.oneProcessTwoCallers.envStepsPerServerCpuSecond.median)} env steps | — |`,
     `| ALFWorld \`Expand\` 16 × 5, reply bytes per node | ${w.alfworldExpand16x5Bytes.validActionsWhenChangedBytesPerNode} B with valid actions when changed, ${w.alfworldExpand16x5Bytes.withDeltasBytesPerNode ?? "—"} B adding deltas, ${w.alfworldExpand16x5Bytes.defaultBytesPerNode} B by default | — | — | — | ≤ 250 B (${met(t.alfworldExpandBytesPerNodeValidActionsWhenChanged!.met)} when changed; ${t.alfworldExpandBytesPerNodeWithDeltas ? met(t.alfworldExpandBytesPerNodeWithDeltas.met) : "—"} with deltas) |`,
-    `| Sokoban 6×6 in-process: bare step / step + the observation the server sends (text, fingerprint) / gym-sokoban | ${num(r.inProcess.sokoban6x6.stepsPerSec)} / ${num(r.inProcess.sokoban6x6StepWithServerObservation.stepsPerSec)} steps/s / ${gym.available ? `${num(gym.stepsPerSec_raw!)} (raw), ${num(gym.stepsPerSec_tiny_rgb_array!)} (tiny_rgb_array)` : `unavailable (${gym.reason?.replace(/^unavailable: /, "")})`} | — | — | — | bare step ≥ 2 M (${met(t.inProcessStepsPerSec!.met)}) |`,
+    `| Sokoban 6×6 in-process: bare step / step + the observation the server sends (text, fingerprint${lean ? "; text alone, as the lean options ask" : ""}) / gym-sokoban | ${num(r.inProcess.sokoban6x6.stepsPerSec)} / ${num(r.inProcess.sokoban6x6StepWithServerObservation.stepsPerSec)}${lean ? ` (${num(lean.stepsPerSec)})` : ""} steps/s / ${gym.available ? `${num(gym.stepsPerSec_raw!)} (raw), ${num(gym.stepsPerSec_tiny_rgb_array!)} (tiny_rgb_array)` : `unavailable (${gym.reason?.replace(/^unavailable: /, "")})`} | — | — | — | bare step ≥ 2 M (${met(t.inProcessStepsPerSec!.met)}) |`,
     `| Sokoban clone + restore, in-process | ${r.inProcess.sokoban10x10.cloneRestoreNs} ns | — | — | — | ≤ 1000 ns (${met(t.cloneRestoreNs!.met)}) |`,
   ];
   return lines.join("\n");

@@ -106,6 +106,7 @@ export async function runServerSuite(o: ServerSuiteOptions): Promise<{ targets: 
   const raw6 = await measureSokobanInProcess("6x6-1box", n(5_000_000), n(2_000_000));
   const raw10 = await measureSokobanInProcess("10x10-4box", n(5_000_000), n(2_000_000));
   const withObservation = measureSokobanStepWithObservation("6x6-1box", n(1_000_000));
+  const withLeanObservation = measureSokobanStepWithObservation("6x6-1box", n(1_000_000), false);
   o.log("gym-sokoban (scripts/sokoban/gym_sokoban_steps.py)");
   const gym = gymSokoban(n(100_000));
   const inProcess = {
@@ -114,6 +115,10 @@ export async function runServerSuite(o: ServerSuiteOptions): Promise<{ targets: 
     sokoban6x6StepWithServerObservation: {
       measured: "SokobanEnv.step then observe(text): the grid text and the fingerprint every Step reply carries",
       ...withObservation,
+    },
+    sokoban6x6StepWithLeanObservation: {
+      measured: "SokobanEnv.step then observe(text) without the fingerprint: what a session with the lean options renders",
+      ...withLeanObservation,
     },
     gymSokoban6x6: gym,
     engineStepWithObservation: await engineStep(n(500_000)),

@@ -65,16 +65,16 @@ export async function measureSokobanInProcess(preset = "10x10-4box", steps = 5_0
  * A step followed by the observation the server computes for a text session: the grid
  * text and the fingerprint (what every Step reply carries), steps/s. The bare step above
  * is the environment alone; this is the figure to put beside gym-sokoban's step, which
- * also returns an observation.
+ * also returns an observation. `fingerprint` false: the text alone, as the lean options ask.
  */
-export function measureSokobanStepWithObservation(preset = "6x6-1box", steps = 1_000_000): { preset: string; stepsPerSec: number } {
+export function measureSokobanStepWithObservation(preset = "6x6-1box", steps = 1_000_000, fingerprint = true): { preset: string; stepsPerSec: number } {
   const env = new SokobanEnv(parseSokobanConfig({ preset, report_optimal: false }));
   env.reset(1, {});
   const start = env.cloneState();
   const rng = Rng.fromSeed(99);
   const actions: Action[] = Array.from({ length: 9 }, (_, index) => ({ $case: "index", index }));
   const plan = new Uint8Array(1 << 16).map(() => 1 + rng.int(8));
-  const request = { text: true, image: false, uiElements: false };
+  const request = { text: true, image: false, uiElements: false, fingerprint };
   let sink = 0;
   const run = (n: number): void => {
     for (let i = 0; i < n; i++) {
