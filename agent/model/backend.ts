@@ -8,10 +8,10 @@
  *
  * "auto" takes the native CPU backend for training only. Its per-op cost (an eager
  * TensorFlow call per op) outweighs its faster kernels in token-by-token generation
- * of this project's small models: on 2 cores an evaluation of 16 Sokoban episodes took
- * 15.4 s on it against 4.1 s on wasm, while training took ~3.5× less CPU per token
- * (bench/results/agent.json: 5.7 k against 1.6 k tokens per CPU-second). `prefer: "node"`
- * still forces it.
+ * of this project's small models (bench/results/agent.json: 1.2 k against 2.1 k tokens/s
+ * with the KV cache; one evaluation of 16 Sokoban episodes took 15.4 s against 4.1 s),
+ * while training takes ~3.5× less CPU per token (5.7 k against 1.6 k tokens per
+ * CPU-second). `prefer: "node"` still forces it.
  */
 import * as tf from "@tensorflow/tfjs";
 import { createRequire } from "node:module";
