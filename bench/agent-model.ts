@@ -142,28 +142,38 @@ async function tfjsGenerate(s: Shape): Promise<Record<string, number>> {
   return { params, generateTokensPerSecKV: Math.round(kv), generateTokensPerSecNoCache: Math.round(noCache) };
 }
 
+/**
+ * Runs a measuring child process and reads the JSON object on its last stdout line; when it
+ * fails or prints no such line, `{ unavailable }` with `why`'s one-line reason.
+ */
+function childFigures(file: string, args: string[], env: NodeJS.ProcessEnv, why: (stderr: string, err: Error | null) => string): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    execFile(file, args, { timeout: 900_000, env, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      if (!err) {
+        try {
+          resolve(JSON.parse(stdout.trim().split("\n").slice(-1)[0] ?? "") as Record<string, unknown>);
+          return;
+        } catch {
+          // falls through: no figures on the last line
+        }
+      }
+      resolve({ unavailable: why(stderr, err) });
+    });
+  });
+}
+
 function pytorchNumbers(s: Shape, threads: number): Promise<Record<string, unknown>> {
   const python = "/usr/bin/python3";
   const script = path.join(here, "..", "scripts", "torch", "bench_model.py");
   if (!existsSync(python)) return Promise.resolve({ unavailable: "pytorch unavailable: /usr/bin/python3 missing" });
-  return new Promise((resolve) => {
-    // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set on this machine; unset in this child only, so OpenBLAS
-    // picks its kernel for the CPU it finds (the script records the kernel that ran).
-    const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
-    delete env.OPENBLAS_CORETYPE;
-    delete env.OPENBLAS_L2_SIZE;
-    execFile(python, [script, JSON.stringify({ ...s, threads })], { timeout: 900_000, env }, (err, stdout, stderr) => {
-      if (err) {
-        const why = /No module named 'torch'/.test(stderr) ? "python3-torch not installed (apt-get install -y python3-torch)" : (stderr || err.message).trim().split("\n").slice(-1)[0];
-        resolve({ unavailable: `pytorch unavailable: ${why}` });
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout.trim().split("\n").slice(-1)[0] ?? "") as Record<string, unknown>);
-      } catch {
-        resolve({ unavailable: `pytorch unavailable: unreadable output ${stdout.slice(0, 200)}` });
-      }
-    });
+  // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set on this machine; unset in this child only, so OpenBLAS
+  // picks its kernel for the CPU it finds (the script records the kernel that ran).
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return childFigures(python, [script, JSON.stringify({ ...s, threads })], env, (stderr, err) => {
+    if (/No module named 'torch'/.test(stderr)) return "pytorch unavailable: python3-torch not installed (apt-get install -y python3-torch)";
+    return `pytorch unavailable: ${err ? (stderr || err.message).trim().split("\n").slice(-1)[0] : "unreadable output"}`;
   });
 }
 
@@ -174,24 +184,17 @@ function pytorchNumbers(s: Shape, threads: number): Promise<Record<string, unkno
  * per-core figure, beside PyTorch at 1 thread); undefined keeps TensorFlow's defaults (one
  * intra-op thread per core: the wall-clock figure, beside PyTorch at 2 threads).
  */
-function nativeNumbers(s: Shape, threads: number | undefined): Promise<Record<string, unknown>> {
+async function nativeNumbers(s: Shape, threads: number | undefined): Promise<Record<string, unknown>> {
   const env: NodeJS.ProcessEnv = { ...process.env, DYNAMIND_BACKEND: "node" };
   if (threads !== undefined) {
     env.TF_NUM_INTRAOP_THREADS = String(threads);
     env.TF_NUM_INTEROP_THREADS = String(threads);
   }
-  const script = fileURLToPath(import.meta.url);
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", script, "--native-child", JSON.stringify(s)], { timeout: 900_000, env, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      const last = stdout.trim().split("\n").slice(-1)[0] ?? "";
-      try {
-        resolve({ tfThreads: threads ?? "TensorFlow's default (one per core)", ...(JSON.parse(last) as Record<string, unknown>) });
-      } catch {
-        const why = (err?.message ?? stderr).split("\n").find((l) => /tfjs-node|tensorflow|Error/.test(l)) ?? "no output";
-        resolve({ unavailable: `native backend unavailable (run scripts/tfjs-native/setup.sh): ${why.slice(0, 200)}` });
-      }
-    });
+  const r = await childFigures(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--native-child", JSON.stringify(s)], env, (stderr, err) => {
+    const line = `${stderr}\n${err?.message ?? ""}`.split("\n").find((l) => /\bError: /.test(l))?.trim() ?? "no figures printed";
+    return `native backend unavailable (run scripts/tfjs-native/setup.sh): ${line.slice(0, 200)}`;
   });
+  return "unavailable" in r ? r : { tfThreads: threads ?? "TensorFlow's default (one per core)", ...r };
 }
 
 /** In the child: only the native backend, nothing else; one JSON line on stdout. */
