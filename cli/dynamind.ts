@@ -22,6 +22,7 @@ import { sftCommand } from "./commands/sft.js";
 import { trainCommand } from "./commands/train.js";
 import { serveCommand } from "./commands/serve.js";
 import { tokensCommand } from "./commands/tokens.js";
+import { dreamDataCommand } from "./commands/dream-data.js";
 
 const program = new Command()
   .name("dynamind")
@@ -39,6 +40,7 @@ program.addCommand(resimCommand());
 program.addCommand(sftCommand());
 program.addCommand(trainCommand());
 program.addCommand(tokensCommand());
+program.addCommand(dreamDataCommand());
 program.addCommand(evalCommand());
 program.addCommand(serveModelCommand());
 program.addCommand(experimentCommand());

@@ -26,7 +26,7 @@ export const LIVE_SEED_BASE = 1_000_000_007;
 const LIVE_CACHE = 16;
 
 /** Longest observation text a prompt shows. */
-const MAX_PROMPT_TEXT = 4000;
+export const MAX_PROMPT_TEXT = 4000;
 
 interface ParsedDream extends DreamConfig {
   baseParsed: unknown;
@@ -40,7 +40,7 @@ interface ParsedDream extends DreamConfig {
  */
 export function fillLive(def: EnvDefinition, baseConfig: unknown, episodes: number, maxSteps: number): RealTransition[] {
   const out: RealTransition[] = [];
-  for (let e = 0; e < episodes; e++) out.push(...playLive(def, baseConfig, e, maxSteps));
+  for (let e = 0; e < episodes; e++) out.push(...playRandom(def, baseConfig, LIVE_SEED_BASE + e, maxSteps));
   return out;
 }
 
@@ -48,14 +48,18 @@ export function fillLive(def: EnvDefinition, baseConfig: unknown, episodes: numb
 export async function fillLiveSliced(def: EnvDefinition, baseConfig: unknown, episodes: number, maxSteps: number, pause: () => Promise<void>): Promise<RealTransition[]> {
   const out: RealTransition[] = [];
   for (let e = 0; e < episodes; e++) {
-    out.push(...playLive(def, baseConfig, e, maxSteps));
+    out.push(...playRandom(def, baseConfig, LIVE_SEED_BASE + e, maxSteps));
     await pause();
   }
   return out;
 }
 
-/** Live episode `e`: seeded random play from reset seed LIVE_SEED_BASE + e. */
-function playLive(def: EnvDefinition, baseConfig: unknown, e: number, maxSteps: number): RealTransition[] {
+/**
+ * One episode of seeded random play in the real base env from reset `seed` (live episode
+ * e is seed LIVE_SEED_BASE + e): its transitions in order, the first one's state being
+ * the reset observation. Also what a transition model's training data is made from.
+ */
+export function playRandom(def: EnvDefinition, baseConfig: unknown, seed: number, maxSteps: number): RealTransition[] {
   const env: Environment = def.create(baseConfig);
   const spec = def.describe(baseConfig);
   const steps = spec.maxSteps > 0 ? Math.min(spec.maxSteps, maxSteps) : maxSteps;
@@ -67,7 +71,6 @@ function playLive(def: EnvDefinition, baseConfig: unknown, e: number, maxSteps: 
   const request = { text: true, image: false, uiElements: false, fingerprint: false };
   const out: RealTransition[] = [];
   try {
-    const seed = LIVE_SEED_BASE + e;
     sync(env.reset(seed, {}));
     let obs = sync(env.observe(request));
     const rng = Rng.fromSeed(seed, 0x11fe);

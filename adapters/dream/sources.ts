@@ -13,7 +13,11 @@ import { EnvError, type EnvDefinition } from "../contract.js";
 import { listDataSet, readDataFile } from "../kit/data-files.js";
 import type { DreamOperatorConfig, ModelEntry } from "./config.js";
 import type { TransitionModel, TransitionRequest } from "./model.js";
+import { MicroBatcher } from "./micro-batcher.js";
 import type { RealTransition } from "./retrieval.js";
+
+/** Most concurrent steps one checkpoint generation serves (a GRPO iteration's sessions fit). */
+export const MAX_BATCH = 32;
 
 /** The environment variable an endpoint's API key is read from when its entry names none. */
 export const DEFAULT_API_KEY_ENV = "DYNAMIND_DREAM_API_KEY";
@@ -46,36 +50,58 @@ export async function buildModel(name: string, entry: ModelEntry, operator: Drea
     throw new Error(`dream model ${name}: cannot load the checkpoint ${entry.checkpoint}: ${(err as Error).message}`);
   }
   const { model, tokenizer } = loaded;
-  // One generation at a time: concurrent sessions queue rather than interleave tensors.
-  let queue: Promise<unknown> = Promise.resolve();
+  const context = model.config.maxSeqLen;
+  /** One request's prompt ids, or why it cannot run; checked before it joins a batch. */
+  const encode = (req: TransitionRequest): number[] => {
+    const ids = tokenizer.encodeChat(req.messages, true).ids;
+    // Generation would keep only the prompt's end, dropping the rules and the retrieved
+    // transitions without a word: refuse instead, as the OpenAI-compatible server does.
+    if (ids.length + req.maxTokens > context) {
+      throw new EnvError(
+        "CAPACITY",
+        `dream model ${name}: the prompt is ${ids.length} tokens and the reply may take ${req.maxTokens}, more than the checkpoint's context of ${context}; lower k, history or max_tokens, or serve a model with a longer context`,
+      );
+    }
+    if (req.deadline - Date.now() <= 0) throw new EnvError("DEADLINE", "no time left for the transition model", true);
+    return ids;
+  };
+  const expired = () => new EnvError("DEADLINE", `dream model ${name}: the step's time ran out during generation`, true);
+  // Concurrent steps (a trainer's BatchStep over its group) share one batched generation;
+  // each row samples from its own seed, so what it generates does not depend on its batch.
+  const batcher = new MicroBatcher<{ req: TransitionRequest; ids: number[] }, string>(
+    async (jobs) => {
+      const deadlines = jobs.map((j) => j.req.deadline);
+      const late = new Set<number>();
+      const r = await model.generate(
+        jobs.map((j) => j.ids),
+        {
+          maxNewTokens: jobs[0]!.req.maxTokens,
+          temperature: jobs[0]!.req.temperature,
+          rowSeeds: jobs.map((j) => j.req.seed),
+          stopTokens: [tokenizer.end],
+          // A row past its own deadline ends now; the others go on.
+          onStep: (tokens) => {
+            const now = Date.now();
+            const end: number[] = [];
+            for (const t of tokens) if (now > deadlines[t.row]! && !late.has(t.row)) (late.add(t.row), end.push(t.row));
+            return end;
+          },
+          signal: AbortSignal.timeout(Math.max(1, Math.max(...deadlines) - Date.now())),
+        },
+      );
+      return jobs.map((_, i) => (late.has(i) || r.finishReasons[i] === "abort" ? { ok: false, error: expired() } : { ok: true, value: tokenizer.decode(r.tokens[i]!) }));
+    },
+    (j) => `${j.req.maxTokens}\u0000${j.req.temperature}`,
+    MAX_BATCH,
+  );
   return {
     kind: "checkpoint",
     generate(req: TransitionRequest): Promise<string> {
-      const run = async (): Promise<string> => {
-        const ids = tokenizer.encodeChat(req.messages, true).ids;
-        // Generation would keep only the prompt's end, dropping the rules and the retrieved
-        // transitions without a word: refuse instead, as the OpenAI-compatible server does.
-        const context = model.config.maxSeqLen;
-        if (ids.length + req.maxTokens > context) {
-          throw new EnvError(
-            "CAPACITY",
-            `dream model ${name}: the prompt is ${ids.length} tokens and the reply may take ${req.maxTokens}, more than the checkpoint's context of ${context}; lower k, history or max_tokens, or serve a model with a longer context`,
-          );
-        }
-        const left = req.deadline - Date.now();
-        if (left <= 0) throw new EnvError("DEADLINE", "no time left for the transition model", true);
-        const r = await model.generate([ids], {
-          maxNewTokens: req.maxTokens,
-          temperature: req.temperature,
-          seed: req.seed,
-          stopTokens: [tokenizer.end],
-          signal: AbortSignal.timeout(left),
-        });
-        return tokenizer.decode(r.tokens[0]!);
-      };
-      const next = queue.then(run, run);
-      queue = next.catch(() => undefined);
-      return next;
+      try {
+        return batcher.submit({ req, ids: encode(req) });
+      } catch (err) {
+        return Promise.reject(err);
+      }
     },
     close: () => model.dispose(),
   };

@@ -26,6 +26,11 @@ export interface FidelityConfig {
   /** dream's transition model and replay buffer (names the operator registered). */
   model: string;
   buffer: string;
+  /** dream's neighbours per step and steps of history (the session's defaults when absent). */
+  k?: number;
+  history?: number;
+  /** Most tokens the model may generate per transition (the session default when absent). */
+  maxTokens?: number;
   episodes: number;
   depth: number;
   /** First reset seed; episode i uses seedStart + i (keep them away from the buffer's seeds). */
@@ -70,7 +75,7 @@ export async function measureFidelity(client: EnvClient, cfg: FidelityConfig): P
   let malformed = 0;
   const rand = new SeededRandom(cfg.seed);
   const real = await client.createSession(cfg.base, { config: cfg.baseConfig });
-  const dream = await client.createSession("dream", { config: { base: cfg.base, base_config: cfg.baseConfig, model: cfg.model, buffer: cfg.buffer } });
+  const dream = await client.createSession("dream", { config: { base: cfg.base, base_config: cfg.baseConfig, model: cfg.model, buffer: cfg.buffer, ...(cfg.k !== undefined ? { k: cfg.k } : {}), ...(cfg.history !== undefined ? { history: cfg.history } : {}), ...(cfg.maxTokens !== undefined ? { max_tokens: cfg.maxTokens } : {}) } });
   try {
     for (let e = 0; e < cfg.episodes; e++) {
       const seed = cfg.seedStart + e;
@@ -128,7 +133,7 @@ const mean = (m: { mean: number; ci: Interval } | undefined) => (m === undefined
 export function fidelityMarkdown(r: FidelityResult, command: string, plot?: string): string {
   const c = r.config;
   const lines = [
-    `### ${c.base} (${JSON.stringify(c.baseConfig)}), model \`${c.model}\`, buffer \`${c.buffer}\``,
+    `### ${c.base} (${JSON.stringify(c.baseConfig)}), model \`${c.model}\`, buffer \`${c.buffer}\`${c.k !== undefined ? `, k ${c.k}` : ""}${c.history !== undefined ? `, history ${c.history}` : ""}`,
     ...(plot ? ["", `![fidelity by depth, ${c.base}](${plot})`] : []),
     "",
     `${c.episodes} episodes (reset seeds ${c.seedStart}–${c.seedStart + c.episodes - 1}), up to ${c.depth} random actions each, ${r.seconds.toFixed(1)} s; ${r.malformed} unusable model replies. Command: \`${command}\``,
@@ -145,16 +150,16 @@ export function fidelityMarkdown(r: FidelityResult, command: string, plot?: stri
 }
 
 /**
- * Writes `dream.md` (and one PNG per base) into `docs`. Plots need Chromium; without
- * it the tables are written alone.
+ * Writes `<report>.md` (and one PNG per base, `<report>-fidelity-<base>.png`) into `docs`.
+ * Plots need Chromium; without it the tables are written alone.
  */
-export async function writeFidelityReport(results: readonly { result: FidelityResult; command: string }[], docs: string, plots = true): Promise<string> {
+export async function writeFidelityReport(results: readonly { result: FidelityResult; command: string }[], docs: string, plots = true, report = "dream"): Promise<string> {
   await mkdir(docs, { recursive: true });
   const sections: string[] = [];
   for (const { result, command } of results) {
     let plot: string | undefined;
     if (plots) {
-      plot = `dream-fidelity-${result.config.base}.png`;
+      plot = `${report}-fidelity-${result.config.base}.png`;
       const at = (f: (x: DepthRow) => number) => result.rows.map((x) => ({ x: x.depth, y: f(x) }));
       const svg = lineChartSvg(`${result.config.base}: dream (${result.config.model}) against the real env, by depth`, "depth (random actions from a real start)", [
         { name: "exact match", points: at((x) => x.exact.rate) },
@@ -189,7 +194,7 @@ export async function writeFidelityReport(results: readonly { result: FidelityRe
     "",
     ...sections,
   ].join("\n");
-  const file = join(docs, "dream.md");
+  const file = join(docs, `${report}.md`);
   await writeFile(file, text);
   return file;
 }

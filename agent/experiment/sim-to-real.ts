@@ -41,12 +41,17 @@ export interface SimToRealConfig {
   /** Agent steps of GRPO in dream (the dream arm; the dream → real arm's first phase). */
   dreamBudget: number;
   /** dream's session config besides base and base_config: operator-registered names only. */
-  dream: { model: string; buffer: string; k?: number; history?: number };
+  dream: { model: string; buffer: string; k?: number; history?: number; max_tokens?: number };
   seeds: number[];
   /** Shared GRPO settings (groupSize, maxSteps, beta, clip, lr, temperature, …). */
   rl: Partial<RlConfigInput>;
   /** The start checkpoint writes simulated plans (DISTILL(ReSim)); false for answers only. */
   simulates: boolean;
+  /**
+   * Real transitions a trained transition model learned from (dream-data's count; 0 for
+   * nearest-neighbour): real interaction behind every dream step, like the buffer.
+   */
+  modelTransitions?: number;
 }
 
 /** The Sokoban comparison: 200 real evaluation episodes per split; one seed (each arm takes tens of minutes on two cores). */
@@ -90,7 +95,7 @@ export interface ArmRun {
   /** Agent steps trained in dream and in the real env. */
   dreamAgentSteps: number;
   realAgentSteps: number;
-  /** Real interaction in all: the real env steps of training plus dream's buffer when the arm used dream. */
+  /** Real interaction in all: the real env steps of training plus, when the arm used dream, its buffer and its model's training transitions. */
   realTransitions: number;
   trainSeconds: number;
 }
@@ -148,7 +153,7 @@ export const runLabel = (arm: Arm, seed: number) => `GRPO ${arm}, seed ${seed}`;
 export async function runSimToRealExperiment(
   client: EnvClient,
   cfg: SimToRealConfig,
-  dirs: { work: string; docs: string; from: string },
+  dirs: { work: string; docs: string; from: string; report?: string },
   command: string,
   log: Logger,
 ): Promise<SimToRealResult> {
@@ -168,6 +173,8 @@ export async function runSimToRealExperiment(
 
   const rows: Row[] = await baselineRows(evalSaved, cfg.splits, cfg.evalEpisodes, policyAt(dirs.from));
 
+  // Every real transition behind the dream: the buffer it retrieves from and the data its model was trained on.
+  const behindDream = bufferTransitions + (cfg.modelTransitions ?? 0);
   const runs: ArmRun[] = [];
   const train = async (arm: Arm, seed: number, env: string, envConfig: Record<string, unknown>, budget: number, from: string): Promise<string> => {
     const out = join(dirs.work, slug(runLabel(arm, seed)));
@@ -183,13 +190,13 @@ export async function runSimToRealExperiment(
     const r = trainerState(real), d = trainerState(dream), w = trainerState(warm);
     runs.push(
       { arm: "real", seed, dreamAgentSteps: 0, realAgentSteps: r.totalAgentSteps, realTransitions: r.totalEnvSteps, trainSeconds: trainSeconds(real) },
-      { arm: "dream", seed, dreamAgentSteps: d.totalAgentSteps, realAgentSteps: 0, realTransitions: bufferTransitions, trainSeconds: trainSeconds(dream) },
+      { arm: "dream", seed, dreamAgentSteps: d.totalAgentSteps, realAgentSteps: 0, realTransitions: behindDream, trainSeconds: trainSeconds(dream) },
       {
         arm: "dream → real",
         seed,
         dreamAgentSteps: d.totalAgentSteps,
         realAgentSteps: w.totalAgentSteps,
-        realTransitions: bufferTransitions + w.totalEnvSteps,
+        realTransitions: behindDream + w.totalEnvSteps,
         trainSeconds: trainSeconds(dream) + trainSeconds(warm),
       },
     );
@@ -201,29 +208,30 @@ export async function runSimToRealExperiment(
     }
   }
   const result: SimToRealResult = { config: cfg, from: dirs.from, bufferTransitions, runs, rows, command, generatedAt: new Date().toISOString() };
-  await writeSimToRealReport(result, dirs.docs);
+  await writeSimToRealReport(result, dirs.docs, dirs.report);
   return result;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-export async function writeSimToRealReport(r: SimToRealResult, docs: string): Promise<string> {
+export async function writeSimToRealReport(r: SimToRealResult, docs: string, report = "sim-to-real"): Promise<string> {
   await mkdir(docs, { recursive: true });
-  await writeFile(join(docs, "sim-to-real.json"), JSON.stringify(r, null, 1));
+  await writeFile(join(docs, `${report}.json`), JSON.stringify(r, null, 1));
   const c = r.config;
   const lines = [
     `# Sim-to-real: GRPO in the learned env (dream) against GRPO in the real ${c.env} (configuration "${c.name}")`,
     "",
     `Command: \`${r.command}\` (from \`${r.from}\`), ${r.generatedAt}.`,
     "",
-    `dream wraps ${c.env} with the training tasks (\`${JSON.stringify(c.trainConfig)}\`), transition model \`${c.dream.model}\`, buffer \`${c.dream.buffer}\` ` +
-      `(${r.bufferTransitions} real transitions). Arms, each GRPO from the same checkpoint: real (${c.realBudget} agent steps in ${c.env}), ` +
+    `dream wraps ${c.env} with the training tasks (\`${JSON.stringify(c.trainConfig)}\`), transition model \`${c.dream.model}\`` +
+      `${c.modelTransitions ? ` (trained on ${c.modelTransitions} real transitions)` : ""}, buffer \`${c.dream.buffer}\` ` +
+      `(${r.bufferTransitions} real transitions), session window k ${c.dream.k ?? "default"}, history ${c.dream.history ?? "default"}${c.dream.max_tokens !== undefined ? `, at most ${c.dream.max_tokens} tokens per transition` : ""}. Arms, each GRPO from the same checkpoint: real (${c.realBudget} agent steps in ${c.env}), ` +
       `dream (${c.dreamBudget} agent steps in dream), dream → real (the dream arm's policy, then ${c.realBudget} agent steps in ${c.env}, ` +
       "with the dream-trained policy as its KL reference). RL tasks are dyna-grpo's (seeds from " +
       `${TRAIN_SEED_BASE} + 100000 × RL seed); every row is evaluated in the real ${c.env} on its split's unseen seeds: ` +
       `${c.evalEpisodes} greedy episodes, at most ${c.evalMaxSteps} steps, Wilson 95% intervals.`,
     "",
-    "| run | dream agent steps | real agent steps | real transitions (buffer included) | training s |",
+    `| run | dream agent steps | real agent steps | real transitions (buffer${c.modelTransitions ? " and model data" : ""} included) | training s |`,
     "|---|---|---|---|---|",
     ...r.runs.map((x) => `| ${runLabel(x.arm, x.seed)} | ${x.dreamAgentSteps} | ${x.realAgentSteps} | ${x.realTransitions} | ${Math.round(x.trainSeconds)} |`),
     "",
@@ -231,16 +239,16 @@ export async function writeSimToRealReport(r: SimToRealResult, docs: string): Pr
     "|---|---|---|---|",
     ...r.rows.map((row) => `| ${row.method} | ${row.split} | ${pct(row.success.rate)} [${pct(row.success.ci.low)}, ${pct(row.success.ci.high)}] | ${Math.round(row.seconds)} |`),
     "",
-    "![real-env success per arm](sim-to-real.png)",
+    `![real-env success per arm](${report}.png)`,
     "",
   ];
-  const file = join(docs, "sim-to-real.md");
+  const file = join(docs, `${report}.md`);
   await writeFile(file, lines.join("\n"));
   const methods = [...new Set(r.rows.map((x) => x.method))];
   const groups = c.splits.map((s) => ({
     label: s.name,
     values: methods.map((m) => ({ name: m, value: r.rows.find((x) => x.method === m && x.split === s.name)?.success.rate ?? null })),
   }));
-  await renderPng(barChartSvg(`Real-env success after GRPO in dream and in ${c.env}`, groups, 1250, 520), join(docs, "sim-to-real.png"));
+  await renderPng(barChartSvg(`Real-env success after GRPO in dream and in ${c.env}`, groups, 1250, 520), join(docs, `${report}.png`));
   return file;
 }

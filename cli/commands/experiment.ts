@@ -1,11 +1,17 @@
 import { join } from "node:path";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { CONFIGS } from "../../agent/experiment/config.js";
 import { DYNA_CONFIGS } from "../../agent/experiment/dyna-grpo-configs.js";
 import { createLogger } from "../../env-server/logger.js";
 import { connect } from "../connect.js";
 import { int, positiveNumber, requireDirs } from "../options.js";
 import { addOperatorOptions } from "../operator-options.js";
+
+/** A report's file stem: a plain name, so it cannot point outside --docs. */
+function reportName(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) throw new InvalidArgumentError("expected a file name of letters, digits, '.', '_' or '-' (no folders)");
+  return value;
+}
 
 /** The keys of SIM2REAL_CONFIGS (sim-to-real.ts loads TensorFlow.js; a test keeps the two equal). */
 export const SIM2REAL_CONFIG_NAMES = ["sokoban", "tiny"];
@@ -121,10 +127,15 @@ export function experimentCommand(): Command {
     .addOption(new Option("--config <name>", "sokoban: 200 real episodes per split (ID, hard), from an answers-only student (DISTILL(action-only)); tiny: every stage on a handful of steps (CI)").choices(SIM2REAL_CONFIG_NAMES).default("sokoban"))
     .option("--model <name>", "dream's transition model (nearest-neighbour, or one granted by --dream-endpoint / --dream-checkpoint)")
     .option("--buffer <name>", "dream's replay buffer: live, or one granted by --dream-recordings")
+    .option("--k <n>", "dream's neighbours per step (default: the configuration's)", int)
+    .option("--history <n>", "dream's steps of history per prompt (default: the session default)", int)
+    .option("--max-tokens <n>", "most tokens dream's model generates per transition (default: the session default)", int)
+    .option("--model-transitions <n>", "real transitions the transition model was trained on (dream-data's count), added to the dream arms' real interaction", int, 0)
     .option("--real-budget <n>", "agent steps of GRPO in the real env (default: the configuration's)", int)
     .option("--dream-budget <n>", "agent steps of GRPO in dream (default: the configuration's)", int)
     .option("--work <dir>", "training runs and saved evaluations (a rerun resumes them)", "runs/sim-to-real")
-    .option("--docs <dir>", "where sim-to-real.md goes", "docs/results")
+    .option("--docs <dir>", "where the report goes", "docs/results")
+    .option("--report <name>", "the report's file name, without .md (its JSON and PNG take the same name)", reportName, "sim-to-real")
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .action(async (opts) => {
       for (const k of ["realBudget", "dreamBudget"] as const) if (opts[k] !== undefined && opts[k] < 1) throw new Error("--real-budget and --dream-budget must be at least 1 agent step");
@@ -135,7 +146,15 @@ export function experimentCommand(): Command {
         ...base,
         realBudget: opts.realBudget ?? base.realBudget,
         dreamBudget: opts.dreamBudget ?? base.dreamBudget,
-        dream: { ...base.dream, ...(opts.model ? { model: String(opts.model) } : {}), ...(opts.buffer ? { buffer: String(opts.buffer) } : {}) },
+        dream: {
+          ...base.dream,
+          ...(opts.model ? { model: String(opts.model) } : {}),
+          ...(opts.buffer ? { buffer: String(opts.buffer) } : {}),
+          ...(opts.k !== undefined ? { k: opts.k } : {}),
+          ...(opts.history !== undefined ? { history: opts.history } : {}),
+          ...(opts.maxTokens !== undefined ? { max_tokens: opts.maxTokens } : {}),
+        },
+        modelTransitions: opts.modelTransitions,
       };
       await selectBackend({ logger: createLogger("dynamind") });
       const { client, close } = await connect(opts.address, opts);
@@ -143,13 +162,18 @@ export function experimentCommand(): Command {
         const extra = [
           opts.model ? `--model ${opts.model}` : "",
           opts.buffer ? `--buffer ${opts.buffer}` : "",
+          opts.k !== undefined ? `--k ${opts.k}` : "",
+          opts.history !== undefined ? `--history ${opts.history}` : "",
+          opts.maxTokens !== undefined ? `--max-tokens ${opts.maxTokens}` : "",
+          opts.modelTransitions ? `--model-transitions ${opts.modelTransitions}` : "",
           opts.realBudget !== undefined ? `--real-budget ${opts.realBudget}` : "",
           opts.dreamBudget !== undefined ? `--dream-budget ${opts.dreamBudget}` : "",
+          opts.report !== "sim-to-real" ? `--report ${opts.report}` : "",
         ].filter(Boolean).join(" ");
         const command = `dynamind experiment sim-to-real --from ${opts.from} --config ${cfg.name}${extra ? ` ${extra}` : ""}`;
-        const r = await runSimToRealExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from }, command, createLogger("experiment"));
+        const r = await runSimToRealExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from, report: opts.report }, command, createLogger("experiment"));
         for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(30)} success ${row.success.rate.toFixed(3)}`);
-        console.log(`report: ${opts.docs}/sim-to-real.md`);
+        console.log(`report: ${opts.docs}/${opts.report}.md`);
       } finally {
         await close();
       }
@@ -164,10 +188,14 @@ export function experimentCommand(): Command {
     .option("--bases <list>", "comma-separated base envs (their default configs; sokoban plays 6x6-1box)", "sokoban,alfworld")
     .option("--model <name>", "dream's transition model (nearest-neighbour, or one granted by --dream-endpoint / --dream-checkpoint)", "nearest-neighbour")
     .option("--buffer <name>", "the dream env's replay buffer: live, or one granted by --dream-recordings", "live")
+    .option("--k <n>", "dream's neighbours per step (default: the session default)", int)
+    .option("--history <n>", "dream's steps of history per prompt (default: the session default)", int)
+    .option("--max-tokens <n>", "most tokens dream's model generates per transition (default: the session default)", int)
     .option("--episodes <n>", "episodes per base", int, 200)
     .option("--depth <n>", "random actions per episode (the open-loop depth)", int, 10)
     .option("--seed-start <n>", "first reset seed (held out: the live buffer plays seeds from 1,000,000,007)", int, 5_000_000)
-    .option("--docs <dir>", "where dream.md goes", "docs/results")
+    .option("--docs <dir>", "where the report goes", "docs/results")
+    .option("--report <name>", "the report's file name, without .md (its plots are NAME-fidelity-BASE.png)", reportName, "dream")
     .option("-a, --address <host:port...>", "servers to use (default: an embedded server)")
     .action(async (opts) => {
       if (opts.episodes < 1 || opts.depth < 1) throw new Error("--episodes and --depth must be at least 1");
@@ -178,8 +206,9 @@ export function experimentCommand(): Command {
       try {
         for (const base of bases) {
           const baseConfig = base === "sokoban" ? { preset: "6x6-1box" } : {};
-          const result = await measureFidelity(client, { base, baseConfig, model: opts.model, buffer: opts.buffer, episodes: opts.episodes, depth: opts.depth, seedStart: opts.seedStart, seed: 0 });
-          const command = `dynamind experiment dream-fidelity --bases ${base} --model ${opts.model} --buffer ${opts.buffer} --episodes ${opts.episodes} --depth ${opts.depth} --seed-start ${opts.seedStart}`;
+          const result = await measureFidelity(client, { base, baseConfig, model: opts.model, buffer: opts.buffer, k: opts.k, history: opts.history, maxTokens: opts.maxTokens, episodes: opts.episodes, depth: opts.depth, seedStart: opts.seedStart, seed: 0 });
+          const window = `${opts.k !== undefined ? ` --k ${opts.k}` : ""}${opts.history !== undefined ? ` --history ${opts.history}` : ""}${opts.maxTokens !== undefined ? ` --max-tokens ${opts.maxTokens}` : ""}`;
+          const command = `dynamind experiment dream-fidelity --bases ${base} --model ${opts.model} --buffer ${opts.buffer}${window} --episodes ${opts.episodes} --depth ${opts.depth} --seed-start ${opts.seedStart}${opts.report !== "dream" ? ` --report ${opts.report}` : ""}`;
           results.push({ result, command });
           const d1 = result.rows[0];
           if (d1) console.log(`${base}: depth 1 exact ${(100 * d1.exact.rate).toFixed(1)}% (copy ${(100 * d1.copyExact.rate).toFixed(1)}%), changed ${d1.changed?.mean.toFixed(3)} (copy ${d1.copyChanged?.mean.toFixed(3)})`);
@@ -187,7 +216,7 @@ export function experimentCommand(): Command {
       } finally {
         await close();
       }
-      console.log(`report: ${await writeFidelityReport(results, opts.docs)}`);
+      console.log(`report: ${await writeFidelityReport(results, opts.docs, true, opts.report)}`);
     });
   return experiment;
 }

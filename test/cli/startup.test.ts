@@ -51,6 +51,10 @@ describe("dynamind at start-up", () => {
       [["experiment", "dyna-grpo", "--from", "/x", "--splits", "hard"], /--splits must include ID/],
       [["experiment", "sim-to-real", "--from", "/x", "--real-budget", "0"], /must be at least 1 agent step/],
       [["experiment", "sim-to-real", "--from", "/nonexistent"], /--from \/nonexistent: no such directory/],
+      [["experiment", "sim-to-real", "--from", "/x", "--report", "../README"], /--report.*no folders/],
+      [["experiment", "dream-fidelity", "--report", "/tmp/x"], /--report.*no folders/],
+      [["dream-data", "--out", "/tmp/x.jsonl", "--k", "9"], /--k is at most 8/],
+      [["dream-data", "--out", "/tmp/x.jsonl", "--base", "dream"], /--base is a real env/],
       [["train", "--algo", "ppo", "--from", "/x", "--out", "/tmp/x"], /ppo/],
     ];
     const results = await Promise.all(cases.map(([args]) => dynamind(...args)));

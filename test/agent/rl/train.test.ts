@@ -319,5 +319,9 @@ describe.skipIf(!hasChromium)("dynamind experiment sim-to-real (tiny) (needs chr
     const again = await runSimToRealExperiment(ctx.client, SIM2REAL_TINY, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from }, "test", createLogger("test", "silent"));
     expect(again.rows).toEqual(r.rows);
     expect(again.runs).toEqual(r.runs);
+    // A trained transition model's data is real interaction too: counted in both dream arms, under the report's own name.
+    const learned = await runSimToRealExperiment(ctx.client, { ...SIM2REAL_TINY, modelTransitions: 500 }, { work: path.join(dir, "work"), docs: path.join(dir, "docs"), from, report: "sim-to-real-learned" }, "test", createLogger("test", "silent"));
+    expect(learned.runs.map((x) => x.realTransitions)).toEqual(r.runs.map((x) => x.realTransitions + (x.arm === "real" ? 0 : 500)));
+    expect(readFileSync(path.join(dir, "docs", "sim-to-real-learned.md"), "utf8")).toContain("(trained on 500 real transitions)");
   }, 180_000);
 });
