@@ -35,8 +35,10 @@ export interface FidelityConfig {
   depth: number;
   /** First reset seed; episode i uses seedStart + i (keep them away from the buffer's seeds). */
   seedStart: number;
-  /** Action-choice seed. */
+  /** Action-choice seed (episode i's actions come from seed + its reset seed). */
   seed: number;
+  /** Episodes played at once, each lane with its own pair of sessions (default 1). */
+  concurrency?: number;
 }
 
 export interface DepthRow {
@@ -73,38 +75,56 @@ export async function measureFidelity(client: EnvClient, cfg: FidelityConfig): P
   const t0 = performance.now();
   const perDepth: Sample[][] = Array.from({ length: cfg.depth }, () => []);
   let malformed = 0;
-  const rand = new SeededRandom(cfg.seed);
-  const real = await client.createSession(cfg.base, { config: cfg.baseConfig });
-  const dream = await client.createSession("dream", { config: { base: cfg.base, base_config: cfg.baseConfig, model: cfg.model, buffer: cfg.buffer, ...(cfg.k !== undefined ? { k: cfg.k } : {}), ...(cfg.history !== undefined ? { history: cfg.history } : {}), ...(cfg.maxTokens !== undefined ? { max_tokens: cfg.maxTokens } : {}) } });
-  try {
-    for (let e = 0; e < cfg.episodes; e++) {
-      const seed = cfg.seedStart + e;
-      let r = await real.reset(seed);
-      let d = await dream.reset(seed);
-      if (d.observation.text !== r.observation.text) throw new Error(`dream's first observation differs from ${cfg.base}'s at seed ${seed}: its start is meant to be real`);
-      const start = r.observation.text;
-      for (let depth = 0; depth < cfg.depth && !ended(r) && !ended(d); depth++) {
-        const actions = r.observation.validActions;
-        if (actions.length === 0) break;
-        const action = actions[rand.int(actions.length)]!;
-        const prev = r.observation.text;
-        r = await real.step(action);
-        d = await dream.step(action);
-        if (d.info.malformed !== undefined) malformed++;
-        const score = scoreStep(prev, r.observation.text, d.observation.text);
-        const copy = scoreStep(prev, r.observation.text, start);
-        perDepth[depth]!.push({
-          exact: score.exact,
-          copyExact: copy.exact,
-          changed: score.changed,
-          copyChanged: copy.changed,
-          endAgrees: ended(d) === ended(r),
-        });
+  const dreamConfig = {
+    base: cfg.base,
+    base_config: cfg.baseConfig,
+    model: cfg.model,
+    buffer: cfg.buffer,
+    ...(cfg.k !== undefined ? { k: cfg.k } : {}),
+    ...(cfg.history !== undefined ? { history: cfg.history } : {}),
+    ...(cfg.maxTokens !== undefined ? { max_tokens: cfg.maxTokens } : {}),
+  };
+  // Samples are kept per episode and merged in episode order, so the result does not depend on the lanes.
+  const byEpisode: Sample[][] = Array.from({ length: cfg.episodes }, () => []);
+  let next = 0;
+  /** One lane: a real and a dream session playing episodes one after another. Lanes step concurrently, so a batching model serves them together. */
+  const lane = async () => {
+    const real = await client.createSession(cfg.base, { config: cfg.baseConfig });
+    const dream = await client.createSession("dream", { config: dreamConfig });
+    try {
+      for (let e = next++; e < cfg.episodes; e = next++) {
+        const seed = cfg.seedStart + e;
+        // The episode's own action stream: the same actions whichever lane plays it.
+        const rand = new SeededRandom(cfg.seed + seed);
+        let r = await real.reset(seed);
+        let d = await dream.reset(seed);
+        if (d.observation.text !== r.observation.text) throw new Error(`dream's first observation differs from ${cfg.base}'s at seed ${seed}: its start is meant to be real`);
+        const start = r.observation.text;
+        for (let depth = 0; depth < cfg.depth && !ended(r) && !ended(d); depth++) {
+          const actions = r.observation.validActions;
+          if (actions.length === 0) break;
+          const action = actions[rand.int(actions.length)]!;
+          const prev = r.observation.text;
+          r = await real.step(action);
+          d = await dream.step(action);
+          if (d.info.malformed !== undefined) malformed++;
+          const score = scoreStep(prev, r.observation.text, d.observation.text);
+          const copy = scoreStep(prev, r.observation.text, start);
+          byEpisode[e]!.push({
+            exact: score.exact,
+            copyExact: copy.exact,
+            changed: score.changed,
+            copyChanged: copy.changed,
+            endAgrees: ended(d) === ended(r),
+          });
+        }
       }
+    } finally {
+      await Promise.allSettled([real.close(), dream.close()]);
     }
-  } finally {
-    await Promise.allSettled([real.close(), dream.close()]);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(cfg.concurrency ?? 1, cfg.episodes)) }, lane));
+  for (const samples of byEpisode) samples.forEach((s, depth) => perDepth[depth]!.push(s));
   const rows: DepthRow[] = [];
   perDepth.forEach((samples, i) => {
     const n = samples.length;

@@ -193,6 +193,7 @@ export function experimentCommand(): Command {
     .option("--max-tokens <n>", "most tokens dream's model generates per transition (default: the session default)", int)
     .option("--episodes <n>", "episodes per base", int, 200)
     .option("--depth <n>", "random actions per episode (the open-loop depth)", int, 10)
+    .option("--concurrency <n>", "episodes played at once (a checkpoint model batches their steps); results do not depend on it", int, 16)
     .option("--seed-start <n>", "first reset seed (held out: the live buffer plays seeds from 1,000,000,007)", int, 5_000_000)
     .option("--docs <dir>", "where the report goes", "docs/results")
     .option("--report <name>", "the report's file name, without .md (its plots are NAME-fidelity-BASE.png)", reportName, "dream")
@@ -206,7 +207,7 @@ export function experimentCommand(): Command {
       try {
         for (const base of bases) {
           const baseConfig = base === "sokoban" ? { preset: "6x6-1box" } : {};
-          const result = await measureFidelity(client, { base, baseConfig, model: opts.model, buffer: opts.buffer, k: opts.k, history: opts.history, maxTokens: opts.maxTokens, episodes: opts.episodes, depth: opts.depth, seedStart: opts.seedStart, seed: 0 });
+          const result = await measureFidelity(client, { base, baseConfig, model: opts.model, buffer: opts.buffer, k: opts.k, history: opts.history, maxTokens: opts.maxTokens, episodes: opts.episodes, depth: opts.depth, seedStart: opts.seedStart, seed: 0, concurrency: Math.max(1, opts.concurrency) });
           const window = `${opts.k !== undefined ? ` --k ${opts.k}` : ""}${opts.history !== undefined ? ` --history ${opts.history}` : ""}${opts.maxTokens !== undefined ? ` --max-tokens ${opts.maxTokens}` : ""}`;
           const command = `dynamind experiment dream-fidelity --bases ${base} --model ${opts.model} --buffer ${opts.buffer}${window} --episodes ${opts.episodes} --depth ${opts.depth} --seed-start ${opts.seedStart}${opts.report !== "dream" ? ` --report ${opts.report}` : ""}`;
           results.push({ result, command });

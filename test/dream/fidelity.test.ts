@@ -57,4 +57,11 @@ describe("dream fidelity", () => {
     expect(md).toMatch(/\| 1 \| 12 \| \d+\.\d% \[/);
     expect(md).toContain("copy start: exact");
   });
+
+  it("gives the same figures whatever the number of episodes played at once", async () => {
+    const one = await measureFidelity(ctx.client, { ...base, model: "nearest-neighbour" });
+    const lanes = await measureFidelity(ctx.client, { ...base, model: "nearest-neighbour", concurrency: 5 });
+    expect(lanes.rows).toEqual(one.rows);
+    expect(lanes.malformed).toBe(one.malformed);
+  });
 });
