@@ -19,6 +19,9 @@ import { createLogger } from "../env-server/logger.js";
 import { OperatorResources } from "../adapters/operator-resources.js";
 import { load, stats, type Stats } from "./repetitions.js";
 
+/** Sessions per BatchStep in the batched checkpoint figure (a GRPO iteration steps 32; 16 keeps the bench short). */
+const BATCH = 16;
+
 
 
 
@@ -35,6 +38,22 @@ async function rate(session: RemoteSession, steps: number, reps: number): Promis
       if (s.terminated || s.truncated) await session.reset(++seed);
     }
     out.push(steps / ((performance.now() - t0) / 1000));
+  }
+  return stats(out, 2);
+}
+
+/** Steps/s over `sessions.length` sessions stepped together by one BatchStep per round (all steps counted), `reps` times. */
+async function batchRate(client: EnvClient, sessions: RemoteSession[], rounds: number, reps: number): Promise<Stats> {
+  const moves = ["Up", "Right", "Down", "Left"];
+  const out: number[] = [];
+  await Promise.all(sessions.map((s, i) => s.reset(5_000_000 + i)));
+  for (let rep = 0; rep < reps; rep++) {
+    const t0 = performance.now();
+    for (let i = 0; i < rounds; i++) {
+      const results = await client.batchStep(sessions.map((session) => ({ session, action: moves[i % 4]! })));
+      for (const r of results) if (!("observation" in r)) throw r;
+    }
+    out.push((rounds * sessions.length) / ((performance.now() - t0) / 1000));
   }
   return stats(out, 2);
 }
@@ -71,6 +90,9 @@ export async function runDreamBench(opts: { quick: boolean; log: (msg: string) =
     const nn = await rate(await dream("nearest-neighbour"), opts.quick ? 50 : 500, reps);
     opts.log("dream bench: checkpoint");
     const ckRate = await rate(await dream("ck"), opts.quick ? 2 : 6, reps);
+    opts.log(`dream bench: checkpoint, ${BATCH} sessions per BatchStep`);
+    const group = await Promise.all(Array.from({ length: BATCH }, () => dream("ck")));
+    const ckBatch = await batchRate(client, group, opts.quick ? 1 : 2, reps);
     opts.log("dream bench: endpoint");
     const epRate = await rate(await dream("ep"), opts.quick ? 2 : 6, reps);
     return {
@@ -79,12 +101,14 @@ export async function runDreamBench(opts: { quick: boolean; log: (msg: string) =
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
       measured:
         "steps/s of one session over gRPC (server in this process), Sokoban 6x6-1box, moves cycling Up/Right/Down/Left; " +
+        `checkpoint batch: ${BATCH} sessions stepped by one BatchStep per round, every session's step counted (their generations share one batch); ` +
         `a model generates up to ${maxTokens} tokens per step (an untrained one: its replies are not in the reply format, so every step is the full ${maxTokens} tokens)`,
       model: { ...modelShape, tokenizer: "byte", parameters: "untrained" },
       results: {
         realSokobanStepsPerSec: realRate,
         dreamNearestNeighbourStepsPerSec: nn,
         dreamCheckpointStepsPerSec: ckRate,
+        [`dreamCheckpointBatch${BATCH}StepsPerSec`]: ckBatch,
         dreamEndpointStepsPerSec: epRate,
       },
     };
