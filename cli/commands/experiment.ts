@@ -14,7 +14,7 @@ function reportName(value: string): string {
 }
 
 /** The keys of SIM2REAL_CONFIGS (sim-to-real.ts loads TensorFlow.js; a test keeps the two equal). */
-export const SIM2REAL_CONFIG_NAMES = ["sokoban", "tiny"];
+export const SIM2REAL_CONFIG_NAMES = ["sokoban", "sokoban-hard", "tiny"];
 
 export function experimentCommand(): Command {
   const experiment = new Command("experiment").description("Run a Dyna-Mind experiment end to end and write its report.");
@@ -124,7 +124,7 @@ export function experimentCommand(): Command {
       ),
   )
     .requiredOption("--from <dir>", "the starting checkpoint (an SFT student)")
-    .addOption(new Option("--config <name>", "sokoban: 200 real episodes per split (ID, hard), from an answers-only student (DISTILL(action-only)); tiny: every stage on a handful of steps (CI)").choices(SIM2REAL_CONFIG_NAMES).default("sokoban"))
+    .addOption(new Option("--config <name>", "sokoban: 200 real episodes per split (ID, hard), from an answers-only student (DISTILL(action-only)), 3,000 agent steps per arm; sokoban-hard: trained on hard rooms (optimal ≥ 5 steps) at lr 3e-5, 10,000 agent steps per arm, where real-env GRPO moves that student; tiny: every stage on a handful of steps (CI)").choices(SIM2REAL_CONFIG_NAMES).default("sokoban"))
     .option("--model <name>", "dream's transition model (nearest-neighbour, or one granted by --dream-endpoint / --dream-checkpoint)")
     .option("--buffer <name>", "dream's replay buffer: live, or one granted by --dream-recordings")
     .option("--k <n>", "dream's neighbours per step (default: the configuration's)", int)
