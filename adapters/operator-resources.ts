@@ -155,6 +155,8 @@ export interface DreamFlags {
   dreamEndpoint?: string[];
   dreamCheckpoint?: string[];
   dreamRecordings?: string[];
+  /** Names of dream models (from these flags or the file) that read the compact prompt. */
+  dreamCompactPrompt?: string[];
 }
 
 /** A server config file (optional) with `--data` and dream flags over it (a flag wins over the file's entry of the same name). */
@@ -166,11 +168,17 @@ export function operatorConfigFrom(options: { serverConfig?: string; data?: stri
   const checkpoints = (options.dreamCheckpoint ?? []).map((v) => parseNamedPath("--dream-checkpoint", v)).map(([n, p]) => [n, { checkpoint: resolve(p) }] as const);
   const recordings = new Map<string, string[]>();
   for (const [n, p] of (options.dreamRecordings ?? []).map((v) => parseNamedPath("--dream-recordings", v))) recordings.set(n, [...(recordings.get(n) ?? []), resolve(p)]);
-  if (endpoints.length + checkpoints.length + recordings.size > 0) {
+  const compact = options.dreamCompactPrompt ?? [];
+  if (endpoints.length + checkpoints.length + recordings.size + compact.length > 0) {
     const d = base.dream ?? {};
+    const models: Record<string, Record<string, unknown>> = { ...(d.models ?? {}), ...Object.fromEntries([...endpoints, ...checkpoints]) };
+    for (const n of compact) {
+      if (!models[n]) throw new Error(`--dream-compact-prompt ${shortName(n)}: no dream model of that name (give it with --dream-checkpoint, --dream-endpoint or the server config)`);
+      models[n] = { ...models[n], prompt: "compact" };
+    }
     out.dream = {
       ...d,
-      models: { ...(d.models ?? {}), ...Object.fromEntries([...endpoints, ...checkpoints]) },
+      models: models as NonNullable<OperatorConfig["dream"]>["models"],
       buffers: { ...(d.buffers ?? {}), ...Object.fromEntries([...recordings].map(([n, paths]) => [n, { recordings: paths }])) },
     };
   }

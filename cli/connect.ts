@@ -25,7 +25,7 @@ export async function connect(
 ): Promise<Connection> {
   let server: RunningServer | undefined;
   const embedded = addresses === undefined || addresses.length === 0;
-  const dreamFlags = [operator.dreamEndpoint, operator.dreamCheckpoint, operator.dreamRecordings].some((f) => (f?.length ?? 0) > 0);
+  const dreamFlags = [operator.dreamEndpoint, operator.dreamCheckpoint, operator.dreamRecordings, operator.dreamCompactPrompt].some((f) => (f?.length ?? 0) > 0);
   if (!embedded && ((operator.data?.length ?? 0) > 0 || operator.serverConfig || dreamFlags)) {
     throw new Error("--data, --server-config and the --dream-* flags configure the embedded server; a running server (--address) has its own");
   }

@@ -14,6 +14,7 @@ export function addOperatorOptions(command: Command): Command {
     .option("--server-config <file>", 'JSON server config: {"data": {NAME: PATH}, "android": {"adb", "pool_state", "appium_url", "devices": {NAME: {...}}}, "dream": {...}}')
     .option("--dream-endpoint <NAME=MODEL@URL>", "a transition model for the dream env: an OpenAI-compatible endpoint (API key from DYNAMIND_DREAM_API_KEY; repeatable)", collect, [])
     .option("--dream-checkpoint <NAME=DIR>", "a transition model for the dream env: a dynamind checkpoint (repeatable)", collect, [])
+    .option("--dream-compact-prompt <NAME>", "the named dream model reads dream's compact prompt (it was trained on dream-data --prompt compact; repeatable)", collect, [])
     .option("--dream-recordings <NAME=PATH>", "a replay buffer for the dream env: recording files or a folder of them (repeatable; the same NAME adds paths)", collect, []);
 }
 

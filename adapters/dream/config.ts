@@ -19,6 +19,9 @@ const name = z.string().regex(NAME, "names are 1-64 characters of A-Z a-z 0-9 . 
 export const BUILTIN_MODEL = "nearest-neighbour";
 export const LIVE_BUFFER = "live";
 
+/** The prompt a model was trained on (see prompt.ts): a model trained by `dream-data --prompt compact` needs no rules text. */
+const promptStyle = z.enum(["full", "compact"]).optional().describe('the prompt the model reads: "full" (rules and reply format; default) or "compact" (the state and action only, for a model trained on dream-data --prompt compact)');
+
 export const endpointModelSchema = z.strictObject({
   endpoint: z.url({ protocol: /^https?$/ }).describe("OpenAI-compatible base URL, e.g. http://127.0.0.1:8000"),
   model: z.string().min(1).max(200).describe("model name at that endpoint"),
@@ -28,10 +31,12 @@ export const endpointModelSchema = z.strictObject({
     .optional()
     .describe("environment variable holding the API key (read at server start; default DYNAMIND_DREAM_API_KEY)"),
   timeout_ms: z.number().int().min(100).max(600_000).optional().describe("per call (default: the section's timeout_ms)"),
+  prompt: promptStyle,
 });
 
 export const checkpointModelSchema = z.strictObject({
   checkpoint: z.string().min(1).describe("a dynamind checkpoint directory (dynamind sft / train output)"),
+  prompt: promptStyle,
 });
 
 export const dreamOperatorSchema = z.strictObject({

@@ -136,7 +136,7 @@ export class DreamEnv implements Environment<DreamState> {
     const now = this.parts.now ?? Date.now;
     const deadline = now() + this.parts.timeoutMs;
     const history = c.history > 0 ? s.history.slice(-c.history) : [];
-    const messages = buildPrompt({ baseId: this.parts.baseId, instructions: this.parts.baseSpec.instructions, neighbours, start: s.start, history, state: s.current, action: act, maxTextChars: this.parts.maxTextChars });
+    const messages = buildPrompt({ baseId: this.parts.baseId, instructions: this.parts.baseSpec.instructions, neighbours, start: s.start, history, state: s.current, action: act, maxTextChars: this.parts.maxTextChars, style: this.parts.model.prompt });
     const request = { messages, state: s.current, action: act, neighbours, maxTokens: c.maxTokens, temperature: c.temperature, seed, deadline };
     const finish = (reply: string): Transition => {
       // A reply is a model's output: its size is bounded by max tokens, and anything

@@ -7,6 +7,7 @@
  */
 import type { MaybePromise } from "../contract.js";
 import { formatReply } from "./reply.js";
+import type { PromptStyle } from "./prompt.js";
 import type { Neighbour } from "./retrieval.js";
 
 export interface PromptMessage {
@@ -35,6 +36,8 @@ export type TransitionModelKind = "nearest-neighbour" | "endpoint" | "checkpoint
 
 export interface TransitionModel {
   readonly kind: TransitionModelKind;
+  /** The prompt it reads (prompt.ts); "full" when absent. */
+  readonly prompt?: PromptStyle;
   /** A reply text (may be malformed: the environment parses it). Throws when no reply could be had. */
   generate(request: TransitionRequest): MaybePromise<string>;
   close?(): Promise<void> | void;

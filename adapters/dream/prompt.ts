@@ -3,6 +3,11 @@
  * retrieved real transitions, the episode so far (its first observation, which states
  * the task, and the last few steps) and the action. Every part is cut to a bound, so a
  * long episode or a long observation never makes an unbounded prompt.
+ *
+ * Two styles. "full" is for a model that has to be told the game (an LLM behind an
+ * endpoint). "compact" leaves out the system message (rules and reply format, ~400 of a
+ * Sokoban prompt's ~560 tokens) for a model trained on this env's transitions, which
+ * learned both from its data: its training and every step then cost a fraction as much.
  */
 import { clip } from "../kit/clip.js";
 import type { PromptMessage } from "./model.js";
@@ -14,6 +19,8 @@ export interface HistoryEntry {
   /** The observation the action led to. */
   observation: string;
 }
+
+export type PromptStyle = "full" | "compact";
 
 export interface PromptInput {
   baseId: string;
@@ -27,6 +34,8 @@ export interface PromptInput {
   action: string;
   /** Longest observation text shown; longer ones are cut with an ellipsis. */
   maxTextChars: number;
+  /** Default "full". */
+  style?: PromptStyle;
 }
 
 export function buildPrompt(p: PromptInput): PromptMessage[] {
@@ -53,8 +62,6 @@ export function buildPrompt(p: PromptInput): PromptMessage[] {
     for (const h of p.history) parts.push(`Action: ${h.action}\nObservation:\n${cut(h.observation)}`);
   }
   parts.push("", `Current state:\n${cut(p.state)}`, `Action: ${p.action}`, "Predict the next state.");
-  return [
-    { role: "system", content: system },
-    { role: "user", content: parts.join("\n") },
-  ];
+  const user: PromptMessage = { role: "user", content: parts.join("\n") };
+  return p.style === "compact" ? [user] : [{ role: "system", content: system }, user];
 }

@@ -35,6 +35,7 @@ export async function buildModel(name: string, entry: ModelEntry, operator: Drea
     });
     return {
       kind: "endpoint",
+      prompt: entry.prompt ?? "full",
       async generate(req: TransitionRequest): Promise<string> {
         const r = await client.chat(req.messages, { temperature: req.temperature, maxTokens: req.maxTokens, seed: req.seed });
         return r.choices[0]?.text ?? "";
@@ -96,6 +97,7 @@ export async function buildModel(name: string, entry: ModelEntry, operator: Drea
   );
   return {
     kind: "checkpoint",
+    prompt: entry.prompt ?? "full",
     generate(req: TransitionRequest): Promise<string> {
       try {
         return batcher.submit({ req, ids: encode(req) });

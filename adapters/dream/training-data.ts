@@ -11,7 +11,7 @@
  * predictions after the first step).
  */
 import type { PromptMessage } from "./model.js";
-import { buildPrompt, type HistoryEntry } from "./prompt.js";
+import { buildPrompt, type HistoryEntry, type PromptStyle } from "./prompt.js";
 import { formatReply } from "./reply.js";
 import type { RealTransition, ReplayBuffer } from "./retrieval.js";
 
@@ -24,6 +24,8 @@ export interface ExampleSettings {
   /** Past steps shown (the session's `history`). */
   history: number;
   maxTextChars: number;
+  /** The prompt style of the model to be trained (its operator entry's `prompt`). */
+  style?: PromptStyle;
   /**
    * The answer lists the next state's valid actions. For a base env with a fixed action
    * set (Sokoban) DreamEnv keeps that set when a reply lists none, so leaving them out
@@ -55,6 +57,7 @@ export function transitionExamples(episode: readonly RealTransition[], buffer: R
       state: t.state,
       action: t.action,
       maxTextChars: s.maxTextChars,
+      style: s.style,
     });
     const answer = formatReply({ nextState: t.next, success: t.success, validActions: s.validActions ? [...t.nextValidActions] : undefined });
     past.push({ action: t.action, observation: t.next });

@@ -7,7 +7,7 @@
  */
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { builtinRegistry } from "../../adapters/index.js";
 import { parseDreamOperatorConfig } from "../../adapters/dream/config.js";
 import { fillLive, MAX_PROMPT_TEXT, playRandom } from "../../adapters/dream/definition.js";
@@ -27,6 +27,7 @@ export function dreamDataCommand(): Command {
     .option("--max-steps <n>", "most steps per episode (the env's own limit also holds)", int, 40)
     .option("--k <n>", "neighbours per prompt: the dream sessions' k", int, 3)
     .option("--history <n>", "past steps per prompt: the dream sessions' history", int, 4)
+    .addOption(new Option("--prompt <style>", "the prompt style the model will be served with (its operator entry's prompt; --dream-compact-prompt NAME)").choices(["full", "compact"]).default("full"))
     .option("--live-episodes <n>", "the server's live_episodes (its live buffer gives the neighbours)", int, defaults.live_episodes)
     .option("--live-max-steps <n>", "the server's live_max_steps", int, defaults.live_max_steps)
     .action(async (opts) => {
@@ -46,6 +47,7 @@ export function dreamDataCommand(): Command {
         history: opts.history,
         maxTextChars: MAX_PROMPT_TEXT,
         validActions: spec.action.discreteNames.length === 0,
+        style: opts.prompt as "full" | "compact",
       };
       const out = createWriteStream(opts.out);
       const started = Date.now();

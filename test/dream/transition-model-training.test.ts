@@ -16,14 +16,14 @@ import { formatReply } from "../../adapters/dream/reply.js";
 import { ReplayBuffer } from "../../adapters/dream/retrieval.js";
 import { buildModel } from "../../adapters/dream/sources.js";
 import { transitionExamples } from "../../adapters/dream/training-data.js";
-import { OperatorResources } from "../../adapters/operator-resources.js";
+import { OperatorResources, operatorConfigFrom } from "../../adapters/operator-resources.js";
 import { EnvRegistry } from "../../adapters/registry.js";
 import { sokobanDefinition } from "../../adapters/sokoban/definition.js";
 
 const text = (a: string): Action => ({ $case: "text", text: a });
 
 describe("dream-data: SFT examples are the prompts dream sends", () => {
-  it("each step's example equals the request a dream session makes when the model answers the real outcome", async () => {
+  it.each(["full", "compact"] as const)("each step's example (%s prompt) equals the request a dream session makes when the model answers the real outcome", async (style) => {
     const cfg = sokobanDefinition.parseConfig({ preset: "6x6-1box" });
     const episode = playRandom(sokobanDefinition, cfg, 20_000_123, 12);
     expect(episode.length).toBeGreaterThan(3);
@@ -31,6 +31,7 @@ describe("dream-data: SFT examples are the prompts dream sends", () => {
     const requests: TransitionRequest[] = [];
     const oracle: TransitionModel = {
       kind: "endpoint",
+      prompt: style,
       generate: (r) => {
         const t = episode[requests.push(r) - 1]!;
         return formatReply({ nextState: t.next, success: t.success, validActions: undefined });
@@ -50,15 +51,25 @@ describe("dream-data: SFT examples are the prompts dream sends", () => {
       history: 2,
       maxTextChars: 4000,
       validActions: false,
+      style,
     });
     expect(examples).toHaveLength(episode.length);
     examples.forEach((ex, i) => {
       expect(ex.messages.slice(0, -1)).toEqual(requests[i]!.messages);
       expect(ex.messages.at(-1)).toEqual({ role: "assistant", content: formatReply({ nextState: episode[i]!.next, success: episode[i]!.success, validActions: undefined }) });
     });
-    // History and neighbours are really in them (not an empty prompt matching an empty prompt).
-    expect(examples[3]!.messages[1]!.content).toContain("The last steps:");
-    expect(examples[0]!.messages[1]!.content).toContain("[2] State:");
+    // History and neighbours are really in them (not an empty prompt matching an empty prompt); compact leaves out the rules.
+    const user = (i: number) => examples[i]!.messages.at(-2)!;
+    expect(user(3).content).toContain("The last steps:");
+    expect(user(0).content).toContain("[2] State:");
+    expect(examples[0]!.messages.map((m) => m.role)).toEqual(style === "full" ? ["system", "user", "assistant"] : ["user", "assistant"]);
+  });
+
+  it("--dream-compact-prompt marks a model given by flag; an unknown name stops the start", () => {
+    const c = operatorConfigFrom({ dreamCheckpoint: ["mine=runs/x"], dreamCompactPrompt: ["mine"] });
+    expect(c.dream!.models!.mine).toMatchObject({ checkpoint: path.resolve("runs/x"), prompt: "compact" });
+    expect(() => operatorConfigFrom({ dreamCompactPrompt: ["nobody"] })).toThrow(/--dream-compact-prompt nobody: no dream model of that name/);
+    expect(() => new OperatorResources({ dream: { models: { m: { checkpoint: "x", prompt: "short" as "full" } } } })).toThrow();
   });
 });
 
