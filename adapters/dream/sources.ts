@@ -84,7 +84,11 @@ export async function buildModel(name: string, entry: ModelEntry, operator: Drea
           onStep: (tokens) => {
             const now = Date.now();
             const end: number[] = [];
-            for (const t of tokens) if (now > deadlines[t.row]! && !late.has(t.row)) (late.add(t.row), end.push(t.row));
+            for (const t of tokens) {
+              if (now <= deadlines[t.row]! || late.has(t.row)) continue;
+              late.add(t.row);
+              end.push(t.row);
+            }
             return end;
           },
           signal: AbortSignal.timeout(Math.max(1, Math.max(...deadlines) - Date.now())),
