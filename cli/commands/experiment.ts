@@ -7,6 +7,17 @@ import { connect } from "../connect.js";
 import { int, positiveNumber, requireDirs } from "../options.js";
 import { addOperatorOptions } from "../operator-options.js";
 
+/** The operator's dream flags as given, for a report's command line: a model's name means nothing without them. */
+function dreamFlagsText(opts: { dreamEndpoint?: string[]; dreamCheckpoint?: string[]; dreamCompactPrompt?: string[]; dreamRecordings?: string[] }): string {
+  const flags: [string, string[] | undefined][] = [
+    ["--dream-endpoint", opts.dreamEndpoint],
+    ["--dream-checkpoint", opts.dreamCheckpoint],
+    ["--dream-compact-prompt", opts.dreamCompactPrompt],
+    ["--dream-recordings", opts.dreamRecordings],
+  ];
+  return flags.flatMap(([flag, values]) => (values ?? []).map((v) => ` ${flag} ${v}`)).join("");
+}
+
 /** A report's file stem: a plain name, so it cannot point outside --docs. */
 function reportName(value: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) throw new InvalidArgumentError("expected a file name of letters, digits, '.', '_' or '-' (no folders)");
@@ -170,7 +181,7 @@ export function experimentCommand(): Command {
           opts.dreamBudget !== undefined ? `--dream-budget ${opts.dreamBudget}` : "",
           opts.report !== "sim-to-real" ? `--report ${opts.report}` : "",
         ].filter(Boolean).join(" ");
-        const command = `dynamind experiment sim-to-real --from ${opts.from} --config ${cfg.name}${extra ? ` ${extra}` : ""}`;
+        const command = `dynamind experiment sim-to-real${dreamFlagsText(opts)} --from ${opts.from} --config ${cfg.name}${extra ? ` ${extra}` : ""}`;
         const r = await runSimToRealExperiment(client, cfg, { work: opts.work, docs: opts.docs, from: opts.from, report: opts.report }, command, createLogger("experiment"));
         for (const row of r.rows) console.log(`${row.split.padEnd(4)} ${row.method.padEnd(30)} success ${row.success.rate.toFixed(3)}`);
         console.log(`report: ${opts.docs}/${opts.report}.md`);
@@ -209,7 +220,7 @@ export function experimentCommand(): Command {
           const baseConfig = base === "sokoban" ? { preset: "6x6-1box" } : {};
           const result = await measureFidelity(client, { base, baseConfig, model: opts.model, buffer: opts.buffer, k: opts.k, history: opts.history, maxTokens: opts.maxTokens, episodes: opts.episodes, depth: opts.depth, seedStart: opts.seedStart, seed: 0, concurrency: Math.max(1, opts.concurrency) });
           const window = `${opts.k !== undefined ? ` --k ${opts.k}` : ""}${opts.history !== undefined ? ` --history ${opts.history}` : ""}${opts.maxTokens !== undefined ? ` --max-tokens ${opts.maxTokens}` : ""}`;
-          const command = `dynamind experiment dream-fidelity --bases ${base} --model ${opts.model} --buffer ${opts.buffer}${window} --episodes ${opts.episodes} --depth ${opts.depth} --seed-start ${opts.seedStart}${opts.report !== "dream" ? ` --report ${opts.report}` : ""}`;
+          const command = `dynamind experiment dream-fidelity${dreamFlagsText(opts)} --bases ${base} --model ${opts.model} --buffer ${opts.buffer}${window} --episodes ${opts.episodes} --depth ${opts.depth} --seed-start ${opts.seedStart}${opts.report !== "dream" ? ` --report ${opts.report}` : ""}`;
           results.push({ result, command });
           const d1 = result.rows[0];
           if (d1) console.log(`${base}: depth 1 exact ${(100 * d1.exact.rate).toFixed(1)}% (copy ${(100 * d1.copyExact.rate).toFixed(1)}%), changed ${d1.changed?.mean.toFixed(3)} (copy ${d1.copyChanged?.mean.toFixed(3)})`);

@@ -46,6 +46,8 @@ describe.skipIf(!hasChromium)("a learned transition model for dream, end to end 
     expect(md).toContain("model `learned`, buffer `live`, k 0, history 0");
     expect(md).toMatch(/\| 1 \| 2 \| \d+\.\d% \[/);
     expect(md).toContain("--max-tokens 64");
+    // The model's name is explained by the operator flags that made it.
+    expect(md).toContain(`dream-fidelity --dream-checkpoint learned=${ck} --dream-compact-prompt learned --bases sokoban`);
     expect(existsSync(path.join(docs, "dream-learned-fidelity-sokoban.png"))).toBe(true);
   }, 240_000);
 });

@@ -153,3 +153,31 @@ describe("a checkpoint transition model under concurrent steps", () => {
     }
   }, 60_000);
 });
+
+describe("models/sokoban-dream-compact (the committed transition model)", () => {
+  it("predicts one real step of unseen rooms exactly far more often than copying the state does", async () => {
+    const { selectBackend } = await import("../../agent/model/backend.js");
+    await selectBackend({ prefer: "wasm" });
+    const dir = new URL("../../models/sokoban-dream-compact/", import.meta.url).pathname;
+    const model = await buildModel("learned", { checkpoint: dir, prompt: "compact" }, parseDreamOperatorConfig({}));
+    try {
+      const cfg = sokobanDefinition.parseConfig({ preset: "6x6-1box" });
+      const settings = { baseId: "sokoban", instructions: "", k: 0, history: 0, maxTextChars: 4000, validActions: false, style: "compact" as const };
+      const empty = new ReplayBuffer([]);
+      // Held-out rooms (dream-fidelity's seeds), the first three real steps of random play in each.
+      const steps = Array.from({ length: 8 }, (_, i) => playRandom(sokobanDefinition, cfg, 5_000_000 + i, 3)).flatMap((ep) =>
+        transitionExamples(ep, empty, settings).map((ex) => ({ ex, t: ep[ex.step]! })),
+      );
+      const replies = await Promise.all(
+        steps.map(({ ex }, i) => model.generate({ messages: ex.messages.slice(0, -1), state: "", action: "", neighbours: [], maxTokens: 72, temperature: 0, seed: i, deadline: Date.now() + 60_000 })),
+      );
+      const exact = replies.filter((r, i) => r.trim() === steps[i]!.ex.messages.at(-1)!.content).length;
+      const copy = steps.filter(({ t }) => t.next === t.state).length;
+      expect(steps.length).toBeGreaterThanOrEqual(20);
+      expect(exact / steps.length).toBeGreaterThan(0.6);
+      expect(exact).toBeGreaterThan(copy);
+    } finally {
+      await model.close?.();
+    }
+  }, 120_000);
+});
