@@ -18,6 +18,19 @@ function dreamFlagsText(opts: { dreamEndpoint?: string[]; dreamCheckpoint?: stri
   return flags.flatMap(([flag, values]) => (values ?? []).map((v) => ` ${flag} ${v}`)).join("");
 }
 
+/**
+ * Comma-separated RL seeds: at most 16 distinct integers 0–99. RL seed k trains on rooms from
+ * 10,000,000 + 100,000·k, so seeds from 100 on would reach other seed ranges (dream-data's).
+ */
+function seedList(value: string): number[] {
+  const parts = value.split(",");
+  const seeds = parts.map((x) => (/^\d{1,2}$/.test(x.trim()) ? Number(x.trim()) : NaN));
+  if (parts.length > 16 || seeds.some((x) => Number.isNaN(x)) || new Set(seeds).size !== seeds.length) {
+    throw new InvalidArgumentError("expected 1-16 distinct seeds from 0 to 99, comma-separated");
+  }
+  return seeds;
+}
+
 /** A report's file stem: a plain name, so it cannot point outside --docs. */
 function reportName(value: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) throw new InvalidArgumentError("expected a file name of letters, digits, '.', '_' or '-' (no folders)");
@@ -78,7 +91,7 @@ export function experimentCommand(): Command {
     .option("--n-pi <n>", "Dyna-GRPO's policy-improvement iterations per round", int)
     .option("--algos <list>", "comma-separated subset of grpo,rloo,dyna-grpo (e.g. dyna-grpo alone for the ablation)")
     .option("--splits <list>", "comma-separated subset of the configuration's evaluation splits (e.g. ID; the first, where the curve points are, is required): a rerun with more splits adds their rows")
-    .option("--seeds <list>", "comma-separated RL seeds (default: the configuration's); a rerun with more seeds resumes the finished ones")
+    .option("--seeds <list>", "comma-separated RL seeds, 0-99 (default: the configuration's); a rerun with more seeds resumes the finished ones", seedList)
     .option("--lr <lr>", "learning rate of every run (default: the configuration's); in the runs' names, so a sweep never resumes another rate's run", positiveNumber)
     .option("--budget <n>", "agent steps per run (default: the configuration's); a rerun with a larger budget continues the runs", int)
     .option("--no-baselines", "skip the random-policy and start-checkpoint rows: run a second process with other --algos on the same --work while the first evaluates them, then rerun with every algorithm for the whole report")
@@ -88,10 +101,7 @@ export function experimentCommand(): Command {
     .action(async (opts) => {
       const algoNames = opts.algos === undefined ? undefined : String(opts.algos).split(",");
       for (const a of algoNames ?? []) if (!["grpo", "rloo", "dyna-grpo"].includes(a)) throw new Error(`--algos: unknown algorithm "${a}" (grpo, rloo, dyna-grpo)`);
-      const seeds = opts.seeds === undefined ? undefined : String(opts.seeds).split(",").map((x) => {
-        if (!/^\d{1,6}$/.test(x)) throw new Error(`--seeds: "${x.slice(0, 20)}" is not a non-negative integer`);
-        return Number(x);
-      });
+      const seeds = opts.seeds as number[] | undefined;
       const base = DYNA_CONFIGS[opts.config]!;
       const splitNames = opts.splits === undefined ? undefined : String(opts.splits).split(",");
       for (const n of splitNames ?? []) {
@@ -142,6 +152,7 @@ export function experimentCommand(): Command {
     .option("--history <n>", "dream's steps of history per prompt (default: the session default)", int)
     .option("--max-tokens <n>", "most tokens dream's model generates per transition (default: the session default)", int)
     .option("--model-transitions <n>", "real transitions the transition model was trained on (dream-data's count), added to the dream arms' real interaction", int, 0)
+    .option("--seeds <list>", "comma-separated RL seeds, 0-99 (default: the configuration's); a rerun with more seeds resumes the finished ones", seedList)
     .option("--real-budget <n>", "agent steps of GRPO in the real env (default: the configuration's)", int)
     .option("--dream-budget <n>", "agent steps of GRPO in dream (default: the configuration's)", int)
     .option("--work <dir>", "training runs and saved evaluations (a rerun resumes them)", "runs/sim-to-real")
@@ -157,6 +168,7 @@ export function experimentCommand(): Command {
         ...base,
         realBudget: opts.realBudget ?? base.realBudget,
         dreamBudget: opts.dreamBudget ?? base.dreamBudget,
+        seeds: opts.seeds ?? base.seeds,
         dream: {
           ...base.dream,
           ...(opts.model ? { model: String(opts.model) } : {}),
@@ -177,6 +189,7 @@ export function experimentCommand(): Command {
           opts.history !== undefined ? `--history ${opts.history}` : "",
           opts.maxTokens !== undefined ? `--max-tokens ${opts.maxTokens}` : "",
           opts.modelTransitions ? `--model-transitions ${opts.modelTransitions}` : "",
+          opts.seeds !== undefined ? `--seeds ${opts.seeds.join(",")}` : "",
           opts.realBudget !== undefined ? `--real-budget ${opts.realBudget}` : "",
           opts.dreamBudget !== undefined ? `--dream-budget ${opts.dreamBudget}` : "",
           opts.report !== "sim-to-real" ? `--report ${opts.report}` : "",

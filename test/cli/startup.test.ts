@@ -52,6 +52,8 @@ describe("dynamind at start-up", () => {
       [["experiment", "sim-to-real", "--from", "/x", "--real-budget", "0"], /must be at least 1 agent step/],
       [["experiment", "sim-to-real", "--from", "/nonexistent"], /--from \/nonexistent: no such directory/],
       [["experiment", "sim-to-real", "--from", "/x", "--report", "../README"], /--report.*no folders/],
+      [["experiment", "sim-to-real", "--from", "/x", "--seeds", "0,100"], /--seeds.*0 to 99/],
+      [["experiment", "dyna-grpo", "--from", "/x", "--seeds", "1,1"], /--seeds.*distinct/],
       [["experiment", "dream-fidelity", "--report", "/tmp/x"], /--report.*no folders/],
       [["dream-data", "--out", "/tmp/x.jsonl", "--k", "9"], /--k is at most 8/],
       [["dream-data", "--out", "/tmp/x.jsonl", "--base", "dream"], /--base is a real env/],
