@@ -17,6 +17,7 @@ import { EnvClient, type RemoteSession } from "../agent/client/index.js";
 import { startServer } from "../env-server/server.js";
 import { createLogger } from "../env-server/logger.js";
 import { OperatorResources } from "../adapters/operator-resources.js";
+import { MAX_BATCH_TOKENS } from "../adapters/dream/sources.js";
 import { load, stats, type Stats } from "./repetitions.js";
 
 /** Sessions per BatchStep in the batched checkpoint figure (a GRPO iteration steps 32; 16 keeps the bench short). */
@@ -101,7 +102,7 @@ export async function runDreamBench(opts: { quick: boolean; log: (msg: string) =
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
       measured:
         "steps/s of one session over gRPC (server in this process), Sokoban 6x6-1box, moves cycling Up/Right/Down/Left; " +
-        `checkpoint batch: ${BATCH} sessions stepped by one BatchStep per round, every session's step counted (their generations share one batch); ` +
+        `checkpoint batch: ${BATCH} sessions stepped by one BatchStep per round, every session's step counted (their generations share batches of at most ${MAX_BATCH_TOKENS} padded tokens: ${Math.floor(MAX_BATCH_TOKENS / (2000 + maxTokens))} of these ~2,000-token prompts at a time); ` +
         `a model generates up to ${maxTokens} tokens per step (an untrained one: its replies are not in the reply format, so every step is the full ${maxTokens} tokens)`,
       model: { ...modelShape, tokenizer: "byte", parameters: "untrained" },
       results: {

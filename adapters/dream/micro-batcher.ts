@@ -6,7 +6,10 @@
  *
  * Requests that arrive while a batch runs wait for the next one. Only requests with the
  * same key (the generation settings that must be shared: token limit, temperature) are
- * batched together; the others keep their turn, in arrival order.
+ * batched together; the others keep their turn, in arrival order. A batch is also bounded
+ * by its padded size (rows × the longest row), because a batch's memory grows with it: 16
+ * rows of a 2,000-token prompt ran the wasm backend out of its 4 GiB heap, which no one
+ * prompt does.
  */
 export type BatchOutcome<Res> = { ok: true; value: Res } | { ok: false; error: unknown };
 
@@ -26,6 +29,8 @@ export class MicroBatcher<Req, Res> {
     private readonly runBatch: (reqs: Req[]) => Promise<BatchOutcome<Res>[]>,
     private readonly keyOf: (req: Req) => string,
     private readonly maxBatch: number,
+    /** A request's size (a prompt's tokens plus its reply's) and the most rows × largest size a batch may hold; one request alone is always run. */
+    private readonly padded: { sizeOf: (req: Req) => number; max: number } = { sizeOf: () => 0, max: Infinity },
   ) {
     if (!(Number.isInteger(maxBatch) && maxBatch >= 1)) throw new Error(`maxBatch must be a positive integer, got ${maxBatch}`);
   }
@@ -46,9 +51,17 @@ export class MicroBatcher<Req, Res> {
     while (this.queue.length > 0) {
       const key = this.queue[0]!.key;
       const batch: Job<Req, Res>[] = [];
+      let longest = 0;
       for (let i = 0; i < this.queue.length && batch.length < this.maxBatch; ) {
-        if (this.queue[i]!.key === key) batch.push(...this.queue.splice(i, 1));
-        else i++;
+        const job = this.queue[i]!;
+        const size = this.padded.sizeOf(job.req);
+        const fits = batch.length === 0 || (batch.length + 1) * Math.max(longest, size) <= this.padded.max;
+        if (job.key !== key || !fits) {
+          i++;
+          continue;
+        }
+        batch.push(...this.queue.splice(i, 1));
+        longest = Math.max(longest, size);
       }
       try {
         const outcomes = await this.runBatch(batch.map((j) => j.req));

@@ -18,6 +18,12 @@ import type { RealTransition } from "./retrieval.js";
 
 /** Most concurrent steps one checkpoint generation serves (a GRPO iteration's sessions fit). */
 export const MAX_BATCH = 32;
+/**
+ * Most padded tokens (rows × the longest prompt plus reply) in one batched generation: 32
+ * compact Sokoban steps (~250 tokens each) fit; full byte-level prompts of ~2,000 tokens go
+ * 4 at a time (as SFT's default --micro-batch-tokens bounds a training pass).
+ */
+export const MAX_BATCH_TOKENS = 8192;
 
 /** The environment variable an endpoint's API key is read from when its entry names none. */
 export const DEFAULT_API_KEY_ENV = "DYNAMIND_DREAM_API_KEY";
@@ -98,6 +104,7 @@ export async function buildModel(name: string, entry: ModelEntry, operator: Drea
     },
     (j) => `${j.req.maxTokens}\u0000${j.req.temperature}`,
     MAX_BATCH,
+    { sizeOf: (j) => j.ids.length + j.req.maxTokens, max: MAX_BATCH_TOKENS },
   );
   return {
     kind: "checkpoint",

@@ -94,6 +94,23 @@ describe("MicroBatcher", () => {
     expect(batches.at(-1)).toEqual([9, 11]);
   });
 
+  it("keeps a batch's padded size (rows × the largest) within its bound, running an oversized request alone", async () => {
+    const batches: number[][] = [];
+    const b = new MicroBatcher<number, number>(
+      async (xs) => {
+        batches.push(xs);
+        return xs.map((x) => ({ ok: true as const, value: x }));
+      },
+      () => "k",
+      8,
+      { sizeOf: (x) => x, max: 100 },
+    );
+    await Promise.all([10, 20, 30, 40, 200, 5].map((x) => b.submit(x)));
+    // 10, 20, 30: 3 × 30 = 90; a fourth row would make 4 × 40 or 4 × 30 (> 100). Then 40 and 5: 2 × 40.
+    // 200 exceeds the bound alone and still runs, alone.
+    expect(batches).toEqual([[10, 20, 30], [40, 5], [200]]);
+  });
+
   it("a batch that throws rejects its requests and the next batch still runs", async () => {
     let calls = 0;
     const b = new MicroBatcher<number, number>(
