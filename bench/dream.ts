@@ -22,9 +22,8 @@ import { load, stats, type Stats } from "./repetitions.js";
 
 /** Sessions per BatchStep in the batched checkpoint figure (a GRPO iteration steps 32; 16 keeps the bench short). */
 const BATCH = 16;
-
-
-
+/** The committed transition model (models/README.md), served as the learned sim-to-real serves it. */
+const TRAINED = new URL("../models/sokoban-dream-compact/", import.meta.url).pathname;
 
 /** Steps/s of `steps` moves (a fresh reset when an episode ends), `reps` times. */
 async function rate(session: RemoteSession, steps: number, reps: number): Promise<Stats> {
@@ -47,12 +46,19 @@ async function rate(session: RemoteSession, steps: number, reps: number): Promis
 async function batchRate(client: EnvClient, sessions: RemoteSession[], rounds: number, reps: number): Promise<Stats> {
   const moves = ["Up", "Right", "Down", "Left"];
   const out: number[] = [];
-  await Promise.all(sessions.map((s, i) => s.reset(5_000_000 + i)));
+  let seed = 5_000_000;
+  await Promise.all(sessions.map((s) => s.reset(seed++)));
   for (let rep = 0; rep < reps; rep++) {
     const t0 = performance.now();
     for (let i = 0; i < rounds; i++) {
       const results = await client.batchStep(sessions.map((session) => ({ session, action: moves[i % 4]! })));
-      for (const r of results) if (!("observation" in r)) throw r;
+      // A session whose episode the model ended starts the next one (inside the timing, as in rate()).
+      await Promise.all(
+        results.map((r, k) => {
+          if (!("observation" in r)) throw r;
+          return r.terminated || r.truncated ? sessions[k]!.reset(seed++) : undefined;
+        }),
+      );
     }
     out.push((rounds * sessions.length) / ((performance.now() - t0) / 1000));
   }
@@ -78,7 +84,9 @@ export async function runDreamBench(opts: { quick: boolean; log: (msg: string) =
   const ck = join(dir, "checkpoint");
   await saveCheckpoint(ck, { model, tokenizer: new ByteTokenizer() });
   const served = await startModelServer({ model, tokenizer: new ByteTokenizer(), modelId: "bench", port: 0, defaultMaxTokens: maxTokens });
-  const resources = new OperatorResources({ dream: { models: { ck: { checkpoint: ck }, ep: { endpoint: served.url, model: "bench" } } } });
+  const resources = new OperatorResources({
+    dream: { models: { ck: { checkpoint: ck }, ep: { endpoint: served.url, model: "bench" }, trained: { checkpoint: TRAINED, prompt: "compact" } } },
+  });
   const server = await startServer({ port: 0, logger: createLogger("bench", "warn"), resources });
   const client = new EnvClient({ addresses: server.address });
   try {
@@ -96,6 +104,12 @@ export async function runDreamBench(opts: { quick: boolean; log: (msg: string) =
     const ckBatch = await batchRate(client, group, opts.quick ? 1 : 2, reps);
     opts.log("dream bench: endpoint");
     const epRate = await rate(await dream("ep"), opts.quick ? 2 : 6, reps);
+    // The trained model on its own compact prompt (k 0, history 0), one session and a BatchStep of 16.
+    const trained = () => client.createSession("dream", { config: { base: "sokoban", base_config: base, model: "trained", k: 0, history: 0, max_tokens: 72 } });
+    opts.log("dream bench: the trained model");
+    const trainedRate = await rate(await trained(), opts.quick ? 4 : 40, reps);
+    opts.log(`dream bench: the trained model, ${BATCH} sessions per BatchStep`);
+    const trainedBatch = await batchRate(client, await Promise.all(Array.from({ length: BATCH }, trained)), opts.quick ? 1 : 5, reps);
     return {
       backend,
       loadAverage: { start: loadAtStart, end: load() },
@@ -105,12 +119,15 @@ export async function runDreamBench(opts: { quick: boolean; log: (msg: string) =
         `checkpoint batch: ${BATCH} sessions stepped by one BatchStep per round, every session's step counted (their generations share batches of at most ${MAX_BATCH_TOKENS} padded tokens: ${Math.floor(MAX_BATCH_TOKENS / (2000 + maxTokens))} of these ~2,000-token prompts at a time); ` +
         `a model generates up to ${maxTokens} tokens per step (an untrained one: its replies are not in the reply format, so every step is the full ${maxTokens} tokens)`,
       model: { ...modelShape, tokenizer: "byte", parameters: "untrained" },
+      trainedModel: { checkpoint: "models/sokoban-dream-compact", prompt: "compact", k: 0, history: 0, maxTokens: 72, note: "~174-token prompts, replies of ~64 tokens that end at the model's stop token" },
       results: {
         realSokobanStepsPerSec: realRate,
         dreamNearestNeighbourStepsPerSec: nn,
         dreamCheckpointStepsPerSec: ckRate,
         [`dreamCheckpointBatch${BATCH}StepsPerSec`]: ckBatch,
         dreamEndpointStepsPerSec: epRate,
+        dreamTrainedModelStepsPerSec: trainedRate,
+        [`dreamTrainedModelBatch${BATCH}StepsPerSec`]: trainedBatch,
       },
     };
   } finally {
